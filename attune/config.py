@@ -1,0 +1,131 @@
+"""Settings: every ``ATTUNE_*`` environment variable, its default and its help.
+
+``Settings.from_env()`` is the one place that reads the environment. ``SETTINGS`` lists
+each variable with its help text; the README documents each one (a test checks it) and
+``attune settings`` prints them.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from attune.errors import InputError
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    env: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[SettingSpec, ...] = (
+    SettingSpec("ATTUNE_DATA_DIR", "./attune-data",
+                "Folder for the database, media and keys of this installation."),
+    SettingSpec("ATTUNE_DATABASE_URL", "sqlite:///<ATTUNE_DATA_DIR>/attune.db",
+                "SQLAlchemy URL of the database. SQLite (WAL, foreign keys on) by default; "
+                "PostgreSQL with postgresql+psycopg://user@host:5432/name."),
+    SettingSpec("ATTUNE_MEDIA_DIR", "<ATTUNE_DATA_DIR>/media",
+                "Folder for originals (stored by content hash), proxies, filmstrips, "
+                "stills and reels."),
+    SettingSpec("ATTUNE_SECRET_KEY", "made once, kept in <ATTUNE_DATA_DIR>/secret_key (0600)",
+                "Key that signs media URLs and sign-in cookies. Set it to share one key "
+                "between several app servers."),
+    SettingSpec("ATTUNE_REDIS_URL", "(unset: jobs queue in <ATTUNE_DATA_DIR>/jobs.db)",
+                "Redis URL for the background job queue, e.g. redis://127.0.0.1:6379/0. "
+                "Unset, the queue is a SQLite file in the data folder."),
+    SettingSpec("ATTUNE_PROXY_SHORT_SIDE", "720",
+                "Largest short side, in pixels, of the browser proxy made at ingest."),
+    SettingSpec("ATTUNE_RETENTION_MONTHS", "2",
+                "Months after a family's involvement ends before its media is deleted, "
+                "unless consent was renewed to a later date."),
+    SettingSpec("ATTUNE_IDLE_MINUTES", "30",
+                "Minutes without activity after which a signed-in user is signed out."),
+    SettingSpec("ATTUNE_LOCKOUT_ATTEMPTS", "5",
+                "Wrong passwords in a row that lock an account."),
+    SettingSpec("ATTUNE_LOCKOUT_MINUTES", "15", "Minutes an account stays locked."),
+    SettingSpec("ATTUNE_TEST_DATABASE_URL", "(unset: tests use SQLite only)",
+                "Tests only: a PostgreSQL URL; the storage tests then run on it as well "
+                "as on SQLite (make test sets it to this machine's server)."),
+)
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InputError(f"{name}={raw!r} is not a whole number; set it to e.g. {default}.") \
+            from None
+    if value <= 0:
+        raise InputError(f"{name} must be greater than 0 (it is {value}).")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    media_dir: Path
+    secret_key: str = field(repr=False)
+    redis_url: str | None = None
+    proxy_short_side: int = 720
+    retention_months: int = 2
+    idle_minutes: int = 30
+    lockout_attempts: int = 5
+    lockout_minutes: int = 15
+
+    @property
+    def jobs_db_path(self) -> Path:
+        return self.data_dir / "jobs.db"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read every ``ATTUNE_*`` variable (see ``SETTINGS``).
+
+        Creates the data folder and, when ``ATTUNE_SECRET_KEY`` is unset, the key file
+        in it (once, mode 0600), so that keys survive restarts.
+        """
+        env = os.environ if environ is None else environ
+        data_dir = Path(env.get("ATTUNE_DATA_DIR") or "./attune-data").expanduser().resolve()
+        data_dir.mkdir(parents=True, exist_ok=True)
+        database_url = env.get("ATTUNE_DATABASE_URL") or f"sqlite:///{data_dir / 'attune.db'}"
+        media_dir = Path(env.get("ATTUNE_MEDIA_DIR") or data_dir / "media").expanduser().resolve()
+        secret = env.get("ATTUNE_SECRET_KEY") or _stored_secret(data_dir)
+        return cls(
+            data_dir=data_dir,
+            database_url=database_url,
+            media_dir=media_dir,
+            secret_key=secret,
+            redis_url=env.get("ATTUNE_REDIS_URL") or None,
+            proxy_short_side=_int(env, "ATTUNE_PROXY_SHORT_SIDE", 720),
+            retention_months=_int(env, "ATTUNE_RETENTION_MONTHS", 2),
+            idle_minutes=_int(env, "ATTUNE_IDLE_MINUTES", 30),
+            lockout_attempts=_int(env, "ATTUNE_LOCKOUT_ATTEMPTS", 5),
+            lockout_minutes=_int(env, "ATTUNE_LOCKOUT_MINUTES", 15),
+        )
+
+
+def _stored_secret(data_dir: Path) -> str:
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    tmp = data_dir / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(secrets.token_urlsafe(48))
+        fh.flush()
+        os.fsync(fh.fileno())
+    try:  # link, not rename: if another process made the key first, its key wins
+        os.link(tmp, path)
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
+    return path.read_text().strip()

@@ -1,0 +1,158 @@
+"""Consent rules (DOMAIN.md §7): what each recorded scope allows, on which day.
+
+Consent is recorded per family (applying to all its clips) or per clip, one decision per
+scope. The most specific decision wins (a clip's own record over the family's), and
+within the same level the latest decision wins. A decision allows use only when it was
+granted, has not been withdrawn, was made on or before the day, and its retention date
+(if any) has not passed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+
+class ConsentScope(StrEnum):
+    SHARED_REVIEW = "shared_review"
+    SUPERVISION = "supervision"
+    SECOND_CODER = "second_coder"
+    TRAINING = "training"
+    RESEARCH = "research"
+    PARENT_COPY = "parent_copy"
+
+
+SCOPE_DESCRIPTIONS: dict[ConsentScope, str] = {
+    ConsentScope.SHARED_REVIEW: "film the family, code the clip and watch a reel of it "
+    "together with the parent",
+    ConsentScope.SUPERVISION: "the practitioner's supervisor may view the clip and its coding",
+    ConsentScope.SECOND_CODER: "a second practitioner may code the clip blind (double-coding)",
+    ConsentScope.TRAINING: "the clip may be shown when training practitioners",
+    ConsentScope.RESEARCH: "the coded events (not the video) may be used for research",
+    ConsentScope.PARENT_COPY: "the parent may download their own copy of the reel",
+}
+
+
+class Purpose(StrEnum):
+    """What someone wants to do with a clip; each needs one scope."""
+
+    UPLOAD = "upload"
+    REEL_FOR_PARENT = "reel_for_parent"
+    SUPERVISOR_VIEW = "supervisor_view"
+    DOUBLE_CODING = "double_coding"
+    TRAINING = "training"
+    RESEARCH = "research"
+    PARENT_DOWNLOAD = "parent_download"
+
+
+PURPOSE_SCOPE: dict[Purpose, ConsentScope] = {
+    # Filming is for the shared review: without it there is nothing to upload for.
+    Purpose.UPLOAD: ConsentScope.SHARED_REVIEW,
+    Purpose.REEL_FOR_PARENT: ConsentScope.SHARED_REVIEW,
+    Purpose.SUPERVISOR_VIEW: ConsentScope.SUPERVISION,
+    Purpose.DOUBLE_CODING: ConsentScope.SECOND_CODER,
+    Purpose.TRAINING: ConsentScope.TRAINING,
+    Purpose.RESEARCH: ConsentScope.RESEARCH,
+    Purpose.PARENT_DOWNLOAD: ConsentScope.PARENT_COPY,
+}
+
+
+@dataclass(frozen=True)
+class ConsentDecision:
+    family_id: int
+    scope: ConsentScope
+    granted: bool
+    decided_on: date
+    clip_id: int | None = None
+    retain_until: date | None = None
+    withdrawn_on: date | None = None
+    id: int | None = None
+    recorded_by: str = ""
+    evidence: str = ""
+
+    def in_force(self, on: date) -> bool:
+        return (
+            self.granted
+            and self.decided_on <= on
+            and (self.withdrawn_on is None or self.withdrawn_on > on)
+            and (self.retain_until is None or on <= self.retain_until)
+        )
+
+
+def deciding_record(
+    consents: Iterable[ConsentDecision], scope: ConsentScope, clip_id: int | None, on: date
+) -> ConsentDecision | None:
+    """The decision that governs ``scope`` for ``clip_id`` (or the family) on ``on``."""
+    relevant = [
+        c for c in consents
+        if c.scope == scope and c.decided_on <= on and (c.clip_id is None or c.clip_id == clip_id)
+    ]
+    if not relevant:
+        return None
+    # Clip-level beats family-level; then the latest decision; then the latest record.
+    return max(relevant, key=lambda c: (c.clip_id is not None, c.decided_on, c.id or 0))
+
+
+def can_use(
+    consents: Iterable[ConsentDecision], purpose: Purpose, on: date, clip_id: int | None = None
+) -> bool:
+    """Whether the recorded consents allow ``purpose`` on day ``on``.
+
+    >>> d = date(2026, 1, 10)
+    >>> c = [ConsentDecision(1, ConsentScope.SHARED_REVIEW, True, d)]
+    >>> can_use(c, Purpose.REEL_FOR_PARENT, d), can_use(c, Purpose.PARENT_DOWNLOAD, d)
+    (True, False)
+    """
+    record = deciding_record(consents, PURPOSE_SCOPE[purpose], clip_id, on)
+    return record is not None and record.in_force(on)
+
+
+def explain_refusal(purpose: Purpose, consents: Iterable[ConsentDecision], on: date,
+                    clip_id: int | None = None) -> str:
+    """A sentence for the practitioner: why ``purpose`` is not allowed, and what to do."""
+    scope = PURPOSE_SCOPE[purpose]
+    record = deciding_record(consents, scope, clip_id, on)
+    what = f"'{scope}' consent ({SCOPE_DESCRIPTIONS[scope]})"
+    if record is None:
+        why = f"there is no {what} on record"
+    elif not record.granted:
+        why = f"the family declined {what} on {record.decided_on.isoformat()}"
+    elif record.withdrawn_on is not None and record.withdrawn_on <= on:
+        why = f"{what} was withdrawn on {record.withdrawn_on.isoformat()}"
+    elif record.retain_until is not None and on > record.retain_until:
+        why = f"{what} ran out on {record.retain_until.isoformat()}"
+    else:
+        return "allowed"
+    return (f"Not allowed: {why}. Record the family's consent for this scope first "
+            "(attune consent record, or the Consent page).")
+
+
+def add_months(day: date, months: int) -> date:
+    """Same day ``months`` later, clamped to the month's end.
+
+    >>> add_months(date(2026, 12, 31), 2)
+    datetime.date(2027, 2, 28)
+    """
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for dd in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, dd)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def retention_date(involvement_ended_on: date | None, months: int,
+                   consents: Iterable[ConsentDecision]) -> date | None:
+    """When a family's media must be deleted: ``months`` after involvement ends, unless a
+    consent was renewed (``retain_until``) to a later date. None while involvement goes on.
+    """
+    if involvement_ended_on is None:
+        return None
+    default = add_months(involvement_ended_on, months)
+    renewals = [c.retain_until for c in consents
+                if c.retain_until is not None and c.granted and c.withdrawn_on is None]
+    return max([default, *renewals])

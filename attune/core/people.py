@@ -1,0 +1,117 @@
+"""Users, families, sessions and clips as the rest of the code sees them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from attune.core.consent import ConsentScope
+
+
+class Role(StrEnum):
+    PRACTITIONER = "practitioner"
+    SUPERVISOR = "supervisor"
+    PARENT = "parent"
+    ADMIN = "admin"
+
+
+class ClipStatus(StrEnum):
+    STORED = "stored"  # original kept, not yet processed
+    QUEUED = "queued"
+    INGESTING = "ingesting"
+    READY = "ready"
+    FAILED = "failed"
+
+
+class ReelStatus(StrEnum):
+    DRAFT = "draft"
+    QUEUED = "queued"
+    RENDERING = "rendering"
+    READY = "ready"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    active: bool = True
+    supervisor_id: int | None = None
+    locked_until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Family:
+    id: int
+    code: str
+    baby_name: str
+    birth_month: str | None = None  # "YYYY-MM"
+    involvement_ended_on: date | None = None
+    practitioners: tuple[str, ...] = ()
+    parents: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Session:
+    """A visit: one family, one day, one practitioner."""
+
+    id: int
+    family_id: int
+    held_on: date
+    practitioner: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Clip:
+    id: int
+    session_id: int
+    family_id: int
+    original_name: str
+    sha256: str
+    size_bytes: int
+    status: ClipStatus
+    uploaded_under: ConsentScope = ConsentScope.SHARED_REVIEW
+    media: dict[str, Any] = field(default_factory=dict)
+    failure_reason: str = ""
+    third_parties_in_frame: bool = False
+    duration_ms: int | None = None
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Moment:
+    id: int
+    clip_id: int
+    start_ms: int
+    end_ms: int
+    caption: str = ""
+    key_ms: int | None = None
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class Reel:
+    id: int
+    family_id: int
+    title: str
+    status: ReelStatus
+    moment_ids: tuple[int, ...] = ()
+    path: str | None = None
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    object_type: str
+    object_id: str
+    detail: dict[str, Any]
+    prev_hash: str
+    hash: str

@@ -1,0 +1,70 @@
+"""Time spans: integer milliseconds on half-open intervals ``[start_ms, end_ms)``.
+
+A point event has ``end_ms == start_ms``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    start_ms: int
+    end_ms: int
+
+    def __post_init__(self) -> None:
+        for name in ("start_ms", "end_ms"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise TypeError(f"{name} must be an int of milliseconds, got {value!r}")
+        if self.start_ms < 0:
+            raise ValueError(f"start_ms must be >= 0, got {self.start_ms}")
+        if self.end_ms < self.start_ms:
+            raise ValueError(f"end_ms ({self.end_ms}) is before start_ms ({self.start_ms})")
+
+    @classmethod
+    def point(cls, at_ms: int) -> Span:
+        return cls(at_ms, at_ms)
+
+    @property
+    def duration_ms(self) -> int:
+        return self.end_ms - self.start_ms
+
+    @property
+    def is_point(self) -> bool:
+        return self.end_ms == self.start_ms
+
+    def contains(self, at_ms: int) -> bool:
+        """Whether ``at_ms`` falls in the span; a point span contains only its instant.
+
+        >>> Span(1000, 2000).contains(2000), Span.point(5).contains(5)
+        (False, True)
+        """
+        if self.is_point:
+            return at_ms == self.start_ms
+        return self.start_ms <= at_ms < self.end_ms
+
+    def overlap_ms(self, other: Span) -> int:
+        """Length of the intersection (0 when the spans only touch).
+
+        >>> Span(0, 1000).overlap_ms(Span(500, 2000))
+        500
+        """
+        return max(0, min(self.end_ms, other.end_ms) - max(self.start_ms, other.start_ms))
+
+    def shifted(self, delta_ms: int) -> Span:
+        return Span(self.start_ms + delta_ms, self.end_ms + delta_ms)
+
+
+def format_ms(ms: int) -> str:
+    """``m:ss.mmm`` as practitioners read a timeline.
+
+    >>> format_ms(83_456)
+    '1:23.456'
+    """
+    sign = "-" if ms < 0 else ""
+    ms = abs(ms)
+    minutes, rest = divmod(ms, 60_000)
+    seconds, millis = divmod(rest, 1000)
+    return f"{sign}{minutes}:{seconds:02d}.{millis:03d}"
