@@ -29,7 +29,18 @@ class ConflictError(AttuneError):
 
 
 class NotAllowedError(AttuneError):
-    """The signed-in user's role or assignments do not allow this."""
+    """The signed-in user's role or assignments do not allow this.
+
+    ``what`` and ``detail`` describe the refused attempt; the database layer writes them
+    to the audit log after rolling back the transaction the refusal happened in.
+    """
+
+    def __init__(self, message: str, what: str = "", detail: dict[str, object] | None = None,
+                 audited: bool = False) -> None:
+        super().__init__(message)
+        self.what = what
+        self.detail = detail or {}
+        self.audited = audited
 
 
 class AuthError(AttuneError):

@@ -105,7 +105,13 @@ def can_use(
     >>> can_use(c, Purpose.REEL_FOR_PARENT, d), can_use(c, Purpose.PARENT_DOWNLOAD, d)
     (True, False)
     """
-    record = deciding_record(consents, PURPOSE_SCOPE[purpose], clip_id, on)
+    return scope_allows(consents, PURPOSE_SCOPE[purpose], on, clip_id)
+
+
+def scope_allows(consents: Iterable[ConsentDecision], scope: ConsentScope, on: date,
+                 clip_id: int | None = None) -> bool:
+    """Whether the decision governing ``scope`` is in force on ``on``."""
+    record = deciding_record(consents, scope, clip_id, on)
     return record is not None and record.in_force(on)
 
 

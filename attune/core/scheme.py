@@ -11,6 +11,7 @@ six principles of attuned interaction of Video Interaction Guidance (VIG).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -131,7 +132,7 @@ class Scheme:
             for b in doc["latency_bands"]
         )
         if bands[0].from_ms != 0 or any(
-            a.to_ms != b.from_ms for a, b in zip(bands, bands[1:], strict=False)
+            a.to_ms != b.from_ms for a, b in itertools.pairwise(bands)
         ) or bands[-1].to_ms is not None:
             raise InputError(
                 "Latency bands must start at 0 ms, follow each other without gaps and end "

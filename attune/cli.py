@@ -1,0 +1,491 @@
+"""``attune``: every job the app does, from the command line.
+
+Run ``attune --help`` for the list and ``attune COMMAND --help`` for each. Commands act
+as the account named by ``--as`` (or ``ATTUNE_USER``), with that account's permissions,
+and exit with status 2 and a message saying what to do when the input is wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, is_dataclass
+from datetime import date, datetime
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from attune.config import SETTINGS, Settings
+from attune.errors import AttuneError, InputError
+
+Handler = Callable[[argparse.Namespace], Any]
+
+
+# ------------------------------------------------------------------ helpers
+def _jsonable(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return _jsonable(asdict(value))
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def _out(args: argparse.Namespace, data: Any, text: str | Sequence[str]) -> None:
+    if getattr(args, "json", False):
+        print(json.dumps(_jsonable(data), indent=2, ensure_ascii=False))
+    else:
+        print(text if isinstance(text, str) else "\n".join(text))
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2026-11-22") from None
+
+
+def _context(args: argparse.Namespace, *, migrate: bool = False) -> Any:
+    from attune.services import Context
+    from attune.storage.db import is_migrated
+
+    ctx = Context.open(Settings.from_env(), migrate=migrate)
+    if not migrate and not is_migrated(ctx.db.engine):
+        raise InputError(f"The database at {ctx.settings.database_url} is not set up yet. "
+                         "Run `attune init` first (or `make run`).")
+    return ctx
+
+
+def _actor(ctx: Any, args: argparse.Namespace) -> Any:
+    name = args.as_user or os.environ.get("ATTUNE_USER") or "admin"
+    with ctx.db.transaction(name) as tx:
+        user = tx.get_user(name)
+    return user
+
+
+def _password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    if sys.stdin.isatty():
+        first = getpass.getpass("Password: ")
+        if getpass.getpass("Again: ") != first:
+            raise InputError("The two passwords differ; run the command again.")
+        return first
+    raise InputError("Give the password on standard input with --password-stdin "
+                     "(it is never taken from the command line, where others could see it).")
+
+
+# ------------------------------------------------------------------ commands
+def cmd_init(args: argparse.Namespace) -> None:
+    from attune.services.demo import initialise
+
+    ctx = _context(args, migrate=True)
+    info = initialise(ctx)
+    _out(args, info, [f"Data folder: {ctx.settings.data_dir}",
+                      f"Database:    {ctx.settings.database_url} (migrated to head)",
+                      f"Schemes:     {', '.join(info['schemes'])}"])
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    from attune.services.demo import load_demo
+
+    ctx = _context(args, migrate=True)
+    info = load_demo(ctx, ingest=not args.no_ingest)
+    lines = [f"Demo family {info['family']} ({info['baby']}) with {len(info['clips'])} clip(s).",
+             "Demo accounts (username / password):"]
+    lines += [f"  {a['username']:<10} {a['password']:<14} {a['role']}" for a in info["accounts"]]
+    _out(args, info, lines)
+
+
+def cmd_settings(args: argparse.Namespace) -> None:
+    rows = [{"env": s.env, "default": s.default, "help": s.help} for s in SETTINGS]
+    _out(args, rows, [f"{s.env}\n    default: {s.default}\n    {s.help}" for s in SETTINGS])
+
+
+def cmd_user_add(args: argparse.Namespace) -> None:
+    from attune.services.accounts import add_user
+
+    ctx = _context(args)
+    actor = args.as_user or os.environ.get("ATTUNE_USER") or "admin"
+    with ctx.db.transaction(actor) as tx:
+        existing = tx.list_users()
+    if existing:  # the very first account may be made by anyone at the console
+        from attune.core.people import Role
+        from attune.services.access import require_role
+
+        require_role(ctx, _actor(ctx, args), {Role.ADMIN}, "add accounts")
+    else:
+        actor = args.username
+    user = add_user(ctx, actor, args.username, args.role, _password(args), args.name or "",
+                    args.supervisor)
+    _out(args, user, f"Added {user.role} {user.username}.")
+
+
+def cmd_user_list(args: argparse.Namespace) -> None:
+    ctx = _context(args)
+    with ctx.db.transaction("cli") as tx:
+        users = tx.list_users()
+    _out(args, users, [f"{u.username:<16} {u.role:<13} {u.display_name}"
+                       + ("" if u.active else "  (switched off)") for u in users]
+         or "No accounts yet: add one with `attune user add NAME --role admin`.")
+
+
+def cmd_user_set_password(args: argparse.Namespace) -> None:
+    from attune.core.people import Role
+    from attune.services.access import require_role
+    from attune.services.accounts import set_password
+
+    ctx = _context(args)
+    actor = _actor(ctx, args)
+    if actor.username != args.username:
+        require_role(ctx, actor, {Role.ADMIN}, "change another account's password")
+    set_password(ctx, actor.username, args.username, _password(args))
+    _out(args, {"username": args.username}, f"Password of {args.username} changed.")
+
+
+def cmd_family_add(args: argparse.Namespace) -> None:
+    from attune.services.families import add_family, assign_practitioner, link_parent
+
+    ctx = _context(args)
+    actor = _actor(ctx, args)
+    family = add_family(ctx, actor, args.code, args.baby, args.birth_month)
+    for name in args.practitioner or []:
+        assign_practitioner(ctx, actor, args.code, name)
+    for name in args.parent or []:
+        link_parent(ctx, actor, args.code, name)
+    from attune.services.families import get_family
+
+    family = get_family(ctx, actor, args.code)
+    _out(args, family, f"Added family {family.code} ({family.baby_name}); practitioners: "
+         f"{', '.join(family.practitioners) or 'none yet'}.")
+
+
+def cmd_family_list(args: argparse.Namespace) -> None:
+    from attune.services.families import visible_families
+
+    ctx = _context(args)
+    actor = _actor(ctx, args)
+    families = visible_families(ctx, actor)
+    rows: list[dict[str, Any]] = []
+    lines = []
+    for f in families:
+        row: dict[str, Any] = {"family": f}
+        lines.append(f"{f.code:<12} {f.baby_name:<12} practitioners: "
+                     f"{', '.join(f.practitioners) or '-'}")
+        if args.clips:
+            with ctx.db.transaction(actor.username) as tx:
+                clips = tx.clips_for_family(f.id)
+            row["clips"] = clips
+            lines += [f"    clip {c.id}: {c.original_name} [{c.status}]" for c in clips]
+        rows.append(row)
+    _out(args, rows, lines or "No families you can see yet. Add one with `attune family add`.")
+
+
+def cmd_consent_record(args: argparse.Namespace) -> None:
+    from attune.services.consent import parse_scope, record_consent
+
+    ctx = _context(args)
+    actor = _actor(ctx, args)
+    decisions = [record_consent(ctx, actor, args.family, parse_scope(s), not args.declined,
+                                args.on or date.today(), args.evidence or "", args.clip,
+                                args.retain_until) for s in args.scope]
+    word = "declined" if args.declined else "granted"
+    _out(args, decisions, [f"Recorded: {d.scope} {word} on {d.decided_on}" for d in decisions])
+
+
+def cmd_consent_withdraw(args: argparse.Namespace) -> None:
+    from attune.services.consent import parse_scope, plan_withdrawal, withdraw_consent
+
+    ctx = _context(args)
+    actor = _actor(ctx, args)
+    scope = parse_scope(args.scope)
+    plan = plan_withdrawal(ctx, actor, args.family, scope, args.clip)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise InputError(plan.describe() + " Add --yes to confirm.")
+        print(plan.describe())
+        if input("Type WITHDRAW to confirm: ").strip() != "WITHDRAW":
+            raise InputError("Nothing was changed.")
+    done = withdraw_consent(ctx, actor, args.family, scope, args.on, args.clip)
+    _out(args, done, f"Withdrawn '{scope}'. " + done.describe().replace("This deletes",
+                                                                         "Deleted"))
+
+
+def cmd_consent_show(args: argparse.Namespace) -> None:
+    from attune.core.consent import SCOPE_DESCRIPTIONS, ConsentScope, scope_allows
+    from attune.services.consent import consents
+
+    ctx = _context(args)
+    actor = _actor(ctx, args)
+    decisions = consents(ctx, actor, args.family)
+    today = date.today()
+    rows = []
+    lines = [f"Consent of family {args.family} on {today}:"]
+    for scope in ConsentScope:
+        ok = scope_allows(decisions, scope, today)
+        rows.append({"scope": scope.value, "allowed": ok,
+                     "meaning": SCOPE_DESCRIPTIONS[scope]})
+        lines.append(f"  {'yes' if ok else 'no ':<4}{scope.value:<14} {SCOPE_DESCRIPTIONS[scope]}")
+    lines.append("History:")
+    lines += [f"  #{d.id} {d.decided_on} {d.scope} {'granted' if d.granted else 'declined'}"
+              + (f", clip {d.clip_id}" if d.clip_id else "")
+              + (f", withdrawn {d.withdrawn_on}" if d.withdrawn_on else "")
+              + (f", keep until {d.retain_until}" if d.retain_until else "")
+              + f" (recorded by {d.recorded_by})" for d in decisions]
+    _out(args, {"scopes": rows, "decisions": decisions}, lines)
+
+
+def cmd_session_add(args: argparse.Namespace) -> None:
+    from attune.services.families import add_session
+
+    ctx = _context(args)
+    session = add_session(ctx, _actor(ctx, args), args.family, args.on or date.today(),
+                          args.note or "")
+    _out(args, session, f"Added session {session.id} on {session.held_on}.")
+
+
+def cmd_clip_add(args: argparse.Namespace) -> None:
+    from attune.services.clips import store_clip
+    from attune.services.consent import parse_scope
+
+    ctx = _context(args)
+    actor = _actor(ctx, args)
+    path = Path(args.path)
+    if not path.is_file():
+        raise InputError(f"There is no file at {path}; check the path and try again.")
+    clip = store_clip(ctx, actor, args.family, path, path.name, held_on=args.on,
+                      session_id=args.session, uploaded_under=parse_scope(args.scope),
+                      third_parties_in_frame=args.third_parties)
+    _out(args, clip, f"Stored clip {clip.id} ({clip.original_name}, {clip.size_bytes} bytes, "
+         f"sha256 {clip.sha256[:12]}…).")
+
+
+def cmd_clip_info(args: argparse.Namespace) -> None:
+    from attune.services.clips import get_clip
+
+    ctx = _context(args)
+    clip = get_clip(ctx, _actor(ctx, args), args.clip_id)
+    media = clip.media or {}
+    _out(args, clip, [f"clip {clip.id}: {clip.original_name} [{clip.status}]",
+                      f"  sha256 {clip.sha256}, {clip.size_bytes} bytes",
+                      f"  duration {clip.duration_ms} ms",
+                      *(f"  {k}: {v}" for k, v in sorted(media.get("probe", {}).items()))])
+
+
+def cmd_events_list(args: argparse.Namespace) -> None:
+    from attune.core.spans import format_ms
+    from attune.services.events import list_events
+
+    ctx = _context(args)
+    events = list_events(ctx, _actor(ctx, args), args.clip_id, args.coder,
+                         args.include_deleted)
+    _out(args, events, [f"#{e.id:<5} {format_ms(e.start_ms):>10} {e.kind:<9} {e.code:<4} "
+                        f"{e.coder}" + (f" answers #{e.answers_id}" if e.answers_id else "")
+                        + (" (deleted)" if e.deleted_at else "") for e in events]
+         or f"Clip {args.clip_id} has no events yet.")
+
+
+def cmd_events_export(args: argparse.Namespace) -> None:
+    from attune.services.exchange import export_clip_events
+
+    ctx = _context(args)
+    out = export_clip_events(ctx, _actor(ctx, args), args.clip_id, Path(args.out),
+                             coder=args.coder)
+    _out(args, {"path": out}, f"Wrote {out}.")
+
+
+def cmd_events_import(args: argparse.Namespace) -> None:
+    from attune.services.exchange import import_clip_events
+
+    ctx = _context(args)
+    events = import_clip_events(ctx, _actor(ctx, args), args.clip_id, Path(args.path),
+                                mapping_path=Path(args.mapping) if args.mapping else None,
+                                coder=args.coder)
+    _out(args, {"imported": len(events)}, f"Imported {len(events)} event(s) into clip "
+         f"{args.clip_id}.")
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    ctx = _context(args)
+    with ctx.db.transaction("audit") as tx:
+        report = tx.verify_audit_chain()
+    if report.ok:
+        _out(args, report, f"Audit log intact: {report.entries} entries, chain verified.")
+        return 0
+    _out(args, report, f"AUDIT LOG DAMAGED at entry {report.entry_id}: {report.problem}. "
+         "Keep a copy of the database and tell your data protection lead.")
+    return 1
+
+
+def cmd_audit_list(args: argparse.Namespace) -> None:
+    ctx = _context(args)
+    with ctx.db.transaction("audit") as tx:
+        entries = tx.audit_entries(object_type=args.type, limit=args.limit)
+    _out(args, entries, [f"{e.id:>6} {e.at:%Y-%m-%d %H:%M:%S} {e.actor:<12} {e.action:<20} "
+                         f"{e.object_type} {e.object_id}" for e in entries])
+
+
+def cmd_retention_run(args: argparse.Namespace) -> None:
+    from attune.services.retention import run_retention
+
+    ctx = _context(args)
+    items = run_retention(ctx, args.today, dry_run=args.dry_run)
+    verb = "Would delete" if args.dry_run else "Deleted"
+    lines = [f"{verb} family {i.family}: clips {list(i.clip_ids)}, reels {list(i.reel_ids)} "
+             f"(kept until {i.delete_after})" for i in items]
+    _out(args, items, lines or "Nothing is past its retention date.")
+
+
+# ------------------------------------------------------------------ parser
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="attune",
+        description="attune: code attuned moments between parents and babies, make "
+        "highlight reels, count tallies and check agreement. Settings come from ATTUNE_* "
+        "environment variables (see `attune settings`).")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--as", dest="as_user", metavar="USER",
+                        help="act as this account (default: $ATTUNE_USER, else 'admin')")
+    common.add_argument("--json", action="store_true", help="print JSON for scripts")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def add(parent: Any, name: str, handler: Handler, help_: str) -> argparse.ArgumentParser:
+        p: argparse.ArgumentParser = parent.add_parser(name, parents=[common], help=help_,
+                                                       description=help_)
+        p.set_defaults(handler=handler)
+        return p
+
+    def group(name: str, help_: str) -> Any:
+        p = sub.add_parser(name, help=help_, description=help_)
+        return p.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    add(sub, "init", cmd_init, "create the data folder, migrate the database to the newest "
+        "schema and install the default coding scheme")
+    p = add(sub, "demo", cmd_demo, "load a demo family with consent, the sample clips, two "
+            "coders' events and demo accounts (prints the accounts)")
+    p.add_argument("--no-ingest", action="store_true",
+                   help="store the clips without making proxies (faster)")
+    add(sub, "settings", cmd_settings, "list every ATTUNE_* setting, its default and help")
+
+    users = group("user", "accounts")
+    p = add(users, "add", cmd_user_add, "add an account (the first account needs no --as)")
+    p.add_argument("username")
+    p.add_argument("--role", required=True,
+                   help="practitioner, supervisor, parent or admin")
+    p.add_argument("--name", help="display name")
+    p.add_argument("--supervisor", help="username of this practitioner's supervisor")
+    p.add_argument("--password-stdin", action="store_true",
+                   help="read the password from standard input")
+    add(users, "list", cmd_user_list, "list accounts")
+    p = add(users, "set-password", cmd_user_set_password, "set an account's password "
+            "(and unlock it)")
+    p.add_argument("username")
+    p.add_argument("--password-stdin", action="store_true",
+                   help="read the password from standard input")
+
+    fams = group("family", "families (pseudonymous)")
+    p = add(fams, "add", cmd_family_add, "add a family: a code and the baby's first name or "
+            "nickname only")
+    p.add_argument("code", help="family code, e.g. FAM-014 (never a surname)")
+    p.add_argument("--baby", required=True, help="baby's first name or nickname")
+    p.add_argument("--birth-month", help="YYYY-MM")
+    p.add_argument("--practitioner", action="append", help="assign a practitioner (repeat)")
+    p.add_argument("--parent", action="append", help="link a parent account (repeat)")
+    p = add(fams, "list", cmd_family_list, "list the families you can see")
+    p.add_argument("--clips", action="store_true", help="list each family's clips too")
+
+    cons = group("consent", "consent per family or clip, per scope")
+    p = add(cons, "record", cmd_consent_record, "record the family's decision for one or "
+            "more scopes")
+    p.add_argument("family")
+    p.add_argument("scope", nargs="+", help="shared_review, supervision, second_coder, "
+                   "training, research, parent_copy")
+    p.add_argument("--declined", action="store_true", help="record a refusal (default: granted)")
+    p.add_argument("--on", type=_date, help="day of the decision (default today)")
+    p.add_argument("--evidence", help="where the signed form is, who witnessed it")
+    p.add_argument("--clip", type=int, help="for one clip only (default: the whole family)")
+    p.add_argument("--retain-until", type=_date, help="renewed retention date")
+    p = add(cons, "withdraw", cmd_consent_withdraw, "withdraw a scope: deletes at once the "
+            "media it covered and everything made from it")
+    p.add_argument("family")
+    p.add_argument("scope")
+    p.add_argument("--clip", type=int, help="withdraw for one clip only")
+    p.add_argument("--on", type=_date, help="day of the withdrawal (default today)")
+    p.add_argument("--yes", action="store_true", help="confirm without asking")
+    p = add(cons, "show", cmd_consent_show, "what each scope allows today, and the history")
+    p.add_argument("family")
+
+    sess = group("session", "sessions (visits)")
+    p = add(sess, "add", cmd_session_add, "add a session to a family")
+    p.add_argument("family")
+    p.add_argument("--on", type=_date, help="day of the visit (default today)")
+    p.add_argument("--note")
+
+    clips = group("clip", "clips")
+    p = add(clips, "add", cmd_clip_add, "store a recording for a family (consent is "
+            "checked first; the file is kept by content hash)")
+    p.add_argument("family")
+    p.add_argument("path")
+    p.add_argument("--on", type=_date, help="day it was filmed (default today)")
+    p.add_argument("--session", type=int, help="add to this session")
+    p.add_argument("--scope", default="shared_review",
+                   help="consent scope it is uploaded under (default shared_review)")
+    p.add_argument("--third-parties", action="store_true",
+                   help="flag that other people (siblings, visitors) are in frame")
+    p = add(clips, "info", cmd_clip_info, "a clip's facts")
+    p.add_argument("clip_id", type=int)
+
+    evs = group("events", "coded events")
+    p = add(evs, "list", cmd_events_list, "list a clip's events")
+    p.add_argument("clip_id", type=int)
+    p.add_argument("--coder")
+    p.add_argument("--include-deleted", action="store_true")
+    p = add(evs, "export", cmd_events_export, "export a clip's events (format from the "
+            "file name: .json, .csv, .xlsx, .eaf, .tsv)")
+    p.add_argument("clip_id", type=int)
+    p.add_argument("out")
+    p.add_argument("--coder", help="only this coder's events")
+    p = add(evs, "import", cmd_events_import, "import events into a clip, all or nothing "
+            "(.json, .csv, .xlsx, .eaf, .tsv, .boris)")
+    p.add_argument("clip_id", type=int)
+    p.add_argument("path")
+    p.add_argument("--mapping", help="JSON file mapping tiers/behaviours to codes")
+    p.add_argument("--coder", help="store every event as coded by this account")
+
+    aud = group("audit", "the audit log")
+    add(aud, "verify", cmd_audit_verify, "check the audit log's hash chain (exit 1 if damaged)")
+    p = add(aud, "list", cmd_audit_list, "newest audit entries")
+    p.add_argument("--type", help="only this object type (clip, event, consent, ...)")
+    p.add_argument("--limit", type=int, default=50)
+
+    ret = group("retention", "deleting media past its retention date")
+    p = add(ret, "run", cmd_retention_run, "delete what is past its retention date and say "
+            "what was deleted")
+    p.add_argument("--dry-run", action="store_true", help="only say what would be deleted")
+    p.add_argument("--today", type=_date, help=argparse.SUPPRESS)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        result = args.handler(args)
+    except AttuneError as exc:
+        print(f"attune: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("attune: interrupted; nothing half-done was kept.", file=sys.stderr)
+        return 130
+    return int(result) if isinstance(result, int) else 0

@@ -1,0 +1,123 @@
+"""Clips: storing an upload (by content hash, after checking consent) and deleting a
+clip with everything made from it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date
+from pathlib import Path
+from typing import BinaryIO
+
+from attune.core.consent import ConsentScope, scope_allows
+from attune.core.people import Clip, User
+from attune.errors import ConsentError, InputError
+from attune.services import Context
+from attune.services.access import Access, require
+from attune.storage.store import Tx
+
+
+def _consent_for_upload(tx: Tx, family_id: int, scope: ConsentScope) -> None:
+    if not scope_allows(tx.consents_for_family(family_id), scope, date.today()):
+        raise ConsentError(
+            f"Nothing can be uploaded for this family without a consent record: '{scope}' "
+            "consent is not on record (or was declined, withdrawn or has run out). Record "
+            f"the family's consent first: attune consent record FAMILY {scope} --granted "
+            "(or the Consent page).")
+
+
+def store_clip(ctx: Context, actor: User, code: str, source: BinaryIO | Path,
+               original_name: str, *, held_on: date | None = None,
+               session_id: int | None = None,
+               uploaded_under: ConsentScope = ConsentScope.SHARED_REVIEW,
+               third_parties_in_frame: bool = False) -> Clip:
+    """Check consent, copy the file into the media folder by content hash, add the clip
+    row (and the day's session if there is none). The file is streamed, never read whole.
+
+    If the database change fails, an original stored only for this clip is removed again.
+    """
+    with ctx.db.transaction(actor.username) as tx:
+        family = tx.get_family(code)
+        require(ctx, tx, actor, family.id, Access.EDIT, f"upload clips for family {code}")
+        _consent_for_upload(tx, family.id, uploaded_under)
+    if isinstance(source, Path):
+        sha, size = ctx.media.store_file(source)
+    else:
+        sha, size = ctx.media.store_stream(source)
+    if size == 0:
+        _forget_original(ctx, sha)
+        raise InputError(f"{original_name} is empty (0 bytes); choose the recording itself.")
+    try:
+        with ctx.db.transaction(actor.username) as tx:
+            if session_id is None:
+                day = held_on or date.today()
+                session = tx.find_session(family.id, day) or \
+                    tx.add_session(family.id, day, actor.username)
+                session_id = session.id
+            elif tx.get_session(session_id).family_id != family.id:
+                raise InputError(f"Session {session_id} is not a session of family {code}.")
+            return tx.add_clip(session_id, original_name[:300], sha, size, uploaded_under,
+                               third_parties_in_frame=third_parties_in_frame)
+    except BaseException:
+        _forget_original(ctx, sha)
+        raise
+
+
+def _forget_original(ctx: Context, sha: str) -> None:
+    with ctx.db.transaction("system") as tx:
+        if tx.clips_with_sha(sha):
+            return
+    ctx.media.original_path(sha).unlink(missing_ok=True)
+
+
+def get_clip(ctx: Context, actor: User, clip_id: int) -> Clip:
+    with ctx.db.transaction(actor.username) as tx:
+        clip = tx.get_clip(clip_id)
+        require(ctx, tx, actor, clip.family_id, Access.VIEW, f"open clip {clip_id}")
+        return clip
+
+
+def clip_files(ctx: Context, tx: Tx, clip: Clip) -> list[Path]:
+    """Every file of a clip: what was made from it, and the original unless another clip
+    has the same content."""
+    files = ctx.media.derived_files(clip.id)
+    others = [c for c in tx.clips_with_sha(clip.sha256) if c != clip.id]
+    original = ctx.media.original_path(clip.sha256)
+    if not others and original.exists():
+        files.append(original)
+    return files
+
+
+def delete_clips(ctx: Context, actor: str, clip_ids: Iterable[int], *,
+                 reel_ids: Iterable[int] = (), reason: str,
+                 also: Callable[[Tx], None] | None = None) -> list[Clip]:
+    """Delete clips (rows and files) and reels in one step. Files are moved aside first
+    and removed only once the database change has committed (put back if it fails)."""
+    clip_ids, reel_ids = list(clip_ids), list(reel_ids)
+    with ctx.db.transaction(actor) as tx:
+        clips = [tx.get_clip(i) for i in clip_ids]
+        paths: list[Path] = []
+        shas = {c.sha256 for c in clips}
+        for c in clips:
+            paths.append(ctx.media.clip_dir(c.id))
+        for sha in shas:
+            if not set(tx.clips_with_sha(sha)) - set(clip_ids):
+                paths.append(ctx.media.original_path(sha))
+        all_reels = set(reel_ids)
+        for c in clips:
+            all_reels |= {r.id for r in tx.reels_for_clip(c.id)}
+        paths += [ctx.media.reel_dir(r) for r in sorted(all_reels)]
+    with ctx.media.deleting(paths), ctx.db.transaction(actor) as tx:
+        if also is not None:
+            also(tx)
+        for r in sorted(all_reels):
+            tx.delete_reel(r, reason)
+        for c in clips:
+            tx.delete_clip(c.id, reason)
+    return clips
+
+
+def delete_clip(ctx: Context, actor: User, clip_id: int) -> Clip:
+    with ctx.db.transaction(actor.username) as tx:
+        clip = tx.get_clip(clip_id)
+        require(ctx, tx, actor, clip.family_id, Access.EDIT, f"delete clip {clip_id}")
+    return delete_clips(ctx, actor.username, [clip_id], reason="deleted by practitioner")[0]

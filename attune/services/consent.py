@@ -1,0 +1,127 @@
+"""Recording and withdrawing consent (DOMAIN.md §7).
+
+Withdrawing the scope a clip was uploaded under deletes the clip's media and everything
+made from it, files and rows, at once; the audit log keeps a tombstone (ids, hash, who,
+when) and nothing of the content. Withdrawing shared review deletes the reels made from
+the family's clips.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from attune.core.consent import (
+    ConsentDecision,
+    ConsentScope,
+    Purpose,
+    can_use,
+    explain_refusal,
+)
+from attune.core.people import Clip, User
+from attune.errors import ConsentError, InputError
+from attune.services import Context
+from attune.services.access import Access, require
+from attune.services.clips import clip_files, delete_clips
+from attune.storage.store import Tx
+
+
+def parse_scope(value: str) -> ConsentScope:
+    try:
+        return ConsentScope(value)
+    except ValueError:
+        raise InputError(f"{value!r} is not a consent scope; use one of "
+                         f"{', '.join(s.value for s in ConsentScope)}.") from None
+
+
+def record_consent(ctx: Context, actor: User, code: str, scope: ConsentScope, granted: bool,
+                   decided_on: date, evidence: str = "", clip_id: int | None = None,
+                   retain_until: date | None = None) -> ConsentDecision:
+    if decided_on > date.today():
+        raise InputError("The consent date is in the future; give the day the family decided.")
+    if retain_until is not None and retain_until < decided_on:
+        raise InputError("The retention date is before the consent date; check both dates.")
+    with ctx.db.transaction(actor.username) as tx:
+        family = tx.get_family(code)
+        require(ctx, tx, actor, family.id, Access.EDIT, f"record consent for family {code}")
+        if clip_id is not None and tx.get_clip(clip_id).family_id != family.id:
+            raise InputError(f"Clip {clip_id} is not a clip of family {code}.")
+        return tx.record_consent(family.id, scope, granted, decided_on, evidence, clip_id,
+                                 retain_until)
+
+
+def consents(ctx: Context, actor: User, code: str) -> list[ConsentDecision]:
+    with ctx.db.transaction(actor.username) as tx:
+        family = tx.get_family(code)
+        require(ctx, tx, actor, family.id, Access.VIEW, f"see family {code}'s consent")
+        return tx.consents_for_family(family.id)
+
+
+def check_consent(decisions: list[ConsentDecision], purpose: Purpose,
+                  clip_id: int | None = None, on: date | None = None) -> None:
+    """Raise :class:`ConsentError` (saying what to record) unless ``purpose`` is allowed."""
+    day = on or date.today()
+    if not can_use(decisions, purpose, day, clip_id):
+        raise ConsentError(explain_refusal(purpose, decisions, day, clip_id))
+
+
+@dataclass(frozen=True)
+class WithdrawalPlan:
+    """What a withdrawal will delete, shown to the practitioner before confirming."""
+
+    scope: ConsentScope
+    clips: tuple[Clip, ...]
+    reel_ids: tuple[int, ...]
+    files: int
+
+    def describe(self) -> str:
+        if not self.clips and not self.reel_ids:
+            return (f"Withdrawing '{self.scope}' deletes no media: it stops future use for "
+                    "this purpose.")
+        parts = []
+        if self.clips:
+            names = ", ".join(f"clip {c.id} ({c.original_name})" for c in self.clips)
+            parts.append(f"{len(self.clips)} clip(s) with all their coding, moments and "
+                         f"files: {names}")
+        if self.reel_ids:
+            parts.append(f"{len(self.reel_ids)} reel(s): "
+                         + ", ".join(str(r) for r in self.reel_ids))
+        return ("This deletes at once and for good: " + "; ".join(parts)
+                + f" ({self.files} file(s) in all). The audit log keeps only a note that it "
+                "happened.")
+
+
+def plan_withdrawal(ctx: Context, actor: User, code: str, scope: ConsentScope,
+                    clip_id: int | None = None) -> WithdrawalPlan:
+    with ctx.db.transaction(actor.username) as tx:
+        family = tx.get_family(code)
+        require(ctx, tx, actor, family.id, Access.EDIT, f"withdraw consent for family {code}")
+        clips = [c for c in tx.clips_for_family(family.id)
+                 if clip_id is None or c.id == clip_id]
+        doomed = [c for c in clips if c.uploaded_under == scope]
+        reel_ids: set[int] = set()
+        if scope == ConsentScope.SHARED_REVIEW:
+            for c in clips:
+                reel_ids |= {r.id for r in tx.reels_for_clip(c.id)}
+        files = sum(len(clip_files(ctx, tx, c)) for c in doomed)
+        files += sum(len(list(ctx.media.reel_dir(r).glob("*")))
+                     for r in reel_ids if ctx.media.reel_dir(r).exists())
+        return WithdrawalPlan(scope, tuple(doomed), tuple(sorted(reel_ids)), files)
+
+
+def withdraw_consent(ctx: Context, actor: User, code: str, scope: ConsentScope,
+                     on: date | None = None, clip_id: int | None = None) -> WithdrawalPlan:
+    """Withdraw ``scope``; delete at once what it covered. Returns what was deleted."""
+    day = on or date.today()
+    plan = plan_withdrawal(ctx, actor, code, scope, clip_id)
+
+    def withdraw(tx: Tx) -> None:
+        family = tx.get_family(code)
+        if not tx.withdraw_consent(family.id, scope, day, clip_id):
+            raise InputError(f"There is no granted '{scope}' consent to withdraw for family "
+                             f"{code}" + (f", clip {clip_id}" if clip_id else "") + ".")
+
+    # The withdrawal and the deletions commit together, or not at all.
+    delete_clips(ctx, actor.username, [c.id for c in plan.clips], reel_ids=plan.reel_ids,
+                 reason=f"consent '{scope}' withdrawn", also=withdraw)
+    return plan

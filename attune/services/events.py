@@ -1,0 +1,77 @@
+"""Coding a clip: events added, changed and deleted with their history, and conflicts
+reported instead of overwritten."""
+
+from __future__ import annotations
+
+from attune.core.attunement import find_answered_cue
+from attune.core.events import Event
+from attune.core.people import User
+from attune.core.scheme import EventKind
+from attune.errors import InputError
+from attune.services import Context
+from attune.services.access import Access, require
+from attune.services.schemes import load_scheme
+
+
+def list_events(ctx: Context, actor: User, clip_id: int, coder: str | None = None,
+                include_deleted: bool = False) -> list[Event]:
+    with ctx.db.transaction(actor.username) as tx:
+        clip = tx.get_clip(clip_id)
+        require(ctx, tx, actor, clip.family_id, Access.VIEW, f"see the coding of clip {clip_id}")
+        return tx.list_events(clip_id, coder, include_deleted)
+
+
+def add_event(ctx: Context, actor: User, clip_id: int, code: str, start_ms: int,
+              end_ms: int | None = None, *, answers_id: int | None = None, note: str = "",
+              scheme_name: str = "attuned-moments", scheme_version: int | None = None,
+              auto_link: bool = True) -> Event:
+    """Mark an event with ``actor`` as coder. A response with no ``answers_id`` is linked
+    to the most recent cue of the same coder whose latency window covers it."""
+    stored, scheme = load_scheme(ctx, scheme_name, scheme_version)
+    kind = scheme.code(code).kind
+    event = Event(kind, code, start_ms, start_ms if end_ms is None else end_ms,
+                  coder=actor.username, scheme=stored.name, scheme_version=stored.version,
+                  note=note)
+    with ctx.db.transaction(actor.username) as tx:
+        clip = tx.get_clip(clip_id)
+        require(ctx, tx, actor, clip.family_id, Access.EDIT, f"code clip {clip_id}")
+        if clip.duration_ms is not None and event.start_ms > clip.duration_ms:
+            raise InputError(f"{start_ms} ms is after the end of the clip "
+                             f"({clip.duration_ms} ms).")
+        if answers_id is None and auto_link and kind == EventKind.RESPONSE:
+            cues = [e for e in tx.list_events(clip_id, actor.username) if e.kind == EventKind.CUE]
+            cue = find_answered_cue(event, cues, scheme)
+            answers_id = cue.id if cue else None
+        return tx.add_event(clip_id, event, answers_id=answers_id)
+
+
+def update_event(ctx: Context, actor: User, event_id: int, expected_version: int,
+                 **changes: object) -> Event:
+    with ctx.db.transaction(actor.username) as tx:
+        event = tx.get_event(event_id)
+        clip = tx.get_clip(event.clip_id or 0)
+        require(ctx, tx, actor, clip.family_id, Access.EDIT, f"change event {event_id}")
+        if event.coder != actor.username:
+            raise InputError(f"Event {event_id} was coded by {event.coder}; each coder changes "
+                             "only their own events.")
+        if "code" in changes:
+            _, scheme = load_scheme(ctx, event.scheme, event.scheme_version)
+            if scheme.code(str(changes["code"])).kind != event.kind:
+                raise InputError(f"{changes['code']} is not a {event.kind} code.")
+        return tx.update_event(event_id, expected_version, **changes)
+
+
+def delete_event(ctx: Context, actor: User, event_id: int, expected_version: int) -> Event:
+    with ctx.db.transaction(actor.username) as tx:
+        event = tx.get_event(event_id)
+        clip = tx.get_clip(event.clip_id or 0)
+        require(ctx, tx, actor, clip.family_id, Access.EDIT, f"delete event {event_id}")
+        return tx.delete_event(event_id, expected_version)
+
+
+def restore_event(ctx: Context, actor: User, event_id: int) -> Event:
+    with ctx.db.transaction(actor.username) as tx:
+        event = tx.get_event(event_id)
+        clip = tx.get_clip(event.clip_id or 0)
+        require(ctx, tx, actor, clip.family_id, Access.EDIT, f"restore event {event_id}")
+        return tx.restore_event(event_id)

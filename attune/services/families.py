@@ -1,0 +1,88 @@
+"""Families, their practitioners and parents, and sessions (visits)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from attune.core.people import Family, Role, Session, User
+from attune.errors import InputError
+from attune.services import Context
+from attune.services.access import Access, family_ids_for, require, require_role
+
+FAMILY_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{1,39}$")
+BIRTH_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def add_family(ctx: Context, actor: User, code: str, baby_name: str,
+               birth_month: str | None = None) -> Family:
+    """Families are pseudonymous: a code and the baby's first name or nickname at most."""
+    require_role(ctx, actor, {Role.PRACTITIONER, Role.SUPERVISOR, Role.ADMIN}, "add a family")
+    if not FAMILY_CODE.match(code):
+        raise InputError("A family code needs 2-40 letters, digits, '-' or '_' (e.g. FAM-014). "
+                         "Use a code, never the family's surname.")
+    baby_name = baby_name.strip()
+    if not baby_name or len(baby_name) > 40 or len(baby_name.split()) > 2:
+        raise InputError("Give the baby's first name or a nickname only (at most 40 "
+                         "characters), so that the record stays pseudonymous.")
+    if birth_month and not BIRTH_MONTH.match(birth_month):
+        raise InputError(f"Birth month {birth_month!r} should look like 2026-03 (year-month).")
+    with ctx.db.transaction(actor.username) as tx:
+        family = tx.add_family(code, baby_name, birth_month or None)
+        if actor.role == Role.PRACTITIONER:
+            tx.assign_practitioner(code, actor.username)
+            family = tx.get_family(code)
+        return family
+
+
+def visible_families(ctx: Context, actor: User) -> list[Family]:
+    with ctx.db.transaction(actor.username) as tx:
+        ids = family_ids_for(tx, actor)
+        return [f for f in tx.list_families() if f.id in ids]
+
+
+def get_family(ctx: Context, actor: User, code: str, access: Access = Access.VIEW) -> Family:
+    with ctx.db.transaction(actor.username) as tx:
+        family = tx.get_family(code)
+        if actor.role == Role.ADMIN and access == Access.VIEW:
+            return family  # admins see the family's record (not its clips) to assign people
+        require(ctx, tx, actor, family.id, access, f"open family {code}")
+        return family
+
+
+def assign_practitioner(ctx: Context, actor: User, code: str, username: str) -> None:
+    with ctx.db.transaction(actor.username) as tx:
+        family = tx.get_family(code)
+        if actor.role != Role.ADMIN:
+            require(ctx, tx, actor, family.id, Access.EDIT, f"assign people to family {code}")
+        tx.assign_practitioner(code, username)
+
+
+def link_parent(ctx: Context, actor: User, code: str, username: str) -> None:
+    with ctx.db.transaction(actor.username) as tx:
+        family = tx.get_family(code)
+        if actor.role != Role.ADMIN:
+            require(ctx, tx, actor, family.id, Access.EDIT, f"link a parent to family {code}")
+        tx.link_parent(code, username)
+
+
+def end_involvement(ctx: Context, actor: User, code: str, ended_on: date | None) -> None:
+    with ctx.db.transaction(actor.username) as tx:
+        family = tx.get_family(code)
+        if actor.role != Role.ADMIN:
+            require(ctx, tx, actor, family.id, Access.EDIT, f"change family {code}")
+        tx.set_involvement_end(code, ended_on)
+
+
+def add_session(ctx: Context, actor: User, code: str, held_on: date, note: str = "") -> Session:
+    with ctx.db.transaction(actor.username) as tx:
+        family = tx.get_family(code)
+        require(ctx, tx, actor, family.id, Access.EDIT, f"add a session to family {code}")
+        return tx.add_session(family.id, held_on, actor.username, note)
+
+
+def sessions(ctx: Context, actor: User, code: str) -> list[Session]:
+    with ctx.db.transaction(actor.username) as tx:
+        family = tx.get_family(code)
+        require(ctx, tx, actor, family.id, Access.VIEW, f"see family {code}'s sessions")
+        return tx.sessions_for_family(family.id)

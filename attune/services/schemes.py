@@ -1,0 +1,45 @@
+"""Coding schemes in the database: every saved edit is a new version."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from attune.core.people import Role, User
+from attune.core.scheme import Scheme
+from attune.errors import NotFoundError
+from attune.schemes import default_scheme_document, parse_scheme
+from attune.services import Context
+from attune.services.access import require_role
+from attune.storage.store import StoredScheme, Tx
+
+
+def install_default_scheme(tx: Tx) -> StoredScheme:
+    doc = default_scheme_document()
+    try:
+        return tx.get_scheme(doc["name"], doc["version"])
+    except NotFoundError:
+        return tx.add_scheme(doc)
+
+
+def save_scheme(ctx: Context, actor: User, document: dict[str, Any]) -> StoredScheme:
+    """Validate and save ``document`` as the next version of its scheme (or version 1 of
+    a new one). Events coded earlier keep the version they were coded with."""
+    require_role(ctx, actor, {Role.PRACTITIONER, Role.SUPERVISOR, Role.ADMIN},
+                 "edit coding schemes")
+    doc = copy.deepcopy(document)
+    with ctx.db.transaction(actor.username) as tx:
+        try:
+            latest = tx.get_scheme(str(doc.get("name", "")))
+            doc["version"] = latest.version + 1
+        except NotFoundError:
+            doc["version"] = 1
+        parse_scheme(doc)  # raises InputError naming the problem
+        return tx.add_scheme(doc)
+
+
+def load_scheme(ctx: Context, name: str = "attuned-moments",
+                version: int | None = None) -> tuple[StoredScheme, Scheme]:
+    with ctx.db.transaction("system") as tx:
+        stored = tx.get_scheme(name, version)
+    return stored, parse_scheme(stored.document)

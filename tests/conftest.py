@@ -1,0 +1,94 @@
+"""Shared fixtures: a migrated database per test (SQLite always, PostgreSQL too when
+ATTUNE_TEST_DATABASE_URL is set), built by copying a template migrated once."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from attune.config import Settings
+from attune.services import Context
+from attune.storage.db import make_engine, migrate
+
+REPO = Path(__file__).resolve().parents[1]
+REALDATA = REPO.parent / "shared" / "realdata"
+PG_URL = os.environ.get("ATTUNE_TEST_DATABASE_URL", "")
+BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "attune.db"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate(engine)
+    engine.dispose()  # the last connection closing checkpoints the WAL into the file
+    return path
+
+
+def _pg_admin():  # type: ignore[no-untyped-def]
+    return create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[str]:
+    name = f"attune_tpl_{_worker()}_{uuid.uuid4().hex[:6]}"
+    admin = _pg_admin()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    engine = make_engine(url)
+    migrate(engine)
+    engine.dispose()
+    yield name
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        db = tmp_path / "attune.db"
+        for suffix in ("", "-wal", "-shm"):
+            if Path(f"{template}{suffix}").exists():
+                shutil.copy(f"{template}{suffix}", f"{db}{suffix}")
+        yield f"sqlite:///{db}"
+        return
+    template = request.getfixturevalue("pg_template")
+    name = f"attune_t_{_worker()}_{uuid.uuid4().hex[:10]}"
+    admin = _pg_admin()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    data = tmp_path / "data"
+    return Settings.from_env({"ATTUNE_DATA_DIR": str(data), "ATTUNE_DATABASE_URL": database_url})
+
+
+@pytest.fixture
+def ctx(settings: Settings) -> Iterator[Context]:
+    context = Context.open(settings)
+    with context.db.transaction("system") as tx:
+        from attune.services.schemes import install_default_scheme
+
+        install_default_scheme(tx)
+    yield context
+    context.close()

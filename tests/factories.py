@@ -1,0 +1,37 @@
+"""Builders for tests: accounts, families with consent, clips."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from attune.core.consent import ConsentScope
+from attune.core.people import Clip, Family, Role, User
+from attune.services import Context
+from attune.services.accounts import add_user
+from attune.services.clips import store_clip
+from attune.services.consent import record_consent
+from attune.services.families import add_family
+
+PASSWORD = "correct horse battery"
+
+
+def make_user(ctx: Context, username: str, role: Role = Role.PRACTITIONER,
+              supervisor: str | None = None) -> User:
+    return add_user(ctx, "system", username, role, PASSWORD, supervisor=supervisor)
+
+
+def make_family(ctx: Context, practitioner: User, code: str = "FAM-001", baby: str = "Maya",
+                scopes: tuple[ConsentScope, ...] = tuple(ConsentScope)) -> Family:
+    family = add_family(ctx, practitioner, code, baby, "2026-03")
+    for scope in scopes:
+        record_consent(ctx, practitioner, code, scope, True, date.today() - timedelta(days=3),
+                       "signed form")
+    return family
+
+
+def make_clip(ctx: Context, practitioner: User, family: Family, path: Path,
+              content: bytes | None = None) -> Clip:
+    if content is not None:
+        path.write_bytes(content)
+    return store_clip(ctx, practitioner, family.code, path, path.name)
