@@ -267,20 +267,98 @@ def cmd_clip_add(args: argparse.Namespace) -> None:
     clip = store_clip(ctx, actor, args.family, path, path.name, held_on=args.on,
                       session_id=args.session, uploaded_under=parse_scope(args.scope),
                       third_parties_in_frame=args.third_parties)
-    _out(args, clip, f"Stored clip {clip.id} ({clip.original_name}, {clip.size_bytes} bytes, "
-         f"sha256 {clip.sha256[:12]}…).")
+    stored = (f"Stored clip {clip.id} ({clip.original_name}, {clip.size_bytes} bytes, "
+              f"sha256 {clip.sha256[:12]}…).")
+    if args.no_ingest:
+        _out(args, clip, stored)
+        return
+    if args.queue:
+        from attune.services.ingest import queue_ingest
+
+        job = queue_ingest(ctx, clip.id)
+        _out(args, {"clip": clip, "job": job}, f"{stored} Queued for processing (job {job.id}); "
+             "`attune clip info {clip.id}` shows its progress.")
+        return
+    _err(stored)
+    clip = _ingest_with_progress(ctx, clip.id, quiet=args.json)
+    _out(args, clip, f"Clip {clip.id} is ready: {clip.duration_ms} ms, proxy "
+         f"{clip.media.get('proxy_width')}x{clip.media.get('proxy_height')} at "
+         f"{clip.media.get('proxy_fps')} fps.")
+
+
+def _err(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def _ingest_with_progress(ctx: Any, clip_id: int, quiet: bool = False) -> Any:
+    """Run the ingest here, with a progress line on a terminal."""
+    from attune.services.ingest import ingest_now
+
+    tty = sys.stderr.isatty() and not quiet
+    last: list[str] = [""]
+
+    def progress(stage: str, fraction: float) -> None:
+        line = f"  {stage:<10} {'#' * int(fraction * 30):<30} {fraction * 100:5.1f}%"
+        if tty and line != last[0]:
+            print("\r" + line, end="", file=sys.stderr, flush=True)
+            last[0] = line
+
+    try:
+        return ingest_now(ctx, clip_id, progress)
+    finally:
+        if tty:
+            print(file=sys.stderr)
+
+
+def cmd_clip_retry(args: argparse.Namespace) -> None:
+    from attune.services.ingest import retry_ingest
+
+    ctx = _context(args)
+    actor = _actor(ctx, args)
+    if args.queue:
+        job = retry_ingest(ctx, actor, args.clip_id)
+        _out(args, job, f"Queued clip {args.clip_id} again (job {job.id}).")
+        return
+    from attune.services.clips import get_clip
+    from attune.services.ingest import retry_check
+
+    retry_check(ctx, actor, get_clip(ctx, actor, args.clip_id))
+    clip = _ingest_with_progress(ctx, args.clip_id, quiet=args.json)
+    _out(args, clip, f"Clip {clip.id} is ready.")
+
+
+def cmd_worker(args: argparse.Namespace) -> None:
+    from attune.jobs import run_worker
+
+    settings = Settings.from_env()
+    _context(args).close()
+    print(f"attune worker: {args.workers} worker(s) on "
+          f"{'Redis ' + settings.redis_url if settings.redis_url else settings.jobs_db_path}",
+          file=sys.stderr)
+    run_worker(settings, args.workers)
 
 
 def cmd_clip_info(args: argparse.Namespace) -> None:
     from attune.services.clips import get_clip
 
     ctx = _context(args)
+    from attune.services.ingest import ingest_job
+
     clip = get_clip(ctx, _actor(ctx, args), args.clip_id)
+    job = ingest_job(ctx, clip.id)
     media = clip.media or {}
-    _out(args, clip, [f"clip {clip.id}: {clip.original_name} [{clip.status}]",
-                      f"  sha256 {clip.sha256}, {clip.size_bytes} bytes",
-                      f"  duration {clip.duration_ms} ms",
-                      *(f"  {k}: {v}" for k, v in sorted(media.get("probe", {}).items()))])
+    facts = media.get("facts") or media.get("probe") or {}
+    lines = [f"clip {clip.id}: {clip.original_name} [{clip.status}]",
+             f"  sha256 {clip.sha256}, {clip.size_bytes} bytes, duration {clip.duration_ms} ms"]
+    if job is not None and clip.status in ("queued", "ingesting"):
+        lines.append(f"  processing: {job.stage} {job.percent}%")
+    if clip.failure_reason:
+        lines.append(f"  failed: {clip.failure_reason}")
+    if "proxy_fps" in media:
+        lines.append(f"  proxy: {media['proxy_width']}x{media['proxy_height']} at "
+                     f"{media['proxy_fps']} fps, {media['proxy_frame_count']} frames")
+    lines += [f"  {k}: {v}" for k, v in sorted(facts.items())]
+    _out(args, {**asdict(clip), "job": job}, lines)
 
 
 def cmd_events_list(args: argparse.Namespace) -> None:
@@ -314,6 +392,49 @@ def cmd_events_import(args: argparse.Namespace) -> None:
                                 coder=args.coder)
     _out(args, {"imported": len(events)}, f"Imported {len(events)} event(s) into clip "
          f"{args.clip_id}.")
+
+
+def cmd_scheme_list(args: argparse.Namespace) -> None:
+    ctx = _context(args)
+    with ctx.db.transaction("cli") as tx:
+        schemes = tx.list_schemes()
+    _out(args, [{"name": s.name, "version": s.version, "codes": len(s.document["codes"])}
+                for s in schemes],
+         [f"{s.name} v{s.version}: {len(s.document['codes'])} codes" for s in schemes])
+
+
+def cmd_scheme_show(args: argparse.Namespace) -> None:
+    ctx = _context(args)
+    with ctx.db.transaction("cli") as tx:
+        stored = tx.get_scheme(args.name, args.version)
+    doc = stored.document
+    if args.json:
+        print(json.dumps(doc, indent=2, ensure_ascii=False))
+        return
+    print(f"{doc.get('title', stored.name)} ({stored.name} v{stored.version})")
+    print("windows (ms): " + ", ".join(f"{k} {v}" for k, v in
+                                       doc["latency_windows_ms"].items()))
+    for c in doc["codes"]:
+        extra = c.get("valence", "") + c.get("potency", "")
+        print(f"  [{c.get('key') or ' '}] {c['id']:<4} {c['kind']:<9} {extra:<3} {c['label']}"
+              + ("  (practitioner only)" if c.get("practitioner_only") else ""))
+
+
+def cmd_scheme_add(args: argparse.Namespace) -> None:
+    from attune.services.schemes import save_scheme
+
+    path = Path(args.path)
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"There is no file at {path}.") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{path} is not a JSON document ({exc}); save the scheme as JSON "
+                         "(see schemas/coding_scheme.v1.schema.json).") from None
+    ctx = _context(args)
+    stored = save_scheme(ctx, _actor(ctx, args), document)
+    _out(args, {"name": stored.name, "version": stored.version},
+         f"Saved coding scheme {stored.name} v{stored.version}.")
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
@@ -443,8 +564,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="consent scope it is uploaded under (default shared_review)")
     p.add_argument("--third-parties", action="store_true",
                    help="flag that other people (siblings, visitors) are in frame")
-    p = add(clips, "info", cmd_clip_info, "a clip's facts")
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--queue", action="store_true",
+                     help="hand the processing to the worker (`attune worker`) and return")
+    how.add_argument("--no-ingest", action="store_true",
+                     help="only store the original; make no proxy")
+    p = add(clips, "info", cmd_clip_info, "a clip's facts, status and processing progress")
     p.add_argument("clip_id", type=int)
+    p = add(clips, "retry", cmd_clip_retry, "process a clip whose processing failed again")
+    p.add_argument("clip_id", type=int)
+    p.add_argument("--queue", action="store_true", help="hand it to the worker")
 
     evs = group("events", "coded events")
     p = add(evs, "list", cmd_events_list, "list a clip's events")
@@ -462,6 +591,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path")
     p.add_argument("--mapping", help="JSON file mapping tiers/behaviours to codes")
     p.add_argument("--coder", help="store every event as coded by this account")
+
+    p = add(sub, "worker", cmd_worker, "run the background job worker (ingest, reels) until "
+            "Ctrl+C; uses Redis when ATTUNE_REDIS_URL is set")
+    p.add_argument("--workers", type=int, default=2, help="jobs run at once (default 2)")
+
+    sch = group("scheme", "coding schemes (every saved edit is a new version)")
+    add(sch, "list", cmd_scheme_list, "list coding schemes and their versions")
+    p = add(sch, "show", cmd_scheme_show, "show a scheme's codes, keys and windows")
+    p.add_argument("name", nargs="?", default="attuned-moments")
+    p.add_argument("--version", type=int, help="default: the newest")
+    p = add(sch, "add", cmd_scheme_add, "save a scheme document (JSON) as the next version "
+            "of its scheme")
+    p.add_argument("path")
 
     aud = group("audit", "the audit log")
     add(aud, "verify", cmd_audit_verify, "check the audit log's hash chain (exit 1 if damaged)")

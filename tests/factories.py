@@ -30,8 +30,11 @@ def make_family(ctx: Context, practitioner: User, code: str = "FAM-001", baby: s
     return family
 
 
-def make_clip(ctx: Context, practitioner: User, family: Family, path: Path,
-              content: bytes | None = None) -> Clip:
-    if content is not None:
-        path.write_bytes(content)
+REAL_VIDEO = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "video" / \
+    "h264_aac_1080x720_sample.mp4"
+
+
+def make_clip(ctx: Context, practitioner: User, family: Family,
+              path: Path = REAL_VIDEO) -> Clip:
+    """Store a real (1 s) recording as a clip of ``family``; no proxy is made."""
     return store_clip(ctx, practitioner, family.code, path, path.name)

@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from attune.core.consent import ConsentScope, scope_allows
-from attune.core.people import Clip, User
-from attune.errors import ConsentError, InputError
+from attune.core.people import Clip, ClipStatus, User
+from attune.errors import ConsentError, InputError, MediaError
+from attune.media.probe import probe
 from attune.services import Context
 from attune.services.access import Access, require
 from attune.storage.store import Tx
@@ -30,8 +31,10 @@ def store_clip(ctx: Context, actor: User, code: str, source: BinaryIO | Path,
                session_id: int | None = None,
                uploaded_under: ConsentScope = ConsentScope.SHARED_REVIEW,
                third_parties_in_frame: bool = False) -> Clip:
-    """Check consent, copy the file into the media folder by content hash, add the clip
-    row (and the day's session if there is none). The file is streamed, never read whole.
+    """Check consent, copy the file into the media folder by content hash, check that it
+    is a playable video (probe), add the clip row (and the day's session if there is
+    none). The file is streamed, never read whole. What is not a playable video is
+    refused with a message, leaving no file and no row.
 
     If the database change fails, an original stored only for this clip is removed again.
     """
@@ -46,6 +49,14 @@ def store_clip(ctx: Context, actor: User, code: str, source: BinaryIO | Path,
     if size == 0:
         _forget_original(ctx, sha)
         raise InputError(f"{original_name} is empty (0 bytes); choose the recording itself.")
+    stored = ctx.media.original_path(sha)
+    try:
+        facts = probe(stored)
+    except MediaError as exc:
+        _forget_original(ctx, sha)
+        # the message names the stored copy; the practitioner knows the file by its name
+        message = str(exc).replace(str(stored), original_name).replace(sha, original_name)
+        raise MediaError(message) from None
     try:
         with ctx.db.transaction(actor.username) as tx:
             if session_id is None:
@@ -55,8 +66,11 @@ def store_clip(ctx: Context, actor: User, code: str, source: BinaryIO | Path,
                 session_id = session.id
             elif tx.get_session(session_id).family_id != family.id:
                 raise InputError(f"Session {session_id} is not a session of family {code}.")
-            return tx.add_clip(session_id, original_name[:300], sha, size, uploaded_under,
-                               third_parties_in_frame=third_parties_in_frame)
+            clip = tx.add_clip(session_id, original_name[:300], sha, size, uploaded_under,
+                               third_parties_in_frame=third_parties_in_frame,
+                               media={"probe": facts.to_dict()})
+            return tx.set_clip_media(clip.id, status=ClipStatus.STORED, media=clip.media,
+                                     duration_ms=facts.duration_ms)
     except BaseException:
         _forget_original(ctx, sha)
         raise

@@ -243,6 +243,7 @@ class JobRecord(Base):
     stage: Mapped[str] = mapped_column(String(40), default="")
     percent: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str] = mapped_column(Text, default="")
+    worker: Mapped[str] = mapped_column(String(120), default="")  # host:pid running it
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 

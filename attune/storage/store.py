@@ -105,6 +105,7 @@ class Job:
     percent: int
     error: str
     updated_at: datetime
+    worker: str = ""
 
 
 @dataclass(frozen=True)
@@ -842,13 +843,14 @@ class Tx:
     def create_job(self, kind: str, object_id: int) -> Job:
         now = utcnow()
         rec = JobRecord(kind=kind, object_id=object_id, status="queued", stage="queued",
-                        percent=0, error="", created_at=now, updated_at=now)
+                        percent=0, error="", worker="", created_at=now, updated_at=now)
         self.orm.add(rec)
         self.orm.flush()
         return _job(rec)
 
     def update_job(self, job_id: int, *, status: str | None = None, stage: str | None = None,
-                   percent: int | None = None, error: str | None = None) -> Job:
+                   percent: int | None = None, error: str | None = None,
+                   worker: str | None = None) -> Job:
         rec = self.orm.get(JobRecord, job_id)
         if rec is None:
             raise NotFoundError(f"There is no job {job_id}.")
@@ -860,8 +862,15 @@ class Tx:
             rec.percent = max(0, min(100, percent))
         if error is not None:
             rec.error = error
+        if worker is not None:
+            rec.worker = worker
         rec.updated_at = utcnow()
         return _job(rec)
+
+    def running_jobs(self) -> list[Job]:
+        return [_job(r) for r in self.orm.scalars(
+            select(JobRecord).where(JobRecord.status.in_(("queued", "running")))
+            .order_by(JobRecord.id))]
 
     def latest_job(self, kind: str, object_id: int) -> Job | None:
         rec = self.orm.scalars(select(JobRecord).where(JobRecord.kind == kind,
@@ -886,7 +895,7 @@ def _moment(rec: MomentRecord) -> Moment:
 
 def _job(rec: JobRecord) -> Job:
     return Job(rec.id, rec.kind, rec.object_id, rec.status, rec.stage, rec.percent, rec.error,
-               rec.updated_at)
+               rec.updated_at, rec.worker)
 
 
 def _audit(rec: AuditRecord) -> AuditEntry:

@@ -17,6 +17,7 @@ from attune.errors import (
     ConflictError,
     ConsentError,
     InputError,
+    MediaError,
     NotAllowedError,
 )
 from attune.services import Context
@@ -28,7 +29,7 @@ from attune.services.events import add_event, delete_event, list_events, restore
 from attune.services.families import add_family, end_involvement, visible_families
 from attune.services.retention import run_retention
 from attune.storage.models import Base
-from tests.factories import PASSWORD, make_clip, make_family, make_user
+from tests.factories import PASSWORD, REAL_VIDEO, make_clip, make_family, make_user
 
 
 def test_models_and_migrations_agree(ctx: Context) -> None:
@@ -68,11 +69,11 @@ def test_audit_chain_detects_changed_removed_and_truncated(ctx: Context) -> None
 def test_event_history_conflict_and_reversible_delete(ctx: Context, tmp_path: Path) -> None:
     pat = make_user(ctx, "pat")
     family = make_family(ctx, pat)
-    clip = make_clip(ctx, pat, family, tmp_path / "a.mp4", b"not really a video")
-    cue = add_event(ctx, pat, clip.id, "C02", 10_000)
-    response = add_event(ctx, pat, clip.id, "R04", 11_200)
+    clip = make_clip(ctx, pat, family)
+    cue = add_event(ctx, pat, clip.id, "C02", 500)
+    response = add_event(ctx, pat, clip.id, "R04", 900)
     assert response.answers_id == cue.id  # linked to the most recent open cue
-    moved = update_event(ctx, pat, cue.id, cue.version, start_ms=9_900, end_ms=9_900)
+    moved = update_event(ctx, pat, cue.id, cue.version, start_ms=400, end_ms=400)
     assert moved.version == cue.version + 1
     # a second editor who read the old version gets a conflict, never a silent overwrite
     with pytest.raises(ConflictError, match="changed by someone else"):
@@ -85,14 +86,14 @@ def test_event_history_conflict_and_reversible_delete(ctx: Context, tmp_path: Pa
     with ctx.db.transaction("pat") as tx:
         history = tx.event_history(cue.id)
     assert [h.action for h in history] == ["create", "update", "delete", "restore"]
-    assert history[1].before["start_ms"] == 10_000 and history[1].after["start_ms"] == 9_900
+    assert history[1].before["start_ms"] == 500 and history[1].after["start_ms"] == 400
     assert history[1].actor == "pat"
 
 
 def test_bad_event_input(ctx: Context, tmp_path: Path) -> None:
     pat = make_user(ctx, "pat")
     family = make_family(ctx, pat)
-    clip = make_clip(ctx, pat, family, tmp_path / "a.mp4", b"x")
+    clip = make_clip(ctx, pat, family)
     with pytest.raises(InputError, match="Z99"):
         add_event(ctx, pat, clip.id, "Z99", 100)
     with pytest.raises(ValueError):
@@ -105,7 +106,7 @@ def test_upload_needs_consent_and_stores_once(ctx: Context, tmp_path: Path) -> N
     pat = make_user(ctx, "pat")
     family = make_family(ctx, pat, scopes=(ConsentScope.SUPERVISION,))
     f = tmp_path / "visit.mp4"
-    f.write_bytes(b"abc" * 1000)
+    f.write_bytes(REAL_VIDEO.read_bytes())
     with pytest.raises(ConsentError, match="shared_review"):
         store_clip(ctx, pat, family.code, f, f.name)
     assert not ctx.media.originals.exists() or not any(ctx.media.originals.rglob("*.*"))
@@ -119,10 +120,26 @@ def test_upload_needs_consent_and_stores_once(ctx: Context, tmp_path: Path) -> N
         [ctx.media.original_path(a.sha256)]
 
 
+@pytest.mark.parametrize("content", [b"", b"not a video at all", "truncated"])
+def test_upload_of_a_broken_file_keeps_nothing(ctx: Context, tmp_path: Path,
+                                               content: bytes | str) -> None:
+    pat = make_user(ctx, "pat")
+    family = make_family(ctx, pat)
+    good = make_clip(ctx, pat, family)
+    f = tmp_path / "broken.mp4"
+    f.write_bytes(REAL_VIDEO.read_bytes()[:3000] if content == "truncated" else content)
+    with pytest.raises((MediaError, InputError), match="broken.mp4"):
+        store_clip(ctx, pat, family.code, f, f.name)
+    files = [p for p in ctx.media.root.rglob("*") if p.is_file()]
+    assert files == [ctx.media.original_path(good.sha256)]  # what was saved is still there
+    with ctx.db.transaction("x") as tx:
+        assert [c.id for c in tx.clips_for_family(family.id)] == [good.id]
+
+
 def test_withdrawal_leaves_no_file_and_no_row(ctx: Context, tmp_path: Path) -> None:
     pat = make_user(ctx, "pat")
     family = make_family(ctx, pat)
-    clip = make_clip(ctx, pat, family, tmp_path / "v.mp4", b"video bytes" * 100)
+    clip = make_clip(ctx, pat, family)
     add_event(ctx, pat, clip.id, "C01", 1000)
     derived = ctx.media.clip_dir(clip.id)
     derived.mkdir(parents=True)
@@ -159,7 +176,7 @@ def test_failed_withdrawal_keeps_everything(ctx: Context, tmp_path: Path) -> Non
 def test_retention_deletes_after_two_months(ctx: Context, tmp_path: Path) -> None:
     pat = make_user(ctx, "pat")
     family = make_family(ctx, pat)
-    clip = make_clip(ctx, pat, family, tmp_path / "v.mp4", b"bytes")
+    clip = make_clip(ctx, pat, family)
     end = date.today() - timedelta(days=30)
     end_involvement(ctx, pat, family.code, end)
     assert run_retention(ctx, dry_run=True) == []  # not yet two months
@@ -198,7 +215,7 @@ def test_roles_and_assignments(ctx: Context, tmp_path: Path) -> None:
     assert [f.code for f in visible_families(ctx, pat)] == ["FAM-001"]
     assert [f.code for f in visible_families(ctx, sue)] == ["FAM-001"]  # her team's
     assert visible_families(ctx, parent) == []
-    clip = make_clip(ctx, pat, family, tmp_path / "v.mp4", b"bytes")
+    clip = make_clip(ctx, pat, family)
     with pytest.raises(NotAllowedError, match="Not allowed"):
         list_events(ctx, other, clip.id)
     with pytest.raises(NotAllowedError):

@@ -1,0 +1,61 @@
+# attune: `make run` sets everything up and starts the app with demo data;
+# `make test` sets everything up and runs every check and test.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PORT   ?= 8501
+# Tests run on SQLite always, and on PostgreSQL when this is set (CI sets it).
+ATTUNE_TEST_DATABASE_URL ?=
+export ATTUNE_TEST_DATABASE_URL
+
+.PHONY: setup run worker test lint typecheck browser clean-data samples bench help
+
+help:
+	@echo "make run    set up and start the app with demo data on http://127.0.0.1:$(PORT)"
+	@echo "make test   set up and run ruff, mypy and the whole test suite"
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: setup
+	$(BIN)/attune init
+	$(BIN)/attune demo
+	@echo "Starting the job worker and the app on http://127.0.0.1:$(PORT) (Ctrl+C stops both)"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/attune worker & \
+	$(BIN)/streamlit run streamlit_app.py --server.address 127.0.0.1 --server.port $(PORT) \
+		--server.headless true --browser.gatherUsageStats false
+
+worker: setup
+	$(BIN)/attune worker
+
+# Debian's chromium for the browser tests (Playwright cannot download browsers here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+lint: setup
+	$(BIN)/ruff check .
+
+typecheck: setup
+	$(BIN)/mypy
+
+test: setup browser lint typecheck
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest: no tests were collected (exit 5); nothing failed"; exit 0; fi; exit $$rc
+
+samples: setup
+	$(BIN)/python sample_clips/make_samples.py
+
+bench: setup
+	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/reel.py
+	$(BIN)/python bench/agreement.py

@@ -1,0 +1,84 @@
+"""The background job queue (huey): ingest now, reels later.
+
+The queue is a SQLite file in the data folder by default, Redis when ``ATTUNE_REDIS_URL``
+is set; either way ``attune worker`` runs the consumer (``make run`` starts one). The
+huey instance is built on first use, not at import, from the settings.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from typing import Any
+
+from huey import Huey, RedisHuey, SqliteHuey
+
+from attune.config import Settings
+
+log = logging.getLogger("attune.jobs")
+
+
+@functools.cache
+def huey_for(settings: Settings) -> Huey:
+    """The queue for these settings, with attune's tasks registered on it."""
+    if settings.redis_url:
+        queue: Huey = RedisHuey("attune", url=settings.redis_url)
+    else:
+        queue = SqliteHuey("attune", filename=str(settings.jobs_db_path))
+    _register(queue, settings)
+    return queue
+
+
+def _register(queue: Huey, settings: Settings) -> None:
+    contexts: dict[str, Any] = {}
+
+    def context() -> Any:
+        from attune.services import Context
+
+        if "ctx" not in contexts:
+            contexts["ctx"] = Context.open(settings)
+        return contexts["ctx"]
+
+    @queue.task(name="attune.ingest")
+    def ingest(clip_id: int, job_id: int) -> None:
+        from attune.errors import MediaError
+        from attune.services.ingest import run_ingest
+
+        try:
+            run_ingest(context(), clip_id, job_id)
+        except MediaError as exc:  # recorded on the clip and the job; not a worker crash
+            log.warning("ingest of clip %s failed: %s", clip_id, exc)
+
+    @queue.periodic_task(_every_minute(), name="attune.recover")
+    def recover() -> None:
+        from attune.services.ingest import recover_stalled_jobs
+
+        recover_stalled_jobs(context())
+
+    queue._attune_tasks = {"ingest": ingest, "recover": recover}  # type: ignore[attr-defined]
+
+
+def _every_minute() -> Any:
+    from huey import crontab
+
+    return crontab(minute="*")
+
+
+def enqueue_ingest(settings: Settings, clip_id: int, job_id: int) -> None:
+    huey_for(settings)._attune_tasks["ingest"](clip_id, job_id)  # type: ignore[attr-defined]
+
+
+def run_worker(settings: Settings, workers: int = 2) -> None:
+    """Run the consumer until interrupted. Jobs left running by a worker that died are
+    marked failed first, so that they can be retried."""
+    from attune.services import Context
+    from attune.services.ingest import recover_stalled_jobs
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    ctx = Context.open(settings)
+    recovered = recover_stalled_jobs(ctx)
+    if recovered:
+        log.warning("marked failed the clips whose worker had died: %s", recovered)
+    ctx.close()
+    consumer = huey_for(settings).create_consumer(workers=workers, worker_type="thread")
+    consumer.run()

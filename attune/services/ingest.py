@@ -1,0 +1,174 @@
+"""Ingest as a job: probe at upload (reject what is not a playable video before any row
+exists), then make the proxy, filmstrip and envelope in the background with progress in
+the ``jobs`` table, and recover jobs whose worker died."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from attune.core.people import Clip, ClipStatus, User
+from attune.errors import MediaError, StateError
+from attune.media.ingest import ingest_media
+from attune.services import Context
+from attune.services.access import Access, require
+from attune.storage.store import Job, utcnow
+
+Progress = Callable[[str, float], None]
+INGEST = "ingest"
+#: A running job whose worker has not reported for this long is taken as dead.
+STALE_AFTER = timedelta(minutes=3)
+DIED = ("The processing stopped before it finished (the worker was stopped or the "
+        "computer restarted). Nothing half-made was kept: press Retry, or run "
+        "`attune clip retry {clip_id}`.")
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def media_paths(ctx: Context, clip: Clip) -> dict[str, Path]:
+    """Where a ready clip's files are."""
+    d = ctx.media.clip_dir(clip.id)
+    return {"original": ctx.media.original_path(clip.sha256), "proxy": d / "proxy.mp4",
+            "filmstrip": d / "filmstrip.jpg", "filmstrip_index": d / "filmstrip.json",
+            "envelope": d / "envelope.json", "stills": d / "stills"}
+
+
+def _stored_media(result: Any) -> dict[str, Any]:
+    """What the clip row keeps: facts and proxy numbers, never absolute paths."""
+    data = result.to_dict()
+    for key in ("proxy_path", "filmstrip_path", "filmstrip_index_path", "envelope_path"):
+        data.pop(key, None)
+    return data
+
+
+class _JobReporter:
+    """Progress into the jobs table, at most twice a second (it is also the heartbeat)."""
+
+    def __init__(self, ctx: Context, job_id: int, extra: Progress | None) -> None:
+        self.ctx, self.job_id, self.extra = ctx, job_id, extra
+        self.last = 0.0
+        self.stage = ""
+
+    def __call__(self, stage: str, fraction: float) -> None:
+        if self.extra is not None:
+            self.extra(stage, fraction)
+        now = time.monotonic()
+        if stage == self.stage and now - self.last < 0.5 and fraction < 1.0:
+            return
+        self.stage, self.last = stage, now
+        with self.ctx.db.transaction("worker") as tx:
+            tx.update_job(self.job_id, stage=stage, percent=int(fraction * 100))
+
+
+def queue_job(ctx: Context, clip_id: int) -> Job:
+    with ctx.db.transaction("system") as tx:
+        job = tx.create_job(INGEST, clip_id)
+        tx.set_clip_media(clip_id, status=ClipStatus.QUEUED)
+    return job
+
+
+def run_ingest(ctx: Context, clip_id: int, job_id: int | None = None,
+               progress: Progress | None = None) -> Clip:
+    """Do the ingest of ``clip_id`` here and now (a worker, the CLI or the demo)."""
+    if job_id is None:
+        job_id = queue_job(ctx, clip_id).id
+    with ctx.db.transaction("worker") as tx:
+        clip = tx.get_clip(clip_id)
+        tx.update_job(job_id, status="running", stage="starting", percent=0,
+                      worker=worker_name())
+        tx.set_clip_media(clip_id, status=ClipStatus.INGESTING, media=clip.media)
+    paths = media_paths(ctx, clip)
+    try:
+        result = ingest_media(paths["original"], ctx.media.clip_dir(clip_id),
+                              short_side=ctx.settings.proxy_short_side,
+                              progress=_JobReporter(ctx, job_id, progress))
+    except MediaError as exc:
+        with ctx.db.transaction("worker") as tx:
+            tx.update_job(job_id, status="failed", error=str(exc))
+            tx.set_clip_media(clip_id, status=ClipStatus.FAILED, failure_reason=str(exc))
+        raise
+    with ctx.db.transaction("worker") as tx:
+        tx.update_job(job_id, status="done", stage="done", percent=100)
+        return tx.set_clip_media(clip_id, status=ClipStatus.READY, media=_stored_media(result),
+                                 duration_ms=result.proxy_duration_ms)
+
+
+def ingest_now(ctx: Context, clip_id: int, progress: Progress | None = None) -> Clip:
+    return run_ingest(ctx, clip_id, None, progress)
+
+
+def queue_ingest(ctx: Context, clip_id: int) -> Job:
+    """Queue the ingest for a worker (``attune worker``; ``make run`` starts one)."""
+    from attune.jobs import enqueue_ingest
+
+    job = queue_job(ctx, clip_id)
+    enqueue_ingest(ctx.settings, clip_id, job.id)
+    return job
+
+
+def retry_check(ctx: Context, actor: User, clip: Clip) -> None:
+    """Raise unless ``actor`` may retry ``clip`` and its processing failed (or never ran)."""
+    with ctx.db.transaction(actor.username) as tx:
+        require(ctx, tx, actor, clip.family_id, Access.EDIT, f"retry clip {clip.id}")
+    if clip.status not in (ClipStatus.FAILED, ClipStatus.STORED):
+        raise StateError(f"Clip {clip.id} is {clip.status}; only a clip whose processing "
+                         "failed (or never ran) can be processed again.")
+
+
+def retry_ingest(ctx: Context, actor: User, clip_id: int) -> Job:
+    with ctx.db.transaction(actor.username) as tx:
+        clip = tx.get_clip(clip_id)
+    retry_check(ctx, actor, clip)
+    return queue_ingest(ctx, clip_id)
+
+
+def ingest_job(ctx: Context, clip_id: int) -> Job | None:
+    with ctx.db.transaction("system") as tx:
+        return tx.latest_job(INGEST, clip_id)
+
+
+def _worker_is_dead(worker: str, here: str) -> bool | None:
+    """True/False when the worker ran on this machine, None when we cannot tell."""
+    host, _, pid = worker.rpartition(":")
+    if host != here or not pid.isdigit():
+        return None
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def recover_stalled_jobs(ctx: Context, stale_after: timedelta = STALE_AFTER) -> list[int]:
+    """Mark failed the running jobs whose worker died, and remove what they half made.
+
+    A worker on this machine that no longer exists is dead at once; elsewhere, a job that
+    has not reported for ``stale_after`` is. Returns the clip ids marked failed.
+    """
+    here = socket.gethostname()
+    now = utcnow()
+    failed = []
+    with ctx.db.transaction("system") as tx:
+        jobs = [j for j in tx.running_jobs() if j.kind == INGEST and j.status == "running"]
+    for job in jobs:
+        dead = _worker_is_dead(job.worker, here)
+        if dead is False or (dead is None and now - job.updated_at < stale_after):
+            continue
+        # a clip that is not ready has nothing worth keeping: no half-made set of files
+        shutil.rmtree(ctx.media.clip_dir(job.object_id), ignore_errors=True)
+        reason = DIED.format(clip_id=job.object_id)
+        with ctx.db.transaction("system") as tx:
+            tx.update_job(job.id, status="failed", error=reason)
+            tx.set_clip_media(job.object_id, status=ClipStatus.FAILED, failure_reason=reason)
+        failed.append(job.object_id)
+    return failed

@@ -1,0 +1,144 @@
+"""The command line as a user runs it: a subprocess per command, on a fresh data folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+PASSWORD = "a long enough password"
+
+
+class Cli:
+    def __init__(self, data: Path) -> None:
+        self.env = {**os.environ, "ATTUNE_DATA_DIR": str(data)}
+        for name in ("ATTUNE_DATABASE_URL", "ATTUNE_MEDIA_DIR", "ATTUNE_USER"):
+            self.env.pop(name, None)
+
+    def __call__(self, *args: str, stdin: str = "", ok: bool = True,
+                 ) -> subprocess.CompletedProcess[str]:
+        proc = subprocess.run([sys.executable, "-m", "attune", *args], input=stdin,
+                              capture_output=True, text=True, env=self.env, cwd=REPO,
+                              timeout=120)
+        if ok:
+            assert proc.returncode == 0, proc.stderr
+        return proc
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Cli:
+    return Cli(tmp_path / "data")
+
+
+@pytest.fixture
+def ready(cli: Cli) -> Cli:
+    cli("init")
+    cli("user", "add", "admin", "--role", "admin", "--password-stdin", stdin=PASSWORD + "\n")
+    cli("user", "add", "pat", "--role", "practitioner", "--password-stdin", "--as", "admin",
+        stdin=PASSWORD + "\n")
+    cli("family", "add", "FAM-001", "--baby", "Maya", "--as", "pat")
+    return cli
+
+
+def test_help_lists_every_command(cli: Cli) -> None:
+    out = cli("--help").stdout
+    for command in ("init", "demo", "user", "family", "consent", "session", "clip", "events",
+                    "scheme", "audit", "retention", "settings"):
+        assert command in out
+    for sub in (["user", "add"], ["family", "list"], ["consent", "withdraw"], ["clip", "add"],
+                ["events", "export"], ["audit", "verify"], ["retention", "run"]):
+        assert cli(*sub, "--help").stdout.startswith("usage: attune " + " ".join(sub))
+
+
+def test_not_initialised(cli: Cli) -> None:
+    proc = cli("family", "list", ok=False)
+    assert proc.returncode == 2 and "attune init" in proc.stderr
+
+
+def test_a_practitioners_day(ready: Cli, tmp_path: Path) -> None:
+    cli = ready
+    video = tmp_path / "visit.mp4"
+    video.write_bytes((REPO.parent / "shared/realdata/video/h264_aac_1080x720_sample.mp4")
+                      .read_bytes())
+    proc = cli("clip", "add", "FAM-001", str(video), "--as", "pat", ok=False)
+    assert proc.returncode == 2 and "consent record" in proc.stderr  # says what to do
+    cli("consent", "record", "FAM-001", "shared_review", "supervision", "--evidence",
+        "signed form", "--as", "pat")
+    shown = json.loads(cli("consent", "show", "FAM-001", "--json", "--as", "pat").stdout)
+    allowed = {s["scope"]: s["allowed"] for s in shown["scopes"]}
+    assert allowed["shared_review"] and not allowed["parent_copy"]
+    clip = json.loads(cli("clip", "add", "FAM-001", str(video), "--as", "pat", "--json",
+                          "--no-ingest").stdout)
+    assert clip["size_bytes"] == video.stat().st_size
+    families = json.loads(cli("family", "list", "--clips", "--json", "--as", "pat").stdout)
+    assert families[0]["clips"][0]["id"] == clip["id"]
+    assert json.loads(cli("events", "list", str(clip["id"]), "--json", "--as", "pat")
+                      .stdout) == []
+    assert "chain verified" in cli("audit", "verify").stdout
+    assert "Nothing is past" in cli("retention", "run", "--dry-run").stdout
+    withdrawn = cli("consent", "withdraw", "FAM-001", "shared_review", "--yes", "--as", "pat")
+    assert "Deleted" in withdrawn.stdout
+    families = json.loads(cli("family", "list", "--clips", "--json", "--as", "pat").stdout)
+    assert families[0]["clips"] == []
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["family", "list", "--as", "nobody"], "no account called 'nobody'"),
+        (["consent", "record", "FAM-404", "shared_review", "--as", "pat"],
+         "no family with code 'FAM-404'"),
+        (["consent", "record", "FAM-001", "everything", "--as", "pat"],
+         "not a consent scope"),
+        (["clip", "add", "FAM-001", "/no/such/file.mp4", "--as", "pat"], "no file at"),
+        (["user", "add", "eve", "--role", "admin", "--password-stdin", "--as", "pat"],
+         "Not allowed"),
+        (["consent", "record", "FAM-001", "training", "--on", "yesterday", "--as", "pat"],
+         "not a date"),
+    ],
+)
+def test_bad_input_exits_2_with_a_clear_message(ready: Cli, args: list[str],
+                                                 message: str) -> None:
+    proc = ready(*args, ok=False)
+    assert proc.returncode == 2
+    assert message in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_malformed_scheme_document(ready: Cli, tmp_path: Path) -> None:
+    bad = tmp_path / "scheme.json"
+    bad.write_text('{"schema_version": 1, "name": "mine", "version": 1, "codes": []}')
+    proc = ready("scheme", "add", str(bad), "--as", "pat", ok=False)
+    assert proc.returncode == 2 and "not a valid coding_scheme.v1 document" in proc.stderr
+    bad.write_text("{ not json")
+    proc = ready("scheme", "add", str(bad), "--as", "pat", ok=False)
+    assert proc.returncode == 2 and "is not a JSON document" in proc.stderr
+    listed = ready("scheme", "list", "--json").stdout
+    assert [s["name"] for s in json.loads(listed)] == ["attuned-moments"]
+
+
+def test_scheme_edit_makes_a_new_version(ready: Cli, tmp_path: Path) -> None:
+    doc = json.loads(ready("scheme", "show", "--json").stdout)
+    doc["codes"][0]["label"] = "looks at parent"
+    path = tmp_path / "edited.json"
+    path.write_text(json.dumps(doc))
+    out = ready("scheme", "add", str(path), "--as", "pat").stdout
+    assert "attuned-moments v2" in out
+    versions = [s["version"] for s in json.loads(ready("scheme", "list", "--json").stdout)]
+    assert versions == [1, 2]
+
+
+def test_audit_verify_fails_on_a_changed_entry(ready: Cli, tmp_path: Path) -> None:
+    import sqlite3
+
+    db = sqlite3.connect(tmp_path / "data" / "attune.db")
+    db.execute("UPDATE audit_log SET action = 'nothing' WHERE id = 2")
+    db.commit()
+    db.close()
+    proc = ready("audit", "verify", ok=False)
+    assert proc.returncode == 1 and "AUDIT LOG DAMAGED at entry 2" in proc.stdout
