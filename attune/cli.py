@@ -437,6 +437,66 @@ def cmd_scheme_add(args: argparse.Namespace) -> None:
          f"Saved coding scheme {stored.name} v{stored.version}.")
 
 
+def cmd_convert(args: argparse.Namespace) -> None:
+    from attune.interchange import convert
+
+    doc = convert(args.input, args.output, mapping=args.mapping)
+    coders = sorted({e.coder for e in doc.events})
+    _out(args, {"output": args.output, "events": len(doc.events), "coders": coders},
+         f"Wrote {len(doc.events)} event(s) of {', '.join(coders) or 'no coder'} to "
+         f"{args.output}.")
+
+
+def cmd_tally(args: argparse.Namespace) -> None:
+    from attune.analysis.tallies import Audience
+    from attune.services.analysis import family_tallies
+
+    ctx = _context(args)
+    frame = family_tallies(ctx, _actor(ctx, args), args.family, args.session,
+                           Audience(args.audience), args.window_ms)
+    if frame.empty:
+        raise InputError(f"Family {args.family} has no processed clips to count yet.")
+    if args.out:
+        out = Path(args.out)
+        if out.suffix.lower() == ".xlsx":
+            frame.to_excel(out, index=False)
+        else:
+            frame.to_csv(out, index=False)
+    if args.json:
+        print(frame.to_json(orient="records", date_format="iso", indent=2))
+    else:
+        print(frame.T.to_string(header=False))
+
+
+def cmd_agreement(args: argparse.Namespace) -> None:
+    from attune.analysis.agreement import agreement_report
+
+    if args.files:
+        from attune.interchange import read_events_file
+
+        docs = [read_events_file(Path(p)) for p in args.files]
+        report = agreement_report(list(docs[0].events), list(docs[1].events),
+                                  tolerance_ms=args.tolerance_ms, step_ms=args.step_ms,
+                                  clip_duration_ms=docs[0].clip.duration_ms,
+                                  matching=args.matching)
+    else:
+        from attune.services.analysis import clip_agreement
+
+        if not args.clip or not args.coders or len(args.coders.split(",")) != 2:
+            raise InputError("Give --clip ID (repeat for several) and --coders A,B, or "
+                             "--files a.json b.json.")
+        a, b = args.coders.split(",")
+        ctx = _context(args)
+        report = clip_agreement(ctx, _actor(ctx, args), args.clip, a.strip(), b.strip(),
+                                tolerance_ms=args.tolerance_ms, step_ms=args.step_ms,
+                                matching=args.matching)
+    data = report.to_dict()
+    if args.json:
+        print(json.dumps(_jsonable(data), indent=2, ensure_ascii=False))
+        return
+    print("\n".join(report.summary_lines()))
+
+
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     ctx = _context(args)
     with ctx.db.transaction("audit") as tx:
@@ -605,6 +665,35 @@ def build_parser() -> argparse.ArgumentParser:
             "of its scheme")
     p.add_argument("path")
 
+    p = add(sub, "convert", cmd_convert, "convert an events file between ELAN (.eaf), BORIS "
+            "(.boris in, .tsv in and out), CSV, XLSX and attune JSON, without the database")
+    p.add_argument("input")
+    p.add_argument("output")
+    p.add_argument("--mapping", help="JSON file: which ELAN tiers / BORIS subjects become "
+                   "cues, responses and reactions, and their codes")
+
+    p = add(sub, "tally", cmd_tally, "sensitivity tallies of a family, one row per session")
+    p.add_argument("--family", required=True)
+    p.add_argument("--session", type=int, help="only this session")
+    p.add_argument("--audience", choices=["practitioner", "parent"], default="practitioner",
+                   help="parent: only the figures a parent may see")
+    p.add_argument("--window-ms", type=int, help="re-score with this latency window (ms)")
+    p.add_argument("--out", help="also write the table (.csv or .xlsx)")
+
+    p = add(sub, "agreement", cmd_agreement, "agreement between two coders: event kappa "
+            "(onset tolerance), time-unit kappa (sampling step), alpha, flags")
+    p.add_argument("--clip", type=int, action="append", help="clip id (repeat for several)")
+    p.add_argument("--coders", help="the two coders, A,B")
+    p.add_argument("--files", nargs=2, metavar=("A", "B"),
+                   help="two events files instead of the database")
+    p.add_argument("--tolerance-ms", type=int, default=1000,
+                   help="event matching: onsets at most this far apart pair up (default 1000)")
+    p.add_argument("--step-ms", type=int, default=1000,
+                   help="time-unit kappa: sample both timelines every this many ms (a "
+                   "sampling step, not a tolerance; default 1000)")
+    p.add_argument("--matching", choices=["onset", "overlap"], default="onset",
+                   help="pair by onset (default) or by ELAN-style 60%% overlap")
+
     aud = group("audit", "the audit log")
     add(aud, "verify", cmd_audit_verify, "check the audit log's hash chain (exit 1 if damaged)")
     p = add(aud, "list", cmd_audit_list, "newest audit entries")
@@ -630,4 +719,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("attune: interrupted; nothing half-done was kept.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into `head` and the like
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     return int(result) if isinstance(result, int) else 0

@@ -744,6 +744,52 @@ class AgreementReport:
     disagreements: tuple[Disagreement, ...] = field(repr=False)
     parameters: Mapping[str, Any]
 
+    def summary_lines(self) -> list[str]:
+        """The report in words for a terminal or a text export, parameters first."""
+
+        def stat(s: Statistic) -> str:
+            if s.value is None:
+                return f"undefined ({s.reason})"
+            return f"{s.value:.3f}" + (f" [{s.flag.value}]" if s.flag else "")
+
+        def share(x: float | None) -> str:
+            return "-" if x is None else f"{x:.0%}"
+
+        p = self.parameters
+        lines = [f"Agreement of {self.coders[0]} and {self.coders[1]} on {self.clips} clip(s): "
+                 f"{self.n_events_a} and {self.n_events_b} events",
+                 "Parameters: " + ", ".join(f"{k}={v}" for k, v in p.items()),
+                 f"  event kappa (codes, unmatched as a category): {stat(self.event_kappa)}",
+                 f"  event kappa (matched pairs only):             "
+                 f"{stat(self.event_kappa_matched)}",
+                 f"  time-unit kappa (sampling step {p.get('step_ms')} ms):       "
+                 f"{stat(self.time_unit_kappa)}",
+                 f"  Krippendorff's alpha (nominal):               {stat(self.alpha)}",
+                 f"  detection: {self.detection.matched} matched, {self.detection.unmatched_a} "
+                 f"only {self.coders[0]}, {self.detection.unmatched_b} only {self.coders[1]} "
+                 f"({share(self.detection.agreement)} of all; {self.coders[0]} "
+                 f"{share(self.detection.share_a)}, {self.coders[1]} "
+                 f"{share(self.detection.share_b)} matched)"]
+        if self.mean_abs_onset_diff_ms is not None:
+            lines.append(f"  mean onset difference of matched events: "
+                         f"{self.mean_abs_onset_diff_ms:.0f} ms")
+        for name, s in self.icc.items():
+            lines.append(f"  ICC(2,1) on per-clip {name}: {stat(s)}")
+        for sub in (self.potent, self.subtle):
+            if sub is not None:
+                lines.append(f"  {sub.name} cues: kappa {stat(sub.kappa)}, "
+                             f"{sub.detection.matched} matched")
+        lines.append(f"Overall: {self.flag.value if self.flag else 'no flag'}"
+                     + (f" ({'; '.join(self.flag_reasons)})" if self.flag_reasons else ""))
+        if self.disagreements:
+            lines.append(f"{len(self.disagreements)} disagreement(s):")
+            for d in self.disagreements[:50]:
+                a = f"{d.a.code}@{d.a.start_ms}" if d.a else "-"
+                b = f"{d.b.code}@{d.b.start_ms}" if d.b else "-"
+                lines.append(f"  clip {d.clip} at {d.at_ms} ms: {d.what} ({d.kind}): "
+                             f"{a} vs {b}")
+        return lines
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-safe dict (no NaN, no numpy types, events as dicts)."""
         conf = self.confusion

@@ -1,0 +1,113 @@
+"""Tallies and agreement from the database: which events count, for whom."""
+
+from __future__ import annotations
+
+from collections import Counter
+import pandas as pd
+
+from attune.analysis.agreement import AgreementReport, ClipPair, agreement_report_clips
+from attune.analysis.tallies import Audience, ClipTallies, SessionClip, session_frame, \
+    tally_clip
+from attune.core.events import Event
+from attune.core.people import Clip, Role, User
+from attune.core.scheme import Scheme, Valence
+from attune.errors import InputError
+from attune.schemes import parse_scheme
+from attune.services import Context
+from attune.services.access import Access, require
+from attune.storage.store import Tx
+
+
+def primary_coder(tx: Tx, clip: Clip, events: list[Event]) -> str | None:
+    """Whose coding a clip's tallies use: the session's practitioner when they coded it,
+    else whoever coded most. A second coder's events never add to the tallies."""
+    if not events:
+        return None
+    session = tx.get_session(clip.session_id)
+    counts = Counter(e.coder for e in events)
+    if session.practitioner in counts:
+        return session.practitioner
+    return counts.most_common(1)[0][0]
+
+
+def _scheme_of(tx: Tx, events: list[Event]) -> Scheme:
+    name, version = (events[0].scheme, events[0].scheme_version) if events else \
+        ("attuned-moments", None)
+    return parse_scheme(tx.get_scheme(name, version).document)
+
+
+def _windows(window_ms: int | None) -> dict[Valence | str, int] | None:
+    if window_ms is None:
+        return None
+    return {Valence.ENGAGEMENT: window_ms, Valence.DISENGAGEMENT: window_ms,
+            Valence.DISTRESS: window_ms}
+
+
+def clip_tallies(ctx: Context, actor: User, clip_id: int, coder: str | None = None,
+                 window_ms: int | None = None) -> ClipTallies:
+    with ctx.db.transaction(actor.username) as tx:
+        clip = tx.get_clip(clip_id)
+        require(ctx, tx, actor, clip.family_id, Access.VIEW, f"see clip {clip_id}'s tallies")
+        events = tx.list_events(clip_id)
+        who = coder or primary_coder(tx, clip, events)
+        mine = [e for e in events if e.coder == who]
+        scheme = _scheme_of(tx, mine)
+    return tally_clip(mine, clip.duration_ms or 0, scheme, windows_ms=_windows(window_ms),
+                      clip_id=clip_id)
+
+
+def family_tallies(ctx: Context, actor: User, code: str, session_id: int | None = None,
+                   audience: Audience = Audience.PRACTITIONER,
+                   window_ms: int | None = None) -> pd.DataFrame:
+    """One row per session of the family (or the one session), oldest first."""
+    with ctx.db.transaction(actor.username) as tx:
+        family = tx.get_family(code)
+        require(ctx, tx, actor, family.id, Access.VIEW, f"see family {code}'s tallies")
+        if actor.role == Role.PARENT:
+            audience = Audience.PARENT
+        sessions = {s.id: s for s in tx.sessions_for_family(family.id)}
+        if session_id is not None and session_id not in sessions:
+            raise InputError(f"Session {session_id} is not a session of family {code}.")
+        items: list[SessionClip] = []
+        scheme: Scheme | None = None
+        for clip in tx.clips_for_family(family.id):
+            if session_id is not None and clip.session_id != session_id:
+                continue
+            if clip.duration_ms is None:
+                continue  # not processed yet: no length to count per minute
+            events = tx.list_events(clip.id)
+            who = primary_coder(tx, clip, events)
+            mine = [e for e in events if e.coder == who]
+            scheme = scheme or (_scheme_of(tx, mine) if mine else None)
+            s = sessions[clip.session_id]
+            items.append(SessionClip(s.id, s.held_on, clip.duration_ms, mine, clip.id))
+        if scheme is None:
+            scheme = _scheme_of(tx, [])
+    if not items:
+        return pd.DataFrame()
+    return session_frame(items, scheme, audience=audience, windows_ms=_windows(window_ms))
+
+
+def clip_agreement(ctx: Context, actor: User, clip_ids: list[int], coder_a: str,
+                   coder_b: str, *, tolerance_ms: int = 1000, step_ms: int = 1000,
+                   matching: str = "onset") -> AgreementReport:
+    """Agreement of two coders over one or more clips (supervisors and practitioners)."""
+    pairs = []
+    with ctx.db.transaction(actor.username) as tx:
+        scheme: Scheme | None = None
+        for clip_id in clip_ids:
+            clip = tx.get_clip(clip_id)
+            require(ctx, tx, actor, clip.family_id, Access.VIEW,
+                    f"see agreement on clip {clip_id}")
+            a = tx.list_events(clip_id, coder_a)
+            b = tx.list_events(clip_id, coder_b)
+            if not a and not b:
+                raise InputError(f"Neither {coder_a} nor {coder_b} coded clip {clip_id}.")
+            scheme = scheme or _scheme_of(tx, a or b)
+            pairs.append(ClipPair(a, b, clip.duration_ms, clip_id))
+        tx.audit("agreement", "clip", ",".join(map(str, clip_ids)),
+                 {"coders": [coder_a, coder_b], "tolerance_ms": tolerance_ms,
+                  "step_ms": step_ms})
+    return agreement_report_clips(pairs, tolerance_ms=tolerance_ms, step_ms=step_ms,
+                                  scheme=scheme, matching=matching, coder_a=coder_a,
+                                  coder_b=coder_b)
