@@ -497,6 +497,59 @@ def cmd_agreement(args: argparse.Namespace) -> None:
     print("\n".join(report.summary_lines()))
 
 
+def cmd_clip_done(args: argparse.Namespace) -> None:
+    from attune.services.supervision import mark_done
+
+    ctx = _context(args)
+    a = mark_done(ctx, _actor(ctx, args), args.clip_id, not args.reopen)
+    _out(args, a, f"Clip {a.clip_id}: {a.coder}'s coding marked "
+         f"{'done' if a.done_at else 'open again'}.")
+
+
+def cmd_supervise_assign(args: argparse.Namespace) -> None:
+    from attune.services.supervision import assign_double_coding
+
+    ctx = _context(args)
+    plan = assign_double_coding(ctx, _actor(ctx, args), args.share, args.seed,
+                                args.coders.split(",") if args.coders else None, args.family)
+    lines = [f"{len(plan.eligible)} coded clip(s) can be double-coded; assigned "
+             f"{len(plan.chosen)} (share {args.share:.0%}, seed {args.seed}):"]
+    lines += [f"  clip {a.clip_id} -> {a.coder} (blind)" for a in plan.chosen]
+    if plan.skipped_no_consent:
+        lines.append(f"Not eligible without second_coder consent: clips "
+                     f"{list(plan.skipped_no_consent)}")
+    _out(args, plan, lines)
+
+
+def cmd_supervise_gold(args: argparse.Namespace) -> None:
+    from attune.services.supervision import set_gold_coder
+
+    ctx = _context(args)
+    a = set_gold_coder(ctx, _actor(ctx, args), args.clip_id, args.expert)
+    _out(args, a, f"Clip {a.clip_id}: {a.coder}'s coding is the gold standard.")
+
+
+def cmd_supervise_report(args: argparse.Namespace) -> None:
+    from attune.services.supervision import agreement_frame, team_agreement
+
+    ctx = _context(args)
+    pairs = team_agreement(ctx, _actor(ctx, args), args.tolerance_ms, args.step_ms)
+    frame = agreement_frame(pairs)
+    if args.out:
+        frame.to_csv(args.out, index=False)
+    if args.json:
+        print(json.dumps(_jsonable([{"clip": p.clip_id, "coders": [p.coder_a, p.coder_b],
+                                     "kind": str(p.role), "date": p.assigned_on,
+                                     "report": p.report.to_dict()} for p in pairs]),
+                         indent=2, ensure_ascii=False))
+    elif frame.empty:
+        print("No double-coded or gold clip has been marked done by both coders yet.")
+    else:
+        print(f"Parameters: event tolerance {args.tolerance_ms} ms, time-unit sampling step "
+              f"{args.step_ms} ms")
+        print(frame.to_string(index=False))
+
+
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     ctx = _context(args)
     with ctx.db.transaction("audit") as tx:
@@ -631,6 +684,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help="only store the original; make no proxy")
     p = add(clips, "info", cmd_clip_info, "a clip's facts, status and processing progress")
     p.add_argument("clip_id", type=int)
+    p = add(clips, "done", cmd_clip_done, "mark your coding of a clip done (a blind second "
+            "coder sees the other coding only when both are done)")
+    p.add_argument("clip_id", type=int)
+    p.add_argument("--reopen", action="store_true", help="mark it not done again")
     p = add(clips, "retry", cmd_clip_retry, "process a clip whose processing failed again")
     p.add_argument("clip_id", type=int)
     p.add_argument("--queue", action="store_true", help="hand it to the worker")
@@ -693,6 +750,25 @@ def build_parser() -> argparse.ArgumentParser:
                    "sampling step, not a tolerance; default 1000)")
     p.add_argument("--matching", choices=["onset", "overlap"], default="onset",
                    help="pair by onset (default) or by ELAN-style 60%% overlap")
+
+    sup = group("supervise", "blind double-coding, gold standards and agreement over time")
+    p = add(sup, "assign", cmd_supervise_assign, "assign a share of your team's coded clips "
+            "to a second practitioner, blind (only with second_coder consent)")
+    p.add_argument("--share", type=float, default=0.2, help="share of clips (default 0.2)")
+    p.add_argument("--seed", type=int, default=0, help="for a reproducible choice")
+    p.add_argument("--coders", help="second coders to use, a,b (default: your team)")
+    p.add_argument("--family", help="only this family's clips")
+    p = add(sup, "gold", cmd_supervise_gold, "make an expert's coding of a clip the gold "
+            "standard for calibration")
+    p.add_argument("clip_id", type=int)
+    p.add_argument("expert")
+    p = add(sup, "report", cmd_supervise_report, "agreement on every double-coded or gold "
+            "clip, oldest first (drift over time)")
+    p.add_argument("--tolerance-ms", type=int, default=1000,
+                   help="event matching tolerance (default 1000)")
+    p.add_argument("--step-ms", type=int, default=1000,
+                   help="time-unit kappa sampling step (default 1000)")
+    p.add_argument("--out", help="also write the table as CSV")
 
     aud = group("audit", "the audit log")
     add(aud, "verify", cmd_audit_verify, "check the audit log's hash chain (exit 1 if damaged)")

@@ -71,8 +71,6 @@ def test_tallies_and_agreement_from_the_database(ctx: Context) -> None:
     pat = make_user(ctx, "pat")
     sam = make_user(ctx, "sam")
     sue = make_user(ctx, "sue", Role.SUPERVISOR)
-    with ctx.db.transaction("system") as tx:
-        tx.set_password_hash  # accounts exist
     family = make_family(ctx, pat)
     from attune.services.families import assign_practitioner
 

@@ -33,6 +33,22 @@ class ReelStatus(StrEnum):
     FAILED = "failed"
 
 
+class CodingRole(StrEnum):
+    PRIMARY = "primary"  # the family's practitioner coding their own clip
+    SECOND = "second"  # blind double-coding by a second practitioner
+    GOLD = "gold"  # an expert's reference coding, for calibration
+
+
+@dataclass(frozen=True)
+class CodingAssignment:
+    clip_id: int
+    coder: str
+    role: CodingRole
+    assigned_at: datetime
+    assigned_by: str = ""
+    done_at: datetime | None = None
+
+
 @dataclass(frozen=True)
 class User:
     id: int

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from attune.core.people import Role, User
+from attune.core.people import Clip, CodingRole, Role, User
 from attune.errors import NotAllowedError
 from attune.services import Context
 from attune.storage.store import Tx
@@ -50,6 +50,37 @@ def require(ctx: Context, tx: Tx, user: User, family_id: int, access: Access,
     and audits the refusal (``Database.transaction``)."""
     if not allowed(tx, user, family_id, access):
         raise refusal(what, {"family_id": family_id, "access": str(access)})
+
+
+def require_clip(ctx: Context, tx: Tx, user: User, clip: Clip, access: Access,
+                 what: str) -> None:
+    """Like :func:`require`, and a practitioner assigned to code this one clip (second
+    coder, gold coder) may view and code it without seeing the rest of the family."""
+    if allowed(tx, user, clip.family_id, access):
+        return
+    if access in (Access.VIEW, Access.EDIT) and user.active and \
+            user.role in (Role.PRACTITIONER, Role.SUPERVISOR) and \
+            any(a.coder == user.username for a in tx.assignments(clip_id=clip.id)):
+        return
+    raise refusal(what, {"family_id": clip.family_id, "clip_id": clip.id,
+                         "access": str(access)})
+
+
+def visible_coders(tx: Tx, user: User, clip: Clip) -> set[str] | None:
+    """Whose events ``user`` may see on ``clip``; None means everyone's.
+
+    Double-coding is blind: while a clip has a second coder and not every coder of it
+    has marked their coding done, a practitioner sees only their own events.
+    Supervisors always see every coder.
+    """
+    if user.role in (Role.SUPERVISOR, Role.ADMIN):
+        return None
+    assignments = tx.assignments(clip_id=clip.id)
+    if not any(a.role == CodingRole.SECOND for a in assignments):
+        return None
+    if all(a.done_at is not None for a in assignments):
+        return None
+    return {user.username}
 
 
 def require_role(ctx: Context, user: User, roles: set[Role], what: str) -> None:

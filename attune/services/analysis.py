@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from collections import Counter
+
 import pandas as pd
 
 from attune.analysis.agreement import AgreementReport, ClipPair, agreement_report_clips
-from attune.analysis.tallies import Audience, ClipTallies, SessionClip, session_frame, \
-    tally_clip
+from attune.analysis.tallies import Audience, ClipTallies, SessionClip, session_frame, tally_clip
 from attune.core.events import Event
 from attune.core.people import Clip, Role, User
 from attune.core.scheme import Scheme, Valence
 from attune.errors import InputError
 from attune.schemes import parse_scheme
 from attune.services import Context
-from attune.services.access import Access, require
+from attune.services.access import Access, refusal, require, require_clip, visible_coders
 from attune.storage.store import Tx
 
 
@@ -47,8 +47,11 @@ def clip_tallies(ctx: Context, actor: User, clip_id: int, coder: str | None = No
                  window_ms: int | None = None) -> ClipTallies:
     with ctx.db.transaction(actor.username) as tx:
         clip = tx.get_clip(clip_id)
-        require(ctx, tx, actor, clip.family_id, Access.VIEW, f"see clip {clip_id}'s tallies")
+        require_clip(ctx, tx, actor, clip, Access.VIEW, f"see clip {clip_id}'s tallies")
         events = tx.list_events(clip_id)
+        visible = visible_coders(tx, actor, clip)
+        if visible is not None:  # blind double-coding: only their own coding
+            events = [e for e in events if e.coder in visible]
         who = coder or primary_coder(tx, clip, events)
         mine = [e for e in events if e.coder == who]
         scheme = _scheme_of(tx, mine)
@@ -97,8 +100,10 @@ def clip_agreement(ctx: Context, actor: User, clip_ids: list[int], coder_a: str,
         scheme: Scheme | None = None
         for clip_id in clip_ids:
             clip = tx.get_clip(clip_id)
-            require(ctx, tx, actor, clip.family_id, Access.VIEW,
-                    f"see agreement on clip {clip_id}")
+            require_clip(ctx, tx, actor, clip, Access.VIEW, f"see agreement on clip {clip_id}")
+            if visible_coders(tx, actor, clip) is not None:
+                raise refusal(f"compare coders on clip {clip_id} before both marked it done",
+                              {"clip_id": clip_id})
             a = tx.list_events(clip_id, coder_a)
             b = tx.list_events(clip_id, coder_b)
             if not a and not b:

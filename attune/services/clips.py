@@ -13,7 +13,7 @@ from attune.core.people import Clip, ClipStatus, User
 from attune.errors import ConsentError, InputError, MediaError
 from attune.media.probe import probe
 from attune.services import Context
-from attune.services.access import Access, require
+from attune.services.access import Access, require, require_clip
 from attune.storage.store import Tx
 
 
@@ -86,7 +86,7 @@ def _forget_original(ctx: Context, sha: str) -> None:
 def get_clip(ctx: Context, actor: User, clip_id: int) -> Clip:
     with ctx.db.transaction(actor.username) as tx:
         clip = tx.get_clip(clip_id)
-        require(ctx, tx, actor, clip.family_id, Access.VIEW, f"open clip {clip_id}")
+        require_clip(ctx, tx, actor, clip, Access.VIEW, f"open clip {clip_id}")
         return clip
 
 

@@ -5,20 +5,24 @@ from __future__ import annotations
 
 from attune.core.attunement import find_answered_cue
 from attune.core.events import Event
-from attune.core.people import User
+from attune.core.people import ClipStatus, User
 from attune.core.scheme import EventKind
-from attune.errors import InputError
+from attune.errors import InputError, StateError
 from attune.services import Context
-from attune.services.access import Access, require
+from attune.services.access import Access, require_clip, visible_coders
 from attune.services.schemes import load_scheme
 
 
 def list_events(ctx: Context, actor: User, clip_id: int, coder: str | None = None,
                 include_deleted: bool = False) -> list[Event]:
+    """A clip's events that ``actor`` may see (blind double-coding hides the other
+    coder's events until both have marked the clip done)."""
     with ctx.db.transaction(actor.username) as tx:
         clip = tx.get_clip(clip_id)
-        require(ctx, tx, actor, clip.family_id, Access.VIEW, f"see the coding of clip {clip_id}")
-        return tx.list_events(clip_id, coder, include_deleted)
+        require_clip(ctx, tx, actor, clip, Access.VIEW, f"see the coding of clip {clip_id}")
+        events = tx.list_events(clip_id, coder, include_deleted)
+        visible = visible_coders(tx, actor, clip)
+    return events if visible is None else [e for e in events if e.coder in visible]
 
 
 def add_event(ctx: Context, actor: User, clip_id: int, code: str, start_ms: int,
@@ -34,10 +38,13 @@ def add_event(ctx: Context, actor: User, clip_id: int, code: str, start_ms: int,
                   note=note)
     with ctx.db.transaction(actor.username) as tx:
         clip = tx.get_clip(clip_id)
-        require(ctx, tx, actor, clip.family_id, Access.EDIT, f"code clip {clip_id}")
+        require_clip(ctx, tx, actor, clip, Access.EDIT, f"code clip {clip_id}")
         if clip.duration_ms is not None and event.start_ms > clip.duration_ms:
             raise InputError(f"{start_ms} ms is after the end of the clip "
                              f"({clip.duration_ms} ms).")
+        if clip.status != ClipStatus.READY and clip.duration_ms is None:
+            raise StateError(f"Clip {clip_id} is not processed yet ({clip.status}); code it "
+                             "once it is ready.")
         if answers_id is None and auto_link and kind == EventKind.RESPONSE:
             cues = [e for e in tx.list_events(clip_id, actor.username) if e.kind == EventKind.CUE]
             cue = find_answered_cue(event, cues, scheme)
@@ -50,7 +57,7 @@ def update_event(ctx: Context, actor: User, event_id: int, expected_version: int
     with ctx.db.transaction(actor.username) as tx:
         event = tx.get_event(event_id)
         clip = tx.get_clip(event.clip_id or 0)
-        require(ctx, tx, actor, clip.family_id, Access.EDIT, f"change event {event_id}")
+        require_clip(ctx, tx, actor, clip, Access.EDIT, f"change event {event_id}")
         if event.coder != actor.username:
             raise InputError(f"Event {event_id} was coded by {event.coder}; each coder changes "
                              "only their own events.")
@@ -65,7 +72,7 @@ def delete_event(ctx: Context, actor: User, event_id: int, expected_version: int
     with ctx.db.transaction(actor.username) as tx:
         event = tx.get_event(event_id)
         clip = tx.get_clip(event.clip_id or 0)
-        require(ctx, tx, actor, clip.family_id, Access.EDIT, f"delete event {event_id}")
+        require_clip(ctx, tx, actor, clip, Access.EDIT, f"delete event {event_id}")
         return tx.delete_event(event_id, expected_version)
 
 
@@ -73,5 +80,5 @@ def restore_event(ctx: Context, actor: User, event_id: int) -> Event:
     with ctx.db.transaction(actor.username) as tx:
         event = tx.get_event(event_id)
         clip = tx.get_clip(event.clip_id or 0)
-        require(ctx, tx, actor, clip.family_id, Access.EDIT, f"restore event {event_id}")
+        require_clip(ctx, tx, actor, clip, Access.EDIT, f"restore event {event_id}")
         return tx.restore_event(event_id)

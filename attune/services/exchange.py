@@ -9,12 +9,11 @@ from pathlib import Path
 from attune.core.events import Event
 from attune.core.people import User
 from attune.errors import InputError, NotFoundError
-from attune.interchange import ClipInfo, document_from_events, read_events_file, \
-    write_events_file
+from attune.interchange import ClipInfo, document_from_events, read_events_file, write_events_file
 from attune.interchange.mapping import load_mapping
 from attune.schemes import parse_scheme
 from attune.services import Context
-from attune.services.access import Access, require
+from attune.services.access import Access, require_clip, visible_coders
 
 DEFAULT_SCHEME = "attuned-moments"
 
@@ -24,8 +23,11 @@ def export_clip_events(ctx: Context, actor: User, clip_id: int, out: Path,
     """Write a clip's events (one coder's, or all) as .json, .csv, .xlsx, .eaf or .tsv."""
     with ctx.db.transaction(actor.username) as tx:
         clip = tx.get_clip(clip_id)
-        require(ctx, tx, actor, clip.family_id, Access.VIEW, f"export clip {clip_id}")
+        require_clip(ctx, tx, actor, clip, Access.VIEW, f"export clip {clip_id}")
         events = tx.list_events(clip_id, coder)
+        visible = visible_coders(tx, actor, clip)
+        if visible is not None:
+            events = [e for e in events if e.coder in visible]
         scheme_name, version = (events[0].scheme, events[0].scheme_version) if events else \
             ("attuned-moments", 1)
         stored = tx.get_scheme(scheme_name, version)
@@ -51,8 +53,7 @@ def import_clip_events(ctx: Context, actor: User, clip_id: int, path: Path,
     mapping = load_mapping(mapping_path) if mapping_path else None
     with ctx.db.transaction(actor.username) as tx:
         clip = tx.get_clip(clip_id)
-        require(ctx, tx, actor, clip.family_id, Access.EDIT, f"import events into clip "
-                f"{clip_id}")
+        require_clip(ctx, tx, actor, clip, Access.EDIT, f"import events into clip {clip_id}")
     first = read_events_file(path, mapping)
     with ctx.db.transaction(actor.username) as tx:
         try:

@@ -271,3 +271,20 @@ class AuditHeadRecord(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_id: Mapped[int] = mapped_column(Integer, default=0)
     last_hash: Mapped[str] = mapped_column(String(64))
+
+
+class CodingAssignmentRecord(Base):
+    """Who codes a clip, in which role (primary, second for blind double-coding, gold
+    for an expert's reference coding), and when they marked their coding done."""
+
+    __tablename__ = "coding_assignments"
+    __table_args__ = (UniqueConstraint("clip_id", "coder_id",
+                                       name="uq_coding_assignments_clip_coder"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    clip_id: Mapped[int] = mapped_column(ForeignKey("clips.id", ondelete="CASCADE"),
+                                         index=True)
+    coder_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(20))
+    assigned_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    assigned_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    done_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)

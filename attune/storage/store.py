@@ -28,6 +28,8 @@ from attune.core.people import (
     AuditEntry,
     Clip,
     ClipStatus,
+    CodingAssignment,
+    CodingRole,
     Family,
     Moment,
     Reel,
@@ -43,6 +45,7 @@ from attune.storage.models import (
     AuditHeadRecord,
     AuditRecord,
     ClipRecord,
+    CodingAssignmentRecord,
     ConsentRecord,
     EventChangeRecord,
     EventRecord,
@@ -838,6 +841,56 @@ class Tx:
             .where(MomentRecord.clip_id == clip_id).distinct())
         return [self._reel(r) for r in
                 self.orm.scalars(select(ReelRecord).where(ReelRecord.id.in_(list(ids))))]
+
+    # ---------------------------------------------------------------- coding assignments
+    def assign_coder(self, clip_id: int, coder: str, role: CodingRole) -> CodingAssignment:
+        self._clip_rec(clip_id)
+        user = self._user_rec(coder)
+        by = self.orm.scalar(select(UserRecord).where(UserRecord.username == self.actor))
+        rec = self.orm.scalar(select(CodingAssignmentRecord).where(
+            CodingAssignmentRecord.clip_id == clip_id, CodingAssignmentRecord.coder_id == user.id))
+        if rec is None:
+            rec = CodingAssignmentRecord(clip_id=clip_id, coder_id=user.id, role=str(role),
+                                         assigned_by=by.id if by else None,
+                                         assigned_at=utcnow())
+            self.orm.add(rec)
+        else:
+            rec.role = str(role)
+        self.orm.flush()
+        self.audit("assign-coder", "clip", clip_id, {"coder": coder, "role": str(role)})
+        return self._assignment(rec)
+
+    def _assignment(self, rec: CodingAssignmentRecord) -> CodingAssignment:
+        coder = self.orm.get(UserRecord, rec.coder_id)
+        by = self.orm.get(UserRecord, rec.assigned_by) if rec.assigned_by else None
+        return CodingAssignment(rec.clip_id, coder.username if coder else "?",
+                                CodingRole(rec.role), rec.assigned_at,
+                                by.username if by else "", rec.done_at)
+
+    def assignments(self, *, clip_id: int | None = None,
+                    coder: str | None = None) -> list[CodingAssignment]:
+        q = select(CodingAssignmentRecord).order_by(CodingAssignmentRecord.id)
+        if clip_id is not None:
+            q = q.where(CodingAssignmentRecord.clip_id == clip_id)
+        if coder is not None:
+            q = q.where(CodingAssignmentRecord.coder_id == self._user_rec(coder).id)
+        return [self._assignment(r) for r in self.orm.scalars(q)]
+
+    def mark_coding_done(self, clip_id: int, coder: str, done: bool = True) -> CodingAssignment:
+        user = self._user_rec(coder)
+        rec = self.orm.scalar(select(CodingAssignmentRecord).where(
+            CodingAssignmentRecord.clip_id == clip_id, CodingAssignmentRecord.coder_id == user.id))
+        if rec is None:
+            self.assign_coder(clip_id, coder, CodingRole.PRIMARY)
+            rec = self.orm.scalar(select(CodingAssignmentRecord).where(
+                CodingAssignmentRecord.clip_id == clip_id,
+                CodingAssignmentRecord.coder_id == user.id))
+            assert rec is not None
+        rec.done_at = utcnow() if done else None
+        self.orm.flush()
+        self.audit("coding-done" if done else "coding-reopened", "clip", clip_id,
+                   {"coder": coder})
+        return self._assignment(rec)
 
     # ---------------------------------------------------------------- jobs
     def create_job(self, kind: str, object_id: int) -> Job:

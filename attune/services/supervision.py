@@ -1,0 +1,155 @@
+"""Supervision: blind double-coding assignments, gold-standard clips, coding marked
+done, and agreement over time (DOMAIN.md §8)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from attune.analysis.agreement import AgreementReport
+from attune.core.consent import ConsentScope, scope_allows
+from attune.core.people import Clip, ClipStatus, CodingAssignment, CodingRole, Role, User
+from attune.errors import InputError
+from attune.services import Context
+from attune.services.access import Access, family_ids_for, require_clip, require_role
+from attune.services.analysis import clip_agreement, primary_coder
+
+DEFAULT_SHARE = 0.2
+
+
+@dataclass(frozen=True)
+class DoubleCodingPlan:
+    eligible: tuple[int, ...]  # clips that could be double-coded
+    chosen: tuple[CodingAssignment, ...]  # the second coders assigned now
+    skipped_no_consent: tuple[int, ...]  # coded clips without second_coder consent
+
+
+def assign_double_coding(ctx: Context, supervisor: User, share: float = DEFAULT_SHARE,
+                         seed: int = 0, coders: list[str] | None = None,
+                         family: str | None = None) -> DoubleCodingPlan:
+    """Assign a share of the team's coded clips to a second practitioner, blind.
+
+    Only clips whose family gave ``second_coder`` consent; never a clip already
+    double-coded; never to its own primary coder. The choice is reproducible: the same
+    seed and the same clips give the same assignments.
+    """
+    require_role(ctx, supervisor, {Role.SUPERVISOR}, "assign double-coding")
+    if not 0 < share <= 1:
+        raise InputError(f"The share must be between 0 and 1 (e.g. 0.2 for 20%), not {share}.")
+    today = date.today()
+    with ctx.db.transaction(supervisor.username) as tx:
+        team = coders or [u.username for u in tx.team_of(supervisor.username)
+                          if u.role == Role.PRACTITIONER and u.active]
+        if len(team) < 2 and not coders:
+            raise InputError("Double-coding needs at least two practitioners in your team; "
+                             "name the coders with --coders.")
+        eligible: list[tuple[Clip, str]] = []
+        no_consent: list[int] = []
+        for family_id in sorted(family_ids_for(tx, supervisor)):
+            fam = tx.family_by_id(family_id)
+            if family is not None and fam.code != family:
+                continue
+            decisions = tx.consents_for_family(family_id)
+            for clip in tx.clips_for_family(family_id):
+                if clip.status != ClipStatus.READY:
+                    continue
+                if any(a.role == CodingRole.SECOND for a in tx.assignments(clip_id=clip.id)):
+                    continue
+                events = tx.list_events(clip.id)
+                first = primary_coder(tx, clip, events)
+                if first is None:
+                    continue  # nothing coded yet
+                if not scope_allows(decisions, ConsentScope.SECOND_CODER, today, clip.id):
+                    no_consent.append(clip.id)
+                    continue
+                eligible.append((clip, first))
+        k = min(len(eligible), max(1, round(share * len(eligible)))) if eligible else 0
+        rng = random.Random(seed)
+        picked = sorted(rng.sample(eligible, k), key=lambda cf: cf[0].id)
+        chosen = []
+        for i, (clip, first) in enumerate(picked):
+            candidates = [c for c in sorted(team) if c != first]
+            if not candidates:
+                raise InputError(f"No practitioner other than {first} can second-code clip "
+                                 f"{clip.id}; name more coders.")
+            second = candidates[i % len(candidates)]
+            tx.assign_coder(clip.id, first, CodingRole.PRIMARY)
+            chosen.append(tx.assign_coder(clip.id, second, CodingRole.SECOND))
+    return DoubleCodingPlan(tuple(c.id for c, _ in eligible), tuple(chosen), tuple(no_consent))
+
+
+def set_gold_coder(ctx: Context, supervisor: User, clip_id: int, expert: str) -> CodingAssignment:
+    """Mark ``expert``'s coding of a clip as the gold standard for calibration."""
+    require_role(ctx, supervisor, {Role.SUPERVISOR}, "choose gold-standard clips")
+    with ctx.db.transaction(supervisor.username) as tx:
+        clip = tx.get_clip(clip_id)
+        require_clip(ctx, tx, supervisor, clip, Access.VIEW, f"use clip {clip_id}")
+        return tx.assign_coder(clip_id, expert, CodingRole.GOLD)
+
+
+def mark_done(ctx: Context, actor: User, clip_id: int, done: bool = True) -> CodingAssignment:
+    with ctx.db.transaction(actor.username) as tx:
+        clip = tx.get_clip(clip_id)
+        require_clip(ctx, tx, actor, clip, Access.EDIT, f"mark clip {clip_id} done")
+        return tx.mark_coding_done(clip_id, actor.username, done)
+
+
+def my_assignments(ctx: Context, actor: User) -> list[CodingAssignment]:
+    with ctx.db.transaction(actor.username) as tx:
+        return tx.assignments(coder=actor.username)
+
+
+@dataclass(frozen=True)
+class PairAgreement:
+    clip_id: int
+    coder_a: str
+    coder_b: str
+    role: CodingRole  # second (double-coding) or gold (calibration)
+    assigned_on: date
+    report: AgreementReport
+
+
+def team_agreement(ctx: Context, supervisor: User, tolerance_ms: int = 1000,
+                   step_ms: int = 1000) -> list[PairAgreement]:
+    """Agreement on every double-coded or gold clip both coders marked done, oldest first."""
+    out = []
+    with ctx.db.transaction(supervisor.username) as tx:
+        clips = [c for f in sorted(family_ids_for(tx, supervisor))
+                 for c in tx.clips_for_family(f)]
+        pairs = []
+        for clip in clips:
+            assignments = tx.assignments(clip_id=clip.id)
+            firsts = [a for a in assignments if a.role == CodingRole.PRIMARY]
+            for other in assignments:
+                if other.role == CodingRole.PRIMARY or not firsts:
+                    continue
+                first = firsts[0]
+                x, y = (other, first) if other.role == CodingRole.GOLD else (first, other)
+                if x.done_at is None or y.done_at is None:
+                    continue
+                pairs.append((clip.id, x.coder, y.coder, other.role, other.assigned_at))
+    for clip_id, coder_a, coder_b, role, at in pairs:
+        report = clip_agreement(ctx, supervisor, [clip_id], coder_a, coder_b,
+                                tolerance_ms=tolerance_ms, step_ms=step_ms)
+        out.append(PairAgreement(clip_id, coder_a, coder_b, role, at.date(), report))
+    return sorted(out, key=lambda p: (p.assigned_on, p.clip_id))
+
+
+def agreement_frame(pairs: list[PairAgreement]) -> pd.DataFrame:
+    """One row per coded pair: the statistics and flags a supervisor tracks over time."""
+    rows = []
+    for p in pairs:
+        r = p.report
+        rows.append({"clip": p.clip_id, "date": p.assigned_on, "coder_a": p.coder_a,
+                     "coder_b": p.coder_b, "kind": "calibration" if p.role == CodingRole.GOLD
+                     else "double-coding",
+                     "event_kappa": r.event_kappa.value, "time_unit_kappa":
+                     r.time_unit_kappa.value, "alpha": r.alpha.value,
+                     "detection": r.detection.agreement,
+                     "mean_onset_diff_ms": r.mean_abs_onset_diff_ms,
+                     "flag": r.flag.value if r.flag else None,
+                     "disagreements": len(r.disagreements)})
+    return pd.DataFrame(rows)

@@ -1,0 +1,109 @@
+"""Blind double-coding: assignment with consent and a seed, blindness until both are
+done, agreement over time."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from attune.core.consent import ConsentScope
+from attune.core.people import ClipStatus, CodingRole, Role
+from attune.errors import InputError, NotAllowedError
+from attune.services import Context
+from attune.services.consent import record_consent
+from attune.services.events import add_event, list_events
+from attune.services.exchange import import_clip_events
+from attune.services.supervision import (
+    agreement_frame,
+    assign_double_coding,
+    mark_done,
+    team_agreement,
+)
+from tests.factories import make_clip, make_family, make_user
+
+SAMPLES = Path(__file__).resolve().parents[1] / "sample_clips"
+
+
+def ready(ctx: Context, clip_id: int) -> None:
+    with ctx.db.transaction("system") as tx:
+        tx.set_clip_media(clip_id, status=ClipStatus.READY)
+
+
+@pytest.fixture
+def team(ctx: Context):  # type: ignore[no-untyped-def]
+    sue = make_user(ctx, "sue", Role.SUPERVISOR)
+    pat = make_user(ctx, "pat", supervisor="sue")
+    sam = make_user(ctx, "sam", supervisor="sue")
+    return sue, pat, sam
+
+
+def test_assignment_needs_consent_and_is_reproducible(ctx: Context, team) -> None:
+    sue, pat, sam = team
+    yes = make_family(ctx, pat)
+    no = make_family(ctx, pat, "FAM-002", "Leo",
+                     scopes=(ConsentScope.SHARED_REVIEW, ConsentScope.SUPERVISION))
+    clips = []
+    for fam, video in ((yes, "sample_a_gaze_and_smiles.mp4"), (yes, "sample_b_turns.mp4"),
+                       (no, "sample_c_fuss_and_soothe.mp4")):
+        clip = make_clip(ctx, pat, fam, SAMPLES / video)
+        ready(ctx, clip.id)
+        add_event(ctx, pat, clip.id, "C01", 1000)
+        clips.append(clip)
+    plan = assign_double_coding(ctx, sue, share=0.5, seed=3)
+    assert plan.eligible == (clips[0].id, clips[1].id)
+    assert plan.skipped_no_consent == (clips[2].id,)
+    assert len(plan.chosen) == 1 and plan.chosen[0].coder == "sam"
+    assert plan.chosen[0].role == CodingRole.SECOND
+    # already double-coded clips are not chosen again; the seed decides which clip
+    again = assign_double_coding(ctx, sue, share=1.0, seed=3)
+    assert {a.clip_id for a in again.chosen} == {clips[0].id, clips[1].id} - \
+        {plan.chosen[0].clip_id}
+    with pytest.raises(NotAllowedError):
+        assign_double_coding(ctx, pat)
+    with pytest.raises(InputError, match="between 0 and 1"):
+        assign_double_coding(ctx, sue, share=20)
+
+
+def test_second_coder_is_blind_until_both_are_done(ctx: Context, team) -> None:
+    sue, pat, sam = team
+    family = make_family(ctx, pat)
+    clip = make_clip(ctx, pat, family, SAMPLES / "sample_a_gaze_and_smiles.mp4")
+    ready(ctx, clip.id)
+    import_clip_events(ctx, pat, clip.id, SAMPLES / "sample_a_gaze_and_smiles.events.json",
+                       coder="pat")
+    plan = assign_double_coding(ctx, sue, share=1.0)
+    assert [a.coder for a in plan.chosen] == ["sam"]
+    # sam may code this clip (not the family's other clips) and sees only his events
+    assert list_events(ctx, sam, clip.id) == []
+    import_clip_events(ctx, sam, clip.id,
+                       SAMPLES / "sample_a_gaze_and_smiles.coder2.events.json", coder="sam")
+    assert {e.coder for e in list_events(ctx, sam, clip.id)} == {"sam"}
+    assert {e.coder for e in list_events(ctx, pat, clip.id)} == {"pat"}  # blind both ways
+    assert {e.coder for e in list_events(ctx, sue, clip.id)} == {"pat", "sam"}
+    other = make_clip(ctx, pat, family, SAMPLES / "sample_b_turns.mp4")
+    with pytest.raises(NotAllowedError):
+        list_events(ctx, sam, other.id)
+    mark_done(ctx, sam, clip.id)
+    assert team_agreement(ctx, sue) == []  # pat is not done yet
+    assert {e.coder for e in list_events(ctx, sam, clip.id)} == {"sam"}
+    mark_done(ctx, pat, clip.id)
+    assert {e.coder for e in list_events(ctx, sam, clip.id)} == {"pat", "sam"}
+    pairs = team_agreement(ctx, sue)
+    assert [(p.coder_a, p.coder_b) for p in pairs] == [("pat", "sam")]
+    frame = agreement_frame(pairs)
+    assert frame.loc[0, "date"] == date.today() and frame.loc[0, "event_kappa"] > 0.6
+    assert pairs[0].report.detection.unmatched_a == 1
+
+
+def test_second_coder_consent_withdrawn_blocks_assignment(ctx: Context, team) -> None:
+    sue, pat, _ = team
+    family = make_family(ctx, pat)
+    clip = make_clip(ctx, pat, family)
+    ready(ctx, clip.id)
+    add_event(ctx, pat, clip.id, "C01", 100)
+    record_consent(ctx, pat, family.code, ConsentScope.SECOND_CODER, False, date.today(),
+                   "changed their mind")
+    plan = assign_double_coding(ctx, sue)
+    assert plan.chosen == () and plan.skipped_no_consent == (clip.id,)
