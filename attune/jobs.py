@@ -8,6 +8,7 @@ huey instance is built on first use, not at import, from the settings.
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 from typing import Any
 
@@ -21,10 +22,13 @@ log = logging.getLogger("attune.jobs")
 @functools.cache
 def huey_for(settings: Settings) -> Huey:
     """The queue for these settings, with attune's tasks registered on it."""
+    # One queue per installation (its database), so that two installations sharing a
+    # Redis server never run each other's jobs.
+    name = "attune-" + hashlib.sha256(settings.database_url.encode()).hexdigest()[:12]
     if settings.redis_url:
-        queue: Huey = RedisHuey("attune", url=settings.redis_url)
+        queue: Huey = RedisHuey(name, url=settings.redis_url)
     else:
-        queue = SqliteHuey("attune", filename=str(settings.jobs_db_path))
+        queue = SqliteHuey(name, filename=str(settings.jobs_db_path))
     _register(queue, settings)
     return queue
 
