@@ -1,0 +1,106 @@
+"""Still frames from a proxy: exactly the picture the browser shows at a time.
+
+The proxy's picture ``i`` is on screen during ``[pts_i, pts_(i+1))``. :func:`frame_at`
+seeks to the keyframe before ``ms`` (at most one second before, see ingest) and decodes
+forward to the last picture whose presentation time is not after ``ms``.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import av.container
+import av.video.stream
+import cv2
+import numpy as np
+
+from attune.errors import MediaError
+from attune.media.files import write_bytes_atomic
+from attune.media.probe import open_input
+
+_STILL_FORMATS = {".jpg": ".jpg", ".jpeg": ".jpg", ".png": ".png"}
+
+
+def frame_at(proxy: Path, ms: int) -> np.ndarray:
+    """The picture (BGR, height x width x 3) shown at ``ms`` milliseconds into ``proxy``.
+
+    A time past the end gives the last picture, as a paused player shows it.
+    """
+    _, frame = _locate(Path(proxy), ms)
+    return frame.to_ndarray(format="bgr24")
+
+
+def frame_index_at(proxy: Path, ms: int) -> int:
+    """Number (from 0) of the proxy picture shown at ``ms``; same rule as :func:`frame_at`."""
+    _check_ms(ms)
+    with open_input(Path(proxy)) as container:
+        stream = container.streams.video[0]
+        rate = stream.guessed_rate or stream.average_rate
+        if not rate:
+            raise MediaError(f"{Path(proxy).name} has no frame rate; make the proxy again.")
+        start = Fraction(stream.start_time or 0) * (stream.time_base or 1)
+        index = math.floor((Fraction(ms, 1000) - start) * Fraction(rate))
+        last = (stream.frames or index + 1) - 1
+        return max(0, min(index, last))
+
+
+def write_still(proxy: Path, ms: int, out_path: Path, *, jpeg_quality: int = 92) -> Path:
+    """Save the picture shown at ``ms`` as JPEG or PNG (by ``out_path``'s suffix), atomically."""
+    out_path = Path(out_path)
+    ext = _STILL_FORMATS.get(out_path.suffix.lower())
+    if ext is None:
+        raise ValueError(f"still frames are .jpg, .jpeg or .png, not {out_path.suffix!r}")
+    params = [cv2.IMWRITE_JPEG_QUALITY, jpeg_quality] if ext == ".jpg" else []
+    ok, buf = cv2.imencode(ext, frame_at(proxy, ms), params)
+    if not ok:
+        raise RuntimeError(f"OpenCV could not encode a {ext} still")
+    write_bytes_atomic(out_path, buf.tobytes())
+    return out_path
+
+
+def _check_ms(ms: int) -> None:
+    if not isinstance(ms, int) or isinstance(ms, bool):
+        raise TypeError(f"ms must be an int of milliseconds, not {type(ms).__name__}")
+    if ms < 0:
+        raise ValueError(f"ms must be >= 0, not {ms}")
+
+
+def _locate(proxy: Path, ms: int) -> tuple[int, av.VideoFrame]:
+    _check_ms(ms)
+    target = Fraction(ms, 1000)
+    with open_input(proxy) as container:
+        stream = container.streams.video[0]
+        tb = stream.time_base
+        if tb is None:
+            raise MediaError(f"{proxy.name} has no time base; make the proxy again.")
+        container.seek(math.floor(target / tb), stream=stream, backward=True, any_frame=False)
+        shown = _decode_until(container, stream, target)
+        if shown is None:  # before the first picture: the first one is on screen
+            container.seek(0, stream=stream, backward=True, any_frame=False)
+            first = next(container.decode(stream), None)
+            if first is None:
+                raise MediaError(f"No picture could be decoded from {proxy.name}.")
+            shown = (0, first)
+        return shown
+
+
+def _decode_until(
+    container: av.container.InputContainer,
+    stream: av.video.stream.VideoStream,
+    target: Fraction,
+) -> tuple[int, av.VideoFrame] | None:
+    """The last decoded picture at or before ``target`` seconds, with its index."""
+    tb = stream.time_base
+    rate = Fraction(stream.guessed_rate or stream.average_rate or 1)
+    shown: tuple[int, av.VideoFrame] | None = None
+    for frame in container.decode(stream):
+        if frame.pts is None or tb is None:
+            continue
+        when = Fraction(frame.pts) * tb
+        if when > target:
+            break
+        shown = (round(when * rate), frame)
+    return shown

@@ -1,0 +1,128 @@
+"""Benchmark: attune's full ingest against the ffmpeg command line making only the proxy.
+
+Run ``python bench/ingest.py`` (10-minute clip) or ``python bench/ingest.py --minutes 2``.
+It makes (once, cached in bench/out/) a 1080p30 H.264 + AAC test clip (FFmpeg's
+testsrc2 pattern), then times in the same run:
+
+(a) ``attune.media.ingest_media``: probe, proxy, filmstrip and envelope, in a child
+    process whose peak resident memory is measured;
+(b) ``ffmpeg`` making only the equivalent proxy (same size, libx264 preset and CRF,
+    keyframe interval, AAC 48 kHz stereo, +faststart).
+
+It prints both times, the ratio ffmpeg/attune (target >= 0.9), the speed of each as a
+multiple of real time, and attune's peak memory (target < 500 MB).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = Path(__file__).resolve().parent / "out"
+sys.path.insert(0, str(ROOT))
+
+
+def need_ffmpeg() -> str:
+    exe = shutil.which("ffmpeg")
+    if exe is None:
+        sys.exit("ffmpeg is not installed; install it with:  apt-get install -y ffmpeg")
+    return exe
+
+
+def make_source(ffmpeg: str, minutes: float) -> Path:
+    """A 1080p30 H.264 High + AAC clip: FFmpeg's moving test pattern and a tone."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"source_1080p30_{minutes:g}min.mp4"
+    if path.exists():
+        return path
+    seconds = str(minutes * 60)
+    tmp = path.with_suffix(".part.mp4")
+    subprocess.run(
+        [ffmpeg, "-hide_banner", "-loglevel", "error", "-y",
+         "-f", "lavfi", "-i", f"testsrc2=size=1920x1080:rate=30:duration={seconds}",
+         "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={seconds}",
+         "-c:v", "libx264", "-preset", "veryfast",
+         "-crf", "20", "-profile:v", "high", "-pix_fmt", "yuv420p",
+         "-c:a", "aac", "-b:a", "128k", "-ac", "2", "-shortest", str(tmp)],
+        check=True,
+    )
+    tmp.rename(path)
+    return path
+
+
+_CHILD = """
+import json, resource, sys, time
+from pathlib import Path
+from attune.media.ingest import ingest_media
+t = time.perf_counter()
+r = ingest_media(Path(sys.argv[1]), Path(sys.argv[2]))
+elapsed = time.perf_counter() - t
+peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"seconds": elapsed, "peak_mb": peak_kb / 1024, "width": r.proxy_width,
+                  "height": r.proxy_height, "fps": str(r.proxy_fps),
+                  "duration_ms": r.proxy_duration_ms}))
+"""
+
+
+def run_attune(source: Path, work: Path) -> dict[str, float | str | int]:
+    out = subprocess.run([sys.executable, "-c", _CHILD, str(source), str(work / "attune")],
+                         check=True, capture_output=True, text=True, cwd=ROOT)
+    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def run_ffmpeg(ffmpeg: str, source: Path, work: Path, width: int, height: int,
+               fps: str) -> float:
+    from fractions import Fraction
+
+    from attune.media.ingest import AUDIO_BITRATE, X264_CRF, X264_PRESET, keyframe_interval
+    gop = keyframe_interval(Fraction(fps))
+    cmd = [ffmpeg, "-hide_banner", "-loglevel", "error", "-y", "-i", str(source),
+           "-vf", f"scale={width}:{height}:flags=bicubic,format=yuv420p", "-r", fps,
+           "-c:v", "libx264", "-preset", X264_PRESET, "-crf", str(X264_CRF),
+           "-profile:v", "high", "-g", str(gop), "-keyint_min", str(gop),
+           "-sc_threshold", "0", "-c:a", "aac", "-b:a", str(AUDIO_BITRATE), "-ar", "48000",
+           "-ac", "2", "-movflags", "+faststart", str(work / "ffmpeg_proxy.mp4")]
+    t = time.perf_counter()
+    subprocess.run(cmd, check=True)
+    elapsed = time.perf_counter() - t
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--minutes", type=float, default=10.0,
+                        help="length of the test clip (default 10)")
+    args = parser.parse_args()
+    ffmpeg = need_ffmpeg()
+    print(f"making (or reusing) the {args.minutes:g}-minute 1080p30 source in {OUT} ...")
+    source = make_source(ffmpeg, args.minutes)
+    real_s = args.minutes * 60
+    with tempfile.TemporaryDirectory(prefix="attune-bench-") as tmp:
+        work = Path(tmp)
+        attune = run_attune(source, work)
+        ff_s = run_ffmpeg(ffmpeg, source, work, int(attune["width"]), int(attune["height"]),
+                          str(attune["fps"]))
+        ff_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    at_s = float(attune["seconds"])
+    print(f"source: {source.name} ({source.stat().st_size / 1e6:.0f} MB, {real_s:g} s)")
+    print(f"proxy: {attune['width']}x{attune['height']} @ {attune['fps']} fps")
+    print(f"attune ingest (probe+proxy+filmstrip+envelope): {at_s:7.1f} s  "
+          f"{real_s / at_s:4.2f}x real time  peak RSS {float(attune['peak_mb']):.0f} MB")
+    print(f"ffmpeg proxy only:                               {ff_s:7.1f} s  "
+          f"{real_s / ff_s:4.2f}x real time  (peak RSS of children <= {ff_peak:.0f} MB)")
+    ratio = ff_s / at_s
+    print(f"ratio ffmpeg/attune: {ratio:.2f} (target >= 0.9)  "
+          f"{'OK' if ratio >= 0.9 else 'BELOW TARGET'}; peak "
+          f"{'OK' if float(attune['peak_mb']) < 500 else 'OVER 500 MB'}")
+
+
+if __name__ == "__main__":
+    main()

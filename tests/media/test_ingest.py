@@ -1,0 +1,184 @@
+from __future__ import annotations
+
+import itertools
+import json
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+from attune.errors import MediaError
+from attune.media.frames import frame_at
+from attune.media.ingest import ingest_media, keyframe_interval, proxy_rate
+from attune.media.probe import probe
+from tests.media.synth import REALDATA, make_clip, read_number
+
+REAL = sorted(p for p in REALDATA.iterdir() if p.is_file())
+EDGE = sorted(p for p in (REALDATA / "edge").iterdir() if p.is_file())
+FINAL = {"proxy.mp4", "filmstrip.jpg", "filmstrip.json", "envelope.json"}
+
+
+def _video_pts(proxy: Path) -> tuple[list[Fraction], list[bool]]:
+    with av.open(str(proxy)) as c:
+        stream = c.streams.video[0]
+        tb = stream.time_base
+        assert tb is not None
+        packets = [p for p in c.demux(stream) if p.pts is not None]
+    packets.sort(key=lambda p: p.pts)
+    return [Fraction(p.pts) * tb for p in packets], [p.is_keyframe for p in packets]
+
+
+@pytest.mark.parametrize("source", REAL, ids=lambda p: p.name)
+def test_real_recording_becomes_a_browser_proxy(source: Path, tmp_path: Path) -> None:
+    facts = probe(source)
+    result = ingest_media(source, tmp_path)
+    assert {p.name for p in tmp_path.iterdir()} == FINAL  # no work folder left behind
+    fps = result.proxy_fps
+    with av.open(str(result.proxy_path)) as c:
+        assert c.format.name.startswith("mov,mp4")
+        video, audio = c.streams.video[0], c.streams.audio[0]
+        assert video.codec_context.name == "h264"
+        assert video.codec_context.profile == "High"
+        assert (video.width, video.height) == (result.proxy_width, result.proxy_height)
+        assert (audio.codec_context.name, audio.rate, audio.channels) == ("aac", 48000, 2)
+        assert audio.codec_context.profile == "LC"
+        first = next(c.decode(video))
+        assert first.rotation == 0  # no display matrix left: the pixels are upright
+    # Upright and scaled: the proxy has the displayed shape, short side <= 720, even sizes.
+    shown_ratio = facts.display_width / facts.display_height
+    assert abs(result.proxy_width / result.proxy_height - shown_ratio) < 0.02
+    assert min(result.proxy_width, result.proxy_height) <= 720
+    assert result.proxy_width % 2 == 0 and result.proxy_height % 2 == 0
+    assert result.proxy_width <= facts.display_width + 1
+    # Constant frame rate, keyframes at most a second apart.
+    times, keys = _video_pts(result.proxy_path)
+    assert len(times) == result.proxy_frame_count
+    assert all(b - a == 1 / fps for a, b in itertools.pairwise(times))
+    key_times = [t for t, k in zip(times, keys, strict=True) if k]
+    assert key_times[0] == times[0]
+    assert all(b - a <= 1 for a, b in itertools.pairwise(key_times))
+    assert keyframe_interval(fps) / fps <= 1
+    # Duration matches the probe within one frame plus 50 ms.
+    frame_ms = 1000 / float(fps)
+    assert abs(result.proxy_duration_ms - facts.duration_ms) <= frame_ms + 50
+    envelope = json.loads(result.envelope_path.read_text())
+    assert envelope["bin_ms"] == 50
+    assert abs(envelope["count"] * 50 - result.proxy_duration_ms) <= 50
+    strip = json.loads(result.filmstrip_index_path.read_text())
+    assert strip["count"] == -(-result.proxy_duration_ms // strip["interval_ms"])
+
+
+@pytest.mark.parametrize("source", EDGE, ids=lambda p: p.name)
+def test_edge_files_are_rejected_leaving_nothing(source: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with pytest.raises(MediaError):
+        ingest_media(source, out)
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_rotated_picture_is_turned_upright(tmp_path: Path) -> None:
+    """A numbered clip tagged as rotated comes out turned as the tag says."""
+    src = make_clip(tmp_path / "src.mp4", frames=10, size=(160, 96))
+    tagged = tmp_path / "tagged.mp4"
+    with av.open(str(src.path)) as inp, av.open(str(tagged), "w", format="mp4") as out:
+        in_stream = inp.streams.video[0]
+        out_stream = out.add_stream_from_template(in_stream)
+        out_stream.set_display_rotation(-90)  # "turn 90 degrees clockwise to show"
+        for packet in inp.demux(in_stream):
+            if packet.dts is not None:
+                packet.stream = out_stream
+                out.mux(packet)
+    facts = probe(tagged)
+    assert (facts.rotation, facts.display_width, facts.display_height) == (-90, 96, 160)
+    result = ingest_media(tagged, tmp_path / "out")
+    assert (result.proxy_width, result.proxy_height) == (96, 160)
+    original = frame_at(src.path, 0)
+    upright = frame_at(result.proxy_path, 0)
+    expected = np.rot90(original, k=-1)  # clockwise
+    assert np.abs(upright.astype(int) - expected.astype(int)).mean() < 12
+
+
+def test_variable_frame_rate_source_becomes_constant(tmp_path: Path) -> None:
+    times = [0, 40, 80, 160, 200, 210, 280, 320, 400, 440, 520, 560, 600, 700, 740, 780, 860,
+             900, 940, 1000, 1080, 1120, 1160, 1200]
+    src = make_clip(tmp_path / "vfr.mp4", times_ms=times, fps=Fraction(25))
+    facts = probe(src.path)
+    assert facts.variable_frame_rate
+    result = ingest_media(src.path, tmp_path / "out")
+    fps = result.proxy_fps
+    assert fps == proxy_rate(facts)
+    proxy_times, _ = _video_pts(result.proxy_path)
+    assert all(b - a == 1 / fps for a, b in itertools.pairwise(proxy_times))
+    slots = [round(Fraction(t, 1000) * fps) for t in times]
+    with av.open(str(result.proxy_path)) as c:
+        shown = [read_number(f.to_ndarray(format="bgr24")) for f in c.decode(video=0)]
+    for i, number in enumerate(shown):
+        expected = max(k for k, slot in enumerate(slots) if slot <= i)
+        assert number == expected, f"proxy picture {i}"
+
+
+def _beep_onset_ms(proxy: Path) -> float:
+    with av.open(str(proxy)) as c:
+        stream = c.streams.audio[0]
+        for frame in c.decode(stream):
+            samples = frame.to_ndarray()
+            loud = np.flatnonzero(np.abs(samples).max(axis=0) > 0.3)
+            if loud.size:
+                assert frame.pts is not None and frame.time_base is not None
+                start = Fraction(frame.pts) * frame.time_base
+                return float(start * 1000) + loud[0] * 1000 / frame.sample_rate
+    raise AssertionError("no beep found")
+
+
+@pytest.mark.parametrize(
+    ("video_start_ms", "audio_start_ms", "beep_ms"),
+    [(0, 700, 2000),  # sound starts later than the picture: padded with silence
+     (400, 0, 2000)],  # picture starts later: the sound before it is cut
+)
+def test_sound_stays_in_sync(tmp_path: Path, video_start_ms: int, audio_start_ms: int,
+                             beep_ms: int) -> None:
+    times = [video_start_ms + i * 40 for i in range(80)]
+    src = make_clip(tmp_path / "av.mp4", times_ms=times, fps=Fraction(25),
+                    audio_start_ms=audio_start_ms, audio_ms=3000, beep_ms=beep_ms)
+    with av.open(str(src.path)) as c:  # the source really is offset
+        assert c.streams.audio[0].start_time is not None
+        first_audio = next(c.decode(audio=0))
+        assert abs(float(first_audio.time) * 1000 - audio_start_ms) < 30
+    result = ingest_media(src.path, tmp_path / "out")
+    expected = beep_ms - video_start_ms
+    assert abs(_beep_onset_ms(result.proxy_path) - expected) <= 40  # one frame at 25 fps
+    envelope = json.loads(result.envelope_path.read_text())
+    loud_bin = next(i for i, p in enumerate(envelope["peaks"]) if p > 0.3)
+    assert abs(loud_bin * 50 - expected) <= 50
+    assert abs(result.proxy_duration_ms - (times[-1] + 40 - video_start_ms)) <= 40
+
+
+def test_silent_track_added_and_progress_reported(tmp_path: Path) -> None:
+    src = make_clip(tmp_path / "mute.mp4", frames=30)
+    seen: list[tuple[str, float]] = []
+    result = ingest_media(src.path, tmp_path / "out", short_side=60, filmstrip_interval_ms=500,
+                          progress=lambda stage, f: seen.append((stage, f)))
+    assert (result.proxy_width, result.proxy_height) == (80, 60)
+    assert [s for s, _ in seen if _ == 1.0] == ["probe", "proxy", "finish"]
+    assert all(0.0 <= f <= 1.0 for _, f in seen)
+    envelope = json.loads(result.envelope_path.read_text())
+    assert set(envelope["peaks"]) == {0.0}
+    strip = json.loads(result.filmstrip_index_path.read_text())
+    assert strip["interval_ms"] == 500 and strip["count"] == 3
+    assert strip["tiles_ms"] == [0, 500, 1000]
+
+
+def test_failure_leaves_no_partial_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    src = make_clip(tmp_path / "ok.mp4", frames=20)
+    out = tmp_path / "out"
+    import attune.media.overview as overview
+
+    def broken(self: object) -> bytes:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(overview.FilmstripBuilder, "encode_jpeg", broken)
+    with pytest.raises(MediaError, match="disk space"):
+        ingest_media(src.path, out)
+    assert list(out.iterdir()) == []
