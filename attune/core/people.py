@@ -108,6 +108,10 @@ class Moment:
     caption: str = ""
     key_ms: int | None = None
     position: int = 0
+    film_stop: bool = False
+    film_stop_caption: str = ""
+    slow_replay: bool = False
+    caption_override: str = ""  # the practitioner's reason for keeping a flagged caption
 
 
 @dataclass(frozen=True)
@@ -118,6 +122,22 @@ class Reel:
     status: ReelStatus
     moment_ids: tuple[int, ...] = ()
     path: str | None = None
+    duration_ms: int | None = None
+    error: str = ""
+    rendered_at: datetime | None = None
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Reflection:
+    """What the parent said about a moment, typed by the practitioner."""
+
+    id: int
+    moment_id: int
+    reel_id: int | None
+    text: str
+    recorded_by: str
+    recorded_at: datetime
 
 
 @dataclass(frozen=True)

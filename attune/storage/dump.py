@@ -24,7 +24,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Integer, Table, bindparam, delete, func, insert, select, text
 from sqlalchemy import update as sql_update
-from sqlalchemy.types import JSON
+from sqlalchemy.types import JSON, TypeDecorator
 
 from attune.errors import InputError
 from attune.storage.db import MIGRATIONS_DIR, is_migrated
@@ -70,12 +70,11 @@ def current_revision(db: Database) -> str | None:
 # ------------------------------------------------------------------ values
 def _kind(table: Table, column: str) -> str:
     col_type = table.c[column].type
+    while isinstance(col_type, TypeDecorator):  # UtcDateTime: look at what it stores
+        col_type = col_type.impl_instance
     if isinstance(col_type, JSON):
         return "json"
-    try:
-        python_type = col_type.python_type
-    except NotImplementedError:  # pragma: no cover - every column type of attune has one
-        return "plain"
+    python_type = col_type.python_type  # every column type of attune has one
     if issubclass(python_type, datetime):
         return "datetime"
     if issubclass(python_type, date):

@@ -207,6 +207,11 @@ class MomentRecord(Base):
     key_ms: Mapped[int | None] = mapped_column(Integer, default=None)
     caption: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
+    film_stop: Mapped[bool] = mapped_column(Boolean, default=False)
+    film_stop_caption: Mapped[str] = mapped_column(Text, default="")
+    slow_replay: Mapped[bool] = mapped_column(Boolean, default=False)
+    # why the practitioner kept a caption the words check flagged (audited)
+    caption_override: Mapped[str] = mapped_column(Text, default="")
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
@@ -219,8 +224,26 @@ class ReelRecord(Base):
     title: Mapped[str] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20))
     path: Mapped[str | None] = mapped_column(String(500), default=None)
+    duration_ms: Mapped[int | None] = mapped_column(Integer, default=None)
+    error: Mapped[str] = mapped_column(Text, default="")
+    rendered_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ReflectionRecord(Base):
+    """What the parent said about a moment in the shared review, typed by the
+    practitioner (the review is parent-led)."""
+
+    __tablename__ = "reflections"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    moment_id: Mapped[int] = mapped_column(ForeignKey("moments.id", ondelete="CASCADE"),
+                                           index=True)
+    reel_id: Mapped[int | None] = mapped_column(ForeignKey("reels.id", ondelete="CASCADE"),
+                                                default=None)
+    text: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class ReelMomentRecord(Base):
