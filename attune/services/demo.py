@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from attune.core.consent import ConsentScope
-from attune.core.people import Role
+from attune.core.people import CodingRole, Role
 from attune.errors import NotFoundError
 from attune.services import Context
 from attune.services.accounts import hash_password
@@ -98,5 +98,9 @@ def _load_sample_clips(ctx: Context, family_id: int) -> list[int]:
                     tx.add_events(clip.id, [events[i] for i in idx],
                                   links={local[i]: local[j] for i, j in links.items()
                                          if i in local and j in local})
+                    # the demo's double-coded clip: sam coded it blind, both are done
+                    role = CodingRole.PRIMARY if coder == "pat" else CodingRole.SECOND
+                    tx.assign_coder(clip.id, coder, role)
+                    tx.mark_coding_done(clip.id, coder)
         clip_ids.append(clip.id)
     return clip_ids
