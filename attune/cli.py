@@ -550,6 +550,35 @@ def cmd_supervise_report(args: argparse.Namespace) -> None:
         print(frame.to_string(index=False))
 
 
+def cmd_backup(args: argparse.Namespace) -> None:
+    from attune.core.people import Role
+    from attune.services.access import require_role
+    from attune.services.backup import backup
+
+    ctx = _context(args)
+    actor = _actor(ctx, args)
+    require_role(ctx, actor, {Role.ADMIN}, "back up the installation")
+    report = backup(ctx, Path(args.out), actor.username)
+    lines = [f"Wrote {report.path} ({report.size_bytes} bytes, sha256 {report.sha256[:12]}…): "
+             f"{sum(report.rows.values())} rows, {report.media_files} media file(s)."]
+    lines += [f"warning: {w}" for w in report.warnings]
+    _out(args, report, lines)
+
+
+def cmd_restore(args: argparse.Namespace) -> None:
+    from attune.services import Context
+    from attune.services.backup import restore
+
+    ctx = Context.open(Settings.from_env())
+    report = restore(ctx, Path(args.archive), args.as_user or os.environ.get("ATTUNE_USER")
+                     or "admin")
+    lines = [f"Restored {report.archive} into {ctx.settings.data_dir}: "
+             f"{sum(report.rows.values())} rows, {report.media_files} media file(s), "
+             f"audit chain of {report.audit_entries} entries verified."]
+    lines += [f"warning: {w}" for w in report.warnings]
+    _out(args, report, lines)
+
+
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     ctx = _context(args)
     with ctx.db.transaction("audit") as tx:
@@ -769,6 +798,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--step-ms", type=int, default=1000,
                    help="time-unit kappa sampling step (default 1000)")
     p.add_argument("--out", help="also write the table as CSV")
+
+    p = add(sub, "backup", cmd_backup, "write one archive with the database, coding schemes, "
+            "audit chain and media (admins; .tar.gz to compress)")
+    p.add_argument("out", help="archive to write, e.g. attune-2026-11-22.tar.gz")
+    p = add(sub, "restore", cmd_restore, "restore an archive into an EMPTY data folder "
+            "(set ATTUNE_DATA_DIR to a new folder first); checks everything before writing")
+    p.add_argument("archive")
 
     aud = group("audit", "the audit log")
     add(aud, "verify", cmd_audit_verify, "check the audit log's hash chain (exit 1 if damaged)")

@@ -48,7 +48,8 @@ def ready(cli: Cli) -> Cli:
 def test_help_lists_every_command(cli: Cli) -> None:
     out = cli("--help").stdout
     for command in ("init", "demo", "user", "family", "consent", "session", "clip", "events",
-                    "scheme", "audit", "retention", "settings"):
+                    "scheme", "audit", "retention", "settings", "backup", "restore", "convert",
+                    "tally", "agreement", "supervise", "worker"):
         assert command in out
     for sub in (["user", "add"], ["family", "list"], ["consent", "withdraw"], ["clip", "add"],
                 ["events", "export"], ["audit", "verify"], ["retention", "run"]):

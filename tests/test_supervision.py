@@ -40,7 +40,7 @@ def team(ctx: Context):  # type: ignore[no-untyped-def]
 
 
 def test_assignment_needs_consent_and_is_reproducible(ctx: Context, team) -> None:
-    sue, pat, sam = team
+    sue, pat, _ = team
     yes = make_family(ctx, pat)
     no = make_family(ctx, pat, "FAM-002", "Leo",
                      scopes=(ConsentScope.SHARED_REVIEW, ConsentScope.SUPERVISION))

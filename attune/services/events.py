@@ -54,6 +54,13 @@ def add_event(ctx: Context, actor: User, clip_id: int, code: str, start_ms: int,
 
 def update_event(ctx: Context, actor: User, event_id: int, expected_version: int,
                  **changes: object) -> Event:
+    scheme = None
+    if "code" in changes:
+        # read the scheme before the write transaction: on SQLite a second transaction
+        # opened inside it waits for the first one's lock and fails ("database is locked")
+        with ctx.db.transaction(actor.username) as tx:
+            found = tx.get_event(event_id)
+        _, scheme = load_scheme(ctx, found.scheme, found.scheme_version)
     with ctx.db.transaction(actor.username) as tx:
         event = tx.get_event(event_id)
         clip = tx.get_clip(event.clip_id or 0)
@@ -61,10 +68,8 @@ def update_event(ctx: Context, actor: User, event_id: int, expected_version: int
         if event.coder != actor.username:
             raise InputError(f"Event {event_id} was coded by {event.coder}; each coder changes "
                              "only their own events.")
-        if "code" in changes:
-            _, scheme = load_scheme(ctx, event.scheme, event.scheme_version)
-            if scheme.code(str(changes["code"])).kind != event.kind:
-                raise InputError(f"{changes['code']} is not a {event.kind} code.")
+        if scheme is not None and scheme.code(str(changes["code"])).kind != event.kind:
+            raise InputError(f"{changes['code']} is not a {event.kind} code.")
         return tx.update_event(event_id, expected_version, **changes)
 
 

@@ -197,8 +197,9 @@ def load_database(tx: Tx, document: Mapping[str, Any]) -> dict[str, int]:
     busy = tables_in_use(counts)
     if busy:
         raise InputError(f"The database already holds data ({', '.join(busy)}); restore only "
-                         "into an empty data folder: set ATTUNE_DATA_DIR to a new folder and "
-                         "run `attune restore` again.")
+                         "into an empty data folder: set ATTUNE_DATA_DIR to a new folder (and "
+                         "ATTUNE_DATABASE_URL to an empty database, if you set it) and run "
+                         "`attune restore` again.")
     for table in reversed(tables()):
         if table.name in BOOTSTRAP_TABLES:
             conn.execute(delete(table))

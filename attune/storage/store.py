@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -137,6 +138,7 @@ class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._local = threading.local()
 
     @classmethod
     def open(cls, url: str, *, migrate_to_head: bool = False) -> Database:
@@ -152,9 +154,18 @@ class Database:
         A refusal (:class:`NotAllowedError`) rolls the block back and is then audited in
         a transaction of its own, so that the attempt stays on record.
         """
+        if getattr(self._local, "open", False):
+            # On SQLite a second transaction waits for the first one's write lock until
+            # it fails; on PostgreSQL it would not see the first one's changes.
+            raise RuntimeError("a transaction is already open in this thread: finish it "
+                               "before starting another (read what you need first)")
         try:
-            with self._sessions() as orm, orm.begin():
-                yield Tx(orm, actor)
+            self._local.open = True
+            try:
+                with self._sessions() as orm, orm.begin():
+                    yield Tx(orm, actor)
+            finally:
+                self._local.open = False
         except NotAllowedError as exc:
             if not exc.audited:
                 exc.audited = True
