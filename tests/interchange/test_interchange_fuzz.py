@@ -7,7 +7,9 @@ minute; a hang would trip the module's pytest timeout.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -41,7 +43,15 @@ SEEDS: dict[str, list[bytes]] = {
     "xlsx": [dumps_events_xlsx(_doc)],
     "json": [dumps_events_json(_doc).encode()],
 }
-_DIR = Path(tempfile.mkdtemp(prefix="attune-fuzz-"))
+_DIR = Path(tempfile.gettempdir()) / f"attune-fuzz-{os.getpid()}"  # one per test process
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _scratch_dir() -> Iterator[None]:
+    """A scratch folder for the hypothesis examples (they cannot take tmp_path)."""
+    _DIR.mkdir(exist_ok=True)
+    yield
+    shutil.rmtree(_DIR, ignore_errors=True)
 
 
 def _read(fmt: str, data: bytes) -> None:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from interchange_samples import events_key_of
@@ -16,7 +19,15 @@ from attune.core.scheme import EventKind
 from attune.interchange.convert import read_events_file, write_events_file
 from attune.interchange.model import ClipInfo, EventsDocument, document_from_events
 
-_DIR = Path(tempfile.mkdtemp(prefix="attune-roundtrip-"))
+_DIR = Path(tempfile.gettempdir()) / f"attune-roundtrip-{os.getpid()}"  # one per test process
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _scratch_dir() -> Iterator[None]:
+    """A scratch folder for the hypothesis examples (they cannot take tmp_path)."""
+    _DIR.mkdir(exist_ok=True)
+    yield
+    shutil.rmtree(_DIR, ignore_errors=True)
 _text = st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")),
                 min_size=1, max_size=12).map(str.strip).filter(bool)
 _code = st.from_regex(r"[A-Za-z][A-Za-z0-9_]{0,6}", fullmatch=True)
