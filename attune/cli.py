@@ -535,8 +535,18 @@ def cmd_supervise_report(args: argparse.Namespace) -> None:
     ctx = _context(args)
     pairs = team_agreement(ctx, _actor(ctx, args), args.tolerance_ms, args.step_ms)
     frame = agreement_frame(pairs)
+    parameters = {"event matching tolerance (ms)": args.tolerance_ms,
+                  "time-unit kappa sampling step (ms)": args.step_ms}
     if args.out:
-        frame.to_csv(args.out, index=False)
+        from attune.interchange.reports import write_agreement_csv
+
+        write_agreement_csv(frame, Path(args.out), parameters)
+    if args.pdf:
+        from attune.interchange.reports import write_agreement_pdf
+
+        write_agreement_pdf([(f"Clip {p.clip_id}, {p.assigned_on}: {p.coder_a} and {p.coder_b}"
+                              f" ({'calibration' if p.role == 'gold' else 'double-coding'})",
+                              p.report) for p in pairs], Path(args.pdf))
     if args.json:
         print(json.dumps(_jsonable([{"clip": p.clip_id, "coders": [p.coder_a, p.coder_b],
                                      "kind": str(p.role), "date": p.assigned_on,

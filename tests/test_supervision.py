@@ -107,3 +107,33 @@ def test_second_coder_consent_withdrawn_blocks_assignment(ctx: Context, team) ->
                    "changed their mind")
     plan = assign_double_coding(ctx, sue)
     assert plan.chosen == () and plan.skipped_no_consent == (clip.id,)
+
+
+def test_report_files_state_the_parameters(ctx: Context, team, tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    from attune.interchange.reports import write_agreement_csv, write_agreement_pdf
+
+    sue, pat, sam = team
+    family = make_family(ctx, pat)
+    clip = make_clip(ctx, pat, family, SAMPLES / "sample_a_gaze_and_smiles.mp4")
+    ready(ctx, clip.id)
+    import_clip_events(ctx, pat, clip.id, SAMPLES / "sample_a_gaze_and_smiles.events.json",
+                       coder="pat")
+    assign_double_coding(ctx, sue, share=1.0)
+    import_clip_events(ctx, sam, clip.id,
+                       SAMPLES / "sample_a_gaze_and_smiles.coder2.events.json", coder="sam")
+    mark_done(ctx, pat, clip.id)
+    mark_done(ctx, sam, clip.id)
+    pairs = team_agreement(ctx, sue, tolerance_ms=800)
+    csv = write_agreement_csv(agreement_frame(pairs), tmp_path / "a.csv",
+                              {"event matching tolerance (ms)": 800})
+    assert csv.read_text().startswith("# event matching tolerance (ms): 800\n")
+    pdf = write_agreement_pdf([("Clip 1: pat and sam", pairs[0].report)], tmp_path / "a.pdf")
+    assert pdf.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        assert "tolerance_ms=800" in text and "sampling step" in text
+        assert "only pat" in text  # the missed subtle cue is listed

@@ -13,7 +13,6 @@ The database import maps these local ids to its own ids; the database export cal
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -21,6 +20,7 @@ from pathlib import Path
 from attune.core.events import Event
 from attune.core.scheme import EventKind, Scheme
 from attune.errors import InputError
+from attune.fileio import write_bytes_atomic
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 """Files larger than this are refused before parsing (a parameter of every reader)."""
@@ -247,15 +247,5 @@ def decode_text(data: bytes, name: str) -> str:
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write a file whole or not at all: temp file in the same folder, fsync, rename."""
-    p = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent or ".")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, p)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write a file whole or not at all (see :mod:`attune.fileio`)."""
+    write_bytes_atomic(path, data)

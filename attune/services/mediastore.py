@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from attune.errors import InputError
+from attune.fileio import fsync_dir
 
 CHUNK = 1 << 20  # 1 MiB: files are streamed, never read whole
 
@@ -29,14 +30,6 @@ def sha256_file(path: Path) -> str:
         while chunk := fh.read(CHUNK):
             h.update(chunk)
     return h.hexdigest()
-
-
-def fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 @dataclass
