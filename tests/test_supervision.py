@@ -132,8 +132,8 @@ def test_report_files_state_the_parameters(ctx: Context, team, tmp_path: Path) -
     assert csv.read_text().startswith("# event matching tolerance (ms): 800\n")
     pdf = write_agreement_pdf([("Clip 1: pat and sam", pairs[0].report)], tmp_path / "a.pdf")
     assert pdf.read_bytes().startswith(b"%PDF")
-    if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
-                              check=True).stdout
-        assert "tolerance_ms=800" in text and "sampling step" in text
-        assert "only pat" in text  # the missed subtle cue is listed
+    assert shutil.which("pdftotext"), "make test installs poppler-utils"
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "tolerance_ms=800" in text and "sampling step" in text
+    assert "only pat" in text  # the missed subtle cue is listed
