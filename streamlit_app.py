@@ -1,22 +1,14 @@
-"""attune's app: sign-in, then the pages of the signed-in user's role. No logic here."""
+"""attune's app. `streamlit run streamlit_app.py` finds `app` (st.App, with our routes for
+media, uploads and the sign-in cookie) and serves it with uvicorn; the same file is then
+run as the page script of every session (as `__main__`). No logic here: see attune.ui."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from attune.ui.session import current_user
+from attune.ui.app import app_routes, run_app
 
-st.set_page_config(page_title="attune", page_icon="🌱", layout="wide")
+app = st.App("streamlit_app.py", routes=app_routes())
 
-user = current_user()
-if user is None:
-    pages = [st.Page("app_pages/sign_in.py", title="Sign in", icon=":material/login:")]
-elif user.role == "parent":
-    pages = [st.Page("app_pages/parent_home.py", title="Your film", icon=":material/movie:",
-                     default=True),
-             st.Page("app_pages/sign_out.py", title="Sign out", icon=":material/logout:")]
-else:
-    pages = [st.Page("app_pages/families.py", title="Families", icon=":material/family_restroom:",
-                     default=True),
-             st.Page("app_pages/sign_out.py", title="Sign out", icon=":material/logout:")]
-st.navigation(pages).run()
+if __name__ == "__main__":
+    run_app(__file__)

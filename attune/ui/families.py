@@ -1,19 +1,54 @@
-"""What the Families page shows."""
+"""What the Families page shows and offers."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from attune.core.people import Clip, Family, Role, User
 from attune.services import Context
+from attune.services.access import Access, allowed
 from attune.services.families import visible_families
 
 
-def family_table(ctx: Context, user: User) -> list[tuple[Family, list[Clip]]]:
+@dataclass(frozen=True)
+class FamilyRow:
+    family: Family
+    clips: list[Clip]
+    can_edit: bool  # the user may assign people, link a parent, end involvement
+
+
+def family_table(ctx: Context, user: User) -> list[FamilyRow]:
     """Each visible family with its clips (admins see the families, not their clips)."""
     rows = []
     for family in visible_families(ctx, user):
-        clips: list[Clip] = []
-        if user.role != Role.ADMIN:
-            with ctx.db.transaction(user.username) as tx:
-                clips = tx.clips_for_family(family.id)
-        rows.append((family, clips))
+        with ctx.db.transaction(user.username) as tx:
+            clips = [] if user.role == Role.ADMIN else tx.clips_for_family(family.id)
+            can_edit = user.role == Role.ADMIN or allowed(tx, user, family.id, Access.EDIT)
+        rows.append(FamilyRow(family, clips, can_edit))
     return rows
+
+
+def clip_rows(clips: list[Clip]) -> list[dict[str, object]]:
+    return [{"clip": c.id, "file": c.original_name, "status": str(c.status),
+             "length (s)": round(c.duration_ms / 1000, 1) if c.duration_ms else None}
+            for c in clips]
+
+
+def account_names(ctx: Context, user: User, role: Role) -> list[str]:
+    """Usernames of the accounts of ``role`` (to assign a practitioner, link a parent)."""
+    with ctx.db.transaction(user.username) as tx:
+        return [u.username for u in tx.list_users(role) if u.active]
+
+
+def editable_codes(ctx: Context, user: User) -> list[str]:
+    """The codes of the families ``user`` may record consent for and upload to."""
+    out = []
+    for family in visible_families(ctx, user):
+        with ctx.db.transaction(user.username) as tx:
+            if allowed(tx, user, family.id, Access.EDIT):
+                out.append(family.code)
+    return out
+
+
+def visible_codes(ctx: Context, user: User) -> list[str]:
+    return [f.code for f in visible_families(ctx, user)]

@@ -1,23 +1,65 @@
-"""The app's shared state: the services context (one per server process) and the
-signed-in user (one per browser session)."""
+"""Signing in and out, and who is signed in (one browser session).
+
+After a password is accepted the user is kept in ``st.session_state`` and a signed
+session token (``attune.services.tokens``) is handed to the browser: a tiny component
+POSTs it to ``/api/session``, which sets it as an HttpOnly, SameSite=Strict cookie. A
+browser refresh starts a new Streamlit session; ``restore_session`` then reads the
+cookie from ``st.context.cookies``, checks the signature, that the session is live (not
+idle for ``Settings.idle_minutes``, not signed out) and that the account is still
+switched on. Every script run notes activity; a run after the idle limit signs out.
+"""
 
 from __future__ import annotations
 
-import streamlit as st
+import hashlib
+import secrets
+from typing import Any
 
-from attune.config import Settings
-from attune.core.people import User
-from attune.errors import AttuneError
+import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
+
+from attune.core.people import Role, User
+from attune.errors import AttuneError, NotAllowedError, NotFoundError
 from attune.services import Context
+from attune.services.access import require_role
 from attune.services.accounts import sign_in
+from attune.services.tokens import SESSIONS, TokenError, read_session_token, session_token
+from attune.ui.context import shared_context
+from attune.ui.routes import SESSION_COOKIE
 
 USER_KEY = "attune_user"
+SESSION_KEY = "attune_session_id"
+COOKIE_KEY = "attune_cookie_action"
+NOTICE_KEY = "attune_notice"
+
+_COOKIE_JS = """
+export default function(component) {
+  const { data, setTriggerValue, parentElement } = component;
+  if (!data || !data.action) { return; }
+  // parentElement may be a shadow root (no dataset): keep state on a child node
+  let box = parentElement.querySelector('div.attune-cookie');
+  if (!box) {
+    box = document.createElement('div');
+    box.className = 'attune-cookie';
+    parentElement.appendChild(box);
+  }
+  const key = data.action + ':' + (data.nonce || '');
+  if (box.dataset.done === key) { return; }
+  box.dataset.done = key;
+  const url = data.action === 'set' ? '/api/session' : '/api/signout';
+  fetch(url, {method: 'POST', credentials: 'same-origin',
+               headers: {'Content-Type': 'application/json'},
+               body: JSON.stringify({token: data.token || ''})})
+    .then((r) => setTriggerValue('done', {action: data.action, status: r.status}))
+    .catch(() => setTriggerValue('done', {action: data.action, status: 0}));
+}
+"""
+_cookie_component: Any = None
 
 
-@st.cache_resource
 def get_context() -> Context:
-    """Opened once per server process from the ATTUNE_* settings."""
-    return Context.open(Settings.from_env())
+    """The services context of this server process (opened on first use)."""
+    return shared_context()
 
 
 def current_user() -> User | None:
@@ -25,20 +67,161 @@ def current_user() -> User | None:
     return user if isinstance(user, User) else None
 
 
+def _forget() -> None:
+    sid = st.session_state.pop(SESSION_KEY, None)
+    if isinstance(sid, str):
+        SESSIONS.end(sid)
+    st.session_state.pop(USER_KEY, None)
+
+
+def _reload_user(ctx: Context, user_id: int) -> User | None:
+    try:
+        with ctx.db.transaction("system") as tx:
+            user = tx.user_by_id(user_id)
+    except NotFoundError:
+        return None
+    return user if user.active else None
+
+
+def start_session(ctx: Context, user: User) -> None:
+    """Keep ``user`` signed in here, and ask the browser to keep the cookie."""
+    _forget()
+    sid = SESSIONS.start(user.id)
+    st.session_state[USER_KEY] = user
+    st.session_state[SESSION_KEY] = sid
+    st.session_state[COOKIE_KEY] = {
+        "action": "set", "nonce": sid,
+        "token": session_token(ctx.settings.secret_key, user.id, sid)}
+
+
+def restore_session() -> User | None:
+    """Who is signed in, at the start of every script run (see the module doc)."""
+    ctx = get_context()
+    idle_s = ctx.settings.idle_minutes * 60
+    user = current_user()
+    sid = st.session_state.get(SESSION_KEY)
+    if user is not None:
+        fresh = _reload_user(ctx, user.id)
+        if isinstance(sid, str) and fresh is not None and SESSIONS.touch(sid, user.id, idle_s):
+            st.session_state[USER_KEY] = fresh
+            return fresh
+        _forget()
+        st.session_state[COOKIE_KEY] = {"action": "clear", "nonce": secrets.token_hex(8)}
+        st.session_state[NOTICE_KEY] = (
+            f"You were signed out after {ctx.settings.idle_minutes} minutes without "
+            "activity (or your account was switched off). Sign in again to go on."
+            if fresh is not None else "Your account was switched off; ask an administrator.")
+        return None
+    token = st.context.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    try:
+        claim = read_session_token(ctx.settings.secret_key, token)
+    except TokenError:
+        return None
+    fresh = _reload_user(ctx, claim.user_id)
+    if fresh is None or not SESSIONS.touch(claim.session_id, claim.user_id, idle_s):
+        return None  # signed out, idle too long, or the server restarted
+    st.session_state[USER_KEY] = fresh
+    st.session_state[SESSION_KEY] = claim.session_id
+    return fresh
+
+
+def sync_cookie() -> None:
+    """Let the browser set or clear the sign-in cookie when that is due."""
+    global _cookie_component
+    action = st.session_state.get(COOKIE_KEY)
+    if not isinstance(action, dict):
+        return
+    if _cookie_component is None:
+        _cookie_component = st.components.v2.component("attune_cookie", js=_COOKIE_JS)
+
+    def done() -> None:
+        st.session_state.pop(COOKIE_KEY, None)
+
+    # a fresh key per action (a new component instance runs the request once); keys
+    # must not contain "__", so the nonce is hashed
+    nonce = hashlib.sha256(str(action.get("nonce", "")).encode()).hexdigest()[:16]
+    _cookie_component(key=f"attune_cookie_{nonce}", data=action, on_done_change=done,
+                      height=0)
+
+
 def sign_in_form() -> None:
-    """A sign-in form; on success the user is kept in the browser session."""
+    """The password form; on success the user is signed in for this browser."""
+    notice = st.session_state.pop(NOTICE_KEY, None)
+    if notice:
+        st.info(notice)
     with st.form("sign_in"):
-        username = st.text_input("Username", key="sign_in_username")
-        password = st.text_input("Password", type="password", key="sign_in_password")
-        submitted = st.form_submit_button("Sign in", type="primary")
+        username = st.text_input("Username", key="sign_in_username",
+                                 autocomplete="username")
+        password = st.text_input("Password", type="password", key="sign_in_password",
+                                 autocomplete="current-password")
+        submitted = st.form_submit_button("Sign in", type="primary", key="sign_in_submit")
     if submitted:
+        ctx = get_context()
         try:
-            st.session_state[USER_KEY] = sign_in(get_context(), username.strip(), password)
+            user = sign_in(ctx, username.strip(), password)
         except AttuneError as exc:
             st.error(str(exc))
         else:
+            start_session(ctx, user)
             st.rerun()
+    oidc_sign_in()
+
+
+def oidc_configured() -> bool:
+    """True when ``.streamlit/secrets.toml`` has an ``[auth]`` section (st.login)."""
+    try:
+        return "auth" in st.secrets
+    except (FileNotFoundError, StreamlitSecretNotFoundError):
+        return False
+
+
+def oidc_sign_in() -> None:
+    """Offer the organisation's sign-in (OIDC) where it is configured; an account whose
+    username is the person's email address is signed in."""
+    if not oidc_configured():
+        return
+    st.divider()
+    if not st.user.get("is_logged_in", False):
+        st.button("Sign in with your organisation account", key="sign_in_oidc",
+                  on_click=st.login)
+        return
+    email = str(st.user.get("email") or "")
+    ctx = get_context()
+    try:
+        with ctx.db.transaction("system") as tx:
+            user = tx.get_user(email)
+    except NotFoundError:
+        user = None
+    if user is None or not user.active:
+        st.warning(f"You are signed in to your organisation as {email}, and that is not "
+                   "linked to an attune account. Ask an administrator to add an account "
+                   "whose username is your email address.")
+        st.button("Sign out of the organisation account", key="sign_out_oidc",
+                  on_click=st.logout)
+        return
+    with ctx.db.transaction(user.username) as tx:
+        tx.audit("sign-in", "user", user.id, {"via": "oidc"})
+    start_session(ctx, user)
+    st.rerun()
 
 
 def sign_out() -> None:
-    st.session_state.pop(USER_KEY, None)
+    _forget()
+    st.session_state[COOKIE_KEY] = {"action": "clear", "nonce": secrets.token_hex(8)}
+
+
+def page_user(roles: set[Role], what: str) -> User:
+    """The signed-in user if their role may use this page; otherwise say "Not allowed"
+    (the refusal is audited by the service) and stop the page."""
+    user = current_user()
+    if user is None:
+        st.error("Not allowed: sign in first.")
+        st.stop()
+    try:
+        require_role(get_context(), user, roles, what)
+    except NotAllowedError as exc:
+        st.error(str(exc))
+        st.stop()
+    return user

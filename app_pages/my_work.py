@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from attune.core.people import Role
+from attune.ui.session import get_context, page_user
+from attune.ui.work import work_rows
+
+user = page_user({Role.PRACTITIONER}, "see a practitioner's work list")
+ctx = get_context()
+st.title("My work")
+rows = work_rows(ctx, user)
+if not rows:
+    st.info("No clips yet. Add a family on the Families page, record their consent, then "
+            "upload a clip: it will appear here to code.")
+    st.stop()
+workspace = Path(__file__).with_name("workspace.py")
+for row in rows:
+    with st.container(border=True, key=f"work_{row.clip_id}"):
+        c1, c2, c3 = st.columns([5, 3, 2], vertical_alignment="center")
+        role = f" · assigned as {row.assignment}" + (" (done)" if row.done else "") \
+            if row.assignment else ""
+        c1.markdown(f"**{row.family}** · clip {row.clip_id} · {row.file}{role}")
+        length = f" · {row.length_s} s" if row.length_s else ""
+        c2.caption(f"{row.status}{length} · {row.my_events} mark(s) by you")
+        if workspace.exists():
+            if c3.button("Open", key=f"open_{row.clip_id}", disabled=not row.openable,
+                         help=None if row.openable else "Not ready to code yet"):
+                st.switch_page("app_pages/workspace.py", query_params={"clip": row.clip_id})
+        else:
+            c3.caption("Workspace coming soon")

@@ -1,0 +1,232 @@
+"""Signed tokens: media URLs, uploads and sign-in sessions.
+
+A token is ``<payload>.<signature>``: the payload is URL-safe base64 of compact JSON,
+the signature URL-safe base64 of HMAC-SHA256 over ``purpose + "." + payload`` with the
+installation's secret key (``Settings.secret_key``). The purpose ("media", "upload",
+"session") is part of what is signed, so a token made for one job never passes for
+another. Every token carries the user id it was made for; media and upload tokens also
+carry the object they open and an expiry time.
+
+Media tokens are stable for a while (the issue time is rounded down to
+``MEDIA_BUCKET_S``), so that a page rerun gives the same URL and a playing video is
+not reloaded.
+
+Sign-in sessions: the token names the user and a random session id; the last activity
+of each session is kept in memory by :class:`SessionRegistry` (one per server process),
+so a server restart signs everyone out (safe, if not convenient; a ``sessions`` table
+would keep them, see the report to the lead).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any, cast
+
+from attune.errors import AttuneError
+
+#: Media URLs are valid for at least this long after they are made ...
+MEDIA_TTL_S = 2 * 60 * 60
+#: ... and the same URL is handed out for this long (so reruns do not reload a video).
+MEDIA_BUCKET_S = 15 * 60
+UPLOAD_TTL_S = 60 * 60
+
+#: What can be served, and which object id each names (a clip's or a reel's).
+CLIP_KINDS = frozenset({"proxy", "filmstrip", "filmstrip_index", "envelope", "still"})
+REEL_KINDS = frozenset({"reel", "vtt", "handout"})
+MEDIA_KINDS = CLIP_KINDS | REEL_KINDS
+
+
+class TokenError(AttuneError):
+    """A token is missing, malformed, forged, expired or for something else."""
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _mac(secret: str, purpose: str, payload: str) -> str:
+    digest = hmac.new(secret.encode("utf-8"), f"{purpose}.{payload}".encode("ascii"),
+                      hashlib.sha256).digest()
+    return _b64(digest)
+
+
+def sign(secret: str, purpose: str, claims: dict[str, Any]) -> str:
+    if not secret:
+        raise ValueError("an empty secret key cannot sign tokens")
+    payload = _b64(json.dumps(claims, sort_keys=True, separators=(",", ":")).encode("utf-8"))
+    return f"{payload}.{_mac(secret, purpose, payload)}"
+
+
+def verify(secret: str, purpose: str, token: str | None, *, now: float | None = None
+           ) -> dict[str, Any]:
+    """The claims of a genuine, unexpired ``purpose`` token; else :class:`TokenError`."""
+    if not token or token.count(".") != 1:
+        raise TokenError("This link has no valid access token; open it from the app again.")
+    payload, signature = token.split(".")
+    if not hmac.compare_digest(_mac(secret, purpose, payload), signature):
+        raise TokenError("This link's access token is not genuine; open it from the app "
+                         "again.")
+    try:
+        claims = json.loads(_unb64(payload))
+    except (ValueError, UnicodeDecodeError):
+        raise TokenError("This link's access token is damaged; open it from the app again.") \
+            from None
+    if not isinstance(claims, dict):
+        raise TokenError("This link's access token is damaged; open it from the app again.")
+    expires = claims.get("exp")
+    if expires is not None and (now if now is not None else time.time()) >= float(expires):
+        raise TokenError("This link has expired; open it from the app again.")
+    return claims
+
+
+# ------------------------------------------------------------------ media
+@dataclass(frozen=True)
+class MediaGrant:
+    user_id: int
+    kind: str
+    object_id: int
+    name: str
+    expires_at: float
+
+    @property
+    def key(self) -> str:
+        """Identifies the grant (for auditing a served file once per token)."""
+        return f"{self.user_id}:{self.kind}:{self.object_id}:{self.name}:{self.expires_at:.0f}"
+
+
+def media_token(secret: str, user_id: int, kind: str, object_id: int, name: str, *,
+                now: float | None = None, ttl_s: int = MEDIA_TTL_S,
+                bucket_s: int = MEDIA_BUCKET_S) -> str:
+    if kind not in MEDIA_KINDS:
+        raise ValueError(f"unknown media kind {kind!r}")
+    t = time.time() if now is None else now
+    issued = int(t // bucket_s * bucket_s) if bucket_s > 0 else int(t)
+    return sign(secret, "media", {"u": user_id, "k": kind, "o": object_id, "n": name,
+                                  "exp": issued + ttl_s + bucket_s})
+
+
+def check_media_token(secret: str, token: str | None, kind: str, object_id: int, name: str,
+                      *, now: float | None = None) -> MediaGrant:
+    """The grant of a genuine token for exactly this kind, object and file name."""
+    claims = verify(secret, "media", token, now=now)
+    if (claims.get("k"), claims.get("o"), claims.get("n")) != (kind, object_id, name):
+        raise TokenError("This link's access token is for another file; open it from the "
+                         "app again.")
+    user_id = claims.get("u")
+    if not isinstance(user_id, int):
+        raise TokenError("This link's access token is damaged; open it from the app again.")
+    return MediaGrant(user_id, kind, object_id, name, float(claims["exp"]))
+
+
+# ------------------------------------------------------------------ upload
+def upload_token(secret: str, user_id: int, family_code: str, *, now: float | None = None,
+                 ttl_s: int = UPLOAD_TTL_S) -> str:
+    t = time.time() if now is None else now
+    return sign(secret, "upload", {"u": user_id, "f": family_code, "exp": int(t) + ttl_s})
+
+
+def check_upload_token(secret: str, token: str | None, *, now: float | None = None
+                       ) -> tuple[int, str]:
+    """(user id, family code) of a genuine upload token."""
+    claims = verify(secret, "upload", token, now=now)
+    user_id, code = claims.get("u"), claims.get("f")
+    if not isinstance(user_id, int) or not isinstance(code, str):
+        raise TokenError("This upload's access token is damaged; open the Upload page again.")
+    return user_id, code
+
+
+# ------------------------------------------------------------------ sessions
+@dataclass(frozen=True)
+class SessionClaim:
+    user_id: int
+    session_id: str
+    issued_at: float
+
+
+def session_token(secret: str, user_id: int, session_id: str, *,
+                  now: float | None = None) -> str:
+    t = time.time() if now is None else now
+    return sign(secret, "session", {"u": user_id, "s": session_id, "iat": int(t)})
+
+
+def read_session_token(secret: str, token: str | None) -> SessionClaim:
+    claims = verify(secret, "session", token)
+    user_id, sid, iat = claims.get("u"), claims.get("s"), claims.get("iat")
+    if not isinstance(user_id, int) or not isinstance(sid, str) or not isinstance(iat, int):
+        raise TokenError("The sign-in cookie is damaged; sign in again.")
+    return SessionClaim(user_id, sid, float(iat))
+
+
+class SessionRegistry:
+    """Live sign-in sessions of this server process: session id → (user id, last
+    activity). A session idle for longer than the limit, signed out, or unknown (the
+    server restarted) is over."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._sessions: dict[str, tuple[int, float]] = {}
+
+    def start(self, user_id: int, *, now: float | None = None) -> str:
+        sid = secrets.token_urlsafe(18)
+        with self._lock:
+            self._sessions[sid] = (user_id, time.time() if now is None else now)
+        return sid
+
+    def touch(self, session_id: str, user_id: int, idle_s: float, *,
+              now: float | None = None) -> bool:
+        """True (and the activity noted) if the session is live for ``user_id``."""
+        t = time.time() if now is None else now
+        with self._lock:
+            entry = self._sessions.get(session_id)
+            if entry is None or entry[0] != user_id:
+                return False
+            if t - entry[1] > idle_s:
+                del self._sessions[session_id]
+                return False
+            self._sessions[session_id] = (user_id, t)
+            return True
+
+    def is_live(self, session_id: str, idle_s: float, *, now: float | None = None) -> bool:
+        t = time.time() if now is None else now
+        with self._lock:
+            entry = self._sessions.get(session_id)
+            return entry is not None and t - entry[1] <= idle_s
+
+    def end(self, session_id: str) -> None:
+        with self._lock:
+            self._sessions.pop(session_id, None)
+
+    def end_user(self, user_id: int) -> None:
+        """Sign a user out everywhere (their account was switched off)."""
+        with self._lock:
+            for sid in [s for s, (u, _) in self._sessions.items() if u == user_id]:
+                del self._sessions[sid]
+
+
+def _process_registry() -> SessionRegistry:
+    """The one registry of this server process, shared by the pages and the routes.
+
+    Streamlit's file watcher evicts the app's modules from ``sys.modules`` when a source
+    file changes and the pages then import them afresh, while the routes keep the modules
+    they were built with; so the registry is parked on ``sys``, which is never reloaded.
+    """
+    registry = getattr(sys, "_attune_sessions", None)
+    if registry is None:
+        registry = SessionRegistry()
+        sys._attune_sessions = registry  # type: ignore[attr-defined]
+    return cast(SessionRegistry, registry)
+
+
+SESSIONS = _process_registry()

@@ -1,0 +1,94 @@
+"""What ``streamlit_app.py`` runs: the routes for ``st.App``, and per script run the
+sign-in check and the pages of the signed-in user's role (``st.navigation``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+from starlette.routing import BaseRoute
+
+from attune.core.people import Role, User
+from attune.ui.context import shared_context
+from attune.ui.routes import build_routes
+from attune.ui.session import restore_session, sync_cookie
+
+PAGES_DIR = "app_pages"
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    file: str
+    title: str
+    icon: str
+
+
+SIGN_IN = PageSpec("sign_in.py", "Sign in", ":material/login:")
+MY_WORK = PageSpec("my_work.py", "My work", ":material/assignment:")
+FAMILIES = PageSpec("families.py", "Families", ":material/family_restroom:")
+CONSENT = PageSpec("consent.py", "Consent", ":material/verified_user:")
+UPLOAD = PageSpec("upload.py", "Upload", ":material/upload:")
+SCHEME = PageSpec("scheme.py", "Coding scheme", ":material/label:")
+WORKSPACE = PageSpec("workspace.py", "Workspace", ":material/timeline:")
+PARENT = PageSpec("parent_home.py", "Your film", ":material/movie:")
+ACCOUNTS = PageSpec("accounts.py", "Accounts", ":material/manage_accounts:")
+SIGN_OUT = PageSpec("sign_out.py", "Sign out", ":material/logout:")
+
+#: The pages of each role, the first being the landing page. The workspace page is
+#: listed only once its file exists (another issue's work).
+ROLE_PAGES: dict[Role, tuple[PageSpec, ...]] = {
+    Role.PRACTITIONER: (MY_WORK, FAMILIES, CONSENT, UPLOAD, SCHEME, WORKSPACE),
+    Role.SUPERVISOR: (FAMILIES, WORKSPACE),
+    Role.PARENT: (PARENT,),
+    Role.ADMIN: (ACCOUNTS,),
+}
+
+
+def app_routes() -> list[BaseRoute]:
+    """Our Starlette routes (media, upload, sign-in cookie) for ``st.App``."""
+    return build_routes(shared_context)
+
+
+def pages_for(user: User | None, root: Path) -> list[PageSpec]:
+    """The pages in ``user``'s menu (the first is their landing page)."""
+    if user is None:
+        return [SIGN_IN]
+    specs = [p for p in ROLE_PAGES[user.role] if (root / PAGES_DIR / p.file).exists()]
+    return [*specs, SIGN_OUT]
+
+
+#: Pages that check the role themselves (``page_user``): opened by someone else they say
+#: "Not allowed" and the refusal is audited, so they are routable for every signed-in
+#: user (only their own pages are in the menu). Other pages are routable only for the
+#: roles that have them; elsewhere Streamlit answers "page not found".
+GUARDED = (MY_WORK, FAMILIES, CONSENT, UPLOAD, SCHEME, PARENT, ACCOUNTS)
+
+
+def routable_for(user: User | None, root: Path) -> list[PageSpec]:
+    menu = pages_for(user, root)
+    if user is None:
+        return menu
+    return [*menu, *(p for p in GUARDED if p not in menu)]
+
+
+def run_app(main_script: str) -> None:
+    """One script run of the app: check who is signed in, then run their page."""
+    st.set_page_config(page_title="attune", page_icon="🌱", layout="wide")
+    root = Path(main_script).resolve().parent
+    user = restore_session()
+    sync_cookie()
+    menu = pages_for(user, root)
+    # URL paths come from the file names (/consent, /my_work): AppTest's switch_page
+    # finds pages the same way
+    pages = {s: st.Page(f"{PAGES_DIR}/{s.file}", title=s.title, icon=s.icon, default=(i == 0))
+             for i, s in enumerate(routable_for(user, root))}
+    if user is None:
+        st.navigation(list(pages.values()), position="hidden").run()
+        return
+    with st.sidebar:
+        for spec in menu:
+            st.page_link(pages[spec], label=spec.title, icon=spec.icon)
+        st.divider()
+        st.caption(f"Signed in as **{user.display_name}** · {user.username}")
+    st.navigation(list(pages.values()), position="hidden").run()

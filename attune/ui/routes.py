@@ -1,0 +1,333 @@
+"""The app's own HTTP routes, mounted by ``st.App`` in ``streamlit_app.py``.
+
+- ``GET|HEAD /api/media/{kind}/{object_id}/{name}?t=TOKEN``: a clip's or reel's file,
+  streamed in chunks with HTTP Range (206, 416). The token (``attune.ui.media``) must be
+  genuine, unexpired and for exactly this file; the user must still be allowed to see it
+  (``attune.services.access``). Each file is audited once per token.
+- ``POST /api/upload?t=TOKEN&name=FILE``: the request body is streamed into the media
+  folder (never held whole in memory), checked (consent, access, playable video) and
+  queued for ingest. Answers JSON ``{"clip_id", "job_id"}`` or ``{"error"}``.
+- ``POST /api/session``: body ``{"token": ...}``; sets the HttpOnly, SameSite=Strict
+  sign-in cookie so that a browser refresh keeps the user signed in.
+- ``POST /api/signout``: clears that cookie and ends the session.
+
+Streamlit reserves ``/media/``, ``/_stcore/``, ``/component/`` and ``/static/``; ours
+live under ``/api/``.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import anyio
+import anyio.from_thread
+import anyio.to_thread
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
+from starlette.routing import BaseRoute, Route
+
+from attune.core.people import User
+from attune.errors import AttuneError, NotAllowedError, NotFoundError
+from attune.services import Context
+from attune.services.access import Access, allowed, family_ids_for, refusal, require_clip
+from attune.services.clips import store_clip
+from attune.services.ingest import media_paths, queue_ingest
+from attune.services.tokens import (
+    CLIP_KINDS,
+    REEL_KINDS,
+    SESSIONS,
+    MediaGrant,
+    TokenError,
+    check_media_token,
+    check_upload_token,
+    read_session_token,
+)
+
+SESSION_COOKIE = "attune_session"
+CHUNK = 256 * 1024
+CONTENT_TYPES = {
+    ".mp4": "video/mp4", ".m4v": "video/mp4", ".webm": "video/webm",
+    ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
+    ".json": "application/json", ".vtt": "text/vtt; charset=utf-8",
+    ".pdf": "application/pdf",
+}
+SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
+PRIVATE_HEADERS = {
+    "Cache-Control": "private, no-store",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+ContextProvider = Callable[[], Context]
+
+
+# ------------------------------------------------------------------ media
+class _ServedOnce:
+    """Which grants were already audited (one audit entry per file per token)."""
+
+    def __init__(self, limit: int = 50_000) -> None:
+        self._seen: set[str] = set()
+        self._lock = threading.Lock()
+        self._limit = limit
+
+    def first_time(self, key: str) -> bool:
+        with self._lock:
+            if key in self._seen:
+                return False
+            if len(self._seen) >= self._limit:
+                self._seen.clear()
+            self._seen.add(key)
+            return True
+
+
+SERVED = _ServedOnce()
+
+
+def media_file(ctx: Context, user: User, kind: str, object_id: int, name: str) -> Path:
+    """The file ``user`` asks for, after checking that they may still see it.
+
+    Raises :class:`NotAllowedError` (audited) or :class:`NotFoundError`.
+    """
+    if not SAFE_NAME.match(name) or ".." in name:
+        raise NotFoundError("There is no such file.")
+    if kind in CLIP_KINDS:
+        with ctx.db.transaction(user.username) as tx:
+            try:
+                clip = tx.get_clip(object_id)
+            except NotFoundError:
+                # deleted (e.g. consent withdrawn): the link no longer opens anything
+                raise refusal(f"open clip {object_id}'s media",
+                              {"clip_id": object_id, "kind": kind, "gone": True}) from None
+            require_clip(ctx, tx, user, clip, Access.VIEW, f"open clip {object_id}'s media")
+        paths = media_paths(ctx, clip)
+        folder = paths["stills"] if kind == "still" else ctx.media.clip_dir(clip.id)
+        expected = {"proxy": "proxy", "filmstrip": "filmstrip",
+                    "filmstrip_index": "filmstrip_index", "envelope": "envelope"}
+        if kind in expected and paths[expected[kind]].name != name:
+            raise NotFoundError("There is no such file.")
+    elif kind in REEL_KINDS:
+        with ctx.db.transaction(user.username) as tx:
+            found = None
+            for family_id in family_ids_for(tx, user):
+                if any(r.id == object_id for r in tx.reels_for_family(family_id)):
+                    found = family_id
+            if found is None or not (allowed(tx, user, found, Access.VIEW)
+                                     or allowed(tx, user, found, Access.PARENT)):
+                raise refusal(f"open reel {object_id}", {"reel_id": object_id, "kind": kind})
+        folder = ctx.media.reel_dir(object_id)
+    else:
+        raise NotFoundError("There is no such kind of file.")
+    path = (folder / name).resolve()
+    if not path.is_relative_to(folder.resolve()) or not path.is_file():
+        raise NotFoundError("That file is not there (yet): it may still be processing.")
+    return path
+
+
+def audit_served(ctx: Context, user: User, grant: MediaGrant) -> None:
+    if SERVED.first_time(f"{ctx.settings.database_url}|{grant.key}"):
+        object_type = "clip" if grant.kind in CLIP_KINDS else "reel"
+        with ctx.db.transaction(user.username) as tx:
+            tx.audit("serve-media", object_type, grant.object_id,
+                     {"kind": grant.kind, "name": grant.name})
+
+
+def parse_range(header: str | None, size: int) -> tuple[int, int] | str | None:
+    """``(start, end_inclusive)`` of a single byte range, ``None`` for the whole file
+    (no header, or one we do not handle: several ranges or a malformed one), or
+    ``"unsatisfiable"``."""
+    if not header:
+        return None
+    m = re.fullmatch(r"\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*", header)
+    if not m or (not m.group(1) and not m.group(2)):
+        return None
+    first, last = m.group(1), m.group(2)
+    if first:
+        start = int(first)
+        end = min(int(last), size - 1) if last else size - 1
+        if last and int(last) < start:
+            return None
+        if start >= size:
+            return "unsatisfiable"
+        return start, end
+    suffix = int(last)
+    if suffix == 0 or size == 0:
+        return "unsatisfiable"
+    return max(0, size - suffix), size - 1
+
+
+async def _chunks(path: Path, start: int, length: int) -> AsyncIterator[bytes]:
+    async with await anyio.open_file(path, "rb") as fh:
+        await fh.seek(start)
+        remaining = length
+        while remaining > 0:
+            chunk = await fh.read(min(CHUNK, remaining))
+            if not chunk:
+                break
+            remaining -= len(chunk)
+            yield chunk
+
+
+def _denied(message: str = "Not allowed.") -> Response:
+    return PlainTextResponse(message, status_code=403, headers=PRIVATE_HEADERS)
+
+
+def _load_user(ctx: Context, user_id: int) -> User:
+    with ctx.db.transaction("system") as tx:
+        return tx.user_by_id(user_id)
+
+
+def make_media_endpoint(context: ContextProvider) -> Callable[[Request], Any]:
+    async def serve_media(request: Request) -> Response:
+        ctx = context()
+        kind = request.path_params["kind"]
+        object_id = request.path_params["object_id"]
+        name = request.path_params["name"]
+        try:
+            grant = check_media_token(ctx.settings.secret_key, request.query_params.get("t"),
+                                      kind, object_id, name)
+            user = await run_in_threadpool(_load_user, ctx, grant.user_id)
+            if not user.active:
+                return _denied("Not allowed: this account is switched off.")
+            path = await run_in_threadpool(media_file, ctx, user, kind, object_id, name)
+            await run_in_threadpool(audit_served, ctx, user, grant)
+        except (TokenError, NotAllowedError) as exc:
+            return _denied(str(exc))
+        except NotFoundError as exc:
+            return PlainTextResponse(str(exc), status_code=404, headers=PRIVATE_HEADERS)
+        size = path.stat().st_size
+        headers = {**PRIVATE_HEADERS, "Accept-Ranges": "bytes"}
+        media_type = CONTENT_TYPES.get(path.suffix.lower(), "application/octet-stream")
+        wanted = parse_range(request.headers.get("range"), size)
+        if wanted == "unsatisfiable":
+            return Response(status_code=416, headers={**headers,
+                                                      "Content-Range": f"bytes */{size}"})
+        if isinstance(wanted, tuple):
+            (start, end), status = wanted, 206
+            headers["Content-Range"] = f"bytes {start}-{end}/{size}"
+        else:
+            start, end, status = 0, size - 1, 200
+        length = max(0, end - start + 1)
+        headers["Content-Length"] = str(length)
+        if request.method == "HEAD":
+            return Response(status_code=status, headers=headers, media_type=media_type)
+        return StreamingResponse(_chunks(path, start, length), status_code=status,
+                                 headers=headers, media_type=media_type)
+
+    return serve_media
+
+
+# ------------------------------------------------------------------ upload
+class _BodyReader:
+    """A blocking ``read(n)`` over the request's async body, for a worker thread."""
+
+    def __init__(self, stream: AsyncIterator[bytes]) -> None:
+        self._stream = stream
+        self._buf = bytearray()
+        self._done = False
+
+    async def _next(self) -> bytes | None:
+        try:
+            return await self._stream.__anext__()
+        except StopAsyncIteration:
+            return None
+
+    def read(self, n: int = -1) -> bytes:
+        while not self._done and (n < 0 or len(self._buf) < n):
+            chunk = anyio.from_thread.run(self._next)
+            if chunk is None:
+                self._done = True
+            else:
+                self._buf += chunk
+        size = len(self._buf) if n < 0 else min(n, len(self._buf))
+        out = bytes(self._buf[:size])
+        del self._buf[:size]
+        return out
+
+
+def make_upload_endpoint(context: ContextProvider) -> Callable[[Request], Any]:
+    async def upload(request: Request) -> Response:
+        ctx = context()
+        name = (request.query_params.get("name") or "upload").strip()
+        name = Path(name.replace("\\", "/")).name[:300] or "upload"
+        try:
+            user_id, code = check_upload_token(ctx.settings.secret_key,
+                                               request.query_params.get("t"))
+            user = await run_in_threadpool(_load_user, ctx, user_id)
+            if not user.active:
+                raise NotAllowedError("Not allowed: this account is switched off.")
+            reader = _BodyReader(request.stream())
+            clip = await anyio.to_thread.run_sync(
+                lambda: store_clip(ctx, user, code, reader, name))  # type: ignore[arg-type]
+            job = await run_in_threadpool(queue_ingest, ctx, clip.id)
+        except (TokenError, NotAllowedError) as exc:
+            return JSONResponse({"error": str(exc)}, status_code=403, headers=PRIVATE_HEADERS)
+        except AttuneError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=422, headers=PRIVATE_HEADERS)
+        return JSONResponse({"clip_id": clip.id, "job_id": job.id, "name": name},
+                            headers=PRIVATE_HEADERS)
+
+    return upload
+
+
+# ------------------------------------------------------------------ sign-in cookie
+def _same_origin(request: Request) -> bool:
+    origin = request.headers.get("origin")
+    if not origin:
+        return True
+    return origin.rstrip("/") == f"{request.url.scheme}://{request.url.netloc}"
+
+
+def make_session_endpoint(context: ContextProvider) -> Callable[[Request], Any]:
+    async def session(request: Request) -> Response:
+        ctx = context()
+        if not _same_origin(request):
+            return _denied()
+        try:
+            body = await request.json()
+            token = body.get("token") if isinstance(body, dict) else None
+            claim = read_session_token(ctx.settings.secret_key, token)
+        except (ValueError, TokenError):
+            return _denied()
+        if not SESSIONS.is_live(claim.session_id, ctx.settings.idle_minutes * 60):
+            return _denied()
+        response = Response(status_code=204, headers=PRIVATE_HEADERS)
+        response.set_cookie(SESSION_COOKIE, str(token), httponly=True, samesite="strict",
+                            secure=request.url.scheme == "https", path="/")
+        return response
+
+    return session
+
+
+def make_signout_endpoint(context: ContextProvider) -> Callable[[Request], Any]:
+    async def signout(request: Request) -> Response:
+        ctx = context()
+        if not _same_origin(request):
+            return _denied()
+        try:
+            claim = read_session_token(ctx.settings.secret_key,
+                                       request.cookies.get(SESSION_COOKIE))
+        except TokenError:
+            pass
+        else:
+            SESSIONS.end(claim.session_id)
+        response = Response(status_code=204, headers=PRIVATE_HEADERS)
+        response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
+        return response
+
+    return signout
+
+
+def build_routes(context: ContextProvider) -> list[BaseRoute]:
+    """Our routes, given how to get the services context (opened lazily, once)."""
+    return [
+        Route("/api/media/{kind}/{object_id:int}/{name}", make_media_endpoint(context),
+              methods=["GET", "HEAD"]),
+        Route("/api/upload", make_upload_endpoint(context), methods=["POST"]),
+        Route("/api/session", make_session_endpoint(context), methods=["POST"]),
+        Route("/api/signout", make_signout_endpoint(context), methods=["POST"]),
+    ]

@@ -1,0 +1,86 @@
+"""The coding-scheme editor: a scheme document as table rows and back."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from attune.errors import InputError
+
+COLUMNS = ("id", "kind", "label", "key", "valence", "potency", "principle", "fits", "vocal",
+           "positive", "practitioner_only")
+KINDS = ("cue", "response", "reaction")
+VALENCES = ("E", "D", "X")
+
+
+def code_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row a code; ``fits`` as text like ``E D X``."""
+    rows = []
+    for code in document.get("codes", []):
+        rows.append({
+            "id": code.get("id", ""), "kind": code.get("kind", ""),
+            "label": code.get("label", ""), "key": code.get("key") or "",
+            "valence": code.get("valence") or "", "potency": code.get("potency") or "",
+            "principle": code.get("principle"),
+            "fits": " ".join(code.get("fits", [])),
+            "vocal": bool(code.get("vocal", False)),
+            "positive": bool(code.get("positive", False)),
+            "practitioner_only": bool(code.get("practitioner_only", False)),
+        })
+    return rows
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value != value:  # NaN from an empty table cell
+        return ""
+    return str(value).strip()
+
+
+def document_from_rows(base: dict[str, Any], rows: list[dict[str, Any]],
+                       windows_s: dict[str, float]) -> dict[str, Any]:
+    """``base`` with its codes replaced by ``rows`` and its windows by ``windows_s``
+    (seconds, per valence). ``save_scheme`` validates the result and numbers it."""
+    doc = copy.deepcopy(base)
+    codes = []
+    for i, row in enumerate(rows, start=1):
+        code_id = _text(row.get("id"))
+        if not code_id:
+            if not any(_text(row.get(c)) for c in ("kind", "label", "key")):
+                continue  # an empty row the table editor added
+            raise InputError(f"Row {i} has no code id; give it one, e.g. C17.")
+        code: dict[str, Any] = {"id": code_id, "kind": _text(row.get("kind")),
+                                "label": _text(row.get("label")),
+                                "key": _text(row.get("key")) or None}
+        if code["key"] is None:
+            del code["key"]
+        for name in ("valence", "potency"):
+            if _text(row.get(name)):
+                code[name] = _text(row.get(name))
+        principle = _text(row.get("principle"))
+        if principle:
+            try:
+                code["principle"] = int(float(principle))
+            except ValueError:
+                raise InputError(f"Code {code_id}: the principle must be a number 1-6.") \
+                    from None
+        fits = _text(row.get("fits")).replace(",", " ").split()
+        if fits or code["kind"] == "response":
+            code["fits"] = fits
+        for flag in ("vocal", "positive", "practitioner_only"):
+            if row.get(flag) is True:
+                code[flag] = True
+        if code["kind"] == "reaction":
+            code["positive"] = row.get("positive") is True
+        codes.append(code)
+    doc["codes"] = codes
+    windows = {}
+    for valence in VALENCES:
+        seconds = windows_s.get(valence)
+        if seconds is None or seconds <= 0:
+            raise InputError(f"The response window for {valence} cues must be more than "
+                             "0 seconds.")
+        windows[valence] = round(seconds * 1000)
+    doc["latency_windows_ms"] = windows
+    return doc

@@ -1,0 +1,100 @@
+"""The logic behind the pages (attune/ui), without Streamlit."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from attune.core.consent import ConsentDecision, ConsentScope
+from attune.core.people import Role, User
+from attune.errors import InputError
+from attune.schemes import default_scheme_document, parse_scheme
+from attune.services import Context
+from attune.services.schemes import save_scheme
+from attune.ui.app import ROLE_PAGES, SIGN_IN, SIGN_OUT, WORKSPACE, pages_for, routable_for
+from attune.ui.consent import consent_rows, scope_state, withdrawable
+from attune.ui.scheme_edit import code_rows, document_from_rows
+from tests.factories import make_user
+
+DAY = date(2026, 6, 1)
+
+
+def _user(role: Role) -> User:
+    return User(1, "u", "U", role)
+
+
+def test_each_role_gets_its_own_menu(tmp_path: Path) -> None:
+    (tmp_path / "app_pages").mkdir()
+    for spec in {p for pages in ROLE_PAGES.values() for p in pages} - {WORKSPACE}:
+        (tmp_path / "app_pages" / spec.file).touch()
+    assert pages_for(None, tmp_path) == [SIGN_IN]
+    titles = {r: [p.title for p in pages_for(_user(r), tmp_path)] for r in Role}
+    assert titles[Role.PARENT] == ["Your film", "Sign out"]
+    assert titles[Role.ADMIN] == ["Accounts", "Sign out"]
+    assert titles[Role.SUPERVISOR] == ["Families", "Sign out"]  # no workspace file yet
+    assert titles[Role.PRACTITIONER] == ["My work", "Families", "Consent", "Upload",
+                                         "Coding scheme", "Sign out"]
+    (tmp_path / "app_pages" / WORKSPACE.file).touch()
+    assert WORKSPACE in pages_for(_user(Role.SUPERVISOR), tmp_path)
+    # a parent can reach the guarded pages (to be told "Not allowed"), never the workspace
+    parent_routes = routable_for(_user(Role.PARENT), tmp_path)
+    assert WORKSPACE not in parent_routes and SIGN_OUT in parent_routes
+    assert routable_for(None, tmp_path) == [SIGN_IN]
+
+
+def test_consent_rows_show_the_deciding_record() -> None:
+    decisions = [
+        ConsentDecision(1, ConsentScope.SHARED_REVIEW, True, date(2026, 1, 1), evidence="form"),
+        ConsentDecision(1, ConsentScope.RESEARCH, False, date(2026, 1, 1)),
+        ConsentDecision(1, ConsentScope.TRAINING, True, date(2026, 1, 1),
+                        withdrawn_on=date(2026, 2, 1)),
+        ConsentDecision(1, ConsentScope.PARENT_COPY, True, date(2026, 1, 1),
+                        retain_until=date(2026, 3, 1)),
+    ]
+    rows = {r["scope"]: r for r in consent_rows(decisions, DAY)}
+    assert rows["shared_review"]["state"] == "granted"
+    assert rows["shared_review"]["evidence"] == "form"
+    assert rows["research"]["state"] == "declined"
+    assert rows["training"]["state"] == "withdrawn"
+    assert rows["parent_copy"]["state"] == "ran out"
+    assert rows["supervision"]["state"] == "not recorded"
+    assert all(r["what it allows"] for r in rows.values())
+    assert withdrawable(decisions, DAY) == [ConsentScope.SHARED_REVIEW]
+    assert scope_state(None, DAY) == "not recorded"
+
+
+def test_scheme_rows_round_trip() -> None:
+    doc = default_scheme_document()
+    again = document_from_rows(doc, code_rows(doc), {"E": 3.0, "D": 3.0, "X": 5.0})
+    assert again == doc
+    parse_scheme(again)
+
+
+def test_scheme_rows_edits_and_errors() -> None:
+    doc = default_scheme_document()
+    rows = code_rows(doc)
+    rows.append({"id": "C17", "kind": "cue", "label": "kicks legs", "key": "k",
+                 "valence": "E", "potency": "S", "principle": None, "fits": "",
+                 "vocal": False, "positive": False, "practitioner_only": False})
+    rows.append({"id": None, "kind": None, "label": None, "key": None})  # editor's blank row
+    edited = document_from_rows(doc, rows, {"E": 2.5, "D": 3.0, "X": 5.0})
+    assert edited["codes"][-1]["id"] == "C17"
+    assert edited["latency_windows_ms"]["E"] == 2500
+    with pytest.raises(InputError, match="no code id"):
+        document_from_rows(doc, [*rows, {"id": "", "label": "x"}], {"E": 3, "D": 3, "X": 5})
+    with pytest.raises(InputError, match="principle"):
+        bad = [dict(rows[20], principle="six")]
+        document_from_rows(doc, bad, {"E": 3, "D": 3, "X": 5})
+    with pytest.raises(InputError, match="window"):
+        document_from_rows(doc, rows, {"E": 0, "D": 3, "X": 5})
+
+
+def test_saving_a_duplicate_key_is_refused_with_a_message(ctx: Context) -> None:
+    pat = make_user(ctx, "pat")
+    doc = default_scheme_document()
+    rows = code_rows(doc)
+    rows[1]["key"] = rows[0]["key"]
+    with pytest.raises(InputError):
+        save_scheme(ctx, pat, document_from_rows(doc, rows, {"E": 3, "D": 3, "X": 5}))
