@@ -38,3 +38,15 @@ def make_clip(ctx: Context, practitioner: User, family: Family,
               path: Path = REAL_VIDEO) -> Clip:
     """Store a real (1 s) recording as a clip of ``family``; no proxy is made."""
     return store_clip(ctx, practitioner, family.code, path, path.name)
+
+
+def age_session(ctx: Context, session_id: str, seconds: float) -> None:
+    """Make a sign-in session look idle for ``seconds`` (its last activity moved back)."""
+    from datetime import UTC, datetime, timedelta
+
+    from attune.storage.models import SignInSessionRecord
+
+    with ctx.db.transaction("test") as tx:
+        rec = tx.orm.get(SignInSessionRecord, session_id)
+        assert rec is not None
+        rec.last_seen_at = datetime.now(UTC) - timedelta(seconds=seconds)

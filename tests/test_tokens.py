@@ -33,7 +33,7 @@ from attune.services.tokens import (
 )
 from attune.ui.media import media_url
 from attune.ui.routes import SESSION_COOKIE, build_routes, parse_range
-from tests.factories import make_clip, make_family, make_user
+from tests.factories import age_session, make_clip, make_family, make_user
 
 KEY = "k" * 40
 REAL_VIDEO = Path(__file__).resolve().parents[1].parent / "shared" / "realdata" / "video" / \
@@ -97,20 +97,32 @@ def test_upload_and_session_tokens() -> None:
     assert verify(KEY, "x", sign(KEY, "x", {"a": 1})) == {"a": 1}
 
 
-def test_sessions_end_when_idle_signed_out_or_for_another_user() -> None:
+def idle_for(ctx: Context, session_id: str, seconds: float) -> None:
+    """Make a sign-in session look idle for ``seconds``."""
+    age_session(ctx, session_id, seconds)
+
+
+def test_sessions_end_when_idle_signed_out_or_for_another_user(ctx: Context) -> None:
+    pat, sam = make_user(ctx, "pat"), make_user(ctx, "sam")
     reg = SessionRegistry()
-    sid = reg.start(7, now=0.0)
-    assert reg.touch(sid, 7, idle_s=60, now=59.0)
-    assert reg.touch(sid, 7, idle_s=60, now=118.0)  # activity moved the limit on
-    assert not reg.touch(sid, 8, idle_s=60, now=119.0)
-    assert not reg.touch(sid, 7, idle_s=60, now=179.0)  # idle: over, for good
-    assert not reg.touch(sid, 7, idle_s=60, now=180.0)
-    sid2 = reg.start(7, now=0.0)
-    reg.end(sid2)
-    assert not reg.is_live(sid2, 60, now=1.0)
-    sid3 = reg.start(9, now=0.0)
-    reg.end_user(9)
-    assert not reg.touch(sid3, 9, idle_s=60, now=1.0)
+    sid = reg.start(ctx, pat.id)
+    idle_for(ctx, sid, 59)
+    assert reg.touch(ctx, sid, pat.id, idle_s=60)
+    assert not reg.touch(ctx, sid, sam.id, idle_s=60)  # not their session
+    idle_for(ctx, sid, 61)
+    assert not reg.touch(ctx, sid, pat.id, idle_s=60)  # idle: over, for good
+    idle_for(ctx, sid, 0)
+    assert not reg.touch(ctx, sid, pat.id, idle_s=60)
+    sid2 = reg.start(ctx, pat.id)
+    assert reg.is_live(ctx, sid2, 60)
+    reg.end(ctx, sid2)
+    assert not reg.is_live(ctx, sid2, 60)
+    sid3 = reg.start(ctx, sam.id)
+    reg.end_user(ctx, sam.id)
+    assert not reg.touch(ctx, sid3, sam.id, idle_s=60)
+    # a server restart is a new registry over the same database: still signed in
+    sid4 = reg.start(ctx, pat.id)
+    assert SessionRegistry().touch(ctx, sid4, pat.id, idle_s=60)
 
 
 @pytest.mark.parametrize(("header", "size", "expected"), [
@@ -281,7 +293,7 @@ def test_upload_route_streams_checks_and_queues(ctx: Context, client: TestClient
 
 def test_session_cookie_route(ctx: Context, client: TestClient) -> None:
     pat = make_user(ctx, "pat")
-    sid = SESSIONS.start(pat.id)
+    sid = SESSIONS.start(ctx, pat.id)
     token = session_token(ctx.settings.secret_key, pat.id, sid)
     answer = client.post("/api/session", json={"token": token})
     assert answer.status_code == 204
@@ -294,6 +306,6 @@ def test_session_cookie_route(ctx: Context, client: TestClient) -> None:
     out = client.post("/api/signout")
     assert out.status_code == 204
     assert f'{SESSION_COOKIE}=""' in out.headers["set-cookie"]
-    assert not SESSIONS.is_live(sid, 60)
+    assert not SESSIONS.is_live(ctx, sid, 60)
     # a signed-out session's token cannot set the cookie again
     assert client.post("/api/session", json={"token": token}).status_code == 403

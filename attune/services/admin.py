@@ -30,5 +30,5 @@ def set_active(ctx: Context, actor: User, username: str, active: bool) -> User:
         tx.set_user_active(username, active)
         user = tx.get_user(username)
     if not active:
-        SESSIONS.end_user(user.id)
+        SESSIONS.end_user(ctx, user.id)
     return user

@@ -24,13 +24,15 @@ import hashlib
 import hmac
 import json
 import secrets
-import sys
-import threading
 import time
 from dataclasses import dataclass
-from typing import Any, cast
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from attune.errors import AttuneError
+
+if TYPE_CHECKING:
+    from attune.services import Context
 
 #: Media URLs are valid for at least this long after they are made ...
 MEDIA_TTL_S = 2 * 60 * 60
@@ -170,63 +172,37 @@ def read_session_token(secret: str, token: str | None) -> SessionClaim:
 
 
 class SessionRegistry:
-    """Live sign-in sessions of this server process: session id → (user id, last
-    activity). A session idle for longer than the limit, signed out, or unknown (the
-    server restarted) is over."""
+    """Live sign-in sessions, kept in the database (``sign_in_sessions``): a server
+    restart signs nobody out, several app servers agree, and a session idle for longer
+    than the limit, signed out, or of a switched-off account is over."""
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._sessions: dict[str, tuple[int, float]] = {}
+    #: Last activity is written at most this often (every script run touches it).
+    WRITE_EVERY = timedelta(seconds=30)
 
-    def start(self, user_id: int, *, now: float | None = None) -> str:
+    def start(self, ctx: Context, user_id: int) -> str:
         sid = secrets.token_urlsafe(18)
-        with self._lock:
-            self._sessions[sid] = (user_id, time.time() if now is None else now)
+        with ctx.db.transaction("system") as tx:
+            tx.start_sign_in(sid, user_id)
         return sid
 
-    def touch(self, session_id: str, user_id: int, idle_s: float, *,
-              now: float | None = None) -> bool:
+    def touch(self, ctx: Context, session_id: str, user_id: int, idle_s: float) -> bool:
         """True (and the activity noted) if the session is live for ``user_id``."""
-        t = time.time() if now is None else now
-        with self._lock:
-            entry = self._sessions.get(session_id)
-            if entry is None or entry[0] != user_id:
-                return False
-            if t - entry[1] > idle_s:
-                del self._sessions[session_id]
-                return False
-            self._sessions[session_id] = (user_id, t)
-            return True
+        with ctx.db.transaction("system") as tx:
+            return tx.touch_sign_in(session_id, user_id, timedelta(seconds=idle_s),
+                                    self.WRITE_EVERY)
 
-    def is_live(self, session_id: str, idle_s: float, *, now: float | None = None) -> bool:
-        t = time.time() if now is None else now
-        with self._lock:
-            entry = self._sessions.get(session_id)
-            return entry is not None and t - entry[1] <= idle_s
+    def is_live(self, ctx: Context, session_id: str, idle_s: float) -> bool:
+        with ctx.db.transaction("system") as tx:
+            return tx.sign_in_is_live(session_id, timedelta(seconds=idle_s))
 
-    def end(self, session_id: str) -> None:
-        with self._lock:
-            self._sessions.pop(session_id, None)
+    def end(self, ctx: Context, session_id: str) -> None:
+        with ctx.db.transaction("system") as tx:
+            tx.end_sign_in(session_id=session_id)
 
-    def end_user(self, user_id: int) -> None:
+    def end_user(self, ctx: Context, user_id: int) -> None:
         """Sign a user out everywhere (their account was switched off)."""
-        with self._lock:
-            for sid in [s for s, (u, _) in self._sessions.items() if u == user_id]:
-                del self._sessions[sid]
+        with ctx.db.transaction("system") as tx:
+            tx.end_sign_in(user_id=user_id)
 
 
-def _process_registry() -> SessionRegistry:
-    """The one registry of this server process, shared by the pages and the routes.
-
-    Streamlit's file watcher evicts the app's modules from ``sys.modules`` when a source
-    file changes and the pages then import them afresh, while the routes keep the modules
-    they were built with; so the registry is parked on ``sys``, which is never reloaded.
-    """
-    registry = getattr(sys, "_attune_sessions", None)
-    if registry is None:
-        registry = SessionRegistry()
-        sys._attune_sessions = registry  # type: ignore[attr-defined]
-    return cast(SessionRegistry, registry)
-
-
-SESSIONS = _process_registry()
+SESSIONS = SessionRegistry()

@@ -39,9 +39,14 @@ SCHEMA_VERSION = 1
 BOOTSTRAP_TABLES = frozenset({"schemes", "audit_log", "audit_head"})
 
 
+#: Tables a backup leaves out: who is signed in now means nothing on another machine.
+EPHEMERAL_TABLES = frozenset({"sign_in_sessions"})
+
+
 def tables() -> list[Table]:
-    """Every table, in foreign-key order (a table after those it refers to)."""
-    return list(Base.metadata.sorted_tables)
+    """Every table a backup holds, in foreign-key order (a table after those it refers
+    to)."""
+    return [t for t in Base.metadata.sorted_tables if t.name not in EPHEMERAL_TABLES]
 
 
 def table_columns() -> dict[str, list[str]]:

@@ -311,3 +311,17 @@ class CodingAssignmentRecord(Base):
     assigned_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     assigned_at: Mapped[datetime] = mapped_column(UtcDateTime())
     done_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+
+
+class SignInSessionRecord(Base):
+    """A signed-in browser: ends when signed out, idle too long, or the account is
+    switched off. Kept in the database so that a server restart signs nobody out and
+    several app servers agree. Not part of backups."""
+
+    __tablename__ = "sign_in_sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         index=True)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, delete, func, select, update
@@ -61,6 +61,7 @@ from attune.storage.models import (
     ReflectionRecord,
     SchemeRecord,
     SessionRecord,
+    SignInSessionRecord,
     UserRecord,
 )
 
@@ -987,6 +988,43 @@ class Tx:
         self.audit("coding-done" if done else "coding-reopened", "clip", clip_id,
                    {"coder": coder})
         return self._assignment(rec)
+
+    # ---------------------------------------------------------------- sign-in sessions
+    def start_sign_in(self, session_id: str, user_id: int) -> None:
+        now = utcnow()
+        self.orm.add(SignInSessionRecord(id=session_id, user_id=user_id, started_at=now,
+                                         last_seen_at=now))
+        self.orm.flush()
+
+    def touch_sign_in(self, session_id: str, user_id: int, idle: timedelta,
+                      write_every: timedelta) -> bool:
+        """True (and the activity noted, at most every ``write_every``) if the session
+        is live for ``user_id``; a session idle for longer than ``idle`` is ended."""
+        rec = self.orm.get(SignInSessionRecord, session_id)
+        if rec is None or rec.user_id != user_id or rec.ended_at is not None:
+            return False
+        now = utcnow()
+        if now - rec.last_seen_at > idle:
+            rec.ended_at = now
+            self.audit("sign-out-idle", "user", user_id)
+            return False
+        if now - rec.last_seen_at >= write_every:
+            rec.last_seen_at = now
+        return True
+
+    def sign_in_is_live(self, session_id: str, idle: timedelta) -> bool:
+        rec = self.orm.get(SignInSessionRecord, session_id)
+        return rec is not None and rec.ended_at is None and \
+            utcnow() - rec.last_seen_at <= idle
+
+    def end_sign_in(self, session_id: str | None = None, user_id: int | None = None) -> None:
+        """End one session, or every session of a user."""
+        q = update(SignInSessionRecord).where(SignInSessionRecord.ended_at.is_(None))
+        if session_id is not None:
+            q = q.where(SignInSessionRecord.id == session_id)
+        if user_id is not None:
+            q = q.where(SignInSessionRecord.user_id == user_id)
+        self.orm.execute(q.values(ended_at=utcnow()))
 
     # ---------------------------------------------------------------- jobs
     def create_job(self, kind: str, object_id: int) -> Job:

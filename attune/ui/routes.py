@@ -293,7 +293,7 @@ def make_session_endpoint(context: ContextProvider) -> Callable[[Request], Any]:
             claim = read_session_token(ctx.settings.secret_key, token)
         except (ValueError, TokenError):
             return _denied()
-        if not SESSIONS.is_live(claim.session_id, ctx.settings.idle_minutes * 60):
+        if not SESSIONS.is_live(ctx, claim.session_id, ctx.settings.idle_minutes * 60):
             return _denied()
         response = Response(status_code=204, headers=PRIVATE_HEADERS)
         response.set_cookie(SESSION_COOKIE, str(token), httponly=True, samesite="strict",
@@ -314,7 +314,7 @@ def make_signout_endpoint(context: ContextProvider) -> Callable[[Request], Any]:
         except TokenError:
             pass
         else:
-            SESSIONS.end(claim.session_id)
+            SESSIONS.end(ctx, claim.session_id)
         response = Response(status_code=204, headers=PRIVATE_HEADERS)
         response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
         return response

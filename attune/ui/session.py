@@ -70,7 +70,7 @@ def current_user() -> User | None:
 def _forget() -> None:
     sid = st.session_state.pop(SESSION_KEY, None)
     if isinstance(sid, str):
-        SESSIONS.end(sid)
+        SESSIONS.end(get_context(), sid)
     st.session_state.pop(USER_KEY, None)
 
 
@@ -86,7 +86,7 @@ def _reload_user(ctx: Context, user_id: int) -> User | None:
 def start_session(ctx: Context, user: User) -> None:
     """Keep ``user`` signed in here, and ask the browser to keep the cookie."""
     _forget()
-    sid = SESSIONS.start(user.id)
+    sid = SESSIONS.start(ctx, user.id)
     st.session_state[USER_KEY] = user
     st.session_state[SESSION_KEY] = sid
     st.session_state[COOKIE_KEY] = {
@@ -102,7 +102,7 @@ def restore_session() -> User | None:
     sid = st.session_state.get(SESSION_KEY)
     if user is not None:
         fresh = _reload_user(ctx, user.id)
-        if isinstance(sid, str) and fresh is not None and SESSIONS.touch(sid, user.id, idle_s):
+        if isinstance(sid, str) and fresh is not None and SESSIONS.touch(ctx, sid, user.id, idle_s):
             st.session_state[USER_KEY] = fresh
             return fresh
         _forget()
@@ -120,7 +120,7 @@ def restore_session() -> User | None:
     except TokenError:
         return None
     fresh = _reload_user(ctx, claim.user_id)
-    if fresh is None or not SESSIONS.touch(claim.session_id, claim.user_id, idle_s):
+    if fresh is None or not SESSIONS.touch(ctx, claim.session_id, claim.user_id, idle_s):
         return None  # signed out, idle too long, or the server restarted
     st.session_state[USER_KEY] = fresh
     st.session_state[SESSION_KEY] = claim.session_id

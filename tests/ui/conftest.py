@@ -32,7 +32,7 @@ def app(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[...,
         at = AppTest.from_file(str(APP), default_timeout=30)
         if user is not None:
             at.session_state[USER_KEY] = user
-            at.session_state[SESSION_KEY] = SESSIONS.start(user.id)
+            at.session_state[SESSION_KEY] = SESSIONS.start(ctx, user.id)
         for key, value in query.items():
             at.query_params[key] = value
         if page is not None:

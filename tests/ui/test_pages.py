@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from datetime import date, timedelta
 
@@ -14,7 +13,7 @@ from attune.services import Context
 from attune.services.consent import record_consent
 from attune.services.tokens import SESSIONS
 from attune.ui.session import NOTICE_KEY, SESSION_KEY, USER_KEY
-from tests.factories import PASSWORD, make_clip, make_family, make_user
+from tests.factories import PASSWORD, age_session, make_clip, make_family, make_user
 
 from .conftest import texts
 
@@ -52,7 +51,9 @@ def test_five_wrong_passwords_lock_and_say_so(ctx: Context, app: App) -> None:
 def test_idle_session_is_signed_out(ctx: Context, app: App) -> None:
     pat = make_user(ctx, "pat")
     at = app(pat)
-    at.session_state[SESSION_KEY] = SESSIONS.start(pat.id, now=time.time() - 31 * 60)
+    sid = SESSIONS.start(ctx, pat.id)
+    age_session(ctx, sid, 31 * 60)
+    at.session_state[SESSION_KEY] = sid
     at.run()
     assert USER_KEY not in at.session_state
     assert "30 minutes without activity" in texts(at)  # shown on the sign-in page
