@@ -37,7 +37,7 @@ SCHEME = {"name": "attuned-moments", "version": 1}
 #: Frame-number code at the bottom edge: 16 blocks of 40 x 16 pixels.
 CODE_BITS, CODE_BLOCK_H = 16, 16
 #: Beeps (1 kHz, 120 ms) at these times in every clip, for sync tests.
-BEEPS_MS = (500,)
+BEEPS_MS = (500, 15_000)
 BEEP_MS, BEEP_HZ = 120, 1000
 
 

@@ -1,44 +1,18 @@
-"""Atomic file writes: a file appears whole under its final name, or not at all."""
+"""Work folders of an ingest. Atomic writes themselves live in :mod:`attune.fileio`."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from pathlib import Path
 
+from attune.fileio import fsync_dir, publish, write_bytes_atomic
+
+__all__ = ["WORK_PREFIX", "fsync_dir", "make_work_dir", "publish", "remove_work_dirs",
+           "write_bytes_atomic"]
+
 #: Prefix of the work folders that an ingest makes inside its output folder.
 WORK_PREFIX = ".attune-work-"
-
-
-def fsync_dir(folder: Path) -> None:
-    """Make a rename inside ``folder`` durable."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def publish(temp: Path, final: Path) -> None:
-    """fsync ``temp`` and rename it to ``final`` (same file system), replacing any old one."""
-    with open(temp, "rb+") as fh:
-        os.fsync(fh.fileno())
-    os.replace(temp, final)
-    fsync_dir(final.parent)
-
-
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        publish(Path(tmp), path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def make_work_dir(out_dir: Path) -> Path:

@@ -8,6 +8,7 @@ forward to the last picture whose presentation time is not after ``ms``.
 from __future__ import annotations
 
 import math
+import operator
 from fractions import Fraction
 from pathlib import Path
 
@@ -35,7 +36,7 @@ def frame_at(proxy: Path, ms: int) -> np.ndarray:
 
 def frame_index_at(proxy: Path, ms: int) -> int:
     """Number (from 0) of the proxy picture shown at ``ms``; same rule as :func:`frame_at`."""
-    _check_ms(ms)
+    ms = _check_ms(ms)
     with open_input(Path(proxy)) as container:
         stream = container.streams.video[0]
         rate = stream.guessed_rate or stream.average_rate
@@ -61,15 +62,17 @@ def write_still(proxy: Path, ms: int, out_path: Path, *, jpeg_quality: int = 92)
     return out_path
 
 
-def _check_ms(ms: int) -> None:
-    if not isinstance(ms, int) or isinstance(ms, bool):
-        raise TypeError(f"ms must be an int of milliseconds, not {type(ms).__name__}")
-    if ms < 0:
-        raise ValueError(f"ms must be >= 0, not {ms}")
+def _check_ms(ms: int) -> int:
+    if isinstance(ms, bool):
+        raise TypeError("ms must be a whole number of milliseconds, not a bool")
+    value = operator.index(ms)  # any integer type; a float raises TypeError
+    if value < 0:
+        raise ValueError(f"ms must be >= 0, not {value}")
+    return value
 
 
 def _locate(proxy: Path, ms: int) -> tuple[int, av.VideoFrame]:
-    _check_ms(ms)
+    ms = _check_ms(ms)
     target = Fraction(ms, 1000)
     with open_input(proxy) as container:
         stream = container.streams.video[0]

@@ -24,6 +24,7 @@ only when all of it is ready; on failure the work folder is removed and
 from __future__ import annotations
 
 import math
+import os
 import queue
 import shutil
 import threading
@@ -61,8 +62,9 @@ ENVELOPE_NAME = "envelope.json"
 #: libx264 settings of the proxy; ``bench/ingest.py`` gives ffmpeg the same ones.
 X264_PRESET = "veryfast"
 X264_CRF = 23
-#: Decoder threads: one per core measured fastest here (2 cores, libx264 needs them too).
-DECODE_THREADS = 2
+#: Decoder threads: one per core (FFmpeg's "auto" makes cores + 1, which measured slower
+#: here on 2 cores, where libx264 needs them too).
+DECODE_THREADS = max(1, os.cpu_count() or 1)
 AUDIO_RATE = 48_000
 AUDIO_BITRATE = 128_000
 AAC_FRAME = 1024
@@ -157,16 +159,21 @@ def ingest_media(
     short_side: int = 720,
     filmstrip_interval_ms: int = 1000,
     progress: Progress | None = None,
+    facts: MediaFacts | None = None,
 ) -> IngestResult:
     """Probe ``source`` and make its proxy, filmstrip and envelope in ``out_dir``.
 
+    ``progress(stage, fraction)`` is called with the stages ``"probe"``, ``"proxy"`` (the
+    long one: decoding and encoding) and ``"finish"``, each from 0.0 to 1.0. Pass
+    ``facts`` when :func:`probe` was already run on ``source`` to skip probing again.
     Raises :class:`MediaError` when the source is not a playable video or processing
     fails; ``out_dir`` is then left as it was.
     """
     source, out_dir = Path(source), Path(out_dir)
     report = _ProgressReporter(progress)
     report("probe", 0.0)
-    facts = probe(source)
+    if facts is None:
+        facts = probe(source)
     report("probe", 1.0)
     work = files.make_work_dir(out_dir)
     try:

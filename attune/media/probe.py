@@ -114,15 +114,10 @@ def probe(path: Path) -> MediaFacts:
         audio = container.streams.audio[0] if container.streams.audio else None
         ctx = video.codec_context
         rotation, mirrored = _orientation(first)
-        sar = video.sample_aspect_ratio or ctx.sample_aspect_ratio
         coded_w, coded_h = first.width, first.height
-        shown_w = coded_w
-        if sar is not None and sar > 0 and sar != 1:
-            shown_w = max(1, round(coded_w * Fraction(sar)))
-        if rotation % 180:
-            display_w, display_h = coded_h, shown_w
-        else:
-            display_w, display_h = shown_w, coded_h
+        display_w, display_h = _display_size(
+            coded_w, coded_h, video.sample_aspect_ratio or ctx.sample_aspect_ratio, rotation
+        )
         if min(coded_w, coded_h) < MIN_SIDE_PX:
             raise MediaError(
                 f"{path.name} has a picture of only {coded_w}x{coded_h} pixels, too small to "
@@ -131,9 +126,7 @@ def probe(path: Path) -> MediaFacts:
         nominal = _nominal_rate(video, timing.average)
         duration_ms = _duration_ms(container, video, timing)
         if duration_ms <= 0:
-            raise MediaError(
-                f"{path.name} has no measurable length. {_ADVICE}"
-            )
+            raise MediaError(f"{path.name} has no measurable length. {_ADVICE}")
         return MediaFacts(
             container_format=fmt,
             size_bytes=size,
@@ -172,11 +165,22 @@ def open_input(path: Path) -> av.container.InputContainer:
 
 
 def _damaged(path: Path, err: BaseException) -> str:
+    reason = getattr(err, "strerror", None) or type(err).__name__
     return (
         f"{path.name} could not be read as a video: the file is damaged, incomplete "
         f"(perhaps the upload or copy stopped early) or not a video at all "
-        f"({type(err).__name__}: {err}). {_ADVICE}"
+        f"(FFmpeg said: {reason}). {_ADVICE}"
     )
+
+
+def _display_size(
+    coded_w: int, coded_h: int, sar: Fraction | None, rotation: int
+) -> tuple[int, int]:
+    """Size as shown: non-square pixels widened or narrowed, then quarter turns applied."""
+    shown_w = coded_w
+    if sar is not None and sar > 0 and sar != 1:
+        shown_w = max(1, round(coded_w * Fraction(sar)))
+    return (coded_h, shown_w) if rotation % 180 else (shown_w, coded_h)
 
 
 def _check_file(path: Path) -> int:
@@ -294,20 +298,24 @@ def _first_frames(
         else:
             if len(frames) < 2:
                 frames.extend(video.codec_context.decode(None))
-    except av.FFmpegError:
+    except av.FFmpegError as err:
         if not frames:
-            raise
+            raise MediaError(_undecodable(path)) from err
     if not frames:
-        raise MediaError(
-            f"No picture could be decoded from {path.name}: the video inside is damaged "
-            f"or in a form attune cannot play. {_ADVICE}"
-        )
+        raise MediaError(_undecodable(path))
     if len(frames) < 2:
         raise MediaError(
             f"{path.name} holds a single picture, not a moving video. "
             f"Upload the video recording instead."
         )
     return frames[0]
+
+
+def _undecodable(path: Path) -> str:
+    return (
+        f"No picture could be decoded from {path.name}: the video inside is damaged or in "
+        f"a form attune cannot play. {_ADVICE}"
+    )
 
 
 def _orientation(frame: av.VideoFrame) -> tuple[int, bool]:

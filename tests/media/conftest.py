@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -37,3 +39,82 @@ def samples_module() -> ModuleType:
     sys.modules["make_samples"] = module
     spec.loader.exec_module(module)
     return module
+
+
+class BrowserPlayer:
+    """Debian's chromium (through Playwright) playing files served with HTTP Range by a
+    small Starlette server, as the app's media route serves proxies."""
+
+    def __init__(self, folder: Path, base_url: str, page: Any) -> None:
+        self.folder, self.base_url, self.page = folder, base_url, page
+
+    def check(self, video: Path, seek_to_s: float) -> dict[str, Any]:
+        """Load ``video``, play it, seek: what the browser reports."""
+        import shutil
+        import uuid
+
+        name = f"{uuid.uuid4().hex}.mp4"
+        shutil.copy(video, self.folder / name)
+        return self.page.evaluate(  # type: ignore[no-any-return]
+            """async ([url, seekTo]) => {
+              const v = document.createElement('video');
+              v.muted = true; v.preload = 'auto'; v.src = url;
+              document.body.replaceChildren(v);
+              const until = (test, ms) => new Promise((ok, fail) => {
+                const t0 = performance.now();
+                const poll = () => test() ? ok(true) : performance.now() - t0 > ms ?
+                  fail(new Error('timeout; readyState ' + v.readyState + ', error ' +
+                                 (v.error && v.error.code))) : setTimeout(poll, 20);
+                poll(); });
+              await until(() => v.readyState >= 4 || v.error, 20000);
+              if (v.error) { return {error: v.error.code}; }
+              const ready = v.readyState;
+              await v.play();
+              const t0 = v.currentTime;
+              await until(() => v.currentTime > t0 + 0.05 || v.ended, 10000);
+              const advanced = v.currentTime > t0 || v.ended;
+              v.pause();
+              const seeked = new Promise((ok) => v.addEventListener('seeked', ok, {once: true}));
+              v.currentTime = seekTo;
+              await seeked;
+              return {ready, advanced, seekedTo: v.currentTime, width: v.videoWidth,
+                      height: v.videoHeight, duration: v.duration};
+            }""",
+            [f"{self.base_url}/{name}", seek_to_s],
+        )
+
+
+@pytest.fixture(scope="session")
+def browser_player(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserPlayer]:
+    import socket
+    import threading
+
+    import uvicorn
+    from playwright.sync_api import sync_playwright
+    from starlette.applications import Starlette
+    from starlette.staticfiles import StaticFiles
+
+    folder = tmp_path_factory.mktemp("served")
+    app = Starlette()
+    app.mount("/v", StaticFiles(directory=folder))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        threading.Event().wait(0.05)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run",
+                  "--autoplay-policy=no-user-gesture-required"])
+        page = browser.new_page()
+        page.goto(f"http://127.0.0.1:{port}/v/")  # same origin for the videos
+        yield BrowserPlayer(folder, f"http://127.0.0.1:{port}/v", page)
+        browser.close()
+    server.should_exit = True
+    thread.join(timeout=10)

@@ -5,6 +5,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import cv2
+import numpy as np
 import pytest
 
 from attune.media.frames import frame_at, frame_index_at, write_still
@@ -67,6 +68,7 @@ def test_bad_times_are_misuse(clip25: Synthetic) -> None:
         frame_at(clip25.path, -1)
     with pytest.raises(TypeError):
         frame_at(clip25.path, 1.5)  # type: ignore[arg-type]
+    assert frame_index_at(clip25.path, np.int64(1000)) == 25  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("suffix", [".jpg", ".png"])

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from attune.errors import MediaError
 from attune.media.frames import frame_at
 from attune.media.ingest import ingest_media, keyframe_interval, proxy_rate
 from attune.media.probe import probe
+from tests.media.conftest import BrowserPlayer
 from tests.media.synth import REALDATA, make_clip, read_number
 
 REAL = sorted(p for p in REALDATA.iterdir() if p.is_file())
@@ -31,7 +33,8 @@ def _video_pts(proxy: Path) -> tuple[list[Fraction], list[bool]]:
 
 
 @pytest.mark.parametrize("source", REAL, ids=lambda p: p.name)
-def test_real_recording_becomes_a_browser_proxy(source: Path, tmp_path: Path) -> None:
+def test_real_recording_becomes_a_browser_proxy(source: Path, tmp_path: Path,
+                                                browser_player: BrowserPlayer) -> None:
     facts = probe(source)
     result = ingest_media(source, tmp_path)
     assert {p.name for p in tmp_path.iterdir()} == FINAL  # no work folder left behind
@@ -46,6 +49,8 @@ def test_real_recording_becomes_a_browser_proxy(source: Path, tmp_path: Path) ->
         assert audio.codec_context.profile == "LC"
         first = next(c.decode(video))
         assert first.rotation == 0  # no display matrix left: the pixels are upright
+    head = result.proxy_path.read_bytes()[:1_000_000]
+    assert 0 <= head.find(b"moov") < head.find(b"mdat")  # +faststart: index first
     # Upright and scaled: the proxy has the displayed shape, short side <= 720, even sizes.
     shown_ratio = facts.display_width / facts.display_height
     assert abs(result.proxy_width / result.proxy_height - shown_ratio) < 0.02
@@ -68,6 +73,13 @@ def test_real_recording_becomes_a_browser_proxy(source: Path, tmp_path: Path) ->
     assert abs(envelope["count"] * 50 - result.proxy_duration_ms) <= 50
     strip = json.loads(result.filmstrip_index_path.read_text())
     assert strip["count"] == -(-result.proxy_duration_ms // strip["interval_ms"])
+    # It plays in Debian's chromium: ready, time advances, a seek lands on its frame.
+    seek_s = round(result.proxy_duration_ms / 2000, 3)
+    played = browser_player.check(result.proxy_path, seek_s)
+    assert "error" not in played, f"chromium cannot play it: MediaError {played}"
+    assert played["ready"] == 4 and played["advanced"]
+    assert abs(played["seekedTo"] - seek_s) <= 1 / float(fps)
+    assert (played["width"], played["height"]) == (result.proxy_width, result.proxy_height)
 
 
 @pytest.mark.parametrize("source", EDGE, ids=lambda p: p.name)
@@ -78,26 +90,48 @@ def test_edge_files_are_rejected_leaving_nothing(source: Path, tmp_path: Path) -
     assert not out.exists() or list(out.iterdir()) == []
 
 
-def test_rotated_picture_is_turned_upright(tmp_path: Path) -> None:
-    """A numbered clip tagged as rotated comes out turned as the tag says."""
+ONE = 1 << 16  # 1.0 in the display matrix's 16.16 fixed point
+W = 1 << 30  # its last column is 2.30
+
+
+@pytest.mark.parametrize(
+    ("matrix", "rotation", "mirrored", "upright"),
+    [
+        # iPhone portrait: FFmpeg's "-90", turn clockwise to show
+        ((0, ONE, 0, -ONE, 0, 0, 0, 0, W), -90, False, lambda a: np.rot90(a, k=-1)),
+        ((0, -ONE, 0, ONE, 0, 0, 0, 0, W), 90, False, lambda a: np.rot90(a, k=1)),
+        ((-ONE, 0, 0, 0, -ONE, 0, 0, 0, W), 180, False, lambda a: np.rot90(a, k=2)),
+        # the androidx rotate-and-reflect file's matrix: a pure transpose
+        ((0, ONE, 0, ONE, 0, 0, 0, 0, W), -90, True, lambda a: a.transpose(1, 0, 2)),
+        ((-ONE, 0, 0, 0, ONE, 0, 0, 0, W), 180, True, lambda a: a[:, ::-1]),  # mirror
+    ],
+    ids=["rot-90", "rot90", "rot180", "transpose", "mirror"],
+)
+def test_display_matrix_is_applied_to_the_pixels(
+    tmp_path: Path, matrix: tuple[int, ...], rotation: int, mirrored: bool,
+    upright: Callable[[np.ndarray], np.ndarray],
+) -> None:
+    """A numbered clip tagged with a display matrix comes out as the matrix says."""
     src = make_clip(tmp_path / "src.mp4", frames=10, size=(160, 96))
     tagged = tmp_path / "tagged.mp4"
     with av.open(str(src.path)) as inp, av.open(str(tagged), "w", format="mp4") as out:
         in_stream = inp.streams.video[0]
         out_stream = out.add_stream_from_template(in_stream)
-        out_stream.set_display_rotation(-90)  # "turn 90 degrees clockwise to show"
+        out_stream.set_display_matrix(matrix)
         for packet in inp.demux(in_stream):
             if packet.dts is not None:
                 packet.stream = out_stream
                 out.mux(packet)
     facts = probe(tagged)
-    assert (facts.rotation, facts.display_width, facts.display_height) == (-90, 96, 160)
+    assert (facts.rotation, facts.mirrored) == (rotation, mirrored)
+    at_ms = 280  # picture 7: cells 13-15 white, so every turn or flip looks different
+    expected = upright(frame_at(src.path, at_ms)).astype(int)
+    assert (facts.display_height, facts.display_width) == expected.shape[:2]
     result = ingest_media(tagged, tmp_path / "out")
-    assert (result.proxy_width, result.proxy_height) == (96, 160)
-    original = frame_at(src.path, 0)
-    upright = frame_at(result.proxy_path, 0)
-    expected = np.rot90(original, k=-1)  # clockwise
-    assert np.abs(upright.astype(int) - expected.astype(int)).mean() < 12
+    picture = frame_at(result.proxy_path, at_ms).astype(int)
+    assert picture.shape == expected.shape
+    assert np.abs(picture - expected).mean() < 12
+    assert np.abs(picture - np.rot90(expected, k=2)).mean() > 40  # not merely the same shape
 
 
 def test_variable_frame_rate_source_becomes_constant(tmp_path: Path) -> None:
@@ -182,3 +216,13 @@ def test_failure_leaves_no_partial_files(tmp_path: Path, monkeypatch: pytest.Mon
     with pytest.raises(MediaError, match="disk space"):
         ingest_media(src.path, out)
     assert list(out.iterdir()) == []
+
+
+def test_work_folders_of_a_killed_ingest_can_be_removed(tmp_path: Path) -> None:
+    from attune.media.files import make_work_dir, remove_work_dirs
+
+    stale = make_work_dir(tmp_path)
+    (stale / "proxy.mp4").write_bytes(b"half")
+    (tmp_path / "proxy.mp4").write_bytes(b"a finished file stays")
+    assert remove_work_dirs(tmp_path) == [stale]
+    assert [p.name for p in tmp_path.iterdir()] == ["proxy.mp4"]

@@ -60,6 +60,16 @@ def test_drawn_frame_number_survives_ingest(samples_module: ModuleType, tmp_path
         assert samples_module.read_frame_number(picture) == ms * 25 // 1000
 
 
+def test_beeps_land_at_their_times_after_ingest(samples_module: ModuleType,
+                                                tmp_path: Path) -> None:
+    result = ingest_media(SAMPLES / "sample_c_fuss_and_soothe.mp4", tmp_path)
+    peaks = json.loads(result.envelope_path.read_text())["peaks"]
+    for beep_ms in samples_module.BEEPS_MS:
+        first = beep_ms // 50
+        before, during = peaks[first - 2: first], peaks[first: first + 2]
+        assert max(during) > 0.5 and max(before) < 0.2, beep_ms
+
+
 @pytest.mark.slow
 def test_regenerates_identically(samples_module: ModuleType, tmp_path: Path) -> None:
     made = samples_module.make_all(tmp_path)
