@@ -38,8 +38,17 @@ def save_scheme(ctx: Context, actor: User, document: dict[str, Any]) -> StoredSc
         return tx.add_scheme(doc)
 
 
+#: Parsed scheme versions: a saved version never changes, and validating a document
+#: against its JSON Schema costs more than a key press may (the timeline marks an event
+#: through ``add_event``, which loads the scheme every time).
+_PARSED: dict[tuple[str, int, str, int], Scheme] = {}
+
+
 def load_scheme(ctx: Context, name: str = "attuned-moments",
                 version: int | None = None) -> tuple[StoredScheme, Scheme]:
     with ctx.db.transaction("system") as tx:
         stored = tx.get_scheme(name, version)
-    return stored, parse_scheme(stored.document)
+    key = (ctx.settings.database_url, stored.id, stored.name, stored.version)
+    if key not in _PARSED:
+        _PARSED[key] = parse_scheme(stored.document)
+    return stored, _PARSED[key]
