@@ -85,12 +85,12 @@ class BrowserPlayer:
 
 
 @pytest.fixture(scope="session")
-def browser_player(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserPlayer]:
+def browser_player(tmp_path_factory: pytest.TempPathFactory,
+                   browser: Any) -> Iterator[BrowserPlayer]:
     import socket
     import threading
 
     import uvicorn
-    from playwright.sync_api import sync_playwright
     from starlette.applications import Starlette
     from starlette.staticfiles import StaticFiles
 
@@ -106,15 +106,10 @@ def browser_player(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser
     thread.start()
     while not server.started:
         threading.Event().wait(0.05)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run",
-                  "--autoplay-policy=no-user-gesture-required"])
-        page = browser.new_page()
-        page.goto(f"http://127.0.0.1:{port}/v/")  # same origin for the videos
-        yield BrowserPlayer(folder, f"http://127.0.0.1:{port}/v", page)
-        browser.close()
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"http://127.0.0.1:{port}/v/")  # same origin for the videos
+    yield BrowserPlayer(folder, f"http://127.0.0.1:{port}/v", page)
+    context.close()
     server.should_exit = True
     thread.join(timeout=10)
