@@ -53,13 +53,27 @@ def _register(queue: Huey, settings: Settings) -> None:
         except MediaError as exc:  # recorded on the clip and the job; not a worker crash
             log.warning("ingest of clip %s failed: %s", clip_id, exc)
 
+    @queue.task(name="attune.reel")
+    def reel(reel_id: int, job_id: int, username: str) -> None:
+        from attune.errors import AttuneError
+        from attune.services.reels import render_now
+
+        ctx = context()
+        with ctx.db.transaction("worker") as tx:
+            actor = tx.get_user(username)
+        try:
+            render_now(ctx, actor, reel_id, job_id)
+        except AttuneError as exc:  # recorded on the reel and the job
+            log.warning("reel %s failed: %s", reel_id, exc)
+
     @queue.periodic_task(_every_minute(), name="attune.recover")
     def recover() -> None:
         from attune.services.ingest import recover_stalled_jobs
 
         recover_stalled_jobs(context())
 
-    queue._attune_tasks = {"ingest": ingest, "recover": recover}  # type: ignore[attr-defined]
+    queue._attune_tasks = {  # type: ignore[attr-defined]
+        "ingest": ingest, "reel": reel, "recover": recover}
 
 
 def _every_minute() -> Any:
@@ -70,6 +84,10 @@ def _every_minute() -> Any:
 
 def enqueue_ingest(settings: Settings, clip_id: int, job_id: int) -> None:
     huey_for(settings)._attune_tasks["ingest"](clip_id, job_id)  # type: ignore[attr-defined]
+
+
+def enqueue_reel(settings: Settings, reel_id: int, job_id: int, username: str) -> None:
+    huey_for(settings)._attune_tasks["reel"](reel_id, job_id, username)  # type: ignore[attr-defined]
 
 
 def run_worker(settings: Settings, workers: int = 2) -> None:

@@ -1,0 +1,421 @@
+"""Highlight reels from the database: candidate moments, captions checked against the
+words for parents, consent, rendering as a background job, the parent's view and
+download, reflections and the stills handout (DOMAIN.md §1, §6, §7).
+
+Every render, view and download is audited; a caption the words check flags is kept only
+with the practitioner's reason, which is audited too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+from pathlib import Path
+
+from attune.core.consent import Purpose, can_use, explain_refusal
+from attune.core.people import Clip, ClipStatus, Moment, Reel, ReelStatus, Reflection, Role, User
+from attune.core.words import Finding, check_words
+from attune.errors import ConsentError, InputError, StateError
+from attune.reels.plan import (
+    MomentSpec,
+    ReelOptions,
+    ReelPlan,
+    frame_ms,
+    plan_reel,
+    snap_ms_to_frame,
+)
+from attune.reels.propose import Proposal, propose_moments
+from attune.services import Context
+from attune.services.access import Access, require, require_clip, visible_coders
+from attune.services.analysis import primary_coder
+from attune.services.ingest import media_paths
+from attune.services.schemes import load_scheme
+from attune.storage.store import Job, Tx
+
+Progress = Callable[[str, float], None]
+REEL = "reel"
+REEL_FILE = "reel.mp4"
+VTT_FILE = "reel.vtt"
+HANDOUT_FILE = "handout.pdf"
+#: VIG norm: 1-4 moments (more is allowed, with a warning)
+MAX_MOMENTS = 4
+
+
+def proxy_fps(clip: Clip) -> Fraction:
+    fps = clip.media.get("proxy_fps")
+    if not fps:
+        raise StateError(f"Clip {clip.id} has no playable copy yet ({clip.status}); wait for "
+                         "its processing to finish.")
+    return Fraction(str(fps))
+
+
+# ------------------------------------------------------------------ moments
+def propose(ctx: Context, actor: User, clip_id: int, pronoun: str = "she",
+            limit: int | None = 8) -> list[Proposal]:
+    """Candidate moments of a clip, best first, from the clip's (primary) coding.
+    Practitioner-only codes never feed a proposal or a caption."""
+    with ctx.db.transaction(actor.username) as tx:
+        clip = tx.get_clip(clip_id)
+        require_clip(ctx, tx, actor, clip, Access.EDIT, f"choose moments of clip {clip_id}")
+        events = tx.list_events(clip_id)
+        visible = visible_coders(tx, actor, clip)
+        if visible is not None:
+            events = [e for e in events if e.coder in visible]
+        coder = primary_coder(tx, clip, events)
+        mine = [e for e in events if e.coder == coder]
+        baby = tx.family_by_id(clip.family_id).baby_name
+    if not mine:
+        return []
+    _, scheme = load_scheme(ctx, mine[0].scheme, mine[0].scheme_version)
+    return propose_moments(mine, scheme, clip_duration_ms=clip.duration_ms, baby_name=baby,
+                           pronoun=pronoun, limit=limit)
+
+
+def _snap(clip: Clip, start_ms: int, end_ms: int) -> tuple[int, int]:
+    """Frame-accurate bounds inside the clip."""
+    fps = proxy_fps(clip)
+    start = frame_ms(snap_ms_to_frame(start_ms, fps), fps)
+    end = frame_ms(snap_ms_to_frame(end_ms, fps), fps)
+    if clip.duration_ms is not None:
+        end = min(end, clip.duration_ms)
+    if not 0 <= start < end:
+        raise InputError(f"A moment must start before it ends inside the clip (0 to "
+                         f"{clip.duration_ms} ms); got {start_ms}-{end_ms} ms.")
+    return start, end
+
+
+def add_moment(ctx: Context, actor: User, clip_id: int, start_ms: int, end_ms: int,
+               caption: str = "", key_ms: int | None = None) -> Moment:
+    with ctx.db.transaction(actor.username) as tx:
+        clip = tx.get_clip(clip_id)
+        require(ctx, tx, actor, clip.family_id, Access.EDIT, f"choose moments of clip {clip_id}")
+        start, end = _snap(clip, start_ms, end_ms)
+        key = key_ms if key_ms is not None and start <= key_ms < end else None
+        return tx.add_moment(clip_id, start, end, caption.strip(), key)
+
+
+def accept_proposal(ctx: Context, actor: User, clip_id: int, proposal: Proposal) -> Moment:
+    return add_moment(ctx, actor, clip_id, proposal.start_ms, proposal.end_ms,
+                      proposal.caption, proposal.key_ms)
+
+
+def update_moment(ctx: Context, actor: User, moment_id: int, **changes: object) -> Moment:
+    """Trim (frame-accurately), caption, film-stop and slow-replay options, order. A
+    changed caption clears an earlier override: the new words are checked again."""
+    with ctx.db.transaction(actor.username) as tx:
+        moment = tx.get_moment(moment_id)
+        clip = tx.get_clip(moment.clip_id)
+        require(ctx, tx, actor, clip.family_id, Access.EDIT, f"change moment {moment_id}")
+        if "start_ms" in changes or "end_ms" in changes:
+            start, end = _snap(clip, int(changes.get("start_ms", moment.start_ms)),  # type: ignore[call-overload]
+                               int(changes.get("end_ms", moment.end_ms)))  # type: ignore[call-overload]
+            changes["start_ms"], changes["end_ms"] = start, end
+        if "caption" in changes and changes["caption"] != moment.caption:
+            changes.setdefault("caption_override", "")
+        return tx.update_moment(moment_id, **changes)
+
+
+def delete_moment(ctx: Context, actor: User, moment_id: int) -> None:
+    with ctx.db.transaction(actor.username) as tx:
+        moment = tx.get_moment(moment_id)
+        clip = tx.get_clip(moment.clip_id)
+        require(ctx, tx, actor, clip.family_id, Access.EDIT, f"delete moment {moment_id}")
+        tx.delete_moment(moment_id)
+
+
+def caption_findings(moment: Moment) -> list[Finding]:
+    """What the words-for-parents check finds in a moment's captions."""
+    return [*check_words(moment.caption), *check_words(moment.film_stop_caption)]
+
+
+def keep_caption(ctx: Context, actor: User, moment_id: int, reason: str) -> Moment:
+    """Keep a flagged caption for a parent's reel; the reason is audited."""
+    if len(reason.strip()) < 10:
+        raise InputError("Say in a sentence why this caption is right for this parent "
+                         "(it is kept in the audit log).")
+    return update_moment(ctx, actor, moment_id, caption_override=reason.strip())
+
+
+# ------------------------------------------------------------------ reels
+@dataclass(frozen=True)
+class ReelDraft:
+    reel: Reel
+    moments: tuple[Moment, ...]
+    clips: dict[int, Clip]
+    warnings: tuple[str, ...]
+    findings: dict[int, list[Finding]]  # moment id -> words-check findings not overridden
+
+    @property
+    def ready_to_render(self) -> bool:
+        return bool(self.moments) and not self.findings
+
+
+def create_reel(ctx: Context, actor: User, family_code: str, moment_ids: Sequence[int],
+                title: str = "Special moments together") -> Reel:
+    with ctx.db.transaction(actor.username) as tx:
+        family = tx.get_family(family_code)
+        require(ctx, tx, actor, family.id, Access.EDIT, f"make a reel for family {family_code}")
+        _check_moments(tx, family.id, moment_ids)
+        return tx.add_reel(family.id, title.strip() or "Special moments together",
+                           list(moment_ids))
+
+
+def set_reel_moments(ctx: Context, actor: User, reel_id: int,
+                     moment_ids: Sequence[int]) -> Reel:
+    """Choose and order the reel's moments (the reel goes back to draft)."""
+    with ctx.db.transaction(actor.username) as tx:
+        reel = tx.get_reel(reel_id)
+        require(ctx, tx, actor, reel.family_id, Access.EDIT, f"change reel {reel_id}")
+        _check_moments(tx, reel.family_id, moment_ids)
+        return tx.set_reel_moments(reel_id, list(moment_ids))
+
+
+def _check_moments(tx: Tx, family_id: int, moment_ids: Sequence[int]) -> None:
+    if not moment_ids:
+        raise InputError("Choose at least one moment for the reel.")
+    if len(set(moment_ids)) != len(moment_ids):
+        raise InputError("A moment appears twice in the reel; choose each once.")
+    for mid in moment_ids:
+        clip = tx.get_clip(tx.get_moment(mid).clip_id)
+        if clip.family_id != family_id:
+            raise InputError(f"Moment {mid} is from another family's clip; a reel shows one "
+                             "family only.")
+
+
+def reel_draft(ctx: Context, actor: User, reel_id: int) -> ReelDraft:
+    with ctx.db.transaction(actor.username) as tx:
+        reel = tx.get_reel(reel_id)
+        require(ctx, tx, actor, reel.family_id, Access.VIEW, f"open reel {reel_id}")
+        moments = tuple(tx.get_moment(m) for m in reel.moment_ids)
+        clips = {m.clip_id: tx.get_clip(m.clip_id) for m in moments}
+    warnings = []
+    if len(moments) > MAX_MOMENTS:
+        warnings.append(f"{len(moments)} moments: Video Interaction Guidance shows 1-4 short "
+                        "clips in a review; consider keeping the best four.")
+    for i, m in enumerate(moments, 1):
+        seconds = (m.end_ms - m.start_ms) / 1000
+        if not 3 <= seconds <= 10:
+            warnings.append(f"Moment {i} lasts {seconds:.1f} s; moments of 3-10 s work best.")
+    findings = {m.id: caption_findings(m) for m in moments if not m.caption_override}
+    return ReelDraft(reel, moments, clips, tuple(warnings),
+                     {k: v for k, v in findings.items() if v})
+
+
+def _plan(ctx: Context, draft: ReelDraft) -> tuple[ReelPlan, dict[str, Path]]:
+    with ctx.db.transaction("system") as tx:
+        family = tx.family_by_id(draft.reel.family_id)
+    held = [c for c in draft.clips.values() if c.status != ClipStatus.READY]
+    if held:
+        raise StateError(f"Clip {held[0].id} is not processed yet ({held[0].status}); render "
+                         "the reel once it is ready.")
+    # clips are named by their id (as text) in the plan
+    specs = [MomentSpec(str(m.clip_id), m.start_ms, m.end_ms, m.caption, m.key_ms, m.film_stop,
+                        m.slow_replay, m.film_stop_caption) for m in draft.moments]
+    options = ReelOptions(title=draft.reel.title, baby_name=family.baby_name,
+                          date=date.today().strftime("%-d %B %Y"))
+    fps = {str(cid): proxy_fps(c) for cid, c in draft.clips.items()}
+    durations = {str(cid): c.duration_ms for cid, c in draft.clips.items() if c.duration_ms}
+    plan = plan_reel(specs, fps, options, clip_durations_ms=durations)
+    sources = {str(cid): media_paths(ctx, c)["proxy"] for cid, c in draft.clips.items()}
+    return plan, sources
+
+
+def check_reel_consent(ctx: Context, draft: ReelDraft) -> None:
+    """Every clip of the reel needs shared-review consent (DOMAIN.md §7)."""
+    with ctx.db.transaction("system") as tx:
+        decisions = tx.consents_for_family(draft.reel.family_id)
+    for clip in draft.clips.values():
+        if not can_use(decisions, Purpose.REEL_FOR_PARENT, date.today(), clip.id):
+            raise ConsentError(f"Clip {clip.id}: " + explain_refusal(
+                Purpose.REEL_FOR_PARENT, decisions, date.today(), clip.id))
+
+
+def _ready_to_render(ctx: Context, actor: User, reel_id: int) -> ReelDraft:
+    draft = reel_draft(ctx, actor, reel_id)
+    with ctx.db.transaction(actor.username) as tx:
+        require(ctx, tx, actor, draft.reel.family_id, Access.EDIT, f"render reel {reel_id}")
+    if not draft.moments:
+        raise InputError("The reel has no moments yet; add one first.")
+    check_reel_consent(ctx, draft)
+    for number, moment in enumerate(draft.moments, 1):
+        for f in draft.findings.get(moment.id, [])[:1]:
+            raise InputError(f"Moment {number}'s caption has words to avoid with parents: "
+                             f"'{f.found}' ({f.rule}); try: {f.suggestion}. Change the "
+                             "caption, or keep it with a reason.")
+    return draft
+
+
+def queue_render(ctx: Context, actor: User, reel_id: int) -> Job:
+    """Check consent and captions, then render in the background (``attune worker``)."""
+    from attune.jobs import enqueue_reel
+
+    _ready_to_render(ctx, actor, reel_id)
+    with ctx.db.transaction(actor.username) as tx:
+        job = tx.create_job(REEL, reel_id)
+        tx.set_reel_status(reel_id, ReelStatus.QUEUED)
+    enqueue_reel(ctx.settings, reel_id, job.id, actor.username)
+    return job
+
+
+def render_now(ctx: Context, actor: User, reel_id: int, job_id: int | None = None,
+               progress: Progress | None = None) -> Reel:
+    """Render here and now (a worker, or the command line). The reel file appears whole or
+    not at all; an earlier rendering stays until the new one is complete."""
+    from attune.reels.render import render_reel
+
+    draft = _ready_to_render(ctx, actor, reel_id)
+    plan, sources = _plan(ctx, draft)
+    with ctx.db.transaction(actor.username) as tx:
+        if job_id is None:
+            job_id = tx.create_job(REEL, reel_id).id
+        tx.update_job(job_id, status="running", stage="render", percent=0)
+        tx.set_reel_status(reel_id, ReelStatus.RENDERING)
+    folder = ctx.media.reel_dir(reel_id)
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def report(stage: str, fraction: float) -> None:
+        if progress is not None:
+            progress(stage, fraction)
+        with ctx.db.transaction("worker") as tx:
+            tx.update_job(job_id, stage=stage, percent=int(fraction * 100))
+
+    try:
+        result = render_reel(plan, sources, folder / REEL_FILE, vtt_path=folder / VTT_FILE,
+                             progress=_throttled(report))
+    except Exception as exc:
+        with ctx.db.transaction(actor.username) as tx:
+            tx.update_job(job_id, status="failed", error=str(exc))
+            tx.set_reel_status(reel_id, ReelStatus.FAILED, error=str(exc))
+        raise
+    with ctx.db.transaction(actor.username) as tx:
+        tx.update_job(job_id, status="done", stage="done", percent=100)
+        # relative to the media folder, so that a restored installation finds it
+        reel = tx.set_reel_status(reel_id, ReelStatus.READY,
+                                  path=str(result.path.relative_to(ctx.media.root)),
+                                  duration_ms=result.duration_ms)
+        tx.audit("render", "reel", reel_id, {"moments": list(reel.moment_ids),
+                                             "duration_ms": result.duration_ms})
+    return reel
+
+
+def _throttled(report: Progress) -> Progress:
+    last: dict[str, float] = {}
+
+    def call(stage: str, fraction: float) -> None:
+        if fraction >= 1 or fraction - last.get(stage, -1.0) >= 0.02:
+            last[stage] = fraction
+            report(stage, fraction)
+
+    return call
+
+
+def reel_job(ctx: Context, reel_id: int) -> Job | None:
+    with ctx.db.transaction("system") as tx:
+        return tx.latest_job(REEL, reel_id)
+
+
+def reel_moment_starts(ctx: Context, actor: User, reel_id: int) -> list[tuple[Moment, int]]:
+    """Each moment with where it starts in the reel (for replay in the shared review)."""
+    draft = reel_draft(ctx, actor, reel_id) if actor.role != Role.PARENT else \
+        _parent_draft(ctx, actor, reel_id)
+    plan, _ = _plan(ctx, draft)
+    return list(zip(draft.moments, plan.moment_starts_ms, strict=True))
+
+
+def _parent_draft(ctx: Context, actor: User, reel_id: int) -> ReelDraft:
+    with ctx.db.transaction(actor.username) as tx:
+        reel = tx.get_reel(reel_id)
+        require(ctx, tx, actor, reel.family_id, Access.PARENT, f"watch reel {reel_id}")
+        moments = tuple(tx.get_moment(m) for m in reel.moment_ids)
+        clips = {m.clip_id: tx.get_clip(m.clip_id) for m in moments}
+    return ReelDraft(reel, moments, clips, (), {})
+
+
+# ------------------------------------------------------------------ the parent's view
+def reels_for_parent(ctx: Context, actor: User, family_code: str | None = None) -> list[Reel]:
+    """The ready reels a parent (or a practitioner in session mode) may watch."""
+    with ctx.db.transaction(actor.username) as tx:
+        if actor.role == Role.PARENT:
+            families = [f for f in tx.list_families() if actor.username in f.parents]
+        else:
+            families = [tx.get_family(family_code or "")]
+            require(ctx, tx, actor, families[0].id, Access.VIEW,
+                    f"show family {family_code}'s reels")
+        reels = [r for f in families for r in tx.reels_for_family(f.id)
+                 if r.status == ReelStatus.READY]
+        decisions = {f.id: tx.consents_for_family(f.id) for f in families}
+        allowed = []
+        for r in reels:
+            clips = {tx.get_moment(m).clip_id for m in r.moment_ids}
+            if all(can_use(decisions[r.family_id], Purpose.REEL_FOR_PARENT, date.today(), c)
+                   for c in clips):
+                allowed.append(r)
+    return allowed
+
+
+def reel_file(ctx: Context, actor: User, reel_id: int, *, download: bool = False) -> Path:
+    """The rendered reel for viewing (parent of the family, or its practitioners), or for
+    the parent to keep (needs parent_copy consent). Audited either way."""
+    with ctx.db.transaction(actor.username) as tx:
+        reel = tx.get_reel(reel_id)
+        access = Access.PARENT if actor.role == Role.PARENT else Access.VIEW
+        require(ctx, tx, actor, reel.family_id, access, f"watch reel {reel_id}")
+        if reel.status != ReelStatus.READY or reel.path is None:
+            raise StateError(f"Reel {reel_id} is not rendered yet.")
+        decisions = tx.consents_for_family(reel.family_id)
+        clips = {tx.get_moment(m).clip_id for m in reel.moment_ids}
+        purpose = Purpose.PARENT_DOWNLOAD if download else Purpose.REEL_FOR_PARENT
+        for clip_id in clips:
+            if not can_use(decisions, purpose, date.today(), clip_id):
+                raise ConsentError(explain_refusal(purpose, decisions, date.today(), clip_id))
+        tx.audit("download" if download else "view", "reel", reel_id)
+    return ctx.media.root / reel.path
+
+
+def add_reflection(ctx: Context, actor: User, moment_id: int, text: str,
+                   reel_id: int | None = None) -> Reflection:
+    """What the parent said about a moment, typed by the practitioner."""
+    text = text.strip()
+    if not text:
+        raise InputError("Type what the parent said first.")
+    with ctx.db.transaction(actor.username) as tx:
+        moment = tx.get_moment(moment_id)
+        clip = tx.get_clip(moment.clip_id)
+        require(ctx, tx, actor, clip.family_id, Access.EDIT,
+                f"add reflections to moment {moment_id}")
+        return tx.add_reflection(moment_id, text, reel_id)
+
+
+def reflections(ctx: Context, actor: User, reel_id: int) -> list[Reflection]:
+    with ctx.db.transaction(actor.username) as tx:
+        reel = tx.get_reel(reel_id)
+        require(ctx, tx, actor, reel.family_id, Access.VIEW, f"see reel {reel_id}")
+        return tx.reflections(list(reel.moment_ids))
+
+
+def handout(ctx: Context, actor: User, reel_id: int) -> Path:
+    """The printable A4 stills handout of a reel (made once per rendering)."""
+    from attune.media.frames import frame_at
+    from attune.reels.handout import write_handout
+
+    draft = _parent_draft(ctx, actor, reel_id) if actor.role == Role.PARENT else \
+        reel_draft(ctx, actor, reel_id)
+    plan, sources = _plan(ctx, draft)
+    out = ctx.media.reel_dir(reel_id) / HANDOUT_FILE
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_handout(plan, sources, out, still_at=frame_at)
+    with ctx.db.transaction(actor.username) as tx:
+        tx.audit("handout", "reel", reel_id)
+    return out
+
+
+def delete_reel(ctx: Context, actor: User, reel_id: int) -> None:
+    with ctx.db.transaction(actor.username) as tx:
+        reel = tx.get_reel(reel_id)
+        require(ctx, tx, actor, reel.family_id, Access.EDIT, f"delete reel {reel_id}")
+    with ctx.media.deleting([ctx.media.reel_dir(reel_id)]), \
+            ctx.db.transaction(actor.username) as tx:
+        tx.delete_reel(reel_id, "deleted by practitioner")
+
