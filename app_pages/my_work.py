@@ -5,6 +5,8 @@ from pathlib import Path
 import streamlit as st
 
 from attune.core.people import Role
+from attune.errors import AttuneError
+from attune.services.supervision import mark_done
 from attune.ui.session import get_context, page_user
 from attune.ui.work import work_rows
 
@@ -31,3 +33,12 @@ for row in rows:
                 st.switch_page("app_pages/workspace.py", query_params={"clip": row.clip_id})
         else:
             c3.caption("Workspace coming soon")
+        if row.assignment:  # double-coding or calibration: the supervisor waits for "done"
+            label = "Reopen my coding" if row.done else "Mark my coding done"
+            if c3.button(label, key=f"done_{row.clip_id}",
+                         help="Both coders' marks are compared once both say done."):
+                try:
+                    mark_done(ctx, user, row.clip_id, not row.done)
+                    st.rerun()
+                except AttuneError as exc:
+                    st.error(str(exc))

@@ -93,8 +93,10 @@ def family_tallies(ctx: Context, actor: User, code: str, session_id: int | None 
 
 def clip_agreement(ctx: Context, actor: User, clip_ids: list[int], coder_a: str,
                    coder_b: str, *, tolerance_ms: int = 1000, step_ms: int = 1000,
-                   matching: str = "onset") -> AgreementReport:
-    """Agreement of two coders over one or more clips (supervisors and practitioners)."""
+                   matching: str = "onset", audit: bool = True) -> AgreementReport:
+    """Agreement of two coders over one or more clips (supervisors and practitioners).
+    ``audit=False`` for a page that recomputes it on every rerun (the page load itself
+    is what matters there, not each redraw)."""
     pairs = []
     with ctx.db.transaction(actor.username) as tx:
         scheme: Scheme | None = None
@@ -110,9 +112,10 @@ def clip_agreement(ctx: Context, actor: User, clip_ids: list[int], coder_a: str,
                 raise InputError(f"Neither {coder_a} nor {coder_b} coded clip {clip_id}.")
             scheme = scheme or _scheme_of(tx, a or b)
             pairs.append(ClipPair(a, b, clip.duration_ms, clip_id))
-        tx.audit("agreement", "clip", ",".join(map(str, clip_ids)),
-                 {"coders": [coder_a, coder_b], "tolerance_ms": tolerance_ms,
-                  "step_ms": step_ms})
+        if audit:
+            tx.audit("agreement", "clip", ",".join(map(str, clip_ids)),
+                     {"coders": [coder_a, coder_b], "tolerance_ms": tolerance_ms,
+                      "step_ms": step_ms})
     return agreement_report_clips(pairs, tolerance_ms=tolerance_ms, step_ms=step_ms,
                                   scheme=scheme, matching=matching, coder_a=coder_a,
                                   coder_b=coder_b)

@@ -113,8 +113,9 @@ class PairAgreement:
 
 
 def team_agreement(ctx: Context, supervisor: User, tolerance_ms: int = 1000,
-                   step_ms: int = 1000) -> list[PairAgreement]:
-    """Agreement on every double-coded or gold clip both coders marked done, oldest first."""
+                   step_ms: int = 1000, audit: bool = True) -> list[PairAgreement]:
+    """Agreement on every double-coded or gold clip both coders marked done, oldest first
+    (one audit entry for the whole report, none with ``audit=False``)."""
     out = []
     with ctx.db.transaction(supervisor.username) as tx:
         clips = [c for f in sorted(family_ids_for(tx, supervisor))
@@ -133,8 +134,13 @@ def team_agreement(ctx: Context, supervisor: User, tolerance_ms: int = 1000,
                 pairs.append((clip.id, x.coder, y.coder, other.role, other.assigned_at))
     for clip_id, coder_a, coder_b, role, at in pairs:
         report = clip_agreement(ctx, supervisor, [clip_id], coder_a, coder_b,
-                                tolerance_ms=tolerance_ms, step_ms=step_ms)
+                                tolerance_ms=tolerance_ms, step_ms=step_ms, audit=False)
         out.append(PairAgreement(clip_id, coder_a, coder_b, role, at.date(), report))
+    if audit and out:
+        with ctx.db.transaction(supervisor.username) as tx:
+            tx.audit("agreement-report", "team", supervisor.username,
+                     {"clips": [p.clip_id for p in out], "tolerance_ms": tolerance_ms,
+                      "step_ms": step_ms})
     return sorted(out, key=lambda p: (p.assigned_on, p.clip_id))
 
 

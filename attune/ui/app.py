@@ -32,14 +32,16 @@ UPLOAD = PageSpec("upload.py", "Upload", ":material/upload:")
 SCHEME = PageSpec("scheme.py", "Coding scheme", ":material/label:")
 WORKSPACE = PageSpec("workspace.py", "Workspace", ":material/timeline:")
 PARENT = PageSpec("parent_home.py", "Your film", ":material/movie:")
+TALLIES = PageSpec("tallies.py", "Tallies", ":material/bar_chart:")
+SUPERVISION = PageSpec("supervision.py", "Supervision", ":material/fact_check:")
 ACCOUNTS = PageSpec("accounts.py", "Accounts", ":material/manage_accounts:")
 SIGN_OUT = PageSpec("sign_out.py", "Sign out", ":material/logout:")
 
 #: The pages of each role, the first being the landing page. The workspace page is
 #: listed only once its file exists (another issue's work).
 ROLE_PAGES: dict[Role, tuple[PageSpec, ...]] = {
-    Role.PRACTITIONER: (MY_WORK, FAMILIES, CONSENT, UPLOAD, SCHEME, WORKSPACE),
-    Role.SUPERVISOR: (FAMILIES, WORKSPACE),
+    Role.PRACTITIONER: (MY_WORK, FAMILIES, CONSENT, UPLOAD, SCHEME, WORKSPACE, TALLIES),
+    Role.SUPERVISOR: (FAMILIES, SUPERVISION, TALLIES, WORKSPACE),
     Role.PARENT: (PARENT,),
     Role.ADMIN: (ACCOUNTS,),
 }
@@ -62,7 +64,7 @@ def pages_for(user: User | None, root: Path) -> list[PageSpec]:
 #: "Not allowed" and the refusal is audited, so they are routable for every signed-in
 #: user (only their own pages are in the menu). Other pages are routable only for the
 #: roles that have them; elsewhere Streamlit answers "page not found".
-GUARDED = (MY_WORK, FAMILIES, CONSENT, UPLOAD, SCHEME, PARENT, ACCOUNTS)
+GUARDED = (MY_WORK, FAMILIES, CONSENT, UPLOAD, SCHEME, PARENT, ACCOUNTS, TALLIES, SUPERVISION)
 
 
 def routable_for(user: User | None, root: Path) -> list[PageSpec]:

@@ -449,6 +449,39 @@ def coders_of(ctx: Context, user: User, clip: Clip) -> list[str]:
         return tx.coders_of_clip(clip.id)
 
 
+def coders_from_query(raw: str | None, everyone: list[str]) -> list[str]:
+    """The coders a link asks for (``?coders=a,b``) among those the user may see; else
+    the first two (a supervisor's default comparison).
+
+    >>> coders_from_query("sam,pat,eve", ["pat", "sam"]), coders_from_query(None, ["a"])
+    (['sam', 'pat'], ['a'])
+    """
+    asked = [c.strip() for c in (raw or "").split(",") if c.strip()]
+    chosen = [c for c in dict.fromkeys(asked) if c in everyone]
+    return chosen or everyone[:2]
+
+
+def seek_from_query(raw: str | None, clip: Clip, coders: list[str]) -> dict[str, Any] | None:
+    """Where a link opens the timeline (``?t=`` ms), for the component's ``seek``: the
+    time clamped into the clip, and a key that changes with the link (the browser seeks
+    once per key, so playing on afterwards is not undone by the next rerun).
+
+    >>> from attune.core.people import ClipStatus
+    >>> c = Clip(1, 1, 1, "a.mp4", "", 0, ClipStatus.READY, duration_ms=30_000)
+    >>> seek_from_query("5900", c, ["pat", "sam"])
+    {'ms': 5900, 'key': '1:5900:pat,sam'}
+    >>> seek_from_query("x", c, []) is None, seek_from_query("99999", c, [])["ms"]
+    (True, 29999)
+    """
+    text = (raw or "").strip()
+    if not text.isdigit():
+        return None
+    ms = int(text)
+    if clip.duration_ms:
+        ms = min(ms, clip.duration_ms - 1)
+    return {"ms": ms, "key": f"{clip.id}:{ms}:{','.join(coders)}"}
+
+
 def clip_timing(clip: Clip) -> dict[str, Any]:
     """Frame rate and length of the proxy, as the player needs them."""
     media = clip.media or {}

@@ -33,9 +33,10 @@ def test_each_role_gets_its_own_menu(tmp_path: Path) -> None:
     titles = {r: [p.title for p in pages_for(_user(r), tmp_path)] for r in Role}
     assert titles[Role.PARENT] == ["Your film", "Sign out"]
     assert titles[Role.ADMIN] == ["Accounts", "Sign out"]
-    assert titles[Role.SUPERVISOR] == ["Families", "Sign out"]  # no workspace file yet
+    # no workspace file yet
+    assert titles[Role.SUPERVISOR] == ["Families", "Supervision", "Tallies", "Sign out"]
     assert titles[Role.PRACTITIONER] == ["My work", "Families", "Consent", "Upload",
-                                         "Coding scheme", "Sign out"]
+                                         "Coding scheme", "Tallies", "Sign out"]
     (tmp_path / "app_pages" / WORKSPACE.file).touch()
     assert WORKSPACE in pages_for(_user(Role.SUPERVISOR), tmp_path)
     # a parent can reach the guarded pages (to be told "Not allowed"), never the workspace

@@ -13,7 +13,16 @@ from attune.errors import AttuneError
 from attune.services import Context
 from attune.ui.media import media_url
 from attune.ui.timeline import have_of, outbox_of, tab_of, timeline
-from attune.ui.workspace import Workspace, build_view, can_edit, coders_of, media_urls, open_clip
+from attune.ui.workspace import (
+    Workspace,
+    build_view,
+    can_edit,
+    coders_from_query,
+    coders_of,
+    media_urls,
+    open_clip,
+    seek_from_query,
+)
 
 COMPONENT_KEY = "attune_timeline"
 CODERS_KEY = "workspace_coders"
@@ -80,7 +89,8 @@ def show_workspace(ctx: Context, user: User, clip: Clip) -> None:
         if user.role == Role.PRACTITIONER:
             everyone = [user.username]  # blind: a practitioner sees only their own marks
         coders = st.multiselect("Read-only view · coders shown side by side", everyone,
-                                default=everyone[:2], key=CODERS_KEY,
+                                default=coders_from_query(st.query_params.get("coders"),
+                                                          everyone), key=CODERS_KEY,
                                 placeholder="Choose the coders to compare") if everyone else []
         if not everyone:
             st.info("Nobody has coded this clip yet.")
@@ -103,5 +113,8 @@ def _timeline_fragment(ctx: Context, user: User, clip: Clip, editable: bool,
         st.error(str(exc))
         return
     data["acks"] = ws.acks(outbox)
+    seek = seek_from_query(st.query_params.get("t"), clip, coders)
+    if seek is not None:
+        data["seek"] = seek
     data["notices"] = ws.take_notices()
     timeline(data, key=COMPONENT_KEY)

@@ -858,6 +858,20 @@ export default function (component) {
     S.view.startMs += d / S.view.pxPerMs; draw();
   };
 
+  // a link can open the clip at a moment (`?t=` ms, e.g. a supervisor's disagreement):
+  // seek there and show about ten seconds around it, once per link (`seek.key`)
+  if (D.seek && D.seek.key !== S.seekKey) {
+    S.seekKey = D.seek.key;
+    const at = D.seek.ms;
+    const go = () => {
+      el.video.pause(); seekMs(at);
+      S.view.pxPerMs = plotW() / Math.min(durationMs, 10000); clampView();
+      S.view.startMs = at - 5000; clampView(); draw(); positionPlayhead(true);
+    };
+    requestAnimationFrame(go);
+    if (el.video.readyState < 1) el.video.addEventListener("loadedmetadata", go, { once: true });
+  }
+
   // handy for tests and the benchmark
   tl.__api = { post, select, curMs, curFrame, seekFrame, seekMs, zoom, draw, state: S, msOfFrame, frameOfMs, xOf, lanesTop, LANE_H };
 }

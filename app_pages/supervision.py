@@ -1,0 +1,154 @@
+"""Supervision (supervisors only): blind double-coding, agreement per coder pair, per code
+and over time, the disagreements in the video, calibration against gold-standard clips,
+and the report files."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from attune.core.people import CodingRole, Role
+from attune.errors import AttuneError
+from attune.services.supervision import (
+    DEFAULT_SHARE,
+    assign_double_coding,
+    set_gold_coder,
+    team_agreement,
+)
+from attune.ui import supervision as ui
+from attune.ui.families import family_table
+from attune.ui.session import get_context, page_user
+from attune.ui.tallies import COMPACT_CSS
+
+user = page_user({Role.SUPERVISOR}, "use the Supervision page")
+ctx = get_context()
+st.html(COMPACT_CSS)
+st.title("Supervision")
+team = ui.team_names(ctx, user)
+
+c1, c2, c3 = st.columns(3)
+tolerance_ms = c1.number_input("Event tolerance (ms)", 100, 5000, 1000, 100,
+                               key="sup_tolerance_ms")
+step_ms = c2.number_input("Time-unit sampling step (ms)", 100, 5000, 1000, 100,
+                          key="sup_step_ms")
+# audited once per set of parameters in this browser session, not on every redraw
+audit_key = f"sup_audited_{tolerance_ms}_{step_ms}"
+try:
+    pairs = team_agreement(ctx, user, tolerance_ms=int(tolerance_ms), step_ms=int(step_ms),
+                           audit=audit_key not in st.session_state)
+    st.session_state[audit_key] = True
+except AttuneError as exc:
+    st.error(str(exc))
+    pairs = []
+double = [p for p in pairs if p.role != CodingRole.GOLD]
+gold = [p for p in pairs if p.role == CodingRole.GOLD]
+params = ui.report_parameters(pairs, int(tolerance_ms), int(step_ms))
+tolerance_line, step_line, *rest = ui.parameter_lines({**params, "flags": {}})
+c1.caption(tolerance_line)
+c2.caption(step_line)
+for line in rest:
+    c3.caption(line)
+
+tab_agree, tab_diff, tab_gold, tab_assign = st.tabs(
+    ["Agreement", "Disagreements", "Calibration", "Assign double-coding"])
+
+with tab_agree:
+    if not double:
+        st.info("No double-coded clip is ready yet: agreement appears once both coders "
+                "have marked their coding of a clip done.")
+    for p in double:
+        r = p.report
+        with st.container(border=True, key=f"sup_pair_{p.clip_id}_{p.coder_a}_{p.coder_b}"):
+            st.markdown(f"**Clip {p.clip_id}** · {p.coder_a} and {p.coder_b} · assigned "
+                        f"{p.assigned_on} · {ui.badge(r.flag)}")
+            m = st.columns(5)
+            for col, s in zip(m, (r.event_kappa, r.time_unit_kappa, r.alpha), strict=False):
+                col.metric(s.name, ui.value(s.value),
+                           help=s.reason or s.method)
+            m[3].metric("Detection", "-" if r.detection.agreement is None
+                        else f"{r.detection.agreement:.0%}")
+            m[4].metric("Disagreements", len(r.disagreements))
+            if r.flag_reasons:
+                st.caption("Flag: " + "; ".join(r.flag_reasons))
+            subs = [f"{s.name} cues kappa {ui.value(s.kappa.value)} {ui.badge(s.kappa.flag)}"
+                    for s in (r.potent, r.subtle) if s is not None]
+            if subs:
+                st.markdown(" · ".join(subs))
+    if double:
+        st.markdown("**Per coder pair**")
+        st.dataframe(ui.per_pair_frame(double), hide_index=True, key="sup_per_pair")
+        st.markdown("**Per code** (specific agreement: the share of a code's uses the other "
+                    "coder agreed with; lowest first)")
+        st.dataframe(ui.per_code_frame(double), hide_index=True, key="sup_per_code",
+                     height=250)
+        st.altair_chart(ui.drift_chart(ui.drift_long(double)), key="sup_drift")
+    d1, d2, _ = st.columns([1, 1, 3])
+    d1.download_button("Report (PDF)", ui.report_pdf(pairs), "agreement.pdf",
+                       "application/pdf", key="sup_pdf", icon=":material/download:",
+                       disabled=not pairs)
+    d2.download_button("Table (CSV)", ui.report_csv(pairs, params), "agreement.csv",
+                       "text/csv", key="sup_csv", icon=":material/download:",
+                       disabled=not pairs)
+
+with tab_diff:
+    rows = ui.disagreement_rows(pairs)
+    if not rows:
+        st.info("No disagreements to look at.")
+    else:
+        st.caption("Each link opens the clip's timeline at that moment with both coders' "
+                   "lanes side by side.")
+    for i, row in enumerate(rows):
+        c1, c2 = st.columns([2, 5], vertical_alignment="center")
+        c1.page_link("app_pages/workspace.py", label=f"Clip {row['clip']} at {row['at']}",
+                     icon=":material/play_circle:", query_params=row["query"])
+        c2.markdown(f"{row['what']} ({row['kind']}) · {row['coder_a']}: {row['a']} · "
+                    f"{row['coder_b']}: {row['b']}")
+        if i >= 199:
+            st.caption(f"The first 200 of {len(rows)}; the PDF report lists them all.")
+            break
+
+with tab_gold:
+    st.caption("A gold-standard clip is coded by an expert; each coder's agreement with "
+               "it is tracked over time.")
+    clips = [c.id for row in family_table(ctx, user) for c in row.clips]
+    g1, g2, g3 = st.columns([1, 1, 1], vertical_alignment="bottom")
+    gold_clip = g1.selectbox("Clip", clips, key="sup_gold_clip")
+    expert = g2.selectbox("Expert coder", team, key="sup_gold_coder")
+    if g3.button("Set as gold standard", key="sup_gold_set", disabled=not (gold_clip and expert)):
+        try:
+            set_gold_coder(ctx, user, int(gold_clip), str(expert))
+        except AttuneError as exc:
+            st.error(str(exc))
+        else:
+            st.success(f"{expert}'s coding of clip {gold_clip} is now the gold standard.")
+    calib = ui.calibration_long(gold)
+    if calib.empty:
+        st.info("No calibration yet: it appears once the expert and the clip's coder have "
+                "both marked their coding done.")
+    else:
+        st.altair_chart(ui.calibration_chart(calib), key="sup_calibration")
+        st.dataframe(calib, hide_index=True, key="sup_calibration_table")
+
+with tab_assign:
+    st.caption("Only clips whose family consented to a second coder; the second coder "
+               "codes blind until both mark the clip done.")
+    with st.form("sup_assign"):
+        a1, a2, a3 = st.columns([1, 1, 2])
+        share = a1.number_input("Share of clips (%)", 1, 100, int(DEFAULT_SHARE * 100),
+                                key="sup_share")
+        seed = a2.number_input("Seed", 0, 1_000_000, 0, key="sup_seed",
+                               help="The same seed and clips give the same choice.")
+        coders = a3.multiselect("Coders (empty: your whole team)", team[:-1],
+                                key="sup_coders")
+        go = st.form_submit_button("Assign", type="primary", key="sup_assign_submit")
+    if go:
+        try:
+            plan = assign_double_coding(ctx, user, share / 100, int(seed), coders or None)
+        except AttuneError as exc:
+            st.error(str(exc))
+        else:
+            st.success(f"{len(plan.chosen)} clip(s) assigned of {len(plan.eligible)} "
+                       "eligible.")
+            st.dataframe(ui.plan_frame(plan), hide_index=True, key="sup_plan")
+            if plan.skipped_no_consent:
+                st.warning("Skipped for lack of second-coder consent: clip(s) "
+                           + ", ".join(map(str, plan.skipped_no_consent)))

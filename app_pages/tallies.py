@@ -1,0 +1,120 @@
+"""Tallies (``?family=CODE&clip=ID``): a clip's tallies next to a link to its timeline, the
+family's progress across sessions, what the parent hears, and the exports."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from attune.analysis.sentences import Pronoun
+from attune.analysis.tallies import Audience
+from attune.core.people import Role
+from attune.errors import AttuneError
+from attune.services.analysis import clip_tallies, family_tallies
+from attune.services.families import visible_families
+from attune.ui import tallies as ui
+from attune.ui.session import get_context, page_user
+
+user = page_user({Role.PRACTITIONER, Role.SUPERVISOR}, "see tallies")
+ctx = get_context()
+st.html(ui.COMPACT_CSS)
+st.title("Tallies")
+st.caption("Descriptive counts only: no score of any licensed measure.")
+
+codes = [f.code for f in visible_families(ctx, user)]
+if not codes:
+    st.info("No families yet: tallies appear once a family's clip is coded.")
+    st.stop()
+asked = st.query_params.get("family", "")
+c1, c2, c3 = st.columns([2, 3, 3], vertical_alignment="bottom")
+code = c1.selectbox("Family", codes, index=codes.index(asked) if asked in codes else 0,
+                    key="tallies_family")
+window_label = c2.selectbox(
+    "Latency window (re-score)", list(ui.WINDOW_CHOICES), key="tallies_window",
+    help="Re-apply a stricter window to every valence: a response counts as attuned only "
+         "when it starts within this time of the cue.")
+window_ms = ui.WINDOW_CHOICES[window_label]
+parent_watching = c3.toggle("A parent is watching (parent-safe view)", key="tallies_parent_view",
+                            help="Hides every practitioner-only figure and export column.")
+audience = ui.audience_of(parent_watching)
+
+try:
+    family, clips = ui.family_clips(ctx, user, code)
+except AttuneError as exc:
+    st.error(str(exc))
+    st.stop()
+if not clips:
+    st.info(f"Family {code} has no processed clips yet.")
+    st.stop()
+
+# ---------------------------------------------------------------- one clip
+st.subheader("One clip")
+ids = [c.clip_id for c in clips]
+asked_clip = st.query_params.get("clip", "")
+start = ids.index(int(asked_clip)) if asked_clip.isdigit() and int(asked_clip) in ids else \
+    len(ids) - 1
+choice = st.selectbox("Clip", clips, index=start, format_func=lambda c: c.label,
+                      key="tallies_clip")
+try:
+    tallies = clip_tallies(ctx, user, choice.clip_id, window_ms=window_ms)
+except AttuneError as exc:
+    st.error(str(exc))
+    st.stop()
+st.page_link("app_pages/workspace.py", label=f"Open clip {choice.clip_id} on its timeline",
+             icon=":material/timeline:", query_params={"clip": str(choice.clip_id)})
+left, right = st.columns([3, 2]) if audience == Audience.PRACTITIONER else (st.container(), None)
+with left:
+    figures = ui.clip_figures(tallies.parent_safe)
+    for row in (figures[:4], figures[4:]):
+        for col, (label, value) in zip(st.columns(4), row, strict=True):
+            col.metric(label, value)
+    st.caption(ui.clip_details(tallies.parent_safe))
+    st.dataframe(ui.clip_breakdown(tallies.parent_safe), hide_index=True,
+                 key="tallies_clip_breakdown", height=180)
+if right is not None:
+    with right.container(border=True, key="tallies_practitioner_only"):
+        st.markdown("**Practitioner-only** · never shown to parents")
+        st.markdown("  \n".join(f"{label}: **{value}**"
+                                for label, value in ui.practitioner_figures(
+                                    tallies.practitioner)))
+
+# ---------------------------------------------------------------- family over time
+st.subheader(f"{family.code} · {family.baby_name} across sessions")
+try:
+    frame = family_tallies(ctx, user, code, audience=audience, window_ms=window_ms)
+except AttuneError as exc:
+    st.error(str(exc))
+    st.stop()
+if audience == Audience.PARENT:
+    frame = ui.parent_safe_frame(frame)
+charts = st.columns(3)
+charts[0].altair_chart(ui.rates_chart(frame), key="tallies_chart_rates")
+charts[1].altair_chart(ui.principles_chart(frame), key="tallies_chart_principles")
+charts[2].altair_chart(ui.bands_chart(frame), key="tallies_chart_bands")
+with st.expander("Table of every tally by session"):
+    st.dataframe(frame, hide_index=True, key="tallies_family_table")
+d1, d2, _ = st.columns([1, 1, 2])
+stem = f"tallies-{code}" + ("-parent" if audience == Audience.PARENT else "")
+d1.download_button("Download CSV", ui.csv_bytes(frame), f"{stem}.csv", "text/csv",
+                   key="tallies_csv", icon=":material/download:")
+d2.download_button("Download XLSX", ui.xlsx_bytes(frame), f"{stem}.xlsx",
+                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                   key="tallies_xlsx", icon=":material/download:")
+
+# ---------------------------------------------------------------- the parent's words
+st.subheader("What the parent hears")
+sessions = ui.session_parent_tallies(ctx, user, clips)
+session_ids = [s for s, _ in sessions]
+p1, p2 = st.columns([3, 1])
+session_id = p1.selectbox(
+    "Session", session_ids, index=len(session_ids) - 1, key="tallies_session",
+    format_func=lambda s: next(f"{c.held_on} (session {s})" for c in clips
+                               if c.session_id == s))
+pronoun = p2.selectbox("Baby is", list(Pronoun), key="tallies_pronoun",
+                       index=list(Pronoun).index(Pronoun.THEY))
+st.caption("Counts in the family's own words, against this family's earlier sessions only; "
+           "with the scheme's windows (the re-scoring window above does not change them).")
+sentences = ui.parent_sentences(sessions, session_id, family.baby_name,
+                               pronoun or Pronoun.THEY)
+with st.container(border=True, key="tallies_parent_words"):
+    for sentence in sentences or ["Nothing to say yet for this session."]:
+        st.markdown(f"- {sentence}")

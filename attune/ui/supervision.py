@@ -1,0 +1,255 @@
+"""What the Supervision page shows (DOMAIN.md §8): the double-coding plan, agreement per
+coder pair, per code and over time (drift), calibration against gold-standard clips, the
+disagreements (each a link to the workspace at that moment, both coders' lanes side by
+side), the parameters in words, and the report files.
+
+Nothing here imports Streamlit; the page renders these tables and charts.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from attune.analysis.agreement import UNMATCHED, Flag
+from attune.core.people import CodingRole, Role, User
+from attune.interchange.reports import write_agreement_csv, write_agreement_pdf
+from attune.services import Context
+from attune.services.supervision import DoubleCodingPlan, PairAgreement, agreement_frame
+
+FLAG_BADGE = {Flag.GREEN: ":green-badge[green]", Flag.AMBER: ":orange-badge[amber]",
+              Flag.RED: ":red-badge[red]"}
+FLAG_COLOURS = {"green": "#2e7d32", "amber": "#ef8f00", "red": "#c62828", "none": "#9e9e9e"}
+STATISTICS = {"event_kappa": "event kappa", "time_unit_kappa": "time-unit kappa",
+              "alpha": "Krippendorff's alpha"}
+
+
+def team_names(ctx: Context, supervisor: User) -> list[str]:
+    """The supervisor's active practitioners, then the supervisor (a possible expert)."""
+    with ctx.db.transaction(supervisor.username) as tx:
+        team = [u.username for u in tx.team_of(supervisor.username)
+                if u.role == Role.PRACTITIONER and u.active]
+    return [*sorted(team), supervisor.username]
+
+
+def badge(flag: Flag | str | None) -> str:
+    """Markdown for a green/amber/red flag (``-`` when a statistic was undefined)."""
+    return "-" if flag is None else FLAG_BADGE[Flag(flag)]
+
+
+def value(x: float | None) -> str:
+    """A statistic for reading: two decimals, or ``-`` when undefined."""
+    return "-" if x is None else f"{x:.2f}"
+
+
+def ms_clock(ms: int) -> str:
+    """``m:ss.s`` as the timeline shows it.
+
+    >>> ms_clock(65_432)
+    '1:05.4'
+    """
+    return f"{ms // 60_000}:{(ms % 60_000) / 1000:04.1f}"
+
+
+def parameter_lines(parameters: Mapping[str, Any]) -> list[str]:
+    """The parameters in words: the tolerance and the sampling step each in one line,
+    because users confuse the two (DOMAIN.md §8)."""
+    tol = parameters.get("tolerance_ms")
+    step = parameters.get("step_ms")
+    lines = [
+        f"**Event tolerance ±{tol} ms**: two coders' events of the same kind are paired "
+        "when their onsets are at most this far apart; an event with no partner counts "
+        "as unmatched.",
+        f"**Time-unit sampling step {step} ms**: both timelines are sampled every {step} ms "
+        "and kappa is taken over the samples; it is a sampling step, not a tolerance.",
+    ]
+    if parameters.get("matching") == "interval":
+        lines.append(f"Intervals paired when they overlap by at least "
+                     f"{parameters.get('min_overlap')} of the longer one (ELAN).")
+    flags = parameters.get("flags")
+    if isinstance(flags, Mapping):
+        lines.append("Flags: green kappa and alpha ≥ .80 and ICC ≥ .75; amber kappa .60-.80, "
+                     "alpha .667-.80, ICC .50-.75; red below.")
+    return lines
+
+
+def plan_frame(plan: DoubleCodingPlan) -> pd.DataFrame:
+    """The assignments a double-coding run made: clip, coder, role."""
+    return pd.DataFrame([{"clip": a.clip_id, "second coder": a.coder,
+                          "assigned": a.assigned_at.date() if a.assigned_at else None}
+                         for a in plan.chosen], columns=["clip", "second coder", "assigned"])
+
+
+def pairs_frame(pairs: Sequence[PairAgreement]) -> pd.DataFrame:
+    """One row per coded pair, numbers rounded for reading."""
+    frame = agreement_frame(list(pairs))
+    if frame.empty:
+        return frame
+    for col in ("event_kappa", "time_unit_kappa", "alpha", "detection"):
+        frame[col] = frame[col].astype(float).round(3)
+    frame["mean_onset_diff_ms"] = frame["mean_onset_diff_ms"].astype(float).round(0)
+    frame["flag"] = frame["flag"].fillna("none")
+    return frame
+
+
+def per_pair_frame(pairs: Sequence[PairAgreement]) -> pd.DataFrame:
+    """Mean agreement per coder pair (double-coding and calibration apart)."""
+    frame = pairs_frame(pairs)
+    if frame.empty:
+        return frame
+    grouped = frame.groupby(["coder_a", "coder_b", "kind"], as_index=False).agg(
+        clips=("clip", "count"), event_kappa=("event_kappa", "mean"),
+        time_unit_kappa=("time_unit_kappa", "mean"), alpha=("alpha", "mean"),
+        disagreements=("disagreements", "sum"),
+        red=("flag", lambda s: int((s == "red").sum())))
+    return grouped.round(3).rename(columns={
+        "coder_a": "coder A", "coder_b": "coder B", "event_kappa": "event kappa (mean)",
+        "time_unit_kappa": "time-unit kappa (mean)", "alpha": "alpha (mean)",
+        "red": "red flags"})
+
+
+def _confusion_sum(pairs: Sequence[PairAgreement]) -> pd.DataFrame:
+    total: pd.DataFrame | None = None
+    for p in pairs:
+        conf = p.report.confusion
+        total = conf.copy() if total is None else total.add(conf, fill_value=0)
+    return pd.DataFrame() if total is None else total.fillna(0).astype(int)
+
+
+def per_code_frame(pairs: Sequence[PairAgreement]) -> pd.DataFrame:
+    """Agreement per code over every pair's confusion matrix (summed).
+
+    For each code: how often coder A and coder B used it, how often both did on the same
+    event (the diagonal), and the *specific agreement* 2·n_ii / (n_i· + n_·i) (Fleiss
+    1975; Cicchetti & Feinstein 1990), i.e. the share of uses of the code that the other
+    coder agreed with. Lowest agreement first.
+
+    A code neither coder used does not appear; "unmatched" is not a code.
+    """
+    conf = _confusion_sum(pairs)
+    if conf.empty:
+        return pd.DataFrame(columns=["code", "coder A", "coder B", "both", "agreement"])
+    codes = sorted((set(conf.index) | set(conf.columns)) - {UNMATCHED})
+    rows = []
+    for code in codes:
+        a = int(conf.loc[code].sum()) if code in conf.index else 0
+        b = int(conf[code].sum()) if code in conf.columns else 0
+        both = int(conf.loc[code, code]) if code in conf.index and code in conf.columns else 0
+        rows.append({"code": code, "coder A": a, "coder B": b, "both": both,
+                     "agreement": round(2 * both / (a + b), 3) if a + b else None})
+    return pd.DataFrame(rows).sort_values(["agreement", "code"], na_position="last",
+                                          ignore_index=True)
+
+
+def drift_long(pairs: Sequence[PairAgreement], kind: str = "double-coding") -> pd.DataFrame:
+    """Statistics over time (one point per clip), long form, for the drift chart."""
+    frame = pairs_frame(pairs)
+    if frame.empty:
+        return pd.DataFrame(columns=["date", "pair", "statistic", "value", "clip", "flag"])
+    frame = frame[frame["kind"] == kind]
+    frame = frame.assign(pair=frame["coder_a"] + " · " + frame["coder_b"])
+    long = frame.melt(id_vars=["date", "pair", "clip", "flag"], value_vars=list(STATISTICS),
+                      var_name="statistic", value_name="value")
+    long["statistic"] = long["statistic"].map(STATISTICS)
+    long["date"] = pd.to_datetime(long["date"])
+    return long.dropna(subset=["value"]).reset_index(drop=True)
+
+
+def calibration_long(pairs: Sequence[PairAgreement]) -> pd.DataFrame:
+    """Each coder's event kappa with the gold standard, over time."""
+    rows = [{"date": pd.Timestamp(p.assigned_on), "coder": p.coder_b, "gold": p.coder_a,
+             "clip": p.clip_id, "event kappa": p.report.event_kappa.value,
+             "flag": p.report.flag.value if p.report.flag else "none"}
+            for p in pairs if p.role == CodingRole.GOLD]
+    return pd.DataFrame(rows, columns=["date", "coder", "gold", "clip", "event kappa", "flag"])
+
+
+def _bands(y_field: str) -> alt.LayerChart:
+    """Green (≥ .80) and amber (.60-.80) backgrounds behind a kappa chart."""
+    bands = pd.DataFrame([{"from": 0.8, "to": 1.0, "band": "green"},
+                          {"from": 0.6, "to": 0.8, "band": "amber"}])
+    return alt.Chart(bands).mark_rect(opacity=0.12).encode(
+        y=alt.Y("from:Q", title=y_field, scale=alt.Scale(domain=[-0.2, 1])), y2="to:Q",
+        color=alt.Color("band:N", scale=alt.Scale(domain=["green", "amber"],
+                                                  range=[FLAG_COLOURS["green"],
+                                                         FLAG_COLOURS["amber"]]),
+                        legend=None))
+
+
+def drift_chart(long: pd.DataFrame) -> alt.LayerChart:
+    lines = alt.Chart(long).mark_line(point=True).encode(
+        x=alt.X("date:T", title=None),
+        y=alt.Y("value:Q", title="agreement", scale=alt.Scale(domain=[-0.2, 1])),
+        color=alt.Color("statistic:N", title=None, legend=alt.Legend(orient="bottom")),
+        strokeDash=alt.StrokeDash("pair:N", title=None),
+        tooltip=["date:T", "pair", "clip", "statistic", alt.Tooltip("value:Q", format=".3f"),
+                 "flag"])
+    return (_bands("agreement") + lines).properties(
+        title="Drift: agreement over time (green ≥ .80, amber .60-.80)")
+
+
+def calibration_chart(long: pd.DataFrame) -> alt.LayerChart:
+    lines = alt.Chart(long).mark_line(point=True).encode(
+        x=alt.X("date:T", title=None),
+        y=alt.Y("event kappa:Q", scale=alt.Scale(domain=[-0.2, 1])),
+        color=alt.Color("coder:N", legend=alt.Legend(orient="bottom")),
+        tooltip=["date:T", "coder", "gold", "clip",
+                 alt.Tooltip("event kappa:Q", format=".3f"), "flag"])
+    return (_bands("event kappa") + lines).properties(
+        title="Each coder against the gold standard")
+
+
+def disagreement_rows(pairs: Sequence[PairAgreement]) -> list[dict[str, Any]]:
+    """Every disagreement, in clip and time order, with the workspace link's query
+    params (``clip``, ``t`` in ms, ``coders``: both coders' lanes side by side)."""
+    rows = []
+    for p in pairs:
+        for d in p.report.disagreements:
+            rows.append({
+                "clip": p.clip_id, "at_ms": d.at_ms, "at": ms_clock(d.at_ms), "kind": d.kind,
+                "what": d.what, "coder_a": p.coder_a, "coder_b": p.coder_b,
+                "a": f"{d.a.code} at {ms_clock(d.a.start_ms)}" if d.a else "-",
+                "b": f"{d.b.code} at {ms_clock(d.b.start_ms)}" if d.b else "-",
+                "query": {"clip": str(p.clip_id), "t": str(d.at_ms),
+                          "coders": f"{p.coder_a},{p.coder_b}"},
+            })
+    return sorted(rows, key=lambda r: (r["clip"], r["at_ms"], r["coder_a"], r["coder_b"]))
+
+
+def report_parameters(pairs: Sequence[PairAgreement], tolerance_ms: int, step_ms: int
+                      ) -> dict[str, object]:
+    """The parameters a report states first (from the reports themselves when any)."""
+    params: dict[str, object] = {"tolerance_ms": tolerance_ms,
+                                 "step_ms": step_ms,
+                                 "step_is": "a sampling step for time-unit kappa, not a "
+                                            "tolerance"}
+    if pairs:
+        first = pairs[0].report.parameters
+        for key in ("matching", "scheme", "windows_ms", "flags"):
+            if key in first:
+                params[key] = first[key]
+    params["pairs"] = len(pairs)
+    return params
+
+
+def report_pdf(pairs: Sequence[PairAgreement], title: str = "Inter-coder agreement") -> bytes:
+    """The agreement report as PDF bytes (one section per coded pair)."""
+    sections = [(f"Clip {p.clip_id}: {p.coder_a} and {p.coder_b} "
+                 f"({'calibration' if p.role == CodingRole.GOLD else 'double-coding'}, "
+                 f"{p.assigned_on})", p.report) for p in pairs]
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_agreement_pdf(sections, Path(folder) / "agreement.pdf", title)
+        return path.read_bytes()
+
+
+def report_csv(pairs: Sequence[PairAgreement], parameters: dict[str, object]) -> bytes:
+    """The per-pair table as CSV bytes, the parameters as comment lines first."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_agreement_csv(pairs_frame(pairs), Path(folder) / "agreement.csv",
+                                   parameters)
+        return path.read_bytes()

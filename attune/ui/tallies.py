@@ -1,0 +1,249 @@
+"""What the Tallies page shows: a clip's tallies, a family's progress over sessions
+(charts), the parent-facing sentences and the exports (DOMAIN.md §5 and §6).
+
+The practitioner-only figures (N01-N03, unanswered cues, proportion answered) are kept
+in their own functions and columns so that the page can leave them out entirely when a
+parent is watching (``Audience.PARENT``). Nothing here imports Streamlit; charts are
+Altair specifications the page hands to ``st.altair_chart``.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import altair as alt
+import pandas as pd
+
+from attune.analysis.sentences import Pronoun, progress_sentences
+from attune.analysis.tallies import (
+    Audience,
+    ClipTallies,
+    ParentTallies,
+    PractitionerFigures,
+    merge_tallies,
+)
+from attune.core.people import ClipStatus, Family, User
+from attune.core.scheme import VIG_PRINCIPLES
+from attune.services import Context
+from attune.services.analysis import clip_tallies
+from attune.services.families import get_family
+
+#: Less empty space above the page title, so a laptop screen (1366x768) shows more.
+COMPACT_CSS = """<style>
+[data-testid="stMainBlockContainer"] { padding-top: 3rem; padding-bottom: 2rem; }
+</style>"""
+#: The supervisor's re-scoring windows: one window for every valence (None: the scheme's).
+WINDOW_CHOICES: dict[str, int | None] = {
+    "Scheme windows (E 3 s, D 3 s, X 5 s)": None,
+    "1000 ms (immediate only)": 1000,
+    "2000 ms": 2000,
+    "3000 ms": 3000,
+}
+PRINCIPLE_NAMES = {1: "1 being attentive", 2: "2 encouraging initiatives",
+                   3: "3 receiving initiatives", 4: "4 developing attuned interactions",
+                   5: "5 guiding", 6: "6 deepening / repair"}
+#: Per-minute rates charted over sessions: column -> label.
+RATES = {"cues_per_minute": "cues seen", "attuned_per_minute": "attuned responses",
+         "turns_per_minute": "vocal turns"}
+BANDS = ("immediate", "prompt", "delayed", "none")
+#: Columns a parent-facing export or view never has (``practitioner_row`` of tallies.py).
+PRACTITIONER_ONLY_COLUMNS = ("N01", "N02", "N03", "responses", "responses_without_cue",
+                             "responses_not_attuned", "cues_answered", "unanswered_cues",
+                             "cues_open_at_end", "proportion_answered")
+
+
+@dataclass(frozen=True)
+class ClipChoice:
+    """A clip of the family that has tallies (processed, so it has a length)."""
+
+    clip_id: int
+    session_id: int
+    held_on: date
+    name: str
+    duration_ms: int
+
+    @property
+    def label(self) -> str:
+        return f"Clip {self.clip_id} · {self.held_on} · {self.name}"
+
+
+def family_clips(ctx: Context, user: User, code: str) -> tuple[Family, list[ClipChoice]]:
+    """The family (access checked) and its processed clips, oldest session first."""
+    family = get_family(ctx, user, code)
+    with ctx.db.transaction(user.username) as tx:
+        sessions = {s.id: s for s in tx.sessions_for_family(family.id)}
+        clips = [c for c in tx.clips_for_family(family.id)
+                 if c.status == ClipStatus.READY and c.duration_ms]
+    out = [ClipChoice(c.id, c.session_id, sessions[c.session_id].held_on, c.original_name,
+                      int(c.duration_ms or 0)) for c in clips]
+    return family, sorted(out, key=lambda c: (c.held_on, c.session_id, c.clip_id))
+
+
+def clip_figures(t: ParentTallies) -> list[tuple[str, str]]:
+    """(label, value) of the figures a parent may hear about, short enough for
+    ``st.metric`` on a laptop screen (details in :func:`clip_details`)."""
+    median = t.latency.median_ms
+    return [
+        ("Cues seen", str(t.cues)),
+        ("Cues per minute", f"{t.cues_per_minute:.1f}"),
+        ("Attuned responses", str(t.attuned_responses)),
+        ("Median answer", "-" if median is None else f"{median / 1000:.1f} s"),
+        ("Subtle answered", str(t.subtle_cues_answered)),
+        ("Breaks given", str(t.breaks_given)),
+        ("Vocal turns", str(t.turns.turns)),
+        ("Complete chains", str(t.complete_chains)),
+    ]
+
+
+def clip_details(t: ParentTallies) -> str:
+    """One line with what the metrics leave out: IQR, longest run, the windows used."""
+    lat = t.latency
+    iqr = "" if lat.iqr_ms is None else f"time to answer IQR {lat.iqr_ms / 1000:.1f} s · "
+    windows = ", ".join(f"{k} {v} ms" for k, v in t.windows_ms.items())
+    return (f"{iqr}longest back-and-forth {t.turns.longest_back_and_forth} · "
+            f"{t.turns.turns_per_minute:.1f} turns per minute · windows {windows}")
+
+
+def practitioner_figures(f: PractitionerFigures) -> list[tuple[str, str]]:
+    """(label, value) of the practitioner-only figures: never for a parent."""
+    share = f.proportion_answered
+    return [
+        *((code, str(n)) for code, n in f.n_codes.items()),
+        ("Unanswered cues", str(f.unanswered_cues)),
+        ("Cues open at the clip's end", str(f.cues_open_at_end)),
+        ("Proportion answered", "-" if share is None else f"{share:.0%}"),
+        ("Responses without a cue", str(f.responses_without_cue)),
+        ("Responses not attuned", str(f.responses_not_attuned)),
+    ]
+
+
+def clip_breakdown(t: ParentTallies) -> pd.DataFrame:
+    """Cues by valence and potency, and attuned responses by band, as one small table."""
+    rows = [{"what": f"cues {k}", "count": v} for k, v in t.cues_by_valence.items()]
+    rows += [{"what": f"cues {k}", "count": v} for k, v in t.cues_by_potency.items()]
+    rows += [{"what": f"answered {k}", "count": t.attuned_by_band.get(k, 0)} for k in BANDS]
+    return pd.DataFrame(rows)
+
+
+def parent_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` without any practitioner-only column (belt and braces for exports)."""
+    drop = [c for c in frame.columns
+            if c in PRACTITIONER_ONLY_COLUMNS or str(c).startswith("all_responses_band_")]
+    return frame.drop(columns=drop)
+
+
+# ------------------------------------------------------------------------- charts
+def _session_axis(frame: pd.DataFrame) -> pd.Series:
+    """The session's date (short enough for an axis), with the session's id when two
+    sessions share a day."""
+    dates = frame["date"].astype(str)
+    twice = dates.duplicated(keep=False)
+    return dates.where(~twice, dates + " #" + frame["session"].astype(str))
+
+
+def rates_long(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per-minute rates over sessions, long form: session, measure, per_minute."""
+    base = pd.DataFrame({"session": _session_axis(frame)})
+    parts = [base.assign(measure=label, per_minute=frame[col].astype(float).round(2))
+             for col, label in RATES.items() if col in frame.columns]
+    return pd.concat(parts, ignore_index=True)
+
+
+def principles_long(frame: pd.DataFrame) -> pd.DataFrame:
+    """Attuned responses per VIG principle and session, long form."""
+    base = pd.DataFrame({"session": _session_axis(frame)})
+    parts = [base.assign(principle=PRINCIPLE_NAMES[p],
+                         count=frame[f"principle_{p}"].astype(int))
+             for p in VIG_PRINCIPLES if f"principle_{p}" in frame.columns]
+    return pd.concat(parts, ignore_index=True)
+
+
+def bands_long(frame: pd.DataFrame) -> pd.DataFrame:
+    """Attuned responses per latency band and session, long form."""
+    base = pd.DataFrame({"session": _session_axis(frame)})
+    parts = [base.assign(band=b, count=frame[f"band_{b}"].astype(int))
+             for b in BANDS if f"band_{b}" in frame.columns]
+    return pd.concat(parts, ignore_index=True)
+
+
+_X_AXIS = alt.Axis(labelAngle=0, labelLimit=120)
+_LEGEND = alt.Legend(orient="bottom", columns=1, labelLimit=260)
+
+
+def rates_chart(frame: pd.DataFrame) -> alt.Chart:
+    data = rates_long(frame)
+    return alt.Chart(data, title="Per minute, by session").mark_line(point=True).encode(
+        x=alt.X("session:N", title=None, sort=None, axis=_X_AXIS),
+        y=alt.Y("per_minute:Q", title="per minute"),
+        color=alt.Color("measure:N", title=None, legend=_LEGEND),
+        tooltip=["session", "measure", "per_minute"])
+
+
+def principles_chart(frame: pd.DataFrame) -> alt.Chart:
+    data = principles_long(frame)
+    return alt.Chart(data, title="Attuned responses by principle").mark_bar().encode(
+        x=alt.X("session:N", title=None, sort=None, axis=_X_AXIS),
+        xOffset=alt.XOffset("principle:N", sort=list(PRINCIPLE_NAMES.values())),
+        y=alt.Y("count:Q", title="count"),
+        color=alt.Color("principle:N", title=None, sort=list(PRINCIPLE_NAMES.values()),
+                        legend=_LEGEND),
+        tooltip=["session", "principle", "count"])
+
+
+def bands_chart(frame: pd.DataFrame) -> alt.Chart:
+    data = bands_long(frame)
+    return alt.Chart(data, title="How quickly (attuned responses)").mark_bar().encode(
+        x=alt.X("session:N", title=None, sort=None, axis=_X_AXIS),
+        y=alt.Y("count:Q", title="count", stack="zero"),
+        color=alt.Color("band:N", title=None, sort=list(BANDS),
+                        scale=alt.Scale(domain=list(BANDS),
+                                        range=["#2e7d32", "#66bb6a", "#ffa726", "#bdbdbd"]),
+                        legend=alt.Legend(orient="bottom", columns=4)),
+        order=alt.Order("band_order:Q"),
+        tooltip=["session", "band", "count"]).transform_calculate(
+        band_order="indexof(['immediate','prompt','delayed','none'], datum.band)")
+
+
+# ------------------------------------------------------------------------- exports
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    return frame.to_csv(index=False).encode("utf-8")
+
+
+def xlsx_bytes(frame: pd.DataFrame, sheet: str = "tallies") -> bytes:
+    """One sheet, written with openpyxl (dates as dates)."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        frame.to_excel(writer, sheet_name=sheet[:31], index=False)
+    return buffer.getvalue()
+
+
+# ------------------------------------------------------------------------- parent words
+def session_parent_tallies(ctx: Context, user: User, clips: Sequence[ClipChoice]
+                           ) -> list[tuple[int, ParentTallies]]:
+    """Each session's pooled parent-safe tallies (scheme windows), oldest first."""
+    by_session: dict[int, list[ClipTallies]] = {}
+    for clip in clips:
+        by_session.setdefault(clip.session_id, []).append(
+            clip_tallies(ctx, user, clip.clip_id))
+    order = sorted(by_session, key=lambda s: min((c.held_on, c.session_id) for c in clips
+                                                 if c.session_id == s))
+    return [(s, merge_tallies(by_session[s]).parent_safe) for s in order]
+
+
+def parent_sentences(sessions: Sequence[tuple[int, ParentTallies]], session_id: int,
+                     baby_name: str, pronoun: Pronoun | str = Pronoun.THEY) -> list[str]:
+    """What the parent hears about ``session_id``: that session's sentences, then what
+    there is more of than in the family's own session before it (never other families,
+    never later sessions)."""
+    ids = [s for s, _ in sessions]
+    if session_id not in ids:
+        return []
+    upto = [t for _, t in sessions[: ids.index(session_id) + 1]]
+    return progress_sentences(upto, baby_name, pronoun)
+
+
+def audience_of(parent_watching: bool) -> Audience:
+    return Audience.PARENT if parent_watching else Audience.PRACTITIONER
