@@ -355,6 +355,15 @@ def reels_for_parent(ctx: Context, actor: User, family_code: str | None = None) 
     return allowed
 
 
+def reel_consent_in_force(tx: Tx, reel_id: int) -> bool:
+    """Whether every clip of the reel still has shared-review consent today (the media
+    route checks this on every file of a reel it serves)."""
+    reel = tx.get_reel(reel_id)
+    decisions = tx.consents_for_family(reel.family_id)
+    clips = {tx.get_moment(m).clip_id for m in reel.moment_ids}
+    return all(can_use(decisions, Purpose.REEL_FOR_PARENT, date.today(), c) for c in clips)
+
+
 def reel_file(ctx: Context, actor: User, reel_id: int, *, download: bool = False) -> Path:
     """The rendered reel for viewing (parent of the family, or its practitioners), or for
     the parent to keep (needs parent_copy consent). Audited either way."""

@@ -199,6 +199,15 @@ class SessionRegistry:
         with ctx.db.transaction("system") as tx:
             tx.end_sign_in(session_id=session_id)
 
+    def set_review(self, ctx: Context, session_id: str, family_code: str | None,
+                   reel_id: int | None) -> None:
+        with ctx.db.transaction("system") as tx:
+            tx.set_review(session_id, family_code, reel_id)
+
+    def review_of(self, ctx: Context, session_id: str) -> tuple[str, int] | None:
+        with ctx.db.transaction("system") as tx:
+            return tx.review_of(session_id)
+
     def end_user(self, ctx: Context, user_id: int) -> None:
         """Sign a user out everywhere (their account was switched off)."""
         with ctx.db.transaction("system") as tx:

@@ -325,3 +325,7 @@ class SignInSessionRecord(Base):
     started_at: Mapped[datetime] = mapped_column(UtcDateTime())
     last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    # "session mode": this browser shows only this reel's shared review until the
+    # practitioner's password ends it (kept here, so a restart does not end it)
+    review_family: Mapped[str | None] = mapped_column(String(40), default=None)
+    review_reel_id: Mapped[int | None] = mapped_column(Integer, default=None)

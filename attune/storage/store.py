@@ -1017,6 +1017,23 @@ class Tx:
         return rec is not None and rec.ended_at is None and \
             utcnow() - rec.last_seen_at <= idle
 
+    def set_review(self, session_id: str, family_code: str | None,
+                   reel_id: int | None) -> None:
+        """Put a signed-in browser into the shared review of a reel (None: leave it)."""
+        rec = self.orm.get(SignInSessionRecord, session_id)
+        if rec is None:
+            raise NotFoundError("That sign-in session has ended; sign in again.")
+        rec.review_family, rec.review_reel_id = family_code, reel_id
+        self.audit("review-start" if reel_id else "review-end", "user", rec.user_id,
+                   {"reel_id": reel_id})
+
+    def review_of(self, session_id: str) -> tuple[str, int] | None:
+        rec = self.orm.get(SignInSessionRecord, session_id)
+        if rec is None or rec.ended_at is not None or rec.review_reel_id is None \
+                or rec.review_family is None:
+            return None
+        return rec.review_family, rec.review_reel_id
+
     def end_sign_in(self, session_id: str | None = None, user_id: int | None = None) -> None:
         """End one session, or every session of a user."""
         q = update(SignInSessionRecord).where(SignInSessionRecord.ended_at.is_(None))

@@ -11,8 +11,9 @@ from starlette.routing import BaseRoute
 
 from attune.core.people import Role, User
 from attune.ui.context import shared_context
+from attune.ui.review import REVIEW_CSS, review_mode
 from attune.ui.routes import build_routes
-from attune.ui.session import restore_session, sync_cookie
+from attune.ui.session import SESSION_KEY, restore_session, sync_cookie
 
 PAGES_DIR = "app_pages"
 
@@ -31,7 +32,8 @@ CONSENT = PageSpec("consent.py", "Consent", ":material/verified_user:")
 UPLOAD = PageSpec("upload.py", "Upload", ":material/upload:")
 SCHEME = PageSpec("scheme.py", "Coding scheme", ":material/label:")
 WORKSPACE = PageSpec("workspace.py", "Workspace", ":material/timeline:")
-PARENT = PageSpec("parent_home.py", "Your film", ":material/movie:")
+PARENT = PageSpec("parent_view.py", "Your film", ":material/movie:")
+REELS = PageSpec("reels.py", "Reels", ":material/movie_edit:")
 TALLIES = PageSpec("tallies.py", "Tallies", ":material/bar_chart:")
 SUPERVISION = PageSpec("supervision.py", "Supervision", ":material/fact_check:")
 ACCOUNTS = PageSpec("accounts.py", "Accounts", ":material/manage_accounts:")
@@ -40,7 +42,7 @@ SIGN_OUT = PageSpec("sign_out.py", "Sign out", ":material/logout:")
 #: The pages of each role, the first being the landing page. The workspace page is
 #: listed only once its file exists (another issue's work).
 ROLE_PAGES: dict[Role, tuple[PageSpec, ...]] = {
-    Role.PRACTITIONER: (MY_WORK, FAMILIES, CONSENT, UPLOAD, SCHEME, WORKSPACE, TALLIES),
+    Role.PRACTITIONER: (MY_WORK, FAMILIES, CONSENT, UPLOAD, SCHEME, WORKSPACE, REELS, TALLIES),
     Role.SUPERVISOR: (FAMILIES, SUPERVISION, TALLIES, WORKSPACE),
     Role.PARENT: (PARENT,),
     Role.ADMIN: (ACCOUNTS,),
@@ -64,7 +66,8 @@ def pages_for(user: User | None, root: Path) -> list[PageSpec]:
 #: "Not allowed" and the refusal is audited, so they are routable for every signed-in
 #: user (only their own pages are in the menu). Other pages are routable only for the
 #: roles that have them; elsewhere Streamlit answers "page not found".
-GUARDED = (MY_WORK, FAMILIES, CONSENT, UPLOAD, SCHEME, PARENT, ACCOUNTS, TALLIES, SUPERVISION)
+GUARDED = (MY_WORK, FAMILIES, CONSENT, UPLOAD, SCHEME, PARENT, ACCOUNTS, TALLIES, SUPERVISION,
+           REELS)
 
 
 def routable_for(user: User | None, root: Path) -> list[PageSpec]:
@@ -80,6 +83,13 @@ def run_app(main_script: str) -> None:
     root = Path(main_script).resolve().parent
     user = restore_session()
     sync_cookie()
+    ctx = shared_context()
+    if review_mode(ctx, st.session_state, user, st.session_state.get(SESSION_KEY)) is not None:
+        # session mode (attune.ui.review): the parent view of one reel and nothing else
+        st.html(REVIEW_CSS)
+        st.navigation([st.Page(f"{PAGES_DIR}/{PARENT.file}", title=PARENT.title,
+                               icon=PARENT.icon, default=True)], position="hidden").run()
+        return
     menu = pages_for(user, root)
     # URL paths come from the file names (/consent, /my_work): AppTest's switch_page
     # finds pages the same way

@@ -37,6 +37,7 @@ from attune.services import Context
 from attune.services.access import Access, allowed, family_ids_for, refusal, require_clip
 from attune.services.clips import store_clip
 from attune.services.ingest import media_paths, queue_ingest
+from attune.services.reels import reel_consent_in_force
 from attune.services.tokens import (
     CLIP_KINDS,
     REEL_KINDS,
@@ -119,6 +120,9 @@ def media_file(ctx: Context, user: User, kind: str, object_id: int, name: str) -
             if found is None or not (allowed(tx, user, found, Access.VIEW)
                                      or allowed(tx, user, found, Access.PARENT)):
                 raise refusal(f"open reel {object_id}", {"reel_id": object_id, "kind": kind})
+            if not reel_consent_in_force(tx, object_id):
+                raise refusal(f"open reel {object_id} without shared_review consent",
+                              {"reel_id": object_id, "kind": kind, "consent": False})
         folder = ctx.media.reel_dir(object_id)
     else:
         raise NotFoundError("There is no such kind of file.")

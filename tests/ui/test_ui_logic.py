@@ -36,7 +36,7 @@ def test_each_role_gets_its_own_menu(tmp_path: Path) -> None:
     # no workspace file yet
     assert titles[Role.SUPERVISOR] == ["Families", "Supervision", "Tallies", "Sign out"]
     assert titles[Role.PRACTITIONER] == ["My work", "Families", "Consent", "Upload",
-                                         "Coding scheme", "Tallies", "Sign out"]
+                                         "Coding scheme", "Reels", "Tallies", "Sign out"]
     (tmp_path / "app_pages" / WORKSPACE.file).touch()
     assert WORKSPACE in pages_for(_user(Role.SUPERVISOR), tmp_path)
     # a parent can reach the guarded pages (to be told "Not allowed"), never the workspace

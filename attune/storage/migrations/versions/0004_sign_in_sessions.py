@@ -25,6 +25,8 @@ def upgrade() -> None:
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("review_family", sa.String(length=40), nullable=True),
+        sa.Column("review_reel_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["user_id"],
             ["users.id"],

@@ -1,0 +1,115 @@
+"""The parent's film (DOMAIN.md §1, §7): their own reel, large and calm, each moment to
+watch again or to pause on with a question. Also the page of session mode (a
+practitioner's screen handed to the parent; see attune.ui.review): then the
+practitioner types what the parent says, and leaving needs their password."""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from attune.core.people import Role
+from attune.errors import AttuneError
+from attune.services.reels import add_reflection, reel_file, reels_for_parent, reflections
+from attune.ui import review
+from attune.ui.media import media_url
+from attune.ui.session import SESSION_KEY, current_user, get_context, page_user
+
+ctx = get_context()
+sid = st.session_state.get(SESSION_KEY)
+mode = review.review_mode(get_context(), st.session_state, current_user(), sid)
+user = current_user() if mode is not None else page_user({Role.PARENT}, "open the parent view")
+if user is None:
+    st.stop()
+st.html(review.PARENT_CSS)
+
+try:
+    if mode is not None:
+        reels = [r for r in reels_for_parent(ctx, user, mode.family_code) if r.id == mode.reel_id]
+    else:
+        reels = reels_for_parent(ctx, user)
+except AttuneError:
+    reels = []
+if not reels:
+    st.title(f"Welcome, {user.display_name}" if mode is None else "Your film")
+    st.info("This is where your practitioner will share your film with you: short moments of "
+            "you and your baby together. There is nothing here yet; when they share it, you "
+            "can watch it here together.", icon=":material/favorite:")
+    st.stop()
+
+reel = reels[0]
+if len(reels) > 1:
+    reel = st.radio("Your films", reels, key="parent_reel", horizontal=True,
+                    format_func=lambda r: f"{r.title} · {r.rendered_at:%-d %B %Y}"
+                    if r.rendered_at else r.title)
+baby = review.reel_family(ctx, reel).baby_name
+st.title(reel.title)
+st.markdown(f"A few moments of you and {html.escape(baby)} together. Watch them, and say what "
+            "you notice.")
+try:
+    moments = review.moments_of_reel(ctx, user, reel.id, reel.duration_ms)
+except AttuneError:
+    st.info("Your film cannot be shown just now. Your practitioner can help.")
+    st.stop()
+review.player(media_url(ctx, user, "reel", reel.id),
+              media_url(ctx, user, "vtt", reel.id, "reel.vtt"),
+              st.session_state.get(review.COMMAND_KEY))
+
+said = review.reflections_by_moment(reflections(ctx, user, reel.id)) if mode else {}
+asking = st.session_state.get("parent_asking")
+
+
+def pause_on(moment_id: int, key_ms: int) -> None:
+    review.player_command(st.session_state, "pause", key_ms)
+    st.session_state["parent_asking"] = moment_id
+
+
+for rm in moments:
+    mid = rm.moment.id
+    with st.container(border=True, key=f"parent_moment_{mid}"):
+        st.subheader(f"Moment {rm.number}")
+        if rm.caption:
+            st.html(f'<p class="attune-caption">{html.escape(rm.caption)}</p>')
+        c1, c2, _ = st.columns([1, 1, 1])
+        c1.button("Watch again", key=f"parent_watch_{mid}", icon=":material/replay:",
+                  width="stretch", on_click=review.player_command,
+                  args=(st.session_state, "play", rm.reel_start_ms, rm.reel_end_ms))
+        c2.button("Pause on the key frame", key=f"parent_pause_{mid}",
+                  icon=":material/pause_circle:", width="stretch",
+                  on_click=pause_on, args=(mid, rm.key_reel_ms))
+        if asking == mid:
+            st.html(f'<div class="attune-question">{html.escape(rm.question)}</div>')
+        if mode is not None:
+            for r in said.get(mid, []):
+                st.html(f'<p class="attune-said">"{html.escape(r.text)}"</p>')
+            with st.form(f"review_reflect_{mid}", clear_on_submit=True, border=False):
+                text = st.text_area("What the parent says", key=f"review_reflection_{mid}",
+                                    height=90, placeholder="Their own words…")
+                if st.form_submit_button("Keep their words", key=f"review_reflect_save_{mid}"):
+                    try:
+                        add_reflection(ctx, user, mid, text, reel.id)
+                    except AttuneError as exc:
+                        st.info(str(exc))
+                    else:
+                        st.rerun()
+
+if mode is None and review.may_keep_copy(ctx, reel):
+    st.download_button(
+        "Keep a copy of your film", lambda: reel_file(ctx, user, reel.id, download=True)
+        .read_bytes(), file_name="our-film.mp4", mime="video/mp4", key="parent_download",
+        icon=":material/download:", on_click="ignore")
+
+if mode is not None:
+    st.divider()
+    with st.expander("For the practitioner: finish the review"):
+        with st.form("review_leave"):
+            password = st.text_input("Your password", type="password",
+                                     key="review_leave_password",
+                                     autocomplete="current-password")
+            done = st.form_submit_button("Finish the review", key="review_leave_submit")
+        if done:
+            message = review.leave_review(ctx, st.session_state, user, password, sid)
+            if message is None:
+                st.rerun()
+            st.info(message)

@@ -1,0 +1,274 @@
+"""Reels (``?family=CODE``): choose a family's attuned moments from the proposals, trim
+and caption them (the words-for-parents check runs as you type), build a reel of 1-4
+moments, render it, preview it, print the stills handout and start the shared review."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from attune.core.people import ReelStatus, Role
+from attune.errors import AttuneError
+from attune.services.families import visible_families
+from attune.services.reels import (
+    accept_proposal,
+    create_reel,
+    delete_moment,
+    handout,
+    keep_caption,
+    propose,
+    queue_render,
+    reel_draft,
+    reel_job,
+    reflections,
+    set_reel_moments,
+    update_moment,
+)
+from attune.ui import reels as ui
+from attune.ui import review
+from attune.ui.media import media_url
+from attune.ui.session import SESSION_KEY, get_context, page_user
+from attune.ui.tallies import COMPACT_CSS
+
+user = page_user({Role.PRACTITIONER}, "make reels")
+ctx = get_context()
+st.html(COMPACT_CSS)
+st.title("Reels")
+st.caption("Choose 1-4 short attuned moments (3-10 s), caption them in the parent's words, "
+           "and watch them together in a shared review.")
+
+codes = [f.code for f in visible_families(ctx, user) if user.username in f.practitioners]
+if not codes:
+    st.info("No families of yours yet: add one on the Families page.")
+    st.stop()
+asked = st.query_params.get("family", "")
+code = st.selectbox("Family", codes, index=codes.index(asked) if asked in codes else 0,
+                    key="reels_family")
+flash = st.session_state.pop("reels_flash", None)
+if flash:
+    st.error(flash)
+try:
+    fr = ui.family_reels(ctx, user, code)
+except AttuneError as exc:
+    st.error(str(exc))
+    st.stop()
+if not fr.clips:
+    st.info(f"Family {code} has no processed clips yet: upload one and code it first.")
+    st.stop()
+clips = {c.id: c for c in fr.clips}
+current = fr.reels[0] if fr.reels else None
+
+
+def act(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    """Run a service from a callback; a user's error is shown on the next run."""
+    try:
+        return fn(ctx, user, *args, **kwargs)
+    except AttuneError as exc:
+        st.session_state["reels_flash"] = str(exc)
+        return None
+
+
+def accept(clip_id: int, proposal: Any) -> None:
+    moment = act(accept_proposal, clip_id, proposal)
+    if moment is not None:
+        st.session_state[f"reels_in_{moment.id}"] = True
+
+
+def set_bound(mid: int, which: str, frames: int = 0) -> None:
+    m = next(x for x in fr.moments if x.id == mid)
+    key = f"reels_{which}_{mid}"
+    ms = int(st.session_state.get(key, getattr(m, f"{which}_ms")))
+    if frames:
+        ms = ui.step_frame(clips[m.clip_id], getattr(m, f"{which}_ms"), frames)
+    done = act(update_moment, mid, **{f"{which}_ms": ms})
+    st.session_state[key] = getattr(done or m, f"{which}_ms")
+
+
+def set_field(mid: int, field: str, key: str) -> None:
+    act(update_moment, mid, **{field: st.session_state[key]})
+
+
+def reword(mid: int, text: str) -> None:
+    if act(update_moment, mid, caption=text) is not None:
+        st.session_state[f"reels_caption_{mid}"] = text
+
+
+tab_proposals, tab_moments, tab_reel = st.tabs(
+    ["1 · Proposals", f"2 · Chosen moments ({len(fr.moments)})", "3 · Reel"])
+
+# ---------------------------------------------------------------- proposals
+with tab_proposals:
+    st.caption("Best first: complete chains, subtle signals answered, breaks given, long "
+               "back-and-forth. Each is a starting point: trim and caption it next.")
+    for n, clip in enumerate(fr.clips):
+        with st.expander(f"Clip {clip.id} · {clip.original_name}",
+                         expanded=n == len(fr.clips) - 1 or len(fr.clips) < 4):
+            try:
+                proposals = propose(ctx, user, clip.id)
+            except AttuneError as exc:
+                st.error(str(exc))
+                continue
+            if not proposals:
+                st.info("No proposals: code the clip's cues and responses on its timeline.")
+            taken = {(m.start_ms, m.end_ms) for m in fr.moments if m.clip_id == clip.id}
+            for i, p in enumerate(proposals):
+                left, right = st.columns([6, 1], vertical_alignment="center")
+                left.markdown(f"**{i + 1}. {p.reason}** · {ui.ms_label(p.start_ms)} to "
+                              f"{ui.ms_label(p.end_ms)} ({p.duration_ms / 1000:.1f} s)  \n"
+                              f"*{p.caption}*")
+                for w in p.warnings:
+                    left.caption(w)
+                chosen = (p.start_ms, p.end_ms) in taken
+                right.button("Chosen" if chosen else "Accept", key=f"reels_accept_{clip.id}_{i}",
+                             disabled=chosen, on_click=accept, args=(clip.id, p),
+                             type="secondary" if chosen else "primary")
+
+# ---------------------------------------------------------------- chosen moments
+with tab_moments:
+    if not fr.moments:
+        st.info("No moments chosen yet: accept a proposal first.")
+    for i, m in enumerate(fr.moments):
+        mid, clip = m.id, clips[m.clip_id]
+        step = ui.frame_step_ms(clip)
+        with st.container(border=True, key=f"reels_moment_{mid}"):
+            head = st.columns([3, 1, 1, 1, 1], vertical_alignment="center")
+            st.session_state.setdefault(
+                f"reels_in_{mid}", current is None or mid in current.moment_ids)
+            head[0].checkbox(f"**Moment {i + 1}** · clip {clip.id} · "
+                             f"{(m.end_ms - m.start_ms) / 1000:.2f} s · in the reel",
+                             key=f"reels_in_{mid}")
+            head[1].button("Up", key=f"reels_up_{mid}", icon=":material/arrow_upward:",
+                           disabled=i == 0, on_click=act,
+                           args=(ui.move_moment, fr.moments, mid, -1))
+            head[2].button("Down", key=f"reels_down_{mid}", icon=":material/arrow_downward:",
+                           disabled=i == len(fr.moments) - 1, on_click=act,
+                           args=(ui.move_moment, fr.moments, mid, 1))
+            head[3].page_link("app_pages/workspace.py", label="Timeline",
+                              icon=":material/timeline:",
+                              query_params={"clip": str(clip.id), "t": str(m.start_ms)})
+            head[4].button("Remove", key=f"reels_delete_{mid}", icon=":material/delete:",
+                           on_click=act, args=(delete_moment, mid))
+            trim = st.columns([2, 1, 1, 2, 1, 1], vertical_alignment="bottom")
+            for col, which in ((0, "start"), (3, "end")):
+                key = f"reels_{which}_{mid}"
+                st.session_state.setdefault(key, getattr(m, f"{which}_ms"))
+                trim[col].number_input(f"{which.title()} (ms, snapped to frames)", min_value=0,
+                                       step=step, key=key, on_change=set_bound,
+                                       args=(mid, which))
+                trim[col + 1].button("-1 frame", key=f"reels_{which}_minus_{mid}",
+                                     on_click=set_bound, args=(mid, which, -1))
+                trim[col + 2].button("+1 frame", key=f"reels_{which}_plus_{mid}",
+                                     on_click=set_bound, args=(mid, which, 1))
+            ckey = f"reels_caption_{mid}"
+            st.session_state.setdefault(ckey, m.caption)
+            st.text_area("Caption (the parent reads it)", key=ckey, height=68,
+                         on_change=set_field, args=(mid, "caption", ckey))
+            views = ui.finding_views(st.session_state[ckey])
+            if m.caption_override:
+                st.caption(f"Kept with your reason: {m.caption_override}")
+            elif views:
+                for j, v in enumerate(views):
+                    st.warning(f"**“{v.word}”**: {v.why}. {v.suggestion}",
+                               icon=":material/edit_note:")
+                    if v.replacement:
+                        st.button(f"Use: “{v.replacement}”", key=f"reels_reword_{mid}_{j}",
+                                  on_click=reword, args=(mid, v.replacement))
+                with st.form(f"reels_keep_{mid}", border=False):
+                    reason = st.text_input("Or keep these words, with a reason (audited)",
+                                           key=f"reels_keep_reason_{mid}")
+                    kept = st.form_submit_button("Keep with this reason",
+                                                 key=f"reels_keep_submit_{mid}")
+                if kept:
+                    try:
+                        keep_caption(ctx, user, mid, reason)
+                    except AttuneError as exc:
+                        st.error(str(exc))
+                    else:
+                        st.rerun()
+            opts = st.columns([1, 1, 3], vertical_alignment="center")
+            for col, field, label in ((0, "film_stop", "Film-stop on the key frame"),
+                                      (1, "slow_replay", "Slow replay")):
+                key = f"reels_{field}_{mid}"
+                st.session_state.setdefault(key, getattr(m, field))
+                opts[col].checkbox(label, key=key, on_change=set_field, args=(mid, field, key))
+            if m.film_stop:
+                fkey = f"reels_film_stop_caption_{mid}"
+                st.session_state.setdefault(fkey, m.film_stop_caption)
+                opts[2].text_input("Film-stop caption (optional)", key=fkey,
+                                   on_change=set_field, args=(mid, "film_stop_caption", fkey))
+                for v in ui.finding_views(m.film_stop_caption) if not m.caption_override else []:
+                    st.warning(f"Film-stop caption: **“{v.word}”**: {v.why}. {v.suggestion}")
+
+# ---------------------------------------------------------------- the reel
+with tab_reel:
+    chosen = ui.reel_order(fr.moments, {m.id for m in fr.moments
+                                        if st.session_state.get(f"reels_in_{m.id}")})
+    warning = ui.selection_warning(len(chosen))
+    if warning:
+        st.warning(warning)
+    title = st.text_input("Title on the first card", key="reels_title",
+                          value=current.title if current else "Special moments together")
+    same = current is not None and list(current.moment_ids) == chosen and \
+        current.title == title.strip()
+    if st.button("Update the reel" if current else "Make the reel", key="reels_make",
+                 disabled=not chosen or same, type="primary"):
+        if current is not None and current.title == title.strip():
+            act(set_reel_moments, current.id, chosen)
+        else:
+            act(create_reel, code, chosen, title)
+        st.rerun()
+    if current is None:
+        st.stop()
+    try:
+        draft = reel_draft(ctx, user, current.id)
+    except AttuneError as exc:
+        st.error(str(exc))
+        st.stop()
+    st.markdown(f"**Reel {current.id}** · {current.title} · {len(draft.moments)} moment(s) · "
+                f"{current.status}")
+    for w in draft.warnings:
+        st.warning(w)
+    for number, m in enumerate(draft.moments, 1):
+        for f in draft.findings.get(m.id, []):
+            st.error(f"Moment {number}: “{f.found}” needs rewording or a reason before the "
+                     "parent sees it (tab 2).")
+    job = reel_job(ctx, current.id)
+    busy = current.status in (ReelStatus.QUEUED, ReelStatus.RENDERING)
+    if st.button("Render the reel", key="reels_render", icon=":material/movie:",
+                 disabled=busy or not draft.ready_to_render) and \
+            act(queue_render, current.id) is not None:
+        st.rerun()
+
+    def progress() -> None:
+        said, fraction, finished = ui.job_progress(reel_job(ctx, current.id))
+        st.progress(fraction, text=said)
+        if finished and busy:
+            st.rerun(scope="app")
+
+    if busy:
+        st.fragment(run_every=1)(progress)()
+    elif job is not None and current.status == ReelStatus.FAILED:
+        st.error(ui.job_progress(job)[0])
+    if current.status != ReelStatus.READY:
+        st.stop()
+    review.player(media_url(ctx, user, "reel", current.id),
+                  media_url(ctx, user, "vtt", current.id, "reel.vtt"), key="reels_preview")
+    b1, b2 = st.columns(2)
+    b1.download_button("Download the stills handout (PDF)",
+                       lambda: handout(ctx, user, current.id).read_bytes(),
+                       file_name=f"handout-{code}-reel-{current.id}.pdf",
+                       mime="application/pdf", key="reels_handout", on_click="ignore",
+                       icon=":material/picture_as_pdf:")
+    if b2.button("Start shared review", key="reels_start_review", type="primary",
+                 icon=":material/family_restroom:"):
+        review.start_review(ctx, st.session_state, user, code, current.id,
+                            st.session_state.get(SESSION_KEY))
+        st.rerun()
+    said = reflections(ctx, user, current.id)
+    if said:
+        st.subheader("What the parent said")
+        numbers = {m.id: n for n, m in enumerate(draft.moments, 1)}
+        for r in said:
+            st.markdown(f"- Moment {numbers.get(r.moment_id, '?')}: “{r.text}” "
+                        f"({r.recorded_at:%-d %b %Y})")

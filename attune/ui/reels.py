@@ -1,0 +1,142 @@
+"""What the Reels page needs beyond the services (DOMAIN.md §1, §6): a family's clips and
+chosen moments in reel order, frame steps for trimming, reordering, the words check as
+the page shows it, and the render's progress. Nothing here imports Streamlit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from attune.core.people import Clip, ClipStatus, Family, Moment, Reel, User
+from attune.core.words import Finding, WordRule, check_words
+from attune.reels.plan import frame_ms, snap_ms_to_frame
+from attune.services import Context
+from attune.services.access import Access, require
+from attune.services.reels import MAX_MOMENTS, proxy_fps, update_moment
+from attune.storage.store import Job
+
+RULE_WORDS = {
+    WordRule.NEGATIVE: "dwells on what did not happen",
+    WordRule.CONTRAST: "'but' takes back what came before it",
+    WordRule.JUDGEMENT: "judges the parent as a person",
+    WordRule.JARGON: "a professional word",
+    WordRule.COMPARISON: "compares with other families",
+    WordRule.UNANSWERED: "mentions a signal that was not answered",
+}
+_BUT = re.compile(r"\s*,?\s*\bbut\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class FamilyReels:
+    family: Family
+    clips: list[Clip]  # processed clips, oldest first
+    moments: list[Moment]  # every chosen moment of the family, in reel order
+    reels: list[Reel]  # newest first
+
+
+def family_reels(ctx: Context, user: User, code: str) -> FamilyReels:
+    """A family's processed clips, chosen moments (ordered by position, then id) and reels;
+    needs edit access (the family's own practitioner)."""
+    with ctx.db.transaction(user.username) as tx:
+        family = tx.get_family(code)
+        require(ctx, tx, user, family.id, Access.EDIT, f"make reels for family {code}")
+        clips = [c for c in tx.clips_for_family(family.id)
+                 if c.status == ClipStatus.READY and c.media.get("proxy_fps")]
+        moments = [m for c in clips for m in tx.moments_for_clip(c.id)]
+        reels = sorted(tx.reels_for_family(family.id), key=lambda r: r.id, reverse=True)
+    moments.sort(key=lambda m: (m.position, m.id))
+    return FamilyReels(family, sorted(clips, key=lambda c: c.id), moments, reels)
+
+
+def step_frame(clip: Clip, ms: int, frames: int) -> int:
+    """``ms`` snapped to the clip's frame grid and moved by ``frames`` frames (at least 0)."""
+    fps = proxy_fps(clip)
+    return frame_ms(max(0, snap_ms_to_frame(ms, fps) + frames), fps)
+
+
+def frame_step_ms(clip: Clip) -> int:
+    """One frame of the clip's playable copy, rounded to whole milliseconds."""
+    return max(1, frame_ms(1, proxy_fps(clip)))
+
+
+def reordered(moment_ids: Sequence[int], moment_id: int, delta: int) -> list[int]:
+    """``moment_ids`` with ``moment_id`` moved ``delta`` places (clamped at the ends).
+
+    >>> reordered([1, 2, 3], 3, -1)
+    [1, 3, 2]
+    >>> reordered([1, 2, 3], 1, -1)
+    [1, 2, 3]
+    """
+    ids = list(moment_ids)
+    i = ids.index(moment_id)
+    j = max(0, min(len(ids) - 1, i + delta))
+    ids.insert(j, ids.pop(i))
+    return ids
+
+
+def move_moment(ctx: Context, user: User, moments: Sequence[Moment], moment_id: int,
+                delta: int) -> list[int]:
+    """Move a moment up (-1) or down (+1); positions are rewritten 0, 1, 2, ..."""
+    ids = reordered([m.id for m in moments], moment_id, delta)
+    old = {m.id: m.position for m in moments}
+    for position, mid in enumerate(ids):
+        if old[mid] != position:
+            update_moment(ctx, user, mid, position=position)
+    return ids
+
+
+def reel_order(moments: Sequence[Moment], chosen: set[int]) -> list[int]:
+    """The ids of the chosen moments, in the page's order."""
+    return [m.id for m in moments if m.id in chosen]
+
+
+def selection_warning(count: int) -> str | None:
+    if count == 0:
+        return "Tick at least one moment to make a reel."
+    if count > MAX_MOMENTS:
+        return (f"{count} moments: Video Interaction Guidance shows 1-4 short clips in a "
+                "review; consider keeping the best four.")
+    return None
+
+
+@dataclass(frozen=True)
+class FindingView:
+    word: str
+    why: str
+    suggestion: str
+    replacement: str | None  # the caption reworded, where a plain rewrite exists
+
+
+def finding_views(caption: str, findings: Sequence[Finding] | None = None) -> list[FindingView]:
+    """Each avoided word in ``caption``, why, and a rewording (DOMAIN.md §6)."""
+    found = check_words(caption) if findings is None else findings
+    out = []
+    for f in found:
+        replacement = None
+        if f.rule == WordRule.CONTRAST and f.found.lower() == "but":
+            replacement = _BUT.sub(", and", caption, count=1).replace(", and,", ", and")
+            replacement = re.sub(r"\s+", " ", replacement).strip()
+        out.append(FindingView(f.found, RULE_WORDS.get(f.rule, str(f.rule)), f.suggestion,
+                               replacement))
+    return out
+
+
+def job_progress(job: Job | None) -> tuple[str, float, bool]:
+    """(what to say, fraction done, finished) for the render's latest job."""
+    if job is None:
+        return "Not rendered yet.", 0.0, True
+    if job.status == "failed":
+        return f"The render stopped: {job.error or 'unknown error'}. Try again.", 0.0, True
+    if job.status == "done":
+        return "The reel is ready.", 1.0, True
+    stage = job.stage or "waiting for the worker"
+    if job.status == "queued":
+        stage = "waiting for the worker (`attune worker`)"
+    return f"Rendering: {stage} ({job.percent}%)", max(0.0, min(1.0, job.percent / 100)), False
+
+
+def ms_label(ms: int) -> str:
+    """``12345`` -> ``0:12.345``."""
+    return f"{ms // 60000}:{ms % 60000 // 1000:02d}.{ms % 1000:03d}"
