@@ -309,3 +309,9 @@ def test_session_cookie_route(ctx: Context, client: TestClient) -> None:
     assert not SESSIONS.is_live(ctx, sid, 60)
     # a signed-out session's token cannot set the cookie again
     assert client.post("/api/session", json={"token": token}).status_code == 403
+
+
+@pytest.mark.parametrize("forged", ["é.x", "a.b.c", ".", "ab", "eyJ4Ijox.ÿÿ"])
+def test_odd_tokens_are_refused_not_crashed(forged: str) -> None:
+    with pytest.raises(TokenError):
+        verify(KEY, "media", forged)

@@ -59,7 +59,7 @@ def _unb64(text: str) -> bytes:
 
 
 def _mac(secret: str, purpose: str, payload: str) -> str:
-    digest = hmac.new(secret.encode("utf-8"), f"{purpose}.{payload}".encode("ascii"),
+    digest = hmac.new(secret.encode("utf-8"), f"{purpose}.{payload}".encode(),
                       hashlib.sha256).digest()
     return _b64(digest)
 
@@ -77,7 +77,7 @@ def verify(secret: str, purpose: str, token: str | None, *, now: float | None = 
     if not token or token.count(".") != 1:
         raise TokenError("This link has no valid access token; open it from the app again.")
     payload, signature = token.split(".")
-    if not hmac.compare_digest(_mac(secret, purpose, payload), signature):
+    if not hmac.compare_digest(_mac(secret, purpose, payload).encode(), signature.encode()):
         raise TokenError("This link's access token is not genuine; open it from the app "
                          "again.")
     try:
