@@ -417,6 +417,10 @@ class _Transcoder:
         video.pix_fmt = "yuv420p"
         video.codec_context.time_base = self.frame_time_base
         video.codec_context.gop_size = gop
+        # Frame threads, as the ffmpeg command line uses (PyAV's default is slice threads,
+        # which keep the cores less busy).
+        video.codec_context.thread_type = "FRAME"
+        video.codec_context.thread_count = 0
         video.codec_context.options = {
             "preset": X264_PRESET,
             "crf": str(X264_CRF),
