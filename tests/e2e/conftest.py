@@ -15,6 +15,7 @@ share one server under ``pytest -n 2 --dist loadgroup``.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -149,3 +150,18 @@ def shot(page: Page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def ensure_ready(server: Server, clip_id: int) -> None:
+    """The e2e demo is loaded without proxies; make this clip's now (a few seconds)."""
+    def status() -> str:
+        out = server.attune("clip", "info", str(clip_id), "--json", "--as", "pat")
+        return str(json.loads(out)["status"])
+
+    if status() not in ("ready", "queued", "ingesting"):
+        server.attune("clip", "retry", str(clip_id), "--as", "pat")
+    deadline = time.monotonic() + 120
+    while status() != "ready":
+        if time.monotonic() > deadline:
+            raise AssertionError("the clip was not ingested in 2 minutes")
+        time.sleep(1)

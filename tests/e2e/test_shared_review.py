@@ -6,7 +6,6 @@ test-artifacts/e2e/review-*.png."""
 
 from __future__ import annotations
 
-import json
 import time
 
 import pytest
@@ -16,7 +15,7 @@ from attune.config import Settings
 from attune.services import Context
 from attune.services.reels import reel_moment_starts
 
-from .conftest import Server, shot, sign_in, wait_for_app
+from .conftest import Server, ensure_ready, shot, sign_in, wait_for_app
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 FAMILY = "DEMO-01"
@@ -62,18 +61,7 @@ def _moment_starts_ms(server: Server, monkeypatch: pytest.MonkeyPatch) -> list[i
 
 
 def _ensure_ready(server: Server, clip_id: int = 1) -> None:
-    """The e2e demo is loaded without proxies; make this clip's now (a few seconds)."""
-    def status() -> str:
-        out = server.attune("clip", "info", str(clip_id), "--json", "--as", "pat")
-        return str(json.loads(out)["status"])
-
-    if status() not in ("ready", "queued", "ingesting"):
-        server.attune("clip", "retry", str(clip_id), "--as", "pat")
-    deadline = time.monotonic() + 120
-    while status() != "ready":
-        if time.monotonic() > deadline:
-            raise AssertionError("the clip was not ingested in 2 minutes")
-        time.sleep(1)
+    ensure_ready(server, clip_id)
 
 
 def _open_reels(page: Page) -> None:

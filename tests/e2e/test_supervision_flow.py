@@ -5,7 +5,6 @@ Tallies page. Screenshots: test-artifacts/e2e/supervision-*.png."""
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from urllib.parse import parse_qs, urlparse
@@ -13,25 +12,14 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import Server, shot, sign_in, wait_for_app
+from .conftest import Server, ensure_ready, shot, sign_in, wait_for_app
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 CLIP = 1  # the demo's double-coded clip (pat primary, sam second, both done)
 
 
 def _ensure_ready(server: Server, clip_id: int = CLIP) -> None:
-    """The e2e demo is loaded without proxies; make this clip's now (a few seconds)."""
-    def status() -> str:
-        out = server.attune("clip", "info", str(clip_id), "--json", "--as", "pat")
-        return str(json.loads(out)["status"])
-
-    if status() not in ("ready", "queued", "ingesting"):
-        server.attune("clip", "retry", str(clip_id), "--as", "pat")
-    deadline = time.monotonic() + 120
-    while status() != "ready":
-        if time.monotonic() > deadline:
-            raise AssertionError("the clip was not ingested in 2 minutes")
-        time.sleep(1)
+    ensure_ready(server, clip_id)
 
 
 def test_supervisor_finds_a_disagreement_in_the_video(page: Page, server: Server) -> None:

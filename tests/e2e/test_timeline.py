@@ -6,14 +6,12 @@ Screenshots: test-artifacts/e2e/timeline-*.png."""
 
 from __future__ import annotations
 
-import json
-import time
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import Server, shot, sign_in, wait_for_app
+from .conftest import Server, ensure_ready, shot, sign_in, wait_for_app
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 CLIP = 3  # the demo's sample_c_fuss_and_soothe (25 fps, 35 s), already coded by pat
@@ -39,18 +37,7 @@ MARKED = [m for _, m in CODING if m]
 
 
 def _ensure_ready(server: Server, clip_id: int = CLIP) -> None:
-    """The e2e demo is loaded without proxies; make this clip's now (a few seconds)."""
-    def status() -> str:
-        out = server.attune("clip", "info", str(clip_id), "--json", "--as", "pat")
-        return str(json.loads(out)["status"])
-
-    if status() not in ("ready", "queued", "ingesting"):
-        server.attune("clip", "retry", str(clip_id), "--as", "pat")
-    deadline = time.monotonic() + 120
-    while status() != "ready":
-        if time.monotonic() > deadline:
-            raise AssertionError("the clip was not ingested in 2 minutes")
-        time.sleep(1)
+    ensure_ready(server, clip_id)
 
 
 def _open(page: Page) -> None:

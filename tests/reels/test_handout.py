@@ -20,8 +20,7 @@ CAPTIONS = ["Maya smiled, and you smiled back.", "You waited, and she had her tu
 
 
 def _text(pdf: Path) -> str:
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
+    assert shutil.which("pdftotext"), "make test installs poppler-utils (pdftotext)"
     return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
                           capture_output=True, text=True).stdout
 
