@@ -186,7 +186,7 @@ with tab_moments:
                         st.error(str(exc))
                     else:
                         st.rerun()
-            opts = st.columns([1, 1, 3], vertical_alignment="center")
+            opts = st.columns([3, 2, 4], vertical_alignment="center")
             for col, field, label in ((0, "film_stop", "Film-stop on the key frame"),
                                       (1, "slow_replay", "Slow replay")):
                 key = f"reels_{field}_{mid}"
