@@ -54,15 +54,20 @@ def import_clip_events(ctx: Context, actor: User, clip_id: int, path: Path,
     with ctx.db.transaction(actor.username) as tx:
         clip = tx.get_clip(clip_id)
         require_clip(ctx, tx, actor, clip, Access.EDIT, f"import events into clip {clip_id}")
-    first = read_events_file(path, mapping)
+    doc = read_events_file(path, mapping)  # read once; codes are checked below
     with ctx.db.transaction(actor.username) as tx:
         try:
-            stored = tx.get_scheme(first.scheme_name, first.scheme_version)
+            stored = tx.get_scheme(doc.scheme_name, doc.scheme_version)
         except NotFoundError:
             # files of other tools name no attune scheme: check their codes against the
             # newest default scheme (an unknown code is then named in the error)
             stored = tx.get_scheme(DEFAULT_SCHEME)
-    doc = read_events_file(path, mapping, parse_scheme(stored.document))  # checks codes
+    scheme = parse_scheme(stored.document)
+    for number, event in enumerate(doc.events, 1):
+        if scheme.code(event.code).kind != event.kind:  # an unknown code is named too
+            raise InputError(f"{path.name}, event {number}: {event.code} is not a "
+                             f"{event.kind} code of {scheme.name} v{scheme.version}; map it "
+                             "to one with --mapping.")
     events = [replace(e, coder=coder or e.coder) for e in doc.events]
     coders = {e.coder for e in events}
     if coders - {actor.username} and actor.role != "admin":
