@@ -10,6 +10,7 @@ import streamlit as st
 
 from attune.core.people import ReelStatus, Role
 from attune.errors import AttuneError
+from attune.reels.plan import DEFAULT_TITLE
 from attune.services.families import visible_families
 from attune.services.reels import (
     accept_proposal,
@@ -22,6 +23,7 @@ from attune.services.reels import (
     reel_draft,
     reel_job,
     reflections,
+    rename_reel,
     set_reel_moments,
     update_moment,
 )
@@ -42,9 +44,18 @@ codes = [f.code for f in visible_families(ctx, user) if user.username in f.pract
 if not codes:
     st.info("No families of yours yet: add one on the Families page.")
     st.stop()
+
+
+def forget_choices() -> None:
+    """Another family or reel was picked: its moments and title fill the form again."""
+    for key in [k for k in st.session_state if str(k).startswith("reels_in_")]:
+        del st.session_state[key]
+    st.session_state.pop("reels_title", None)
+
+
 asked = st.query_params.get("family", "")
 code = st.selectbox("Family", codes, index=codes.index(asked) if asked in codes else 0,
-                    key="reels_family")
+                    key="reels_family", on_change=forget_choices)
 flash = st.session_state.pop("reels_flash", None)
 if flash:
     st.error(flash)
@@ -57,7 +68,18 @@ if not fr.clips:
     st.info(f"Family {code} has no processed clips yet: upload one and code it first.")
     st.stop()
 clips = {c.id: c for c in fr.clips}
-current = fr.reels[0] if fr.reels else None
+
+
+reel_ids = [r.id for r in fr.reels]
+if st.session_state.get("reels_reel") not in reel_ids:
+    st.session_state.pop("reels_reel", None)
+if len(reel_ids) > 1:
+    names = {r.id: f"Reel {r.id} · {r.title} · {r.status}" for r in fr.reels}
+    picked = st.selectbox("Reel", reel_ids, format_func=names.__getitem__, key="reels_reel",
+                          on_change=forget_choices)
+else:
+    picked = reel_ids[0] if reel_ids else None
+current = next((r for r in fr.reels if r.id == picked), None)
 
 
 def act(fn: Any, *args: Any, **kwargs: Any) -> Any:
@@ -208,16 +230,37 @@ with tab_reel:
     if warning:
         st.warning(warning)
     title = st.text_input("Title on the first card", key="reels_title",
-                          value=current.title if current else "Special moments together")
+                          value=current.title if current else DEFAULT_TITLE)
+
+    def chosen_now() -> tuple[list[int], str]:
+        ids = {m.id for m in fr.moments if st.session_state.get(f"reels_in_{m.id}")}
+        return ui.reel_order(fr.moments, ids), str(st.session_state.get("reels_title", ""))
+
+    def new_reel() -> None:
+        made = act(create_reel, code, *chosen_now())
+        if made is not None:
+            st.session_state["reels_reel"] = made.id
+
+    def save_reel() -> None:
+        if current is None:
+            new_reel()
+            return
+        ids, name = chosen_now()
+        if list(current.moment_ids) != ids and act(set_reel_moments, current.id, ids) is None:
+            return
+        if current.title != name.strip():
+            act(rename_reel, current.id, name)
+
     same = current is not None and list(current.moment_ids) == chosen and \
         current.title == title.strip()
-    if st.button("Update the reel" if current else "Make the reel", key="reels_make",
-                 disabled=not chosen or same, type="primary"):
-        if current is not None and current.title == title.strip():
-            act(set_reel_moments, current.id, chosen)
-        else:
-            act(create_reel, code, chosen, title)
-        st.rerun()
+    make, fresh = st.columns([1, 3])
+    make.button("Save the reel" if current else "Make the reel", key="reels_make",
+                disabled=not chosen or same, type="primary", on_click=save_reel,
+                help="A changed title or choice of moments needs the reel rendered again.")
+    if current is not None:
+        fresh.button("Start a new reel", key="reels_new", disabled=not chosen,
+                     on_click=new_reel, icon=":material/add:",
+                     help="Keep this reel as it is and make another of the moments ticked.")
     if current is None:
         st.stop()
     try:

@@ -21,6 +21,7 @@ from typing import Any
 
 from attune.config import SETTINGS, Settings
 from attune.errors import AttuneError, InputError
+from attune.reels.plan import DEFAULT_TITLE
 
 Handler = Callable[[argparse.Namespace], Any]
 
@@ -603,6 +604,15 @@ def cmd_reel_create(args: argparse.Namespace) -> None:
     _out(args, reel, lines)
 
 
+def cmd_reel_rename(args: argparse.Namespace) -> None:
+    from attune.services.reels import rename_reel
+
+    ctx = _context(args)
+    reel = rename_reel(ctx, _actor(ctx, args), args.reel_id, args.title)
+    _out(args, reel, f"Reel {reel.id} is now called '{reel.title}' ({reel.status}); render "
+                     "it again so the first card shows the new title.")
+
+
 def cmd_reel_render(args: argparse.Namespace) -> None:
     if args.moments_file:
         from attune.reels.render import render_reel_files
@@ -914,7 +924,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = add(reels, "create", cmd_reel_create, "make a reel of moments (1-4 is the VIG norm)")
     p.add_argument("family")
     p.add_argument("--moments", required=True, help="moment ids in order, e.g. 3,1,2")
-    p.add_argument("--title", default="Special moments together")
+    p.add_argument("--title", default=DEFAULT_TITLE)
+    p = add(reels, "rename", cmd_reel_rename, "change the title on a reel's first card (the "
+            "reel goes back to draft: render it again)")
+    p.add_argument("reel_id", type=int)
+    p.add_argument("title")
     p = add(reels, "render", cmd_reel_render, "render a reel (needs shared_review consent), "
             "or from files: --clip PATH --moments moments.json --out reel.mp4 (prints JSON)")
     p.add_argument("reel_id", type=int, nargs="?")

@@ -101,6 +101,7 @@ def test_a_practitioners_day(ready: Cli, tmp_path: Path) -> None:
          "Not allowed"),
         (["consent", "record", "FAM-001", "training", "--on", "yesterday", "--as", "pat"],
          "not a date"),
+        (["reel", "rename", "7", "Maya and you", "--as", "pat"], "There is no reel 7"),
     ],
 )
 def test_bad_input_exits_2_with_a_clear_message(ready: Cli, args: list[str],

@@ -28,6 +28,7 @@ from attune.services.reels import (
     reel_file,
     reel_moment_starts,
     reels_for_parent,
+    rename_reel,
     render_now,
     update_moment,
 )
@@ -79,6 +80,27 @@ def test_proposals_become_a_rendered_reel(ctx: Context, coded) -> None:
     assert {"render", "view", "download"} <= set(actions)
     pdf = handout(ctx, pat, reel.id)
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_renaming_a_reel_sends_it_back_to_draft_until_rendered_again(ctx: Context,
+                                                                     coded) -> None:
+    pat, mum, family, clip = coded
+    m = add_moment(ctx, pat, clip.id, 1000, 5000, "You smiled back.")
+    reel = render_now(ctx, pat, create_reel(ctx, pat, family.code, [m.id], "Maya and you").id)
+    assert [r.id for r in reels_for_parent(ctx, mum)] == [reel.id]
+    with pytest.raises(NotAllowedError):
+        rename_reel(ctx, mum, reel.id, "Mine now")
+    with pytest.raises(InputError, match="Give the reel a title"):
+        rename_reel(ctx, pat, reel.id, "   ")
+    assert rename_reel(ctx, pat, reel.id, " Maya and you ").status == ReelStatus.READY  # same
+    renamed = rename_reel(ctx, pat, reel.id, "Maya and Mum")
+    assert (renamed.title, renamed.status) == ("Maya and Mum", ReelStatus.DRAFT)
+    assert reels_for_parent(ctx, mum) == []  # the old title card is not shown any more
+    with ctx.db.transaction("x") as tx:
+        assert tx.audit_entries(object_type="reel", object_id=reel.id, limit=1)[0].action \
+            == "rename"
+    assert render_now(ctx, pat, reel.id).status == ReelStatus.READY
+    assert [r.title for r in reels_for_parent(ctx, mum)] == ["Maya and Mum"]
 
 
 def test_caption_check_blocks_until_changed_or_kept_with_a_reason(ctx: Context, coded) -> None:

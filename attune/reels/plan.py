@@ -34,6 +34,8 @@ ClipRef = str
 """How a moment names its clip: a proxy path or a clip id, as a string."""
 
 SAMPLE_RATE = 48_000
+#: The first card's title unless the practitioner gives another.
+DEFAULT_TITLE = "Special moments together"
 
 
 class SegmentKind(StrEnum):
@@ -80,7 +82,7 @@ class MomentSpec:
 class ReelOptions:
     """Settings of a reel; every duration in milliseconds."""
 
-    title: str = "Special moments together"
+    title: str = DEFAULT_TITLE
     baby_name: str = ""
     date: str = ""  # as it should read on the title card, e.g. "12 March 2025"
     end_text: str = "Thank you for sharing these moments."

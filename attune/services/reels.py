@@ -19,6 +19,7 @@ from attune.core.people import Clip, ClipStatus, Moment, Reel, ReelStatus, Refle
 from attune.core.words import Finding, check_words
 from attune.errors import ConsentError, InputError, StateError
 from attune.reels.plan import (
+    DEFAULT_TITLE,
     MomentSpec,
     ReelOptions,
     ReelPlan,
@@ -153,12 +154,12 @@ class ReelDraft:
 
 
 def create_reel(ctx: Context, actor: User, family_code: str, moment_ids: Sequence[int],
-                title: str = "Special moments together") -> Reel:
+                title: str = DEFAULT_TITLE) -> Reel:
     with ctx.db.transaction(actor.username) as tx:
         family = tx.get_family(family_code)
         require(ctx, tx, actor, family.id, Access.EDIT, f"make a reel for family {family_code}")
         _check_moments(tx, family.id, moment_ids)
-        return tx.add_reel(family.id, title.strip() or "Special moments together",
+        return tx.add_reel(family.id, title.strip() or DEFAULT_TITLE,
                            list(moment_ids))
 
 
@@ -170,6 +171,18 @@ def set_reel_moments(ctx: Context, actor: User, reel_id: int,
         require(ctx, tx, actor, reel.family_id, Access.EDIT, f"change reel {reel_id}")
         _check_moments(tx, reel.family_id, moment_ids)
         return tx.set_reel_moments(reel_id, list(moment_ids))
+
+
+def rename_reel(ctx: Context, actor: User, reel_id: int, title: str) -> Reel:
+    """Change the title on the reel's first card (the reel goes back to draft: render it
+    again so the parent sees the new title)."""
+    title = title.strip()
+    if not title:
+        raise InputError("Give the reel a title: it is shown on its first card.")
+    with ctx.db.transaction(actor.username) as tx:
+        reel = tx.get_reel(reel_id)
+        require(ctx, tx, actor, reel.family_id, Access.EDIT, f"rename reel {reel_id}")
+        return tx.set_reel_title(reel_id, title)
 
 
 def _check_moments(tx: Tx, family_id: int, moment_ids: Sequence[int]) -> None:

@@ -895,6 +895,18 @@ class Tx:
         self.audit("set-moments", "reel", reel_id, {"moments": list(moment_ids)})
         return self._reel(rec)
 
+    def set_reel_title(self, reel_id: int, title: str) -> Reel:
+        """A new title goes on the first card, so the reel goes back to draft."""
+        rec = self.orm.get(ReelRecord, reel_id)
+        if rec is None:
+            raise NotFoundError(f"There is no reel {reel_id}.")
+        if rec.title != title:
+            rec.title = title
+            rec.status = str(ReelStatus.DRAFT)
+            self.orm.flush()
+            self.audit("rename", "reel", reel_id, {"status": str(ReelStatus.DRAFT)})
+        return self._reel(rec)
+
     def set_reel_status(self, reel_id: int, status: ReelStatus, *, path: str | None = None,
                         duration_ms: int | None = None, error: str = "") -> Reel:
         rec = self.orm.get(ReelRecord, reel_id)

@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from attune.core.consent import ConsentScope
-from attune.core.people import Moment, Reflection, Role
+from attune.core.people import Moment, ReelStatus, Reflection, Role
 from attune.core.words import check_words
 from attune.services import Context
 from attune.services.consent import record_consent
@@ -158,6 +158,44 @@ def test_reel_is_made_from_ticked_moments_in_order(ctx: Context, app: App, coded
     at.button(key="reels_make").click().run()
     with ctx.db.transaction("x") as tx:
         assert tx.get_reel(reel.id).moment_ids == (b.id,)
+
+
+@pytest.mark.slow
+def test_reel_is_renamed_in_place_and_a_new_reel_is_started_on_purpose(
+        ctx: Context, app: App, rendered) -> None:
+    pat, _, family, _, reel, (m1, m2) = rendered
+    at = app(pat, "reels.py", family=family.code)
+    at.run()
+    assert at.text_input(key="reels_title").value == "Maya and you"
+    assert at.button(key="reels_make").disabled  # nothing changed yet
+    at.text_input(key="reels_title").input("Maya and Mum").run()
+    at.button(key="reels_make").click().run()
+    assert not at.exception
+    with ctx.db.transaction("x") as tx:
+        [same] = tx.reels_for_family(family.id)  # renamed, not a second reel
+    assert same.id == reel.id and same.title == "Maya and Mum"
+    assert same.status == ReelStatus.DRAFT  # the first card changes: render again
+    assert "reels_reel" not in [s.key for s in at.selectbox]  # one reel: no choice
+    # a second reel only when asked for, of the moments ticked
+    at.checkbox(key=f"reels_in_{m1.id}").uncheck().run()
+    at.text_input(key="reels_title").input("Turns")
+    at.button(key="reels_new").click().run()
+    assert not at.exception
+    with ctx.db.transaction("x") as tx:
+        first, second = tx.reels_for_family(family.id)
+    assert (first.title, first.moment_ids) == ("Maya and Mum", (m1.id, m2.id))
+    assert (second.title, second.moment_ids) == ("Turns", (m2.id,))
+    assert at.selectbox(key="reels_reel").value == second.id
+    # picking the older reel fills the form with its own moments and title
+    at.selectbox(key="reels_reel").select(first.id).run()
+    assert at.text_input(key="reels_title").value == "Maya and Mum"
+    assert at.checkbox(key=f"reels_in_{m1.id}").value is True
+    # an empty title is refused with a message; the reel keeps its name
+    at.text_input(key="reels_title").input("  ").run()
+    at.button(key="reels_make").click().run()
+    assert "Give the reel a title" in " ".join(e.value for e in at.error)
+    with ctx.db.transaction("x") as tx:
+        assert tx.get_reel(first.id).title == "Maya and Mum"
 
 
 # ---------------------------------------------------------------- the parent view
