@@ -117,6 +117,7 @@ def main() -> None:
     print(f"making (or reusing) the {args.minutes:g}-minute 1080p30 source in {OUT} ...")
     source = make_source(ffmpeg, args.minutes)
     real_s = args.minutes * 60
+    load_before = os.getloadavg()[0]
     attune_runs: list[dict[str, float | str | int]] = []
     ffmpeg_runs: list[tuple[float, float]] = []
     with tempfile.TemporaryDirectory(prefix="attune-bench-") as tmp:
@@ -141,8 +142,9 @@ def main() -> None:
     print(f"ratio ffmpeg/attune: {ratio:.2f} wall, {ff_cpu / at_cpu:.2f} CPU "
           f"(target >= 0.9: {'OK' if ratio >= 0.9 else 'BELOW'}); "
           f"peak {'OK' if peak < 500 else 'OVER 500 MB'}")
-    print(f"machine load average now: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
-          f"(other work on the machine slows both runs unevenly)")
+    print(f"machine load average before the runs: {load_before:.1f}, after: "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (the runs themselves raise it; "
+          f"other work on the machine slows both runs unevenly)")
 
 
 if __name__ == "__main__":
