@@ -253,12 +253,12 @@ with tab_reel:
 
     same = current is not None and list(current.moment_ids) == chosen and \
         current.title == title.strip()
-    make, fresh = st.columns([1, 3])
-    make.button("Save the reel" if current else "Make the reel", key="reels_make",
+    row = st.container(horizontal=True)
+    row.button("Save the reel" if current else "Make the reel", key="reels_make",
                 disabled=not chosen or same, type="primary", on_click=save_reel,
                 help="A changed title or choice of moments needs the reel rendered again.")
     if current is not None:
-        fresh.button("Start a new reel", key="reels_new", disabled=not chosen,
+        row.button("Start a new reel", key="reels_new", disabled=not chosen,
                      on_click=new_reel, icon=":material/add:",
                      help="Keep this reel as it is and make another of the moments ticked.")
     if current is None:
