@@ -224,17 +224,19 @@ with tab_moments:
 
 # ---------------------------------------------------------------- the reel
 with tab_reel:
-    chosen = ui.reel_order(fr.moments, {m.id for m in fr.moments
-                                        if st.session_state.get(f"reels_in_{m.id}")})
+
+    def chosen_now() -> tuple[list[int], str]:
+        """The ticked moments in reel order, and the title as typed (read in callbacks too,
+        where the widgets' new values are already in the session state)."""
+        ids = {m.id for m in fr.moments if st.session_state.get(f"reels_in_{m.id}")}
+        return ui.reel_order(fr.moments, ids), str(st.session_state.get("reels_title", ""))
+
+    chosen = chosen_now()[0]
     warning = ui.selection_warning(len(chosen))
     if warning:
         st.warning(warning)
     title = st.text_input("Title on the first card", key="reels_title",
                           value=current.title if current else DEFAULT_TITLE)
-
-    def chosen_now() -> tuple[list[int], str]:
-        ids = {m.id for m in fr.moments if st.session_state.get(f"reels_in_{m.id}")}
-        return ui.reel_order(fr.moments, ids), str(st.session_state.get("reels_title", ""))
 
     def new_reel() -> None:
         made = act(create_reel, code, *chosen_now())
@@ -255,12 +257,12 @@ with tab_reel:
         current.title == title.strip()
     row = st.container(horizontal=True)
     row.button("Save the reel" if current else "Make the reel", key="reels_make",
-                disabled=not chosen or same, type="primary", on_click=save_reel,
-                help="A changed title or choice of moments needs the reel rendered again.")
+               disabled=not chosen or same, type="primary", on_click=save_reel,
+               help="A changed title or choice of moments needs the reel rendered again.")
     if current is not None:
         row.button("Start a new reel", key="reels_new", disabled=not chosen,
-                     on_click=new_reel, icon=":material/add:",
-                     help="Keep this reel as it is and make another of the moments ticked.")
+                   on_click=new_reel, icon=":material/add:",
+                   help="Keep this reel as it is and make another of the moments ticked.")
     if current is None:
         st.stop()
     try:

@@ -40,6 +40,25 @@ def make_clip(ctx: Context, practitioner: User, family: Family,
     return store_clip(ctx, practitioner, family.code, path, path.name)
 
 
+def coded_sample(ctx: Context) -> tuple[User, User, Family, Clip]:
+    """pat's family FAM-001 (Maya, shared_review consent, parent mum) with sample clip A
+    processed and coded from its true events: (pat, mum, family, clip)."""
+    from attune.services.exchange import import_clip_events
+    from attune.services.families import link_parent
+    from attune.services.ingest import ingest_now
+
+    samples = Path(__file__).resolve().parents[1] / "sample_clips"
+    pat = make_user(ctx, "pat")
+    mum = make_user(ctx, "mum", Role.PARENT)
+    family = make_family(ctx, pat, scopes=(ConsentScope.SHARED_REVIEW,))
+    link_parent(ctx, pat, family.code, "mum")
+    clip = make_clip(ctx, pat, family, samples / "sample_a_gaze_and_smiles.mp4")
+    ingest_now(ctx, clip.id)
+    import_clip_events(ctx, pat, clip.id, samples / "sample_a_gaze_and_smiles.events.json",
+                       coder="pat")
+    return pat, mum, family, clip
+
+
 def age_session(ctx: Context, session_id: str, seconds: float) -> None:
     """Make a sign-in session look idle for ``seconds`` (its last activity moved back)."""
     from datetime import UTC, datetime, timedelta

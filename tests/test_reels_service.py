@@ -10,13 +10,10 @@ import av
 import pytest
 
 from attune.core.consent import ConsentScope
-from attune.core.people import ReelStatus, Role
+from attune.core.people import ReelStatus
 from attune.errors import ConsentError, InputError, NotAllowedError
 from attune.services import Context
 from attune.services.consent import record_consent, withdraw_consent
-from attune.services.exchange import import_clip_events
-from attune.services.families import link_parent
-from attune.services.ingest import ingest_now
 from attune.services.reels import (
     accept_proposal,
     add_moment,
@@ -32,23 +29,14 @@ from attune.services.reels import (
     render_now,
     update_moment,
 )
-from tests.factories import make_clip, make_family, make_user
+from tests.factories import coded_sample
 
-SAMPLES = Path(__file__).resolve().parents[1] / "sample_clips"
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
 def coded(ctx: Context):  # type: ignore[no-untyped-def]
-    pat = make_user(ctx, "pat")
-    mum = make_user(ctx, "mum", Role.PARENT)
-    family = make_family(ctx, pat, scopes=(ConsentScope.SHARED_REVIEW,))
-    link_parent(ctx, pat, family.code, "mum")
-    clip = make_clip(ctx, pat, family, SAMPLES / "sample_a_gaze_and_smiles.mp4")
-    ingest_now(ctx, clip.id)
-    import_clip_events(ctx, pat, clip.id, SAMPLES / "sample_a_gaze_and_smiles.events.json",
-                       coder="pat")
-    return pat, mum, family, clip
+    return coded_sample(ctx)
 
 
 def test_proposals_become_a_rendered_reel(ctx: Context, coded) -> None:

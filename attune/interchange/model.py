@@ -181,21 +181,26 @@ def build_document(
             if answers_id == i + 1:
                 raise InputError(f"{d.where}: an event cannot answer itself.")
         if scheme is not None:
-            if not scheme.has_code(d.code):
-                raise InputError(
-                    f"{d.where}: code {d.code!r} is not in coding scheme {scheme.name} "
-                    f"v{scheme.version}; use one of its codes or give a mapping that maps it."
-                )
-            if scheme.code(d.code).kind != d.kind:
-                raise InputError(
-                    f"{d.where}: code {d.code!r} is a {scheme.code(d.code).kind} code, but the "
-                    f"event is a {d.kind}; fix the kind or the code."
-                )
+            check_code(scheme, d.code, d.kind, d.where)
         events.append(Event(kind=d.kind, code=d.code, start_ms=d.start_ms, end_ms=d.end_ms,
                             coder=d.coder, id=i + 1, scheme=scheme_name,
                             scheme_version=scheme_version, answers_id=answers_id,
                             note=d.note, modifiers=d.modifiers))
     return EventsDocument(tuple(events), scheme_name, scheme_version, clip, tuple(ids))
+
+
+def check_code(scheme: Scheme, code: str, kind: EventKind, where: str) -> None:
+    """An event's code must be in ``scheme`` and of the event's kind."""
+    if not scheme.has_code(code):
+        raise InputError(
+            f"{where}: code {code!r} is not in coding scheme {scheme.name} "
+            f"v{scheme.version}; use one of its codes or give a mapping that maps it."
+        )
+    if scheme.code(code).kind != kind:
+        raise InputError(
+            f"{where}: code {code!r} is a {scheme.code(code).kind} code, but the "
+            f"event is a {kind}; fix the kind or the code."
+        )
 
 
 def parse_kind(value: object, where: str) -> EventKind:

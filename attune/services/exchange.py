@@ -11,6 +11,7 @@ from attune.core.people import User
 from attune.errors import InputError, NotFoundError
 from attune.interchange import ClipInfo, document_from_events, read_events_file, write_events_file
 from attune.interchange.mapping import load_mapping
+from attune.interchange.model import check_code
 from attune.schemes import parse_scheme
 from attune.services import Context
 from attune.services.access import Access, require_clip, visible_coders
@@ -64,10 +65,7 @@ def import_clip_events(ctx: Context, actor: User, clip_id: int, path: Path,
             stored = tx.get_scheme(DEFAULT_SCHEME)
     scheme = parse_scheme(stored.document)
     for number, event in enumerate(doc.events, 1):
-        if scheme.code(event.code).kind != event.kind:  # an unknown code is named too
-            raise InputError(f"{path.name}, event {number}: {event.code} is not a "
-                             f"{event.kind} code of {scheme.name} v{scheme.version}; map it "
-                             "to one with --mapping.")
+        check_code(scheme, event.code, event.kind, f"{path.name}, event {number}")
     events = [replace(e, coder=coder or e.coder) for e in doc.events]
     coders = {e.coder for e in events}
     if coders - {actor.username} and actor.role != "admin":

@@ -14,7 +14,7 @@ from datetime import date
 from fractions import Fraction
 from pathlib import Path
 
-from attune.core.consent import Purpose, can_use, explain_refusal
+from attune.core.consent import ConsentDecision, Purpose, can_use, explain_refusal
 from attune.core.people import Clip, ClipStatus, Moment, Reel, ReelStatus, Reflection, Role, User
 from attune.core.words import Finding, check_words
 from attune.errors import ConsentError, InputError, StateError
@@ -359,20 +359,17 @@ def reels_for_parent(ctx: Context, actor: User, family_code: str | None = None) 
         reels = [r for f in families for r in tx.reels_for_family(f.id)
                  if r.status == ReelStatus.READY]
         decisions = {f.id: tx.consents_for_family(f.id) for f in families}
-        allowed = []
-        for r in reels:
-            clips = {tx.get_moment(m).clip_id for m in r.moment_ids}
-            if all(can_use(decisions[r.family_id], Purpose.REEL_FOR_PARENT, date.today(), c)
-                   for c in clips):
-                allowed.append(r)
-    return allowed
+        return [r for r in reels if _consent_covers(tx, r, decisions[r.family_id])]
 
 
 def reel_consent_in_force(tx: Tx, reel_id: int) -> bool:
     """Whether every clip of the reel still has shared-review consent today (the media
     route checks this on every file of a reel it serves)."""
     reel = tx.get_reel(reel_id)
-    decisions = tx.consents_for_family(reel.family_id)
+    return _consent_covers(tx, reel, tx.consents_for_family(reel.family_id))
+
+
+def _consent_covers(tx: Tx, reel: Reel, decisions: Sequence[ConsentDecision]) -> bool:
     clips = {tx.get_moment(m).clip_id for m in reel.moment_ids}
     return all(can_use(decisions, Purpose.REEL_FOR_PARENT, date.today(), c) for c in clips)
 

@@ -16,9 +16,6 @@ from attune.core.words import check_words
 from attune.services import Context
 from attune.services.consent import record_consent
 from attune.services.events import add_event
-from attune.services.exchange import import_clip_events
-from attune.services.families import link_parent
-from attune.services.ingest import ingest_now
 from attune.services.reels import (
     add_moment,
     create_reel,
@@ -32,12 +29,11 @@ from attune.ui import reels as ui
 from attune.ui import review
 from attune.ui.app import PARENT, SIGN_OUT, pages_for
 from attune.ui.session import SESSION_KEY
-from tests.factories import PASSWORD, make_clip, make_family, make_user
+from tests.factories import PASSWORD, coded_sample, make_family, make_user
 
 from .conftest import texts
 
 App = Callable[..., AppTest]
-SAMPLES = Path(__file__).resolve().parents[2] / "sample_clips"
 PRACTITIONER_ONLY = ("N01", "N02", "N03", "no response", "mismatch")
 
 
@@ -45,14 +41,7 @@ PRACTITIONER_ONLY = ("N01", "N02", "N03", "no response", "mismatch")
 def coded(ctx: Context):  # type: ignore[no-untyped-def]
     """Family FAM-001 (Maya) with one processed, coded clip; pat's, with parent mum; a
     practitioner-only N01 is coded too (it must never reach a caption)."""
-    pat = make_user(ctx, "pat")
-    mum = make_user(ctx, "mum", Role.PARENT)
-    family = make_family(ctx, pat, scopes=(ConsentScope.SHARED_REVIEW,))
-    link_parent(ctx, pat, family.code, "mum")
-    clip = make_clip(ctx, pat, family, SAMPLES / "sample_a_gaze_and_smiles.mp4")
-    ingest_now(ctx, clip.id)
-    import_clip_events(ctx, pat, clip.id, SAMPLES / "sample_a_gaze_and_smiles.events.json",
-                       coder="pat")
+    pat, mum, family, clip = coded_sample(ctx)
     add_event(ctx, pat, clip.id, "C10", 20_000, 20_400, auto_link=False)
     add_event(ctx, pat, clip.id, "N01", 20_500, 20_500, auto_link=False)
     return pat, mum, family, clip
