@@ -17,11 +17,11 @@ import numpy as np
 import pytest
 
 from attune.config import Settings
+from attune.core.jobs import Job
 from attune.core.people import ClipStatus
 from attune.services import Context
 from attune.services.ingest import ingest_job, queue_ingest, recover_stalled_jobs
 from attune.services.schemes import install_default_scheme
-from attune.storage.store import Job
 from tests.factories import REAL_VIDEO, make_clip, make_family, make_user
 
 REPO = Path(__file__).resolve().parents[1]

@@ -13,12 +13,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from attune.core.jobs import Job, JobStatus
 from attune.core.people import Clip, ClipStatus, User
 from attune.errors import MediaError, StateError
 from attune.media.ingest import ingest_media
 from attune.services import Context
 from attune.services.access import Access, require
-from attune.storage.store import Job, utcnow
+from attune.storage.store import utcnow
 
 Progress = Callable[[str, float], None]
 INGEST = "ingest"
@@ -82,7 +83,7 @@ def run_ingest(ctx: Context, clip_id: int, job_id: int | None = None,
         job_id = queue_job(ctx, clip_id).id
     with ctx.db.transaction("worker") as tx:
         clip = tx.get_clip(clip_id)
-        tx.update_job(job_id, status="running", stage="starting", percent=0,
+        tx.update_job(job_id, status=JobStatus.RUNNING, stage="starting", percent=0,
                       worker=worker_name())
         tx.set_clip_media(clip_id, status=ClipStatus.INGESTING, media=clip.media)
     paths = media_paths(ctx, clip)
@@ -92,11 +93,11 @@ def run_ingest(ctx: Context, clip_id: int, job_id: int | None = None,
                               progress=_JobReporter(ctx, job_id, progress))
     except MediaError as exc:
         with ctx.db.transaction("worker") as tx:
-            tx.update_job(job_id, status="failed", error=str(exc))
+            tx.update_job(job_id, status=JobStatus.FAILED, error=str(exc))
             tx.set_clip_media(clip_id, status=ClipStatus.FAILED, failure_reason=str(exc))
         raise
     with ctx.db.transaction("worker") as tx:
-        tx.update_job(job_id, status="done", stage="done", percent=100)
+        tx.update_job(job_id, status=JobStatus.DONE, stage="done", percent=100)
         return tx.set_clip_media(clip_id, status=ClipStatus.READY, media=_stored_media(result),
                                  duration_ms=result.proxy_duration_ms)
 
@@ -159,7 +160,7 @@ def recover_stalled_jobs(ctx: Context, stale_after: timedelta = STALE_AFTER) -> 
     now = utcnow()
     failed = []
     with ctx.db.transaction("system") as tx:
-        jobs = [j for j in tx.running_jobs() if j.kind == INGEST and j.status == "running"]
+        jobs = [j for j in tx.running_jobs() if j.kind == INGEST and j.status == JobStatus.RUNNING]
     for job in jobs:
         dead = _worker_is_dead(job.worker, here)
         if dead is False or (dead is None and now - job.updated_at < stale_after):
@@ -168,7 +169,7 @@ def recover_stalled_jobs(ctx: Context, stale_after: timedelta = STALE_AFTER) -> 
         shutil.rmtree(ctx.media.clip_dir(job.object_id), ignore_errors=True)
         reason = DIED.format(clip_id=job.object_id)
         with ctx.db.transaction("system") as tx:
-            tx.update_job(job.id, status="failed", error=reason)
+            tx.update_job(job.id, status=JobStatus.FAILED, error=reason)
             tx.set_clip_media(job.object_id, status=ClipStatus.FAILED, failure_reason=reason)
         failed.append(job.object_id)
     return failed

@@ -15,6 +15,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from attune.core.consent import ConsentDecision, Purpose, can_use, explain_refusal
+from attune.core.jobs import Job, JobStatus
 from attune.core.people import Clip, ClipStatus, Moment, Reel, ReelStatus, Reflection, Role, User
 from attune.core.words import Finding, check_words
 from attune.errors import ConsentError, InputError, StateError
@@ -33,7 +34,7 @@ from attune.services.access import Access, require, require_clip, visible_coders
 from attune.services.analysis import primary_coder
 from attune.services.ingest import media_paths
 from attune.services.schemes import load_scheme
-from attune.storage.store import Job, Tx
+from attune.storage.store import Tx
 
 Progress = Callable[[str, float], None]
 REEL = "reel"
@@ -283,7 +284,7 @@ def render_now(ctx: Context, actor: User, reel_id: int, job_id: int | None = Non
     with ctx.db.transaction(actor.username) as tx:
         if job_id is None:
             job_id = tx.create_job(REEL, reel_id).id
-        tx.update_job(job_id, status="running", stage="render", percent=0)
+        tx.update_job(job_id, status=JobStatus.RUNNING, stage="render", percent=0)
         tx.set_reel_status(reel_id, ReelStatus.RENDERING)
     folder = ctx.media.reel_dir(reel_id)
     folder.mkdir(parents=True, exist_ok=True)
@@ -299,11 +300,11 @@ def render_now(ctx: Context, actor: User, reel_id: int, job_id: int | None = Non
                              progress=_throttled(report))
     except Exception as exc:
         with ctx.db.transaction(actor.username) as tx:
-            tx.update_job(job_id, status="failed", error=str(exc))
+            tx.update_job(job_id, status=JobStatus.FAILED, error=str(exc))
             tx.set_reel_status(reel_id, ReelStatus.FAILED, error=str(exc))
         raise
     with ctx.db.transaction(actor.username) as tx:
-        tx.update_job(job_id, status="done", stage="done", percent=100)
+        tx.update_job(job_id, status=JobStatus.DONE, stage="done", percent=100)
         # relative to the media folder, so that a restored installation finds it
         reel = tx.set_reel_status(reel_id, ReelStatus.READY,
                                   path=str(result.path.relative_to(ctx.media.root)),

@@ -9,13 +9,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from attune.core.jobs import Job, JobStatus
 from attune.core.people import Clip, ClipStatus, Family, Moment, Reel, User
 from attune.core.words import Finding, WordRule, check_words
 from attune.reels.plan import frame_ms, snap_ms_to_frame
 from attune.services import Context
 from attune.services.access import Access, require
 from attune.services.reels import MAX_MOMENTS, proxy_fps, update_moment
-from attune.storage.store import Job
 
 RULE_WORDS = {
     WordRule.NEGATIVE: "dwells on what did not happen",
@@ -127,12 +127,12 @@ def job_progress(job: Job | None) -> tuple[str, float, bool]:
     """(what to say, fraction done, finished) for the render's latest job."""
     if job is None:
         return "Not rendered yet.", 0.0, True
-    if job.status == "failed":
+    if job.status == JobStatus.FAILED:
         return f"The render stopped: {job.error or 'unknown error'}. Try again.", 0.0, True
-    if job.status == "done":
+    if job.status == JobStatus.DONE:
         return "The reel is ready.", 1.0, True
     stage = job.stage or "waiting for the worker"
-    if job.status == "queued":
+    if job.status == JobStatus.QUEUED:
         stage = "waiting for the worker (`attune worker`)"
     return f"Rendering: {stage} ({job.percent}%)", max(0.0, min(1.0, job.percent / 100)), False
 

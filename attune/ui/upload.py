@@ -10,6 +10,7 @@ from typing import Any
 
 import streamlit as st
 
+from attune.core.jobs import JobStatus
 from attune.core.people import ClipStatus, User
 from attune.services import Context
 from attune.services.ingest import ingest_job
@@ -128,6 +129,6 @@ def ingest_rows(ctx: Context, user: User, code: str) -> list[IngestRow]:
         job = ingest_job(ctx, clip.id)
         percent = 100 if clip.status == ClipStatus.READY else (job.percent if job else 0)
         stage = job.stage if job else ""
-        error = clip.failure_reason or (job.error if job and job.status == "failed" else "")
+        error = clip.failure_reason or (job.error if job and job.status == JobStatus.FAILED else "")
         rows.append(IngestRow(clip.id, clip.original_name, clip.status, stage, percent, error))
     return rows

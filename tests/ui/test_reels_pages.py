@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from attune.core.consent import ConsentScope
+from attune.core.jobs import Job
 from attune.core.people import Moment, ReelStatus, Reflection, Role
 from attune.core.words import check_words
 from attune.services import Context
@@ -24,7 +25,6 @@ from attune.services.reels import (
     render_now,
 )
 from attune.services.tokens import SESSIONS
-from attune.storage.store import Job
 from attune.ui import reels as ui
 from attune.ui import review
 from attune.ui.app import PARENT, SIGN_OUT, pages_for

@@ -1,0 +1,128 @@
+"""Clips: one recording of a visit, its media facts and its deletion."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, select, update
+
+from attune.core.consent import ConsentScope
+from attune.core.people import (
+    Clip,
+    ClipStatus,
+)
+from attune.errors import NotFoundError
+from attune.storage.families import Families
+from attune.storage.models import (
+    ClipRecord,
+    ConsentRecord,
+    EventChangeRecord,
+    EventRecord,
+    JobRecord,
+    MomentRecord,
+    ReelMomentRecord,
+    ReelRecord,
+    SessionRecord,
+)
+from attune.storage.txbase import utcnow
+
+
+class Clips(Families):
+    def add_clip(self, session_id: int, original_name: str, sha256: str, size_bytes: int,
+                 uploaded_under: ConsentScope, status: ClipStatus = ClipStatus.STORED,
+                 media: dict[str, Any] | None = None,
+                 third_parties_in_frame: bool = False) -> Clip:
+        creator = self._user_rec(self.actor)
+        rec = ClipRecord(session_id=session_id, original_name=original_name, sha256=sha256,
+                         size_bytes=size_bytes, status=str(status),
+                         uploaded_under=str(uploaded_under), media=media or {},
+                         third_parties_in_frame=third_parties_in_frame,
+                         created_by=creator.id, created_at=utcnow())
+        self.orm.add(rec)
+        self.orm.flush()
+        self.audit("create", "clip", rec.id, {"session_id": session_id, "sha256": sha256,
+                                              "size_bytes": size_bytes})
+        return self._clip(rec)
+
+    def _clip_rec(self, clip_id: int) -> ClipRecord:
+        rec = self.orm.get(ClipRecord, clip_id)
+        if rec is None:
+            raise NotFoundError(f"There is no clip with id {clip_id}. "
+                                "List a family's clips with `attune family list --clips`.")
+        return rec
+
+    def _clip(self, rec: ClipRecord) -> Clip:
+        session = self.orm.get(SessionRecord, rec.session_id)
+        assert session is not None  # foreign key
+        return Clip(rec.id, rec.session_id, session.family_id, rec.original_name, rec.sha256,
+                    rec.size_bytes, ClipStatus(rec.status), ConsentScope(rec.uploaded_under),
+                    dict(rec.media or {}), rec.failure_reason, rec.third_parties_in_frame,
+                    rec.duration_ms, rec.created_at)
+
+    def get_clip(self, clip_id: int) -> Clip:
+        return self._clip(self._clip_rec(clip_id))
+
+    def clips_for_family(self, family_id: int) -> list[Clip]:
+        return [self._clip(r) for r in self.orm.scalars(
+            select(ClipRecord).join(SessionRecord, SessionRecord.id == ClipRecord.session_id)
+            .where(SessionRecord.family_id == family_id).order_by(ClipRecord.id))]
+
+    def all_clips(self) -> list[Clip]:
+        return [self._clip(r) for r in self.orm.scalars(select(ClipRecord)
+                                                        .order_by(ClipRecord.id))]
+
+    def clips_with_sha(self, sha256: str) -> list[int]:
+        return list(self.orm.scalars(select(ClipRecord.id).where(ClipRecord.sha256 == sha256)))
+
+    def set_clip_media(self, clip_id: int, *, status: ClipStatus,
+                       media: dict[str, Any] | None = None, duration_ms: int | None = None,
+                       failure_reason: str = "") -> Clip:
+        rec = self._clip_rec(clip_id)
+        rec.status = str(status)
+        if media is not None:
+            rec.media = media
+        if duration_ms is not None:
+            rec.duration_ms = duration_ms
+        rec.failure_reason = failure_reason
+        self.audit("set-status", "clip", clip_id,
+                   {"status": str(status), "failure_reason": failure_reason})
+        return self._clip(rec)
+
+    def set_third_parties(self, clip_id: int, flagged: bool) -> None:
+        rec = self._clip_rec(clip_id)
+        rec.third_parties_in_frame = flagged
+        self.audit("flag-third-parties", "clip", clip_id, {"flagged": flagged})
+
+    def delete_clip(self, clip_id: int, reason: str) -> Clip:
+        """Delete the clip's row and every row made from it; audit a tombstone that keeps
+        ids, the hash and who did it, nothing of the content."""
+        rec = self._clip_rec(clip_id)
+        clip = self._clip(rec)
+        reel_ids = list(self.orm.scalars(
+            select(ReelMomentRecord.reel_id).join(
+                MomentRecord, MomentRecord.id == ReelMomentRecord.moment_id)
+            .where(MomentRecord.clip_id == clip_id).distinct()))
+        for reel_id in reel_ids:
+            reel = self.orm.get(ReelRecord, reel_id)
+            if reel is not None:
+                self.orm.delete(reel)
+        event_ids = list(self.orm.scalars(select(EventRecord.id)
+                                          .where(EventRecord.clip_id == clip_id)))
+        if event_ids:
+            self.orm.execute(delete(EventChangeRecord)
+                             .where(EventChangeRecord.event_id.in_(event_ids)))
+            self.orm.execute(update(EventRecord).where(EventRecord.clip_id == clip_id)
+                             .values(answers_id=None))
+            self.orm.execute(delete(EventRecord).where(EventRecord.clip_id == clip_id))
+        self.orm.execute(delete(MomentRecord).where(MomentRecord.clip_id == clip_id))
+        self.orm.execute(delete(ConsentRecord).where(ConsentRecord.clip_id == clip_id))
+        self.orm.execute(delete(JobRecord).where(JobRecord.kind == "ingest",
+                                                 JobRecord.object_id == clip_id))
+        self.orm.delete(rec)
+        self.orm.flush()
+        self.audit("delete", "clip", clip_id,
+                   {"tombstone": True, "reason": reason, "family_id": clip.family_id,
+                    "session_id": clip.session_id, "sha256": clip.sha256,
+                    "events_deleted": len(event_ids), "reels_deleted": reel_ids})
+        return clip
+

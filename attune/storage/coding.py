@@ -1,0 +1,331 @@
+"""Coding: schemes, events with their history, and coding assignments."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+
+from attune.core.events import Event
+from attune.core.people import (
+    CodingAssignment,
+    CodingRole,
+)
+from attune.core.scheme import EventKind
+from attune.errors import ConflictError, InputError, NotFoundError
+from attune.storage.clips import Clips
+from attune.storage.models import (
+    CodingAssignmentRecord,
+    EventChangeRecord,
+    EventRecord,
+    SchemeRecord,
+    UserRecord,
+)
+from attune.storage.txbase import utcnow
+
+
+@dataclass(frozen=True)
+class StoredScheme:
+    id: int
+    name: str
+    version: int
+    document: dict[str, Any]
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class EventChange:
+    event_id: int
+    actor: str
+    at: datetime
+    action: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+class Coding(Clips):
+    def add_scheme(self, document: dict[str, Any]) -> StoredScheme:
+        name, version = document["name"], int(document["version"])
+        if self.orm.scalar(select(SchemeRecord.id).where(SchemeRecord.name == name,
+                                                         SchemeRecord.version == version)):
+            raise ConflictError(f"Coding scheme {name} v{version} already exists; a changed "
+                                "scheme is saved as the next version.")
+        user = self.orm.scalar(select(UserRecord).where(UserRecord.username == self.actor))
+        rec = SchemeRecord(name=name, version=version, document=document,
+                           created_by=user.id if user else None, created_at=utcnow())
+        self.orm.add(rec)
+        try:
+            self.orm.flush()
+        except IntegrityError as exc:
+            raise ConflictError(f"Someone saved {name} v{version} at the same time; "
+                                "reload the scheme and save again.") from exc
+        self.audit("create", "scheme", rec.id, {"name": name, "version": version})
+        return _scheme(rec)
+
+    def get_scheme(self, name: str, version: int | None = None) -> StoredScheme:
+        q = select(SchemeRecord).where(SchemeRecord.name == name)
+        q = q.where(SchemeRecord.version == version) if version is not None else \
+            q.order_by(SchemeRecord.version.desc())
+        rec = self.orm.scalars(q).first()
+        if rec is None:
+            which = f"{name} v{version}" if version else name
+            raise NotFoundError(f"There is no coding scheme {which}. "
+                                "Run `attune init` to install the default scheme.")
+        return _scheme(rec)
+
+    def scheme_by_id(self, scheme_id: int) -> StoredScheme:
+        rec = self.orm.get(SchemeRecord, scheme_id)
+        if rec is None:
+            raise NotFoundError(f"There is no coding scheme with id {scheme_id}.")
+        return _scheme(rec)
+
+    def list_schemes(self) -> list[StoredScheme]:
+        return [_scheme(r) for r in self.orm.scalars(
+            select(SchemeRecord).order_by(SchemeRecord.name, SchemeRecord.version))]
+
+    def add_event(self, clip_id: int, event: Event, coder: str | None = None,
+                  answers_id: int | None = None) -> Event:
+        self._clip_rec(clip_id)
+        coder_rec = self._user_rec(coder or event.coder or self.actor)
+        scheme = self.get_scheme(event.scheme, event.scheme_version)
+        if answers_id is not None:
+            self._check_link(clip_id, answers_id)
+        now = utcnow()
+        rec = EventRecord(clip_id=clip_id, coder_id=coder_rec.id, scheme_id=scheme.id,
+                          kind=str(event.kind), code=event.code, start_ms=event.start_ms,
+                          end_ms=event.end_ms, answers_id=answers_id, note=event.note,
+                          modifiers=list(event.modifiers), version=1, created_at=now,
+                          updated_at=now)
+        self.orm.add(rec)
+        self.orm.flush()
+        stored = self._event(rec)
+        self._history(rec.id, "create", None, _event_dict(stored))
+        self.audit("create", "event", rec.id, {"clip_id": clip_id, "code": event.code})
+        return stored
+
+    def add_events(self, clip_id: int, events: Sequence[Event],
+                   links: dict[int, int] | None = None) -> list[Event]:
+        """Add many events in this transaction. ``links`` maps an index in ``events`` to
+        the index of the event it answers (file-local links become database ids)."""
+        stored: list[Event] = []
+        for ev in events:
+            stored.append(self.add_event(clip_id, ev))
+        for i, j in (links or {}).items():
+            rec = self.orm.get(EventRecord, stored[i].id)
+            assert rec is not None
+            rec.answers_id = stored[j].id
+            stored[i] = self._event(rec)
+        return stored
+
+    def _check_link(self, clip_id: int, answers_id: int) -> None:
+        target = self.orm.get(EventRecord, answers_id)
+        if target is None or target.clip_id != clip_id:
+            raise InputError(f"Event {answers_id} is not an event of clip {clip_id}; "
+                             "a response can only answer a cue of the same clip.")
+
+    def _event_rec(self, event_id: int) -> EventRecord:
+        rec = self.orm.get(EventRecord, event_id)
+        if rec is None:
+            raise NotFoundError(f"There is no event with id {event_id}; it may have been "
+                                "purged.")
+        return rec
+
+    def _event(self, rec: EventRecord) -> Event:
+        coder = self.orm.get(UserRecord, rec.coder_id)
+        scheme = self.orm.get(SchemeRecord, rec.scheme_id)
+        assert coder is not None and scheme is not None
+        return Event(kind=EventKind(rec.kind), code=rec.code, start_ms=rec.start_ms,
+                     end_ms=rec.end_ms, coder=coder.username, id=rec.id, clip_id=rec.clip_id,
+                     scheme=scheme.name, scheme_version=scheme.version,
+                     answers_id=rec.answers_id, note=rec.note,
+                     modifiers=tuple(rec.modifiers or ()), version=rec.version,
+                     deleted_at=rec.deleted_at, created_at=rec.created_at)
+
+    def get_event(self, event_id: int) -> Event:
+        return self._event(self._event_rec(event_id))
+
+    def list_events(self, clip_id: int, coder: str | None = None,
+                    include_deleted: bool = False) -> list[Event]:
+        q = select(EventRecord).where(EventRecord.clip_id == clip_id)
+        if coder is not None:
+            q = q.where(EventRecord.coder_id == self._user_rec(coder).id)
+        if not include_deleted:
+            q = q.where(EventRecord.deleted_at.is_(None))
+        q = q.order_by(EventRecord.start_ms, EventRecord.id)
+        users = {u.id: u.username for u in self.orm.scalars(select(UserRecord))}
+        schemes = {s.id: (s.name, s.version) for s in self.orm.scalars(select(SchemeRecord))}
+        out = []
+        for rec in self.orm.scalars(q):
+            name, version = schemes[rec.scheme_id]
+            out.append(Event(kind=EventKind(rec.kind), code=rec.code, start_ms=rec.start_ms,
+                             end_ms=rec.end_ms, coder=users[rec.coder_id], id=rec.id,
+                             clip_id=rec.clip_id, scheme=name, scheme_version=version,
+                             answers_id=rec.answers_id, note=rec.note,
+                             modifiers=tuple(rec.modifiers or ()), version=rec.version,
+                             deleted_at=rec.deleted_at, created_at=rec.created_at))
+        return out
+
+    def coders_of_clip(self, clip_id: int) -> list[str]:
+        return list(self.orm.scalars(
+            select(UserRecord.username).join(EventRecord, EventRecord.coder_id == UserRecord.id)
+            .where(EventRecord.clip_id == clip_id, EventRecord.deleted_at.is_(None))
+            .distinct().order_by(UserRecord.username)))
+
+    def update_event(self, event_id: int, expected_version: int, **changes: Any) -> Event:
+        """Change an event if nobody else changed it since ``expected_version`` was read.
+
+        Allowed changes: code, start_ms, end_ms, answers_id, note, modifiers.
+        """
+        allowed = {"code", "start_ms", "end_ms", "answers_id", "note", "modifiers"}
+        unknown = set(changes) - allowed
+        if unknown:
+            raise ValueError(f"cannot change {sorted(unknown)} of an event")
+        rec = self._event_rec(event_id)
+        before = self._event(rec)
+        if rec.version != expected_version:
+            raise ConflictError(
+                f"Event {event_id} was changed by someone else (it is now version "
+                f"{rec.version}, you edited version {expected_version}). Reload the clip "
+                "to see their change, then make yours again.")
+        if changes.get("answers_id") is not None:
+            self._check_link(rec.clip_id, changes["answers_id"])
+        if "modifiers" in changes:
+            changes["modifiers"] = list(changes["modifiers"])
+        values = {**changes, "version": expected_version + 1, "updated_at": utcnow()}
+        merged = {"start_ms": rec.start_ms, "end_ms": rec.end_ms, **changes}
+        Event(before.kind, changes.get("code", rec.code), merged["start_ms"],
+              merged["end_ms"])  # validates the new span
+        result = self.orm.execute(
+            update(EventRecord)
+            .where(EventRecord.id == event_id, EventRecord.version == expected_version)
+            .values(**values).execution_options(synchronize_session=False))
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise ConflictError(f"Event {event_id} was changed by someone else at the same "
+                                "moment. Reload the clip, then make your change again.")
+        self.orm.refresh(rec)
+        after = self._event(rec)
+        self._history(event_id, "update", _event_dict(before), _event_dict(after))
+        self.audit("update", "event", event_id, {"fields": sorted(changes)})
+        return after
+
+    def delete_event(self, event_id: int, expected_version: int) -> Event:
+        """Soft-delete: reversible with ``restore_event`` until purged."""
+        rec = self._event_rec(event_id)
+        before = self._event(rec)
+        if rec.deleted_at is not None:
+            return before
+        if rec.version != expected_version:
+            raise ConflictError(f"Event {event_id} was changed by someone else; reload "
+                                "before deleting it.")
+        rec.deleted_at = utcnow()
+        rec.version += 1
+        self.orm.flush()
+        after = self._event(rec)
+        self._history(event_id, "delete", _event_dict(before), _event_dict(after))
+        self.audit("delete", "event", event_id, {"clip_id": rec.clip_id})
+        return after
+
+    def restore_event(self, event_id: int) -> Event:
+        rec = self._event_rec(event_id)
+        before = self._event(rec)
+        rec.deleted_at = None
+        rec.version += 1
+        self.orm.flush()
+        after = self._event(rec)
+        self._history(event_id, "restore", _event_dict(before), _event_dict(after))
+        self.audit("restore", "event", event_id, {"clip_id": rec.clip_id})
+        return after
+
+    def purge_deleted_events(self, clip_id: int | None = None) -> int:
+        q = select(EventRecord.id).where(EventRecord.deleted_at.is_not(None))
+        if clip_id is not None:
+            q = q.where(EventRecord.clip_id == clip_id)
+        ids = list(self.orm.scalars(q))
+        if ids:
+            self.orm.execute(update(EventRecord).where(EventRecord.answers_id.in_(ids))
+                             .values(answers_id=None))
+            self.orm.execute(delete(EventChangeRecord)
+                             .where(EventChangeRecord.event_id.in_(ids)))
+            self.orm.execute(delete(EventRecord).where(EventRecord.id.in_(ids)))
+            self.audit("purge", "event", clip_id if clip_id is not None else "*",
+                       {"count": len(ids)})
+        return len(ids)
+
+    def _history(self, event_id: int, action: str, before: dict[str, Any] | None,
+                 after: dict[str, Any] | None) -> None:
+        actor = self._user_rec(self.actor)
+        self.orm.add(EventChangeRecord(event_id=event_id, actor_id=actor.id, at=utcnow(),
+                                       action=action, before=before, after=after))
+
+    def event_history(self, event_id: int) -> list[EventChange]:
+        users = {u.id: u.username for u in self.orm.scalars(select(UserRecord))}
+        return [EventChange(r.event_id, users.get(r.actor_id, "?"), r.at, r.action, r.before,
+                            r.after)
+                for r in self.orm.scalars(select(EventChangeRecord)
+                                          .where(EventChangeRecord.event_id == event_id)
+                                          .order_by(EventChangeRecord.id))]
+
+    def assign_coder(self, clip_id: int, coder: str, role: CodingRole) -> CodingAssignment:
+        self._clip_rec(clip_id)
+        user = self._user_rec(coder)
+        by = self.orm.scalar(select(UserRecord).where(UserRecord.username == self.actor))
+        rec = self.orm.scalar(select(CodingAssignmentRecord).where(
+            CodingAssignmentRecord.clip_id == clip_id, CodingAssignmentRecord.coder_id == user.id))
+        if rec is None:
+            rec = CodingAssignmentRecord(clip_id=clip_id, coder_id=user.id, role=str(role),
+                                         assigned_by=by.id if by else None,
+                                         assigned_at=utcnow())
+            self.orm.add(rec)
+        else:
+            rec.role = str(role)
+        self.orm.flush()
+        self.audit("assign-coder", "clip", clip_id, {"coder": coder, "role": str(role)})
+        return self._assignment(rec)
+
+    def _assignment(self, rec: CodingAssignmentRecord) -> CodingAssignment:
+        coder = self.orm.get(UserRecord, rec.coder_id)
+        by = self.orm.get(UserRecord, rec.assigned_by) if rec.assigned_by else None
+        return CodingAssignment(rec.clip_id, coder.username if coder else "?",
+                                CodingRole(rec.role), rec.assigned_at,
+                                by.username if by else "", rec.done_at)
+
+    def assignments(self, *, clip_id: int | None = None,
+                    coder: str | None = None) -> list[CodingAssignment]:
+        q = select(CodingAssignmentRecord).order_by(CodingAssignmentRecord.id)
+        if clip_id is not None:
+            q = q.where(CodingAssignmentRecord.clip_id == clip_id)
+        if coder is not None:
+            q = q.where(CodingAssignmentRecord.coder_id == self._user_rec(coder).id)
+        return [self._assignment(r) for r in self.orm.scalars(q)]
+
+    def mark_coding_done(self, clip_id: int, coder: str, done: bool = True) -> CodingAssignment:
+        user = self._user_rec(coder)
+        rec = self.orm.scalar(select(CodingAssignmentRecord).where(
+            CodingAssignmentRecord.clip_id == clip_id, CodingAssignmentRecord.coder_id == user.id))
+        if rec is None:
+            self.assign_coder(clip_id, coder, CodingRole.PRIMARY)
+            rec = self.orm.scalar(select(CodingAssignmentRecord).where(
+                CodingAssignmentRecord.clip_id == clip_id,
+                CodingAssignmentRecord.coder_id == user.id))
+            assert rec is not None
+        rec.done_at = utcnow() if done else None
+        self.orm.flush()
+        self.audit("coding-done" if done else "coding-reopened", "clip", clip_id,
+                   {"coder": coder})
+        return self._assignment(rec)
+
+
+def _scheme(rec: SchemeRecord) -> StoredScheme:
+    return StoredScheme(rec.id, rec.name, rec.version, dict(rec.document), rec.created_at)
+
+
+def _event_dict(ev: Event) -> dict[str, Any]:
+    return {"kind": str(ev.kind), "code": ev.code, "start_ms": ev.start_ms,
+            "end_ms": ev.end_ms, "answers_id": ev.answers_id, "note": ev.note,
+            "modifiers": list(ev.modifiers), "version": ev.version,
+            "deleted": ev.deleted_at is not None}
+

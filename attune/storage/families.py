@@ -1,0 +1,187 @@
+"""Families, their consent decisions and their visits (sessions)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from attune.core.consent import ConsentDecision, ConsentScope
+from attune.core.people import (
+    Family,
+    Role,
+    Session,
+)
+from attune.errors import InputError, NotFoundError
+from attune.storage.accounts import Accounts
+from attune.storage.models import (
+    ConsentRecord,
+    FamilyParentRecord,
+    FamilyPractitionerRecord,
+    FamilyRecord,
+    SessionRecord,
+    UserRecord,
+)
+from attune.storage.txbase import utcnow
+
+
+class Families(Accounts):
+    def add_family(self, code: str, baby_name: str, birth_month: str | None = None) -> Family:
+        if self.orm.scalar(select(FamilyRecord.id).where(FamilyRecord.code == code)):
+            raise InputError(f"A family with code {code!r} already exists; "
+                             "choose another code.")
+        rec = FamilyRecord(code=code, baby_name=baby_name, birth_month=birth_month,
+                           created_at=utcnow())
+        self.orm.add(rec)
+        self.orm.flush()
+        self.audit("create", "family", rec.id, {"code": code})
+        return self._family(rec)
+
+    def _family_rec(self, code: str) -> FamilyRecord:
+        rec = self.orm.scalar(select(FamilyRecord).where(FamilyRecord.code == code))
+        if rec is None:
+            raise NotFoundError(f"There is no family with code {code!r}. "
+                                "List families with `attune family list`.")
+        return rec
+
+    def _family(self, rec: FamilyRecord) -> Family:
+        practitioners = tuple(self.orm.scalars(
+            select(UserRecord.username).join(
+                FamilyPractitionerRecord, FamilyPractitionerRecord.user_id == UserRecord.id)
+            .where(FamilyPractitionerRecord.family_id == rec.id).order_by(UserRecord.username)))
+        parents = tuple(self.orm.scalars(
+            select(UserRecord.username).join(
+                FamilyParentRecord, FamilyParentRecord.user_id == UserRecord.id)
+            .where(FamilyParentRecord.family_id == rec.id).order_by(UserRecord.username)))
+        return Family(rec.id, rec.code, rec.baby_name, rec.birth_month,
+                      rec.involvement_ended_on, practitioners, parents)
+
+    def get_family(self, code: str) -> Family:
+        return self._family(self._family_rec(code))
+
+    def family_by_id(self, family_id: int) -> Family:
+        rec = self.orm.get(FamilyRecord, family_id)
+        if rec is None:
+            raise NotFoundError(f"There is no family with id {family_id}.")
+        return self._family(rec)
+
+    def list_families(self) -> list[Family]:
+        return [self._family(r) for r in
+                self.orm.scalars(select(FamilyRecord).order_by(FamilyRecord.code))]
+
+    def assign_practitioner(self, code: str, username: str) -> None:
+        fam, user = self._family_rec(code), self._user_rec(username)
+        if user.role not in (Role.PRACTITIONER, Role.SUPERVISOR):
+            raise InputError(f"{username} is a {user.role}, not a practitioner; only "
+                             "practitioners and supervisors can be assigned to a family.")
+        if self.orm.get(FamilyPractitionerRecord, (fam.id, user.id)) is None:
+            self.orm.add(FamilyPractitionerRecord(family_id=fam.id, user_id=user.id))
+            self.audit("assign-practitioner", "family", fam.id, {"username": username})
+
+    def unassign_practitioner(self, code: str, username: str) -> None:
+        fam, user = self._family_rec(code), self._user_rec(username)
+        rec = self.orm.get(FamilyPractitionerRecord, (fam.id, user.id))
+        if rec is not None:
+            self.orm.delete(rec)
+            self.audit("unassign-practitioner", "family", fam.id, {"username": username})
+
+    def link_parent(self, code: str, username: str) -> None:
+        fam, user = self._family_rec(code), self._user_rec(username)
+        if user.role != Role.PARENT:
+            raise InputError(f"{username} is a {user.role} account; link a parent account.")
+        if self.orm.get(FamilyParentRecord, (fam.id, user.id)) is None:
+            self.orm.add(FamilyParentRecord(family_id=fam.id, user_id=user.id))
+            self.audit("link-parent", "family", fam.id, {"username": username})
+
+    def set_involvement_end(self, code: str, ended_on: date | None) -> None:
+        rec = self._family_rec(code)
+        rec.involvement_ended_on = ended_on
+        self.audit("set-involvement-end", "family", rec.id,
+                   {"ended_on": ended_on.isoformat() if ended_on else None})
+
+    def delete_family(self, code: str) -> None:
+        rec = self._family_rec(code)
+        self.orm.delete(rec)
+        self.audit("delete", "family", rec.id, {"code": code})
+
+    def record_consent(self, family_id: int, scope: ConsentScope, granted: bool,
+                       decided_on: date, evidence: str = "", clip_id: int | None = None,
+                       retain_until: date | None = None) -> ConsentDecision:
+        recorder = self._user_rec(self.actor)
+        rec = ConsentRecord(family_id=family_id, clip_id=clip_id, scope=str(scope),
+                            granted=granted, decided_on=decided_on, recorded_by=recorder.id,
+                            evidence=evidence, retain_until=retain_until, created_at=utcnow())
+        self.orm.add(rec)
+        self.orm.flush()
+        self.audit("consent-record", "consent", rec.id,
+                   {"family_id": family_id, "clip_id": clip_id, "scope": str(scope),
+                    "granted": granted, "decided_on": decided_on.isoformat(),
+                    "retain_until": retain_until.isoformat() if retain_until else None})
+        return self._consent(rec)
+
+    def _consent(self, rec: ConsentRecord) -> ConsentDecision:
+        recorder = self.orm.get(UserRecord, rec.recorded_by)
+        return ConsentDecision(
+            family_id=rec.family_id, scope=ConsentScope(rec.scope), granted=rec.granted,
+            decided_on=rec.decided_on, clip_id=rec.clip_id, retain_until=rec.retain_until,
+            withdrawn_on=rec.withdrawn_on, id=rec.id,
+            recorded_by=recorder.username if recorder else "", evidence=rec.evidence)
+
+    def consents_for_family(self, family_id: int) -> list[ConsentDecision]:
+        return [self._consent(r) for r in self.orm.scalars(
+            select(ConsentRecord).where(ConsentRecord.family_id == family_id)
+            .order_by(ConsentRecord.id))]
+
+    def withdraw_consent(self, family_id: int, scope: ConsentScope, on: date,
+                         clip_id: int | None = None) -> list[ConsentDecision]:
+        """Mark every granted, unwithdrawn decision of this scope (for the family, or for
+        one clip) as withdrawn on ``on``. Returns what was withdrawn."""
+        q = select(ConsentRecord).where(
+            ConsentRecord.family_id == family_id, ConsentRecord.scope == str(scope),
+            ConsentRecord.granted.is_(True), ConsentRecord.withdrawn_on.is_(None))
+        if clip_id is not None:
+            q = q.where(ConsentRecord.clip_id == clip_id)
+        withdrawer = self._user_rec(self.actor)
+        changed = []
+        for rec in self.orm.scalars(q):
+            rec.withdrawn_on = on
+            rec.withdrawn_by = withdrawer.id
+            changed.append(self._consent(rec))
+            self.audit("consent-withdraw", "consent", rec.id,
+                       {"family_id": family_id, "clip_id": rec.clip_id, "scope": str(scope),
+                        "withdrawn_on": on.isoformat()})
+        return changed
+
+    def add_session(self, family_id: int, held_on: date, practitioner: str,
+                    note: str = "") -> Session:
+        user = self._user_rec(practitioner)
+        rec = SessionRecord(family_id=family_id, held_on=held_on, practitioner_id=user.id,
+                            note=note)
+        self.orm.add(rec)
+        self.orm.flush()
+        self.audit("create", "session", rec.id, {"family_id": family_id,
+                                                 "held_on": held_on.isoformat()})
+        return Session(rec.id, family_id, held_on, practitioner, note)
+
+    def get_session(self, session_id: int) -> Session:
+        rec = self.orm.get(SessionRecord, session_id)
+        if rec is None:
+            raise NotFoundError(f"There is no session with id {session_id}.")
+        return self._session(rec)
+
+    def _session(self, rec: SessionRecord) -> Session:
+        user = self.orm.get(UserRecord, rec.practitioner_id)
+        return Session(rec.id, rec.family_id, rec.held_on, user.username if user else "",
+                       rec.note)
+
+    def sessions_for_family(self, family_id: int) -> list[Session]:
+        return [self._session(r) for r in self.orm.scalars(
+            select(SessionRecord).where(SessionRecord.family_id == family_id)
+            .order_by(SessionRecord.held_on, SessionRecord.id))]
+
+    def find_session(self, family_id: int, held_on: date) -> Session | None:
+        rec = self.orm.scalar(select(SessionRecord).where(
+            SessionRecord.family_id == family_id, SessionRecord.held_on == held_on)
+            .order_by(SessionRecord.id))
+        return self._session(rec) if rec else None
+

@@ -1,0 +1,193 @@
+"""Moments chosen for reels, reels, and the parent's reflections."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import delete, func, select
+
+from attune.core.events import Event
+from attune.core.people import (
+    Moment,
+    Reel,
+    ReelStatus,
+    Reflection,
+)
+from attune.core.scheme import EventKind
+from attune.errors import NotFoundError
+from attune.storage.coding import Coding
+from attune.storage.models import (
+    MomentRecord,
+    ReelMomentRecord,
+    ReelRecord,
+    ReflectionRecord,
+    UserRecord,
+)
+from attune.storage.txbase import utcnow
+
+
+class Reels(Coding):
+    def add_moment(self, clip_id: int, start_ms: int, end_ms: int, caption: str = "",
+                   key_ms: int | None = None, position: int | None = None) -> Moment:
+        self._clip_rec(clip_id)
+        Event(EventKind.CUE, "-", start_ms, end_ms)  # validates the span
+        creator = self._user_rec(self.actor)
+        if position is None:
+            position = (self.orm.scalar(select(func.max(MomentRecord.position))
+                                        .where(MomentRecord.clip_id == clip_id)) or 0) + 1
+        rec = MomentRecord(clip_id=clip_id, start_ms=start_ms, end_ms=end_ms, key_ms=key_ms,
+                           caption=caption, position=position, created_by=creator.id,
+                           created_at=utcnow())
+        self.orm.add(rec)
+        self.orm.flush()
+        self.audit("create", "moment", rec.id, {"clip_id": clip_id})
+        return _moment(rec)
+
+    def get_moment(self, moment_id: int) -> Moment:
+        rec = self.orm.get(MomentRecord, moment_id)
+        if rec is None:
+            raise NotFoundError(f"There is no moment {moment_id}.")
+        return _moment(rec)
+
+    def update_moment(self, moment_id: int, **changes: Any) -> Moment:
+        allowed = {"start_ms", "end_ms", "key_ms", "caption", "position", "film_stop",
+                   "film_stop_caption", "slow_replay", "caption_override"}
+        if set(changes) - allowed:
+            raise ValueError(f"cannot change {sorted(set(changes) - allowed)} of a moment")
+        rec = self.orm.get(MomentRecord, moment_id)
+        if rec is None:
+            raise NotFoundError(f"There is no moment {moment_id}.")
+        start = changes.get("start_ms", rec.start_ms)
+        end = changes.get("end_ms", rec.end_ms)
+        Event(EventKind.CUE, "-", start, end)  # validates the span
+        for key, value in changes.items():
+            setattr(rec, key, value)
+        self.orm.flush()
+        detail: dict[str, Any] = {"fields": sorted(changes)}
+        if changes.get("caption_override"):
+            detail["override_reason"] = changes["caption_override"]
+        self.audit("update", "moment", moment_id, detail)
+        return _moment(rec)
+
+    def delete_moment(self, moment_id: int) -> None:
+        rec = self.orm.get(MomentRecord, moment_id)
+        if rec is not None:
+            self.orm.delete(rec)
+            self.audit("delete", "moment", moment_id, {"clip_id": rec.clip_id})
+
+    def moments_for_clip(self, clip_id: int) -> list[Moment]:
+        return [_moment(r) for r in self.orm.scalars(
+            select(MomentRecord).where(MomentRecord.clip_id == clip_id)
+            .order_by(MomentRecord.position, MomentRecord.id))]
+
+    def add_reel(self, family_id: int, title: str, moment_ids: Sequence[int]) -> Reel:
+        creator = self._user_rec(self.actor)
+        rec = ReelRecord(family_id=family_id, title=title, status=str(ReelStatus.DRAFT),
+                         created_by=creator.id, created_at=utcnow())
+        self.orm.add(rec)
+        self.orm.flush()
+        for pos, mid in enumerate(moment_ids):
+            self.orm.add(ReelMomentRecord(reel_id=rec.id, moment_id=mid, position=pos))
+        self.orm.flush()
+        self.audit("create", "reel", rec.id, {"family_id": family_id,
+                                              "moments": list(moment_ids)})
+        return self._reel(rec)
+
+    def _reel(self, rec: ReelRecord) -> Reel:
+        ids = tuple(self.orm.scalars(select(ReelMomentRecord.moment_id)
+                                     .where(ReelMomentRecord.reel_id == rec.id)
+                                     .order_by(ReelMomentRecord.position)))
+        return Reel(rec.id, rec.family_id, rec.title, ReelStatus(rec.status), ids, rec.path,
+                    rec.duration_ms, rec.error, rec.rendered_at, rec.created_at)
+
+    def delete_reel(self, reel_id: int, reason: str) -> None:
+        rec = self.orm.get(ReelRecord, reel_id)
+        if rec is None:
+            return
+        self.orm.delete(rec)
+        self.orm.flush()
+        self.audit("delete", "reel", reel_id, {"tombstone": True, "reason": reason,
+                                               "family_id": rec.family_id})
+
+    def get_reel(self, reel_id: int) -> Reel:
+        rec = self.orm.get(ReelRecord, reel_id)
+        if rec is None:
+            raise NotFoundError(f"There is no reel {reel_id}; it may have been deleted when "
+                                "consent was withdrawn.")
+        return self._reel(rec)
+
+    def set_reel_moments(self, reel_id: int, moment_ids: Sequence[int]) -> Reel:
+        rec = self.orm.get(ReelRecord, reel_id)
+        if rec is None:
+            raise NotFoundError(f"There is no reel {reel_id}.")
+        self.orm.execute(delete(ReelMomentRecord).where(ReelMomentRecord.reel_id == reel_id))
+        for pos, mid in enumerate(moment_ids):
+            self.orm.add(ReelMomentRecord(reel_id=reel_id, moment_id=mid, position=pos))
+        rec.status = str(ReelStatus.DRAFT)
+        self.orm.flush()
+        self.audit("set-moments", "reel", reel_id, {"moments": list(moment_ids)})
+        return self._reel(rec)
+
+    def set_reel_title(self, reel_id: int, title: str) -> Reel:
+        """A new title goes on the first card, so the reel goes back to draft."""
+        rec = self.orm.get(ReelRecord, reel_id)
+        if rec is None:
+            raise NotFoundError(f"There is no reel {reel_id}.")
+        if rec.title != title:
+            rec.title = title
+            rec.status = str(ReelStatus.DRAFT)
+            self.orm.flush()
+            self.audit("rename", "reel", reel_id, {"status": str(ReelStatus.DRAFT)})
+        return self._reel(rec)
+
+    def set_reel_status(self, reel_id: int, status: ReelStatus, *, path: str | None = None,
+                        duration_ms: int | None = None, error: str = "") -> Reel:
+        rec = self.orm.get(ReelRecord, reel_id)
+        if rec is None:
+            raise NotFoundError(f"There is no reel {reel_id}.")
+        rec.status = str(status)
+        rec.error = error
+        if status == ReelStatus.READY:
+            rec.path, rec.duration_ms, rec.rendered_at = path, duration_ms, utcnow()
+        self.audit("set-status", "reel", reel_id, {"status": str(status), "error": error})
+        return self._reel(rec)
+
+    def add_reflection(self, moment_id: int, text: str, reel_id: int | None = None,
+                       ) -> Reflection:
+        by = self._user_rec(self.actor)
+        rec = ReflectionRecord(moment_id=moment_id, reel_id=reel_id, text=text,
+                               recorded_by=by.id, recorded_at=utcnow())
+        self.orm.add(rec)
+        self.orm.flush()
+        self.audit("create", "reflection", rec.id, {"moment_id": moment_id,
+                                                    "reel_id": reel_id})
+        return Reflection(rec.id, moment_id, reel_id, text, by.username, rec.recorded_at)
+
+    def reflections(self, moment_ids: Sequence[int]) -> list[Reflection]:
+        users = {u.id: u.username for u in self.orm.scalars(select(UserRecord))}
+        return [Reflection(r.id, r.moment_id, r.reel_id, r.text, users.get(r.recorded_by, "?"),
+                           r.recorded_at)
+                for r in self.orm.scalars(select(ReflectionRecord)
+                                          .where(ReflectionRecord.moment_id.in_(list(moment_ids)))
+                                          .order_by(ReflectionRecord.id))]
+
+    def reels_for_family(self, family_id: int) -> list[Reel]:
+        return [self._reel(r) for r in self.orm.scalars(
+            select(ReelRecord).where(ReelRecord.family_id == family_id)
+            .order_by(ReelRecord.id))]
+
+    def reels_for_clip(self, clip_id: int) -> list[Reel]:
+        ids = self.orm.scalars(
+            select(ReelMomentRecord.reel_id).join(
+                MomentRecord, MomentRecord.id == ReelMomentRecord.moment_id)
+            .where(MomentRecord.clip_id == clip_id).distinct())
+        return [self._reel(r) for r in
+                self.orm.scalars(select(ReelRecord).where(ReelRecord.id.in_(list(ids))))]
+
+
+def _moment(rec: MomentRecord) -> Moment:
+    return Moment(rec.id, rec.clip_id, rec.start_ms, rec.end_ms, rec.caption, rec.key_ms,
+                  rec.position, rec.film_stop, rec.film_stop_caption, rec.slow_replay,
+                  rec.caption_override)
+

@@ -1,0 +1,17 @@
+"""What every part of a transaction shares: the ORM session and the acting account."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session as OrmSession
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class TxBase:
+    def __init__(self, orm: OrmSession, actor: str) -> None:
+        self.orm = orm
+        self.actor = actor
