@@ -11,6 +11,7 @@ import pytest
 import attune.analysis.agreement as agreement_module
 import attune.analysis.agreement.coefficients as coefficients_module
 import attune.analysis.agreement.matching as matching_module
+import attune.analysis.agreement.report as report_module
 import attune.analysis.sentences as sentences_module
 import attune.analysis.tallies as tallies_module
 import attune.analysis.turns as turns_module
@@ -126,7 +127,7 @@ def test_mcgraw_wong_names() -> None:
 
 
 @pytest.mark.parametrize("module", [agreement_module, coefficients_module, matching_module,
-                                    tallies_module, turns_module, sentences_module,
+                                    report_module, tallies_module, turns_module, sentences_module,
                                     words_module])
 def test_doctests(module: object) -> None:
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)  # type: ignore[arg-type]

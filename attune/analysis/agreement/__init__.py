@@ -59,6 +59,7 @@ from attune.analysis.agreement.report import (
     SubsetAgreement,
     agreement_report,
     agreement_report_clips,
+    parameter_sentences,
     tally_icc,
 )
 
@@ -91,6 +92,7 @@ __all__ = [
     "krippendorff_alpha",
     "match_events",
     "match_intervals",
+    "parameter_sentences",
     "tally_icc",
     "time_unit_kappa",
 ]

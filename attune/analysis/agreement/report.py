@@ -43,7 +43,7 @@ from attune.analysis.agreement.matching import (
     _time_unit_states,
 )
 from attune.core.events import Event
-from attune.core.scheme import EventKind, Potency, Scheme
+from attune.core.scheme import EventKind, Potency, Scheme, Valence
 
 UNMATCHED = "unmatched"
 
@@ -157,8 +157,9 @@ class AgreementReport:
     disagreements: tuple[Disagreement, ...] = field(repr=False)
     parameters: Mapping[str, Any]
 
-    def summary_lines(self) -> list[str]:
-        """The report in words for a terminal or a text export, parameters first."""
+    def summary_lines(self, *, parameters: bool = True) -> list[str]:
+        """The report in words for a terminal or a text export, the parameters first
+        (in sentences; ``parameters=False`` leaves them to the caller)."""
 
         def stat(s: Statistic) -> str:
             if s.value is None:
@@ -170,19 +171,21 @@ class AgreementReport:
 
         p = self.parameters
         lines = [f"Agreement of {self.coders[0]} and {self.coders[1]} on {self.clips} clip(s): "
-                 f"{self.n_events_a} and {self.n_events_b} events",
-                 "Parameters: " + ", ".join(f"{k}={v}" for k, v in p.items()),
-                 f"  event kappa (codes, unmatched as a category): {stat(self.event_kappa)}",
-                 f"  event kappa (matched pairs only):             "
-                 f"{stat(self.event_kappa_matched)}",
-                 f"  time-unit kappa (sampling step {p.get('step_ms')} ms):       "
-                 f"{stat(self.time_unit_kappa)}",
-                 f"  Krippendorff's alpha (nominal):               {stat(self.alpha)}",
-                 f"  detection: {self.detection.matched} matched, {self.detection.unmatched_a} "
-                 f"only {self.coders[0]}, {self.detection.unmatched_b} only {self.coders[1]} "
-                 f"({share(self.detection.agreement)} of all; {self.coders[0]} "
-                 f"{share(self.detection.share_a)}, {self.coders[1]} "
-                 f"{share(self.detection.share_b)} matched)"]
+                 f"{self.n_events_a} and {self.n_events_b} events"]
+        if parameters:
+            lines += parameter_sentences(p)
+        lines += [
+            f"  event kappa (codes, unmatched as a category): {stat(self.event_kappa)}",
+            f"  event kappa (matched pairs only):             {stat(self.event_kappa_matched)}",
+            f"  time-unit kappa (sampling step {p.get('step_ms')} ms):       "
+            f"{stat(self.time_unit_kappa)}",
+            f"  Krippendorff's alpha (nominal):               {stat(self.alpha)}",
+            f"  detection: {self.detection.matched} matched, {self.detection.unmatched_a} "
+            f"only {self.coders[0]}, {self.detection.unmatched_b} only {self.coders[1]} "
+            f"({share(self.detection.agreement)} of all; {self.coders[0]} "
+            f"{share(self.detection.share_a)}, {self.coders[1]} "
+            f"{share(self.detection.share_b)} matched)",
+        ]
         if self.mean_abs_onset_diff_ms is not None:
             lines.append(f"  mean onset difference of matched events: "
                          f"{self.mean_abs_onset_diff_ms:.0f} ms")
@@ -199,8 +202,8 @@ class AgreementReport:
             for d in self.disagreements[:50]:
                 a = f"{d.a.code}@{d.a.start_ms}" if d.a else "-"
                 b = f"{d.b.code}@{d.b.start_ms}" if d.b else "-"
-                lines.append(f"  clip {d.clip} at {d.at_ms} ms: {d.what} ({d.kind}): "
-                             f"{a} vs {b}")
+                where = "" if d.clip is None else f"clip {d.clip} "
+                lines.append(f"  {where}at {d.at_ms} ms: {d.what} ({d.kind}): {a} vs {b}")
         return lines
 
     def to_dict(self) -> dict[str, Any]:
@@ -603,8 +606,8 @@ def _icc_statistics(clips: Sequence[ClipPair], scheme: Scheme | None) -> dict[st
     """ICC on per-clip tallies; with one clip, undefined with the reason."""
     if len(clips) >= 2:
         return tally_icc(clips, scheme)
-    reason = ("ICC needs per-clip tallies of two clips or more; pass several clips to "
-              "agreement_report_clips.")
+    reason = ("ICC needs per-clip tallies of two clips or more; compare two clips or more "
+              "together.")
     stats = {"cues seen": Statistic("ICC(2,1) cues seen", None, 1, _METHOD_ICC,
                                     reason=reason)}
     if scheme is not None:
@@ -671,3 +674,94 @@ def _overall_flag(*stats: Statistic | None) -> tuple[Flag | None, tuple[str, ...
             worst = s.flag
     return worst, tuple(reasons)
 
+
+
+# ------------------------------------------------------------------ parameters in words
+
+_CUES_OF = {Valence.ENGAGEMENT: "an engagement cue", Valence.DISENGAGEMENT:
+            "a disengagement cue", Valence.DISTRESS: "a distress cue"}
+
+
+def parameter_sentences(parameters: Mapping[str, Any]) -> list[str]:
+    """A report's parameters in sentences a supervisor reads, the pairing first and the
+    sampling step second (users confuse the two, DOMAIN.md §8): times in seconds, no
+    identifiers. The page, the PDF and the CSV all state the parameters with these.
+
+    ``parameters`` is :attr:`AgreementReport.parameters` or a mapping with some of its
+    keys; a key that is missing or None is not mentioned.
+
+    >>> for line in parameter_sentences({"tolerance_ms": 800, "step_ms": 1000,
+    ...                                  "windows_ms": {"E": 3000, "X": 5000}}):
+    ...     print(line)
+    Events of the two coders were paired, cue with cue and response with response, when
+    their onsets were at most 0.8 s apart (the tolerance); an event without a partner
+    counts as unmatched.
+    Time-unit agreement sampled both timelines every 1.0 s; it is a sampling step, not a
+    tolerance.
+    A response counted as attuned when it fitted its cue and began within 3.0 s of an
+    engagement cue or 5.0 s of a distress cue (the latency windows).
+    """
+    p = parameters
+    lines: list[str] = []
+    paired = ("Events of the two coders were paired, cue with cue and response with "
+              "response, when ")
+    unmatched = "; an event without a partner counts as unmatched."
+    if p.get("matching") == "overlap" and p.get("min_overlap") is not None:
+        lines.append(f"{paired}they overlapped by at least {float(p['min_overlap']):.0%} of "
+                     f"the longer of the two (as ELAN compares annotations){unmatched}")
+    elif p.get("tolerance_ms") is not None:
+        lines.append(f"{paired}their onsets were at most {_seconds(p['tolerance_ms'])} apart "
+                     f"(the tolerance){unmatched}")
+    if p.get("step_ms") is not None:
+        lines.append(f"Time-unit agreement sampled both timelines every "
+                     f"{_seconds(p['step_ms'])}; it is a sampling step, not a tolerance.")
+    if p.get("scheme"):
+        lines.append(f"The codes are those of the coding scheme {p['scheme']}.")
+    windows = p.get("windows_ms")
+    if isinstance(windows, Mapping) and windows:
+        each = [f"{_seconds(ms)} of {_CUES_OF[Valence(str(v))]}" for v, ms in windows.items()]
+        lines.append("A response counted as attuned when it fitted its cue and began within "
+                     f"{_words(each, 'or')} (the latency windows).")
+    if p.get("deleted_events") == "ignored":
+        lines.append("Deleted events were left out.")
+    flags = p.get("flags")
+    if isinstance(flags, Mapping):
+        kappa = flags.get("kappa", (KAPPA_AMBER, KAPPA_GREEN))
+        alpha = flags.get("alpha", (ALPHA_AMBER, ALPHA_GREEN))
+        icc_ = flags.get("icc", (ICC_AMBER, ICC_GREEN))
+        lines.append(f"Flags: green for kappa of {_band(kappa[1])} or more, alpha of "
+                     f"{_band(alpha[1])} or more and ICC of {_band(icc_[1])} or more; amber "
+                     f"for kappa from {_band(kappa[0])}, alpha from {_band(alpha[0])} and "
+                     f"ICC from {_band(icc_[0])}; red below.")
+    if p.get("pairs") is not None:
+        lines.append(f"Clips coded by two coders in this report: {p['pairs']}.")
+    return lines
+
+
+def _seconds(ms: int) -> str:
+    """Milliseconds for reading, in seconds with at least one decimal.
+
+    >>> _seconds(1000), _seconds(250), _seconds(3000)
+    ('1.0 s', '0.25 s', '3.0 s')
+    """
+    text = f"{int(ms) / 1000:.3f}".rstrip("0")
+    return f"{text}0 s" if text.endswith(".") else f"{text} s"
+
+
+def _band(value: float) -> str:
+    """A band's edge as statisticians write it.
+
+    >>> _band(0.8), _band(0.667), _band(0.5)
+    ('.80', '.667', '.50')
+    """
+    text = f"{float(value):.3f}"
+    while text.endswith("0") and len(text.split(".")[1]) > 2:
+        text = text[:-1]
+    return text.removeprefix("0")
+
+
+def _words(items: Sequence[str], conjunction: str) -> str:
+    """``a, b or c``."""
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
