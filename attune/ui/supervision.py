@@ -16,7 +16,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from attune.analysis.agreement import UNMATCHED, Flag
+from attune.analysis.agreement import UNMATCHED, Flag, parameter_sentences
 from attune.core.people import CodingRole, Role, User
 from attune.interchange.reports import write_agreement_csv, write_agreement_pdf
 from attune.services import Context
@@ -57,25 +57,10 @@ def ms_clock(ms: int) -> str:
 
 
 def parameter_lines(parameters: Mapping[str, Any]) -> list[str]:
-    """The parameters in words: the tolerance and the sampling step each in one line,
-    because users confuse the two (DOMAIN.md §8)."""
-    tol = parameters.get("tolerance_ms")
-    step = parameters.get("step_ms")
-    lines = [
-        f"**Event tolerance ±{tol} ms**: two coders' events of the same kind are paired "
-        "when their onsets are at most this far apart; an event with no partner counts "
-        "as unmatched.",
-        f"**Time-unit sampling step {step} ms**: both timelines are sampled every {step} ms "
-        "and kappa is taken over the samples; it is a sampling step, not a tolerance.",
-    ]
-    if parameters.get("matching") == "interval":
-        lines.append(f"Intervals paired when they overlap by at least "
-                     f"{parameters.get('min_overlap')} of the longer one (ELAN).")
-    flags = parameters.get("flags")
-    if isinstance(flags, Mapping):
-        lines.append("Flags: green kappa and alpha ≥ .80 and ICC ≥ .75; amber kappa .60-.80, "
-                     "alpha .667-.80, ICC .50-.75; red below.")
-    return lines
+    """The parameters in sentences, the tolerance first and the sampling step second,
+    because users confuse the two (DOMAIN.md §8); the same sentences as in the PDF and
+    the CSV."""
+    return parameter_sentences(parameters)
 
 
 def plan_frame(plan: DoubleCodingPlan) -> pd.DataFrame:
@@ -248,8 +233,9 @@ def report_pdf(pairs: Sequence[PairAgreement], title: str = "Inter-coder agreeme
 
 
 def report_csv(pairs: Sequence[PairAgreement], parameters: dict[str, object]) -> bytes:
-    """The per-pair table as CSV bytes, the parameters as comment lines first."""
+    """The per-pair table as CSV bytes, the parameters in sentences as comment lines
+    first."""
     with tempfile.TemporaryDirectory() as folder:
         path = write_agreement_csv(pairs_frame(pairs), Path(folder) / "agreement.csv",
-                                   parameters)
+                                   parameter_sentences(parameters))
         return path.read_bytes()

@@ -9,6 +9,9 @@ import numpy as np
 import pytest
 
 import attune.analysis.agreement as agreement_module
+import attune.analysis.agreement.coefficients as coefficients_module
+import attune.analysis.agreement.matching as matching_module
+import attune.analysis.agreement.report as report_module
 import attune.analysis.sentences as sentences_module
 import attune.analysis.tallies as tallies_module
 import attune.analysis.turns as turns_module
@@ -123,8 +126,9 @@ def test_mcgraw_wong_names() -> None:
         icc(ratings, "ICC(4,1)")
 
 
-@pytest.mark.parametrize("module", [agreement_module, tallies_module, turns_module,
-                                    sentences_module, words_module])
+@pytest.mark.parametrize("module", [agreement_module, coefficients_module, matching_module,
+                                    report_module, tallies_module, turns_module, sentences_module,
+                                    words_module])
 def test_doctests(module: object) -> None:
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)  # type: ignore[arg-type]
     assert result.attempted > 0

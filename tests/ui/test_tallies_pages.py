@@ -134,7 +134,7 @@ def test_supervision_shows_the_double_coded_clip(demo: dict[str, User], app: App
     said = texts(at)
     assert "Clip 1" in said and "pat and sam" in said
     assert ":red-badge[red]" in said  # time-unit kappa .26 on the demo clip
-    assert "Event tolerance ±1000 ms" in said and "not a tolerance" in said
+    assert "at most 1.0 s apart (the tolerance)" in said and "not a tolerance" in said
     assert _frame(at, "agreement").iloc[0]["agreement"] < 1
     links = at.get("page_link")
     assert any("t=5900" in str(link.proto.page) or "5900" in str(link.proto) for link in links)
@@ -147,7 +147,7 @@ def test_supervision_tolerance_changes_the_statistics(demo: dict[str, User],
     at.run()
     at.number_input(key="sup_tolerance_ms").set_value(200).run()
     assert not at.exception
-    assert "Event tolerance ±200 ms" in texts(at)
+    assert "at most 0.2 s apart (the tolerance)" in texts(at)
 
 
 def test_supervision_assigns_double_coding(demo: dict[str, User], app: App) -> None:
@@ -246,10 +246,13 @@ def test_agreement_tables(ctx: Context, demo: dict[str, User]) -> None:
     assert set(drift["statistic"]) == set(sup.STATISTICS.values())
     params = sup.report_parameters(pairs, 1000, 1000)
     csv = sup.report_csv(pairs, params).decode()
-    assert csv.startswith("# tolerance_ms: 1000\n# step_ms: 1000")
+    assert csv.startswith("# Events of the two coders were paired")
+    assert "# Time-unit agreement sampled both timelines every 1.0 s" in csv
+    assert "tolerance_ms" not in csv.split("\nclip,")[0]
     assert sup.report_pdf(pairs)[:5] == b"%PDF-"
     lines = sup.parameter_lines(params)
     assert "tolerance" in lines[0] and "sampling step, not a tolerance" in lines[1]
+    assert [f"# {line}" for line in lines] == csv.split("\nclip,")[0].splitlines()
 
 
 def test_calibration_long_has_each_coder_against_gold(ctx: Context,

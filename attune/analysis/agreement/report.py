@@ -1,0 +1,767 @@
+"""The agreement report of two coders (DOMAIN.md §8): event kappa with its confusion
+matrix, detection, onset differences, time-unit kappa, Krippendorff's alpha, ICC on
+per-clip tallies, potent and subtle cues apart, flags, the disagreements, and the
+parameters stated in sentences a supervisor reads.
+
+The pairing is :mod:`~attune.analysis.agreement.matching`'s, the statistics
+:mod:`~attune.analysis.agreement.coefficients`'; this module assembles them. A statistic
+that is undefined for the data is recorded as ``value=None`` with the reason, never NaN.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from attune.analysis.agreement.coefficients import (
+    ALPHA_AMBER,
+    ALPHA_GREEN,
+    ICC_AMBER,
+    ICC_GREEN,
+    KAPPA_AMBER,
+    KAPPA_GREEN,
+    Flag,
+    Level,
+    UndefinedStatisticError,
+    _alpha_from_index,
+    _categories,
+    _flag,
+    _kappa_of_ints,
+    icc,
+    kappa_from_table,
+)
+from attune.analysis.agreement.matching import (
+    _check_ms,
+    _check_share,
+    _Coded,
+    _match,
+    _time_unit_states,
+)
+from attune.core.events import Event
+from attune.core.scheme import EventKind, Potency, Scheme, Valence
+
+UNMATCHED = "unmatched"
+
+
+@dataclass(frozen=True)
+class Statistic:
+    """A statistic's value, or None with the reason it is undefined."""
+
+    name: str
+    value: float | None
+    n: int
+    method: str
+    reason: str | None = None
+    flag: Flag | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "value": self.value, "n": self.n, "method": self.method,
+                "reason": self.reason, "flag": None if self.flag is None else self.flag.value}
+
+
+@dataclass(frozen=True)
+class Detection:
+    """How many events both coders saw: ``matched`` pairs, each coder's unmatched."""
+
+    matched: int
+    unmatched_a: int
+    unmatched_b: int
+
+    @property
+    def agreement(self) -> float | None:
+        """Matched pairs / all events (a pair counts once): the confusion matrix's units."""
+        total = self.matched + self.unmatched_a + self.unmatched_b
+        return None if total == 0 else self.matched / total
+
+    @property
+    def share_a(self) -> float | None:
+        """Share of coder A's events that coder B also marked."""
+        n = self.matched + self.unmatched_a
+        return None if n == 0 else self.matched / n
+
+    @property
+    def share_b(self) -> float | None:
+        n = self.matched + self.unmatched_b
+        return None if n == 0 else self.matched / n
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"matched": self.matched, "unmatched_a": self.unmatched_a,
+                "unmatched_b": self.unmatched_b, "agreement": self.agreement,
+                "share_a": self.share_a, "share_b": self.share_b}
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """One place where the coders differ, for "jump to the moment in the video"."""
+
+    clip: Any
+    at_ms: int
+    kind: str
+    what: str  # "different codes", "only coder A", "only coder B"
+    a: Event | None
+    b: Event | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"clip": _json_safe(self.clip), "at_ms": self.at_ms, "kind": self.kind,
+                "what": self.what, "a": _event_dict(self.a), "b": _event_dict(self.b)}
+
+
+@dataclass(frozen=True)
+class SubsetAgreement:
+    """Agreement on a subset of cues (potent or subtle), matched on their own."""
+
+    name: str
+    kappa: Statistic
+    detection: Detection
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "kappa": self.kappa.to_dict(),
+                "detection": self.detection.to_dict()}
+
+
+@dataclass(frozen=True)
+class ClipPair:
+    """Two coders' events of one clip, for :func:`agreement_report_clips`."""
+
+    a: Sequence[Event]
+    b: Sequence[Event]
+    duration_ms: int | None = None
+    clip_id: Any = None
+
+
+@dataclass(frozen=True)
+class AgreementReport:
+    """Everything a supervisor needs about two coders on one or several clips."""
+
+    coders: tuple[str, str]
+    clips: int
+    n_events_a: int
+    n_events_b: int
+    event_kappa: Statistic  # codes, with "unmatched" as a category
+    event_kappa_matched: Statistic  # codes of the matched pairs only
+    confusion: pd.DataFrame = field(repr=False)
+    detection: Detection
+    mean_abs_onset_diff_ms: float | None
+    time_unit_kappa: Statistic
+    alpha: Statistic
+    icc: Mapping[str, Statistic]  # per-clip tallies: "cues seen", "attuned responses"
+    potent: SubsetAgreement | None
+    subtle: SubsetAgreement | None
+    flag: Flag | None
+    flag_reasons: tuple[str, ...]
+    disagreements: tuple[Disagreement, ...] = field(repr=False)
+    parameters: Mapping[str, Any]
+
+    def summary_lines(self, *, parameters: bool = True) -> list[str]:
+        """The report in words for a terminal or a text export, the parameters first
+        (in sentences; ``parameters=False`` leaves them to the caller)."""
+
+        def stat(s: Statistic) -> str:
+            if s.value is None:
+                return f"undefined ({s.reason})"
+            return f"{s.value:.3f}" + (f" [{s.flag.value}]" if s.flag else "")
+
+        def share(x: float | None) -> str:
+            return "-" if x is None else f"{x:.0%}"
+
+        p = self.parameters
+        lines = [f"Agreement of {self.coders[0]} and {self.coders[1]} on {self.clips} clip(s): "
+                 f"{self.n_events_a} and {self.n_events_b} events"]
+        if parameters:
+            lines += parameter_sentences(p)
+        lines += [
+            f"  event kappa (codes, unmatched as a category): {stat(self.event_kappa)}",
+            f"  event kappa (matched pairs only):             {stat(self.event_kappa_matched)}",
+            f"  time-unit kappa (sampling step {p.get('step_ms')} ms):       "
+            f"{stat(self.time_unit_kappa)}",
+            f"  Krippendorff's alpha (nominal):               {stat(self.alpha)}",
+            f"  detection: {self.detection.matched} matched, {self.detection.unmatched_a} "
+            f"only {self.coders[0]}, {self.detection.unmatched_b} only {self.coders[1]} "
+            f"({share(self.detection.agreement)} of all; {self.coders[0]} "
+            f"{share(self.detection.share_a)}, {self.coders[1]} "
+            f"{share(self.detection.share_b)} matched)",
+        ]
+        if self.mean_abs_onset_diff_ms is not None:
+            lines.append(f"  mean onset difference of matched events: "
+                         f"{self.mean_abs_onset_diff_ms:.0f} ms")
+        for name, s in self.icc.items():
+            lines.append(f"  ICC(2,1) on per-clip {name}: {stat(s)}")
+        for sub in (self.potent, self.subtle):
+            if sub is not None:
+                lines.append(f"  {sub.name} cues: kappa {stat(sub.kappa)}, "
+                             f"{sub.detection.matched} matched")
+        lines.append(f"Overall: {self.flag.value if self.flag else 'no flag'}"
+                     + (f" ({'; '.join(self.flag_reasons)})" if self.flag_reasons else ""))
+        if self.disagreements:
+            lines.append(f"{len(self.disagreements)} disagreement(s):")
+            for d in self.disagreements[:50]:
+                a = f"{d.a.code}@{d.a.start_ms}" if d.a else "-"
+                b = f"{d.b.code}@{d.b.start_ms}" if d.b else "-"
+                where = "" if d.clip is None else f"clip {d.clip} "
+                lines.append(f"  {where}at {d.at_ms} ms: {d.what} ({d.kind}): {a} vs {b}")
+        return lines
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-safe dict (no NaN, no numpy types, events as dicts)."""
+        conf = self.confusion
+        return {
+            "coders": list(self.coders),
+            "clips": self.clips,
+            "n_events_a": self.n_events_a,
+            "n_events_b": self.n_events_b,
+            "event_kappa": self.event_kappa.to_dict(),
+            "event_kappa_matched": self.event_kappa_matched.to_dict(),
+            "confusion": {"rows_coder_a": [str(x) for x in conf.index],
+                          "columns_coder_b": [str(x) for x in conf.columns],
+                          "counts": [[int(v) for v in row] for row in conf.to_numpy()]},
+            "detection": self.detection.to_dict(),
+            "mean_abs_onset_diff_ms": self.mean_abs_onset_diff_ms,
+            "time_unit_kappa": self.time_unit_kappa.to_dict(),
+            "alpha": self.alpha.to_dict(),
+            "icc": {k: v.to_dict() for k, v in self.icc.items()},
+            "potent": None if self.potent is None else self.potent.to_dict(),
+            "subtle": None if self.subtle is None else self.subtle.to_dict(),
+            "flag": None if self.flag is None else self.flag.value,
+            "flag_reasons": list(self.flag_reasons),
+            "disagreements": [d.to_dict() for d in self.disagreements],
+            "parameters": _json_safe(self.parameters),
+        }
+
+
+def _json_safe(x: Any) -> Any:
+    if isinstance(x, Mapping):
+        return {str(k): _json_safe(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_json_safe(v) for v in x]
+    if isinstance(x, np.integer):
+        return int(x)
+    if isinstance(x, (float, np.floating)):
+        return None if math.isnan(float(x)) else float(x)
+    if x is None or isinstance(x, (str, int, bool)):
+        return x
+    return str(x)
+
+
+def _event_dict(e: Event | None) -> dict[str, Any] | None:
+    if e is None:
+        return None
+    return {"id": e.id, "kind": e.kind.value, "code": e.code, "start_ms": e.start_ms,
+            "end_ms": e.end_ms, "coder": e.coder}
+
+
+
+def _statistic(name: str, method: str, n: int, compute: Callable[[], float],
+               green: float, amber: float) -> Statistic:
+    try:
+        value = compute()
+    except UndefinedStatisticError as err:
+        return Statistic(name, None, n, method, reason=str(err))
+    if math.isnan(value):  # pragma: no cover - every path above raises instead
+        return Statistic(name, None, n, method, reason="not a number")
+    return Statistic(name, value, n, method, flag=_flag(value, green, amber))
+
+
+
+_METHOD_EVENT = ("Cohen's kappa on events paired one-to-one by smallest onset difference "
+                 "(Bakeman, Quera & Gnisci 2009), unmatched as a category")
+_METHOD_OVERLAP = ("Cohen's kappa on events paired by overlap of the longer (ELAN), "
+                   "unmatched as a category")
+_METHOD_TIME = "time-unit kappa: Cohen's kappa over samples every step (Bakeman et al. 2009; BORIS)"
+_METHOD_ALPHA = ("Krippendorff's alpha, nominal (Krippendorff 2011), over event units; an "
+                 "event the other coder did not mark is a missing value")
+_METHOD_ICC = "ICC(2,1), two-way random, absolute agreement (Shrout & Fleiss 1979)"
+
+
+def _coder_name(events: Sequence[Event], given: str | None, fallback: str) -> str:
+    if given:
+        return given
+    for e in events:
+        if e.coder:
+            return e.coder
+    return fallback
+
+
+def _unmatched(n: int, idx: np.ndarray) -> np.ndarray:
+    mask = np.ones(n, dtype=bool)
+    mask[idx] = False
+    return np.flatnonzero(mask)
+
+
+def _int_labels(ca: np.ndarray, cb: np.ndarray, ia: np.ndarray, ib: np.ndarray,
+                unmatched: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Coder A's and B's code indices over the units: pairs, A only, B only."""
+    xa, xb = _unmatched(ca.size, ia), _unmatched(cb.size, ib)
+    la = np.concatenate([ca[ia], ca[xa], np.full(xb.size, unmatched, dtype=np.int64)])
+    lb = np.concatenate([cb[ib], np.full(xa.size, unmatched, dtype=np.int64), cb[xb]])
+    return la, lb, xa, xb
+
+
+def _table(la: np.ndarray, lb: np.ndarray, k: int) -> np.ndarray:
+    return np.bincount(la * k + lb, minlength=k * k).reshape(k, k)
+
+
+def _subset(name: str, prepared: list[tuple[_Coded, _Coded, np.ndarray, np.ndarray]],
+            keep: Callable[[_Coded, np.ndarray], np.ndarray], k: int, matching: str,
+            tolerance_ms: int, min_overlap: float, method: str) -> SubsetAgreement:
+    tables = np.zeros((k, k), dtype=np.int64)
+    matched = ua = ub = 0
+    for a, b, ca, cb in prepared:
+        ka, kb = keep(a, ca), keep(b, cb)
+        ia, ib = _match(a.subset(ka), b.subset(kb), matching, tolerance_ms, min_overlap)
+        la, lb, xa, xb = _int_labels(ca[ka], cb[kb], ia, ib, k - 1)
+        tables += _table(la, lb, k)
+        matched, ua, ub = matched + ia.size, ua + xa.size, ub + xb.size
+
+    def kappa() -> float:
+        if matched + ua + ub == 0:
+            raise UndefinedStatisticError(
+                f"Kappa is undefined: neither coder marked {name} cues.")
+        return kappa_from_table(tables)
+
+    stat = _statistic(f"{name} cues: event kappa", method, matched + ua + ub, kappa,
+                      KAPPA_GREEN, KAPPA_AMBER)
+    return SubsetAgreement(name, stat, Detection(matched, ua, ub))
+
+
+def tally_icc(
+    clips: Sequence[ClipPair], scheme: Scheme | None = None
+) -> dict[str, Statistic]:
+    """ICC(2,1) (Shrout & Fleiss 1979), absolute agreement, of per-clip tallies of the two
+    coders: "cues seen" always, "attuned responses" when a ``scheme`` is given.
+    """
+    from attune.analysis.tallies import link_responses  # avoids an import cycle at load
+
+    def cues(events: Sequence[Event]) -> int:
+        return sum(1 for e in events if e.deleted_at is None and e.kind == EventKind.CUE)
+
+    tallies: dict[str, Callable[[Sequence[Event]], int]] = {"cues seen": cues}
+    if scheme is not None:
+        chosen = scheme
+        tallies["attuned responses"] = lambda events: sum(
+            1 for lk in link_responses(events, chosen) if lk.attuned)
+    out: dict[str, Statistic] = {}
+    for name, count in tallies.items():
+        ratings = [[count(c.a), count(c.b)] for c in clips]
+
+        def compute(r: list[list[int]] = ratings) -> float:
+            return icc(r, "ICC(2,1)")
+
+        out[name] = _statistic(f"ICC(2,1) {name}", _METHOD_ICC, len(ratings), compute,
+                               ICC_GREEN, ICC_AMBER)
+    return out
+
+
+def agreement_report(
+    a: Sequence[Event],
+    b: Sequence[Event],
+    *,
+    tolerance_ms: int = 1000,
+    step_ms: int = 1000,
+    scheme: Scheme | None = None,
+    clip_duration_ms: int | None = None,
+    matching: str = "onset",
+    min_overlap: float = 0.6,
+    coder_a: str | None = None,
+    coder_b: str | None = None,
+    clip_id: Any = None,
+) -> AgreementReport:
+    """Agreement of two coders on one clip (DOMAIN.md §8); the package's docstring lists
+    every method and its source. For several clips (and the ICC on per-clip tallies) use
+    :func:`agreement_report_clips`.
+
+    ``tolerance_ms`` is the onset tolerance of event matching; ``step_ms`` the sampling
+    step of time-unit kappa; ``matching="overlap"`` pairs by ELAN-style overlap
+    (``min_overlap``) instead of onsets. ``scheme`` enables potent/subtle cues apart.
+    """
+    return agreement_report_clips(
+        [ClipPair(a, b, clip_duration_ms, clip_id)], tolerance_ms=tolerance_ms,
+        step_ms=step_ms, scheme=scheme, matching=matching, min_overlap=min_overlap,
+        coder_a=coder_a, coder_b=coder_b,
+    )
+
+
+
+def agreement_report_clips(
+    clips: Sequence[ClipPair],
+    *,
+    tolerance_ms: int = 1000,
+    step_ms: int = 1000,
+    scheme: Scheme | None = None,
+    matching: str = "onset",
+    min_overlap: float = 0.6,
+    coder_a: str | None = None,
+    coder_b: str | None = None,
+) -> AgreementReport:
+    """Agreement of two coders pooled over several clips: events are matched within
+    each clip, the confusion matrices and time-unit samples are pooled, and ICC(2,1) is
+    computed on per-clip tallies (needs two clips or more).
+    """
+    _check_report_parameters(clips, tolerance_ms, step_ms, matching, min_overlap)
+    share = float(min_overlap)
+    names = (_coder_name([e for c in clips for e in c.a], coder_a, "A"),
+             _coder_name([e for c in clips for e in c.b], coder_b, "B"))
+    cats, prepared = _code_indices(clips, scheme)
+    k = len(cats)
+    units = _pool_event_units(clips, prepared, k, matching, tolerance_ms, share, names)
+    time_stat = _time_unit_statistic(clips, prepared, step_ms)
+
+    method = _METHOD_EVENT if matching == "onset" else _METHOD_OVERLAP
+    cm = _table(units.labels_a, units.labels_b, k)
+    confusion = pd.DataFrame(cm, index=pd.Index(cats, name=f"coder A: {names[0]}"),
+                             columns=pd.Index(cats, name=f"coder B: {names[1]}"))
+    event_kappa, event_kappa_matched, alpha_stat = _event_statistics(units, cm, method,
+                                                                      names)
+    icc_stats = _icc_statistics(clips, scheme)
+    potent, subtle = _potency_subsets(scheme, cats, prepared, matching, tolerance_ms, share,
+                                      method)
+    flag, reasons = _overall_flag(event_kappa, alpha_stat, time_stat, *icc_stats.values())
+    d = units.detection
+    return AgreementReport(
+        coders=names, clips=len(clips), n_events_a=d.matched + d.unmatched_a,
+        n_events_b=d.matched + d.unmatched_b,
+        event_kappa=event_kappa, event_kappa_matched=event_kappa_matched,
+        confusion=confusion, detection=d,
+        mean_abs_onset_diff_ms=(float(units.onset_diffs_ms.mean())
+                                if units.onset_diffs_ms.size else None),
+        time_unit_kappa=time_stat, alpha=alpha_stat, icc=icc_stats, potent=potent,
+        subtle=subtle, flag=flag, flag_reasons=reasons, disagreements=units.disagreements,
+        parameters=_report_parameters(clips, scheme, matching, tolerance_ms, share, step_ms),
+    )
+
+
+# One clip's coded events: both coders' events, then their code indices (into the pooled
+# categories, the last of which is "unmatched").
+_Prepared = tuple[_Coded, _Coded, np.ndarray, np.ndarray]
+
+
+@dataclass(frozen=True)
+class _EventUnits:
+    """The units of event agreement pooled over the clips: each pair, each of A's
+    unmatched events and each of B's, as both coders' code indices (clip by clip)."""
+
+    labels_a: np.ndarray
+    labels_b: np.ndarray
+    detection: Detection
+    onset_diffs_ms: np.ndarray  # absolute, of the matched pairs
+    disagreements: tuple[Disagreement, ...]
+
+
+def _check_report_parameters(clips: Sequence[ClipPair], tolerance_ms: int, step_ms: int,
+                             matching: str, min_overlap: float) -> None:
+    _check_ms("tolerance_ms", tolerance_ms, 0)
+    _check_ms("step_ms", step_ms, 1)
+    if matching not in ("onset", "overlap"):
+        raise ValueError(f"matching must be 'onset' or 'overlap', got {matching!r}")
+    _check_share("min_overlap", min_overlap)
+    if not clips:
+        raise ValueError("agreement_report_clips needs at least one ClipPair")
+
+
+def _code_indices(clips: Sequence[ClipPair], scheme: Scheme | None
+                  ) -> tuple[list[str], list[_Prepared]]:
+    """The categories (every code either coder used, sorted, then "unmatched") and each
+    clip's coded events with their category indices."""
+    coded = [(_Coded(c.a), _Coded(c.b)) for c in clips]
+    cats: list[str] = _categories([x for pa, pb in coded for x in (*pa.codes, *pb.codes)])
+    if scheme is not None:
+        for code in cats:
+            scheme.code(code)  # an unknown code is the user's to fix: InputError
+    cats.append(UNMATCHED)
+    index = {c: i for i, c in enumerate(cats)}
+    prepared = [
+        (pa, pb, np.fromiter((index[x] for x in pa.codes), np.int64, len(pa.codes)),
+         np.fromiter((index[x] for x in pb.codes), np.int64, len(pb.codes)))
+        for pa, pb in coded
+    ]
+    return cats, prepared
+
+
+def _pool_event_units(clips: Sequence[ClipPair], prepared: list[_Prepared], k: int,
+                      matching: str, tolerance_ms: int, min_overlap: float,
+                      names: tuple[str, str]) -> _EventUnits:
+    """Match the events within each clip and pool the units over the clips."""
+    labels_a: list[np.ndarray] = []
+    labels_b: list[np.ndarray] = []
+    diffs: list[np.ndarray] = []
+    disagreements: list[Disagreement] = []
+    matched = ua = ub = 0
+    for clip, (pa, pb, ca, cb) in zip(clips, prepared, strict=True):
+        ia, ib = _match(pa, pb, matching, tolerance_ms, min_overlap)
+        la, lb, xa, xb = _int_labels(ca, cb, ia, ib, k - 1)
+        labels_a.append(la)
+        labels_b.append(lb)
+        matched, ua, ub = matched + ia.size, ua + xa.size, ub + xb.size
+        diffs.append(np.abs(pb.start[ib] - pa.start[ia]))
+        differ = ca[ia] != cb[ib]
+        disagreements += _clip_disagreements(clip.clip_id, pa, pb, ia[differ], ib[differ],
+                                             xa, xb, names)
+    disagreements.sort(key=lambda d: (str(d.clip), d.at_ms))
+    return _EventUnits(np.concatenate(labels_a), np.concatenate(labels_b),
+                       Detection(matched, ua, ub),
+                       np.concatenate(diffs) if diffs else np.empty(0),
+                       tuple(disagreements))
+
+
+def _clip_disagreements(clip_id: Any, pa: _Coded, pb: _Coded, differ_a: np.ndarray,
+                        differ_b: np.ndarray, xa: np.ndarray, xb: np.ndarray,
+                        names: tuple[str, str]) -> list[Disagreement]:
+    """One clip's disagreements: pairs with different codes (``differ_a[i]`` with
+    ``differ_b[i]``), then A's unmatched events (``xa``), then B's (``xb``)."""
+    out = []
+    for i, j in zip(differ_a.tolist(), differ_b.tolist(), strict=True):
+        ea, eb = pa.events[i], pb.events[j]
+        out.append(Disagreement(clip_id, min(ea.start_ms, eb.start_ms), ea.kind.value,
+                                "different codes", ea, eb))
+    for i in xa.tolist():
+        e = pa.events[i]
+        out.append(Disagreement(clip_id, e.start_ms, e.kind.value, f"only {names[0]}", e,
+                                None))
+    for j in xb.tolist():
+        e = pb.events[j]
+        out.append(Disagreement(clip_id, e.start_ms, e.kind.value, f"only {names[1]}", None,
+                                e))
+    return out
+
+
+def _time_unit_statistic(clips: Sequence[ClipPair], prepared: list[_Prepared],
+                         step_ms: int) -> Statistic:
+    """Time-unit kappa over the samples of every clip that can be sampled."""
+    samples_a: list[np.ndarray] = []
+    samples_b: list[np.ndarray] = []
+    reason: str | None = None
+    for clip, (pa, pb, _, _) in zip(clips, prepared, strict=True):
+        try:
+            sa, sb, _ = _time_unit_states(pa, pb, step_ms, clip.duration_ms)
+        except UndefinedStatisticError as err:
+            reason = str(err)
+        else:
+            samples_a.append(sa)
+            samples_b.append(sb)
+    if not samples_a:
+        return Statistic("time-unit kappa", None, 0, _METHOD_TIME, reason=reason or "no samples")
+    all_a, all_b = np.concatenate(samples_a), np.concatenate(samples_b)
+    return _statistic("time-unit kappa", _METHOD_TIME, int(all_a.size),
+                      lambda: _kappa_of_ints(all_a, all_b), KAPPA_GREEN, KAPPA_AMBER)
+
+
+def _need_both(detection: Detection, names: tuple[str, str],
+               compute: Callable[[], float]) -> Callable[[], float]:
+    """``compute``, undefined when either coder marked no events."""
+    n_a = detection.matched + detection.unmatched_a
+    n_b = detection.matched + detection.unmatched_b
+
+    def run() -> float:
+        if n_a == 0 or n_b == 0:
+            who = names[0] if n_a == 0 else names[1]
+            if n_a == 0 and n_b == 0:
+                who = "either coder"
+            raise UndefinedStatisticError(
+                f"Undefined: {who} marked no events, so there is nothing to compare. "
+                "Check that both coders finished the clip."
+            )
+        return compute()
+
+    return run
+
+
+def _event_statistics(units: _EventUnits, cm: np.ndarray, method: str,
+                      names: tuple[str, str]) -> tuple[Statistic, Statistic, Statistic]:
+    """Event kappa (unmatched as a category), kappa of the matched pairs only, and
+    Krippendorff's alpha with an event the other coder did not mark as missing."""
+    d = units.detection
+    k = cm.shape[0]
+
+    def matched_kappa() -> float:
+        if d.matched == 0:
+            raise UndefinedStatisticError(
+                "Kappa on matched pairs is undefined: no events were matched. Check the "
+                "tolerance and that both coders coded the same clip."
+            )
+        return kappa_from_table(cm[:-1, :-1])
+
+    def alpha() -> float:
+        idx = np.full((2, units.labels_a.size), -1, dtype=np.int64)
+        idx[0] = np.where(units.labels_a == k - 1, -1, units.labels_a)
+        idx[1] = np.where(units.labels_b == k - 1, -1, units.labels_b)
+        return _alpha_from_index(idx, np.arange(k - 1), Level.NOMINAL)
+
+    n_units = d.matched + d.unmatched_a + d.unmatched_b
+    return (
+        _statistic("event kappa", method, n_units,
+                   _need_both(d, names, lambda: kappa_from_table(cm)),
+                   KAPPA_GREEN, KAPPA_AMBER),
+        _statistic("event kappa, matched pairs only", method, d.matched,
+                   _need_both(d, names, matched_kappa), KAPPA_GREEN, KAPPA_AMBER),
+        _statistic("Krippendorff's alpha", _METHOD_ALPHA, d.matched,
+                   _need_both(d, names, alpha), ALPHA_GREEN, ALPHA_AMBER),
+    )
+
+
+def _icc_statistics(clips: Sequence[ClipPair], scheme: Scheme | None) -> dict[str, Statistic]:
+    """ICC on per-clip tallies; with one clip, undefined with the reason."""
+    if len(clips) >= 2:
+        return tally_icc(clips, scheme)
+    reason = ("ICC needs per-clip tallies of two clips or more; compare two clips or more "
+              "together.")
+    stats = {"cues seen": Statistic("ICC(2,1) cues seen", None, 1, _METHOD_ICC,
+                                    reason=reason)}
+    if scheme is not None:
+        stats["attuned responses"] = Statistic("ICC(2,1) attuned responses", None, 1,
+                                               _METHOD_ICC, reason=reason)
+    return stats
+
+
+def _potency_subsets(scheme: Scheme | None, cats: list[str], prepared: list[_Prepared],
+                     matching: str, tolerance_ms: int, min_overlap: float, method: str
+                     ) -> tuple[SubsetAgreement | None, SubsetAgreement | None]:
+    """Potent and subtle cues, each matched on their own (needs the scheme)."""
+    if scheme is None:
+        return None, None
+    k = len(cats)
+    # potency of each code index: 1 potent, 2 subtle, 0 not a cue
+    potency = np.zeros(k, dtype=np.int64)
+    for i, code in enumerate(cats[:-1]):
+        p = scheme.code(code).potency
+        potency[i] = 0 if p is None else 1 if p == Potency.POTENT else 2
+
+    def of(p: int) -> Callable[[_Coded, np.ndarray], np.ndarray]:
+        def keep(c: _Coded, ci: np.ndarray) -> np.ndarray:
+            return (c.kind == 0) & (potency[ci] == p)
+        return keep
+
+    return (_subset("potent", prepared, of(1), k, matching, tolerance_ms, min_overlap, method),
+            _subset("subtle", prepared, of(2), k, matching, tolerance_ms, min_overlap, method))
+
+
+def _report_parameters(clips: Sequence[ClipPair], scheme: Scheme | None, matching: str,
+                       tolerance_ms: int, min_overlap: float, step_ms: int
+                       ) -> dict[str, Any]:
+    """The parameters as data (for JSON); :func:`parameter_sentences` says them in words."""
+    return {
+        "matching": matching,
+        "tolerance_ms": tolerance_ms if matching == "onset" else None,
+        "min_overlap": min_overlap if matching == "overlap" else None,
+        "step_ms": step_ms,
+        "step_is": "a sampling step for time-unit kappa, not a tolerance",
+        "clip_durations_ms": [c.duration_ms for c in clips],
+        "clip_ids": [c.clip_id for c in clips],
+        "scheme": None if scheme is None else f"{scheme.name} v{scheme.version}",
+        "windows_ms": None if scheme is None else {
+            str(v.value): w for v, w in scheme.windows_ms.items()},
+        "deleted_events": "ignored",
+        "flags": {"kappa": [KAPPA_AMBER, KAPPA_GREEN], "alpha": [ALPHA_AMBER, ALPHA_GREEN],
+                  "icc": [ICC_AMBER, ICC_GREEN]},
+    }
+
+
+_RANK = {Flag.GREEN: 0, Flag.AMBER: 1, Flag.RED: 2}
+
+
+def _overall_flag(*stats: Statistic | None) -> tuple[Flag | None, tuple[str, ...]]:
+    """The worst flag of the statistics that have a value, with one reason each."""
+    worst: Flag | None = None
+    reasons: list[str] = []
+    for s in stats:
+        if s is None or s.flag is None or s.value is None:
+            continue
+        reasons.append(f"{s.name} {s.value:.3f}: {s.flag.value}")
+        if worst is None or _RANK[s.flag] > _RANK[worst]:
+            worst = s.flag
+    return worst, tuple(reasons)
+
+
+
+# ------------------------------------------------------------------ parameters in words
+
+_CUES_OF = {Valence.ENGAGEMENT: "an engagement cue", Valence.DISENGAGEMENT:
+            "a disengagement cue", Valence.DISTRESS: "a distress cue"}
+
+
+def parameter_sentences(parameters: Mapping[str, Any]) -> list[str]:
+    """A report's parameters in sentences a supervisor reads, the pairing first and the
+    sampling step second (users confuse the two, DOMAIN.md §8): times in seconds, no
+    identifiers. The page, the PDF and the CSV all state the parameters with these.
+
+    ``parameters`` is :attr:`AgreementReport.parameters` or a mapping with some of its
+    keys; a key that is missing or None is not mentioned.
+
+    >>> for line in parameter_sentences({"tolerance_ms": 800, "step_ms": 1000,
+    ...                                  "windows_ms": {"E": 3000, "X": 5000}}):
+    ...     print(line)
+    Events of the two coders were paired, cue with cue and response with response, when
+    their onsets were at most 0.8 s apart (the tolerance); an event without a partner
+    counts as unmatched.
+    Time-unit agreement sampled both timelines every 1.0 s; it is a sampling step, not a
+    tolerance.
+    A response counted as attuned when it fitted its cue and began within 3.0 s of an
+    engagement cue or 5.0 s of a distress cue (the latency windows).
+    """
+    p = parameters
+    lines: list[str] = []
+    paired = ("Events of the two coders were paired, cue with cue and response with "
+              "response, when ")
+    unmatched = "; an event without a partner counts as unmatched."
+    if p.get("matching") == "overlap" and p.get("min_overlap") is not None:
+        lines.append(f"{paired}they overlapped by at least {float(p['min_overlap']):.0%} of "
+                     f"the longer of the two (as ELAN compares annotations){unmatched}")
+    elif p.get("tolerance_ms") is not None:
+        lines.append(f"{paired}their onsets were at most {_seconds(p['tolerance_ms'])} apart "
+                     f"(the tolerance){unmatched}")
+    if p.get("step_ms") is not None:
+        lines.append(f"Time-unit agreement sampled both timelines every "
+                     f"{_seconds(p['step_ms'])}; it is a sampling step, not a tolerance.")
+    if p.get("scheme"):
+        lines.append(f"The codes are those of the coding scheme {p['scheme']}.")
+    windows = p.get("windows_ms")
+    if isinstance(windows, Mapping) and windows:
+        each = [f"{_seconds(ms)} of {_CUES_OF[Valence(str(v))]}" for v, ms in windows.items()]
+        lines.append("A response counted as attuned when it fitted its cue and began within "
+                     f"{_words(each, 'or')} (the latency windows).")
+    if p.get("deleted_events") == "ignored":
+        lines.append("Deleted events were left out.")
+    flags = p.get("flags")
+    if isinstance(flags, Mapping):
+        kappa = flags.get("kappa", (KAPPA_AMBER, KAPPA_GREEN))
+        alpha = flags.get("alpha", (ALPHA_AMBER, ALPHA_GREEN))
+        icc_ = flags.get("icc", (ICC_AMBER, ICC_GREEN))
+        lines.append(f"Flags: green for kappa of {_band(kappa[1])} or more, alpha of "
+                     f"{_band(alpha[1])} or more and ICC of {_band(icc_[1])} or more; amber "
+                     f"for kappa from {_band(kappa[0])}, alpha from {_band(alpha[0])} and "
+                     f"ICC from {_band(icc_[0])}; red below.")
+    if p.get("pairs") is not None:
+        lines.append(f"Clips coded by two coders in this report: {p['pairs']}.")
+    return lines
+
+
+def _seconds(ms: int) -> str:
+    """Milliseconds for reading, in seconds with at least one decimal.
+
+    >>> _seconds(1000), _seconds(250), _seconds(3000)
+    ('1.0 s', '0.25 s', '3.0 s')
+    """
+    text = f"{int(ms) / 1000:.3f}".rstrip("0")
+    return f"{text}0 s" if text.endswith(".") else f"{text} s"
+
+
+def _band(value: float) -> str:
+    """A band's edge as statisticians write it.
+
+    >>> _band(0.8), _band(0.667), _band(0.5)
+    ('.80', '.667', '.50')
+    """
+    text = f"{float(value):.3f}"
+    while text.endswith("0") and len(text.split(".")[1]) > 2:
+        text = text[:-1]
+    return text.removeprefix("0")
+
+
+def _words(items: Sequence[str], conjunction: str) -> str:
+    """``a, b or c``."""
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
