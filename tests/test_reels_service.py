@@ -109,7 +109,7 @@ def test_caption_check_blocks_until_changed_or_kept_with_a_reason(ctx: Context, 
     # a new caption is checked again
     update_moment(ctx, pat, m.id, caption="You waited, and she had her turn.")
     assert reel_draft(ctx, pat, reel.id).findings == {}
-    update_moment(ctx, pat, m.id, caption="She missed you")
+    update_moment(ctx, pat, m.id, caption="You missed her smile")  # "she missed you" is love
     assert reel_draft(ctx, pat, reel.id).findings
 
 

@@ -11,20 +11,13 @@ from dataclasses import dataclass
 
 from attune.core.jobs import Job, JobStatus
 from attune.core.people import Clip, ClipStatus, Family, Moment, Reel, User
-from attune.core.words import Finding, WordRule, check_words
+from attune.core.words import RULE_WHY, Finding, WordRule, check_words
 from attune.reels.plan import frame_ms, snap_ms_to_frame
 from attune.services import Context
 from attune.services.access import Access, require
 from attune.services.reels import MAX_MOMENTS, proxy_fps, update_moment
 
-RULE_WORDS = {
-    WordRule.NEGATIVE: "dwells on what did not happen",
-    WordRule.CONTRAST: "'but' takes back what came before it",
-    WordRule.JUDGEMENT: "judges the parent as a person",
-    WordRule.JARGON: "a professional word",
-    WordRule.COMPARISON: "compares with other families",
-    WordRule.UNANSWERED: "mentions a signal that was not answered",
-}
+RULE_WORDS = RULE_WHY  # why each kind of finding matters, in plain words
 _BUT = re.compile(r"\s*,?\s*\bbut\b", re.IGNORECASE)
 
 
@@ -118,8 +111,7 @@ def finding_views(caption: str, findings: Sequence[Finding] | None = None) -> li
         if f.rule == WordRule.CONTRAST and f.found.lower() == "but":
             replacement = _BUT.sub(", and", caption, count=1).replace(", and,", ", and")
             replacement = re.sub(r"\s+", " ", replacement).strip()
-        out.append(FindingView(f.found, RULE_WORDS.get(f.rule, str(f.rule)), f.suggestion,
-                               replacement))
+        out.append(FindingView(f.found, f.why, f.suggestion, replacement))
     return out
 
 

@@ -107,7 +107,7 @@ def test_every_generated_sentence_passes_check_words(scheme: Scheme, seed: int) 
 @pytest.mark.parametrize(
     ("text", "found", "rule"),
     [
-        ("You should wait longer.", "should", WordRule.NEGATIVE),
+        ("You should wait longer.", "should", WordRule.INSTRUCTION),
         ("You waited, but she cried.", "but", WordRule.CONTRAST),
         ("You missed her smile.", "missed", WordRule.NEGATIVE),
         ("You failed to notice.", "failed", WordRule.NEGATIVE),
@@ -116,7 +116,7 @@ def test_every_generated_sentence_passes_check_words(scheme: Scheme, seed: int) 
         ("She didn\u2019t look.", "didn\u2019t", WordRule.NEGATIVE),
         ("That was wrong.", "wrong", WordRule.NEGATIVE),
         ("A poor moment.", "poor", WordRule.JUDGEMENT),
-        ("You are a good mum.", "good mum", WordRule.JUDGEMENT),
+        ("You are a good mum.", "good mum", WordRule.PRAISE),
         ("Bad dad moment.", "Bad dad", WordRule.JUDGEMENT),
         ("A contingent response.", "contingent", WordRule.JARGON),
         ("A disengagement cue at 3 s.", "disengagement cue", WordRule.JARGON),
