@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from attune.core.consent import ConsentScope
+from attune.core.pronouns import Pronoun
 
 
 class Role(StrEnum):
@@ -69,6 +70,7 @@ class Family:
     involvement_ended_on: date | None = None
     practitioners: tuple[str, ...] = ()
     parents: tuple[str, ...] = ()
+    pronoun: Pronoun = Pronoun.THEY  # how words for parents speak of the baby
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from datetime import date
 import altair as alt
 import pandas as pd
 
-from attune.analysis.sentences import Pronoun, progress_sentences
+from attune.analysis.sentences import progress_sentences
 from attune.analysis.tallies import (
     Audience,
     ClipTallies,
@@ -26,6 +26,7 @@ from attune.analysis.tallies import (
     merge_tallies,
 )
 from attune.core.people import ClipStatus, Family, User
+from attune.core.pronouns import Pronoun
 from attune.core.scheme import VIG_PRINCIPLES
 from attune.services import Context
 from attune.services.analysis import clip_tallies
@@ -37,10 +38,24 @@ COMPACT_CSS = """<style>
 </style>"""
 #: The supervisor's re-scoring windows: one window for every valence (None: the scheme's).
 WINDOW_CHOICES: dict[str, int | None] = {
-    "Scheme windows (E 3 s, D 3 s, X 5 s)": None,
-    "1000 ms (immediate only)": 1000,
-    "2000 ms": 2000,
-    "3000 ms": 3000,
+    "The scheme's own windows": None,
+    "1 second (immediate answers only)": 1000,
+    "2 seconds": 2000,
+    "3 seconds": 3000,
+}
+#: Kinds of infant cue in practitioners' words (the scheme stores E, D and X).
+VALENCE_WORDS = {"E": "engagement", "D": "needs a break", "X": "distress",
+                 "P": "easy to see", "S": "subtle"}
+#: The figures a parent may see, in the parent's words (for the "parent watching" view
+#: and the parent's export): no total of signals, no timing figures, no percentages.
+PARENT_WORDS_COLUMNS = {
+    "date": "Visit",
+    "attuned_responses": "Moments you noticed and answered",
+    "subtle_cues_answered": "Small signals you spotted",
+    "breaks_given": "Breaks you gave",
+    "turns": "Turns in conversation",
+    "longest_back_and_forth": "Longest conversation (back and forth)",
+    "complete_chains": "Signal, answer and a reply back",
 }
 PRINCIPLE_NAMES = {1: "1 being attentive", 2: "2 encouraging initiatives",
                    3: "3 receiving initiatives", 4: "4 developing attuned interactions",
@@ -98,13 +113,27 @@ def clip_figures(t: ParentTallies) -> list[tuple[str, str]]:
     ]
 
 
+def parent_figures(t: ParentTallies) -> list[tuple[str, str]]:
+    """(label, value) of what a parent watching may see, in their words."""
+    return [
+        ("Moments you noticed and answered", str(t.attuned_responses)),
+        ("Small signals you spotted", str(t.subtle_cues_answered)),
+        ("Breaks you gave", str(t.breaks_given)),
+        ("Turns in conversation", str(t.turns.turns)),
+    ]
+
+
 def clip_details(t: ParentTallies) -> str:
-    """One line with what the metrics leave out: IQR, longest run, the windows used."""
+    """One line with what the metrics leave out: the spread of answer times, the longest
+    run, the windows used."""
     lat = t.latency
-    iqr = "" if lat.iqr_ms is None else f"time to answer IQR {lat.iqr_ms / 1000:.1f} s · "
-    windows = ", ".join(f"{k} {v} ms" for k, v in t.windows_ms.items())
-    return (f"{iqr}longest back-and-forth {t.turns.longest_back_and_forth} · "
-            f"{t.turns.turns_per_minute:.1f} turns per minute · windows {windows}")
+    spread = "" if lat.q1_ms is None or lat.q3_ms is None else (
+        f"half of the answers came between {lat.q1_ms / 1000:.1f} and "
+        f"{lat.q3_ms / 1000:.1f} s after the cue · ")
+    windows = ", ".join(f"{VALENCE_WORDS.get(k, k)} {v / 1000:g} s"
+                        for k, v in t.windows_ms.items())
+    return (f"{spread}longest back-and-forth {t.turns.longest_back_and_forth} · "
+            f"{t.turns.turns_per_minute:.1f} turns per minute · answer windows: {windows}")
 
 
 def practitioner_figures(f: PractitionerFigures) -> list[tuple[str, str]]:
@@ -122,8 +151,10 @@ def practitioner_figures(f: PractitionerFigures) -> list[tuple[str, str]]:
 
 def clip_breakdown(t: ParentTallies) -> pd.DataFrame:
     """Cues by valence and potency, and attuned responses by band, as one small table."""
-    rows = [{"what": f"cues {k}", "count": v} for k, v in t.cues_by_valence.items()]
-    rows += [{"what": f"cues {k}", "count": v} for k, v in t.cues_by_potency.items()]
+    rows = [{"what": f"cues: {VALENCE_WORDS.get(k, k)}", "count": v}
+            for k, v in t.cues_by_valence.items()]
+    rows += [{"what": f"cues: {VALENCE_WORDS.get(k, k)}", "count": v}
+             for k, v in t.cues_by_potency.items()]
     rows += [{"what": f"answered {k}", "count": t.attuned_by_band.get(k, 0)} for k in BANDS]
     return pd.DataFrame(rows)
 
@@ -133,6 +164,25 @@ def parent_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     drop = [c for c in frame.columns
             if c in PRACTITIONER_ONLY_COLUMNS or str(c).startswith("all_responses_band_")]
     return frame.drop(columns=drop)
+
+
+def parent_words_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A family's sessions in the parent's words only: the columns of
+    :data:`PARENT_WORDS_COLUMNS`, renamed, nothing else (the parent's export)."""
+    keep = [c for c in PARENT_WORDS_COLUMNS if c in frame.columns]
+    return frame[keep].rename(columns=PARENT_WORDS_COLUMNS)
+
+
+def parent_words_chart(words: pd.DataFrame) -> alt.Chart:
+    """The parent's own progress over visits: counts of what went well, nothing else."""
+    long = words.assign(Visit=words["Visit"].astype(str)).melt(
+        id_vars="Visit", var_name="what", value_name="count")
+    return alt.Chart(long, title="What went well, visit by visit").mark_bar().encode(
+        x=alt.X("Visit:N", title=None, sort=None, axis=_X_AXIS),
+        xOffset=alt.XOffset("what:N"),
+        y=alt.Y("count:Q", title=None),
+        color=alt.Color("what:N", title=None, legend=_LEGEND),
+        tooltip=["Visit", "what", "count"])
 
 
 # ------------------------------------------------------------------------- charts
