@@ -99,7 +99,7 @@ else:
     charts[1].altair_chart(ui.principles_chart(frame), key="tallies_chart_principles")
     charts[2].altair_chart(ui.bands_chart(frame), key="tallies_chart_bands")
     with st.expander("Table of every tally by session"):
-        st.dataframe(frame, hide_index=True, key="tallies_family_table")
+        st.dataframe(ui.readable_frame(frame), hide_index=True, key="tallies_family_table")
 d1, d2, _ = st.columns([1, 1, 2])
 stem = f"tallies-{code}" + ("-parent" if audience == Audience.PARENT else "")
 d1.download_button("Download CSV", ui.csv_bytes(frame), f"{stem}.csv", "text/csv",

@@ -25,9 +25,9 @@ from attune.analysis.tallies import (
     PractitionerFigures,
     merge_tallies,
 )
-from attune.core.people import ClipStatus, Family, User
+from attune.core.people import ClipStatus, Family, User, clip_label
 from attune.core.pronouns import Pronoun
-from attune.core.scheme import VIG_PRINCIPLES
+from attune.core.scheme import POTENCY_WORDS, VALENCE_WORDS, VIG_PRINCIPLES
 from attune.services import Context
 from attune.services.analysis import clip_tallies
 from attune.services.families import get_family
@@ -43,9 +43,8 @@ WINDOW_CHOICES: dict[str, int | None] = {
     "2 seconds": 2000,
     "3 seconds": 3000,
 }
-#: Kinds of infant cue in practitioners' words (the scheme stores E, D and X).
-VALENCE_WORDS = {"E": "engagement", "D": "needs a break", "X": "distress",
-                 "P": "easy to see", "S": "subtle"}
+#: Kinds of cue and their potency in practitioners' words (the scheme stores letters).
+VALENCE_WORDS = {**VALENCE_WORDS, **POTENCY_WORDS}
 #: The figures a parent may see, in the parent's words (for the "parent watching" view
 #: and the parent's export): no total of signals, no timing figures, no percentages.
 PARENT_WORDS_COLUMNS = {
@@ -77,12 +76,8 @@ class ClipChoice:
     clip_id: int
     session_id: int
     held_on: date
-    name: str
+    label: str
     duration_ms: int
-
-    @property
-    def label(self) -> str:
-        return f"Clip {self.clip_id} · {self.held_on} · {self.name}"
 
 
 def family_clips(ctx: Context, user: User, code: str) -> tuple[Family, list[ClipChoice]]:
@@ -92,8 +87,9 @@ def family_clips(ctx: Context, user: User, code: str) -> tuple[Family, list[Clip
         sessions = {s.id: s for s in tx.sessions_for_family(family.id)}
         clips = [c for c in tx.clips_for_family(family.id)
                  if c.status == ClipStatus.READY and c.duration_ms]
-    out = [ClipChoice(c.id, c.session_id, sessions[c.session_id].held_on, c.original_name,
-                      int(c.duration_ms or 0)) for c in clips]
+    out = [ClipChoice(c.id, c.session_id, sessions[c.session_id].held_on,
+                      clip_label(c, sessions[c.session_id].held_on), int(c.duration_ms or 0))
+           for c in clips]
     return family, sorted(out, key=lambda c: (c.held_on, c.session_id, c.clip_id))
 
 
@@ -164,6 +160,50 @@ def parent_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     drop = [c for c in frame.columns
             if c in PRACTITIONER_ONLY_COLUMNS or str(c).startswith("all_responses_band_")]
     return frame.drop(columns=drop)
+
+
+_COLUMN_WORDS = {
+    "session": "Session", "date": "Date", "clips": "Clips", "duration_ms": "Length (ms)",
+    "minutes": "Minutes", "cues": "Cues seen", "cues_per_minute": "Cues per minute",
+    "attuned_responses": "Attuned responses", "attuned_per_minute": "Attuned per minute",
+    "latency_median_ms": "Time to answer, median (ms)",
+    "latency_q1_ms": "Time to answer, lower quartile (ms)",
+    "latency_q3_ms": "Time to answer, upper quartile (ms)",
+    "latency_iqr_ms": "Time to answer, spread of the middle half (ms)",
+    "subtle_cues_answered": "Subtle cues answered", "breaks_given": "Breaks given",
+    "turns": "Vocal turns", "turns_per_minute": "Vocal turns per minute",
+    "longest_back_and_forth": "Longest back-and-forth", "complete_chains": "Complete chains",
+    "responses": "Responses", "responses_without_cue": "Responses without a cue",
+    "responses_not_attuned": "Responses not attuned", "cues_answered": "Cues answered",
+    "unanswered_cues": "Unanswered cues", "cues_open_at_end": "Cues open at the clip's end",
+    "proportion_answered": "Proportion answered",
+}
+
+
+def column_words(name: str) -> str:
+    """A tallies column's name on screen (the exports keep the data names).
+
+    >>> column_words("cues_E_per_minute"), column_words("band_prompt")
+    ('Cues per minute: engagement', 'Attuned, prompt')
+    """
+    if name in _COLUMN_WORDS:
+        return _COLUMN_WORDS[name]
+    parts = name.split("_")
+    if parts[0] == "cues" and len(parts) >= 2 and parts[1] in VALENCE_WORDS:
+        rate = " per minute" if name.endswith("_per_minute") else ""
+        return f"Cues{rate}: {VALENCE_WORDS[parts[1]]}"
+    if name.startswith("all_responses_band_"):
+        return f"All responses, {name.removeprefix('all_responses_band_')}"
+    if name.startswith("band_"):
+        return f"Attuned, {name.removeprefix('band_')}"
+    if name.startswith("principle_") and name[-1].isdigit():
+        return f"Principle {PRINCIPLE_NAMES.get(int(name[-1]), name[-1])}"
+    return name
+
+
+def readable_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its columns named for people (for the table on screen)."""
+    return frame.rename(columns={c: column_words(str(c)) for c in frame.columns})
 
 
 def parent_words_frame(frame: pd.DataFrame) -> pd.DataFrame:

@@ -68,7 +68,7 @@ def test_tallies_page_for_a_practitioner(demo: dict[str, User], app: App) -> Non
     assert at.get("download_button")  # CSV and XLSX
     assert {b.key for b in at.get("download_button")} == {"tallies_csv", "tallies_xlsx"}
     assert len(at.get("vega_lite_chart")) == 3
-    assert "unanswered_cues" in _frame(at, "cues_per_minute").columns
+    assert "Unanswered cues" in _frame(at, "Cues per minute").columns
 
 
 def test_tallies_clip_from_the_link_and_the_rescoring_window(demo: dict[str, User],
