@@ -3,8 +3,15 @@ from __future__ import annotations
 import streamlit as st
 
 from attune.core.people import Role
+from attune.core.pronouns import PRONOUN_CHOICES
 from attune.errors import AttuneError
-from attune.services.families import add_family, assign_practitioner, end_involvement, link_parent
+from attune.services.families import (
+    add_family,
+    assign_practitioner,
+    end_involvement,
+    link_parent,
+    set_baby,
+)
 from attune.ui.families import account_names, clip_rows, family_table
 from attune.ui.session import get_context, page_user
 
@@ -16,14 +23,17 @@ rows = family_table(ctx, user)
 with st.expander("Add a family", expanded=not rows), st.form("add_family", clear_on_submit=True):
     st.caption("Families are pseudonymous: a code (never the surname) and the baby's first "
                "name or a nickname.")
-    c1, c2, c3 = st.columns(3)
+    c1, c2, c3, c4 = st.columns(4)
     code = c1.text_input("Family code", placeholder="FAM-014", key="add_family_code")
     baby = c2.text_input("Baby's first name or nickname", key="add_family_baby")
-    month = c3.text_input("Birth month (optional)", placeholder="2026-03",
+    pronoun = c3.selectbox("Words for the baby", list(PRONOUN_CHOICES), index=2,
+                           format_func=PRONOUN_CHOICES.__getitem__, key="add_family_pronoun",
+                           help="How captions and sentences for the parent speak of the baby")
+    month = c4.text_input("Birth month (optional)", placeholder="2026-03",
                           key="add_family_month")
     if st.form_submit_button("Add family", type="primary", key="add_family_submit"):
         try:
-            family = add_family(ctx, user, code.strip(), baby, month.strip() or None)
+            family = add_family(ctx, user, code.strip(), baby, month.strip() or None, pronoun)
         except AttuneError as exc:
             st.error(str(exc))
         else:
@@ -72,6 +82,20 @@ for row in rows:
             if c3.button("End involvement", key=f"end_{f.code}", disabled=day is None):
                 try:
                     end_involvement(ctx, user, f.code, day)
+                    st.rerun()
+                except AttuneError as exc:
+                    st.error(str(exc))
+        with st.expander("The baby"):
+            b1, b2 = st.columns(2)
+            new_name = b1.text_input("Baby's first name or nickname", value=f.baby_name,
+                                     key=f"baby_name_{f.code}")
+            new_pronoun = b2.selectbox(
+                "Words for the baby", list(PRONOUN_CHOICES),
+                index=list(PRONOUN_CHOICES).index(f.pronoun),
+                format_func=PRONOUN_CHOICES.__getitem__, key=f"baby_pronoun_{f.code}")
+            if b1.button("Save the baby's details", key=f"baby_save_{f.code}"):
+                try:
+                    set_baby(ctx, user, f.code, new_name, new_pronoun)
                     st.rerun()
                 except AttuneError as exc:
                     st.error(str(exc))

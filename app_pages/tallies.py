@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from attune.analysis.sentences import Pronoun
 from attune.analysis.tallies import Audience
 from attune.core.people import Role
 from attune.errors import AttuneError
@@ -29,12 +28,13 @@ c1, c2, c3 = st.columns([2, 3, 3], vertical_alignment="bottom")
 code = c1.selectbox("Family", codes, index=codes.index(asked) if asked in codes else 0,
                     key="tallies_family")
 window_label = c2.selectbox(
-    "Latency window (re-score)", list(ui.WINDOW_CHOICES), key="tallies_window",
-    help="Re-apply a stricter window to every valence: a response counts as attuned only "
-         "when it starts within this time of the cue.")
+    "Answer window (re-score)", list(ui.WINDOW_CHOICES), key="tallies_window",
+    help="Re-apply a stricter window to every kind of cue: a response counts as attuned "
+         "only when it starts within this time of the cue.")
 window_ms = ui.WINDOW_CHOICES[window_label]
-parent_watching = c3.toggle("A parent is watching (parent-safe view)", key="tallies_parent_view",
-                            help="Hides every practitioner-only figure and export column.")
+parent_watching = c3.toggle("A parent is watching", key="tallies_parent_view",
+                            help="Shows only what went well, in the parent's words: no "
+                                 "practitioner figures, no totals of signals, no timings.")
 audience = ui.audience_of(parent_watching)
 
 try:
@@ -63,13 +63,18 @@ st.page_link("app_pages/workspace.py", label=f"Open clip {choice.clip_id} on its
              icon=":material/timeline:", query_params={"clip": str(choice.clip_id)})
 left, right = st.columns([3, 2]) if audience == Audience.PRACTITIONER else (st.container(), None)
 with left:
-    figures = ui.clip_figures(tallies.parent_safe)
-    for row in (figures[:4], figures[4:]):
-        for col, (label, value) in zip(st.columns(4), row, strict=True):
+    if parent_watching:
+        for col, (label, value) in zip(st.columns(4), ui.parent_figures(tallies.parent_safe),
+                                       strict=True):
             col.metric(label, value)
-    st.caption(ui.clip_details(tallies.parent_safe))
-    st.dataframe(ui.clip_breakdown(tallies.parent_safe), hide_index=True,
-                 key="tallies_clip_breakdown", height=180)
+    else:
+        figures = ui.clip_figures(tallies.parent_safe)
+        for row in (figures[:4], figures[4:]):
+            for col, (label, value) in zip(st.columns(4), row, strict=True):
+                col.metric(label, value)
+        st.caption(ui.clip_details(tallies.parent_safe))
+        st.dataframe(ui.clip_breakdown(tallies.parent_safe), hide_index=True,
+                     key="tallies_clip_breakdown", height=180)
 if right is not None:
     with right.container(border=True, key="tallies_practitioner_only"):
         st.markdown("**Practitioner-only** · never shown to parents")
@@ -84,14 +89,17 @@ try:
 except AttuneError as exc:
     st.error(str(exc))
     st.stop()
-if audience == Audience.PARENT:
-    frame = ui.parent_safe_frame(frame)
-charts = st.columns(3)
-charts[0].altair_chart(ui.rates_chart(frame), key="tallies_chart_rates")
-charts[1].altair_chart(ui.principles_chart(frame), key="tallies_chart_principles")
-charts[2].altair_chart(ui.bands_chart(frame), key="tallies_chart_bands")
-with st.expander("Table of every tally by session"):
+if parent_watching:
+    frame = ui.parent_words_frame(frame)
+    st.altair_chart(ui.parent_words_chart(frame), key="tallies_chart_parent")
     st.dataframe(frame, hide_index=True, key="tallies_family_table")
+else:
+    charts = st.columns(3)
+    charts[0].altair_chart(ui.rates_chart(frame), key="tallies_chart_rates")
+    charts[1].altair_chart(ui.principles_chart(frame), key="tallies_chart_principles")
+    charts[2].altair_chart(ui.bands_chart(frame), key="tallies_chart_bands")
+    with st.expander("Table of every tally by session"):
+        st.dataframe(ui.readable_frame(frame), hide_index=True, key="tallies_family_table")
 d1, d2, _ = st.columns([1, 1, 2])
 stem = f"tallies-{code}" + ("-parent" if audience == Audience.PARENT else "")
 d1.download_button("Download CSV", ui.csv_bytes(frame), f"{stem}.csv", "text/csv",
@@ -104,17 +112,12 @@ d2.download_button("Download XLSX", ui.xlsx_bytes(frame), f"{stem}.xlsx",
 st.subheader("What the parent hears")
 sessions = ui.session_parent_tallies(ctx, user, clips)
 session_ids = [s for s, _ in sessions]
-p1, p2 = st.columns([3, 1])
-session_id = p1.selectbox(
+session_id = st.selectbox(
     "Session", session_ids, index=len(session_ids) - 1, key="tallies_session",
-    format_func=lambda s: next(f"{c.held_on} (session {s})" for c in clips
-                               if c.session_id == s))
-pronoun = p2.selectbox("Baby is", list(Pronoun), key="tallies_pronoun",
-                       index=list(Pronoun).index(Pronoun.THEY))
+    format_func=lambda s: next(f"Visit of {c.held_on}" for c in clips if c.session_id == s))
 st.caption("Counts in the family's own words, against this family's earlier sessions only; "
            "with the scheme's windows (the re-scoring window above does not change them).")
-sentences = ui.parent_sentences(sessions, session_id, family.baby_name,
-                               pronoun or Pronoun.THEY)
+sentences = ui.parent_sentences(sessions, session_id, family.baby_name, family.pronoun)
 with st.container(border=True, key="tallies_parent_words"):
     for sentence in sentences or ["Nothing to say yet for this session."]:
         st.markdown(f"- {sentence}")

@@ -49,7 +49,7 @@ def progress() -> None:
         return
     for row in current:
         with st.container(border=True, key=f"ingest_{row.clip_id}"):
-            st.markdown(f"**Clip {row.clip_id}** · {row.name}")
+            st.markdown(f"**{row.label}**")
             if row.status == ClipStatus.READY:
                 st.progress(100, text="Ready to code")
             elif row.status == ClipStatus.FAILED:

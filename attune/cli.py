@@ -160,7 +160,7 @@ def cmd_family_add(args: argparse.Namespace) -> None:
 
     ctx = _context(args)
     actor = _actor(ctx, args)
-    family = add_family(ctx, actor, args.code, args.baby, args.birth_month)
+    family = add_family(ctx, actor, args.code, args.baby, args.birth_month, args.pronoun)
     for name in args.practitioner or []:
         assign_practitioner(ctx, actor, args.code, name)
     for name in args.parent or []:
@@ -773,6 +773,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("code", help="family code, e.g. FAM-014 (never a surname)")
     p.add_argument("--baby", required=True, help="baby's first name or nickname")
     p.add_argument("--birth-month", help="YYYY-MM")
+    p.add_argument("--pronoun", choices=["she", "he", "they"], default="they",
+                   help="how captions and sentences for the parent speak of the baby")
     p.add_argument("--practitioner", action="append", help="assign a practitioner (repeat)")
     p.add_argument("--parent", action="append", help="link a parent account (repeat)")
     p = add(fams, "list", cmd_family_list, "list the families you can see")
@@ -913,7 +915,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add(reels, "propose", cmd_reel_propose, "candidate moments of a clip, best first "
             "(complete chains, subtle cues answered, breaks given, turns)")
     p.add_argument("clip_id", type=int)
-    p.add_argument("--pronoun", default="she", help="how captions speak of the baby")
+    p.add_argument("--pronoun", choices=["she", "he", "they"], default=None,
+                   help="how captions speak of the baby (default: as the family's record "
+                   "says)")
     p.add_argument("--accept", type=int, action="append", help="keep proposal N as a moment")
     p = add(reels, "moment", cmd_reel_moment, "choose a moment by hand (snapped to frames)")
     p.add_argument("clip_id", type=int)

@@ -15,31 +15,10 @@ returned.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from enum import StrEnum
 
 from attune.analysis.tallies import ParentTallies
+from attune.core.pronouns import Pronoun, PronounForms, pronoun_forms
 from attune.core.words import check_words
-
-
-class Pronoun(StrEnum):
-    SHE = "she"
-    HE = "he"
-    THEY = "they"
-
-
-@dataclass(frozen=True)
-class _Forms:
-    she: str  # subject
-    her: str  # object
-    hers: str  # possessive determiner
-
-
-_FORMS = {
-    Pronoun.SHE: _Forms("she", "her", "her"),
-    Pronoun.HE: _Forms("he", "him", "his"),
-    Pronoun.THEY: _Forms("they", "them", "their"),
-}
 
 # Plain words for the default scheme's codes; other schemes' codes fall back to
 # general words ("signals", "answered").
@@ -74,14 +53,26 @@ _RESPONSE_DID: Mapping[str, str] = {
 _REACTION_DID: Mapping[str, str] = {
     "A01": "{she} smiled back", "A02": "{she} carried on", "A03": "{she} calmed",
 }
-_PRINCIPLE: Mapping[int, str] = {
-    1: "You turned to {her} and gave {her} your attention {times}.",
-    2: "You waited for {her} or cheered {her} on {times}, so {she} could have {hers} turn.",
-    3: "You took up what {she} offered {times}: smiling back, copying, following {hers} lead.",
-    4: "You took a short turn and then waited for {her} {times}, like a conversation.",
-    5: "You helped {her} go a step further {times}.",
-    6: "You made things right again together {times}.",
+# One sentence per response code: each says what the parent did, in the words of the
+# code's meaning (DOMAIN.md §4), so that a soothe is never told as a smile. {times} is
+# "once", "twice", "3 times". Codes of another scheme get no sentence of their own.
+RESPONSE_SENTENCES: Mapping[str, str] = {
+    "R01": "You turned to {her} with interest {times}.",
+    "R02": "You waited for {her} {times}, so {she} could have {hers} turn.",
+    "R03": "You spoke to {her} in a warm voice {times}.",
+    "R04": "You smiled, nodded or looked back at {her} {times}.",
+    "R05": "You copied {hers} sounds and faces {times}.",
+    "R06": "You joined in with what {she} chose {times}, following {hers} lead.",
+    "R07": "You put into words what {she} saw, did or felt {times}.",
+    "R08": "You took a short turn and then waited for {her} {times}, like a conversation.",
+    "R09": "You helped {her} go a step further {times}.",
+    "R10": "You let things go quiet {times}, so {she} could rest.",
+    "R11": "You soothed {her} {times}, with your touch, your arms or a calm voice.",
+    "R12": "You found each other again {times} after a moment apart.",
 }
+#: At most this many response sentences, the most frequent first: a shared review is
+#: about a few strengths, not an inventory.
+MAX_RESPONSE_SENTENCES = 4
 
 
 def times(n: int) -> str:
@@ -107,8 +98,8 @@ def _duration(ms: int) -> str:
     return f"{seconds} seconds"
 
 
-def _fill(template: str, f: _Forms, **extra: str) -> str:
-    text = template.format(she=f.she, her=f.her, hers=f.hers, **extra)
+def _fill(template: str, f: PronounForms, **extra: str) -> str:
+    text = template.format(she=f.subject, her=f.object, hers=f.possessive, **extra)
     return text[:1].upper() + text[1:]
 
 
@@ -145,71 +136,103 @@ def clip_sentences(
     ...       Event(K.REACTION, "A01", 2500, 2500, id=3, answers_id=2)]
     >>> t = tally_clip(ev, 300_000, default_scheme()).parent_safe
     >>> for s in clip_sentences(t, "Maya", "she"): print(s)
-    In 5 minutes Maya 'talked' to you once: reaching.
-    We found 1 moment where you noticed and answered her.
-    Often you answered within a second or two.
-    You took up what she offered once: smiling back, copying, following her lead.
+    In 5 minutes Maya 'talked' to you through reaching.
+    We found one moment where you noticed and answered her.
+    You answered within a second or two.
+    Once, you put into words what she saw, did or felt.
     She reached, you named it, she smiled back.
     """
     _check(tallies, baby_name)
-    f = _FORMS[Pronoun(pronoun)]
+    f = pronoun_forms(pronoun)
     t = tallies
     out: list[str] = []
-    if t.cues:
-        ranked = sorted(t.cues_by_code.items(), key=lambda kv: (-kv[1], kv[0]))
+    answered = t.answered_cues_by_code
+    if answered:
+        # Only the kinds of signal the parent answered are named, and no total of signals
+        # is given: a parent cannot work out from these words what went unanswered.
+        ranked = sorted(answered.items(), key=lambda kv: (-kv[1], kv[0]))
         nouns: list[str] = []
         for code, _ in ranked:
             noun = _CUE_NOUNS.get(code, "signals")
             if noun not in nouns:
                 nouns.append(noun)
-        out.append(f"In {_duration(t.duration_ms)} {baby_name} 'talked' to you "
-                   f"{times(t.cues)}: {_and(nouns[:3])}.")
-    if t.attuned_responses:
-        n = t.attuned_responses
-        out.append(f"We found {n} moment{'s' if n != 1 else ''} where you noticed and "
-                   f"answered {f.her}.")
+        out.append(f"In {_duration(t.duration_ms)} {baby_name} 'talked' to you through "
+                   f"{_and(nouns[:3])}.")
+    n = t.attuned_responses
+    if n:
+        out.append("We found one moment where you noticed and answered " + f.object + "."
+                   if n == 1 else
+                   f"We found {n} moments where you noticed and answered {f.object}.")
         median = t.latency.median_ms
         if median is not None:
+            often = "You" if n == 1 else "Often you"
             if median < 1000:
-                out.append("Often you answered within a second.")
+                out.append(f"{often} answered within a second.")
             elif median <= 2000:
-                out.append("Often you answered within a second or two.")
+                out.append(f"{often} answered within a second or two.")
             elif median <= 3000:
-                out.append("Often you answered within a few seconds.")
+                out.append(f"{often} answered within a few seconds.")
             else:
-                out.append(f"You took the time to come to {f.her} when {f.she} needed you.")
-    for principle, n in sorted(t.attuned_by_principle.items()):
-        if not n or principle not in _PRINCIPLE:
-            continue
-        template = _PRINCIPLE[principle]
-        if principle == 2 and t.attuned_by_code.get("R02", 0) == n:
-            template = "You waited for {her} {times}, so {she} could have {hers} turn."
-        out.append(_fill(template, f, times=times(n)))
+                out.append(_fill("You took the time to come to {her} when {she} needed you.",
+                                 f))
+    out.extend(response_sentences(t.attuned_by_code, f))
     if t.subtle_cues_answered:
         top = max(t.subtle_answered_by_code.items(), key=lambda kv: (kv[1], kv[0]))[0]
         like = _SUBTLE_LIKE.get(top)
-        tail = "" if like is None else ", like when " + _fill(like, f)[:1].lower() + \
-            _fill(like, f)[1:]
-        out.append(f"You spotted {f.hers} small signals {times(t.subtle_cues_answered)}"
-                   f"{tail}.")
+        tail = "" if like is None else ", like when " + _lower_first(_fill(like, f))
+        n_subtle = t.subtle_cues_answered
+        out.append(_fill("Once, you spotted one of {hers} small signals", f) + f"{tail}."
+                   if n_subtle == 1 else
+                   f"You spotted {f.possessive} small signals {times(n_subtle)}{tail}.")
     if t.breaks_given:
-        out.append(_fill("When {she} looked away for a rest, you gave {her} that break "
-                         "{times}.", f, times=times(t.breaks_given)))
+        out.append(_fill("When {she} needed a rest, you gave {her} that break {times}.", f,
+                         times=times(t.breaks_given)))
     if t.turns.turns:
         out.append(f"You and {baby_name} took turns in conversation {times(t.turns.turns)}.")
-        out.append("Your longest conversation went back and forth "
-                   f"{times(t.turns.longest_back_and_forth)}.")
+        if t.turns.longest_back_and_forth > 1:
+            out.append("Your longest conversation went back and forth "
+                       f"{times(t.turns.longest_back_and_forth)}.")
     if t.chains:
         chain = t.chains[0]
         cue = _fill(_CUE_DID.get(chain.cue.code, "{she} gave you a signal"), f)
         response = _RESPONSE_DID.get(chain.response.code, "you answered {her}")
         reaction = _REACTION_DID.get(chain.reaction.code, "{she} answered you back")
-        out.append(f"{cue}, {_fill(response, f)[:1].lower()}{_fill(response, f)[1:]}, "
-                   f"{_fill(reaction, f)[:1].lower()}{_fill(reaction, f)[1:]}.")
+        out.append(f"{cue}, {_lower_first(_fill(response, f))}, "
+                   f"{_lower_first(_fill(reaction, f))}.")
         if len(t.chains) > 1:
-            out.append(f"We saw {len(t.chains)} moments like this, where {f.she} signalled, "
-                       f"you answered and {f.she} answered you back.")
+            out.append(f"We saw {len(t.chains)} moments like this, where {f.subject} "
+                       f"signalled, you answered and {f.subject} answered you back.")
     return _checked(out, baby_name)
+
+
+def response_sentences(attuned_by_code: Mapping[str, int], f: PronounForms) -> list[str]:
+    """What the parent did, one sentence per response code they answered with (most
+    frequent first, at most :data:`MAX_RESPONSE_SENTENCES`).
+
+    >>> for s in response_sentences({"R11": 1, "R02": 3}, pronoun_forms("he")): print(s)
+    You waited for him 3 times, so he could have his turn.
+    Once, you soothed him, with your touch, your arms or a calm voice.
+    """
+    ranked = sorted(((code, n) for code, n in attuned_by_code.items()
+                     if n and code in RESPONSE_SENTENCES), key=lambda kv: (-kv[1], kv[0]))
+    return [_counted(RESPONSE_SENTENCES[code], n, f)
+            for code, n in ranked[:MAX_RESPONSE_SENTENCES]]
+
+
+def _counted(template: str, n: int, f: PronounForms) -> str:
+    """A sentence with its count; a count of one reads as one ("Once, you waited…").
+
+    >>> _counted("You waited for {her} {times}, so {she} could rest.", 1, pronoun_forms("she"))
+    'Once, you waited for her, so she could rest.'
+    """
+    if n != 1:
+        return _fill(template, f, times=times(n))
+    text = _fill(template, f, times="").replace("  ", " ").replace(" ,", ",")
+    return "Once, " + _lower_first(text.replace(" .", "."))
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def change_sentences(
@@ -229,7 +252,7 @@ def change_sentences(
         _check(e, baby_name)
     if not earlier:
         return []
-    f = _FORMS[Pronoun(pronoun)]
+    f = pronoun_forms(pronoun)
     before = earlier[-1]
 
     def more(now: float, then: float) -> bool:
@@ -244,14 +267,14 @@ def change_sentences(
     if current.turns.longest_back_and_forth > before.turns.longest_back_and_forth:
         out.append("Your longest conversation went on for longer than last time.")
     if more(rate(current, current.attuned_responses), rate(before, before.attuned_responses)):
-        out.append(f"More moments where you noticed and answered {f.her} than last time.")
+        out.append(f"More moments where you noticed and answered {f.object} than last time.")
     if more(rate(current, current.subtle_cues_answered),
             rate(before, before.subtle_cues_answered)):
-        out.append(f"You spotted more of {f.hers} small signals than last time.")
+        out.append(f"You spotted more of {f.possessive} small signals than last time.")
     if more(rate(current, current.breaks_given), rate(before, before.breaks_given)):
-        out.append(f"You gave {f.her} more of the breaks {f.she} asked for than last time.")
+        out.append(f"You gave {f.object} more of the breaks {f.subject} asked for than last time.")
     if more(rate(current, current.complete_chains), rate(before, before.complete_chains)):
-        out.append(f"More moments where {f.she} signalled, you answered and {f.she} "
+        out.append(f"More moments where {f.subject} signalled, you answered and {f.subject} "
                    "answered you back, than last time.")
     return _checked(out, baby_name)
 

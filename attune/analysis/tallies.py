@@ -125,6 +125,9 @@ class ParentTallies:
     breaks_given: int
     turns: TurnTally
     chains: tuple[Chain, ...]
+    # The kinds of signal the parent answered (cue code -> cues answered): what words for
+    # the parent may name, so that no unanswered signal can be inferred from them.
+    answered_cues_by_code: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def minutes(self) -> float:
@@ -345,6 +348,7 @@ def tally_clip(
         breaks_given=len(breaks),
         turns=count_turns(live, scheme, duration_ms),
         chains=_chains(live, attuned_links, scheme),
+        answered_cues_by_code=dict(sorted(Counter(c.code for c in answered.values()).items())),
     )
     figures = PractitionerFigures(
         n_codes=n_codes,
@@ -440,6 +444,7 @@ def merge_tallies(tallies: Sequence[ClipTallies]) -> ClipTallies:
             tuple(c for p in ps for c in p.turns.conversations),
         ),
         chains=tuple(c for p in ps for c in p.chains),
+        answered_cues_by_code=dict(sorted(_fold(p.answered_cues_by_code for p in ps).items())),
     )
     figures = PractitionerFigures(
         n_codes=_fold(f.n_codes for f in fs),

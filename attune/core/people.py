@@ -8,6 +8,8 @@ from enum import StrEnum
 from typing import Any
 
 from attune.core.consent import ConsentScope
+from attune.core.pronouns import Pronoun
+from attune.core.spans import format_ms
 
 
 class Role(StrEnum):
@@ -69,6 +71,7 @@ class Family:
     involvement_ended_on: date | None = None
     practitioners: tuple[str, ...] = ()
     parents: tuple[str, ...] = ()
+    pronoun: Pronoun = Pronoun.THEY  # how words for parents speak of the baby
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,17 @@ class Clip:
     third_parties_in_frame: bool = False
     duration_ms: int | None = None
     created_at: datetime | None = None
+
+
+def clip_label(clip: Clip, held_on: date | None = None) -> str:
+    """How a clip is named on screen, in practitioners' words (never its file name):
+    ``Clip 3 · visit of 7 Nov 2026 · 0:30``."""
+    parts = [f"Clip {clip.id}"]
+    if held_on is not None:
+        parts.append(f"visit of {held_on.day} {held_on:%b %Y}")
+    if clip.duration_ms:
+        parts.append(format_ms(clip.duration_ms, 0))
+    return " · ".join(parts)
 
 
 @dataclass(frozen=True)

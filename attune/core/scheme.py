@@ -37,6 +37,11 @@ class Potency(StrEnum):
     SUBTLE = "S"
 
 
+#: The kinds of cue and their potency in practitioners' words (the scheme stores letters).
+VALENCE_WORDS: Mapping[str, str] = {"E": "engagement", "D": "needs a break",
+                                    "X": "distress"}
+POTENCY_WORDS: Mapping[str, str] = {"P": "easy to see", "S": "subtle"}
+
 VIG_PRINCIPLES: Mapping[int, str] = {
     1: "being attentive",
     2: "encouraging initiatives",

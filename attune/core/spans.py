@@ -57,14 +57,19 @@ class Span:
         return Span(self.start_ms + delta_ms, self.end_ms + delta_ms)
 
 
-def format_ms(ms: int) -> str:
-    """``m:ss.mmm`` as practitioners read a timeline.
+def format_ms(ms: int, decimals: int = 3) -> str:
+    """``m:ss.mmm`` as practitioners read a timeline; ``decimals`` 0-3 digits of the
+    second, rounded on the whole time (so 59,960 ms with one decimal is ``1:00.0``).
 
-    >>> format_ms(83_456)
-    '1:23.456'
+    >>> format_ms(83_456), format_ms(59_960, 1), format_ms(30_499, 0), format_ms(-1500, 1)
+    ('1:23.456', '1:00.0', '0:30', '-0:01.5')
     """
+    if not 0 <= decimals <= 3:
+        raise ValueError("decimals must be 0 to 3")
     sign = "-" if ms < 0 else ""
-    ms = abs(ms)
-    minutes, rest = divmod(ms, 60_000)
-    seconds, millis = divmod(rest, 1000)
-    return f"{sign}{minutes}:{seconds:02d}.{millis:03d}"
+    unit = 10 ** (3 - decimals)
+    ticks = (abs(ms) + unit // 2) // unit  # half up, in units of the last digit shown
+    minutes, rest = divmod(ticks, 60 * 10**decimals)
+    seconds, frac = divmod(rest, 10**decimals)
+    tail = f".{frac:0{decimals}d}" if decimals else ""
+    return f"{sign}{minutes}:{seconds:02d}{tail}"

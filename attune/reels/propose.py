@@ -28,6 +28,7 @@ from itertools import pairwise
 
 from attune.core.attunement import assess_response, find_answered_cue
 from attune.core.events import Event
+from attune.core.pronouns import Pronoun, PronounForms, pronoun_forms
 from attune.core.scheme import EventKind, Potency, Scheme, Valence
 
 BREAK_RESPONSES = frozenset({"R02", "R10", "R11"})
@@ -64,19 +65,6 @@ class Proposal:
         return self.end_ms - self.start_ms
 
 
-@dataclass(frozen=True)
-class Pronouns:
-    subject: str
-    object: str
-    possessive: str
-
-
-PRONOUNS = {
-    "she": Pronouns("she", "her", "her"),
-    "he": Pronouns("he", "him", "his"),
-    "they": Pronouns("they", "them", "their"),
-}
-
 # Caption phrases for the default scheme's codes: past tense, warm and specific (DOMAIN.md
 # §6). {b} is the baby (name, or "your baby"), {s}/{o}/{p} the pronouns. A code without a
 # phrase (a practitioner's own code) falls back to its label.
@@ -103,9 +91,9 @@ _REACTION_PHRASES = {
 }
 
 
-def _fill(template: str, baby: str, pr: Pronouns) -> str:
+def _fill(template: str, baby: str, pr: PronounForms) -> str:
     text = template.format(b=baby, s=pr.subject, o=pr.object, p=pr.possessive)
-    if pr.subject == "they":  # "they was doing" → "they were doing"
+    if pr.plural_verb:  # "they was doing" → "they were doing"
         text = text.replace("they was", "they were")
     return text
 
@@ -118,7 +106,7 @@ def _phrase(code_id: str, table: dict[str, str], scheme: Scheme, lead: str) -> s
 
 def suggest_caption(
     cue: Event, response: Event, reaction: Event | None, scheme: Scheme, *,
-    baby_name: str = "", pronoun: str = "she",
+    baby_name: str = "", pronoun: Pronoun | str = Pronoun.THEY,
 ) -> str:
     """A strengths-based caption from the codes' meanings.
 
@@ -133,7 +121,7 @@ def suggest_caption(
     ...                 Event(EventKind.RESPONSE, "R03", 800, 800), a, s, pronoun="he")
     'Your baby reached out, you spoke warmly to him, and he carried on the conversation.'
     """
-    pr = PRONOUNS.get(pronoun, PRONOUNS["they"])
+    pr = pronoun_forms(pronoun)
     baby = baby_name.strip() or "your baby"
     first = _fill(_phrase(cue.code, _CUE_PHRASES, scheme, "{b}:"), baby, pr)
     answer = _fill(_phrase(response.code, _RESPONSE_PHRASES, scheme, "you:"), baby, pr)
@@ -147,8 +135,8 @@ def suggest_caption(
     return text[0].upper() + text[1:]
 
 
-def _turns_caption(turns: int, baby_name: str, pronoun: str) -> str:
-    pr = PRONOUNS.get(pronoun, PRONOUNS["they"])
+def _turns_caption(turns: int, baby_name: str, pronoun: Pronoun | str) -> str:
+    pr = pronoun_forms(pronoun)
     baby = baby_name.strip() or "your baby"
     text = (f"You and {baby} took turns talking, back and forth {turns} times, "
             f"and {pr.subject} kept the conversation going.")
@@ -171,7 +159,7 @@ def propose_moments(
     reaction_window_ms: int = 3000,
     min_turns: int = 3,
     baby_name: str = "",
-    pronoun: str = "she",
+    pronoun: Pronoun | str = Pronoun.THEY,
     limit: int | None = None,
     max_overlap: float = 0.5,
 ) -> list[Proposal]:

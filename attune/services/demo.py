@@ -9,6 +9,7 @@ from typing import Any
 
 from attune.core.consent import ConsentScope
 from attune.core.people import CodingRole, Role
+from attune.core.pronouns import Pronoun
 from attune.errors import NotFoundError
 from attune.services import Context
 from attune.services.accounts import hash_password
@@ -55,7 +56,7 @@ def load_demo(ctx: Context, *, ingest: bool = True) -> dict[str, Any]:
         try:
             family = tx.get_family(DEMO_FAMILY)
         except NotFoundError:
-            family = tx.add_family(DEMO_FAMILY, "Maya", "2026-05")
+            family = tx.add_family(DEMO_FAMILY, "Maya", "2026-05", Pronoun.SHE)
             tx.assign_practitioner(DEMO_FAMILY, "pat")
             tx.assign_practitioner(DEMO_FAMILY, "sam")
             tx.link_parent(DEMO_FAMILY, "parent")

@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from attune.core.people import Family, Role, Session, User
+from attune.core.pronouns import Pronoun
 from attune.errors import InputError
 from attune.services import Context
 from attune.services.access import Access, family_ids_for, require, require_role
@@ -15,24 +16,52 @@ BIRTH_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 def add_family(ctx: Context, actor: User, code: str, baby_name: str,
-               birth_month: str | None = None) -> Family:
-    """Families are pseudonymous: a code and the baby's first name or nickname at most."""
+               birth_month: str | None = None,
+               pronoun: Pronoun | str = Pronoun.THEY) -> Family:
+    """Families are pseudonymous: a code and the baby's first name or nickname at most.
+    ``pronoun`` is how captions and sentences for the parent speak of the baby."""
     require_role(ctx, actor, {Role.PRACTITIONER, Role.SUPERVISOR, Role.ADMIN}, "add a family")
     if not FAMILY_CODE.match(code):
         raise InputError("A family code needs 2-40 letters, digits, '-' or '_' (e.g. FAM-014). "
                          "Use a code, never the family's surname.")
-    baby_name = baby_name.strip()
-    if not baby_name or len(baby_name) > 40 or len(baby_name.split()) > 2:
-        raise InputError("Give the baby's first name or a nickname only (at most 40 "
-                         "characters), so that the record stays pseudonymous.")
+    baby_name = _checked_baby_name(baby_name)
+    pronoun = _checked_pronoun(pronoun)
     if birth_month and not BIRTH_MONTH.match(birth_month):
         raise InputError(f"Birth month {birth_month!r} should look like 2026-03 (year-month).")
     with ctx.db.transaction(actor.username) as tx:
-        family = tx.add_family(code, baby_name, birth_month or None)
+        family = tx.add_family(code, baby_name, birth_month or None, pronoun)
         if actor.role == Role.PRACTITIONER:
             tx.assign_practitioner(code, actor.username)
             family = tx.get_family(code)
         return family
+
+
+def _checked_baby_name(baby_name: str) -> str:
+    baby_name = baby_name.strip()
+    if not baby_name or len(baby_name) > 40 or len(baby_name.split()) > 2:
+        raise InputError("Give the baby's first name or a nickname only (at most 40 "
+                         "characters), so that the record stays pseudonymous.")
+    return baby_name
+
+
+def _checked_pronoun(pronoun: Pronoun | str) -> Pronoun:
+    try:
+        return Pronoun(pronoun)
+    except ValueError:
+        raise InputError(f"{pronoun!r} is not one of she, he or they: choose how the "
+                         "captions speak of the baby.") from None
+
+
+def set_baby(ctx: Context, actor: User, code: str, baby_name: str,
+             pronoun: Pronoun | str) -> Family:
+    """Change the baby's name or nickname and how words for the parent speak of them.
+    Captions already written keep their words; new proposals and sentences use these."""
+    baby_name = _checked_baby_name(baby_name)
+    pronoun = _checked_pronoun(pronoun)
+    with ctx.db.transaction(actor.username) as tx:
+        family = tx.get_family(code)
+        require(ctx, tx, actor, family.id, Access.EDIT, f"change family {code}")
+        return tx.set_baby(code, baby_name, pronoun)
 
 
 def visible_families(ctx: Context, actor: User) -> list[Family]:

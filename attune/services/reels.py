@@ -17,6 +17,7 @@ from pathlib import Path
 from attune.core.consent import ConsentDecision, Purpose, can_use, explain_refusal
 from attune.core.jobs import Job, JobStatus
 from attune.core.people import Clip, ClipStatus, Moment, Reel, ReelStatus, Reflection, Role, User
+from attune.core.pronouns import Pronoun
 from attune.core.words import Finding, check_words
 from attune.errors import ConsentError, InputError, StateError
 from attune.reels.plan import (
@@ -54,10 +55,11 @@ def proxy_fps(clip: Clip) -> Fraction:
 
 
 # ------------------------------------------------------------------ moments
-def propose(ctx: Context, actor: User, clip_id: int, pronoun: str = "she",
+def propose(ctx: Context, actor: User, clip_id: int, pronoun: Pronoun | str | None = None,
             limit: int | None = 8) -> list[Proposal]:
     """Candidate moments of a clip, best first, from the clip's (primary) coding.
-    Practitioner-only codes never feed a proposal or a caption."""
+    Practitioner-only codes never feed a proposal or a caption. Captions speak of the
+    baby as the family's record says, unless ``pronoun`` overrides it."""
     with ctx.db.transaction(actor.username) as tx:
         clip = tx.get_clip(clip_id)
         require_clip(ctx, tx, actor, clip, Access.EDIT, f"choose moments of clip {clip_id}")
@@ -67,12 +69,13 @@ def propose(ctx: Context, actor: User, clip_id: int, pronoun: str = "she",
             events = [e for e in events if e.coder in visible]
         coder = primary_coder(tx, clip, events)
         mine = [e for e in events if e.coder == coder]
-        baby = tx.family_by_id(clip.family_id).baby_name
+        family = tx.family_by_id(clip.family_id)
     if not mine:
         return []
     _, scheme = load_scheme(ctx, mine[0].scheme, mine[0].scheme_version)
-    return propose_moments(mine, scheme, clip_duration_ms=clip.duration_ms, baby_name=baby,
-                           pronoun=pronoun, limit=limit)
+    return propose_moments(mine, scheme, clip_duration_ms=clip.duration_ms,
+                           baby_name=family.baby_name, pronoun=pronoun or family.pronoun,
+                           limit=limit)
 
 
 def _snap(clip: Clip, start_ms: int, end_ms: int) -> tuple[int, int]:

@@ -12,6 +12,7 @@ from attune.core.people import (
     Role,
     Session,
 )
+from attune.core.pronouns import Pronoun
 from attune.errors import InputError, NotFoundError
 from attune.storage.accounts import Accounts
 from attune.storage.models import (
@@ -26,12 +27,13 @@ from attune.storage.txbase import utcnow
 
 
 class Families(Accounts):
-    def add_family(self, code: str, baby_name: str, birth_month: str | None = None) -> Family:
+    def add_family(self, code: str, baby_name: str, birth_month: str | None = None,
+                   pronoun: Pronoun = Pronoun.THEY) -> Family:
         if self.orm.scalar(select(FamilyRecord.id).where(FamilyRecord.code == code)):
             raise InputError(f"A family with code {code!r} already exists; "
                              "choose another code.")
         rec = FamilyRecord(code=code, baby_name=baby_name, birth_month=birth_month,
-                           created_at=utcnow())
+                           pronoun=str(pronoun), created_at=utcnow())
         self.orm.add(rec)
         self.orm.flush()
         self.audit("create", "family", rec.id, {"code": code})
@@ -54,7 +56,17 @@ class Families(Accounts):
                 FamilyParentRecord, FamilyParentRecord.user_id == UserRecord.id)
             .where(FamilyParentRecord.family_id == rec.id).order_by(UserRecord.username)))
         return Family(rec.id, rec.code, rec.baby_name, rec.birth_month,
-                      rec.involvement_ended_on, practitioners, parents)
+                      rec.involvement_ended_on, practitioners, parents, Pronoun(rec.pronoun))
+
+    def set_baby(self, code: str, baby_name: str, pronoun: Pronoun) -> Family:
+        """Change how the family's baby is named and spoken of."""
+        rec = self._family_rec(code)
+        before = {"baby_name": rec.baby_name, "pronoun": rec.pronoun}
+        rec.baby_name, rec.pronoun = baby_name, str(pronoun)
+        self.audit("change-baby", "family", rec.id,
+                   {"before": before, "after": {"baby_name": baby_name,
+                                                "pronoun": str(pronoun)}})
+        return self._family(rec)
 
     def get_family(self, code: str) -> Family:
         return self._family(self._family_rec(code))

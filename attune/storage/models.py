@@ -85,6 +85,7 @@ class FamilyRecord(Base):
     birth_month: Mapped[str | None] = mapped_column(String(7), default=None)
     involvement_ended_on: Mapped[date | None] = mapped_column(Date, default=None)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    pronoun: Mapped[str] = mapped_column(String(8), default="they", server_default="they")
 
 
 class FamilyPractitionerRecord(Base):

@@ -5,19 +5,24 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from attune.core.scheme import VALENCE_WORDS
 from attune.errors import InputError
 
-COLUMNS = ("id", "kind", "label", "key", "valence", "potency", "principle", "fits", "vocal",
-           "positive", "practitioner_only")
+#: The table's columns: the scheme's field -> the column's name on screen.
+COLUMNS = {"id": "Code", "kind": "Kind", "label": "What it is", "key": "Key",
+           "valence": "Kind of cue", "potency": "Easy to see or subtle",
+           "principle": "VIG principle", "fits": "Answers cues of kind", "vocal": "A sound",
+           "positive": "A good reply", "practitioner_only": "Practitioners only"}
 KINDS = ("cue", "response", "reaction")
 VALENCES = ("E", "D", "X")
 
 
 def code_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
-    """One row a code; ``fits`` as text like ``E D X``."""
+    """One row a code, keyed by the column names on screen; ``fits`` as text like
+    ``E D X``."""
     rows = []
     for code in document.get("codes", []):
-        rows.append({
+        rows.append(_on_screen({
             "id": code.get("id", ""), "kind": code.get("kind", ""),
             "label": code.get("label", ""), "key": code.get("key") or "",
             "valence": code.get("valence") or "", "potency": code.get("potency") or "",
@@ -26,8 +31,18 @@ def code_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
             "vocal": bool(code.get("vocal", False)),
             "positive": bool(code.get("positive", False)),
             "practitioner_only": bool(code.get("practitioner_only", False)),
-        })
+        }))
     return rows
+
+
+def _on_screen(row: dict[str, Any]) -> dict[str, Any]:
+    return {COLUMNS[k]: v for k, v in row.items()}
+
+
+def _fields(row: dict[str, Any]) -> dict[str, Any]:
+    """A table row back in the scheme's field names."""
+    names = {v: k for k, v in COLUMNS.items()}
+    return {names.get(k, k): v for k, v in row.items()}
 
 
 def _text(value: Any) -> str:
@@ -44,7 +59,8 @@ def document_from_rows(base: dict[str, Any], rows: list[dict[str, Any]],
     (seconds, per valence). ``save_scheme`` validates the result and numbers it."""
     doc = copy.deepcopy(base)
     codes = []
-    for i, row in enumerate(rows, start=1):
+    for i, shown in enumerate(rows, start=1):
+        row = _fields(shown)
         code_id = _text(row.get("id"))
         if not code_id:
             if not any(_text(row.get(c)) for c in ("kind", "label", "key")):
@@ -79,8 +95,8 @@ def document_from_rows(base: dict[str, Any], rows: list[dict[str, Any]],
     for valence in VALENCES:
         seconds = windows_s.get(valence)
         if seconds is None or seconds <= 0:
-            raise InputError(f"The response window for {valence} cues must be more than "
-                             "0 seconds.")
+            raise InputError(f"The answer window for {VALENCE_WORDS[valence]} cues must be "
+                             "more than 0 seconds.")
         windows[valence] = round(seconds * 1000)
     doc["latency_windows_ms"] = windows
     return doc

@@ -17,7 +17,7 @@ from datetime import date
 import altair as alt
 import pandas as pd
 
-from attune.analysis.sentences import Pronoun, progress_sentences
+from attune.analysis.sentences import progress_sentences
 from attune.analysis.tallies import (
     Audience,
     ClipTallies,
@@ -25,8 +25,9 @@ from attune.analysis.tallies import (
     PractitionerFigures,
     merge_tallies,
 )
-from attune.core.people import ClipStatus, Family, User
-from attune.core.scheme import VIG_PRINCIPLES
+from attune.core.people import ClipStatus, Family, User, clip_label
+from attune.core.pronouns import Pronoun
+from attune.core.scheme import POTENCY_WORDS, VALENCE_WORDS, VIG_PRINCIPLES
 from attune.services import Context
 from attune.services.analysis import clip_tallies
 from attune.services.families import get_family
@@ -37,10 +38,23 @@ COMPACT_CSS = """<style>
 </style>"""
 #: The supervisor's re-scoring windows: one window for every valence (None: the scheme's).
 WINDOW_CHOICES: dict[str, int | None] = {
-    "Scheme windows (E 3 s, D 3 s, X 5 s)": None,
-    "1000 ms (immediate only)": 1000,
-    "2000 ms": 2000,
-    "3000 ms": 3000,
+    "The scheme's own windows": None,
+    "1 second (immediate answers only)": 1000,
+    "2 seconds": 2000,
+    "3 seconds": 3000,
+}
+#: Kinds of cue and their potency in practitioners' words (the scheme stores letters).
+VALENCE_WORDS = {**VALENCE_WORDS, **POTENCY_WORDS}
+#: The figures a parent may see, in the parent's words (for the "parent watching" view
+#: and the parent's export): no total of signals, no timing figures, no percentages.
+PARENT_WORDS_COLUMNS = {
+    "date": "Visit",
+    "attuned_responses": "Moments you noticed and answered",
+    "subtle_cues_answered": "Small signals you spotted",
+    "breaks_given": "Breaks you gave",
+    "turns": "Turns in conversation",
+    "longest_back_and_forth": "Longest conversation (back and forth)",
+    "complete_chains": "Signal, answer and a reply back",
 }
 PRINCIPLE_NAMES = {1: "1 being attentive", 2: "2 encouraging initiatives",
                    3: "3 receiving initiatives", 4: "4 developing attuned interactions",
@@ -62,12 +76,8 @@ class ClipChoice:
     clip_id: int
     session_id: int
     held_on: date
-    name: str
+    label: str
     duration_ms: int
-
-    @property
-    def label(self) -> str:
-        return f"Clip {self.clip_id} · {self.held_on} · {self.name}"
 
 
 def family_clips(ctx: Context, user: User, code: str) -> tuple[Family, list[ClipChoice]]:
@@ -77,8 +87,9 @@ def family_clips(ctx: Context, user: User, code: str) -> tuple[Family, list[Clip
         sessions = {s.id: s for s in tx.sessions_for_family(family.id)}
         clips = [c for c in tx.clips_for_family(family.id)
                  if c.status == ClipStatus.READY and c.duration_ms]
-    out = [ClipChoice(c.id, c.session_id, sessions[c.session_id].held_on, c.original_name,
-                      int(c.duration_ms or 0)) for c in clips]
+    out = [ClipChoice(c.id, c.session_id, sessions[c.session_id].held_on,
+                      clip_label(c, sessions[c.session_id].held_on), int(c.duration_ms or 0))
+           for c in clips]
     return family, sorted(out, key=lambda c: (c.held_on, c.session_id, c.clip_id))
 
 
@@ -98,13 +109,27 @@ def clip_figures(t: ParentTallies) -> list[tuple[str, str]]:
     ]
 
 
+def parent_figures(t: ParentTallies) -> list[tuple[str, str]]:
+    """(label, value) of what a parent watching may see, in their words."""
+    return [
+        ("Moments you noticed and answered", str(t.attuned_responses)),
+        ("Small signals you spotted", str(t.subtle_cues_answered)),
+        ("Breaks you gave", str(t.breaks_given)),
+        ("Turns in conversation", str(t.turns.turns)),
+    ]
+
+
 def clip_details(t: ParentTallies) -> str:
-    """One line with what the metrics leave out: IQR, longest run, the windows used."""
+    """One line with what the metrics leave out: the spread of answer times, the longest
+    run, the windows used."""
     lat = t.latency
-    iqr = "" if lat.iqr_ms is None else f"time to answer IQR {lat.iqr_ms / 1000:.1f} s · "
-    windows = ", ".join(f"{k} {v} ms" for k, v in t.windows_ms.items())
-    return (f"{iqr}longest back-and-forth {t.turns.longest_back_and_forth} · "
-            f"{t.turns.turns_per_minute:.1f} turns per minute · windows {windows}")
+    spread = "" if lat.q1_ms is None or lat.q3_ms is None else (
+        f"half of the answers came between {lat.q1_ms / 1000:.1f} and "
+        f"{lat.q3_ms / 1000:.1f} s after the cue · ")
+    windows = ", ".join(f"{VALENCE_WORDS.get(k, k)} {v / 1000:g} s"
+                        for k, v in t.windows_ms.items())
+    return (f"{spread}longest back-and-forth {t.turns.longest_back_and_forth} · "
+            f"{t.turns.turns_per_minute:.1f} turns per minute · answer windows: {windows}")
 
 
 def practitioner_figures(f: PractitionerFigures) -> list[tuple[str, str]]:
@@ -122,8 +147,10 @@ def practitioner_figures(f: PractitionerFigures) -> list[tuple[str, str]]:
 
 def clip_breakdown(t: ParentTallies) -> pd.DataFrame:
     """Cues by valence and potency, and attuned responses by band, as one small table."""
-    rows = [{"what": f"cues {k}", "count": v} for k, v in t.cues_by_valence.items()]
-    rows += [{"what": f"cues {k}", "count": v} for k, v in t.cues_by_potency.items()]
+    rows = [{"what": f"cues: {VALENCE_WORDS.get(k, k)}", "count": v}
+            for k, v in t.cues_by_valence.items()]
+    rows += [{"what": f"cues: {VALENCE_WORDS.get(k, k)}", "count": v}
+             for k, v in t.cues_by_potency.items()]
     rows += [{"what": f"answered {k}", "count": t.attuned_by_band.get(k, 0)} for k in BANDS]
     return pd.DataFrame(rows)
 
@@ -133,6 +160,69 @@ def parent_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     drop = [c for c in frame.columns
             if c in PRACTITIONER_ONLY_COLUMNS or str(c).startswith("all_responses_band_")]
     return frame.drop(columns=drop)
+
+
+_COLUMN_WORDS = {
+    "session": "Session", "date": "Date", "clips": "Clips", "duration_ms": "Length (ms)",
+    "minutes": "Minutes", "cues": "Cues seen", "cues_per_minute": "Cues per minute",
+    "attuned_responses": "Attuned responses", "attuned_per_minute": "Attuned per minute",
+    "latency_median_ms": "Time to answer, median (ms)",
+    "latency_q1_ms": "Time to answer, lower quartile (ms)",
+    "latency_q3_ms": "Time to answer, upper quartile (ms)",
+    "latency_iqr_ms": "Time to answer, spread of the middle half (ms)",
+    "subtle_cues_answered": "Subtle cues answered", "breaks_given": "Breaks given",
+    "turns": "Vocal turns", "turns_per_minute": "Vocal turns per minute",
+    "longest_back_and_forth": "Longest back-and-forth", "complete_chains": "Complete chains",
+    "responses": "Responses", "responses_without_cue": "Responses without a cue",
+    "responses_not_attuned": "Responses not attuned", "cues_answered": "Cues answered",
+    "unanswered_cues": "Unanswered cues", "cues_open_at_end": "Cues open at the clip's end",
+    "proportion_answered": "Proportion answered",
+}
+
+
+def column_words(name: str) -> str:
+    """A tallies column's name on screen (the exports keep the data names).
+
+    >>> column_words("cues_E_per_minute"), column_words("band_prompt")
+    ('Cues per minute: engagement', 'Attuned, prompt')
+    """
+    if name in _COLUMN_WORDS:
+        return _COLUMN_WORDS[name]
+    parts = name.split("_")
+    if parts[0] == "cues" and len(parts) >= 2 and parts[1] in VALENCE_WORDS:
+        rate = " per minute" if name.endswith("_per_minute") else ""
+        return f"Cues{rate}: {VALENCE_WORDS[parts[1]]}"
+    if name.startswith("all_responses_band_"):
+        return f"All responses, {name.removeprefix('all_responses_band_')}"
+    if name.startswith("band_"):
+        return f"Attuned, {name.removeprefix('band_')}"
+    if name.startswith("principle_") and name[-1].isdigit():
+        return f"Principle {PRINCIPLE_NAMES.get(int(name[-1]), name[-1])}"
+    return name
+
+
+def readable_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its columns named for people (for the table on screen)."""
+    return frame.rename(columns={c: column_words(str(c)) for c in frame.columns})
+
+
+def parent_words_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A family's sessions in the parent's words only: the columns of
+    :data:`PARENT_WORDS_COLUMNS`, renamed, nothing else (the parent's export)."""
+    keep = [c for c in PARENT_WORDS_COLUMNS if c in frame.columns]
+    return frame[keep].rename(columns=PARENT_WORDS_COLUMNS)
+
+
+def parent_words_chart(words: pd.DataFrame) -> alt.Chart:
+    """The parent's own progress over visits: counts of what went well, nothing else."""
+    long = words.assign(Visit=words["Visit"].astype(str)).melt(
+        id_vars="Visit", var_name="what", value_name="count")
+    return alt.Chart(long, title="What went well, visit by visit").mark_bar().encode(
+        x=alt.X("Visit:N", title=None, sort=None, axis=_X_AXIS),
+        xOffset=alt.XOffset("what:N"),
+        y=alt.Y("count:Q", title=None),
+        color=alt.Color("what:N", title=None, legend=_LEGEND),
+        tooltip=["Visit", "what", "count"])
 
 
 # ------------------------------------------------------------------------- charts

@@ -11,7 +11,7 @@ from typing import Any
 import streamlit as st
 
 from attune.core.jobs import JobStatus
-from attune.core.people import ClipStatus, User
+from attune.core.people import ClipStatus, User, clip_label
 from attune.services import Context
 from attune.services.ingest import ingest_job
 from attune.services.tokens import upload_token
@@ -108,7 +108,7 @@ def uploader(ctx: Context, user: User, code: str, *, key: str) -> dict[str, Any]
 @dataclass(frozen=True)
 class IngestRow:
     clip_id: int
-    name: str
+    label: str
     status: ClipStatus
     stage: str
     percent: int
@@ -130,5 +130,5 @@ def ingest_rows(ctx: Context, user: User, code: str) -> list[IngestRow]:
         percent = 100 if clip.status == ClipStatus.READY else (job.percent if job else 0)
         stage = job.stage if job else ""
         error = clip.failure_reason or (job.error if job and job.status == JobStatus.FAILED else "")
-        rows.append(IngestRow(clip.id, clip.original_name, clip.status, stage, percent, error))
+        rows.append(IngestRow(clip.id, clip_label(clip), clip.status, stage, percent, error))
     return rows

@@ -33,7 +33,8 @@ def sample_events() -> list[Event]:
 
 
 def test_complete_chains_rank_first_then_subtle_then_breaks() -> None:
-    got = propose_moments(sample_events(), S, clip_duration_ms=120_000, baby_name="Maya")
+    got = propose_moments(sample_events(), S, clip_duration_ms=120_000, baby_name="Maya",
+                          pronoun="she")
     assert [p.kind for p in got] == [ProposalKind.CHAIN, ProposalKind.SUBTLE_CUE,
                                      ProposalKind.BREAK_GIVEN]
     chain = got[0]
@@ -58,7 +59,7 @@ def test_practitioner_only_codes_never_feed_a_proposal_or_caption() -> None:
 def test_a_break_for_a_subtle_cue_is_named_in_the_reason() -> None:
     got = propose_moments([ev(1, CUE, "C10", 5000), ev(2, RESP, "R02", 5500, 1)], S)
     assert got[0].kind == ProposalKind.SUBTLE_CUE and "a break given" in got[0].reason
-    assert got[0].caption == "Your baby looked away for a rest, and you waited and gave her time."
+    assert got[0].caption == "Your baby looked away for a rest, and you waited and gave them time."
 
 
 def test_a_chain_with_a_subtle_cue_ranks_above_a_potent_one() -> None:

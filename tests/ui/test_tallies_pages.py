@@ -68,7 +68,7 @@ def test_tallies_page_for_a_practitioner(demo: dict[str, User], app: App) -> Non
     assert at.get("download_button")  # CSV and XLSX
     assert {b.key for b in at.get("download_button")} == {"tallies_csv", "tallies_xlsx"}
     assert len(at.get("vega_lite_chart")) == 3
-    assert "unanswered_cues" in _frame(at, "cues_per_minute").columns
+    assert "Unanswered cues" in _frame(at, "Cues per minute").columns
 
 
 def test_tallies_clip_from_the_link_and_the_rescoring_window(demo: dict[str, User],
@@ -78,7 +78,7 @@ def test_tallies_clip_from_the_link_and_the_rescoring_window(demo: dict[str, Use
     assert not at.exception
     assert at.selectbox(key="tallies_clip").value.clip_id == 1
     before = {m.label: m.value for m in at.metric}["Attuned responses"]
-    at.selectbox(key="tallies_window").select("1000 ms (immediate only)").run()
+    at.selectbox(key="tallies_window").select("1 second (immediate answers only)").run()
     assert not at.exception
     after = {m.label: m.value for m in at.metric}["Attuned responses"]
     assert int(after) < int(before)  # clip 1: 2 of 6 attuned responses are "prompt"
@@ -93,18 +93,21 @@ def test_parent_safe_view_never_shows_practitioner_only_figures(demo: dict[str, 
     said = _all_text(at)
     for word in PRACTITIONER_ONLY:
         assert word not in said, word
-    frame = _frame(at, "cues_per_minute")
-    assert not set(frame.columns) & set(tal.PRACTITIONER_ONLY_COLUMNS)
-    assert not [c for c in frame.columns if str(c).startswith("all_responses_band_")]
+    frame = _frame(at, "Moments you noticed and answered")
+    assert list(frame.columns) == list(tal.PARENT_WORDS_COLUMNS.values())
     assert at.get("download_button")
+    metrics = [m.label for m in at.metric]
+    assert metrics and "Cues seen" not in metrics and "Median answer" not in metrics
+    for word in ("Cues", "cues", "latency", "Median", "IQR", "per minute", "window"):
+        assert word not in " ".join(metrics) + " ".join(frame.columns), word
 
 
 def test_what_the_parent_hears_is_in_parent_words(demo: dict[str, User], app: App) -> None:
     at = app(demo["pat"], "tallies.py", family=DEMO_FAMILY)
     at.run()
-    at.selectbox(key="tallies_pronoun").select("she").run()
     box = [m.value for m in at.markdown if str(m.value).startswith("- ")]
     assert box and any("Maya" in s for s in box)
+    assert any(" her" in s for s in box)  # the family's record says "she"
     for sentence in box:
         assert "%" not in sentence
         assert not check_words(sentence.replace("Maya", "Baby")), sentence

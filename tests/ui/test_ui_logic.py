@@ -15,7 +15,7 @@ from attune.services import Context
 from attune.services.schemes import save_scheme
 from attune.ui.app import ROLE_PAGES, SIGN_IN, SIGN_OUT, WORKSPACE, pages_for, routable_for
 from attune.ui.consent import consent_rows, scope_state, withdrawable
-from attune.ui.scheme_edit import code_rows, document_from_rows
+from attune.ui.scheme_edit import COLUMNS, code_rows, document_from_rows
 from tests.factories import make_user
 
 DAY = date(2026, 6, 1)
@@ -76,17 +76,19 @@ def test_scheme_rows_round_trip() -> None:
 def test_scheme_rows_edits_and_errors() -> None:
     doc = default_scheme_document()
     rows = code_rows(doc)
-    rows.append({"id": "C17", "kind": "cue", "label": "kicks legs", "key": "k",
-                 "valence": "E", "potency": "S", "principle": None, "fits": "",
-                 "vocal": False, "positive": False, "practitioner_only": False})
-    rows.append({"id": None, "kind": None, "label": None, "key": None})  # editor's blank row
+    rows.append({COLUMNS[k]: v for k, v in {
+        "id": "C17", "kind": "cue", "label": "kicks legs", "key": "k", "valence": "E",
+        "potency": "S", "principle": None, "fits": "", "vocal": False, "positive": False,
+        "practitioner_only": False}.items()})
+    rows.append({COLUMNS[k]: None for k in ("id", "kind", "label", "key")})  # blank row
     edited = document_from_rows(doc, rows, {"E": 2.5, "D": 3.0, "X": 5.0})
     assert edited["codes"][-1]["id"] == "C17"
     assert edited["latency_windows_ms"]["E"] == 2500
     with pytest.raises(InputError, match="no code id"):
-        document_from_rows(doc, [*rows, {"id": "", "label": "x"}], {"E": 3, "D": 3, "X": 5})
+        document_from_rows(doc, [*rows, {COLUMNS["id"]: "", COLUMNS["label"]: "x"}],
+                           {"E": 3, "D": 3, "X": 5})
     with pytest.raises(InputError, match="principle"):
-        bad = [dict(rows[20], principle="six")]
+        bad = [{**rows[20], COLUMNS["principle"]: "six"}]
         document_from_rows(doc, bad, {"E": 3, "D": 3, "X": 5})
     with pytest.raises(InputError, match="window"):
         document_from_rows(doc, rows, {"E": 0, "D": 3, "X": 5})
@@ -96,6 +98,6 @@ def test_saving_a_duplicate_key_is_refused_with_a_message(ctx: Context) -> None:
     pat = make_user(ctx, "pat")
     doc = default_scheme_document()
     rows = code_rows(doc)
-    rows[1]["key"] = rows[0]["key"]
+    rows[1][COLUMNS["key"]] = rows[0][COLUMNS["key"]]
     with pytest.raises(InputError):
         save_scheme(ctx, pat, document_from_rows(doc, rows, {"E": 3, "D": 3, "X": 5}))

@@ -8,7 +8,7 @@ from typing import Any
 
 import streamlit as st
 
-from attune.core.people import Clip, ClipStatus, Role, User
+from attune.core.people import Clip, ClipStatus, Role, User, clip_label
 from attune.errors import AttuneError
 from attune.services import Context
 from attune.ui.media import media_url
@@ -77,7 +77,7 @@ _COMPACT = """<style>
 
 def show_workspace(ctx: Context, user: User, clip: Clip) -> None:
     st.html(_COMPACT)
-    st.markdown(f"#### Clip {clip.id} · {clip.original_name}")
+    st.markdown(f"#### {clip_label(clip)}")
     if clip.status != ClipStatus.READY:
         st.info(f"This clip is {clip.status}: the timeline opens once its processing is done.")
         return
