@@ -43,10 +43,9 @@ import pandas as pd
 from attune.analysis.turns import TurnTally, count_turns
 from attune.core.attunement import ResponseAssessment, assess_response, find_answered_cue
 from attune.core.events import Event
+from attune.core.practice import BREAK_CODES
 from attune.core.scheme import VIG_PRINCIPLES, EventKind, Potency, Scheme, Valence
 from attune.errors import InputError
-
-BREAK_CODES: frozenset[str] = frozenset({"R02", "R10", "R11"})  # DOMAIN.md §5 breaks given
 
 
 class Audience(StrEnum):

@@ -27,6 +27,7 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
+from attune.core.practice import MOMENT_MAX_S, MOMENT_MIN_S
 from attune.core.words import Finding, check_words
 from attune.errors import InputError
 
@@ -92,8 +93,8 @@ class ReelOptions:
     film_stop_ms: int = 2000
     slow_replay_ms: int = 1000  # the source span replayed slowly, centred on key_ms
     slow_factor: int = 2  # each replayed frame shown this many times: 2 = half speed
-    min_s: float = 3.0  # VIG norm for a clip (DOMAIN.md §1)
-    max_s: float = 10.0
+    min_s: float = MOMENT_MIN_S  # VIG norm for a moment
+    max_s: float = MOMENT_MAX_S
     max_moments: int = 4
     fps: Fraction | None = None  # reel rate; default: the first moment's clip rate
 

@@ -24,15 +24,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from itertools import pairwise
 
 from attune.core.attunement import assess_response, find_answered_cue
 from attune.core.events import Event
+from attune.core.practice import BREAK_CODES, MOMENT_MAX_S, MOMENT_MIN_S, conversations_of
 from attune.core.pronouns import Pronoun, PronounForms, pronoun_forms
 from attune.core.scheme import EventKind, Potency, Scheme, Valence
-
-BREAK_RESPONSES = frozenset({"R02", "R10", "R11"})
-TURN_GAP_MS = 5000  # LENA: a pause of 5 s or more ends a conversation
 
 
 class ProposalKind(StrEnum):
@@ -154,8 +151,8 @@ def propose_moments(
     clip_duration_ms: int | None = None,
     lead_in_ms: int = 1000,
     tail_ms: int = 1000,
-    min_s: float = 3.0,
-    max_s: float = 10.0,
+    min_s: float = MOMENT_MIN_S,
+    max_s: float = MOMENT_MAX_S,
     reaction_window_ms: int = 3000,
     min_turns: int = 3,
     baby_name: str = "",
@@ -203,7 +200,7 @@ def propose_moments(
             kind = ProposalKind.CHAIN
         elif cue_code.potency == Potency.SUBTLE:
             kind = ProposalKind.SUBTLE_CUE
-        elif cue_code.valence == Valence.DISENGAGEMENT and response.code in BREAK_RESPONSES:
+        elif cue_code.valence == Valence.DISENGAGEMENT and response.code in BREAK_CODES:
             kind = ProposalKind.BREAK_GIVEN
         else:
             continue  # an attuned answer, and not one of the kinds a reel leads with
@@ -218,7 +215,7 @@ def propose_moments(
         if kind == ProposalKind.CHAIN and cue_code.potency == Potency.SUBTLE:
             extra.append("the cue was subtle")
         if (kind != ProposalKind.BREAK_GIVEN and cue_code.valence == Valence.DISENGAGEMENT
-                and response.code in BREAK_RESPONSES):
+                and response.code in BREAK_CODES):
             extra.append("a break given")
         reason = "; ".join([reasons[kind], *extra]) + (
             f" ({cue.code} → {response.code}"
@@ -238,11 +235,13 @@ def propose_moments(
             event_ids=tuple(e.id for e in chain if e.id is not None), warnings=warns,
         )))
 
-    for conversation, turns in _conversations(live, scheme):
+    for talk in conversations_of(live, scheme):
+        turns, conversation = talk.turns, talk.events
         if turns < min_turns:
             continue
         first, last = conversation[0], conversation[-1]
-        key_ms = conversation[1].start_ms
+        # The key frame: the first time the other speaker answers.
+        key_ms = next(e.start_ms for e in conversation if e.kind != first.kind)
         start, end, warns = _span(first.start_ms, last.end_ms, key_ms, clip_duration_ms,
                                   lead_in_ms, tail_ms, min_s, max_s)
         candidates.append(((_RANK[ProposalKind.TURNS], -turns, 0, first.start_ms), Proposal(
@@ -274,37 +273,6 @@ def _reaction_for(response: Event, cue: Event, reactions: Sequence[Event],
         if r.answers_id is None and 0 <= r.start_ms - response.start_ms <= window_ms:
             return r
     return None
-
-
-def _conversations(live: Sequence[Event], scheme: Scheme) -> list[tuple[list[Event], int]]:
-    """Runs of alternating baby/adult vocalisations less than 5 s apart (LENA turns).
-
-    Turns are counted in pairs of baby then adult: B-A = 1, B-A-B = 1, B-A-B-A = 2.
-    """
-    vocal = sorted(
-        (e for e in live
-         if e.kind in (EventKind.CUE, EventKind.RESPONSE) and scheme.code(e.code).vocal
-         and scheme.code(e.code).valence != Valence.DISTRESS),
-        key=lambda e: e.start_ms,
-    )
-    out: list[tuple[list[Event], int]] = []
-    run: list[Event] = []
-
-    def close() -> None:
-        if len(run) >= 2:
-            turns = sum(1 for a, b in pairwise(run)
-                        if a.kind == EventKind.CUE and b.kind == EventKind.RESPONSE)
-            out.append((list(run), turns))
-
-    for e in vocal:
-        if run and (e.start_ms - run[-1].end_ms >= TURN_GAP_MS or e.kind == run[-1].kind):
-            close()
-            run = []
-        if not run and e.kind != EventKind.CUE:
-            continue  # a conversation starts with the baby (a serve)
-        run.append(e)
-    close()
-    return out
 
 
 def _span(first_ms: int, last_ms: int, key_ms: int, clip_ms: int | None, lead_in_ms: int,

@@ -17,6 +17,7 @@ from pathlib import Path
 from attune.core.consent import ConsentDecision, Purpose, can_use, explain_refusal
 from attune.core.jobs import Job, JobStatus
 from attune.core.people import Clip, ClipStatus, Moment, Reel, ReelStatus, Reflection, Role, User
+from attune.core.practice import MAX_MOMENTS
 from attune.core.pronouns import Pronoun
 from attune.core.words import Finding, check_words
 from attune.errors import ConsentError, InputError, StateError
@@ -42,8 +43,6 @@ REEL = "reel"
 REEL_FILE = "reel.mp4"
 VTT_FILE = "reel.vtt"
 HANDOUT_FILE = "handout.pdf"
-#: VIG norm: 1-4 moments (more is allowed, with a warning)
-MAX_MOMENTS = 4
 
 
 def proxy_fps(clip: Clip) -> Fraction:

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 
 from attune.core.jobs import Job, JobStatus
 from attune.core.people import Clip, ClipStatus, Family, Moment, Reel, User
+from attune.core.practice import MAX_MOMENTS
 from attune.core.words import RULE_WHY, Finding, WordRule, check_words
 from attune.reels.plan import frame_ms, snap_ms_to_frame
 from attune.services import Context
 from attune.services.access import Access, require
-from attune.services.reels import MAX_MOMENTS, proxy_fps, update_moment
+from attune.services.reels import proxy_fps, update_moment
 
 RULE_WORDS = RULE_WHY  # why each kind of finding matters, in plain words
 _BUT = re.compile(r"\s*,?\s*\bbut\b", re.IGNORECASE)
