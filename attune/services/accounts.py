@@ -31,8 +31,10 @@ from __future__ import annotations
 import functools
 import ipaddress
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -121,6 +123,22 @@ def client_address(remote_ip: str | None, forwarded_for: str | None, trust_proxy
         except ValueError:
             continue
     return LOCAL_ADDRESS
+
+
+def organisation_username(identity: Mapping[str, Any]) -> str:
+    """The attune username of a person signed in with the organisation's provider
+    (OIDC): their e-mail address, only if the provider says it verified it (anyone can
+    type any address into an account at some providers). Raises :class:`AuthError`."""
+    email = str(identity.get("email") or "").strip()
+    if not email:
+        raise AuthError("Your organisation's sign-in did not tell attune your e-mail "
+                        "address. Sign in with your attune username and password instead.")
+    verified = identity.get("email_verified")
+    if verified is not True and str(verified).lower() != "true":
+        raise AuthError(f"Your organisation has not confirmed the e-mail address {email}, so "
+                        "attune cannot sign you in with it. Confirm it with your "
+                        "organisation, or sign in with your attune username and password.")
+    return email
 
 
 # ------------------------------------------------------------------ throttling (pure)
