@@ -136,6 +136,13 @@ def restore_session() -> User | None:
     return fresh
 
 
+def cookie_pending() -> bool:
+    """True while the browser has not yet answered the request to set the sign-in
+    cookie: media URLs would be refused until it has (they need that cookie)."""
+    action = st.session_state.get(COOKIE_KEY)
+    return isinstance(action, dict) and action.get("action") == "set"
+
+
 def sync_cookie() -> None:
     """Let the browser set or clear the sign-in cookie when that is due."""
     global _cookie_component

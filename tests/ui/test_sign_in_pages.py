@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from attune.errors import AuthError
 from attune.services import Context
 from attune.services.accounts import organisation_username
-from attune.ui.session import USER_KEY
+from attune.ui.session import COOKIE_KEY, USER_KEY
 from tests.factories import make_user
 from tests.ui.conftest import texts
 
@@ -34,6 +34,8 @@ def test_organisation_sign_in_then_sign_out_signs_out_of_both(ctx: Context, app:
     at.run()
     assert not at.exception
     assert at.session_state[USER_KEY].username == "pat@example.org"
+    del at.session_state[COOKIE_KEY]  # the browser kept the sign-in cookie
+    at.run()
     assert "My work" in texts(at)
     at.switch_page("app_pages/sign_out.py")
     at.run()
