@@ -61,6 +61,7 @@ def _refused(ctx: Context, username: str, password: str, address: str) -> str:
     return str(err.value)
 
 
+@pytest.mark.slow  # dozens of argon2 checks
 def test_parallel_wrong_passwords_do_not_hold_up_a_read(ctx: Context,
                                                         verifier: Verifier) -> None:
     make_user(ctx, "admin", Role.ADMIN)
@@ -86,6 +87,7 @@ def test_parallel_wrong_passwords_do_not_hold_up_a_read(ctx: Context,
     assert any(start < read_start and read_end < end for start, end in verifier.spans)
 
 
+@pytest.mark.slow  # dozens of argon2 checks
 def test_unknown_and_known_usernames_get_the_same_answer_and_work(
         ctx: Context, verifier: Verifier) -> None:
     make_user(ctx, "pat")
@@ -113,6 +115,7 @@ def test_unknown_and_known_usernames_get_the_same_answer_and_work(
     assert len(refused) == 2  # refusals are audited
 
 
+@pytest.mark.slow  # dozens of argon2 checks
 def test_the_admin_signs_in_from_elsewhere_while_attacked(ctx: Context) -> None:
     admin = make_user(ctx, "admin", Role.ADMIN)
     attackers = [f"203.0.113.{i}" for i in range(1, 5)]
@@ -129,6 +132,7 @@ def test_the_admin_signs_in_from_elsewhere_while_attacked(ctx: Context) -> None:
     assert "locked" in _refused(ctx, "admin", PASSWORD, attackers[1])
 
 
+@pytest.mark.slow  # dozens of argon2 checks
 def test_a_right_password_or_a_new_one_clears_the_count(ctx: Context) -> None:
     pat = make_user(ctx, "pat")
     admin = make_user(ctx, "admin", Role.ADMIN)
