@@ -46,8 +46,17 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("ATTUNE_IDLE_MINUTES", "30",
                 "Minutes without activity after which a signed-in user is signed out."),
     SettingSpec("ATTUNE_LOCKOUT_ATTEMPTS", "5",
-                "Wrong passwords in a row that lock an account."),
-    SettingSpec("ATTUNE_LOCKOUT_MINUTES", "15", "Minutes an account stays locked."),
+                "Wrong passwords in a row, from one address, that lock that address out of "
+                "that account."),
+    SettingSpec("ATTUNE_LOCKOUT_MINUTES", "15",
+                "Minutes of the first such lock; each further lock doubles (up to a day)."),
+    SettingSpec("ATTUNE_ADDRESS_ATTEMPTS", "30",
+                "Wrong passwords from one address, for any accounts, that lock that address "
+                "out of signing in (as long as ATTUNE_LOCKOUT_MINUTES, doubling)."),
+    SettingSpec("ATTUNE_TRUST_PROXY", "no",
+                "yes: the app is behind a reverse proxy that adds the client's address to "
+                "X-Forwarded-For, and sign-in throttling uses that address. Leave it at no "
+                "when browsers reach the app directly (they could forge the header)."),
     SettingSpec("ATTUNE_TEST_DATABASE_URL", "(unset: tests use SQLite only)",
                 "Tests only: a PostgreSQL URL; the storage tests then run on it as well "
                 "as on SQLite (make test sets it to this machine's server)."),
@@ -68,6 +77,17 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
     return value
 
 
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("yes", "true", "1", "on"):
+        return True
+    if raw in ("no", "false", "0", "off"):
+        return False
+    raise InputError(f"{name}={raw!r} is neither yes nor no; set it to yes or no.")
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
@@ -80,6 +100,8 @@ class Settings:
     idle_minutes: int = 30
     lockout_attempts: int = 5
     lockout_minutes: int = 15
+    address_attempts: int = 30
+    trust_proxy: bool = False
 
     @property
     def jobs_db_path(self) -> Path:
@@ -109,6 +131,8 @@ class Settings:
             idle_minutes=_int(env, "ATTUNE_IDLE_MINUTES", 30),
             lockout_attempts=_int(env, "ATTUNE_LOCKOUT_ATTEMPTS", 5),
             lockout_minutes=_int(env, "ATTUNE_LOCKOUT_MINUTES", 15),
+            address_attempts=_int(env, "ATTUNE_ADDRESS_ATTEMPTS", 30),
+            trust_proxy=_bool(env, "ATTUNE_TRUST_PROXY", False),
         )
 
 

@@ -15,6 +15,8 @@ from starlette.testclient import TestClient
 from attune.core.consent import ConsentScope
 from attune.core.people import Role, User
 from attune.services import Context
+from attune.services.accounts import set_password
+from attune.services.admin import reset_password, set_active
 from attune.services.consent import withdraw_consent
 from attune.services.tokens import (
     MEDIA_BUCKET_S,
@@ -42,10 +44,10 @@ REAL_VIDEO = Path(__file__).resolve().parents[1].parent / "shared" / "realdata" 
 
 # ------------------------------------------------------------------ tokens
 def test_media_token_opens_exactly_its_file() -> None:
-    token = media_token(KEY, 7, "proxy", 3, "proxy.mp4")
+    token = media_token(KEY, 7, "sid7", "proxy", 3, "proxy.mp4")
     grant = check_media_token(KEY, token, "proxy", 3, "proxy.mp4")
-    assert (grant.user_id, grant.kind, grant.object_id, grant.name) == (7, "proxy", 3,
-                                                                        "proxy.mp4")
+    assert (grant.user_id, grant.kind, grant.object_id, grant.name, grant.session_id) == (
+        7, "proxy", 3, "proxy.mp4", "sid7")
     for other in (("proxy", 4, "proxy.mp4"), ("filmstrip", 3, "proxy.mp4"),
                   ("proxy", 3, "other.mp4")):
         with pytest.raises(TokenError, match="another file"):
@@ -53,11 +55,11 @@ def test_media_token_opens_exactly_its_file() -> None:
 
 
 def test_forged_tampered_and_missing_tokens_are_refused() -> None:
-    token = media_token(KEY, 7, "proxy", 3, "proxy.mp4")
+    token = media_token(KEY, 7, "sid7", "proxy", 3, "proxy.mp4")
     with pytest.raises(TokenError, match="not genuine"):
         check_media_token("another key" * 4, token, "proxy", 3, "proxy.mp4")
     # swap in another user's payload, keeping the signature
-    other_payload = media_token(KEY, 8, "proxy", 3, "proxy.mp4").split(".")[0]
+    other_payload = media_token(KEY, 8, "sid8", "proxy", 3, "proxy.mp4").split(".")[0]
     with pytest.raises(TokenError, match="not genuine"):
         check_media_token(KEY, f"{other_payload}.{token.split('.')[1]}", "proxy", 3,
                           "proxy.mp4")
@@ -67,18 +69,24 @@ def test_forged_tampered_and_missing_tokens_are_refused() -> None:
 
 
 def test_a_token_for_one_purpose_never_passes_for_another() -> None:
-    claims = {"u": 7, "k": "proxy", "o": 3, "n": "proxy.mp4", "exp": time.time() + 60}
+    claims = {"u": 7, "s": "sid7", "k": "proxy", "o": 3, "n": "proxy.mp4",
+              "exp": time.time() + 60}
     with pytest.raises(TokenError, match="not genuine"):
         check_media_token(KEY, sign(KEY, "session", claims), "proxy", 3, "proxy.mp4")
     with pytest.raises(TokenError):
-        read_session_token(KEY, media_token(KEY, 7, "proxy", 3, "proxy.mp4"))
+        read_session_token(KEY, media_token(KEY, 7, "sid7", "proxy", 3, "proxy.mp4"))
+    # a token without a sign-in session opens nothing (the old bearer tokens)
+    bearer = sign(KEY, "media", {k: v for k, v in claims.items() if k != "s"})
+    with pytest.raises(TokenError, match="not tied to a sign-in"):
+        check_media_token(KEY, bearer, "proxy", 3, "proxy.mp4")
 
 
 def test_media_tokens_expire_and_are_stable_within_a_bucket() -> None:
     t0 = 1_800_000_000.0 - 1_800_000_000.0 % MEDIA_BUCKET_S
-    token = media_token(KEY, 7, "proxy", 3, "proxy.mp4", now=t0 + 5)
-    assert media_token(KEY, 7, "proxy", 3, "proxy.mp4", now=t0 + MEDIA_BUCKET_S - 1) == token
-    assert media_token(KEY, 7, "proxy", 3, "proxy.mp4", now=t0 + MEDIA_BUCKET_S) != token
+    token = media_token(KEY, 7, "s", "proxy", 3, "proxy.mp4", now=t0 + 5)
+    assert media_token(KEY, 7, "s", "proxy", 3, "proxy.mp4",
+                       now=t0 + MEDIA_BUCKET_S - 1) == token
+    assert media_token(KEY, 7, "s", "proxy", 3, "proxy.mp4", now=t0 + MEDIA_BUCKET_S) != token
     check_media_token(KEY, token, "proxy", 3, "proxy.mp4", now=t0 + MEDIA_TTL_S)
     with pytest.raises(TokenError, match="expired"):
         check_media_token(KEY, token, "proxy", 3, "proxy.mp4",
@@ -86,8 +94,9 @@ def test_media_tokens_expire_and_are_stable_within_a_bucket() -> None:
 
 
 def test_upload_and_session_tokens() -> None:
-    token = upload_token(KEY, 7, "FAM-1", now=1000.0)
-    assert check_upload_token(KEY, token, now=1500.0) == (7, "FAM-1")
+    token = upload_token(KEY, 7, "sid7", "FAM-1", now=1000.0)
+    grant = check_upload_token(KEY, token, now=1500.0)
+    assert (grant.user_id, grant.family_code, grant.session_id) == (7, "FAM-1", "sid7")
     with pytest.raises(TokenError, match="expired"):
         check_upload_token(KEY, token, now=1000.0 + 3601)
     claim = read_session_token(KEY, session_token(KEY, 7, "sid", now=1000.0))
@@ -173,11 +182,19 @@ def _refusals(ctx: Context) -> int:
                    if e.action == "not-allowed")
 
 
+def signed_in(ctx: Context, client: TestClient, user: User) -> str:
+    """Sign ``user`` in on ``client`` (its sign-in cookie); the sign-in session id."""
+    sid = SESSIONS.start(ctx, user.id)
+    client.cookies.set(SESSION_COOKIE, session_token(ctx.settings.secret_key, user.id, sid))
+    return sid
+
+
 def test_media_route_serves_ranges(ctx: Context, client: TestClient,
                                    world: dict[str, object]) -> None:
     pat, clip, size = world["pat"], world["clip"], world["size"]
     assert isinstance(pat, User) and isinstance(clip, int) and isinstance(size, int)
-    url = media_url(ctx, pat, "proxy", clip)
+    sid = signed_in(ctx, client, pat)
+    url = media_url(ctx, pat, "proxy", clip, session_id=sid)
     assert url.startswith(f"/api/media/proxy/{clip}/proxy.mp4?t=")
     whole = client.get(url)
     assert whole.status_code == 200
@@ -203,7 +220,7 @@ def test_media_route_serves_ranges(ctx: Context, client: TestClient,
     head = client.head(url, headers={"Range": "bytes=0-9"})
     assert head.status_code == 206 and head.headers["content-length"] == "10"
 
-    index = client.get(media_url(ctx, pat, "filmstrip_index", clip))
+    index = client.get(media_url(ctx, pat, "filmstrip_index", clip, session_id=sid))
     assert index.status_code == 200
     assert index.headers["content-type"].startswith("application/json")
     # one audit entry per file per token, however many Range requests
@@ -216,41 +233,91 @@ def test_media_route_refuses(ctx: Context, client: TestClient,
     clip, clip2 = world["clip"], world["clip2"]
     assert isinstance(pat, User) and isinstance(sam, User) and isinstance(parent, User)
     assert isinstance(clip, int) and isinstance(clip2, int)
+    sid = signed_in(ctx, client, pat)
     path = f"/api/media/proxy/{clip}/proxy.mp4"
     assert client.get(path).status_code == 403  # no token
-    forged = media_token("not the key" * 4, pat.id, "proxy", clip, "proxy.mp4")
+    forged = media_token("not the key" * 4, pat.id, sid, "proxy", clip, "proxy.mp4")
     assert client.get(f"{path}?t={forged}").status_code == 403
-    expired = media_token(ctx.settings.secret_key, pat.id, "proxy", clip, "proxy.mp4",
+    expired = media_token(ctx.settings.secret_key, pat.id, sid, "proxy", clip, "proxy.mp4",
                           now=time.time() - MEDIA_TTL_S - 2 * MEDIA_BUCKET_S)
     assert client.get(f"{path}?t={expired}").status_code == 403
     # a token for clip A never opens clip B
-    token_a = media_url(ctx, pat, "proxy", clip).split("?t=")[1]
+    token_a = media_url(ctx, pat, "proxy", clip, session_id=sid).split("?t=")[1]
     assert client.get(f"/api/media/proxy/{clip2}/proxy.mp4?t={token_a}").status_code == 403
     assert client.get(f"/api/media/filmstrip/{clip}/proxy.mp4?t={token_a}").status_code == 403
 
     before = _refusals(ctx)
     # a practitioner of another family, and a parent (parents see reels, not clips)
-    assert client.get(media_url(ctx, sam, "proxy", clip)).status_code == 403
-    assert client.get(media_url(ctx, parent, "proxy", clip)).status_code == 403
+    for other in (sam, parent):
+        other_sid = signed_in(ctx, client, other)
+        assert client.get(media_url(ctx, other, "proxy", clip, session_id=other_sid)
+                          ).status_code == 403
     assert _refusals(ctx) == before + 2  # refusals are audited
 
     # a file name outside the clip's folder is not served
-    sneaky = media_url(ctx, pat, "still", clip, "..%2F..%2Fsecret_key")
+    signed_in(ctx, client, pat)
+    sneaky = media_url(ctx, pat, "still", clip, "..%2F..%2Fsecret_key", session_id=sid)
     assert client.get(sneaky).status_code in (403, 404)
 
     # consent withdrawn: the clip is deleted, and the old URL opens nothing
-    url = media_url(ctx, pat, "proxy", clip)
+    sid = signed_in(ctx, client, pat)
+    url = media_url(ctx, pat, "proxy", clip, session_id=sid)
     assert client.get(url).status_code == 200
     withdraw_consent(ctx, pat, "FAM-A", ConsentScope.SHARED_REVIEW)
     assert client.get(url).status_code == 403
     assert _served(ctx, clip) == 1
 
 
+def test_a_media_link_works_only_with_its_own_live_sign_in(
+        ctx: Context, client: TestClient, world: dict[str, object]) -> None:
+    pat, sam, clip = world["pat"], world["sam"], world["clip"]
+    admin = make_user(ctx, "admin", Role.ADMIN)
+    assert isinstance(pat, User) and isinstance(sam, User) and isinstance(clip, int)
+    sid = signed_in(ctx, client, pat)
+    url = media_url(ctx, pat, "proxy", clip, session_id=sid)
+    assert client.get(url).status_code == 200
+    before = _refusals(ctx)
+    # copied to a browser with no cookie, with another sign-in of pat's, or with sam's
+    with TestClient(Starlette(routes=build_routes(lambda: ctx))) as elsewhere:
+        answer = elsewhere.get(url)
+        assert answer.status_code == 403 and "signed in" in answer.text
+        signed_in(ctx, elsewhere, pat)
+        assert elsewhere.get(url).status_code == 403
+        signed_in(ctx, elsewhere, sam)
+        assert elsewhere.get(url).status_code == 403
+    assert _refusals(ctx) == before + 3  # audited
+    # idle too long
+    age_session(ctx, sid, ctx.settings.idle_minutes * 60 + 5)
+    assert client.get(url).status_code == 403
+    # signed out
+    sid = signed_in(ctx, client, pat)
+    url = media_url(ctx, pat, "proxy", clip, session_id=sid)
+    assert client.get(url).status_code == 200
+    assert client.post("/api/signout").status_code == 204
+    client.cookies.set(SESSION_COOKIE, session_token(ctx.settings.secret_key, pat.id, sid))
+    assert client.get(url).status_code == 403  # even with the old cookie kept
+    # a new password (reset by an administrator, or set with the CLI)
+    for change in (lambda: reset_password(ctx, admin, "pat", "a new password"),
+                   lambda: set_password(ctx, "pat", "pat", "another new password")):
+        sid = signed_in(ctx, client, pat)
+        url = media_url(ctx, pat, "proxy", clip, session_id=sid)
+        assert client.get(url).status_code == 200
+        change()
+        assert client.get(url).status_code == 403
+    # switched off
+    sid = signed_in(ctx, client, pat)
+    url = media_url(ctx, pat, "proxy", clip, session_id=sid)
+    assert client.get(url).status_code == 200
+    set_active(ctx, admin, "pat", False)
+    assert client.get(url).status_code == 403
+
+
 def test_switched_off_account_gets_403(ctx: Context, client: TestClient,
                                       world: dict[str, object]) -> None:
     pat, clip = world["pat"], world["clip"]
     assert isinstance(pat, User) and isinstance(clip, int)
-    url = media_url(ctx, pat, "proxy", clip)
+    sid = signed_in(ctx, client, pat)
+    url = media_url(ctx, pat, "proxy", clip, session_id=sid)
     with ctx.db.transaction("admin") as tx:
         tx.set_user_active("pat", False)
     assert client.get(url).status_code == 403
@@ -266,8 +333,13 @@ def test_upload_route_streams_checks_and_queues(ctx: Context, client: TestClient
     make_family(ctx, pat, "FAM-NOCONSENT", scopes=())
     secret = ctx.settings.secret_key
 
-    def send(code: str, body: bytes, name: str = "visit.mp4", user: User = pat):
-        token = upload_token(secret, user.id, code)
+    def send(code: str, body: bytes, name: str = "visit.mp4", user: User = pat,
+             sid: str | None = None):
+        if sid is None:
+            sid = signed_in(ctx, client, user)
+        else:  # that sign-in's own cookie
+            client.cookies.set(SESSION_COOKIE, session_token(secret, user.id, sid))
+        token = upload_token(secret, user.id, sid, code)
         return client.post(f"/api/upload?t={token}&name={name}", content=body,
                            headers={"Content-Type": "application/octet-stream"})
 
@@ -288,6 +360,10 @@ def test_upload_route_streams_checks_and_queues(ctx: Context, client: TestClient
     other = make_user(ctx, "sam")
     assert send("FAM-A", REAL_VIDEO.read_bytes(), user=other).status_code == 403
     assert client.post("/api/upload?t=forged.token", content=b"x").status_code == 403
+    # an upload link of a sign-in that has ended (or of another browser's) is refused
+    ended = SESSIONS.start(ctx, pat.id)
+    SESSIONS.end(ctx, ended)
+    assert send("FAM-A", REAL_VIDEO.read_bytes(), sid=ended).status_code == 403
     assert queued == [clip_id]
 
 

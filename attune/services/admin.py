@@ -5,8 +5,7 @@ from __future__ import annotations
 from attune.core.people import Role, User
 from attune.services import Context
 from attune.services.access import require_role
-from attune.services.accounts import hash_password
-from attune.services.tokens import SESSIONS
+from attune.services.accounts import set_password
 
 
 def list_accounts(ctx: Context, actor: User) -> list[User]:
@@ -16,11 +15,9 @@ def list_accounts(ctx: Context, actor: User) -> list[User]:
 
 
 def reset_password(ctx: Context, actor: User, username: str, password: str) -> None:
-    """Set a new password (this also lifts a lockout)."""
+    """Set a new password: this lifts any lock and signs the account out everywhere."""
     require_role(ctx, actor, {Role.ADMIN}, "reset passwords")
-    hashed = hash_password(password)
-    with ctx.db.transaction(actor.username) as tx:
-        tx.set_password_hash(username, hashed)
+    set_password(ctx, actor.username, username, password)
 
 
 def set_active(ctx: Context, actor: User, username: str, active: bool) -> User:
@@ -29,6 +26,6 @@ def set_active(ctx: Context, actor: User, username: str, active: bool) -> User:
     with ctx.db.transaction(actor.username) as tx:
         tx.set_user_active(username, active)
         user = tx.get_user(username)
-    if not active:
-        SESSIONS.end_user(ctx, user.id)
+        if not active:
+            tx.end_sign_in(user_id=user.id)
     return user

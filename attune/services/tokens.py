@@ -5,16 +5,16 @@ the signature URL-safe base64 of HMAC-SHA256 over ``purpose + "." + payload`` wi
 installation's secret key (``Settings.secret_key``). The purpose ("media", "upload",
 "session") is part of what is signed, so a token made for one job never passes for
 another. Every token carries the user id it was made for; media and upload tokens also
-carry the object they open and an expiry time.
+carry the object they open, an expiry time and the sign-in session they were made in:
+the routes open them only for a request whose HttpOnly sign-in cookie names that same,
+still live session (``attune.ui.routes``), so a copied link is no bearer token.
 
 Media tokens are stable for a while (the issue time is rounded down to
 ``MEDIA_BUCKET_S``), so that a page rerun gives the same URL and a playing video is
 not reloaded.
 
-Sign-in sessions: the token names the user and a random session id; the last activity
-of each session is kept in memory by :class:`SessionRegistry` (one per server process),
-so a server restart signs everyone out (safe, if not convenient; a ``sessions`` table
-would keep them, see the report to the lead).
+Sign-in sessions: the token names the user and a random session id; each session and
+its last activity is kept in the database (:class:`SessionRegistry`).
 """
 
 from __future__ import annotations
@@ -101,22 +101,34 @@ class MediaGrant:
     object_id: int
     name: str
     expires_at: float
+    session_id: str
 
     @property
     def key(self) -> str:
         """Identifies the grant (for auditing a served file once per token)."""
-        return f"{self.user_id}:{self.kind}:{self.object_id}:{self.name}:{self.expires_at:.0f}"
+        return (f"{self.user_id}:{self.session_id}:{self.kind}:{self.object_id}:{self.name}:"
+                f"{self.expires_at:.0f}")
 
 
-def media_token(secret: str, user_id: int, kind: str, object_id: int, name: str, *,
-                now: float | None = None, ttl_s: int = MEDIA_TTL_S,
+def _session_of(claims: dict[str, Any]) -> str:
+    sid = claims.get("s")
+    if not isinstance(sid, str) or not sid:
+        raise TokenError("This link is not tied to a sign-in; open it from the app again.")
+    return sid
+
+
+def media_token(secret: str, user_id: int, session_id: str, kind: str, object_id: int,
+                name: str, *, now: float | None = None, ttl_s: int = MEDIA_TTL_S,
                 bucket_s: int = MEDIA_BUCKET_S) -> str:
+    """A media token for ``user_id`` in the sign-in session ``session_id``."""
     if kind not in MEDIA_KINDS:
         raise ValueError(f"unknown media kind {kind!r}")
+    if not session_id:
+        raise ValueError("a media token needs the sign-in session it is made for")
     t = time.time() if now is None else now
     issued = int(t // bucket_s * bucket_s) if bucket_s > 0 else int(t)
-    return sign(secret, "media", {"u": user_id, "k": kind, "o": object_id, "n": name,
-                                  "exp": issued + ttl_s + bucket_s})
+    return sign(secret, "media", {"u": user_id, "s": session_id, "k": kind, "o": object_id,
+                                  "n": name, "exp": issued + ttl_s + bucket_s})
 
 
 def check_media_token(secret: str, token: str | None, kind: str, object_id: int, name: str,
@@ -129,24 +141,34 @@ def check_media_token(secret: str, token: str | None, kind: str, object_id: int,
     user_id = claims.get("u")
     if not isinstance(user_id, int):
         raise TokenError("This link's access token is damaged; open it from the app again.")
-    return MediaGrant(user_id, kind, object_id, name, float(claims["exp"]))
+    return MediaGrant(user_id, kind, object_id, name, float(claims["exp"]), _session_of(claims))
 
 
 # ------------------------------------------------------------------ upload
-def upload_token(secret: str, user_id: int, family_code: str, *, now: float | None = None,
-                 ttl_s: int = UPLOAD_TTL_S) -> str:
+@dataclass(frozen=True)
+class UploadGrant:
+    user_id: int
+    family_code: str
+    session_id: str
+
+
+def upload_token(secret: str, user_id: int, session_id: str, family_code: str, *,
+                 now: float | None = None, ttl_s: int = UPLOAD_TTL_S) -> str:
+    if not session_id:
+        raise ValueError("an upload token needs the sign-in session it is made for")
     t = time.time() if now is None else now
-    return sign(secret, "upload", {"u": user_id, "f": family_code, "exp": int(t) + ttl_s})
+    return sign(secret, "upload", {"u": user_id, "s": session_id, "f": family_code,
+                                   "exp": int(t) + ttl_s})
 
 
 def check_upload_token(secret: str, token: str | None, *, now: float | None = None
-                       ) -> tuple[int, str]:
-    """(user id, family code) of a genuine upload token."""
+                       ) -> UploadGrant:
+    """The grant of a genuine upload token."""
     claims = verify(secret, "upload", token, now=now)
     user_id, code = claims.get("u"), claims.get("f")
     if not isinstance(user_id, int) or not isinstance(code, str):
         raise TokenError("This upload's access token is damaged; open the Upload page again.")
-    return user_id, code
+    return UploadGrant(user_id, code, _session_of(claims))
 
 
 # ------------------------------------------------------------------ sessions
@@ -209,7 +231,7 @@ class SessionRegistry:
             return tx.review_of(session_id)
 
     def end_user(self, ctx: Context, user_id: int) -> None:
-        """Sign a user out everywhere (their account was switched off)."""
+        """Sign a user out everywhere."""
         with ctx.db.transaction("system") as tx:
             tx.end_sign_in(user_id=user_id)
 

@@ -40,7 +40,7 @@ BOOTSTRAP_TABLES = frozenset({"schemes", "audit_log", "audit_head"})
 
 
 #: Tables a backup leaves out: who is signed in now means nothing on another machine.
-EPHEMERAL_TABLES = frozenset({"sign_in_sessions"})
+EPHEMERAL_TABLES = frozenset({"sign_in_sessions", "sign_in_throttles"})
 
 
 def tables() -> list[Table]:

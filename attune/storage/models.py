@@ -330,3 +330,19 @@ class SignInSessionRecord(Base):
     # practitioner's password ends it (kept here, so a restart does not end it)
     review_family: Mapped[str | None] = mapped_column(String(40), default=None)
     review_reel_id: Mapped[int | None] = mapped_column(Integer, default=None)
+
+
+class SignInThrottleRecord(Base):
+    """Wrong passwords counted for throttling sign-in (``attune.services.accounts``):
+    per (typed username, client address), per address, and per typed username. Keyed by
+    what was typed, not by account, so that an unknown username is throttled exactly
+    like a known one. Not part of backups."""
+
+    __tablename__ = "sign_in_throttles"
+    scope: Mapped[str] = mapped_column(String(10), primary_key=True)  # pair/address/account
+    username: Mapped[str] = mapped_column(String(100), primary_key=True)
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    lockouts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    last_failed_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)

@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
 from attune.errors import NotAllowedError
-from attune.storage.accounts import Accounts, UserAuth
+from attune.storage.accounts import Accounts, ThrottleState, UserAuth
 from attune.storage.audit import GENESIS_HASH, AuditLog, ChainReport, audit_hash
 from attune.storage.clips import Clips
 from attune.storage.coding import Coding, EventChange, StoredScheme
@@ -29,7 +29,7 @@ from attune.storage.signins import SignIns
 from attune.storage.txbase import utcnow
 
 __all__ = ["GENESIS_HASH", "ChainReport", "Database", "EventChange", "StoredScheme",
-           "Tx", "UserAuth", "audit_hash", "utcnow"]
+           "ThrottleState", "Tx", "UserAuth", "audit_hash", "utcnow"]
 
 
 class Database:

@@ -13,7 +13,7 @@ from attune.core.people import Role, User
 from attune.ui.context import shared_context
 from attune.ui.review import REVIEW_CSS, review_mode
 from attune.ui.routes import build_routes
-from attune.ui.session import SESSION_KEY, restore_session, sync_cookie
+from attune.ui.session import SESSION_KEY, cookie_pending, restore_session, sync_cookie
 
 PAGES_DIR = "app_pages"
 
@@ -83,6 +83,11 @@ def run_app(main_script: str) -> None:
     root = Path(main_script).resolve().parent
     user = restore_session()
     sync_cookie()
+    if user is not None and cookie_pending():
+        # just signed in: wait (one short round trip) for the browser to keep the
+        # sign-in cookie, which every media and upload URL needs; its answer reruns
+        st.caption("Signing you in…")
+        st.stop()
     ctx = shared_context()
     if review_mode(ctx, st.session_state, user, st.session_state.get(SESSION_KEY)) is not None:
         # session mode (attune.ui.review): the parent view of one reel and nothing else

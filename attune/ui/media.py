@@ -30,12 +30,27 @@ DEFAULT_NAMES: dict[str, str] = {
 }
 
 
+def current_session_id() -> str:
+    """The sign-in session of this browser (``attune.ui.session``)."""
+    import streamlit as st
+
+    from attune.ui.session import SESSION_KEY
+
+    sid = st.session_state.get(SESSION_KEY)
+    if not isinstance(sid, str) or not sid:
+        raise ValueError("media URLs are made only for a signed-in browser")
+    return sid
+
+
 def media_url(ctx: Context, user: User, kind: str, object_id: int,
-              name: str | None = None) -> str:
-    """A same-origin URL (``/api/media/<kind>/<id>/<name>?t=<token>``) for ``user``.
+              name: str | None = None, *, session_id: str | None = None) -> str:
+    """A same-origin URL (``/api/media/<kind>/<id>/<name>?t=<token>``) for ``user`` in
+    the sign-in session ``session_id`` (by default this browser's): it opens only with
+    that sign-in's cookie, while it is live.
 
     The same URL comes back for repeated calls within about 15 minutes, so a rerun does
-    not reload a playing video; it stays valid for at least two hours.
+    not reload a playing video; it stays valid for at least two hours (or until that
+    sign-in ends).
     """
     if kind not in MEDIA_KINDS:
         raise ValueError(f"unknown media kind {kind!r}; use one of {sorted(MEDIA_KINDS)}")
@@ -43,5 +58,6 @@ def media_url(ctx: Context, user: User, kind: str, object_id: int,
         if kind not in DEFAULT_NAMES:
             raise ValueError(f"media kind {kind!r} needs a file name")
         name = DEFAULT_NAMES[kind]
-    token = media_token(ctx.settings.secret_key, user.id, kind, int(object_id), name)
+    sid = session_id or current_session_id()
+    token = media_token(ctx.settings.secret_key, user.id, sid, kind, int(object_id), name)
     return f"{MEDIA_PREFIX}/{kind}/{int(object_id)}/{quote(name, safe='')}?t={token}"

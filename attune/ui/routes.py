@@ -2,11 +2,16 @@
 
 - ``GET|HEAD /api/media/{kind}/{object_id}/{name}?t=TOKEN``: a clip's or reel's file,
   streamed in chunks with HTTP Range (206, 416). The token (``attune.ui.media``) must be
-  genuine, unexpired and for exactly this file; the user must still be allowed to see it
-  (``attune.services.access``). Each file is audited once per token.
-- ``POST /api/upload?t=TOKEN&name=FILE``: the request body is streamed into the media
-  folder (never held whole in memory), checked (consent, access, playable video) and
-  queued for ingest. Answers JSON ``{"clip_id", "job_id"}`` or ``{"error"}``.
+  genuine, unexpired and for exactly this file; the request's sign-in cookie must name
+  the very sign-in session the token was made in, still live (not signed out, not idle,
+  the password not changed since, the account not switched off: :func:`signed_in_user`);
+  the user must still be allowed to see it (``attune.services.access``). Each file is
+  audited once per token. Browsers send the SameSite=Strict cookie with same-origin
+  ``<video src>`` and ``fetch`` requests, so playing and seeking work as before.
+- ``POST /api/upload?t=TOKEN&name=FILE``: the same sign-in check; then the body is
+  streamed into the media folder (never held whole in memory), checked (consent,
+  access, playable video) and queued for ingest. Answers JSON ``{"clip_id", "job_id"}``
+  or ``{"error"}``.
 - ``POST /api/session``: body ``{"token": ...}``; sets the HttpOnly, SameSite=Strict
   sign-in cookie so that a browser refresh keeps the user signed in.
 - ``POST /api/signout``: clears that cookie and ends the session.
@@ -185,6 +190,34 @@ def _load_user(ctx: Context, user_id: int) -> User:
         return tx.user_by_id(user_id)
 
 
+def signed_in_user(ctx: Context, cookie: str | None, user_id: int, session_id: str,
+                   what: str) -> User:
+    """The user a media or upload token was made for, if ``cookie`` (the request's
+    sign-in cookie) names the same sign-in session and that session is still live.
+
+    A link opened without that sign-in (copied to another browser, or after signing
+    out) raises :class:`NotAllowedError`, audited; a switched-off account too.
+    """
+    try:
+        claim = read_session_token(ctx.settings.secret_key, cookie)
+    except TokenError:
+        claim = None
+    same = claim is not None and claim.session_id == session_id and claim.user_id == user_id
+    live = same and SESSIONS.is_live(ctx, session_id, ctx.settings.idle_minutes * 60)
+    user = _load_user(ctx, user_id)
+    if not live or not user.active:
+        why = ("switched off" if not user.active else
+               "no sign-in" if claim is None else "another sign-in" if not same else "ended")
+        with ctx.db.transaction(user.username) as tx:
+            tx.audit("not-allowed", "access", f"{what} outside its sign-in", {"why": why})
+        if not user.active:
+            raise NotAllowedError("Not allowed: this account is switched off.", audited=True)
+        raise NotAllowedError("Not allowed: this link works only in the browser that is "
+                              "signed in to attune, until it signs out. Open it from the app.",
+                              audited=True)
+    return user
+
+
 def make_media_endpoint(context: ContextProvider) -> Callable[[Request], Any]:
     async def serve_media(request: Request) -> Response:
         ctx = context()
@@ -194,9 +227,9 @@ def make_media_endpoint(context: ContextProvider) -> Callable[[Request], Any]:
         try:
             grant = check_media_token(ctx.settings.secret_key, request.query_params.get("t"),
                                       kind, object_id, name)
-            user = await run_in_threadpool(_load_user, ctx, grant.user_id)
-            if not user.active:
-                return _denied("Not allowed: this account is switched off.")
+            user = await run_in_threadpool(signed_in_user, ctx,
+                                           request.cookies.get(SESSION_COOKIE),
+                                           grant.user_id, grant.session_id, "open media")
             path = await run_in_threadpool(media_file, ctx, user, kind, object_id, name)
             await run_in_threadpool(audit_served, ctx, user, grant)
         except (TokenError, NotAllowedError) as exc:
@@ -259,11 +292,11 @@ def make_upload_endpoint(context: ContextProvider) -> Callable[[Request], Any]:
         name = (request.query_params.get("name") or "upload").strip()
         name = Path(name.replace("\\", "/")).name[:300] or "upload"
         try:
-            user_id, code = check_upload_token(ctx.settings.secret_key,
-                                               request.query_params.get("t"))
-            user = await run_in_threadpool(_load_user, ctx, user_id)
-            if not user.active:
-                raise NotAllowedError("Not allowed: this account is switched off.")
+            grant = check_upload_token(ctx.settings.secret_key, request.query_params.get("t"))
+            code = grant.family_code
+            user = await run_in_threadpool(signed_in_user, ctx,
+                                           request.cookies.get(SESSION_COOKIE),
+                                           grant.user_id, grant.session_id, "upload")
             reader = _BodyReader(request.stream())
             clip = await anyio.to_thread.run_sync(
                 lambda: store_clip(ctx, user, code, reader, name))  # type: ignore[arg-type]

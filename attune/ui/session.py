@@ -7,6 +7,14 @@ browser refresh starts a new Streamlit session; ``restore_session`` then reads t
 cookie from ``st.context.cookies``, checks the signature, that the session is live (not
 idle for ``Settings.idle_minutes``, not signed out) and that the account is still
 switched on. Every script run notes activity; a run after the idle limit signs out.
+
+Media and upload URLs are made for this sign-in session (``attune.ui.media``): they open
+only with the cookie of that session, while it is live.
+
+Organisation sign-in (OIDC, ``st.login``): the identity's e-mail must be an attune
+username and the provider must have verified it (``organisation_username``); signing
+out of attune also signs out of the organisation account here (``st.logout``), or the
+next page would sign the person straight back in.
 """
 
 from __future__ import annotations
@@ -19,10 +27,10 @@ import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from attune.core.people import Role, User
-from attune.errors import AttuneError, NotAllowedError, NotFoundError
+from attune.errors import AttuneError, AuthError, NotAllowedError, NotFoundError
 from attune.services import Context
 from attune.services.access import require_role
-from attune.services.accounts import sign_in
+from attune.services.accounts import client_address, organisation_username, sign_in
 from attune.services.tokens import SESSIONS, TokenError, read_session_token, session_token
 from attune.ui.context import shared_context
 from attune.ui.routes import SESSION_COOKIE
@@ -109,7 +117,8 @@ def restore_session() -> User | None:
         st.session_state[COOKIE_KEY] = {"action": "clear", "nonce": secrets.token_hex(8)}
         st.session_state[NOTICE_KEY] = (
             f"You were signed out after {ctx.settings.idle_minutes} minutes without "
-            "activity (or your account was switched off). Sign in again to go on."
+            "activity, a sign-out in another window, or a change of password. Sign in "
+            "again to go on."
             if fresh is not None else "Your account was switched off; ask an administrator.")
         return None
     token = st.context.cookies.get(SESSION_COOKIE)
@@ -125,6 +134,13 @@ def restore_session() -> User | None:
     st.session_state[USER_KEY] = fresh
     st.session_state[SESSION_KEY] = claim.session_id
     return fresh
+
+
+def cookie_pending() -> bool:
+    """True while the browser has not yet answered the request to set the sign-in
+    cookie: media URLs would be refused until it has (they need that cookie)."""
+    action = st.session_state.get(COOKIE_KEY)
+    return isinstance(action, dict) and action.get("action") == "set"
 
 
 def sync_cookie() -> None:
@@ -160,13 +176,21 @@ def sign_in_form() -> None:
     if submitted:
         ctx = get_context()
         try:
-            user = sign_in(ctx, username.strip(), password)
+            user = sign_in(ctx, username.strip(), password, this_address())
         except AttuneError as exc:
             st.error(str(exc))
         else:
             start_session(ctx, user)
             st.rerun()
     oidc_sign_in()
+
+
+def this_address() -> str:
+    """The browser's address as sign-in throttling counts it (``client_address``)."""
+    headers = st.context.headers
+    forwarded = headers.get("X-Forwarded-For") if headers is not None else None
+    return client_address(st.context.ip_address, forwarded,
+                          get_context().settings.trust_proxy)
 
 
 def oidc_configured() -> bool:
@@ -187,8 +211,16 @@ def oidc_sign_in() -> None:
         st.button("Sign in with your organisation account", key="sign_in_oidc",
                   on_click=st.login)
         return
-    email = str(st.user.get("email") or "")
     ctx = get_context()
+    try:
+        email = organisation_username(st.user.to_dict())
+    except AuthError as exc:
+        with ctx.db.transaction("system") as tx:
+            tx.audit("sign-in-refused", "user", "", {"via": "oidc", "why": "unverified"})
+        st.error(str(exc))
+        st.button("Sign out of the organisation account", key="sign_out_oidc",
+                  on_click=st.logout)
+        return
     try:
         with ctx.db.transaction("system") as tx:
             user = tx.get_user(email)
@@ -208,8 +240,12 @@ def oidc_sign_in() -> None:
 
 
 def sign_out() -> None:
+    """Sign out of attune here (the sign-in session ends: its media links stop working),
+    and out of the organisation account when signed in with it."""
     _forget()
     st.session_state[COOKIE_KEY] = {"action": "clear", "nonce": secrets.token_hex(8)}
+    if oidc_configured() and st.user.get("is_logged_in", False):
+        st.logout()
 
 
 def page_user(roles: set[Role], what: str) -> User:

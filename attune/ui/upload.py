@@ -15,6 +15,7 @@ from attune.core.people import ClipStatus, User, clip_label
 from attune.services import Context
 from attune.services.ingest import ingest_job
 from attune.services.tokens import upload_token
+from attune.ui.media import current_session_id
 
 _HTML = """
 <div class="attune-upload">
@@ -98,7 +99,7 @@ def uploader(ctx: Context, user: User, code: str, *, key: str) -> dict[str, Any]
     if _component is None:
         _component = st.components.v2.component("attune_uploader", html=_HTML, css=_CSS,
                                                 js=_JS)
-    token = upload_token(ctx.settings.secret_key, user.id, code)
+    token = upload_token(ctx.settings.secret_key, user.id, current_session_id(), code)
     result = _component(key=key, data={"url": f"/api/upload?t={token}"},
                         on_result_change=lambda: None)
     value = getattr(result, "result", None)

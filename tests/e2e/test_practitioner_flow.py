@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from attune.services.tokens import media_token
+from attune.services.tokens import media_token, read_session_token
 
 from .conftest import REPO, Server, shot, sign_in, wait_for_app
 
@@ -25,9 +25,17 @@ def _user_ids(server: Server) -> dict[str, int]:
     return {u["username"]: u["id"] for u in json.loads(server.attune("user", "list", "--json"))}
 
 
-def _url(server: Server, user_id: int, clip_id: int, token: str | None = None) -> str:
+def _sid(page: Page, server: Server) -> str:
+    """The sign-in session of the page's browser (from its sign-in cookie)."""
+    cookie = next(c for c in page.context.cookies() if c["name"] == "attune_session")
+    return read_session_token(server.env["ATTUNE_SECRET_KEY"], cookie["value"]).session_id
+
+
+def _url(server: Server, user_id: int, clip_id: int, token: str | None = None,
+         sid: str = "") -> str:
     secret = server.env["ATTUNE_SECRET_KEY"]
-    token = token or media_token(secret, user_id, "proxy", clip_id, "proxy.mp4")
+    token = token or media_token(secret, user_id, sid or "none", "proxy", clip_id,
+                                 "proxy.mp4")
     return f"{server.url}/api/media/proxy/{clip_id}/proxy.mp4?t={token}"
 
 
@@ -84,26 +92,33 @@ def test_practitioner_flow(page: Page, server: Server) -> None:
     shot(page, "flow-07-ingested")
 
     ids = _user_ids(server)
-    # pat's own URL opens the proxy, with Range
-    own = page.request.get(_url(server, ids["pat"], clip_id), headers={"Range": "bytes=0-99"})
+    sid = _sid(page, server)
+    # pat's own URL, in pat's signed-in browser, opens the proxy, with Range
+    own = page.request.get(_url(server, ids["pat"], clip_id, sid=sid),
+                           headers={"Range": "bytes=0-99"})
     assert own.status == 206, own.text()
     assert own.headers["content-range"].startswith("bytes 0-99/")
     assert own.headers["content-type"] == "video/mp4"
     assert len(own.body()) == 100
     # the parent of another family, and a practitioner of another family: 403
     for other in ("parent", "sam"):
-        refused = page.request.get(_url(server, ids[other], clip_id))
+        refused = page.request.get(_url(server, ids[other], clip_id, sid=sid))
         assert refused.status == 403, (other, refused.status)
     # a forged token (pat's id, made with another key) and a token for another clip: 403
-    forged = media_token("not-the-key", ids["pat"], "proxy", clip_id, "proxy.mp4")
+    forged = media_token("not-the-key", ids["pat"], sid, "proxy", clip_id, "proxy.mp4")
     assert page.request.get(_url(server, ids["pat"], clip_id, forged)).status == 403
-    other_clip = media_token(server.env["ATTUNE_SECRET_KEY"], ids["pat"], "proxy", 1,
+    other_clip = media_token(server.env["ATTUNE_SECRET_KEY"], ids["pat"], sid, "proxy", 1,
                              "proxy.mp4")
     assert page.request.get(_url(server, ids["pat"], clip_id, other_clip)).status == 403
     assert page.request.get(f"{server.url}/api/media/proxy/{clip_id}/proxy.mp4").status == 403
 
-    # the video plays in chromium from our route
-    page.set_content(f'<video id="v" src="{_url(server, ids["pat"], clip_id)}" muted></video>')
+    # a copied link opens nothing in a browser that is not signed in with that sign-in
+    stranger = page.context.browser.new_context(base_url=server.url)  # type: ignore[union-attr]
+    assert stranger.request.get(_url(server, ids["pat"], clip_id, sid=sid)).status == 403
+    stranger.close()
+    # the video plays in chromium from our route (the cookie goes with <video src>)
+    page.set_content(f'<video id="v" src="{_url(server, ids["pat"], clip_id, sid=sid)}" '
+                     'muted></video>')
     page.wait_for_function("() => document.getElementById('v').readyState >= 1",
                            timeout=20_000)
     duration = page.evaluate("() => document.getElementById('v').duration")
@@ -122,13 +137,13 @@ def test_lockout_after_five_wrong_passwords(page: Page, server: Server) -> None:
         wait_for_app(page)
         if attempt < 5:
             expect(page.get_by_text("do not match")).to_be_visible()
-    expect(page.get_by_text("the account is locked for 15 minutes")).to_be_visible()
+    expect(page.get_by_text("is locked for 15 minutes")).to_be_visible()
     shot(page, "flow-08-locked")
     # even the right password is refused now, saying why
     page.get_by_role("textbox", name="Username").fill("lockme")
     page.get_by_role("textbox", name="Password").fill("right-password")
     page.get_by_role("button", name="Sign in", exact=True).click()
-    expect(page.get_by_text("This account is locked")).to_be_visible()
+    expect(page.get_by_text("Signing in to this account from here is locked")).to_be_visible()
 
 
 def test_parent_sees_only_the_parent_page(page: Page, server: Server) -> None:

@@ -12,7 +12,7 @@ from attune.core.people import ClipStatus, Role
 from attune.services import Context
 from attune.services.consent import record_consent
 from attune.services.tokens import SESSIONS
-from attune.ui.session import NOTICE_KEY, SESSION_KEY, USER_KEY
+from attune.ui.session import COOKIE_KEY, NOTICE_KEY, SESSION_KEY, USER_KEY
 from tests.factories import PASSWORD, age_session, make_clip, make_family, make_user
 
 from .conftest import texts
@@ -31,6 +31,10 @@ def test_sign_in_page_signs_in_and_lands_on_my_work(ctx: Context, app: App) -> N
     at.run()
     assert not at.exception
     assert at.session_state[USER_KEY].username == "pat"
+    # the page waits for the browser to keep the sign-in cookie (media links need it)
+    assert "Signing you in" in texts(at) and "My work" not in texts(at)
+    del at.session_state[COOKIE_KEY]  # what the cookie component's answer does
+    at.run()
     assert "My work" in texts(at)
     assert "No clips yet" in texts(at)  # the empty state
 
