@@ -1,7 +1,7 @@
 """the baby's pronoun on the family
 
 Revision ID: 0009
-Revises: 0004
+Revises: 0008
 Create Date: 2026-11-28 12:10:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0004"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
