@@ -13,8 +13,8 @@ from attune.core.consent import (
     retention_date,
     scope_allows,
 )
-from attune.core.policy import Action, Facts, Relation, consent_problem, decide
 from attune.core.events import Event
+from attune.core.policy import Action, Facts, Relation, consent_problem, decide
 from attune.core.scheme import EventKind, Valence
 from attune.core.spans import Span, format_ms
 from attune.errors import InputError
