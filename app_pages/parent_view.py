@@ -94,7 +94,7 @@ for rm in moments:
                     else:
                         st.rerun()
 
-if mode is None and review.may_keep_copy(ctx, reel):
+if mode is None and review.may_keep_copy(ctx, user, reel):
     st.download_button(
         "Keep a copy of your film", lambda: reel_file(ctx, user, reel.id, download=True)
         .read_bytes(), file_name="our-film.mp4", mime="video/mp4", key="parent_download",

@@ -173,7 +173,7 @@ def cmd_family_add(args: argparse.Namespace) -> None:
 
 
 def cmd_family_list(args: argparse.Namespace) -> None:
-    from attune.services.families import visible_families
+    from attune.services.families import family_clips, visible_families
 
     ctx = _context(args)
     actor = _actor(ctx, args)
@@ -185,8 +185,7 @@ def cmd_family_list(args: argparse.Namespace) -> None:
         lines.append(f"{f.code:<12} {f.baby_name:<12} practitioners: "
                      f"{', '.join(f.practitioners) or '-'}")
         if args.clips:
-            with ctx.db.transaction(actor.username) as tx:
-                clips = tx.clips_for_family(f.id)
+            clips = family_clips(ctx, actor, f)  # the gate: only clips they may open
             row["clips"] = clips
             lines += [f"    clip {c.id}: {c.original_name} [{c.status}]" for c in clips]
         rows.append(row)
@@ -224,20 +223,17 @@ def cmd_consent_withdraw(args: argparse.Namespace) -> None:
 
 
 def cmd_consent_show(args: argparse.Namespace) -> None:
-    from attune.core.consent import SCOPE_DESCRIPTIONS, ConsentScope, scope_allows
-    from attune.services.consent import consents
+    from attune.services.consent import consent_summary
 
     ctx = _context(args)
     actor = _actor(ctx, args)
-    decisions = consents(ctx, actor, args.family)
+    states, decisions = consent_summary(ctx, actor, args.family)
     today = date.today()
     rows = []
     lines = [f"Consent of family {args.family} on {today}:"]
-    for scope in ConsentScope:
-        ok = scope_allows(decisions, scope, today)
-        rows.append({"scope": scope.value, "allowed": ok,
-                     "meaning": SCOPE_DESCRIPTIONS[scope]})
-        lines.append(f"  {'yes' if ok else 'no ':<4}{scope.value:<14} {SCOPE_DESCRIPTIONS[scope]}")
+    for st in states:
+        rows.append({"scope": st.scope.value, "allowed": st.in_force, "meaning": st.meaning})
+        lines.append(f"  {'yes' if st.in_force else 'no ':<4}{st.scope.value:<14} {st.meaning}")
     lines.append("History:")
     lines += [f"  #{d.id} {d.decided_on} {d.scope} {'granted' if d.granted else 'declined'}"
               + (f", clip {d.clip_id}" if d.clip_id else "")

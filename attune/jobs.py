@@ -45,12 +45,13 @@ def _register(queue: Huey, settings: Settings) -> None:
 
     @queue.task(name="attune.ingest")
     def ingest(clip_id: int, job_id: int) -> None:
-        from attune.errors import MediaError
+        from attune.errors import MediaError, NotAllowedError, NotFoundError
         from attune.services.ingest import run_ingest
 
         try:
-            run_ingest(context(), clip_id, job_id)
-        except MediaError as exc:  # recorded on the clip and the job; not a worker crash
+            run_ingest(context(), clip_id, job_id)  # asks the gate at start and before writing
+        except (MediaError, NotAllowedError, NotFoundError) as exc:
+            # recorded on the clip and the job (a refusal in the audit log); not a crash
             log.warning("ingest of clip %s failed: %s", clip_id, exc)
 
     @queue.task(name="attune.reel")
@@ -59,9 +60,10 @@ def _register(queue: Huey, settings: Settings) -> None:
         from attune.services.reels import render_now
 
         ctx = context()
-        with ctx.db.transaction("worker") as tx:
-            actor = tx.get_user(username)
         try:
+            with ctx.db.transaction("worker") as tx:
+                actor = tx.get_user(username)
+            # render_now asks the gate when it starts and before it writes the reel
             render_now(ctx, actor, reel_id, job_id)
         except AttuneError as exc:  # recorded on the reel and the job
             log.warning("reel %s failed: %s", reel_id, exc)

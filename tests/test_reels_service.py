@@ -59,7 +59,7 @@ def test_proposals_become_a_rendered_reel(ctx: Context, coded) -> None:
     assert starts[0][1] == 3000  # after the title card
     assert [r.id for r in reels_for_parent(ctx, mum)] == [reel.id]
     assert reel_file(ctx, mum, reel.id) == path  # the parent may watch it
-    with pytest.raises(ConsentError, match="parent_copy"):
+    with pytest.raises(ConsentError, match=r"Parent.s copy consent"):
         reel_file(ctx, mum, reel.id, download=True)  # but not keep it without consent
     record_consent(ctx, pat, family.code, ConsentScope.PARENT_COPY, True, date.today())
     assert reel_file(ctx, mum, reel.id, download=True) == path

@@ -1,4 +1,5 @@
-"""Consent rules (DOMAIN.md §7): what each recorded scope allows, on which day.
+"""Consent rules (DOMAIN.md §7): which recorded decision governs a scope, on which day.
+Who may use what under which scope is :mod:`attune.core.policy` (the one table).
 
 Consent is recorded per family (applying to all its clips) or per clip, one decision per
 scope. The most specific decision wins (a clip's own record over the family's), and
@@ -32,30 +33,6 @@ SCOPE_DESCRIPTIONS: dict[ConsentScope, str] = {
     ConsentScope.TRAINING: "the clip may be shown when training practitioners",
     ConsentScope.RESEARCH: "the coded events (not the video) may be used for research",
     ConsentScope.PARENT_COPY: "the parent may download their own copy of the reel",
-}
-
-
-class Purpose(StrEnum):
-    """What someone wants to do with a clip; each needs one scope."""
-
-    UPLOAD = "upload"
-    REEL_FOR_PARENT = "reel_for_parent"
-    SUPERVISOR_VIEW = "supervisor_view"
-    DOUBLE_CODING = "double_coding"
-    TRAINING = "training"
-    RESEARCH = "research"
-    PARENT_DOWNLOAD = "parent_download"
-
-
-PURPOSE_SCOPE: dict[Purpose, ConsentScope] = {
-    # Filming is for the shared review: without it there is nothing to upload for.
-    Purpose.UPLOAD: ConsentScope.SHARED_REVIEW,
-    Purpose.REEL_FOR_PARENT: ConsentScope.SHARED_REVIEW,
-    Purpose.SUPERVISOR_VIEW: ConsentScope.SUPERVISION,
-    Purpose.DOUBLE_CODING: ConsentScope.SECOND_CODER,
-    Purpose.TRAINING: ConsentScope.TRAINING,
-    Purpose.RESEARCH: ConsentScope.RESEARCH,
-    Purpose.PARENT_DOWNLOAD: ConsentScope.PARENT_COPY,
 }
 
 
@@ -95,44 +72,11 @@ def deciding_record(
     return max(relevant, key=lambda c: (c.clip_id is not None, c.decided_on, c.id or 0))
 
 
-def can_use(
-    consents: Iterable[ConsentDecision], purpose: Purpose, on: date, clip_id: int | None = None
-) -> bool:
-    """Whether the recorded consents allow ``purpose`` on day ``on``.
-
-    >>> d = date(2026, 1, 10)
-    >>> c = [ConsentDecision(1, ConsentScope.SHARED_REVIEW, True, d)]
-    >>> can_use(c, Purpose.REEL_FOR_PARENT, d), can_use(c, Purpose.PARENT_DOWNLOAD, d)
-    (True, False)
-    """
-    return scope_allows(consents, PURPOSE_SCOPE[purpose], on, clip_id)
-
-
 def scope_allows(consents: Iterable[ConsentDecision], scope: ConsentScope, on: date,
                  clip_id: int | None = None) -> bool:
     """Whether the decision governing ``scope`` is in force on ``on``."""
     record = deciding_record(consents, scope, clip_id, on)
     return record is not None and record.in_force(on)
-
-
-def explain_refusal(purpose: Purpose, consents: Iterable[ConsentDecision], on: date,
-                    clip_id: int | None = None) -> str:
-    """A sentence for the practitioner: why ``purpose`` is not allowed, and what to do."""
-    scope = PURPOSE_SCOPE[purpose]
-    record = deciding_record(consents, scope, clip_id, on)
-    what = f"'{scope}' consent ({SCOPE_DESCRIPTIONS[scope]})"
-    if record is None:
-        why = f"there is no {what} on record"
-    elif not record.granted:
-        why = f"the family declined {what} on {record.decided_on.isoformat()}"
-    elif record.withdrawn_on is not None and record.withdrawn_on <= on:
-        why = f"{what} was withdrawn on {record.withdrawn_on.isoformat()}"
-    elif record.retain_until is not None and on > record.retain_until:
-        why = f"{what} ran out on {record.retain_until.isoformat()}"
-    else:
-        return "allowed"
-    return (f"Not allowed: {why}. Record the family's consent for this scope first "
-            "(attune consent record, or the Consent page).")
 
 
 def add_months(day: date, months: int) -> date:

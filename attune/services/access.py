@@ -1,86 +1,156 @@
-"""Who may see and do what (roles and assignments). A refusal is audited in a
-transaction of its own, so that it stays on record even though the action fails."""
+"""The one gate: may this person do this with this family's material, now?
+
+Every use of a family's material (the command line, the pages, the ``/api/*`` routes,
+the jobs when they start and before they write, tallies, exports, handouts) asks
+:func:`decide_access` (or :func:`require_access`, which raises the refusal). It reads
+the facts from the database (role, team, family, assignments, consent, double-coding)
+and lets the pure rule :func:`attune.core.policy.decide` and its table
+:data:`attune.core.policy.POLICY` answer.
+
+A refusal is a :class:`NotAllowedError` (a missing consent a :class:`ConsentRefused`,
+which is also a :class:`ConsentError`); ``Database.transaction`` audits it in a
+transaction of its own, so that it stays on record even though the action fails.
+"""
 
 from __future__ import annotations
 
-from enum import StrEnum
+from datetime import date
 
-from attune.core.people import Clip, CodingRole, Role, User
-from attune.errors import NotAllowedError
+from attune.core.consent import ConsentScope
+from attune.core.people import Clip, CodingRole, Family, Reel, Role, User
+from attune.core.policy import Action, Decision, Facts, Relation, decide
+from attune.errors import ConsentError, NotAllowedError
 from attune.services import Context
 from attune.storage.store import Tx
 
+__all__ = [
+    "Action",
+    "ConsentRefused",
+    "Decision",
+    "decide_access",
+    "decide_reel",
+    "family_ids_for",
+    "refusal",
+    "require_access",
+    "require_assignable",
+    "require_reel",
+    "require_role",
+    "visible_coders",
+]
 
-class Access(StrEnum):
-    VIEW = "view"  # see the family's record, clips and events
-    EDIT = "edit"  # code clips, record consent, upload
-    PARENT = "parent"  # the parent view of the family's own reels
+
+class ConsentRefused(NotAllowedError, ConsentError):
+    """Refused because a consent the use needs is not in force (audited like any
+    refusal; a :class:`ConsentError` for those who handle consent apart)."""
 
 
 def family_ids_for(tx: Tx, user: User) -> set[int]:
-    """The families a user may see at all."""
-    families = tx.list_families()
+    """The families whose record a user may see at all (a list, not the clips)."""
+    return {f.id for f in tx.list_families()
+            if decide_access(tx, user, Action.SEE_FAMILY, f).allowed
+            or (user.role == Role.PARENT and user.active and user.username in f.parents)}
+
+
+def relations(tx: Tx, user: User, family: Family, clip: Clip | None = None
+              ) -> frozenset[Relation]:
+    """How ``user`` stands to ``family`` (and to ``clip``)."""
+    found: set[Relation] = set()
     if user.role == Role.ADMIN:
-        return {f.id for f in families}
+        found.add(Relation.ADMIN)
     if user.role == Role.PARENT:
-        return {f.id for f in families if user.username in f.parents}
-    names = {user.username}
-    if user.role == Role.SUPERVISOR:
-        names |= {u.username for u in tx.team_of(user.username)}
-    return {f.id for f in families if names & set(f.practitioners)}
+        if user.username in family.parents:
+            found.add(Relation.PARENT)
+        return frozenset(found)
+    if user.role in (Role.PRACTITIONER, Role.SUPERVISOR):
+        if user.username in family.practitioners:
+            found.add(Relation.PRACTITIONER)
+        if user.role == Role.SUPERVISOR:
+            team = {u.username for u in tx.team_of(user.username)}
+            if team & set(family.practitioners):
+                found.add(Relation.SUPERVISOR)
+        if clip is not None:
+            for a in tx.assignments(clip_id=clip.id):
+                if a.coder == user.username and a.role == CodingRole.SECOND:
+                    found.add(Relation.SECOND_CODER)
+                elif a.coder == user.username and a.role == CodingRole.GOLD:
+                    found.add(Relation.GOLD_CODER)
+    return frozenset(found)
 
 
-def allowed(tx: Tx, user: User, family_id: int, access: Access) -> bool:
-    if not user.active:
-        return False
-    family = tx.family_by_id(family_id)
-    if access == Access.PARENT:
-        return user.role == Role.PARENT and user.username in family.parents
-    if user.role in (Role.PARENT, Role.ADMIN):
-        # Admins manage accounts and assignments; they see no family's clips or coding.
-        return False
-    if access == Access.EDIT:
-        return user.username in family.practitioners
-    return family_id in family_ids_for(tx, user)
+def double_coding_open(tx: Tx, clip: Clip) -> bool:
+    assignments = tx.assignments(clip_id=clip.id)
+    return any(a.role == CodingRole.SECOND for a in assignments) and \
+        not all(a.done_at is not None for a in assignments)
 
 
-def require(ctx: Context, tx: Tx, user: User, family_id: int, access: Access,
-            what: str) -> None:
-    """Raise :class:`NotAllowedError` inside a transaction; the transaction rolls back
-    and audits the refusal (``Database.transaction``)."""
-    if not allowed(tx, user, family_id, access):
-        raise refusal(what, {"family_id": family_id, "access": str(access)})
+def decide_access(tx: Tx, user: User | None, action: Action, family: Family | int,
+                  clip: Clip | None = None, *, filmed_under: ConsentScope | None = None,
+                  on: date | None = None) -> Decision:
+    """THE question: may ``user`` (None: the job worker) do ``action`` with ``family``'s
+    material (``clip`` when it is about one clip), today?"""
+    if isinstance(family, int):
+        family = tx.family_by_id(family)
+    if clip is not None and clip.family_id != family.id:
+        raise ValueError("the clip is not of this family")
+    if user is None:
+        rels, active = frozenset({Relation.WORKER}), True
+    else:
+        rels, active = relations(tx, user, family, clip), user.active
+    facts = Facts(active=active, relations=rels,
+                  consents=tuple(tx.consents_for_family(family.id)),
+                  clip_id=clip.id if clip is not None else None,
+                  filmed_under=clip.uploaded_under if clip is not None else filmed_under,
+                  double_coding_open=clip is not None and double_coding_open(tx, clip))
+    return decide(facts, action, on or date.today())
 
 
-def require_clip(ctx: Context, tx: Tx, user: User, clip: Clip, access: Access,
-                 what: str) -> None:
-    """Like :func:`require`, and a practitioner assigned to code this one clip (second
-    coder, gold coder) may view and code it without seeing the rest of the family."""
-    if allowed(tx, user, clip.family_id, access):
-        return
-    if access in (Access.VIEW, Access.EDIT) and user.active and \
-            user.role in (Role.PRACTITIONER, Role.SUPERVISOR) and \
-            any(a.coder == user.username for a in tx.assignments(clip_id=clip.id)):
-        return
-    raise refusal(what, {"family_id": clip.family_id, "clip_id": clip.id,
-                         "access": str(access)})
+def require_access(tx: Tx, user: User | None, action: Action, family: Family | int,
+                   clip: Clip | None = None, *, what: str,
+                   filmed_under: ConsentScope | None = None) -> Decision:
+    """:func:`decide_access`, raising the refusal (inside a transaction: it rolls back
+    and the refusal is audited)."""
+    decision = decide_access(tx, user, action, family, clip, filmed_under=filmed_under)
+    if decision.allowed:
+        return decision
+    family_id = family if isinstance(family, int) else family.id
+    detail: dict[str, object] = {"family_id": family_id, "action": action.name}
+    if clip is not None:
+        detail["clip_id"] = clip.id
+    if decision.missing is not None:
+        detail["consent"] = str(decision.missing)
+        raise ConsentRefused(f"Not allowed: {decision.reason}", what, detail)
+    raise refusal(what, detail)
 
 
 def visible_coders(tx: Tx, user: User, clip: Clip) -> set[str] | None:
-    """Whose events ``user`` may see on ``clip``; None means everyone's.
+    """Whose events ``user`` may see on ``clip``; None means everyone's (blind
+    double-coding: see :mod:`attune.core.policy`)."""
+    decision = decide_access(tx, user, Action.VIEW_CLIP, clip.family_id, clip)
+    return {user.username} if decision.blind or not decision.allowed else None
 
-    Double-coding is blind: while a clip has a second coder and not every coder of it
-    has marked their coding done, a practitioner sees only their own events.
-    Supervisors always see every coder.
-    """
-    if user.role in (Role.SUPERVISOR, Role.ADMIN):
-        return None
-    assignments = tx.assignments(clip_id=clip.id)
-    if not any(a.role == CodingRole.SECOND for a in assignments):
-        return None
-    if all(a.done_at is not None for a in assignments):
-        return None
-    return {user.username}
+
+def require_assignable(tx: Tx, supervisor: User, clip: Clip, coder: User,
+                       role: CodingRole, what: str) -> None:
+    """A supervisor may give ``clip`` to ``coder`` as second or gold coder only when
+    the coder is an active practitioner of their team (or themselves) and the consent
+    that coder's use needs is in force."""
+    require_access(tx, supervisor, Action.ASSIGN_CODERS, clip.family_id, clip, what=what)
+    team = {u.username for u in tx.team_of(supervisor.username)} | {supervisor.username}
+    if coder.username not in team or not coder.active or \
+            coder.role not in (Role.PRACTITIONER, Role.SUPERVISOR):
+        raise NotAllowedError(
+            f"Not allowed: {coder.display_name or coder.username} is not a practitioner of "
+            "your team, so you cannot give them this clip to code. Choose someone from "
+            "your team.", what, {"clip_id": clip.id, "coder": coder.username})
+    relation = Relation.GOLD_CODER if role == CodingRole.GOLD else Relation.SECOND_CODER
+    facts = Facts(active=True, relations=frozenset({relation}),
+                  consents=tuple(tx.consents_for_family(clip.family_id)), clip_id=clip.id,
+                  filmed_under=clip.uploaded_under)
+    decision = decide(facts, Action.CODE_CLIP, date.today())
+    if not decision.allowed:
+        raise ConsentRefused(f"Not allowed: {decision.reason}", what,
+                             {"clip_id": clip.id, "coder": coder.username,
+                              "consent": str(decision.missing)})
 
 
 def require_role(ctx: Context, user: User, roles: set[Role], what: str) -> None:
@@ -94,3 +164,28 @@ def require_role(ctx: Context, user: User, roles: set[Role], what: str) -> None:
 def refusal(what: str, detail: dict[str, object]) -> NotAllowedError:
     return NotAllowedError(f"Not allowed: your account cannot {what}. Ask the family's "
                            "practitioner or an administrator if you need to.", what, detail)
+
+
+def reel_clips(tx: Tx, reel: Reel) -> list[Clip]:
+    return [tx.get_clip(c) for c in dict.fromkeys(tx.get_moment(m).clip_id
+                                                   for m in reel.moment_ids)]
+
+
+def decide_reel(tx: Tx, user: User | None, action: Action, reel: Reel) -> Decision:
+    """The gate for a reel: ``action`` must be allowed on every clip it shows."""
+    decision = decide_access(tx, user, action, reel.family_id)
+    for clip in reel_clips(tx, reel):
+        if not decision.allowed:
+            break
+        decision = decide_access(tx, user, action, reel.family_id, clip)
+    return decision
+
+
+def require_reel(tx: Tx, user: User | None, action: Action, reel: Reel, *, what: str
+                 ) -> Decision:
+    """:func:`decide_reel`, raising the refusal (audited)."""
+    require_access(tx, user, action, reel.family_id, what=what)
+    decision = Decision(True)
+    for clip in reel_clips(tx, reel):
+        decision = require_access(tx, user, action, reel.family_id, clip, what=what)
+    return decision

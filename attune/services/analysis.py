@@ -14,7 +14,7 @@ from attune.core.scheme import Scheme, Valence
 from attune.errors import InputError
 from attune.schemes import parse_scheme
 from attune.services import Context
-from attune.services.access import Access, refusal, require, require_clip, visible_coders
+from attune.services.access import Action, decide_access, refusal, require_access
 from attune.storage.store import Tx
 
 
@@ -47,11 +47,11 @@ def clip_tallies(ctx: Context, actor: User, clip_id: int, coder: str | None = No
                  window_ms: int | None = None) -> ClipTallies:
     with ctx.db.transaction(actor.username) as tx:
         clip = tx.get_clip(clip_id)
-        require_clip(ctx, tx, actor, clip, Access.VIEW, f"see clip {clip_id}'s tallies")
+        decision = require_access(tx, actor, Action.VIEW_CLIP, clip.family_id, clip,
+                                  what=f"see clip {clip_id}'s tallies")
         events = tx.list_events(clip_id)
-        visible = visible_coders(tx, actor, clip)
-        if visible is not None:  # blind double-coding: only their own coding
-            events = [e for e in events if e.coder in visible]
+        if decision.blind:  # blind double-coding: only their own coding
+            events = [e for e in events if e.coder == actor.username]
         who = coder or primary_coder(tx, clip, events)
         mine = [e for e in events if e.coder == who]
         scheme = _scheme_of(tx, mine)
@@ -65,7 +65,7 @@ def family_tallies(ctx: Context, actor: User, code: str, session_id: int | None 
     """One row per session of the family (or the one session), oldest first."""
     with ctx.db.transaction(actor.username) as tx:
         family = tx.get_family(code)
-        require(ctx, tx, actor, family.id, Access.VIEW, f"see family {code}'s tallies")
+        require_access(tx, actor, Action.VIEW_CLIP, family, what=f"see family {code}'s tallies")
         if actor.role == Role.PARENT:
             audience = Audience.PARENT
         sessions = {s.id: s for s in tx.sessions_for_family(family.id)}
@@ -78,7 +78,12 @@ def family_tallies(ctx: Context, actor: User, code: str, session_id: int | None 
                 continue
             if clip.duration_ms is None:
                 continue  # not processed yet: no length to count per minute
+            decision = decide_access(tx, actor, Action.VIEW_CLIP, family, clip)
+            if not decision.allowed:
+                continue  # e.g. a clip-level consent that this use does not have
             events = tx.list_events(clip.id)
+            if decision.blind:  # blind double-coding: only their own coding
+                events = [e for e in events if e.coder == actor.username]
             who = primary_coder(tx, clip, events)
             mine = [e for e in events if e.coder == who]
             scheme = scheme or (_scheme_of(tx, mine) if mine else None)
@@ -102,8 +107,9 @@ def clip_agreement(ctx: Context, actor: User, clip_ids: list[int], coder_a: str,
         scheme: Scheme | None = None
         for clip_id in clip_ids:
             clip = tx.get_clip(clip_id)
-            require_clip(ctx, tx, actor, clip, Access.VIEW, f"see agreement on clip {clip_id}")
-            if visible_coders(tx, actor, clip) is not None:
+            decision = require_access(tx, actor, Action.VIEW_CLIP, clip.family_id, clip,
+                                      what=f"see agreement on clip {clip_id}")
+            if decision.blind:
                 raise refusal(f"compare coders on clip {clip_id} before both marked it done",
                               {"clip_id": clip_id})
             a = tx.list_events(clip_id, coder_a)

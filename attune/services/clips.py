@@ -8,22 +8,13 @@ from datetime import date
 from pathlib import Path
 from typing import BinaryIO
 
-from attune.core.consent import ConsentScope, scope_allows
+from attune.core.consent import ConsentScope
 from attune.core.people import Clip, ClipStatus, User
-from attune.errors import ConsentError, InputError, MediaError
+from attune.errors import InputError, MediaError
 from attune.media.probe import probe
 from attune.services import Context
-from attune.services.access import Access, require, require_clip
+from attune.services.access import Action, require_access
 from attune.storage.store import Tx
-
-
-def _consent_for_upload(tx: Tx, family_id: int, scope: ConsentScope) -> None:
-    if not scope_allows(tx.consents_for_family(family_id), scope, date.today()):
-        raise ConsentError(
-            f"Nothing can be uploaded for this family without a consent record: '{scope}' "
-            "consent is not on record (or was declined, withdrawn or has run out). Record "
-            f"the family's consent first: attune consent record FAMILY {scope} --granted "
-            "(or the Consent page).")
 
 
 def store_clip(ctx: Context, actor: User, code: str, source: BinaryIO | Path,
@@ -40,8 +31,8 @@ def store_clip(ctx: Context, actor: User, code: str, source: BinaryIO | Path,
     """
     with ctx.db.transaction(actor.username) as tx:
         family = tx.get_family(code)
-        require(ctx, tx, actor, family.id, Access.EDIT, f"upload clips for family {code}")
-        _consent_for_upload(tx, family.id, uploaded_under)
+        require_access(tx, actor, Action.UPLOAD, family, what=f"upload clips for family {code}",
+                       filmed_under=uploaded_under)
     if isinstance(source, Path):
         sha, size = ctx.media.store_file(source)
     else:
@@ -86,7 +77,8 @@ def _forget_original(ctx: Context, sha: str) -> None:
 def get_clip(ctx: Context, actor: User, clip_id: int) -> Clip:
     with ctx.db.transaction(actor.username) as tx:
         clip = tx.get_clip(clip_id)
-        require_clip(ctx, tx, actor, clip, Access.VIEW, f"open clip {clip_id}")
+        require_access(tx, actor, Action.VIEW_CLIP, clip.family_id, clip,
+                       what=f"open clip {clip_id}")
         return clip
 
 
@@ -133,5 +125,6 @@ def delete_clips(ctx: Context, actor: str, clip_ids: Iterable[int], *,
 def delete_clip(ctx: Context, actor: User, clip_id: int) -> Clip:
     with ctx.db.transaction(actor.username) as tx:
         clip = tx.get_clip(clip_id)
-        require(ctx, tx, actor, clip.family_id, Access.EDIT, f"delete clip {clip_id}")
+        require_access(tx, actor, Action.MANAGE_RECORD, clip.family_id,
+                       what=f"delete clip {clip_id}")
     return delete_clips(ctx, actor.username, [clip_id], reason="deleted by practitioner")[0]

@@ -11,17 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from attune.core.consent import (
-    ConsentDecision,
-    ConsentScope,
-    Purpose,
-    can_use,
-    explain_refusal,
-)
+from attune.core.consent import SCOPE_DESCRIPTIONS, ConsentDecision, ConsentScope, scope_allows
 from attune.core.people import Clip, User
-from attune.errors import ConsentError, InputError
+from attune.core.policy import SCOPE_NAMES
+from attune.errors import InputError
 from attune.services import Context
-from attune.services.access import Access, require
+from attune.services.access import Action, require_access
 from attune.services.clips import clip_files, delete_clips
 from attune.storage.store import Tx
 
@@ -43,7 +38,8 @@ def record_consent(ctx: Context, actor: User, code: str, scope: ConsentScope, gr
         raise InputError("The retention date is before the consent date; check both dates.")
     with ctx.db.transaction(actor.username) as tx:
         family = tx.get_family(code)
-        require(ctx, tx, actor, family.id, Access.EDIT, f"record consent for family {code}")
+        require_access(tx, actor, Action.MANAGE_RECORD, family,
+                       what=f"record consent for family {code}")
         if clip_id is not None and tx.get_clip(clip_id).family_id != family.id:
             raise InputError(f"Clip {clip_id} is not a clip of family {code}.")
         return tx.record_consent(family.id, scope, granted, decided_on, evidence, clip_id,
@@ -53,16 +49,26 @@ def record_consent(ctx: Context, actor: User, code: str, scope: ConsentScope, gr
 def consents(ctx: Context, actor: User, code: str) -> list[ConsentDecision]:
     with ctx.db.transaction(actor.username) as tx:
         family = tx.get_family(code)
-        require(ctx, tx, actor, family.id, Access.VIEW, f"see family {code}'s consent")
+        require_access(tx, actor, Action.SEE_FAMILY, family,
+                       what=f"see family {code}'s consent")
         return tx.consents_for_family(family.id)
 
 
-def check_consent(decisions: list[ConsentDecision], purpose: Purpose,
-                  clip_id: int | None = None, on: date | None = None) -> None:
-    """Raise :class:`ConsentError` (saying what to record) unless ``purpose`` is allowed."""
-    day = on or date.today()
-    if not can_use(decisions, purpose, day, clip_id):
-        raise ConsentError(explain_refusal(purpose, decisions, day, clip_id))
+@dataclass(frozen=True)
+class ScopeState:
+    scope: ConsentScope
+    name: str  # the scope's plain name ("Second coder")
+    in_force: bool  # for the family as a whole, today
+    meaning: str
+
+
+def consent_summary(ctx: Context, actor: User, code: str
+                    ) -> tuple[list[ScopeState], list[ConsentDecision]]:
+    """Each scope's state for the family today, and the decisions on record."""
+    decisions = consents(ctx, actor, code)
+    today = date.today()
+    return ([ScopeState(s, SCOPE_NAMES[s], scope_allows(decisions, s, today),
+                        SCOPE_DESCRIPTIONS[s]) for s in ConsentScope], decisions)
 
 
 @dataclass(frozen=True)
@@ -95,7 +101,8 @@ def plan_withdrawal(ctx: Context, actor: User, code: str, scope: ConsentScope,
                     clip_id: int | None = None) -> WithdrawalPlan:
     with ctx.db.transaction(actor.username) as tx:
         family = tx.get_family(code)
-        require(ctx, tx, actor, family.id, Access.EDIT, f"withdraw consent for family {code}")
+        require_access(tx, actor, Action.MANAGE_RECORD, family,
+                       what=f"withdraw consent for family {code}")
         clips = [c for c in tx.clips_for_family(family.id)
                  if clip_id is None or c.id == clip_id]
         doomed = [c for c in clips if c.uploaded_under == scope]
@@ -117,9 +124,17 @@ def withdraw_consent(ctx: Context, actor: User, code: str, scope: ConsentScope,
 
     def withdraw(tx: Tx) -> None:
         family = tx.get_family(code)
-        if not tx.withdraw_consent(family.id, scope, day, clip_id):
-            raise InputError(f"There is no granted '{scope}' consent to withdraw for family "
-                             f"{code}" + (f", clip {clip_id}" if clip_id else "") + ".")
+        if tx.withdraw_consent(family.id, scope, day, clip_id):
+            return
+        decisions = tx.consents_for_family(family.id)
+        if clip_id is not None and scope_allows(decisions, scope, day, clip_id):
+            # The clip is covered by the family's consent: the parent withdraws it for this
+            # clip alone, recorded as the clip's own decision (which wins over the family's).
+            tx.record_consent(family.id, scope, False, day,
+                              "withdrawn for this clip (the family's consent stays)", clip_id)
+            return
+        raise InputError(f"There is no {SCOPE_NAMES[scope].lower()} consent in force to "
+                         "withdraw" + (" for this clip" if clip_id else "") + ".")
 
     # The withdrawal and the deletions commit together, or not at all.
     delete_clips(ctx, actor.username, [c.id for c in plan.clips], reel_ids=plan.reel_ids,

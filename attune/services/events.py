@@ -7,9 +7,9 @@ from attune.core.attunement import find_answered_cue
 from attune.core.events import Event
 from attune.core.people import ClipStatus, User
 from attune.core.scheme import EventKind
-from attune.errors import InputError, StateError
+from attune.errors import InputError, NotAllowedError, StateError
 from attune.services import Context
-from attune.services.access import Access, require_clip, visible_coders
+from attune.services.access import Action, require_access
 from attune.services.schemes import load_scheme
 
 
@@ -19,10 +19,10 @@ def list_events(ctx: Context, actor: User, clip_id: int, coder: str | None = Non
     coder's events until both have marked the clip done)."""
     with ctx.db.transaction(actor.username) as tx:
         clip = tx.get_clip(clip_id)
-        require_clip(ctx, tx, actor, clip, Access.VIEW, f"see the coding of clip {clip_id}")
+        decision = require_access(tx, actor, Action.VIEW_CLIP, clip.family_id, clip,
+                                  what=f"see the coding of clip {clip_id}")
         events = tx.list_events(clip_id, coder, include_deleted)
-        visible = visible_coders(tx, actor, clip)
-    return events if visible is None else [e for e in events if e.coder in visible]
+    return [e for e in events if e.coder == actor.username] if decision.blind else events
 
 
 def add_event(ctx: Context, actor: User, clip_id: int, code: str, start_ms: int,
@@ -38,7 +38,8 @@ def add_event(ctx: Context, actor: User, clip_id: int, code: str, start_ms: int,
                   note=note)
     with ctx.db.transaction(actor.username) as tx:
         clip = tx.get_clip(clip_id)
-        require_clip(ctx, tx, actor, clip, Access.EDIT, f"code clip {clip_id}")
+        require_access(tx, actor, Action.CODE_CLIP, clip.family_id, clip,
+                       what=f"code clip {clip_id}")
         if clip.duration_ms is not None and event.start_ms > clip.duration_ms:
             raise InputError(f"{start_ms} ms is after the end of the clip "
                              f"({clip.duration_ms} ms).")
@@ -64,10 +65,9 @@ def update_event(ctx: Context, actor: User, event_id: int, expected_version: int
     with ctx.db.transaction(actor.username) as tx:
         event = tx.get_event(event_id)
         clip = tx.get_clip(event.clip_id or 0)
-        require_clip(ctx, tx, actor, clip, Access.EDIT, f"change event {event_id}")
-        if event.coder != actor.username:
-            raise InputError(f"Event {event_id} was coded by {event.coder}; each coder changes "
-                             "only their own events.")
+        require_access(tx, actor, Action.CODE_CLIP, clip.family_id, clip,
+                       what=f"change event {event_id}")
+        _own(actor, event)
         if scheme is not None and scheme.code(str(changes["code"])).kind != event.kind:
             raise InputError(f"{changes['code']} is not a {event.kind} code.")
         return tx.update_event(event_id, expected_version, **changes)
@@ -77,7 +77,9 @@ def delete_event(ctx: Context, actor: User, event_id: int, expected_version: int
     with ctx.db.transaction(actor.username) as tx:
         event = tx.get_event(event_id)
         clip = tx.get_clip(event.clip_id or 0)
-        require_clip(ctx, tx, actor, clip, Access.EDIT, f"delete event {event_id}")
+        require_access(tx, actor, Action.CODE_CLIP, clip.family_id, clip,
+                       what=f"delete event {event_id}")
+        _own(actor, event)
         return tx.delete_event(event_id, expected_version)
 
 
@@ -85,5 +87,16 @@ def restore_event(ctx: Context, actor: User, event_id: int) -> Event:
     with ctx.db.transaction(actor.username) as tx:
         event = tx.get_event(event_id)
         clip = tx.get_clip(event.clip_id or 0)
-        require_clip(ctx, tx, actor, clip, Access.EDIT, f"restore event {event_id}")
+        require_access(tx, actor, Action.CODE_CLIP, clip.family_id, clip,
+                       what=f"restore event {event_id}")
+        _own(actor, event)
         return tx.restore_event(event_id)
+
+
+def _own(actor: User, event: Event) -> None:
+    """Each coder changes only their own events; the refusal says nothing of the other
+    coder's event (blind double-coding)."""
+    if event.coder != actor.username:
+        raise NotAllowedError("Not allowed: that mark is another coder's; each coder "
+                              "changes only their own marks.", f"change event {event.id}",
+                              {"event_id": event.id})

@@ -14,7 +14,7 @@ from attune.interchange.mapping import load_mapping
 from attune.interchange.model import check_code
 from attune.schemes import parse_scheme
 from attune.services import Context
-from attune.services.access import Access, require_clip, visible_coders
+from attune.services.access import Action, require_access
 
 DEFAULT_SCHEME = "attuned-moments"
 
@@ -24,11 +24,11 @@ def export_clip_events(ctx: Context, actor: User, clip_id: int, out: Path,
     """Write a clip's events (one coder's, or all) as .json, .csv, .xlsx, .eaf or .tsv."""
     with ctx.db.transaction(actor.username) as tx:
         clip = tx.get_clip(clip_id)
-        require_clip(ctx, tx, actor, clip, Access.VIEW, f"export clip {clip_id}")
+        decision = require_access(tx, actor, Action.VIEW_CLIP, clip.family_id, clip,
+                                  what=f"export clip {clip_id}")
         events = tx.list_events(clip_id, coder)
-        visible = visible_coders(tx, actor, clip)
-        if visible is not None:
-            events = [e for e in events if e.coder in visible]
+        if decision.blind:
+            events = [e for e in events if e.coder == actor.username]
         scheme_name, version = (events[0].scheme, events[0].scheme_version) if events else \
             ("attuned-moments", 1)
         stored = tx.get_scheme(scheme_name, version)
@@ -54,7 +54,8 @@ def import_clip_events(ctx: Context, actor: User, clip_id: int, path: Path,
     mapping = load_mapping(mapping_path) if mapping_path else None
     with ctx.db.transaction(actor.username) as tx:
         clip = tx.get_clip(clip_id)
-        require_clip(ctx, tx, actor, clip, Access.EDIT, f"import events into clip {clip_id}")
+        require_access(tx, actor, Action.CODE_CLIP, clip.family_id, clip,
+                       what=f"import events into clip {clip_id}")
     doc = read_events_file(path, mapping)  # read once; codes are checked below
     with ctx.db.transaction(actor.username) as tx:
         try:

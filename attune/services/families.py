@@ -5,11 +5,17 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from attune.core.people import Family, Role, Session, User
+from attune.core.people import Clip, Family, Role, Session, User
 from attune.core.pronouns import Pronoun
 from attune.errors import InputError
 from attune.services import Context
-from attune.services.access import Access, family_ids_for, require, require_role
+from attune.services.access import (
+    Action,
+    decide_access,
+    family_ids_for,
+    require_access,
+    require_role,
+)
 
 FAMILY_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{1,39}$")
 BIRTH_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -60,7 +66,7 @@ def set_baby(ctx: Context, actor: User, code: str, baby_name: str,
     pronoun = _checked_pronoun(pronoun)
     with ctx.db.transaction(actor.username) as tx:
         family = tx.get_family(code)
-        require(ctx, tx, actor, family.id, Access.EDIT, f"change family {code}")
+        require_access(tx, actor, Action.MANAGE_RECORD, family, what=f"change family {code}")
         return tx.set_baby(code, baby_name, pronoun)
 
 
@@ -70,48 +76,57 @@ def visible_families(ctx: Context, actor: User) -> list[Family]:
         return [f for f in tx.list_families() if f.id in ids]
 
 
-def get_family(ctx: Context, actor: User, code: str, access: Access = Access.VIEW) -> Family:
+def get_family(ctx: Context, actor: User, code: str,
+               action: Action = Action.SEE_FAMILY) -> Family:
+    """The family's record (admins see it, not its clips, to assign people)."""
     with ctx.db.transaction(actor.username) as tx:
         family = tx.get_family(code)
-        if actor.role == Role.ADMIN and access == Access.VIEW:
-            return family  # admins see the family's record (not its clips) to assign people
-        require(ctx, tx, actor, family.id, access, f"open family {code}")
+        require_access(tx, actor, action, family, what=f"open family {code}")
         return family
+
+
+def family_clips(ctx: Context, actor: User, family: Family) -> list[Clip]:
+    """The family's clips that ``actor`` may open (none without the consent their use
+    needs, e.g. supervision for a supervisor)."""
+    with ctx.db.transaction(actor.username) as tx:
+        return [c for c in tx.clips_for_family(family.id)
+                if decide_access(tx, actor, Action.VIEW_CLIP, family, c).allowed]
 
 
 def assign_practitioner(ctx: Context, actor: User, code: str, username: str) -> None:
     with ctx.db.transaction(actor.username) as tx:
         family = tx.get_family(code)
-        if actor.role != Role.ADMIN:
-            require(ctx, tx, actor, family.id, Access.EDIT, f"assign people to family {code}")
+        require_access(tx, actor, Action.RUN_FAMILY, family,
+                       what=f"assign people to family {code}")
         tx.assign_practitioner(code, username)
 
 
 def link_parent(ctx: Context, actor: User, code: str, username: str) -> None:
     with ctx.db.transaction(actor.username) as tx:
         family = tx.get_family(code)
-        if actor.role != Role.ADMIN:
-            require(ctx, tx, actor, family.id, Access.EDIT, f"link a parent to family {code}")
+        require_access(tx, actor, Action.RUN_FAMILY, family,
+                       what=f"link a parent to family {code}")
         tx.link_parent(code, username)
 
 
 def end_involvement(ctx: Context, actor: User, code: str, ended_on: date | None) -> None:
     with ctx.db.transaction(actor.username) as tx:
         family = tx.get_family(code)
-        if actor.role != Role.ADMIN:
-            require(ctx, tx, actor, family.id, Access.EDIT, f"change family {code}")
+        require_access(tx, actor, Action.RUN_FAMILY, family, what=f"change family {code}")
         tx.set_involvement_end(code, ended_on)
 
 
 def add_session(ctx: Context, actor: User, code: str, held_on: date, note: str = "") -> Session:
     with ctx.db.transaction(actor.username) as tx:
         family = tx.get_family(code)
-        require(ctx, tx, actor, family.id, Access.EDIT, f"add a session to family {code}")
+        require_access(tx, actor, Action.MANAGE_RECORD, family,
+                       what=f"add a session to family {code}")
         return tx.add_session(family.id, held_on, actor.username, note)
 
 
 def sessions(ctx: Context, actor: User, code: str) -> list[Session]:
     with ctx.db.transaction(actor.username) as tx:
         family = tx.get_family(code)
-        require(ctx, tx, actor, family.id, Access.VIEW, f"see family {code}'s sessions")
+        require_access(tx, actor, Action.SEE_FAMILY, family,
+                       what=f"see family {code}'s sessions")
         return tx.sessions_for_family(family.id)

@@ -4,6 +4,7 @@ the ``jobs`` table, and recover jobs whose worker died."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -15,10 +16,10 @@ from typing import Any
 
 from attune.core.jobs import Job, JobStatus
 from attune.core.people import Clip, ClipStatus, User
-from attune.errors import MediaError, StateError
+from attune.errors import MediaError, NotAllowedError, NotFoundError, StateError
 from attune.media.ingest import ingest_media
 from attune.services import Context
-from attune.services.access import Access, require
+from attune.services.access import Action, require_access
 from attune.storage.store import utcnow
 
 Progress = Callable[[str, float], None]
@@ -81,6 +82,7 @@ def run_ingest(ctx: Context, clip_id: int, job_id: int | None = None,
     """Do the ingest of ``clip_id`` here and now (a worker, the CLI or the demo)."""
     if job_id is None:
         job_id = queue_job(ctx, clip_id).id
+    _gate(ctx, clip_id, job_id)  # consent withdrawn while queued: nothing is made
     with ctx.db.transaction("worker") as tx:
         clip = tx.get_clip(clip_id)
         tx.update_job(job_id, status=JobStatus.RUNNING, stage="starting", percent=0,
@@ -96,10 +98,29 @@ def run_ingest(ctx: Context, clip_id: int, job_id: int | None = None,
             tx.update_job(job_id, status=JobStatus.FAILED, error=str(exc))
             tx.set_clip_media(clip_id, status=ClipStatus.FAILED, failure_reason=str(exc))
         raise
+    # consent withdrawn (the clip deleted) while processing: keep nothing of it
+    _gate(ctx, clip_id, job_id)
     with ctx.db.transaction("worker") as tx:
         tx.update_job(job_id, status=JobStatus.DONE, stage="done", percent=100)
         return tx.set_clip_media(clip_id, status=ClipStatus.READY, media=_stored_media(result),
                                  duration_ms=result.proxy_duration_ms)
+
+
+def _gate(ctx: Context, clip_id: int, job_id: int) -> None:
+    """The gate, for the job worker: may the clip still be processed? If not, remove
+    whatever was made, mark the job failed and raise the (audited) refusal."""
+    try:
+        with ctx.db.transaction("worker") as tx:
+            clip = tx.get_clip(clip_id)
+            require_access(tx, None, Action.PROCESS_CLIP, clip.family_id, clip,
+                           what=f"process clip {clip_id}")
+    except (NotAllowedError, NotFoundError) as exc:
+        shutil.rmtree(ctx.media.clip_dir(clip_id), ignore_errors=True)
+        with ctx.db.transaction("worker") as tx:
+            tx.update_job(job_id, status=JobStatus.FAILED, error=str(exc))
+            with contextlib.suppress(NotFoundError):  # deleted with its consent
+                tx.set_clip_media(clip_id, status=ClipStatus.FAILED, failure_reason=str(exc))
+        raise
 
 
 def ingest_now(ctx: Context, clip_id: int, progress: Progress | None = None) -> Clip:
@@ -118,7 +139,8 @@ def queue_ingest(ctx: Context, clip_id: int) -> Job:
 def retry_check(ctx: Context, actor: User, clip: Clip) -> None:
     """Raise unless ``actor`` may retry ``clip`` and its processing failed (or never ran)."""
     with ctx.db.transaction(actor.username) as tx:
-        require(ctx, tx, actor, clip.family_id, Access.EDIT, f"retry clip {clip.id}")
+        require_access(tx, actor, Action.CODE_CLIP, clip.family_id, clip,
+                       what=f"retry clip {clip.id}")
     if clip.status not in (ClipStatus.FAILED, ClipStatus.STORED):
         raise StateError(f"Clip {clip.id} is {clip.status}; only a clip whose processing "
                          "failed (or never ran) can be processed again.")

@@ -8,19 +8,19 @@ with the practitioner's reason, which is audited too.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
 
-from attune.core.consent import ConsentDecision, Purpose, can_use, explain_refusal
 from attune.core.jobs import Job, JobStatus
 from attune.core.people import Clip, ClipStatus, Moment, Reel, ReelStatus, Reflection, Role, User
 from attune.core.practice import MAX_MOMENTS
 from attune.core.pronouns import Pronoun
 from attune.core.words import Finding, check_words
-from attune.errors import ConsentError, InputError, StateError
+from attune.errors import InputError, NotAllowedError, NotFoundError, StateError
 from attune.reels.plan import (
     DEFAULT_TITLE,
     MomentSpec,
@@ -32,7 +32,7 @@ from attune.reels.plan import (
 )
 from attune.reels.propose import Proposal, propose_moments
 from attune.services import Context
-from attune.services.access import Access, require, require_clip, visible_coders
+from attune.services.access import Action, decide_reel, require_access, require_reel
 from attune.services.analysis import primary_coder
 from attune.services.ingest import media_paths
 from attune.services.schemes import load_scheme
@@ -61,11 +61,11 @@ def propose(ctx: Context, actor: User, clip_id: int, pronoun: Pronoun | str | No
     baby as the family's record says, unless ``pronoun`` overrides it."""
     with ctx.db.transaction(actor.username) as tx:
         clip = tx.get_clip(clip_id)
-        require_clip(ctx, tx, actor, clip, Access.EDIT, f"choose moments of clip {clip_id}")
+        decision = require_access(tx, actor, Action.MAKE_REEL, clip.family_id, clip,
+                                  what=f"choose moments of clip {clip_id}")
         events = tx.list_events(clip_id)
-        visible = visible_coders(tx, actor, clip)
-        if visible is not None:
-            events = [e for e in events if e.coder in visible]
+        if decision.blind:  # blind double-coding: never from the other coder's events
+            events = [e for e in events if e.coder == actor.username]
         coder = primary_coder(tx, clip, events)
         mine = [e for e in events if e.coder == coder]
         family = tx.family_by_id(clip.family_id)
@@ -94,7 +94,8 @@ def add_moment(ctx: Context, actor: User, clip_id: int, start_ms: int, end_ms: i
                caption: str = "", key_ms: int | None = None) -> Moment:
     with ctx.db.transaction(actor.username) as tx:
         clip = tx.get_clip(clip_id)
-        require(ctx, tx, actor, clip.family_id, Access.EDIT, f"choose moments of clip {clip_id}")
+        require_access(tx, actor, Action.MAKE_REEL, clip.family_id, clip,
+                       what=f"choose moments of clip {clip_id}")
         start, end = _snap(clip, start_ms, end_ms)
         key = key_ms if key_ms is not None and start <= key_ms < end else None
         return tx.add_moment(clip_id, start, end, caption.strip(), key)
@@ -111,7 +112,8 @@ def update_moment(ctx: Context, actor: User, moment_id: int, **changes: object) 
     with ctx.db.transaction(actor.username) as tx:
         moment = tx.get_moment(moment_id)
         clip = tx.get_clip(moment.clip_id)
-        require(ctx, tx, actor, clip.family_id, Access.EDIT, f"change moment {moment_id}")
+        require_access(tx, actor, Action.MAKE_REEL, clip.family_id, clip,
+                       what=f"change moment {moment_id}")
         if "start_ms" in changes or "end_ms" in changes:
             start, end = _snap(clip, int(changes.get("start_ms", moment.start_ms)),  # type: ignore[call-overload]
                                int(changes.get("end_ms", moment.end_ms)))  # type: ignore[call-overload]
@@ -125,7 +127,8 @@ def delete_moment(ctx: Context, actor: User, moment_id: int) -> None:
     with ctx.db.transaction(actor.username) as tx:
         moment = tx.get_moment(moment_id)
         clip = tx.get_clip(moment.clip_id)
-        require(ctx, tx, actor, clip.family_id, Access.EDIT, f"delete moment {moment_id}")
+        require_access(tx, actor, Action.MAKE_REEL, clip.family_id, clip,
+                       what=f"delete moment {moment_id}")
         tx.delete_moment(moment_id)
 
 
@@ -160,7 +163,8 @@ def create_reel(ctx: Context, actor: User, family_code: str, moment_ids: Sequenc
                 title: str = DEFAULT_TITLE) -> Reel:
     with ctx.db.transaction(actor.username) as tx:
         family = tx.get_family(family_code)
-        require(ctx, tx, actor, family.id, Access.EDIT, f"make a reel for family {family_code}")
+        require_access(tx, actor, Action.MAKE_REEL, family,
+                       what=f"make a reel for family {family_code}")
         _check_moments(tx, family.id, moment_ids)
         return tx.add_reel(family.id, title.strip() or DEFAULT_TITLE,
                            list(moment_ids))
@@ -171,7 +175,7 @@ def set_reel_moments(ctx: Context, actor: User, reel_id: int,
     """Choose and order the reel's moments (the reel goes back to draft)."""
     with ctx.db.transaction(actor.username) as tx:
         reel = tx.get_reel(reel_id)
-        require(ctx, tx, actor, reel.family_id, Access.EDIT, f"change reel {reel_id}")
+        require_access(tx, actor, Action.MAKE_REEL, reel.family_id, what=f"change reel {reel_id}")
         _check_moments(tx, reel.family_id, moment_ids)
         return tx.set_reel_moments(reel_id, list(moment_ids))
 
@@ -184,7 +188,7 @@ def rename_reel(ctx: Context, actor: User, reel_id: int, title: str) -> Reel:
         raise InputError("Give the reel a title: it is shown on its first card.")
     with ctx.db.transaction(actor.username) as tx:
         reel = tx.get_reel(reel_id)
-        require(ctx, tx, actor, reel.family_id, Access.EDIT, f"rename reel {reel_id}")
+        require_access(tx, actor, Action.MAKE_REEL, reel.family_id, what=f"rename reel {reel_id}")
         return tx.set_reel_title(reel_id, title)
 
 
@@ -203,7 +207,7 @@ def _check_moments(tx: Tx, family_id: int, moment_ids: Sequence[int]) -> None:
 def reel_draft(ctx: Context, actor: User, reel_id: int) -> ReelDraft:
     with ctx.db.transaction(actor.username) as tx:
         reel = tx.get_reel(reel_id)
-        require(ctx, tx, actor, reel.family_id, Access.VIEW, f"open reel {reel_id}")
+        require_access(tx, actor, Action.WATCH_REEL, reel.family_id, what=f"open reel {reel_id}")
         moments = tuple(tx.get_moment(m) for m in reel.moment_ids)
         clips = {m.clip_id: tx.get_clip(m.clip_id) for m in moments}
     warnings = []
@@ -238,23 +242,21 @@ def _plan(ctx: Context, draft: ReelDraft) -> tuple[ReelPlan, dict[str, Path]]:
     return plan, sources
 
 
-def check_reel_consent(ctx: Context, draft: ReelDraft) -> None:
-    """Every clip of the reel needs shared-review consent (DOMAIN.md §7)."""
-    with ctx.db.transaction("system") as tx:
-        decisions = tx.consents_for_family(draft.reel.family_id)
-    for clip in draft.clips.values():
-        if not can_use(decisions, Purpose.REEL_FOR_PARENT, date.today(), clip.id):
-            raise ConsentError(f"Clip {clip.id}: " + explain_refusal(
-                Purpose.REEL_FOR_PARENT, decisions, date.today(), clip.id))
+def check_reel_consent(ctx: Context, actor: User, draft: ReelDraft) -> None:
+    """Every clip of the reel needs shared-review consent (DOMAIN.md §7): the gate."""
+    with ctx.db.transaction(actor.username) as tx:
+        require_reel(tx, actor, Action.MAKE_REEL, draft.reel,
+                     what=f"render reel {draft.reel.id}")
 
 
 def _ready_to_render(ctx: Context, actor: User, reel_id: int) -> ReelDraft:
     draft = reel_draft(ctx, actor, reel_id)
     with ctx.db.transaction(actor.username) as tx:
-        require(ctx, tx, actor, draft.reel.family_id, Access.EDIT, f"render reel {reel_id}")
+        require_access(tx, actor, Action.MAKE_REEL, draft.reel.family_id,
+                       what=f"render reel {reel_id}")
     if not draft.moments:
         raise InputError("The reel has no moments yet; add one first.")
-    check_reel_consent(ctx, draft)
+    check_reel_consent(ctx, actor, draft)
     for number, moment in enumerate(draft.moments, 1):
         for f in draft.findings.get(moment.id, [])[:1]:
             raise InputError(f"Moment {number}'s caption has words to avoid with parents: "
@@ -281,7 +283,14 @@ def render_now(ctx: Context, actor: User, reel_id: int, job_id: int | None = Non
     not at all; an earlier rendering stays until the new one is complete."""
     from attune.reels.render import render_reel
 
-    draft = _ready_to_render(ctx, actor, reel_id)
+    try:
+        draft = _ready_to_render(ctx, actor, reel_id)  # the gate, when the job starts
+    except NotAllowedError as exc:
+        if job_id is not None:  # a queued job refused: say so on the job and the reel
+            with ctx.db.transaction("worker") as tx:
+                tx.update_job(job_id, status=JobStatus.FAILED, error=str(exc))
+                tx.set_reel_status(reel_id, ReelStatus.FAILED, error=str(exc))
+        raise
     plan, sources = _plan(ctx, draft)
     with ctx.db.transaction(actor.username) as tx:
         if job_id is None:
@@ -305,6 +314,7 @@ def render_now(ctx: Context, actor: User, reel_id: int, job_id: int | None = Non
             tx.update_job(job_id, status=JobStatus.FAILED, error=str(exc))
             tx.set_reel_status(reel_id, ReelStatus.FAILED, error=str(exc))
         raise
+    _gate_before_writing(ctx, actor, reel_id, job_id, [result.path, folder / VTT_FILE])
     with ctx.db.transaction(actor.username) as tx:
         tx.update_job(job_id, status=JobStatus.DONE, stage="done", percent=100)
         # relative to the media folder, so that a restored installation finds it
@@ -314,6 +324,23 @@ def render_now(ctx: Context, actor: User, reel_id: int, job_id: int | None = Non
         tx.audit("render", "reel", reel_id, {"moments": list(reel.moment_ids),
                                              "duration_ms": result.duration_ms})
     return reel
+
+
+def _gate_before_writing(ctx: Context, actor: User, reel_id: int, job_id: int,
+                         made: list[Path]) -> None:
+    """Consent withdrawn (or access ended) while rendering: keep nothing of it."""
+    try:
+        with ctx.db.transaction(actor.username) as tx:
+            require_reel(tx, actor, Action.MAKE_REEL, tx.get_reel(reel_id),
+                         what=f"finish rendering reel {reel_id}")
+    except (NotAllowedError, NotFoundError) as exc:
+        for path in made:
+            path.unlink(missing_ok=True)
+        with ctx.db.transaction("worker") as tx:
+            tx.update_job(job_id, status=JobStatus.FAILED, error=str(exc))
+            with contextlib.suppress(NotFoundError):  # deleted with its clips' consent
+                tx.set_reel_status(reel_id, ReelStatus.FAILED, error=str(exc))
+        raise
 
 
 def _throttled(report: Progress) -> Progress:
@@ -343,7 +370,7 @@ def reel_moment_starts(ctx: Context, actor: User, reel_id: int) -> list[tuple[Mo
 def _parent_draft(ctx: Context, actor: User, reel_id: int) -> ReelDraft:
     with ctx.db.transaction(actor.username) as tx:
         reel = tx.get_reel(reel_id)
-        require(ctx, tx, actor, reel.family_id, Access.PARENT, f"watch reel {reel_id}")
+        require_reel(tx, actor, Action.WATCH_REEL, reel, what=f"watch reel {reel_id}")
         moments = tuple(tx.get_moment(m) for m in reel.moment_ids)
         clips = {m.clip_id: tx.get_clip(m.clip_id) for m in moments}
     return ReelDraft(reel, moments, clips, (), {})
@@ -357,24 +384,11 @@ def reels_for_parent(ctx: Context, actor: User, family_code: str | None = None) 
             families = [f for f in tx.list_families() if actor.username in f.parents]
         else:
             families = [tx.get_family(family_code or "")]
-            require(ctx, tx, actor, families[0].id, Access.VIEW,
-                    f"show family {family_code}'s reels")
+            require_access(tx, actor, Action.WATCH_REEL, families[0],
+                           what=f"show family {family_code}'s reels")
         reels = [r for f in families for r in tx.reels_for_family(f.id)
                  if r.status == ReelStatus.READY]
-        decisions = {f.id: tx.consents_for_family(f.id) for f in families}
-        return [r for r in reels if _consent_covers(tx, r, decisions[r.family_id])]
-
-
-def reel_consent_in_force(tx: Tx, reel_id: int) -> bool:
-    """Whether every clip of the reel still has shared-review consent today (the media
-    route checks this on every file of a reel it serves)."""
-    reel = tx.get_reel(reel_id)
-    return _consent_covers(tx, reel, tx.consents_for_family(reel.family_id))
-
-
-def _consent_covers(tx: Tx, reel: Reel, decisions: Sequence[ConsentDecision]) -> bool:
-    clips = {tx.get_moment(m).clip_id for m in reel.moment_ids}
-    return all(can_use(decisions, Purpose.REEL_FOR_PARENT, date.today(), c) for c in clips)
+        return [r for r in reels if decide_reel(tx, actor, Action.WATCH_REEL, r).allowed]
 
 
 def reel_file(ctx: Context, actor: User, reel_id: int, *, download: bool = False) -> Path:
@@ -382,16 +396,11 @@ def reel_file(ctx: Context, actor: User, reel_id: int, *, download: bool = False
     the parent to keep (needs parent_copy consent). Audited either way."""
     with ctx.db.transaction(actor.username) as tx:
         reel = tx.get_reel(reel_id)
-        access = Access.PARENT if actor.role == Role.PARENT else Access.VIEW
-        require(ctx, tx, actor, reel.family_id, access, f"watch reel {reel_id}")
+        require_reel(tx, actor, Action.WATCH_REEL, reel, what=f"watch reel {reel_id}")
+        if download:
+            require_reel(tx, actor, Action.KEEP_REEL, reel, what=f"keep reel {reel_id}")
         if reel.status != ReelStatus.READY or reel.path is None:
             raise StateError(f"Reel {reel_id} is not rendered yet.")
-        decisions = tx.consents_for_family(reel.family_id)
-        clips = {tx.get_moment(m).clip_id for m in reel.moment_ids}
-        purpose = Purpose.PARENT_DOWNLOAD if download else Purpose.REEL_FOR_PARENT
-        for clip_id in clips:
-            if not can_use(decisions, purpose, date.today(), clip_id):
-                raise ConsentError(explain_refusal(purpose, decisions, date.today(), clip_id))
         tx.audit("download" if download else "view", "reel", reel_id)
     return ctx.media.root / reel.path
 
@@ -405,15 +414,15 @@ def add_reflection(ctx: Context, actor: User, moment_id: int, text: str,
     with ctx.db.transaction(actor.username) as tx:
         moment = tx.get_moment(moment_id)
         clip = tx.get_clip(moment.clip_id)
-        require(ctx, tx, actor, clip.family_id, Access.EDIT,
-                f"add reflections to moment {moment_id}")
+        require_access(tx, actor, Action.MAKE_REEL, clip.family_id, clip,
+                       what=f"add reflections to moment {moment_id}")
         return tx.add_reflection(moment_id, text, reel_id)
 
 
 def reflections(ctx: Context, actor: User, reel_id: int) -> list[Reflection]:
     with ctx.db.transaction(actor.username) as tx:
         reel = tx.get_reel(reel_id)
-        require(ctx, tx, actor, reel.family_id, Access.VIEW, f"see reel {reel_id}")
+        require_access(tx, actor, Action.WATCH_REEL, reel.family_id, what=f"see reel {reel_id}")
         return tx.reflections(list(reel.moment_ids))
 
 
@@ -436,7 +445,8 @@ def handout(ctx: Context, actor: User, reel_id: int) -> Path:
 def delete_reel(ctx: Context, actor: User, reel_id: int) -> None:
     with ctx.db.transaction(actor.username) as tx:
         reel = tx.get_reel(reel_id)
-        require(ctx, tx, actor, reel.family_id, Access.EDIT, f"delete reel {reel_id}")
+        require_access(tx, actor, Action.MANAGE_RECORD, reel.family_id,
+                       what=f"delete reel {reel_id}")
     with ctx.media.deleting([ctx.media.reel_dir(reel_id)]), \
             ctx.db.transaction(actor.username) as tx:
         tx.delete_reel(reel_id, "deleted by practitioner")

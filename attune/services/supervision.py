@@ -10,12 +10,19 @@ from datetime import date
 import pandas as pd
 
 from attune.analysis.agreement import AgreementReport
-from attune.core.consent import ConsentScope, scope_allows
 from attune.core.people import Clip, ClipStatus, CodingAssignment, CodingRole, Role, User
-from attune.errors import InputError
+from attune.errors import InputError, NotAllowedError
 from attune.services import Context
-from attune.services.access import Access, family_ids_for, require_clip, require_role
+from attune.services.access import (
+    Action,
+    decide_access,
+    family_ids_for,
+    require_access,
+    require_assignable,
+    require_role,
+)
 from attune.services.analysis import clip_agreement, primary_coder
+from attune.storage.store import Tx
 
 DEFAULT_SHARE = 0.2
 
@@ -39,10 +46,17 @@ def assign_double_coding(ctx: Context, supervisor: User, share: float = DEFAULT_
     require_role(ctx, supervisor, {Role.SUPERVISOR}, "assign double-coding")
     if not 0 < share <= 1:
         raise InputError(f"The share must be between 0 and 1 (e.g. 0.2 for 20%), not {share}.")
-    today = date.today()
     with ctx.db.transaction(supervisor.username) as tx:
         team = coders or [u.username for u in tx.team_of(supervisor.username)
                           if u.role == Role.PRACTITIONER and u.active]
+        members = {u.username for u in tx.team_of(supervisor.username) if u.active} | \
+            {supervisor.username}
+        outside = sorted(set(team) - members)
+        if outside:
+            raise NotAllowedError(
+                f"Not allowed: {', '.join(outside)} is not a practitioner of your team, so "
+                "you cannot give them clips to code. Choose coders from your team.",
+                "assign double-coding", {"coders": outside})
         if len(team) < 2 and not coders:
             raise InputError("Double-coding needs at least two practitioners in your team; "
                              "name the coders with --coders.")
@@ -52,7 +66,6 @@ def assign_double_coding(ctx: Context, supervisor: User, share: float = DEFAULT_
             fam = tx.family_by_id(family_id)
             if family is not None and fam.code != family:
                 continue
-            decisions = tx.consents_for_family(family_id)
             for clip in tx.clips_for_family(family_id):
                 if clip.status != ClipStatus.READY:
                     continue
@@ -62,7 +75,11 @@ def assign_double_coding(ctx: Context, supervisor: User, share: float = DEFAULT_
                 first = primary_coder(tx, clip, events)
                 if first is None:
                     continue  # nothing coded yet
-                if not scope_allows(decisions, ConsentScope.SECOND_CODER, today, clip.id):
+                if not decide_access(tx, supervisor, Action.ASSIGN_CODERS, fam, clip).allowed:
+                    continue  # no supervision consent: not the supervisor's to give
+                someone = tx.get_user(next(c for c in sorted(team) if c != first)) \
+                    if any(c != first for c in team) else None
+                if someone is not None and not _assignable(tx, supervisor, clip, someone):
                     no_consent.append(clip.id)
                     continue
                 eligible.append((clip, first))
@@ -86,20 +103,37 @@ def set_gold_coder(ctx: Context, supervisor: User, clip_id: int, expert: str) ->
     require_role(ctx, supervisor, {Role.SUPERVISOR}, "choose gold-standard clips")
     with ctx.db.transaction(supervisor.username) as tx:
         clip = tx.get_clip(clip_id)
-        require_clip(ctx, tx, supervisor, clip, Access.VIEW, f"use clip {clip_id}")
+        require_assignable(tx, supervisor, clip, tx.get_user(expert), CodingRole.GOLD,
+                           f"make {expert}'s coding of clip {clip_id} the gold standard")
         return tx.assign_coder(clip_id, expert, CodingRole.GOLD)
 
 
 def mark_done(ctx: Context, actor: User, clip_id: int, done: bool = True) -> CodingAssignment:
     with ctx.db.transaction(actor.username) as tx:
         clip = tx.get_clip(clip_id)
-        require_clip(ctx, tx, actor, clip, Access.EDIT, f"mark clip {clip_id} done")
+        require_access(tx, actor, Action.CODE_CLIP, clip.family_id, clip,
+                       what=f"mark clip {clip_id} done")
         return tx.mark_coding_done(clip_id, actor.username, done)
 
 
 def my_assignments(ctx: Context, actor: User) -> list[CodingAssignment]:
+    """The clips given to ``actor`` to code that they may still code (a withdrawn or
+    expired consent ends the assignment)."""
     with ctx.db.transaction(actor.username) as tx:
-        return tx.assignments(coder=actor.username)
+        out = []
+        for a in tx.assignments(coder=actor.username):
+            clip = tx.get_clip(a.clip_id)
+            if decide_access(tx, actor, Action.CODE_CLIP, clip.family_id, clip).allowed:
+                out.append(a)
+        return out
+
+
+def _assignable(tx: Tx, supervisor: User, clip: Clip, coder: User) -> bool:
+    try:
+        require_assignable(tx, supervisor, clip, coder, CodingRole.SECOND, "")
+    except NotAllowedError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -119,7 +153,8 @@ def team_agreement(ctx: Context, supervisor: User, tolerance_ms: int = 1000,
     out = []
     with ctx.db.transaction(supervisor.username) as tx:
         clips = [c for f in sorted(family_ids_for(tx, supervisor))
-                 for c in tx.clips_for_family(f)]
+                 for c in tx.clips_for_family(f)
+                 if decide_access(tx, supervisor, Action.VIEW_CLIP, f, c).allowed]
         pairs = []
         for clip in clips:
             assignments = tx.assignments(clip_id=clip.id)

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from attune.core.people import Clip, Family, Role, User
 from attune.services import Context
-from attune.services.access import Access, allowed
-from attune.services.families import visible_families
+from attune.services.access import Action, decide_access
+from attune.services.families import family_clips, visible_families
 
 
 @dataclass(frozen=True)
@@ -21,9 +21,9 @@ def family_table(ctx: Context, user: User) -> list[FamilyRow]:
     """Each visible family with its clips (admins see the families, not their clips)."""
     rows = []
     for family in visible_families(ctx, user):
+        clips = family_clips(ctx, user, family)  # only those the gate lets them open
         with ctx.db.transaction(user.username) as tx:
-            clips = [] if user.role == Role.ADMIN else tx.clips_for_family(family.id)
-            can_edit = user.role == Role.ADMIN or allowed(tx, user, family.id, Access.EDIT)
+            can_edit = decide_access(tx, user, Action.RUN_FAMILY, family).allowed
         rows.append(FamilyRow(family, clips, can_edit))
     return rows
 
@@ -45,7 +45,7 @@ def editable_codes(ctx: Context, user: User) -> list[str]:
     out = []
     for family in visible_families(ctx, user):
         with ctx.db.transaction(user.username) as tx:
-            if allowed(tx, user, family.id, Access.EDIT):
+            if decide_access(tx, user, Action.MANAGE_RECORD, family).allowed:
                 out.append(family.code)
     return out
 

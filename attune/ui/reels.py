@@ -15,7 +15,7 @@ from attune.core.practice import MAX_MOMENTS
 from attune.core.words import RULE_WHY, Finding, WordRule, check_words
 from attune.reels.plan import frame_ms, snap_ms_to_frame
 from attune.services import Context
-from attune.services.access import Access, require
+from attune.services.access import Action, decide_access, require_access
 from attune.services.reels import proxy_fps, update_moment
 
 RULE_WORDS = RULE_WHY  # why each kind of finding matters, in plain words
@@ -35,10 +35,15 @@ def family_reels(ctx: Context, user: User, code: str) -> FamilyReels:
     needs edit access (the family's own practitioner)."""
     with ctx.db.transaction(user.username) as tx:
         family = tx.get_family(code)
-        require(ctx, tx, user, family.id, Access.EDIT, f"make reels for family {code}")
-        clips = [c for c in tx.clips_for_family(family.id)
-                 if c.status == ClipStatus.READY and c.media.get("proxy_fps")]
-        moments = [m for c in clips for m in tx.moments_for_clip(c.id)]
+        require_access(tx, user, Action.MAKE_REEL, family, what=f"make reels for family {code}")
+        clips, moments = [], []
+        for c in tx.clips_for_family(family.id):
+            decision = decide_access(tx, user, Action.MAKE_REEL, family, c)
+            # blind double-coding: no moments (they come from the other coder's events)
+            if c.status == ClipStatus.READY and c.media.get("proxy_fps") and \
+                    decision.allowed and not decision.blind:
+                clips.append(c)
+                moments += tx.moments_for_clip(c.id)
         reels = sorted(tx.reels_for_family(family.id), key=lambda r: r.id, reverse=True)
     moments.sort(key=lambda m: (m.position, m.id))
     return FamilyReels(family, sorted(clips, key=lambda c: c.id), moments, reels)

@@ -20,13 +20,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
-from attune.core.consent import Purpose, can_use
 from attune.core.people import Family, Moment, Reel, Reflection, Role, User
 from attune.errors import AuthError
 from attune.services import Context
+from attune.services.access import Action, decide_reel
 from attune.services.accounts import sign_in
 from attune.services.reels import reel_moment_starts
 from attune.services.tokens import SESSIONS
@@ -144,14 +143,12 @@ def reel_family(ctx: Context, reel: Reel) -> Family:
         return tx.family_by_id(reel.family_id)
 
 
-def may_keep_copy(ctx: Context, reel: Reel) -> bool:
-    """Whether the parent may download the reel: every clip in it has parent_copy consent
-    (checked without auditing; ``reel_file(download=True)`` checks again and audits)."""
-    with ctx.db.transaction("system") as tx:
-        decisions = tx.consents_for_family(reel.family_id)
-        clips = {tx.get_moment(m).clip_id for m in reel.moment_ids}
-    return bool(clips) and all(
-        can_use(decisions, Purpose.PARENT_DOWNLOAD, date.today(), c) for c in clips)
+def may_keep_copy(ctx: Context, user: User, reel: Reel) -> bool:
+    """Whether the parent may download the reel: the gate, for every clip in it (checked
+    without auditing; ``reel_file(download=True)`` checks again and audits)."""
+    with ctx.db.transaction(user.username) as tx:
+        return bool(reel.moment_ids) and \
+            decide_reel(tx, user, Action.KEEP_REEL, reel).allowed
 
 
 def reflections_by_moment(items: list[Reflection]) -> dict[int, list[Reflection]]:

@@ -39,10 +39,9 @@ from starlette.routing import BaseRoute, Route
 from attune.core.people import User
 from attune.errors import AttuneError, NotAllowedError, NotFoundError
 from attune.services import Context
-from attune.services.access import Access, allowed, family_ids_for, refusal, require_clip
+from attune.services.access import Action, refusal, require_access, require_reel
 from attune.services.clips import store_clip
 from attune.services.ingest import media_paths, queue_ingest
-from attune.services.reels import reel_consent_in_force
 from attune.services.tokens import (
     CLIP_KINDS,
     REEL_KINDS,
@@ -109,7 +108,9 @@ def media_file(ctx: Context, user: User, kind: str, object_id: int, name: str) -
                 # deleted (e.g. consent withdrawn): the link no longer opens anything
                 raise refusal(f"open clip {object_id}'s media",
                               {"clip_id": object_id, "kind": kind, "gone": True}) from None
-            require_clip(ctx, tx, user, clip, Access.VIEW, f"open clip {object_id}'s media")
+            # the gate at serve time: a withdrawn or declined consent stops the link
+            require_access(tx, user, Action.VIEW_CLIP, clip.family_id, clip,
+                           what=f"open clip {object_id}'s media")
         paths = media_paths(ctx, clip)
         folder = paths["stills"] if kind == "still" else ctx.media.clip_dir(clip.id)
         expected = {"proxy": "proxy", "filmstrip": "filmstrip",
@@ -118,16 +119,13 @@ def media_file(ctx: Context, user: User, kind: str, object_id: int, name: str) -
             raise NotFoundError("There is no such file.")
     elif kind in REEL_KINDS:
         with ctx.db.transaction(user.username) as tx:
-            found = None
-            for family_id in family_ids_for(tx, user):
-                if any(r.id == object_id for r in tx.reels_for_family(family_id)):
-                    found = family_id
-            if found is None or not (allowed(tx, user, found, Access.VIEW)
-                                     or allowed(tx, user, found, Access.PARENT)):
-                raise refusal(f"open reel {object_id}", {"reel_id": object_id, "kind": kind})
-            if not reel_consent_in_force(tx, object_id):
-                raise refusal(f"open reel {object_id} without shared_review consent",
-                              {"reel_id": object_id, "kind": kind, "consent": False})
+            try:
+                reel = tx.get_reel(object_id)
+            except NotFoundError:
+                raise refusal(f"open reel {object_id}",
+                              {"reel_id": object_id, "kind": kind, "gone": True}) from None
+            # every clip of the reel must still allow watching it, now
+            require_reel(tx, user, Action.WATCH_REEL, reel, what=f"open reel {object_id}")
         folder = ctx.media.reel_dir(object_id)
     else:
         raise NotFoundError("There is no such kind of file.")

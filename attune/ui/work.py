@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from attune.core.people import Clip, ClipStatus, CodingAssignment, User
 from attune.services import Context
-from attune.services.access import Access, allowed
+from attune.services.access import Action, decide_access
 from attune.services.families import visible_families
+from attune.services.supervision import my_assignments
 from attune.storage.store import Tx
 
 
@@ -30,13 +31,13 @@ class WorkRow:
 def work_rows(ctx: Context, user: User) -> list[WorkRow]:
     """The clips of the families the user works with, and clips assigned to them."""
     rows: dict[int, WorkRow] = {}
-    with ctx.db.transaction(user.username) as tx:
-        assigned = {a.clip_id: a for a in tx.assignments(coder=user.username)}
+    # only the assignments the gate still allows (a withdrawn consent ends them)
+    assigned = {a.clip_id: a for a in my_assignments(ctx, user)}
     for family in visible_families(ctx, user):
         with ctx.db.transaction(user.username) as tx:
-            if not allowed(tx, user, family.id, Access.EDIT):
-                continue
             for clip in tx.clips_for_family(family.id):
+                if not decide_access(tx, user, Action.CODE_CLIP, family, clip).allowed:
+                    continue
                 rows[clip.id] = _row(tx, user, family.code, clip, assigned.get(clip.id))
     with ctx.db.transaction(user.username) as tx:
         for clip_id, assignment in assigned.items():

@@ -33,10 +33,10 @@ from attune.core.attunement import assess_response, find_answered_cue
 from attune.core.events import Event
 from attune.core.people import Clip, Role, User
 from attune.core.scheme import EventKind, Scheme
-from attune.errors import AttuneError, ConflictError, InputError, NotFoundError
+from attune.errors import AttuneError, ConflictError, InputError, NotAllowedError, NotFoundError
 from attune.schemes import parse_scheme
 from attune.services import Context
-from attune.services.access import Access, allowed, require
+from attune.services.access import Action, decide_access, require_access
 from attune.services.events import (
     add_event,
     delete_event,
@@ -321,9 +321,6 @@ class Workspace:
         current = _get_event(ctx, actor, event_id, include_deleted=True)
         if current.deleted_at is not None:
             return current
-        if current.coder != actor.username:
-            raise InputError(f"That mark was coded by {current.coder}; each coder deletes "
-                             "only their own marks.")
         event = delete_event(ctx, actor, event_id, self._expected(event_id, m, current))
         self._push(Change("delete", event_id, version=event.version))
         return event
@@ -391,10 +388,17 @@ def _int(value: Any, default: int) -> int:
 
 
 def _get_event(ctx: Context, actor: User, event_id: int, include_deleted: bool = False) -> Event:
+    """The coder's own event: anyone else's is refused before anything of it is compared
+    or answered (blind double-coding: a guess at another coder's code learns nothing)."""
     with ctx.db.transaction(actor.username) as tx:
         event = tx.get_event(event_id)
         clip = tx.get_clip(event.clip_id or 0)
-        require(ctx, tx, actor, clip.family_id, Access.VIEW, f"see event {event_id}")
+        require_access(tx, actor, Action.CODE_CLIP, clip.family_id, clip,
+                       what=f"change event {event_id}")
+        if event.coder != actor.username:
+            raise NotAllowedError("Not allowed: that mark is another coder's; each coder "
+                                  "changes only their own marks.", f"change event {event_id}",
+                                  {"event_id": event_id})
     if event.deleted_at is not None and not include_deleted:
         raise InputError("That mark was deleted; undo the deletion first.")
     return event
@@ -432,21 +436,24 @@ def can_edit(ctx: Context, user: User, clip: Clip) -> bool:
     if user.role != Role.PRACTITIONER:
         return False
     with ctx.db.transaction(user.username) as tx:
-        return allowed(tx, user, clip.family_id, Access.EDIT)
+        return decide_access(tx, user, Action.CODE_CLIP, clip.family_id, clip).allowed
 
 
 def open_clip(ctx: Context, user: User, clip_id: int) -> Clip:
     """The clip, if ``user`` may see it (a refusal is audited and raised)."""
     with ctx.db.transaction(user.username) as tx:
         clip = tx.get_clip(clip_id)
-        require(ctx, tx, user, clip.family_id, Access.VIEW, f"open clip {clip_id}")
+        require_access(tx, user, Action.VIEW_CLIP, clip.family_id, clip,
+                       what=f"open clip {clip_id}")
     return clip
 
 
 def coders_of(ctx: Context, user: User, clip: Clip) -> list[str]:
     with ctx.db.transaction(user.username) as tx:
-        require(ctx, tx, user, clip.family_id, Access.VIEW, f"see the coders of clip {clip.id}")
-        return tx.coders_of_clip(clip.id)
+        decision = require_access(tx, user, Action.VIEW_CLIP, clip.family_id, clip,
+                                  what=f"see the coders of clip {clip.id}")
+        coders = tx.coders_of_clip(clip.id)
+    return [c for c in coders if c == user.username] if decision.blind else coders
 
 
 def coders_from_query(raw: str | None, everyone: list[str]) -> list[str]:
@@ -572,7 +579,10 @@ def build_view(ctx: Context, user: User, clip: Clip, *, read_only: bool,
             events.extend(list_events(ctx, user, clip.id, coder=coder))
         payload = {"events": event_rows(ctx, events), "events_rev": None}
     with ctx.db.transaction(user.username) as tx:
-        moments = tx.moments_for_clip(clip.id)
+        decision = require_access(tx, user, Action.VIEW_CLIP, clip.family_id, clip,
+                                  what=f"open clip {clip.id}")
+        # blind double-coding: the moments were chosen from the other coder's events
+        moments = [] if decision.blind else tx.moments_for_clip(clip.id)
     lanes = []
     for kind in LANE_KINDS:
         if kind == "moment":

@@ -9,13 +9,12 @@ from attune.core.attunement import assess_response, find_answered_cue
 from attune.core.consent import (
     ConsentDecision,
     ConsentScope,
-    Purpose,
     add_months,
-    can_use,
-    explain_refusal,
     retention_date,
+    scope_allows,
 )
 from attune.core.events import Event
+from attune.core.policy import Action, Facts, Relation, consent_problem, decide
 from attune.core.scheme import EventKind, Valence
 from attune.core.spans import Span, format_ms
 from attune.errors import InputError
@@ -144,40 +143,48 @@ def decision(scope: ConsentScope, granted: bool = True, on: date = D,
     return ConsentDecision(1, scope, granted, on, clip_id=clip_id, **kw)  # type: ignore[arg-type]
 
 
-def test_can_use_scopes() -> None:
+def _parent_may(c: list[ConsentDecision], action: Action, on: date,
+                clip_id: int | None = None) -> bool:
+    facts = Facts(True, frozenset({Relation.PARENT}), tuple(c), clip_id)
+    return decide(facts, action, on).allowed
+
+
+def test_scopes_allow_their_uses() -> None:
     c = [decision(ConsentScope.SHARED_REVIEW), decision(ConsentScope.SECOND_CODER, False)]
-    assert can_use(c, Purpose.REEL_FOR_PARENT, D)
-    assert not can_use(c, Purpose.DOUBLE_CODING, D)
-    assert not can_use(c, Purpose.PARENT_DOWNLOAD, D)
-    assert not can_use(c, Purpose.REEL_FOR_PARENT, date(2026, 2, 28))  # before the decision
+    assert _parent_may(c, Action.WATCH_REEL, D)
+    assert not scope_allows(c, ConsentScope.SECOND_CODER, D)
+    assert not _parent_may(c, Action.KEEP_REEL, D)
+    assert not _parent_may(c, Action.WATCH_REEL, date(2026, 2, 28))  # before the decision
 
 
 def test_withdrawal_and_expiry() -> None:
     c = [decision(ConsentScope.SHARED_REVIEW, withdrawn_on=date(2026, 4, 1))]
-    assert can_use(c, Purpose.REEL_FOR_PARENT, date(2026, 3, 31))
-    assert not can_use(c, Purpose.REEL_FOR_PARENT, date(2026, 4, 1))
+    assert _parent_may(c, Action.WATCH_REEL, date(2026, 3, 31))
+    assert not _parent_may(c, Action.WATCH_REEL, date(2026, 4, 1))
     c = [decision(ConsentScope.SHARED_REVIEW, retain_until=date(2026, 5, 1))]
-    assert can_use(c, Purpose.REEL_FOR_PARENT, date(2026, 5, 1))
-    assert not can_use(c, Purpose.REEL_FOR_PARENT, date(2026, 5, 2))
-    assert "ran out on 2026-05-01" in explain_refusal(Purpose.REEL_FOR_PARENT, c,
-                                                       date(2026, 5, 2))
+    assert _parent_may(c, Action.WATCH_REEL, date(2026, 5, 1))
+    assert not _parent_may(c, Action.WATCH_REEL, date(2026, 5, 2))
+    assert consent_problem(c, ConsentScope.SHARED_REVIEW, None, date(2026, 5, 2)) == \
+        "ran out on 1 May 2026"
 
 
 def test_clip_level_overrides_family_and_latest_wins() -> None:
     c = [decision(ConsentScope.PARENT_COPY), decision(ConsentScope.PARENT_COPY, False,
                                                       clip_id=7)]
-    assert can_use(c, Purpose.PARENT_DOWNLOAD, D, clip_id=8)
-    assert not can_use(c, Purpose.PARENT_DOWNLOAD, D, clip_id=7)
+    assert _parent_may(c, Action.KEEP_REEL, D, clip_id=8)
+    assert not _parent_may(c, Action.KEEP_REEL, D, clip_id=7)
     later = [decision(ConsentScope.TRAINING), decision(ConsentScope.TRAINING, False,
                                                        on=date(2026, 3, 5))]
-    assert can_use(later, Purpose.TRAINING, date(2026, 3, 4))
-    assert not can_use(later, Purpose.TRAINING, date(2026, 3, 6))
-    assert "declined" in explain_refusal(Purpose.TRAINING, later, date(2026, 3, 6))
+    assert scope_allows(later, ConsentScope.TRAINING, date(2026, 3, 4))
+    assert not scope_allows(later, ConsentScope.TRAINING, date(2026, 3, 6))
+    assert consent_problem(later, ConsentScope.TRAINING, None, date(2026, 3, 6)) == "declined"
 
 
-def test_refusal_says_what_to_do() -> None:
-    msg = explain_refusal(Purpose.DOUBLE_CODING, [], D)
-    assert "second_coder" in msg and "Record" in msg
+def test_refusal_says_what_to_do_in_plain_words() -> None:
+    facts = Facts(True, frozenset({Relation.SECOND_CODER}), (), 3)
+    msg = decide(facts, Action.CODE_CLIP, D).reason
+    assert msg.startswith("Second coder consent for this family is not recorded")
+    assert "Record it on the Consent page" in msg and "second_coder" not in msg
 
 
 def test_retention_dates() -> None:

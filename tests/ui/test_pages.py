@@ -196,7 +196,7 @@ def test_upload_page_refuses_without_consent_then_shows_progress(ctx: Context,
     at = app(pat, "upload.py")
     at.run()
     assert not at.exception
-    assert "Nothing can be uploaded for family FAM-A" in at.error[0].value
+    assert "Shared review consent for this family is not recorded" in at.error[0].value
     record_consent(ctx, pat, "FAM-A", ConsentScope.SHARED_REVIEW, True,
                    date.today() - timedelta(days=1), "form")
     at.run()

@@ -1,0 +1,244 @@
+"""Who may use a family's material, for what, under which consent (DOMAIN.md §2, §7, §8).
+
+One table, one pure rule. A person relates to a family (or to one of its clips) in one
+or more ways; each row says what that relation lets them do and which consent scope must
+be in force for it (the clip's own record winning over the family's, withdrawal and
+expiry counting from their day). ``decide`` answers allowed, or a refusal that names the
+missing consent in plain words. The services ask it through
+:func:`attune.services.access.decide_access`, which reads the facts from the database.
+
+======================  ==============  ======================================  ================
+purpose                 who             may                                     needs consent
+======================  ==============  ======================================  ================
+CARE_FOR_FAMILY         practitioner    see and run the family, record consent  none
+CODE_OWN_FAMILY         practitioner    upload, see and code its clips          filmed under (*)
+SHARED_REVIEW           practitioner    make and show reels, watch them         shared review
+SUPERVISE_TEAM          supervisor      see the family's record                 none
+SUPERVISOR_VIEW         supervisor      see clips, coding, reels; assign coders supervision
+SECOND_CODING           second coder    see and code the one clip, blind        second coder
+GOLD_TRAINING           gold coder      see and code the one clip               training
+PARENT_VIEW             parent          watch the family's reels                shared review
+PARENT_COPY             parent          keep a copy of a reel                   parent copy
+PROCESS_MEDIA           job worker      make a clip's playable copy             filmed under (*)
+ADMINISTRATION          admin           see the family's record, assign people  none
+======================  ==============  ======================================  ================
+
+(*) the scope the clip was uploaded under (shared review unless chosen otherwise).
+
+Blind double-coding (§8): while a clip has a second coder and not every coder of it has
+marked their coding done, whoever codes it (its practitioners, the second coder, a gold
+coder) sees only their own events and no moments; a supervisor who is not coding it sees
+every coder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from attune.core.consent import ConsentDecision, ConsentScope, deciding_record
+
+
+class Relation(StrEnum):
+    """How a person stands to a family or to one of its clips."""
+
+    PRACTITIONER = "practitioner"  # assigned to the family
+    SUPERVISOR = "supervisor"  # supervises one of the family's practitioners
+    SECOND_CODER = "second coder"  # assigned to code this clip blind
+    GOLD_CODER = "gold coder"  # assigned to code this clip as a gold standard
+    PARENT = "parent"  # linked to the family
+    WORKER = "job worker"  # the background jobs, working for the family's practitioner
+    ADMIN = "admin"  # manages accounts
+
+
+class Action(StrEnum):
+    """What someone wants to do with a family's material."""
+
+    SEE_FAMILY = "see the family's record"
+    RUN_FAMILY = "assign people to the family"
+    MANAGE_RECORD = "record its consent and sessions, delete its clips"
+    UPLOAD = "upload clips"
+    VIEW_CLIP = "open its clips"
+    CODE_CLIP = "code its clips"
+    ASSIGN_CODERS = "assign coders to its clips"
+    MAKE_REEL = "make reels of its clips"
+    WATCH_REEL = "watch its reels"
+    KEEP_REEL = "keep a copy of its reel"
+    PROCESS_CLIP = "process its clips"
+
+
+class Purpose(StrEnum):
+    CARE_FOR_FAMILY = "care_for_family"
+    CODE_OWN_FAMILY = "code_own_family"
+    SHARED_REVIEW = "shared_review"
+    SUPERVISE_TEAM = "supervise_team"
+    SUPERVISOR_VIEW = "supervisor_view"
+    SECOND_CODING = "second_coding"
+    GOLD_TRAINING = "gold_training"
+    PARENT_VIEW = "parent_view"
+    PARENT_COPY = "parent_copy"
+    PROCESS_MEDIA = "process_media"
+    ADMINISTRATION = "administration"
+
+
+#: The consent a row needs is the scope the clip was uploaded under.
+FILMED_UNDER = "filmed under"
+A = Action
+
+
+@dataclass(frozen=True)
+class Rule:
+    purpose: Purpose
+    who: Relation
+    may: frozenset[Action]
+    needs: ConsentScope | str | None  # a scope, FILMED_UNDER, or None
+
+
+POLICY: tuple[Rule, ...] = (
+    Rule(Purpose.CARE_FOR_FAMILY, Relation.PRACTITIONER,
+         frozenset({A.SEE_FAMILY, A.RUN_FAMILY, A.MANAGE_RECORD}), None),
+    Rule(Purpose.CODE_OWN_FAMILY, Relation.PRACTITIONER,
+         frozenset({A.UPLOAD, A.VIEW_CLIP, A.CODE_CLIP}), FILMED_UNDER),
+    Rule(Purpose.SHARED_REVIEW, Relation.PRACTITIONER,
+         frozenset({A.MAKE_REEL, A.WATCH_REEL}), ConsentScope.SHARED_REVIEW),
+    Rule(Purpose.SUPERVISE_TEAM, Relation.SUPERVISOR, frozenset({A.SEE_FAMILY}), None),
+    Rule(Purpose.SUPERVISOR_VIEW, Relation.SUPERVISOR,
+         frozenset({A.VIEW_CLIP, A.WATCH_REEL, A.ASSIGN_CODERS}), ConsentScope.SUPERVISION),
+    Rule(Purpose.SECOND_CODING, Relation.SECOND_CODER,
+         frozenset({A.VIEW_CLIP, A.CODE_CLIP}), ConsentScope.SECOND_CODER),
+    Rule(Purpose.GOLD_TRAINING, Relation.GOLD_CODER,
+         frozenset({A.VIEW_CLIP, A.CODE_CLIP}), ConsentScope.TRAINING),
+    Rule(Purpose.PARENT_VIEW, Relation.PARENT, frozenset({A.WATCH_REEL}),
+         ConsentScope.SHARED_REVIEW),
+    Rule(Purpose.PARENT_COPY, Relation.PARENT, frozenset({A.KEEP_REEL}),
+         ConsentScope.PARENT_COPY),
+    Rule(Purpose.PROCESS_MEDIA, Relation.WORKER, frozenset({A.PROCESS_CLIP}), FILMED_UNDER),
+    Rule(Purpose.ADMINISTRATION, Relation.ADMIN,
+         frozenset({A.SEE_FAMILY, A.RUN_FAMILY}), None),
+)
+
+#: Consent scopes by the names practitioners and parents use.
+SCOPE_NAMES: dict[ConsentScope, str] = {
+    ConsentScope.SHARED_REVIEW: "Shared review",
+    ConsentScope.SUPERVISION: "Supervision",
+    ConsentScope.SECOND_CODER: "Second coder",
+    ConsentScope.TRAINING: "Training",
+    ConsentScope.RESEARCH: "Research",
+    ConsentScope.PARENT_COPY: "Parent's copy",
+}
+
+#: What a missing consent stops, said of the family ("so ... ").
+STOPS: dict[Purpose, str] = {
+    Purpose.CODE_OWN_FAMILY: "its clips cannot be uploaded, opened or coded",
+    Purpose.SHARED_REVIEW: "its clips cannot go into a reel for the parent",
+    Purpose.SUPERVISOR_VIEW: "supervisors cannot open its clips",
+    Purpose.SECOND_CODING: "a second practitioner cannot code its clips",
+    Purpose.GOLD_TRAINING: "its clips cannot be used to train or calibrate coders",
+    Purpose.PARENT_VIEW: "the parent cannot watch its reels",
+    Purpose.PARENT_COPY: "the parent cannot keep a copy of the reel",
+    Purpose.PROCESS_MEDIA: "its clips cannot be processed",
+}
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What ``decide`` needs to know, read from the database by the caller."""
+
+    active: bool
+    relations: frozenset[Relation]
+    consents: tuple[ConsentDecision, ...] = ()
+    clip_id: int | None = None
+    filmed_under: ConsentScope | None = None  # the clip's upload scope (or the one chosen)
+    double_coding_open: bool = False  # a second coder assigned and not everyone done
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    purpose: Purpose | None = None
+    blind: bool = False  # sees only their own events and no moments
+    reason: str = ""  # why not, in plain words (empty when allowed)
+    missing: ConsentScope | None = None  # the consent that is missing, if that is why
+
+
+def rules_for(action: Action) -> list[Rule]:
+    return [r for r in POLICY if action in r.may]
+
+
+def consent_problem(consents: Iterable[ConsentDecision], scope: ConsentScope,
+                    clip_id: int | None, on: date) -> str | None:
+    """None when ``scope`` is in force for the clip (or the family) on ``on``; else how
+    it is missing: "not recorded", "declined", "withdrawn on …", "ran out on …".
+
+    >>> d = date(2026, 1, 10)
+    >>> family = ConsentDecision(1, ConsentScope.SUPERVISION, True, d)
+    >>> clip = ConsentDecision(1, ConsentScope.SUPERVISION, False, d, clip_id=3)
+    >>> consent_problem([family, clip], ConsentScope.SUPERVISION, 3, d)
+    'declined'
+    >>> consent_problem([family, clip], ConsentScope.SUPERVISION, 4, d) is None
+    True
+    """
+    record = deciding_record(consents, scope, clip_id, on)
+    if record is None:
+        return "not recorded"
+    if not record.granted:
+        return "declined"
+    if record.withdrawn_on is not None and record.withdrawn_on <= on:
+        return f"withdrawn on {record.withdrawn_on:%-d %B %Y}"
+    if record.retain_until is not None and on > record.retain_until:
+        return f"ran out on {record.retain_until:%-d %B %Y}"
+    return None
+
+
+def decide(facts: Facts, action: Action, on: date) -> Decision:
+    """Allowed when some row of :data:`POLICY` gives one of ``facts.relations`` the
+    ``action`` and its consent is in force (for ``facts.clip_id`` when given; a row
+    needing the clip's own upload scope is checked only once there is a clip or a
+    chosen scope).
+
+    >>> d = date(2026, 1, 10)
+    >>> sup = Facts(True, frozenset({Relation.SUPERVISOR}), clip_id=3)
+    >>> print(decide(sup, Action.VIEW_CLIP, d).reason)  # doctest: +NORMALIZE_WHITESPACE
+    Supervision consent for this family is not recorded, so supervisors cannot open its
+    clips. Record it on the Consent page (or: attune consent record).
+    >>> granted = (ConsentDecision(1, ConsentScope.SUPERVISION, True, d),)
+    >>> decide(Facts(True, frozenset({Relation.SUPERVISOR}), granted, 3),
+    ...        Action.VIEW_CLIP, d).purpose
+    <Purpose.SUPERVISOR_VIEW: 'supervisor_view'>
+    """
+    if not facts.active:
+        return Decision(False, reason="This account is switched off.")
+    candidates = [r for r in rules_for(action) if r.who in facts.relations]
+    if not candidates:
+        return Decision(False, reason="")
+    refusals: list[Decision] = []
+    for rule in candidates:
+        scope = facts.filmed_under if rule.needs == FILMED_UNDER else rule.needs
+        if isinstance(scope, ConsentScope):
+            problem = consent_problem(facts.consents, scope, facts.clip_id, on)
+            if problem is not None:
+                record = deciding_record(facts.consents, scope, facts.clip_id, on)
+                clip_level = record is not None and record.clip_id is not None
+                refusals.append(Decision(False, rule.purpose, reason=_say(
+                    rule.purpose, scope, problem, clip_level), missing=scope))
+                continue
+        return Decision(True, rule.purpose, blind=_blind(facts))
+    return refusals[0]
+
+
+def _blind(facts: Facts) -> bool:
+    coding = {Relation.PRACTITIONER, Relation.SECOND_CODER, Relation.GOLD_CODER}
+    return facts.double_coding_open and bool(coding & facts.relations)
+
+
+def _say(purpose: Purpose, scope: ConsentScope, problem: str, clip_level: bool) -> str:
+    of = "this clip" if clip_level else "this family"
+    stops = STOPS.get(purpose, "this is not allowed")
+    if clip_level:
+        stops = stops.replace("its clips", "this clip").replace("its reels", "this reel")
+    verb = {"not recorded": "is not recorded", "declined": "was declined"}.get(
+        problem, f"was {problem}")
+    return (f"{SCOPE_NAMES[scope]} consent for {of} {verb}, so {stops}. "
+            "Record it on the Consent page (or: attune consent record).")

@@ -1,0 +1,372 @@
+"""The one gate (services/access + core/policy): a role x action x object matrix whose
+expected answers come from the policy table, and a test for each reproduced leak.
+
+The world is built once per module on SQLite (one PostgreSQL pass over the service
+cells when ATTUNE_TEST_DATABASE_URL is set)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from attune.config import Settings
+from attune.core.consent import ConsentScope
+from attune.core.people import CodingRole, Role, User
+from attune.core.policy import POLICY, Action, Relation
+from attune.errors import ConsentError, NotAllowedError
+from attune.services import Context
+from attune.services.analysis import clip_tallies, family_tallies
+from attune.services.clips import get_clip
+from attune.services.consent import record_consent, withdraw_consent
+from attune.services.events import add_event, list_events
+from attune.services.exchange import export_clip_events
+from attune.services.families import assign_practitioner
+from attune.services.reels import propose
+from attune.services.schemes import install_default_scheme
+from attune.services.supervision import assign_double_coding, my_assignments, set_gold_coder
+from attune.storage.db import make_engine, migrate
+from attune.ui.routes import media_file
+from attune.ui.workspace import Workspace
+from tests.conftest import PG_URL, _pg_admin
+from tests.factories import make_clip, make_family, make_user
+
+ALL = tuple(ConsentScope)
+NO_SUPERVISION = tuple(s for s in ConsentScope if s != ConsentScope.SUPERVISION)
+DAY = date.today() - timedelta(days=3)
+
+
+@dataclass
+class World:
+    ctx: Context
+    users: dict[str, User]
+    clips: dict[str, int]
+    settings: Settings
+
+
+def build(settings: Settings) -> World:
+    ctx = Context.open(settings)
+    with ctx.db.transaction("system") as tx:
+        install_default_scheme(tx)
+    u = {n: make_user(ctx, n, r, s) for n, r, s in [
+        ("sue", Role.SUPERVISOR, None), ("ola", Role.SUPERVISOR, None),
+        ("pat", Role.PRACTITIONER, "sue"), ("sam", Role.PRACTITIONER, "sue"),
+        ("oli", Role.PRACTITIONER, "ola"), ("nat", Role.PRACTITIONER, None),
+        ("mum", Role.PARENT, None), ("dad", Role.PARENT, None)]}
+    u["admin"] = make_user(ctx, "admin", Role.ADMIN)
+    pat, oli = u["pat"], u["oli"]
+    fam_a = make_family(ctx, pat, "FAM-A", scopes=ALL)
+    fam_n = make_family(ctx, pat, "FAM-N", scopes=NO_SUPERVISION)
+    fam_w = make_family(ctx, pat, "FAM-W", scopes=ALL)
+    fam_b = make_family(ctx, oli, "FAM-B", scopes=ALL)
+    from attune.services.families import link_parent
+    link_parent(ctx, pat, "FAM-A", "mum")
+    link_parent(ctx, oli, "FAM-B", "dad")
+    clips = {"A1": make_clip(ctx, pat, fam_a).id, "A2": make_clip(ctx, pat, fam_a).id,
+             "N1": make_clip(ctx, pat, fam_n).id, "W1": make_clip(ctx, pat, fam_w).id,
+             "B1": make_clip(ctx, oli, fam_b).id}
+    for key, cid in clips.items():
+        coder = oli if key == "B1" else pat
+        add_event(ctx, coder, cid, "C01", 100)
+    for key in ("A1", "A2", "W1"):
+        with ctx.db.transaction("sue") as tx:
+            tx.assign_coder(clips[key], "pat", CodingRole.PRIMARY)
+            tx.assign_coder(clips[key], "sam", CodingRole.SECOND)
+        add_event(ctx, u["sam"], clips[key], "C01", 120)
+    with ctx.db.transaction("pat") as tx:  # A2: both coders done
+        tx.mark_coding_done(clips["A2"], "pat")
+    with ctx.db.transaction("sam") as tx:
+        tx.mark_coding_done(clips["A2"], "sam")
+    withdraw_consent(ctx, pat, "FAM-W", ConsentScope.SECOND_CODER)
+    return World(ctx, u, clips, settings)
+
+
+def _settings(root: Path, url: str) -> Settings:
+    return Settings.from_env({"ATTUNE_DATA_DIR": str(root / "data"),
+                              "ATTUNE_DATABASE_URL": url})
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    root = tmp_path_factory.mktemp("gate")
+    engine = make_engine(f"sqlite:///{root / 'attune.db'}")
+    migrate(engine)
+    engine.dispose()
+    w = build(_settings(root, f"sqlite:///{root / 'attune.db'}"))
+    yield w
+    w.ctx.close()
+
+
+@pytest.fixture(scope="module")
+def pg_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    if not PG_URL:
+        pytest.skip("ATTUNE_TEST_DATABASE_URL is not set")
+    name = f"attune_gate_{uuid.uuid4().hex[:8]}"
+    admin = _pg_admin()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    engine = make_engine(url)
+    migrate(engine)
+    engine.dispose()
+    w = build(_settings(tmp_path_factory.mktemp("gate_pg"), url))
+    yield w
+    w.ctx.close()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+# ------------------------------------------------------------------ the cells
+# (who, clip, their relations to it, the consent scopes in force for it, blind?)
+CELLS: list[tuple[str, str, frozenset[Relation], frozenset[ConsentScope], bool]] = [
+    ("pat", "A1", frozenset({Relation.PRACTITIONER}), frozenset(ALL), True),  # own family
+    ("oli", "A1", frozenset(), frozenset(ALL), False),  # another family
+    ("nat", "A1", frozenset(), frozenset(ALL), False),  # in no team
+    ("sam", "A1", frozenset({Relation.SECOND_CODER}), frozenset(ALL), True),  # blind
+    ("sam", "A2", frozenset({Relation.SECOND_CODER}), frozenset(ALL), False),  # done
+    ("sam", "W1", frozenset({Relation.SECOND_CODER}),  # second_coder withdrawn
+     frozenset(ALL) - {ConsentScope.SECOND_CODER}, False),
+    ("sue", "A1", frozenset({Relation.SUPERVISOR}), frozenset(ALL), False),  # own team
+    ("sue", "N1", frozenset({Relation.SUPERVISOR}), frozenset(NO_SUPERVISION), False),
+    ("ola", "A1", frozenset(), frozenset(ALL), False),  # another team
+    ("mum", "A1", frozenset({Relation.PARENT}), frozenset(ALL), False),  # own family
+    ("dad", "A1", frozenset(), frozenset(ALL), False),  # another family
+    ("admin", "A1", frozenset({Relation.ADMIN}), frozenset(ALL), False),
+]
+
+
+def expected(action: Action, rels: frozenset[Relation], scopes: frozenset[ConsentScope]
+             ) -> bool:
+    """What the policy table says, read directly (filmed under: shared review)."""
+    for rule in POLICY:
+        needs = ConsentScope.SHARED_REVIEW if rule.needs == "filmed under" else rule.needs
+        if rule.who in rels and action in rule.may and (needs is None or needs in scopes):
+            return True
+    return False
+
+
+Call = Callable[[World, User, int], Any]
+
+
+def _media(w: World, user: User, clip_id: int) -> Any:
+    try:
+        return media_file(w.ctx, user, "proxy", clip_id, "proxy.mp4")
+    except NotAllowedError:
+        raise
+    except Exception:  # allowed: the file is simply not made in this world
+        return "allowed"
+
+
+def _export(w: World, user: User, clip_id: int) -> Any:
+    out = w.settings.data_dir / f"export-{user.username}-{clip_id}.json"
+    export_clip_events(w.ctx, user, clip_id, out)
+    return [e["coder"] for e in json.loads(out.read_text())["events"]]
+
+
+def _family_tally(w: World, user: User, clip_id: int) -> Any:
+    code = {v: k for k, v in w.clips.items()}[clip_id]
+    return family_tallies(w.ctx, user, "FAM-" + code[0])
+
+
+SERVICE_ACTIONS: dict[str, tuple[Action, Call]] = {
+    "clip info": (Action.VIEW_CLIP, lambda w, u, c: get_clip(w.ctx, u, c)),
+    "events list": (Action.VIEW_CLIP, lambda w, u, c: [e.coder for e in
+                                                       list_events(w.ctx, u, c)]),
+    "events export": (Action.VIEW_CLIP, _export),
+    "clip tally": (Action.VIEW_CLIP, lambda w, u, c: clip_tallies(w.ctx, u, c)),
+    "family tally": (Action.VIEW_CLIP, _family_tally),
+    "media route": (Action.VIEW_CLIP, _media),
+    "propose moments": (Action.MAKE_REEL, lambda w, u, c: propose(w.ctx, u, c)),
+}
+
+
+def _cells() -> list[Any]:
+    return [pytest.param(who, clip, name, id=f"{who}-{clip}-{name}")
+            for who, clip, *_ in CELLS for name in SERVICE_ACTIONS]
+
+
+def _run_cell(w: World, who: str, clip: str, name: str) -> None:
+    _, _, rels, scopes, blind = next(c for c in CELLS if c[:2] == (who, clip))
+    action, call = SERVICE_ACTIONS[name]
+    user, clip_id = w.users[who], w.clips[clip]
+    if name == "family tally" and Relation.SECOND_CODER in rels:
+        rels = frozenset()  # the family's record is not theirs: only the one clip
+    if expected(action, rels, scopes):
+        answer = call(w, user, clip_id)
+        if blind and name in ("events list", "events export"):
+            assert set(answer) <= {who}, f"{who} is blind on {clip} but saw {answer}"
+        if name == "propose moments" and blind:
+            assert answer == []  # never from the other coder's events
+    else:
+        with pytest.raises(NotAllowedError):
+            call(w, user, clip_id)  # refused: nothing is returned
+
+
+@pytest.mark.parametrize(("who", "clip", "name"), _cells())
+def test_matrix_services(world: World, who: str, clip: str, name: str) -> None:
+    _run_cell(world, who, clip, name)
+
+
+@pytest.mark.parametrize(("who", "clip", "name"), _cells())
+def test_matrix_services_postgresql(pg_world: World, who: str, clip: str, name: str) -> None:
+    _run_cell(pg_world, who, clip, name)
+
+
+CLI_ACTIONS = {"clip info": ["clip", "info"], "events list": ["events", "list"]}
+
+
+@pytest.mark.parametrize(("who", "clip", "name"),
+                         [pytest.param(who, clip, name, id=f"{who}-{clip}-{name}")
+                          for who, clip, *_ in CELLS for name in CLI_ACTIONS])
+def test_matrix_cli(world: World, monkeypatch: pytest.MonkeyPatch, who: str, clip: str,
+                    name: str) -> None:
+    from attune.cli import main
+
+    _, _, rels, scopes, blind = next(c for c in CELLS if c[:2] == (who, clip))
+    monkeypatch.setenv("ATTUNE_DATA_DIR", str(world.settings.data_dir))
+    monkeypatch.setenv("ATTUNE_DATABASE_URL", world.settings.database_url)
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main([*CLI_ACTIONS[name], str(world.clips[clip]), "--as", who])
+    if expected(Action.VIEW_CLIP, rels, scopes):
+        assert code == 0, err.getvalue()
+        if blind and name == "events list":
+            other = "sam" if who == "pat" else "pat"
+            assert other not in out.getvalue()
+    else:
+        assert code == 2 and out.getvalue() == "" and "Not allowed" in err.getvalue()
+
+
+def test_no_session_gets_no_media(world: World) -> None:
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient
+
+    from attune.ui.routes import build_routes
+
+    client = TestClient(Starlette(routes=build_routes(lambda: world.ctx)))
+    answer = client.get(f"/api/media/proxy/{world.clips['A1']}/proxy.mp4")
+    assert answer.status_code == 403 and not answer.content.startswith(b"\x00")
+
+
+# ------------------------------------------------------------------ reproductions
+def test_refusal_names_the_missing_consent_in_plain_words(world: World) -> None:
+    with pytest.raises(ConsentError) as err:
+        list_events(world.ctx, world.users["sue"], world.clips["N1"])
+    msg = str(err.value)
+    assert "Supervision consent for this family is not recorded" in msg
+    assert "Consent page" in msg and "supervision_" not in msg and "shared_review" not in msg
+
+
+def test_gold_coder_must_be_in_the_team_and_have_training_consent(world: World) -> None:
+    ctx, sue = world.ctx, world.users["sue"]
+    with pytest.raises(NotAllowedError, match="not a practitioner of your team"):
+        set_gold_coder(ctx, sue, world.clips["A1"], "nat")
+    with pytest.raises(NotAllowedError):
+        list_events(ctx, world.users["nat"], world.clips["A1"])  # nothing was given
+    plan = assign_double_coding(ctx, sue, share=1.0, family="FAM-W")
+    assert not plan.chosen  # second_coder withdrawn: no clip of FAM-W is given out
+
+
+def test_assign_refuses_coders_outside_the_team(world: World) -> None:
+    with pytest.raises(NotAllowedError, match="nat is not a practitioner of your team"):
+        assign_double_coding(world.ctx, world.users["sue"], share=1.0, coders=["pat", "nat"])
+
+
+def test_gold_needs_training_consent(ctx: Context) -> None:
+    sue = make_user(ctx, "sue", Role.SUPERVISOR)
+    pat = make_user(ctx, "pat", Role.PRACTITIONER, "sue")
+    make_user(ctx, "sam", Role.PRACTITIONER, "sue")
+    fam = make_family(ctx, pat, "FAM-T",
+                      scopes=(ConsentScope.SHARED_REVIEW, ConsentScope.SUPERVISION))
+    clip = make_clip(ctx, pat, fam)
+    record_consent(ctx, pat, "FAM-T", ConsentScope.TRAINING, False, DAY)
+    with pytest.raises(ConsentError, match="Training consent for this family was declined"):
+        set_gold_coder(ctx, sue, clip.id, "sam")
+    with pytest.raises(NotAllowedError):
+        get_clip(ctx, make_user(ctx, "eve", Role.PRACTITIONER, "sue"), clip.id)
+
+
+def test_withdrawing_second_coder_ends_the_second_coders_access(ctx: Context) -> None:
+    sue = make_user(ctx, "sue", Role.SUPERVISOR)
+    pat = make_user(ctx, "pat", Role.PRACTITIONER, "sue")
+    sam = make_user(ctx, "sam", Role.PRACTITIONER, "sue")
+    fam = make_family(ctx, pat, "FAM-S")
+    clip = make_clip(ctx, pat, fam)
+    add_event(ctx, pat, clip.id, "C01", 100)
+    _assign(ctx, sue, clip.id)  # (the clip is not processed: assigned directly)
+    assert list_events(ctx, sam, clip.id) == []  # blind, but in
+    withdraw_consent(ctx, pat, "FAM-S", ConsentScope.SECOND_CODER)
+    for use in (lambda: list_events(ctx, sam, clip.id),
+                lambda: add_event(ctx, sam, clip.id, "C01", 200),
+                lambda: media_file(ctx, sam, "proxy", clip.id, "proxy.mp4")):
+        with pytest.raises(NotAllowedError, match="Second coder consent"):
+            use()
+    assert my_assignments(ctx, sam) == []
+
+
+def test_clip_withdrawal_under_a_family_consent_deletes_the_clip(ctx: Context) -> None:
+    pat = make_user(ctx, "pat")
+    fam = make_family(ctx, pat, "FAM-C")
+    keep, gone = make_clip(ctx, pat, fam), make_clip(ctx, pat, fam)
+    done = withdraw_consent(ctx, pat, "FAM-C", ConsentScope.SHARED_REVIEW, clip_id=gone.id)
+    assert [c.id for c in done.clips] == [gone.id]
+    from attune.errors import NotFoundError
+    with pytest.raises(NotFoundError):
+        get_clip(ctx, pat, gone.id)
+    assert get_clip(ctx, pat, keep.id).id == keep.id  # the family's consent stays
+
+
+def test_clip_level_decline_stops_the_proxy(ctx: Context) -> None:
+    sue = make_user(ctx, "sue", Role.SUPERVISOR)
+    pat = make_user(ctx, "pat", Role.PRACTITIONER, "sue")
+    fam = make_family(ctx, pat, "FAM-D")
+    clip = make_clip(ctx, pat, fam)
+    folder = ctx.media.clip_dir(clip.id)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "proxy.mp4").write_bytes(b"video")
+    assert media_file(ctx, sue, "proxy", clip.id, "proxy.mp4").exists()
+    record_consent(ctx, pat, "FAM-D", ConsentScope.SUPERVISION, False, date.today(),
+                   clip_id=clip.id)
+    with pytest.raises(ConsentError, match="Supervision consent for this clip was declined"):
+        media_file(ctx, sue, "proxy", clip.id, "proxy.mp4")
+    shutil.rmtree(folder)
+
+
+def test_blind_second_coder_in_the_family_sees_no_first_coding(ctx: Context) -> None:
+    sue = make_user(ctx, "sue", Role.SUPERVISOR)
+    pat = make_user(ctx, "pat", Role.PRACTITIONER, "sue")
+    sam = make_user(ctx, "sam", Role.PRACTITIONER, "sue")
+    fam = make_family(ctx, pat, "FAM-S")
+    assign_practitioner(ctx, pat, "FAM-S", "sam")  # sam works with the family too
+    clip = make_clip(ctx, pat, fam)
+    first = add_event(ctx, pat, clip.id, "C01", 100)
+    for ms in (300, 600, 900):
+        add_event(ctx, pat, clip.id, "R01", ms)
+    _assign(ctx, sue, clip.id)
+    tallies = family_tallies(ctx, sam, "FAM-S")
+    assert tallies.empty or not tallies.filter(like="cue").fillna(0).to_numpy().any()
+    assert propose(ctx, sam, clip.id) == []
+    # recode: the answer is the same whether the guess is right or wrong
+    ws = Workspace(clip.id, "sam")
+    right = ws.apply(ctx, sam, [{"cid": "a", "op": "recode", "id": first.id, "code": "C01"}])
+    wrong = ws.apply(ctx, sam, [{"cid": "b", "op": "recode", "id": first.id, "code": "C02"}])
+    assert not right[0]["ok"] and not wrong[0]["ok"]
+    assert right[0]["error"] == wrong[0]["error"]
+
+
+def _assign(ctx: Context, supervisor: User, clip_id: int) -> None:
+    with ctx.db.transaction(supervisor.username) as tx:
+        tx.assign_coder(clip_id, "pat", CodingRole.PRIMARY)
+        tx.assign_coder(clip_id, "sam", CodingRole.SECOND)
