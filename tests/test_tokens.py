@@ -356,7 +356,8 @@ def test_upload_route_streams_checks_and_queues(ctx: Context, client: TestClient
     assert not_video.status_code == 422
     assert "notes.mp4" in not_video.json()["error"]
     no_consent = send("FAM-NOCONSENT", REAL_VIDEO.read_bytes())
-    assert no_consent.status_code == 422 and "consent" in no_consent.json()["error"]
+    # A missing consent is a refusal (403, audited) that says which consent to record.
+    assert no_consent.status_code == 403 and "consent" in no_consent.json()["error"]
     other = make_user(ctx, "sam")
     assert send("FAM-A", REAL_VIDEO.read_bytes(), user=other).status_code == 403
     assert client.post("/api/upload?t=forged.token", content=b"x").status_code == 403

@@ -106,7 +106,7 @@ def test_upload_needs_consent_and_stores_once(ctx: Context, tmp_path: Path) -> N
     family = make_family(ctx, pat, scopes=(ConsentScope.SUPERVISION,))
     f = tmp_path / "visit.mp4"
     f.write_bytes(REAL_VIDEO.read_bytes())
-    with pytest.raises(ConsentError, match="shared_review"):
+    with pytest.raises(ConsentError, match="Shared review consent .* not recorded"):
         store_clip(ctx, pat, family.code, f, f.name)
     assert not ctx.media.originals.exists() or not any(ctx.media.originals.rglob("*.*"))
     from attune.services.consent import record_consent
@@ -168,7 +168,7 @@ def test_failed_withdrawal_keeps_everything(ctx: Context, tmp_path: Path) -> Non
     pat = make_user(ctx, "pat")
     family = make_family(ctx, pat, scopes=(ConsentScope.SUPERVISION,))
     # no shared_review consent to withdraw: nothing may be deleted
-    with pytest.raises(InputError, match="no granted 'training' consent"):
+    with pytest.raises(InputError, match="no training consent in force"):
         withdraw_consent(ctx, pat, family.code, ConsentScope.TRAINING)
 
 
