@@ -9,11 +9,12 @@ PORT   ?= 8501
 ATTUNE_TEST_DATABASE_URL ?=
 export ATTUNE_TEST_DATABASE_URL
 
-.PHONY: setup run worker test lint typecheck browser clean-data samples bench help
+.PHONY: setup run worker test test-standalone lint typecheck browser clean-data samples bench help
 
 help:
 	@echo "make run    set up and start the app with demo data on http://127.0.0.1:$(PORT)"
 	@echo "make test   set up and run ruff, mypy and the whole test suite"
+	@echo "make test-standalone   the same in a fresh clone with nothing beside it"
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +54,13 @@ typecheck: setup
 test: setup browser lint typecheck
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest: no tests were collected (exit 5); nothing failed"; exit 0; fi; exit $$rc
+
+# A clone is enough: clone the committed tree into an empty temporary folder (nothing
+# beside it, its own .venv) and run `make test` there. Uncommitted changes are not in it.
+test-standalone:
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	echo "Cloning into $$tmp/attune and running make test there"; \
+	git clone --quiet . "$$tmp/attune" && $(MAKE) -C "$$tmp/attune" test PYTHON=$(PYTHON)
 
 samples: setup
 	$(BIN)/python sample_clips/make_samples.py

@@ -1,24 +1,28 @@
-"""JSON Schemas of ``schemas/``: loading and validating documents against them."""
+"""The JSON Schemas attune reads and writes by: loading and validating documents.
+
+They ship inside the package (``attune/data/schemas/``, read with ``importlib.resources`` so
+that an installed attune validates without the repository); the repository's top-level
+``schemas/`` is their public copy, kept byte-identical by ``tests/test_standalone.py``."""
 
 from __future__ import annotations
 
 import functools
 import json
-from pathlib import Path
+from importlib import resources
 from typing import Any
 
 import jsonschema
 
 from attune.errors import InputError
 
-SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
+SCHEMAS = resources.files("attune") / "data" / "schemas"
 
 
 @functools.cache
 def load_schema(name: str) -> dict[str, Any]:
     """The schema ``schemas/<name>.schema.json``, e.g. ``load_schema("events.v1")``."""
-    path = SCHEMAS_DIR / f"{name}.schema.json"
-    return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    text = (SCHEMAS / f"{name}.schema.json").read_text(encoding="utf-8")
+    return json.loads(text)  # type: ignore[no-any-return]
 
 
 def validate(document: Any, name: str, what: str = "document") -> None:

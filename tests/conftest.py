@@ -19,7 +19,6 @@ from attune.services import Context
 from attune.storage.db import make_engine, migrate
 
 REPO = Path(__file__).resolve().parents[1]
-REALDATA = REPO.parent / "shared" / "realdata"
 PG_URL = os.environ.get("ATTUNE_TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
 

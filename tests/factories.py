@@ -12,6 +12,7 @@ from attune.services.accounts import add_user
 from attune.services.clips import store_clip
 from attune.services.consent import record_consent
 from attune.services.families import add_family
+from tests.paths import SAMPLE_VIDEO
 
 PASSWORD = "correct horse battery"
 
@@ -30,8 +31,7 @@ def make_family(ctx: Context, practitioner: User, code: str = "FAM-001", baby: s
     return family
 
 
-REAL_VIDEO = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "video" / \
-    "h264_aac_1080x720_sample.mp4"
+REAL_VIDEO = SAMPLE_VIDEO
 
 
 def make_clip(ctx: Context, practitioner: User, family: Family,

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.paths import SAMPLE_VIDEO
+
 REPO = Path(__file__).resolve().parents[1]
 PASSWORD = "a long enough password"
 
@@ -64,8 +66,7 @@ def test_not_initialised(cli: Cli) -> None:
 def test_a_practitioners_day(ready: Cli, tmp_path: Path) -> None:
     cli = ready
     video = tmp_path / "visit.mp4"
-    video.write_bytes((REPO.parent / "shared/realdata/video/h264_aac_1080x720_sample.mp4")
-                      .read_bytes())
+    video.write_bytes(SAMPLE_VIDEO.read_bytes())
     proc = cli("clip", "add", "FAM-001", str(video), "--as", "pat", ok=False)
     assert proc.returncode == 2 and "consent record" in proc.stderr  # says what to do
     cli("consent", "record", "FAM-001", "shared_review", "supervision", "--evidence",

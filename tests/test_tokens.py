@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from starlette.applications import Starlette
@@ -36,10 +35,10 @@ from attune.services.tokens import (
 from attune.ui.media import media_url
 from attune.ui.routes import SESSION_COOKIE, build_routes, parse_range
 from tests.factories import age_session, make_clip, make_family, make_user
+from tests.paths import SAMPLE_VIDEO
 
 KEY = "k" * 40
-REAL_VIDEO = Path(__file__).resolve().parents[1].parent / "shared" / "realdata" / "video" / \
-    "h264_aac_1080x720_sample.mp4"
+REAL_VIDEO = SAMPLE_VIDEO
 
 
 # ------------------------------------------------------------------ tokens

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from attune.core.events import Event
 from attune.core.scheme import EventKind
+from tests.paths import TEST_DATA
 
-AGREEMENT_DATA = Path(__file__).resolve().parents[3] / "shared" / "realdata" / "agreement"
-if not AGREEMENT_DATA.is_dir():  # the repo may be checked out elsewhere
-    AGREEMENT_DATA = Path("/work/shared/realdata/agreement")
+AGREEMENT_DATA = TEST_DATA / "agreement"
 
 _KINDS = {"C": EventKind.CUE, "R": EventKind.RESPONSE, "N": EventKind.RESPONSE,
           "A": EventKind.REACTION}

@@ -1,4 +1,4 @@
-"""Every statistic pinned to the published worked examples in realdata/agreement."""
+"""Every statistic pinned to the published worked examples in tests/data/agreement."""
 
 from __future__ import annotations
 

@@ -13,11 +13,12 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from attune.services.tokens import media_token, read_session_token
+from tests.paths import SAMPLE_VIDEO
 
-from .conftest import REPO, Server, shot, sign_in, wait_for_app
+from .conftest import Server, shot, sign_in, wait_for_app
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
-VIDEO = REPO.parent / "shared" / "realdata" / "video" / "h264_aac_1080x720_sample.mp4"
+VIDEO = SAMPLE_VIDEO
 FAMILY = "E2E-FLOW"
 
 

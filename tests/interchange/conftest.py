@@ -7,16 +7,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from interchange_samples import REALDATA, events_key_of, make_document
+from interchange_samples import events_key_of, make_document
 
 from attune.interchange.model import EventsDocument
+from tests.paths import TEST_DATA
 
 
 @pytest.fixture(scope="session")
-def realdata() -> Path:
-    if not REALDATA.is_dir():
-        pytest.fail(f"the real test material is missing at {REALDATA}")
-    return REALDATA
+def test_data() -> Path:
+    """``tests/data``: the real files (ELAN, BORIS) copied into the repository."""
+    if not TEST_DATA.is_dir():
+        pytest.fail(f"the real test material is missing at {TEST_DATA}")
+    return TEST_DATA
 
 
 @pytest.fixture

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from attune.core.events import Event
 from attune.core.scheme import EventKind
 from attune.interchange.model import ClipInfo, EventsDocument, document_from_events
-
-REALDATA = Path(__file__).resolve().parents[3] / "shared" / "realdata"
-if not REALDATA.is_dir():  # the repo may be checked out elsewhere
-    REALDATA = Path("/work/shared/realdata")
 
 
 def make_document() -> EventsDocument:

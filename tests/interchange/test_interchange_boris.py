@@ -23,9 +23,9 @@ PROJECTS = ["boris_test.boris", "boris_test2.boris"]
 
 
 @pytest.mark.parametrize("name", PROJECTS)
-def test_unpaired_state_event_fails_whole_import_naming_it(realdata, name):
+def test_unpaired_state_event_fails_whole_import_naming_it(test_data, name):
     with pytest.raises(InputError) as info:
-        read_boris_project(realdata / "boris" / name)
+        read_boris_project(test_data / "boris" / name)
     message = str(info.value)
     assert "nothing was imported" in message
     assert ("observation 'live not paired': START of behaviour 's', subject "
@@ -33,8 +33,8 @@ def test_unpaired_state_event_fails_whole_import_naming_it(realdata, name):
 
 
 @pytest.mark.parametrize("name", PROJECTS)
-def test_projects_import_with_unpaired_skipped_and_named(realdata, name):
-    project = read_boris_project(realdata / "boris" / name,
+def test_projects_import_with_unpaired_skipped_and_named(test_data, name):
+    project = read_boris_project(test_data / "boris" / name,
                                  parse_mapping({"unpaired": "skip"}))
     assert len(project.warnings) == 1 and "26.862 s" in project.warnings[0]
     assert {b[0]: b[1] for b in project.behaviours} == {
@@ -52,35 +52,35 @@ def test_projects_import_with_unpaired_skipped_and_named(realdata, name):
     assert len([e for e in not_paired.events if e.code == "s"]) == 3
 
 
-def test_subjects_map_to_infant_and_parent_and_codes_map(realdata):
+def test_subjects_map_to_infant_and_parent_and_codes_map(test_data):
     mapping = parse_mapping({"subjects": {"subject1": "infant", "subject2": "parent"},
                              "codes": {"s": "C01"}, "observation": "observation #1",
                              "coder": "anna"})
-    project = read_boris_project(realdata / "boris" / "boris_test.boris", mapping)
+    project = read_boris_project(test_data / "boris" / "boris_test.boris", mapping)
     (obs,) = project.observations
     assert [(str(e.kind), e.code, e.coder) for e in obs.document.events] == [
         ("cue", "C01", "anna")] * 3 + [("response", "C01", "anna")]
     with pytest.raises(InputError, match="no observation 'nope'"):
-        read_boris_project(realdata / "boris" / "boris_test.boris",
+        read_boris_project(test_data / "boris" / "boris_test.boris",
                            parse_mapping({"observation": "nope"}))
 
 
-def test_tabular_and_aggregated_exports_import(realdata):
-    tab = read_boris_tabular(realdata / "boris" / "boris_export_events_tabular.tsv")
+def test_tabular_and_aggregated_exports_import(test_data):
+    tab = read_boris_tabular(test_data / "boris" / "boris_export_events_tabular.tsv")
     assert [(e.start_ms, e.end_ms) for e in tab.events] == [
         (3300, 7750), (9900, 16200), (18350, 24475), (38425, 46100)]
     assert tab.clip.name == "video_test_25fps_360s.mp4" and tab.clip.duration_ms == 359960
-    agg = read_boris_tabular(realdata / "boris" / "boris_export_aggregated_events_1.tsv")
+    agg = read_boris_tabular(test_data / "boris" / "boris_export_aggregated_events_1.tsv")
     assert len(agg.events) == 18
     points = [e for e in agg.events if e.code == "p"]
     assert points and all(e.is_point for e in points)
 
 
-def test_export_has_boris_header_and_reimports(realdata, document, events_key):
+def test_export_has_boris_header_and_reimports(test_data, document, events_key):
     text = dumps_boris_tabular(document, scheme=default_scheme())
     rows = list(csv.reader(io.StringIO(text), delimiter="\t"))
     theirs = list(csv.reader(
-        (realdata / "boris" / "boris_export_events_tabular.tsv").open(encoding="utf-8"),
+        (test_data / "boris" / "boris_export_events_tabular.tsv").open(encoding="utf-8"),
         delimiter="\t"))
     assert tuple(next(r for r in rows if r and r[0] == "Time")) == TABULAR_HEADER
     assert next(r for r in theirs if r and r[0] == "Time") == list(TABULAR_HEADER)
@@ -115,8 +115,8 @@ def test_overlapping_same_behaviour_refused(document):
      r"START of behaviour 's'.*at 3.000 s"),
     ([1.0], "events/0: an event must be"),
 ])
-def test_bad_projects_name_the_event(tmp_path, realdata, events, pattern):
-    doc = json.loads((realdata / "boris" / "boris_test.boris").read_text(encoding="utf-8"))
+def test_bad_projects_name_the_event(tmp_path, test_data, events, pattern):
+    doc = json.loads((test_data / "boris" / "boris_test.boris").read_text(encoding="utf-8"))
     doc["observations"] = {"o": {"type": "LIVE", "events": events, "file": {}}}
     path = tmp_path / "p.boris"
     path.write_text(json.dumps(doc), encoding="utf-8")

@@ -35,29 +35,29 @@ def test_sniffing_by_content_not_extension(tmp_path, document):
         assert sniff_format(renamed) == fmt
 
 
-def test_convert_boris_project_with_mapping_file(tmp_path, realdata):
+def test_convert_boris_project_with_mapping_file(tmp_path, test_data):
     mapping = tmp_path / "map.json"
     mapping.write_text(json.dumps({"observation": "observation #1",
                                    "subjects": {"subject1": "infant", "subject2": "parent"},
                                    "codes": {"s": "C01"}}), encoding="utf-8")
     out = tmp_path / "o.csv"
-    doc = convert(realdata / "boris" / "boris_test.boris", out, mapping)
+    doc = convert(test_data / "boris" / "boris_test.boris", out, mapping)
     assert len(doc.events) == 4 and out.exists()
     with pytest.raises(InputError, match="choose one"):
-        convert(realdata / "boris" / "boris_test2.boris", tmp_path / "p.csv",
+        convert(test_data / "boris" / "boris_test2.boris", tmp_path / "p.csv",
                 _write(tmp_path, {"unpaired": "skip"}))
 
 
-def test_convert_eaf_with_mapping_and_failure_writes_nothing(tmp_path, realdata):
+def test_convert_eaf_with_mapping_and_failure_writes_nothing(tmp_path, test_data):
     mapping = _write(tmp_path, {"tiers": {"CHI": {"kind": "cue", "code": "C03"},
                                           "FA*": {"kind": "response", "code": "R03"}}})
     out = tmp_path / "solis.json"
-    doc = convert(realdata / "eaf" / "childproject_solis_eaf.eaf", out, mapping,
+    doc = convert(test_data / "eaf" / "childproject_solis_eaf.eaf", out, mapping,
                   scheme=default_scheme())
     assert {e.code for e in doc.events} == {"C03", "R03"}
     bad = tmp_path / "never.json"
     with pytest.raises(InputError, match="not in coding scheme"):
-        convert(realdata / "eaf" / "childproject_solis_eaf.eaf", bad, scheme=default_scheme())
+        convert(test_data / "eaf" / "childproject_solis_eaf.eaf", bad, scheme=default_scheme())
     assert not bad.exists() and not list(tmp_path.glob(".never*"))
 
 

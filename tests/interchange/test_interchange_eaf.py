@@ -28,8 +28,8 @@ TRANSCRIPTION_MAPPING = {"default": {"kind": "cue", "code": "V", "note_from": "v
 
 
 @pytest.fixture(scope="module")
-def schema(realdata):
-    return xmlschema.XMLSchema(str(realdata / "eaf" / "schema" / "EAFv3.0.xsd"))
+def schema(test_data):
+    return xmlschema.XMLSchema(str(test_data / "eaf" / "schema" / "EAFv3.0.xsd"))
 
 
 def test_export_is_valid_eaf_3_0_with_cv_and_tiers(tmp_path, document, schema):
@@ -70,8 +70,8 @@ def test_round_trip_is_exact(tmp_path, document, events_key):
 
 
 @pytest.mark.parametrize("name", EAF_FILES)
-def test_every_real_file_imports(realdata, name):
-    path = realdata / "eaf" / name
+def test_every_real_file_imports(test_data, name):
+    path = test_data / "eaf" / name
     eaf = parse_eaf(path.read_bytes(), name)
     try:
         doc = read_eaf(path)
@@ -85,8 +85,8 @@ def test_every_real_file_imports(realdata, name):
     assert all(e.end_ms >= e.start_ms >= 0 for e in doc.events)
 
 
-def test_unaligned_slots_are_interpolated_within_parent(realdata):
-    eaf = parse_eaf((realdata / "eaf" / "pympi_sample_3.0.eaf").read_bytes(), "s.eaf")
+def test_unaligned_slots_are_interpolated_within_parent(test_data):
+    eaf = parse_eaf((test_data / "eaf" / "pympi_sample_3.0.eaf").read_bytes(), "s.eaf")
     unaligned = {k for k, v in eaf.timeslots.items() if v is None}
     assert len(unaligned) == 1572
     times = resolve_times(eaf)
@@ -107,8 +107,8 @@ def test_unaligned_slots_are_interpolated_within_parent(realdata):
     assert checked > 100
 
 
-def test_reference_tiers_take_parent_times(realdata):
-    path = realdata / "eaf" / "childproject_solis_eaf.eaf"
+def test_reference_tiers_take_parent_times(test_data):
+    path = test_data / "eaf" / "childproject_solis_eaf.eaf"
     doc = read_eaf(path, parse_mapping({"tiers": {"vcm@CHI": {"kind": "cue"}}}))
     eaf = parse_eaf(path.read_bytes(), "x")
     times = resolve_times(eaf)
@@ -117,8 +117,8 @@ def test_reference_tiers_take_parent_times(realdata):
     assert {(e.start_ms, e.end_ms) for e in doc.events} == {times[a.ref] for a in vcm}
 
 
-def test_external_vocabulary_resolved_next_to_file(realdata, tmp_path):
-    src = realdata / "eaf"
+def test_external_vocabulary_resolved_next_to_file(test_data, tmp_path):
+    src = test_data / "eaf"
     path = src / "speach_fables_aesop.eaf"
     eaf = parse_eaf(path.read_bytes(), path.name, path)
     assert set(eaf.vocabularies["MarkerType"].values()) >= {"Narration", "Dialogue"}
@@ -133,8 +133,8 @@ def test_external_vocabulary_resolved_next_to_file(realdata, tmp_path):
     assert [e.code for e in doc_with.events] == [e.code for e in doc_without.events] == []
 
 
-def test_mapping_tiers_codes_and_strict(realdata):
-    path = realdata / "eaf" / "childproject_solis_eaf.eaf"
+def test_mapping_tiers_codes_and_strict(test_data):
+    path = test_data / "eaf" / "childproject_solis_eaf.eaf"
     mapping = parse_mapping({
         "coder": "research team",
         "tiers": {"CHI": {"kind": "cue", "code": "C03"},
@@ -152,8 +152,8 @@ def test_mapping_tiers_codes_and_strict(realdata):
         read_eaf(path, strict)
 
 
-def _truth(realdata, stem):
-    truth = pd.read_csv(realdata / "eaf" / "truth" / f"{stem}.expected_segments.csv",
+def _truth(test_data, stem):
+    truth = pd.read_csv(test_data / "eaf" / "truth" / f"{stem}.expected_segments.csv",
                         dtype=str, keep_default_na=False)
     drop = [c for c in truth.columns if c in ("", "raw_filename") or c.startswith("Unnamed")]
     return truth.drop(columns=drop).replace("", "NA")
@@ -163,20 +163,20 @@ def _truth(realdata, stem):
     ("childproject_solis_eaf", ()),
     ("childproject_eaf_any_tier", ("newtier", "newtier2")),
 ])
-def test_childproject_segments_exact(realdata, stem, new_tiers):
-    truth = _truth(realdata, stem)
-    got = read_eaf_segments(realdata / "eaf" / f"{stem}.eaf", new_tiers=new_tiers)
+def test_childproject_segments_exact(test_data, stem, new_tiers):
+    truth = _truth(test_data, stem)
+    got = read_eaf_segments(test_data / "eaf" / f"{stem}.eaf", new_tiers=new_tiers)
     cols = list(truth.columns)
     got = got[cols].astype(str).sort_values(cols).reset_index(drop=True)
     truth = truth.sort_values(cols).reset_index(drop=True)
     pd.testing.assert_frame_equal(got, truth)
 
 
-def test_childproject_aclew_segments(realdata):
+def test_childproject_aclew_segments(test_data):
     """eaf_basic: ChildProject compares this truth with rtol=1e-3 after its import step,
     which shifts 60 of 296 boundaries by 1-2 ms; every other column is exact."""
-    truth = _truth(realdata, "childproject_aclew_example")
-    got = read_eaf_segments(realdata / "eaf" / "childproject_aclew_example.eaf")
+    truth = _truth(test_data, "childproject_aclew_example")
+    got = read_eaf_segments(test_data / "eaf" / "childproject_aclew_example.eaf")
     key = ["speaker_id", "segment_onset"]
     t = truth.astype({"segment_onset": int, "segment_offset": int}).sort_values(key)
     g = got.sort_values(key)
@@ -214,17 +214,17 @@ def test_huge_and_binary_files_are_refused(tmp_path):
         read_eaf(path, max_bytes=1000)
 
 
-def test_eaf_2_7_and_3_0_of_one_sample_give_the_same_events(realdata, events_key):
-    old = read_eaf(realdata / "eaf" / "pympi_sample_2.7.eaf",
+def test_eaf_2_7_and_3_0_of_one_sample_give_the_same_events(test_data, events_key):
+    old = read_eaf(test_data / "eaf" / "pympi_sample_2.7.eaf",
                    parse_mapping(TRANSCRIPTION_MAPPING))
-    new = read_eaf(realdata / "eaf" / "pympi_sample_3.0.eaf",
+    new = read_eaf(test_data / "eaf" / "pympi_sample_3.0.eaf",
                    parse_mapping(TRANSCRIPTION_MAPPING))
     assert len(old.events) > 6000
     assert events_key(old) == events_key(new)
 
 
-def test_non_ascii_tier_names_import(realdata):
-    doc = read_eaf(realdata / "eaf" / "poio_turkish_v2.6.eaf",
+def test_non_ascii_tier_names_import(test_data):
+    doc = read_eaf(test_data / "eaf" / "poio_turkish_v2.6.eaf",
                    parse_mapping(TRANSCRIPTION_MAPPING))
     assert any(any(ord(ch) > 127 for ch in e.note) for e in doc.events)
 

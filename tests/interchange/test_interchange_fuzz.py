@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from interchange_samples import REALDATA, make_document
+from interchange_samples import make_document
 
 from attune.errors import InputError
 from attune.interchange.boris import dumps_boris_tabular, read_boris_project
@@ -24,6 +24,7 @@ from attune.interchange.eaf import dumps_eaf
 from attune.interchange.events_json import dumps_events_json
 from attune.interchange.model import EventsDocument
 from attune.interchange.tables import dumps_events_csv, dumps_events_xlsx
+from tests.paths import TEST_DATA
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -34,11 +35,11 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database
 
 _doc = make_document()
 SEEDS: dict[str, list[bytes]] = {
-    "eaf": [dumps_eaf(_doc), (REALDATA / "eaf" / "speach_test.eaf").read_bytes()],
-    "boris": [(REALDATA / "boris" / "boris_test2.boris").read_bytes()],
+    "eaf": [dumps_eaf(_doc), (TEST_DATA / "eaf" / "speach_test.eaf").read_bytes()],
+    "boris": [(TEST_DATA / "boris" / "boris_test2.boris").read_bytes()],
     "boris-tsv": [dumps_boris_tabular(_doc).encode(),
-                  (REALDATA / "boris" / "boris_export_events_tabular.tsv").read_bytes(),
-                  (REALDATA / "boris" / "boris_export_aggregated_events_1.tsv").read_bytes()],
+                  (TEST_DATA / "boris" / "boris_export_events_tabular.tsv").read_bytes(),
+                  (TEST_DATA / "boris" / "boris_export_aggregated_events_1.tsv").read_bytes()],
     "csv": [dumps_events_csv(_doc).encode()],
     "xlsx": [dumps_events_xlsx(_doc)],
     "json": [dumps_events_json(_doc).encode()],

@@ -15,9 +15,9 @@ from pathlib import Path
 import av
 import numpy as np
 
-REALDATA = Path(__file__).resolve().parents[3] / "shared" / "realdata" / "video"
-if not REALDATA.is_dir():
-    REALDATA = Path("/work/shared/realdata/video")
+from tests.paths import TEST_DATA
+
+VIDEOS = TEST_DATA / "video"
 REPO = Path(__file__).resolve().parents[2]
 AUDIO_RATE = 48_000
 

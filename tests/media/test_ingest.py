@@ -15,10 +15,10 @@ from attune.media.frames import frame_at
 from attune.media.ingest import ingest_media, keyframe_interval, proxy_rate
 from attune.media.probe import probe
 from tests.media.conftest import BrowserPlayer
-from tests.media.synth import REALDATA, make_clip, read_number
+from tests.media.synth import VIDEOS, make_clip, read_number
 
-REAL = sorted(p for p in REALDATA.iterdir() if p.is_file())
-EDGE = sorted(p for p in (REALDATA / "edge").iterdir() if p.is_file())
+REAL = sorted(p for p in VIDEOS.iterdir() if p.is_file())
+EDGE = sorted(p for p in (VIDEOS / "edge").iterdir() if p.is_file())
 FINAL = {"proxy.mp4", "filmstrip.jpg", "filmstrip.json", "envelope.json"}
 
 

@@ -11,9 +11,9 @@ import pytest
 
 from attune.errors import MediaError
 from attune.media.probe import MediaFacts, probe
-from tests.media.synth import REALDATA
+from tests.media.synth import VIDEOS
 
-EDGE = sorted(p for p in (REALDATA / "edge").iterdir() if p.is_file())
+EDGE = sorted(p for p in (VIDEOS / "edge").iterdir() if p.is_file())
 
 
 @pytest.mark.parametrize(
@@ -30,7 +30,7 @@ EDGE = sorted(p for p in (REALDATA / "edge").iterdir() if p.is_file())
 def test_orientation_from_display_matrix(
     name: str, rotation: int, mirrored: bool, display: tuple[int, int]
 ) -> None:
-    facts = probe(REALDATA / name)
+    facts = probe(VIDEOS / name)
     assert (facts.rotation, facts.mirrored) == (rotation, mirrored)
     assert (facts.display_width, facts.display_height) == display
 
@@ -47,11 +47,11 @@ def test_orientation_from_display_matrix(
     ],
 )
 def test_variable_frame_rate_is_measured(name: str, variable: bool) -> None:
-    assert probe(REALDATA / name).variable_frame_rate is variable
+    assert probe(VIDEOS / name).variable_frame_rate is variable
 
 
 def test_facts_of_a_plain_file() -> None:
-    facts = probe(REALDATA / "h264_aac_1080p_10s_smpte.mp4")
+    facts = probe(VIDEOS / "h264_aac_1080p_10s_smpte.mp4")
     assert facts.frame_rate_nominal == Fraction(25)
     assert facts.frame_rate_average == Fraction(25)
     assert facts.frame_count == 251
@@ -63,7 +63,7 @@ def test_facts_of_a_plain_file() -> None:
 
 
 def test_webm_without_container_duration_gets_one_from_its_frames() -> None:
-    facts = probe(REALDATA / "vp9_opus_vfr_no_duration.webm")
+    facts = probe(VIDEOS / "vp9_opus_vfr_no_duration.webm")
     assert facts.frame_count == 74
     assert 4800 <= facts.duration_ms <= 5100
     assert facts.container_format.startswith("matroska")
@@ -72,12 +72,12 @@ def test_webm_without_container_duration_gets_one_from_its_frames() -> None:
 @pytest.mark.parametrize("name", ["pixel7_h264_1080p_noaudio_rot180.mp4",
                                   "hevc_854x480_noaudio.mp4", "h263_176x144_15fps.3gp"])
 def test_files_without_sound(name: str) -> None:
-    facts = probe(REALDATA / name)
+    facts = probe(VIDEOS / name)
     assert not facts.has_audio and facts.audio_codec is None
 
 
 def test_creation_time_and_round_trip_through_json() -> None:
-    facts = probe(REALDATA / "iphone4s_h264_aac_rot90.mov")
+    facts = probe(VIDEOS / "iphone4s_h264_aac_rot90.mov")
     assert facts.creation_time is not None and facts.creation_time.startswith("2013-12-22")
     again = MediaFacts.from_dict(json.loads(json.dumps(facts.to_dict())))
     assert again == facts
@@ -94,7 +94,7 @@ def test_edge_files_are_rejected_with_advice(path: Path) -> None:
 
 def test_audio_only_says_so() -> None:
     with pytest.raises(MediaError, match=r"no video stream.*audio recording"):
-        probe(REALDATA / "edge" / "audio_only_aac.mp4")
+        probe(VIDEOS / "edge" / "audio_only_aac.mp4")
 
 
 def test_empty_file(tmp_path: Path) -> None:
@@ -116,7 +116,7 @@ def test_still_image_even_when_named_mp4(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", ["h264_aac_1080p_10s_smpte.mp4",  # index first
                                   "iphone4s_h264_aac_rot90.mov"])  # index last
 def test_truncated_copy(tmp_path: Path, name: str) -> None:
-    data = (REALDATA / name).read_bytes()
+    data = (VIDEOS / name).read_bytes()
     cut = tmp_path / name
     cut.write_bytes(data[: len(data) // 2])
     with pytest.raises(MediaError, match=r"incomplete|damaged"):
@@ -130,5 +130,5 @@ def test_missing_file(tmp_path: Path) -> None:
 
 def test_renamed_file_is_recognised_by_content(tmp_path: Path) -> None:
     renamed = tmp_path / "clip.avi"
-    shutil.copy(REALDATA / "h264_aac_1080x720_sample.mp4", renamed)
+    shutil.copy(VIDEOS / "h264_aac_1080x720_sample.mp4", renamed)
     assert probe(renamed).container_format.startswith("mov,mp4")
