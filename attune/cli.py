@@ -462,7 +462,9 @@ def cmd_tally(args: argparse.Namespace) -> None:
         if out.suffix.lower() == ".xlsx":
             frame.to_excel(out, index=False)
         else:
-            frame.to_csv(out, index=False)
+            from attune.interchange.tables import neutralise_frame
+
+            neutralise_frame(frame).to_csv(out, index=False)
     if args.json:
         print(frame.to_json(orient="records", date_format="iso", indent=2))
     else:

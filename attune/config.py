@@ -38,6 +38,10 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("ATTUNE_REDIS_URL", "(unset: jobs queue in <ATTUNE_DATA_DIR>/jobs.db)",
                 "Redis URL for the background job queue, e.g. redis://127.0.0.1:6379/0. "
                 "Unset, the queue is a SQLite file in the data folder."),
+    SettingSpec("ATTUNE_UPLOAD_LIMIT_MB", "8192",
+                "Largest upload, in MiB (8 GiB: a 30-minute 1080p phone recording at 60 "
+                "frames a second is about 5-6 GB). A larger upload is refused before it "
+                "fills the disk."),
     SettingSpec("ATTUNE_PROXY_SHORT_SIDE", "720",
                 "Largest short side, in pixels, of the browser proxy made at ingest."),
     SettingSpec("ATTUNE_RETENTION_MONTHS", "2",
@@ -75,11 +79,16 @@ class Settings:
     media_dir: Path
     secret_key: str = field(repr=False)
     redis_url: str | None = None
+    upload_limit_mb: int = 8192
     proxy_short_side: int = 720
     retention_months: int = 2
     idle_minutes: int = 30
     lockout_attempts: int = 5
     lockout_minutes: int = 15
+
+    @property
+    def upload_limit_bytes(self) -> int:
+        return self.upload_limit_mb << 20
 
     @property
     def jobs_db_path(self) -> Path:
@@ -104,6 +113,7 @@ class Settings:
             media_dir=media_dir,
             secret_key=secret,
             redis_url=env.get("ATTUNE_REDIS_URL") or None,
+            upload_limit_mb=_int(env, "ATTUNE_UPLOAD_LIMIT_MB", 8192),
             proxy_short_side=_int(env, "ATTUNE_PROXY_SHORT_SIDE", 720),
             retention_months=_int(env, "ATTUNE_RETENTION_MONTHS", 2),
             idle_minutes=_int(env, "ATTUNE_IDLE_MINUTES", 30),

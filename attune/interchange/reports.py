@@ -76,7 +76,9 @@ def write_agreement_pdf(reports: Sequence[tuple[str, AgreementReport]], path: Pa
 def write_agreement_csv(frame: pd.DataFrame, path: Path, parameters: dict[str, object]) -> Path:
     """The table, preceded by comment lines that state the parameters."""
     lines = [f"# {k}: {v}" for k, v in parameters.items()]
-    text = "\n".join(lines) + "\n" + frame.to_csv(index=False)
+    from attune.interchange.tables import neutralise_frame
+
+    text = "\n".join(lines) + "\n" + neutralise_frame(frame).to_csv(index=False)
     return _write_bytes(text.encode("utf-8"), path)
 
 
