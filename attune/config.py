@@ -35,6 +35,10 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("ATTUNE_SECRET_KEY", "made once, kept in <ATTUNE_DATA_DIR>/secret_key (0600)",
                 "Key that signs media URLs and sign-in cookies. Set it to share one key "
                 "between several app servers."),
+    SettingSpec("ATTUNE_AUDIT_KEY", "made once, kept in <ATTUNE_DATA_DIR>/audit_key (0600)",
+                "Key of the audit log's HMAC chain, kept out of the database so that "
+                "whoever can change the database cannot rewrite the log unseen. Keep a "
+                "copy with your backups; set it to share one key between app servers."),
     SettingSpec("ATTUNE_REDIS_URL", "(unset: jobs queue in <ATTUNE_DATA_DIR>/jobs.db)",
                 "Redis URL for the background job queue, e.g. redis://127.0.0.1:6379/0. "
                 "Unset, the queue is a SQLite file in the data folder."),
@@ -78,6 +82,7 @@ class Settings:
     database_url: str
     media_dir: Path
     secret_key: str = field(repr=False)
+    audit_key: str = field(default="", repr=False)
     redis_url: str | None = None
     upload_limit_mb: int = 8192
     proxy_short_side: int = 720
@@ -85,6 +90,12 @@ class Settings:
     idle_minutes: int = 30
     lockout_attempts: int = 5
     lockout_minutes: int = 15
+
+    @property
+    def audit_key_bytes(self) -> bytes:
+        if not self.audit_key:
+            raise ValueError("Settings without an audit key: use Settings.from_env()")
+        return self.audit_key.encode("utf-8")
 
     @property
     def upload_limit_bytes(self) -> int:
@@ -98,8 +109,9 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Read every ``ATTUNE_*`` variable (see ``SETTINGS``).
 
-        Creates the data folder and, when ``ATTUNE_SECRET_KEY`` is unset, the key file
-        in it (once, mode 0600), so that keys survive restarts.
+        Creates the data folder and, when ``ATTUNE_SECRET_KEY`` / ``ATTUNE_AUDIT_KEY``
+        are unset, their key files in it (once, mode 0600), so that keys survive
+        restarts.
         """
         env = os.environ if environ is None else environ
         data_dir = Path(env.get("ATTUNE_DATA_DIR") or "./attune-data").expanduser().resolve()
@@ -107,11 +119,13 @@ class Settings:
         database_url = env.get("ATTUNE_DATABASE_URL") or f"sqlite:///{data_dir / 'attune.db'}"
         media_dir = Path(env.get("ATTUNE_MEDIA_DIR") or data_dir / "media").expanduser().resolve()
         secret = env.get("ATTUNE_SECRET_KEY") or _stored_secret(data_dir)
+        audit_key = env.get("ATTUNE_AUDIT_KEY") or _stored_secret(data_dir, "audit_key")
         return cls(
             data_dir=data_dir,
             database_url=database_url,
             media_dir=media_dir,
             secret_key=secret,
+            audit_key=audit_key,
             redis_url=env.get("ATTUNE_REDIS_URL") or None,
             upload_limit_mb=_int(env, "ATTUNE_UPLOAD_LIMIT_MB", 8192),
             proxy_short_side=_int(env, "ATTUNE_PROXY_SHORT_SIDE", 720),
@@ -122,11 +136,11 @@ class Settings:
         )
 
 
-def _stored_secret(data_dir: Path) -> str:
-    path = data_dir / "secret_key"
+def _stored_secret(data_dir: Path, name: str = "secret_key") -> str:
+    path = data_dir / name
     if path.exists():
         return path.read_text().strip()
-    tmp = data_dir / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+    tmp = data_dir / f".{name}.{os.getpid()}.{secrets.token_hex(4)}"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as fh:
         fh.write(secrets.token_urlsafe(48))

@@ -19,7 +19,8 @@ class Context:
 
     @classmethod
     def open(cls, settings: Settings, *, migrate: bool = False) -> Context:
-        return cls(settings, Database.open(settings.database_url, migrate_to_head=migrate),
+        return cls(settings, Database.open(settings.database_url, migrate_to_head=migrate,
+                                           audit_key=settings.audit_key_bytes),
                    MediaStore(settings.media_dir))
 
     def close(self) -> None:
