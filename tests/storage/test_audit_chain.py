@@ -168,6 +168,9 @@ def _make_legacy(ctx: Context, entries: int = 4) -> None:
             prev = h
         conn.execute(text("UPDATE audit_head SET last_id = :i, last_hash = :h"),
                      {"i": entries, "h": prev})
+        if conn.dialect.name == "postgresql":  # explicit ids: move the sequence past them
+            conn.execute(text("SELECT setval(pg_get_serial_sequence('audit_log', 'id'), "
+                              "(SELECT MAX(id) FROM audit_log))"))
 
 
 def _reopen(ctx: Context) -> Database:
