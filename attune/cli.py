@@ -90,12 +90,25 @@ def _password(args: argparse.Namespace) -> str:
 # ------------------------------------------------------------------ commands
 def cmd_init(args: argparse.Namespace) -> None:
     from attune.services.demo import initialise
+    from attune.services.permissions import check_permissions, permission_warning
 
     ctx = _context(args, migrate=True)
     info = initialise(ctx)
     _out(args, info, [f"Data folder: {ctx.settings.data_dir}",
                       f"Database:    {ctx.settings.database_url} (migrated to head)",
                       f"Schemes:     {', '.join(info['schemes'])}"])
+    warning = permission_warning(check_permissions(ctx.settings))
+    if warning:
+        print(f"attune: warning: {warning}", file=sys.stderr)
+
+
+def cmd_data_fix_permissions(args: argparse.Namespace) -> None:
+    from attune.services.permissions import fix_permissions
+
+    settings = Settings.from_env()
+    changed = fix_permissions(settings)
+    _out(args, {"changed": changed}, f"{changed} file(s) and folder(s) in "
+         f"{settings.data_dir} made private to this account (folders 0700, files 0600).")
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
@@ -979,6 +992,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = add(aud, "list", cmd_audit_list, "newest audit entries")
     p.add_argument("--type", help="only this object type (clip, event, consent, ...)")
     p.add_argument("--limit", type=int, default=50)
+
+    dat = group("data", "the data folder")
+    add(dat, "fix-permissions", cmd_data_fix_permissions, "make the data folder, database, "
+        "media and keys readable by this account only (folders 0700, files 0600)")
 
     ret = group("retention", "deleting media past its retention date")
     p = add(ret, "run", cmd_retention_run, "delete what is past its retention date and say "

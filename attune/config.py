@@ -115,7 +115,10 @@ class Settings:
         """
         env = os.environ if environ is None else environ
         data_dir = Path(env.get("ATTUNE_DATA_DIR") or "./attune-data").expanduser().resolve()
-        data_dir.mkdir(parents=True, exist_ok=True)
+        if not data_dir.exists():
+            # the families' data: for the service account only (attune.services.permissions)
+            data_dir.mkdir(parents=True, mode=0o700)
+            data_dir.chmod(0o700)  # mkdir's mode is masked by the umask
         database_url = env.get("ATTUNE_DATABASE_URL") or f"sqlite:///{data_dir / 'attune.db'}"
         media_dir = Path(env.get("ATTUNE_MEDIA_DIR") or data_dir / "media").expanduser().resolve()
         secret = env.get("ATTUNE_SECRET_KEY") or _stored_secret(data_dir)

@@ -94,10 +94,14 @@ def run_worker(settings: Settings, workers: int = 2) -> None:
     """Run the consumer until interrupted. Jobs of every kind left running by a worker
     that died are marked failed first (and every minute), so that they can be retried."""
     from attune.services import Context
+    from attune.services.permissions import check_permissions, permission_warning
     from attune.services.recovery import recover_stalled_jobs
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     ctx = Context.open(settings)
+    warning = permission_warning(check_permissions(settings))
+    if warning:
+        log.warning(warning)
     recovered = recover_stalled_jobs(ctx)
     if recovered:
         log.warning("marked failed the jobs whose worker had died: %s",

@@ -19,6 +19,11 @@ class Context:
 
     @classmethod
     def open(cls, settings: Settings, *, migrate: bool = False) -> Context:
+        """Open the database and media folder. From here on this process makes its files
+        for its own account only (umask 077: ``attune.services.permissions``)."""
+        from attune.services.permissions import private_files
+
+        private_files()
         return cls(settings, Database.open(settings.database_url, migrate_to_head=migrate,
                                            audit_key=settings.audit_key_bytes),
                    MediaStore(settings.media_dir))
