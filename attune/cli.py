@@ -90,12 +90,25 @@ def _password(args: argparse.Namespace) -> str:
 # ------------------------------------------------------------------ commands
 def cmd_init(args: argparse.Namespace) -> None:
     from attune.services.demo import initialise
+    from attune.services.permissions import check_permissions, permission_warning
 
     ctx = _context(args, migrate=True)
     info = initialise(ctx)
     _out(args, info, [f"Data folder: {ctx.settings.data_dir}",
                       f"Database:    {ctx.settings.database_url} (migrated to head)",
                       f"Schemes:     {', '.join(info['schemes'])}"])
+    warning = permission_warning(check_permissions(ctx.settings))
+    if warning:
+        print(f"attune: warning: {warning}", file=sys.stderr)
+
+
+def cmd_data_fix_permissions(args: argparse.Namespace) -> None:
+    from attune.services.permissions import fix_permissions
+
+    settings = Settings.from_env()
+    changed = fix_permissions(settings)
+    _out(args, {"changed": changed}, f"{changed} file(s) and folder(s) in "
+         f"{settings.data_dir} made private to this account (folders 0700, files 0600).")
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
@@ -458,7 +471,9 @@ def cmd_tally(args: argparse.Namespace) -> None:
         if out.suffix.lower() == ".xlsx":
             frame.to_excel(out, index=False)
         else:
-            frame.to_csv(out, index=False)
+            from attune.interchange.tables import neutralise_frame
+
+            neutralise_frame(frame).to_csv(out, index=False)
     if args.json:
         print(frame.to_json(orient="records", date_format="iso", indent=2))
     else:
@@ -677,7 +692,7 @@ def cmd_restore(args: argparse.Namespace) -> None:
 
     ctx = Context.open(Settings.from_env())
     report = restore(ctx, Path(args.archive), args.as_user or os.environ.get("ATTUNE_USER")
-                     or "admin")
+                     or "admin", other_audit_key=args.other_audit_key)
     lines = [f"Restored {report.archive} into {ctx.settings.data_dir}: "
              f"{sum(report.rows.values())} rows, {report.media_files} media file(s), "
              f"audit chain of {report.audit_entries} entries verified."]
@@ -686,15 +701,27 @@ def cmd_restore(args: argparse.Namespace) -> None:
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from attune.services.audit import verify_audit
+
     ctx = _context(args)
-    with ctx.db.transaction("audit") as tx:
-        report = tx.verify_audit_chain()
+    report = verify_audit(ctx, Path(args.anchors) if args.anchors else None)
     if report.ok:
-        _out(args, report, f"Audit log intact: {report.entries} entries, chain verified.")
+        _out(args, report, f"Audit log intact: {report.entries} entries, chain verified"
+             + (" against the anchors." if args.anchors else "."))
         return 0
     _out(args, report, f"AUDIT LOG DAMAGED at entry {report.entry_id}: {report.problem}. "
          "Keep a copy of the database and tell your data protection lead.")
     return 1
+
+
+def cmd_audit_anchor(args: argparse.Namespace) -> None:
+    from attune.services.audit import anchor_audit
+
+    ctx = _context(args)
+    anchor = anchor_audit(ctx, Path(args.to) if args.to else None)
+    where = f"Appended to {args.to}." if args.to else "Keep this receipt somewhere else:"
+    _out(args, anchor, [f"Audit log head: entry {anchor.entry_id}, {anchor.entries} entries, "
+                        f"at {anchor.at:%Y-%m-%d %H:%M:%S} UTC. {where}", anchor.line()])
 
 
 def cmd_audit_list(args: argparse.Namespace) -> None:
@@ -949,12 +976,26 @@ def build_parser() -> argparse.ArgumentParser:
     p = add(sub, "restore", cmd_restore, "restore an archive into an EMPTY data folder "
             "(set ATTUNE_DATA_DIR to a new folder first); checks everything before writing")
     p.add_argument("archive")
+    p.add_argument("--other-audit-key", action="store_true", help="the old installation's "
+                   "audit key is lost: restore anyway, sealing its audit log with this "
+                   "installation's key (recorded in the log)")
 
     aud = group("audit", "the audit log")
-    add(aud, "verify", cmd_audit_verify, "check the audit log's hash chain (exit 1 if damaged)")
+    p = add(aud, "verify", cmd_audit_verify, "check the audit log's keyed hash chain (exit 1 "
+            "if damaged)")
+    p.add_argument("--anchors", help="a file of anchors (attune audit anchor --to): also "
+                   "check that every anchored entry is still there, unchanged")
+    p = add(aud, "anchor", cmd_audit_anchor, "keep the audit log's head outside the "
+            "database: print it as a receipt, or append it to a file")
+    p.add_argument("--to", help="append the head to this file (append-only, mode 0600), "
+                   "e.g. on another disk")
     p = add(aud, "list", cmd_audit_list, "newest audit entries")
     p.add_argument("--type", help="only this object type (clip, event, consent, ...)")
     p.add_argument("--limit", type=int, default=50)
+
+    dat = group("data", "the data folder")
+    add(dat, "fix-permissions", cmd_data_fix_permissions, "make the data folder, database, "
+        "media and keys readable by this account only (folders 0700, files 0600)")
 
     ret = group("retention", "deleting media past its retention date")
     p = add(ret, "run", cmd_retention_run, "delete what is past its retention date and say "

@@ -35,9 +35,17 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("ATTUNE_SECRET_KEY", "made once, kept in <ATTUNE_DATA_DIR>/secret_key (0600)",
                 "Key that signs media URLs and sign-in cookies. Set it to share one key "
                 "between several app servers."),
+    SettingSpec("ATTUNE_AUDIT_KEY", "made once, kept in <ATTUNE_DATA_DIR>/audit_key (0600)",
+                "Key of the audit log's HMAC chain, kept out of the database so that "
+                "whoever can change the database cannot rewrite the log unseen. Keep a "
+                "copy with your backups; set it to share one key between app servers."),
     SettingSpec("ATTUNE_REDIS_URL", "(unset: jobs queue in <ATTUNE_DATA_DIR>/jobs.db)",
                 "Redis URL for the background job queue, e.g. redis://127.0.0.1:6379/0. "
                 "Unset, the queue is a SQLite file in the data folder."),
+    SettingSpec("ATTUNE_UPLOAD_LIMIT_MB", "8192",
+                "Largest upload, in MiB (8 GiB: a 30-minute 1080p phone recording at 60 "
+                "frames a second is about 5-6 GB). A larger upload is refused before it "
+                "fills the disk."),
     SettingSpec("ATTUNE_PROXY_SHORT_SIDE", "720",
                 "Largest short side, in pixels, of the browser proxy made at ingest."),
     SettingSpec("ATTUNE_RETENTION_MONTHS", "2",
@@ -94,7 +102,9 @@ class Settings:
     database_url: str
     media_dir: Path
     secret_key: str = field(repr=False)
+    audit_key: str = field(default="", repr=False)
     redis_url: str | None = None
+    upload_limit_mb: int = 8192
     proxy_short_side: int = 720
     retention_months: int = 2
     idle_minutes: int = 30
@@ -104,6 +114,16 @@ class Settings:
     trust_proxy: bool = False
 
     @property
+    def audit_key_bytes(self) -> bytes:
+        if not self.audit_key:
+            raise ValueError("Settings without an audit key: use Settings.from_env()")
+        return self.audit_key.encode("utf-8")
+
+    @property
+    def upload_limit_bytes(self) -> int:
+        return self.upload_limit_mb << 20
+
+    @property
     def jobs_db_path(self) -> Path:
         return self.data_dir / "jobs.db"
 
@@ -111,21 +131,28 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Read every ``ATTUNE_*`` variable (see ``SETTINGS``).
 
-        Creates the data folder and, when ``ATTUNE_SECRET_KEY`` is unset, the key file
-        in it (once, mode 0600), so that keys survive restarts.
+        Creates the data folder and, when ``ATTUNE_SECRET_KEY`` / ``ATTUNE_AUDIT_KEY``
+        are unset, their key files in it (once, mode 0600), so that keys survive
+        restarts.
         """
         env = os.environ if environ is None else environ
         data_dir = Path(env.get("ATTUNE_DATA_DIR") or "./attune-data").expanduser().resolve()
-        data_dir.mkdir(parents=True, exist_ok=True)
+        if not data_dir.exists():
+            # the families' data: for the service account only (attune.services.permissions)
+            data_dir.mkdir(parents=True, mode=0o700)
+            data_dir.chmod(0o700)  # mkdir's mode is masked by the umask
         database_url = env.get("ATTUNE_DATABASE_URL") or f"sqlite:///{data_dir / 'attune.db'}"
         media_dir = Path(env.get("ATTUNE_MEDIA_DIR") or data_dir / "media").expanduser().resolve()
         secret = env.get("ATTUNE_SECRET_KEY") or _stored_secret(data_dir)
+        audit_key = env.get("ATTUNE_AUDIT_KEY") or _stored_secret(data_dir, "audit_key")
         return cls(
             data_dir=data_dir,
             database_url=database_url,
             media_dir=media_dir,
             secret_key=secret,
+            audit_key=audit_key,
             redis_url=env.get("ATTUNE_REDIS_URL") or None,
+            upload_limit_mb=_int(env, "ATTUNE_UPLOAD_LIMIT_MB", 8192),
             proxy_short_side=_int(env, "ATTUNE_PROXY_SHORT_SIDE", 720),
             retention_months=_int(env, "ATTUNE_RETENTION_MONTHS", 2),
             idle_minutes=_int(env, "ATTUNE_IDLE_MINUTES", 30),
@@ -136,11 +163,11 @@ class Settings:
         )
 
 
-def _stored_secret(data_dir: Path) -> str:
-    path = data_dir / "secret_key"
+def _stored_secret(data_dir: Path, name: str = "secret_key") -> str:
+    path = data_dir / name
     if path.exists():
         return path.read_text().strip()
-    tmp = data_dir / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+    tmp = data_dir / f".{name}.{os.getpid()}.{secrets.token_hex(4)}"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as fh:
         fh.write(secrets.token_urlsafe(48))

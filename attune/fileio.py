@@ -17,9 +17,15 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+#: Every file attune writes is for the service account only (attune.services.permissions).
+FILE_MODE = 0o600
+
+
 def publish(temp: Path, final: Path) -> None:
-    """fsync ``temp`` and rename it to ``final`` (same file system), replacing any old one."""
+    """fsync ``temp`` and rename it to ``final`` (same file system), replacing any old one;
+    the file is made readable by this account only first."""
     with open(temp, "rb+") as fh:
+        os.fchmod(fh.fileno(), FILE_MODE)
         os.fsync(fh.fileno())
     os.replace(temp, final)
     fsync_dir(final.parent)
@@ -28,7 +34,7 @@ def publish(temp: Path, final: Path) -> None:
 def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder."""
     final = Path(path)
-    final.parent.mkdir(parents=True, exist_ok=True)
+    final.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".part", dir=final.parent)
     try:
         with os.fdopen(fd, "wb") as fh:

@@ -70,7 +70,7 @@ def _register(queue: Huey, settings: Settings) -> None:
 
     @queue.periodic_task(_every_minute(), name="attune.recover")
     def recover() -> None:
-        from attune.services.ingest import recover_stalled_jobs
+        from attune.services.recovery import recover_stalled_jobs
 
         recover_stalled_jobs(context())
 
@@ -93,16 +93,21 @@ def enqueue_reel(settings: Settings, reel_id: int, job_id: int, username: str) -
 
 
 def run_worker(settings: Settings, workers: int = 2) -> None:
-    """Run the consumer until interrupted. Jobs left running by a worker that died are
-    marked failed first, so that they can be retried."""
+    """Run the consumer until interrupted. Jobs of every kind left running by a worker
+    that died are marked failed first (and every minute), so that they can be retried."""
     from attune.services import Context
-    from attune.services.ingest import recover_stalled_jobs
+    from attune.services.permissions import check_permissions, permission_warning
+    from attune.services.recovery import recover_stalled_jobs
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     ctx = Context.open(settings)
+    warning = permission_warning(check_permissions(settings))
+    if warning:
+        log.warning(warning)
     recovered = recover_stalled_jobs(ctx)
     if recovered:
-        log.warning("marked failed the clips whose worker had died: %s", recovered)
+        log.warning("marked failed the jobs whose worker had died: %s",
+                    ", ".join(f"{j.kind} of {j.object_id}" for j in recovered))
     ctx.close()
     consumer = huey_for(settings).create_consumer(workers=workers, worker_type="thread")
     consumer.run()

@@ -73,10 +73,13 @@ def _open_target(folder: Path, url: str, *, init: bool = True) -> Context:
 
 
 @pytest.fixture
-def target(request: pytest.FixtureRequest, database_url: str, tmp_path: Path) -> Iterator[Context]:
-    """An empty installation on the same kind of database as ``ctx``."""
+def target(request: pytest.FixtureRequest, database_url: str, tmp_path: Path,
+           settings: Settings) -> Iterator[Context]:
+    """An empty installation on the same kind of database as ``ctx``, with the same audit
+    key (its ``audit_key`` file copied over, as the README says to do)."""
     folder = tmp_path / "target"
     folder.mkdir()
+    (folder / "audit_key").write_text(settings.audit_key)
     if database_url.startswith("sqlite"):
         engine = make_engine(f"sqlite:///{folder / 'attune.db'}")
         migrate(engine)
@@ -220,6 +223,42 @@ def test_backup_then_restore_brings_everything_back(ctx: Context, target: Contex
         assert family.id > made["family"].id
         assert tx.add_user("new", "New", Role.PARENT, "x").id > tx.get_user("pam").id
         assert tx.verify_audit_chain().ok
+
+
+def test_restore_with_another_audit_key_only_on_purpose_and_sealed(
+        ctx: Context, tmp_path: Path) -> None:
+    """The audit key was lost with the old machine: the backup still restores, on purpose,
+    and the restored log is sealed with the new key by an entry that says so."""
+    populate(ctx)
+    before = dump_database(ctx.db)["tables"]
+    archive = tmp_path / "other-key.tar"
+    backup(ctx, archive, "admin")
+    folder = tmp_path / "new-machine"
+    target = _open_target(folder, f"sqlite:///{folder / 'attune.db'}", init=False)
+    try:
+        assert target.settings.audit_key != ctx.settings.audit_key
+        with pytest.raises(InputError, match=r"another installation's audit key.*audit_key"):
+            restore(target, archive, "admin")
+        assert row_counts(target.db)["families"] == 0
+        restore(target, archive, "admin", other_audit_key=True)
+        after = dump_database(target.db)["tables"]
+        assert after["audit_log"][:-2] == before["audit_log"]
+        seal = after["audit_log"][-2]
+        assert seal["action"] == "audit-sealed"
+        assert "another audit key" in seal["detail"]["reason"]
+        assert seal["detail"]["sealed_entries"] == len(before["audit_log"])
+        assert seal["prev_hash"] == before["audit_head"][0]["last_hash"]
+        assert after["audit_log"][-1]["action"] == "restore"
+        with target.db.transaction("system") as tx:
+            report = tx.verify_audit_chain()
+            assert report.ok and report.sealed == len(before["audit_log"])
+        # an entry before the seal changed afterwards shows
+        with target.db.engine.begin() as conn:
+            conn.execute(text("UPDATE audit_log SET actor = 'mallory' WHERE id = 2"))
+        with target.db.transaction("system") as tx:
+            assert not tx.verify_audit_chain().ok
+    finally:
+        target.close()
 
 
 def test_backup_refuses_to_overwrite_or_to_write_into_the_media_folder(
@@ -442,6 +481,8 @@ def test_restore_moves_an_installation_from_sqlite_to_postgresql(
         before = dump_database(source.db)["tables"]
         archive = tmp_path / "move.tar.gz"
         backup(source, archive, "admin")
+        (tmp_path / "moved").mkdir()  # the same audit key: every entry verifies as it is
+        shutil.copy(source_dir / "audit_key", tmp_path / "moved" / "audit_key")
         moved = _open_target(tmp_path / "moved", _pg_url(name), init=False)
         try:
             result = restore(moved, archive, "admin")
@@ -450,7 +491,7 @@ def test_restore_moves_an_installation_from_sqlite_to_postgresql(
             for table in before:
                 if table not in ("audit_log", "audit_head"):
                     assert after[table] == before[table], table
-            assert after["audit_log"][:-1] == before["audit_log"]
+            assert after["audit_log"][:-1] == before["audit_log"]  # no seal needed
             assert media_hashes(moved.media.root) == media_hashes(source.media.root)
             with moved.db.transaction("system") as tx:
                 assert tx.verify_audit_chain().ok

@@ -20,7 +20,8 @@ from attune.config import Settings
 from attune.core.jobs import Job
 from attune.core.people import ClipStatus
 from attune.services import Context
-from attune.services.ingest import ingest_job, queue_ingest, recover_stalled_jobs
+from attune.services.ingest import ingest_job, queue_ingest
+from attune.services.recovery import recover_stalled_jobs
 from attune.services.schemes import install_default_scheme
 from tests.factories import REAL_VIDEO, make_clip, make_family, make_user
 
@@ -130,7 +131,7 @@ def test_a_killed_worker_leaves_a_failed_clip_that_can_be_retried(
             raise AssertionError(f"the job never got going: {ingest_job(ctx, clip.id)}")
     finally:
         stop(worker, signal.SIGKILL)  # dies half-way, as on a power cut
-    assert recover_stalled_jobs(ctx) == [clip.id]
+    assert [(j.kind, j.object_id) for j in recover_stalled_jobs(ctx)] == [("ingest", clip.id)]
     with ctx.db.transaction("x") as tx:
         failed = tx.get_clip(clip.id)
     assert failed.status == ClipStatus.FAILED and "Retry" in failed.failure_reason

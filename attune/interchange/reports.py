@@ -13,6 +13,7 @@ from fpdf import FPDF
 
 from attune.analysis.agreement import AgreementReport, parameter_sentences
 from attune.fileio import write_bytes_atomic
+from attune.interchange.tables import neutralise_frame
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"),)
 
@@ -139,7 +140,7 @@ def write_agreement_csv(frame: pd.DataFrame, path: Path,
         lines = [f"# {k}: {v}" for k, v in parameters.items()]
     else:
         lines = [f"# {sentence}" for sentence in parameters]
-    text = "\n".join(lines) + "\n" + frame.to_csv(index=False)
+    text = "\n".join(lines) + "\n" + neutralise_frame(frame).to_csv(index=False)
     return _write_bytes(text.encode("utf-8"), path)
 
 

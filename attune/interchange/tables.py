@@ -6,6 +6,12 @@ on reading); ``answers`` is the id of the event a response follows; ``modifiers`
 joined with ``|``. Reading needs ``coder, kind, code, start_ms, end_ms``; the others may
 be left out; any other column is an error (it would be lost silently). Row numbers in
 errors count the header as row 1, as spreadsheets do.
+
+Text cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return) are written with a leading ``'`` (OWASP's advice for
+CSV injection), and so is text that itself starts with ``'``; reading takes one leading
+``'`` off again, so text comes back as it was. Numbers (``start_ms``, ``end_ms``) are
+written as numbers, so a negative number stays a number both ways.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ import os
 import zipfile
 import zlib
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from attune.core.scheme import Scheme
 from attune.errors import InputError
@@ -32,10 +38,40 @@ from attune.interchange.model import (
     write_atomic,
 )
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 COLUMNS = ("id", "coder", "kind", "code", "label", "start_ms", "end_ms", "answers", "note",
            "modifiers")
 REQUIRED = ("coder", "kind", "code", "start_ms", "end_ms")
 MODIFIER_SEPARATOR = "|"
+#: What makes a spreadsheet take a cell as a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ESCAPE = "'"
+
+
+def neutralise_cell(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula, prefixed with ``'``; anything else (and
+    every number) as it is. Text starting with ``'`` gets one too, so that
+    :func:`restore_cell` gives back exactly what was written."""
+    if isinstance(value, str) and value.startswith((*FORMULA_STARTS, ESCAPE)):
+        return ESCAPE + value
+    return value
+
+
+def restore_cell(text: str) -> str:
+    """The text :func:`neutralise_cell` was given."""
+    return text[1:] if text.startswith(ESCAPE) else text
+
+
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` for CSV: text cells neutralised, numbers untouched."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype.kind not in "biufcmM":  # text (object or str), not numbers
+            out[column] = out[column].map(neutralise_cell)
+    out.columns = [neutralise_cell(str(c)) for c in out.columns]
+    return out
 
 
 def events_to_rows(document: EventsDocument, scheme: Scheme | None = None) -> list[list[Any]]:
@@ -158,7 +194,7 @@ def rows_to_document(rows: Iterable[Sequence[Any]], name: str, scheme: Scheme | 
 def dumps_events_csv(document: EventsDocument, scheme: Scheme | None = None) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerows(events_to_rows(document, scheme))
+    writer.writerows([neutralise_cell(c) for c in row] for row in events_to_rows(document, scheme))
     return buf.getvalue()
 
 
@@ -174,6 +210,7 @@ def loads_events_csv(text: str, name: str = "CSV file", scheme: Scheme | None = 
         rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     except csv.Error as err:
         raise InputError(f"{name}: the CSV is malformed ({err}); check its quotes.") from None
+    rows = [[restore_cell(c) for c in row] for row in rows]
     return rows_to_document(rows, name, scheme, **kwargs)
 
 

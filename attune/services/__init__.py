@@ -19,7 +19,13 @@ class Context:
 
     @classmethod
     def open(cls, settings: Settings, *, migrate: bool = False) -> Context:
-        return cls(settings, Database.open(settings.database_url, migrate_to_head=migrate),
+        """Open the database and media folder. From here on this process makes its files
+        for its own account only (umask 077: ``attune.services.permissions``)."""
+        from attune.services.permissions import private_files
+
+        private_files()
+        return cls(settings, Database.open(settings.database_url, migrate_to_head=migrate,
+                                           audit_key=settings.audit_key_bytes),
                    MediaStore(settings.media_dir))
 
     def close(self) -> None:

@@ -14,7 +14,10 @@ A backup is one tar file (gzip when its name ends in ``.gz``/``.tgz``) holding:
 
 The archive appears whole or not at all (temp file in the same folder, fsync, rename).
 The secret key is not in it: a restored installation makes a new one, so people sign in
-again.
+again. Nor is the audit key: a restore into an installation with the same key
+(``ATTUNE_AUDIT_KEY``, or the ``audit_key`` file copied into the new data folder first)
+verifies every entry; with another key it checks the chain's links and head, then seals
+the restored entries with its own key in an ``audit-sealed`` entry that says so.
 
 A restore goes only into an empty data folder. It checks the whole archive (hashes,
 schema, Alembic revision, audit chain) before writing anything, then writes media to temp
@@ -161,7 +164,7 @@ def backup(ctx: Context, out_path: Path, actor: str, *,
     document = dump_database(ctx.db)
     validate(document, "backup.v1", "database document made for the backup")
     warnings: list[str] = []
-    entries, problem = check_audit_rows(document)
+    entries, problem, _ = check_audit_rows(document, ctx.settings.audit_key_bytes)
     if problem:
         warnings.append(f"The audit chain is broken ({problem}); run `attune audit verify`. "
                         "A restore refuses a backup with a broken chain.")
@@ -271,8 +274,15 @@ def _missing_originals(clips: list[dict[str, Any]],
 
 
 # ------------------------------------------------------------------ restore
-def restore(ctx: Context, archive: Path, actor: str) -> RestoreReport:
+def restore(ctx: Context, archive: Path, actor: str, *,
+            other_audit_key: bool = False) -> RestoreReport:
     """Bring back a backup into this (empty) installation: all or nothing.
+
+    The backup's audit log must carry this installation's audit key (copy the old
+    ``audit_key`` file into the data folder first, or set ``ATTUNE_AUDIT_KEY``). When
+    that key is lost, ``other_audit_key`` restores it anyway: its links and head are
+    checked, and an ``audit-sealed`` entry keyed with this installation's key records
+    that the entries before it were written with another key.
 
     Refuses (:class:`InputError`) when the database holds data or the media folder holds
     files, or when the archive is damaged, incomplete, or made by an attune whose database
@@ -283,7 +293,15 @@ def restore(ctx: Context, archive: Path, actor: str) -> RestoreReport:
         raise InputError(f"There is no backup at {archive}; check the path.")
     head = head_revision()
     _check_target_empty(ctx, head)
-    checked = _check_archive(archive, head)
+    checked = _check_archive(archive, head, ctx.settings.audit_key_bytes)
+    if not checked.same_key and not other_audit_key:
+        raise InputError(
+            f"{archive.name} cannot be restored yet: its audit log is signed with another "
+            "installation's audit key. Copy that installation's audit_key file into "
+            f"{ctx.settings.data_dir} (or set ATTUNE_AUDIT_KEY to it) and restore again. "
+            "If that key is lost, restore with --other-audit-key: the log is then sealed "
+            "with this installation's key, and its earlier entries can be checked for "
+            "order but no longer for content. Nothing was restored.")
 
     if current_revision(ctx.db) is None:
         migrate(ctx.db.engine)  # a new database: set it up (it stays empty on failure)
@@ -292,6 +310,11 @@ def restore(ctx: Context, archive: Path, actor: str) -> RestoreReport:
         _stage_media(archive, checked, staging)
         with ctx.db.transaction(actor) as tx:
             rows = load_database(tx, checked.document)
+            if not checked.same_key:
+                # the backup's log is keyed by another installation's audit key: its links
+                # and head were checked; this installation's key seals it, on the record
+                tx.seal_audit_chain(f"restored from the backup {archive.name}, made by an "
+                                    "installation with another audit key", other_key=True)
             chain = tx.verify_audit_chain()
             if not chain.ok:
                 raise InputError(f"{archive.name} cannot be restored: after loading, the audit "
@@ -333,6 +356,7 @@ class _Checked:
     document: dict[str, Any]
     audit_entries: int
     warnings: list[str] = field(default_factory=list)
+    same_key: bool = True  # the audit chain carries this installation's audit key
 
 
 def _damaged(archive: Path, why: str) -> InputError:
@@ -355,7 +379,7 @@ def _member_name(archive: Path, member: tarfile.TarInfo) -> str:
     return member.name
 
 
-def _check_archive(archive: Path, head: str) -> _Checked:
+def _check_archive(archive: Path, head: str, audit_key: bytes) -> _Checked:
     """Read the whole archive once, without writing anything: every member's hash and
     size against the manifest, the database document against its schema, the Alembic
     revision against this attune's, and the audit chain."""
@@ -424,13 +448,13 @@ def _check_archive(archive: Path, head: str) -> _Checked:
         raise _damaged(archive, f"{exc}".rstrip(".")) from None
     if document["alembic_revision"] != manifest["alembic_revision"]:
         raise _damaged(archive, "its manifest and its database.json name different revisions")
-    entries, problem = check_audit_rows(document)
+    entries, problem, same_key = check_audit_rows(document, audit_key)
     if problem:
         raise InputError(f"{archive.name} cannot be restored: the audit chain in it is broken "
                          f"({problem}), so restoring it would hide a change to the log. "
                          "Nothing was restored; use another backup.")
     return _Checked(manifest, document, entries,
-                    _missing_originals(document["tables"]["clips"], listed))
+                    _missing_originals(document["tables"]["clips"], listed), same_key)
 
 
 def _parse_manifest(archive: Path, data: bytes) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """Ingest as a job: probe at upload (reject what is not a playable video before any row
 exists), then make the proxy, filmstrip and envelope in the background with progress in
-the ``jobs`` table, and recover jobs whose worker died."""
+the ``jobs`` table (``attune.services.recovery`` puts back jobs whose worker died)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import shutil
 import socket
 import time
 from collections.abc import Callable
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,15 +19,9 @@ from attune.errors import MediaError, NotAllowedError, NotFoundError, StateError
 from attune.media.ingest import ingest_media
 from attune.services import Context
 from attune.services.access import Action, require_access
-from attune.storage.store import utcnow
 
 Progress = Callable[[str, float], None]
 INGEST = "ingest"
-#: A running job whose worker has not reported for this long is taken as dead.
-STALE_AFTER = timedelta(minutes=3)
-DIED = ("The processing stopped before it finished (the worker was stopped or the "
-        "computer restarted). Nothing half-made was kept: press Retry, or run "
-        "`attune clip retry {clip_id}`.")
 
 
 def worker_name() -> str:
@@ -156,42 +149,3 @@ def retry_ingest(ctx: Context, actor: User, clip_id: int) -> Job:
 def ingest_job(ctx: Context, clip_id: int) -> Job | None:
     with ctx.db.transaction("system") as tx:
         return tx.latest_job(INGEST, clip_id)
-
-
-def _worker_is_dead(worker: str, here: str) -> bool | None:
-    """True/False when the worker ran on this machine, None when we cannot tell."""
-    host, _, pid = worker.rpartition(":")
-    if host != here or not pid.isdigit():
-        return None
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
-
-
-def recover_stalled_jobs(ctx: Context, stale_after: timedelta = STALE_AFTER) -> list[int]:
-    """Mark failed the running jobs whose worker died, and remove what they half made.
-
-    A worker on this machine that no longer exists is dead at once; elsewhere, a job that
-    has not reported for ``stale_after`` is. Returns the clip ids marked failed.
-    """
-    here = socket.gethostname()
-    now = utcnow()
-    failed = []
-    with ctx.db.transaction("system") as tx:
-        jobs = [j for j in tx.running_jobs() if j.kind == INGEST and j.status == JobStatus.RUNNING]
-    for job in jobs:
-        dead = _worker_is_dead(job.worker, here)
-        if dead is False or (dead is None and now - job.updated_at < stale_after):
-            continue
-        # a clip that is not ready has nothing worth keeping: no half-made set of files
-        shutil.rmtree(ctx.media.clip_dir(job.object_id), ignore_errors=True)
-        reason = DIED.format(clip_id=job.object_id)
-        with ctx.db.transaction("system") as tx:
-            tx.update_job(job.id, status=JobStatus.FAILED, error=reason)
-            tx.set_clip_media(job.object_id, status=ClipStatus.FAILED, failure_reason=reason)
-        failed.append(job.object_id)
-    return failed

@@ -73,7 +73,7 @@ class MediaStore:
 
     def _tmp_dir(self) -> Path:
         tmp = self.root / "tmp"
-        tmp.mkdir(parents=True, exist_ok=True)
+        tmp.mkdir(parents=True, exist_ok=True, mode=0o700)
         return tmp
 
     def store_stream(self, stream: BinaryIO, *, max_bytes: int | None = None) -> tuple[str, int]:
@@ -85,7 +85,9 @@ class MediaStore:
         h = hashlib.sha256()
         size = 0
         try:
-            with tmp.open("wb") as out:
+            # the recording of a family: for the service account only, from the first byte
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as out:
                 while chunk := stream.read(CHUNK):
                     size += len(chunk)
                     if max_bytes is not None and size > max_bytes:
@@ -97,7 +99,7 @@ class MediaStore:
                 os.fsync(out.fileno())
             digest = h.hexdigest()
             final = self.original_path(digest)
-            final.parent.mkdir(parents=True, exist_ok=True)
+            final.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             if final.exists():
                 tmp.unlink()
             else:

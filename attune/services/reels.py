@@ -34,7 +34,7 @@ from attune.reels.propose import Proposal, propose_moments
 from attune.services import Context
 from attune.services.access import Action, decide_reel, require_access, require_reel
 from attune.services.analysis import primary_coder
-from attune.services.ingest import media_paths
+from attune.services.ingest import media_paths, worker_name
 from attune.services.schemes import load_scheme
 from attune.storage.store import Tx
 
@@ -295,7 +295,9 @@ def render_now(ctx: Context, actor: User, reel_id: int, job_id: int | None = Non
     with ctx.db.transaction(actor.username) as tx:
         if job_id is None:
             job_id = tx.create_job(REEL, reel_id).id
-        tx.update_job(job_id, status=JobStatus.RUNNING, stage="render", percent=0)
+        # the worker's name lets recovery tell at once when it died (services.recovery)
+        tx.update_job(job_id, status=JobStatus.RUNNING, stage="render", percent=0,
+                      worker=worker_name())
         tx.set_reel_status(reel_id, ReelStatus.RENDERING)
     folder = ctx.media.reel_dir(reel_id)
     folder.mkdir(parents=True, exist_ok=True)

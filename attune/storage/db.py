@@ -77,3 +77,13 @@ def migrate(engine: Engine, revision: str = "head") -> None:
 
 def is_migrated(engine: Engine) -> bool:
     return "alembic_version" in inspect(engine).get_table_names()
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The Alembic revision the database is at (None when it was never migrated)."""
+    from alembic.runtime.migration import MigrationContext
+
+    if not is_migrated(engine):
+        return None
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()

@@ -27,9 +27,10 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.types import JSON, TypeDecorator
 
 from attune.errors import InputError
+from attune.storage.audit import ChainRow, check_chain
 from attune.storage.db import MIGRATIONS_DIR, is_migrated
 from attune.storage.models import Base
-from attune.storage.store import GENESIS_HASH, Database, Tx, audit_hash
+from attune.storage.store import Database, Tx
 
 #: Version of the database document (``schemas/backup.v1.schema.json``).
 SCHEMA_VERSION = 1
@@ -162,26 +163,28 @@ def tables_in_use(counts: Mapping[str, int]) -> list[str]:
 
 
 # ------------------------------------------------------------------ checking
-def check_audit_rows(document: Mapping[str, Any]) -> tuple[int, str]:
+def check_audit_rows(document: Mapping[str, Any], audit_key: bytes) -> tuple[int, str, bool]:
     """Check the audit chain of a (schema-valid) document before anything is written.
 
-    Returns (entries, problem); ``problem`` is empty when the chain and its head agree.
+    Returns (entries, problem, same_key); ``problem`` is empty when the chain and its
+    head agree. ``same_key`` is False for a chain whose every entry carries another
+    installation's key (its links and head are checked; a restore seals it with this
+    key, saying so). A chain partly in this key and partly not was changed.
     """
-    prev, last_id, count = GENESIS_HASH, 0, 0
-    for row in document["tables"]["audit_log"]:
-        count += 1
-        at = _from_json(row["at"], "datetime", f"audit_log id {row['id']}")
-        if row["prev_hash"] != prev:
-            return count, f"audit entry {row['id']} does not follow the one before it"
-        expected = audit_hash(row["prev_hash"], at, row["actor"], row["action"],
-                              row["object_type"], row["object_id"], row["detail"])
-        if expected != row["hash"]:
-            return count, f"audit entry {row['id']} was changed after it was written"
-        prev, last_id = row["hash"], row["id"]
+    rows = [ChainRow(row["id"], _from_json(row["at"], "datetime", f"audit_log id {row['id']}"),
+                     row["actor"], row["action"], row["object_type"], row["object_id"],
+                     row["detail"], row["prev_hash"], row["hash"])
+            for row in document["tables"]["audit_log"]]
     heads = document["tables"]["audit_head"]
-    if len(heads) != 1 or heads[0]["last_hash"] != prev or heads[0]["last_id"] != last_id:
-        return count, "the audit head does not name the newest entry"
-    return count, ""
+    head = (heads[0]["last_id"], heads[0]["last_hash"]) if len(heads) == 1 else None
+    report = check_chain(rows, audit_key, head)
+    if report.ok:
+        return report.entries, "", True
+    if report.unkeyed_tail and rows and report.entry_id == rows[0].id:
+        return report.entries, "", False
+    if report.entry_id is not None and "removed" not in report.problem:
+        return report.entries, f"audit entry {report.entry_id}: {report.problem}", True
+    return report.entries, f"{report.problem} (audit entry {report.entry_id})", True
 
 
 # ------------------------------------------------------------------ writing

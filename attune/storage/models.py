@@ -58,12 +58,19 @@ NAMING = {
 }
 
 
+#: SQLite AUTOINCREMENT: a deleted row's id never comes back for another row (a deleted
+#: reel's id reused for another family's reel would make its audit entries ambiguous).
+#: PostgreSQL's sequences never reuse ids anyway.
+NO_ID_REUSE: dict[str, Any] = {"sqlite_autoincrement": True}
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
 class UserRecord(Base):
     __tablename__ = "users"
+    __table_args__ = NO_ID_REUSE
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(100), unique=True)
     display_name: Mapped[str] = mapped_column(String(200), default="")
@@ -79,6 +86,7 @@ class UserRecord(Base):
 
 class FamilyRecord(Base):
     __tablename__ = "families"
+    __table_args__ = NO_ID_REUSE
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     baby_name: Mapped[str] = mapped_column(String(60))
@@ -108,6 +116,7 @@ class SessionRecord(Base):
     """A visit to a family (not a database session)."""
 
     __tablename__ = "sessions"
+    __table_args__ = NO_ID_REUSE
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     family_id: Mapped[int] = mapped_column(ForeignKey("families.id", ondelete="CASCADE"),
                                            index=True)
@@ -118,6 +127,7 @@ class SessionRecord(Base):
 
 class ClipRecord(Base):
     __tablename__ = "clips"
+    __table_args__ = NO_ID_REUSE
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"),
                                             index=True)
@@ -136,6 +146,7 @@ class ClipRecord(Base):
 
 class ConsentRecord(Base):
     __tablename__ = "consents"
+    __table_args__ = NO_ID_REUSE
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     family_id: Mapped[int] = mapped_column(ForeignKey("families.id", ondelete="CASCADE"),
                                            index=True)
@@ -154,7 +165,8 @@ class ConsentRecord(Base):
 
 class SchemeRecord(Base):
     __tablename__ = "schemes"
-    __table_args__ = (UniqueConstraint("name", "version", name="uq_schemes_name_version"),)
+    __table_args__ = (UniqueConstraint("name", "version", name="uq_schemes_name_version"),
+                      NO_ID_REUSE)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer)
@@ -165,7 +177,8 @@ class SchemeRecord(Base):
 
 class EventRecord(Base):
     __tablename__ = "events"
-    __table_args__ = (Index("ix_events_clip_coder", "clip_id", "coder_id"),)
+    __table_args__ = (Index("ix_events_clip_coder", "clip_id", "coder_id"),
+                      NO_ID_REUSE)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     clip_id: Mapped[int] = mapped_column(ForeignKey("clips.id", ondelete="CASCADE"))
     coder_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -188,6 +201,7 @@ class EventChangeRecord(Base):
     """Every change of an event: who, when, before and after."""
 
     __tablename__ = "event_changes"
+    __table_args__ = NO_ID_REUSE
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"),
                                           index=True)
@@ -200,6 +214,7 @@ class EventChangeRecord(Base):
 
 class MomentRecord(Base):
     __tablename__ = "moments"
+    __table_args__ = NO_ID_REUSE
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     clip_id: Mapped[int] = mapped_column(ForeignKey("clips.id", ondelete="CASCADE"),
                                          index=True)
@@ -219,6 +234,7 @@ class MomentRecord(Base):
 
 class ReelRecord(Base):
     __tablename__ = "reels"
+    __table_args__ = NO_ID_REUSE
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     family_id: Mapped[int] = mapped_column(ForeignKey("families.id", ondelete="CASCADE"),
                                            index=True)
@@ -237,6 +253,7 @@ class ReflectionRecord(Base):
     practitioner (the review is parent-led)."""
 
     __tablename__ = "reflections"
+    __table_args__ = NO_ID_REUSE
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     moment_id: Mapped[int] = mapped_column(ForeignKey("moments.id", ondelete="CASCADE"),
                                            index=True)
@@ -260,6 +277,7 @@ class JobRecord(Base):
     """A background job's progress, readable by the app while a worker runs it."""
 
     __tablename__ = "jobs"
+    __table_args__ = NO_ID_REUSE
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
     object_id: Mapped[int] = mapped_column(Integer)
@@ -276,6 +294,7 @@ class AuditRecord(Base):
     """Append-only log; each entry's hash covers its content and the previous hash."""
 
     __tablename__ = "audit_log"
+    __table_args__ = NO_ID_REUSE
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime())
     actor: Mapped[str] = mapped_column(String(100))
@@ -303,7 +322,8 @@ class CodingAssignmentRecord(Base):
 
     __tablename__ = "coding_assignments"
     __table_args__ = (UniqueConstraint("clip_id", "coder_id",
-                                       name="uq_coding_assignments_clip_coder"),)
+                                       name="uq_coding_assignments_clip_coder"),
+                      NO_ID_REUSE)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     clip_id: Mapped[int] = mapped_column(ForeignKey("clips.id", ondelete="CASCADE"),
                                          index=True)

@@ -3,8 +3,9 @@ thing practitioners do, returning frozen dataclasses from ``attune.core``.
 
 Every change writes its audit entry in the same transaction (``Tx.audit``), so a change
 and its audit entry commit or roll back together. The audit log is a hash chain: each
-entry's hash covers its content and the previous entry's hash; ``verify_audit_chain``
-finds an edited, inserted or removed entry.
+entry's hash is an HMAC (keyed by the audit key, which is not in the database) of its
+content and the previous entry's hash; ``verify_audit_chain`` finds an edited, inserted,
+removed or rewritten entry (``attune.storage.audit``).
 """
 
 from __future__ import annotations
@@ -18,10 +19,17 @@ from sqlalchemy.orm import sessionmaker
 
 from attune.errors import NotAllowedError
 from attune.storage.accounts import Accounts, ThrottleState, UserAuth
-from attune.storage.audit import GENESIS_HASH, AuditLog, ChainReport, audit_hash
+from attune.storage.audit import (
+    BEFORE_AUDIT_KEYS,
+    GENESIS_HASH,
+    AuditLog,
+    ChainReport,
+    audit_hash,
+    audit_mac,
+)
 from attune.storage.clips import Clips
 from attune.storage.coding import Coding, EventChange, StoredScheme
-from attune.storage.db import make_engine, migrate
+from attune.storage.db import current_revision, make_engine, migrate
 from attune.storage.families import Families
 from attune.storage.jobs import Jobs
 from attune.storage.reels import Reels
@@ -29,23 +37,33 @@ from attune.storage.signins import SignIns
 from attune.storage.txbase import utcnow
 
 __all__ = ["GENESIS_HASH", "ChainReport", "Database", "EventChange", "StoredScheme",
-           "ThrottleState", "Tx", "UserAuth", "audit_hash", "utcnow"]
+           "ThrottleState", "Tx", "UserAuth", "audit_hash", "audit_mac", "utcnow"]
 
 
 class Database:
     """An engine plus a session factory. ``transaction(actor)`` is the unit of work."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, audit_key: bytes) -> None:
+        if not audit_key:
+            raise ValueError("an audit key is needed (Settings.audit_key)")
         self.engine = engine
+        self.audit_key = audit_key
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._local = threading.local()
 
     @classmethod
-    def open(cls, url: str, *, migrate_to_head: bool = False) -> Database:
+    def open(cls, url: str, *, audit_key: bytes, migrate_to_head: bool = False) -> Database:
         engine = make_engine(url)
+        db = cls(engine, audit_key=audit_key)
         if migrate_to_head:
+            before = current_revision(engine)
             migrate(engine)
-        return cls(engine)
+            if before in BEFORE_AUDIT_KEYS:
+                # the entries of attune before audit keys are checked and sealed now
+                with db.transaction("system") as tx:
+                    tx.seal_audit_chain("entries written before this installation's audit "
+                                        "key", sha256=True)
+        return db
 
     @contextmanager
     def transaction(self, actor: str) -> Iterator[Tx]:
@@ -63,7 +81,7 @@ class Database:
             self._local.open = True
             try:
                 with self._sessions() as orm, orm.begin():
-                    yield Tx(orm, actor)
+                    yield Tx(orm, actor, self.audit_key)
             finally:
                 self._local.open = False
         except NotAllowedError as exc:

@@ -12,6 +12,8 @@ def utcnow() -> datetime:
 
 
 class TxBase:
-    def __init__(self, orm: OrmSession, actor: str) -> None:
+    def __init__(self, orm: OrmSession, actor: str, audit_key: bytes) -> None:
         self.orm = orm
         self.actor = actor
+        #: keys the audit chain's HMAC; kept outside the database (attune.config)
+        self.audit_key = audit_key

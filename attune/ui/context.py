@@ -28,7 +28,19 @@ def shared_context() -> Context:
         ctx = _contexts.get(key)
         if ctx is None:
             ctx = _contexts[key] = Context.open(Settings.from_env())
+            _warn_if_open(ctx.settings)
         return ctx
+
+
+def _warn_if_open(settings: Settings) -> None:
+    """Once per server process: say what of the data others could read (server log)."""
+    import logging
+
+    from attune.services.permissions import check_permissions, permission_warning
+
+    warning = permission_warning(check_permissions(settings))
+    if warning:
+        logging.getLogger("attune.app").warning(warning)
 
 
 def reset_contexts() -> None:

@@ -52,6 +52,7 @@ from attune.services.tokens import (
     check_upload_token,
     read_session_token,
 )
+from attune.services.uploads import LimitedReader, UploadTooLarge, check_declared_size
 
 SESSION_COOKIE = "attune_session"
 CHUNK = 256 * 1024
@@ -143,25 +144,36 @@ def audit_served(ctx: Context, user: User, grant: MediaGrant) -> None:
                      {"kind": grant.kind, "name": grant.name})
 
 
+#: Digits of a byte position we read; more is beyond any file (and ``int()`` of thousands
+#: of digits is refused by Python), so such a number counts as "past the end".
+MAX_RANGE_DIGITS = 18
+_BEYOND = 10 ** MAX_RANGE_DIGITS
+
+
+def _position(digits: str) -> int:
+    digits = digits.lstrip("0") or "0"
+    return _BEYOND if len(digits) > MAX_RANGE_DIGITS else int(digits)
+
+
 def parse_range(header: str | None, size: int) -> tuple[int, int] | str | None:
     """``(start, end_inclusive)`` of a single byte range, ``None`` for the whole file
     (no header, or one we do not handle: several ranges or a malformed one), or
-    ``"unsatisfiable"``."""
-    if not header:
+    ``"unsatisfiable"``. Never raises, whatever the header."""
+    if not header or len(header) > 200:
         return None
-    m = re.fullmatch(r"\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*", header)
+    m = re.fullmatch(r"\s*bytes\s*=\s*([0-9]*)\s*-\s*([0-9]*)\s*", header, re.ASCII)
     if not m or (not m.group(1) and not m.group(2)):
         return None
     first, last = m.group(1), m.group(2)
     if first:
-        start = int(first)
-        end = min(int(last), size - 1) if last else size - 1
-        if last and int(last) < start:
+        start = _position(first)
+        if last and _position(last) < start:
             return None
         if start >= size:
             return "unsatisfiable"
+        end = min(_position(last), size - 1) if last else size - 1
         return start, end
-    suffix = int(last)
+    suffix = _position(last)
     if suffix == 0 or size == 0:
         return "unsatisfiable"
     return max(0, size - suffix), size - 1
@@ -295,12 +307,16 @@ def make_upload_endpoint(context: ContextProvider) -> Callable[[Request], Any]:
             user = await run_in_threadpool(signed_in_user, ctx,
                                            request.cookies.get(SESSION_COOKIE),
                                            grant.user_id, grant.session_id, "upload")
-            reader = _BodyReader(request.stream())
+            limit = ctx.settings.upload_limit_bytes
+            check_declared_size(request.headers.get("content-length"), limit)
+            reader = LimitedReader(_BodyReader(request.stream()), limit)  # type: ignore[arg-type]
             clip = await anyio.to_thread.run_sync(
                 lambda: store_clip(ctx, user, code, reader, name))  # type: ignore[arg-type]
             job = await run_in_threadpool(queue_ingest, ctx, clip.id)
         except (TokenError, NotAllowedError) as exc:
             return JSONResponse({"error": str(exc)}, status_code=403, headers=PRIVATE_HEADERS)
+        except UploadTooLarge as exc:
+            return JSONResponse({"error": str(exc)}, status_code=413, headers=PRIVATE_HEADERS)
         except AttuneError as exc:
             return JSONResponse({"error": str(exc)}, status_code=422, headers=PRIVATE_HEADERS)
         return JSONResponse({"clip_id": clip.id, "job_id": job.id, "name": name},

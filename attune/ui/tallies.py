@@ -299,7 +299,9 @@ def bands_chart(frame: pd.DataFrame) -> alt.Chart:
 
 # ------------------------------------------------------------------------- exports
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False).encode("utf-8")
+    from attune.interchange.tables import neutralise_frame
+
+    return neutralise_frame(frame).to_csv(index=False).encode("utf-8")
 
 
 def xlsx_bytes(frame: pd.DataFrame, sheet: str = "tallies") -> bytes:

@@ -15,6 +15,7 @@ from attune.core.people import ClipStatus, User, clip_label
 from attune.services import Context
 from attune.services.ingest import ingest_job
 from attune.services.tokens import upload_token
+from attune.services.uploads import too_large
 from attune.ui.media import current_session_id
 
 _HTML = """
@@ -59,6 +60,11 @@ export default function(component) {
   send.onclick = () => {
     const file = input.files[0];
     if (!file || root.dataset.busy === '1') { return; }
+    if (data.limit && file.size > data.limit) {  // the server would refuse it too (413)
+      msg.textContent = '';
+      setTriggerValue('result', {name: file.name, error: data.tooLarge});
+      return;
+    }
     root.dataset.busy = '1';
     send.disabled = true; input.disabled = true; bar.hidden = false; bar.value = 0;
     const xhr = new XMLHttpRequest();
@@ -100,7 +106,9 @@ def uploader(ctx: Context, user: User, code: str, *, key: str) -> dict[str, Any]
         _component = st.components.v2.component("attune_uploader", html=_HTML, css=_CSS,
                                                 js=_JS)
     token = upload_token(ctx.settings.secret_key, user.id, current_session_id(), code)
-    result = _component(key=key, data={"url": f"/api/upload?t={token}"},
+    limit = ctx.settings.upload_limit_bytes
+    result = _component(key=key, data={"url": f"/api/upload?t={token}", "limit": limit,
+                                       "tooLarge": str(too_large(limit))},
                         on_result_change=lambda: None)
     value = getattr(result, "result", None)
     return value if isinstance(value, dict) else None

@@ -106,7 +106,7 @@ def test_upload_needs_consent_and_stores_once(ctx: Context, tmp_path: Path) -> N
     family = make_family(ctx, pat, scopes=(ConsentScope.SUPERVISION,))
     f = tmp_path / "visit.mp4"
     f.write_bytes(REAL_VIDEO.read_bytes())
-    with pytest.raises(ConsentError, match="Shared review consent .* not recorded"):
+    with pytest.raises(ConsentError, match=r"Shared review consent .* not recorded"):
         store_clip(ctx, pat, family.code, f, f.name)
     assert not ctx.media.originals.exists() or not any(ctx.media.originals.rglob("*.*"))
     from attune.services.consent import record_consent
