@@ -263,3 +263,32 @@ def test_accepting_a_proposal_twice_on_the_same_frames_keeps_one_moment(ctx: Con
     assert a.id == b.id
     with ctx.db.transaction("x") as tx:
         assert len(tx.moments_for_clip(clip.id)) == 2
+
+
+def test_share_and_unshare_from_the_command_line(ctx: Context, coded) -> None:
+    import os
+    import subprocess
+    import sys
+
+    pat, mum, family, clip = coded
+    m = add_moment(ctx, pat, clip.id, 1000, 5000, "You smiled back.")
+    draft = create_reel(ctx, pat, family.code, [m.id])
+    env = {**os.environ, "ATTUNE_DATA_DIR": str(ctx.settings.data_dir),
+           "ATTUNE_DATABASE_URL": ctx.settings.database_url,
+           "ATTUNE_MEDIA_DIR": str(ctx.settings.media_dir),
+           "ATTUNE_SECRET_KEY": ctx.settings.secret_key}
+
+    def attune(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "attune", *args, "--as", "pat"],
+                              capture_output=True, text=True, env=env, timeout=120,
+                              cwd=Path(__file__).resolve().parents[1])
+
+    refused = attune("reel", "share", str(draft.id))
+    assert refused.returncode == 2 and "Render the reel" in refused.stderr
+    render_now(ctx, pat, draft.id)
+    done = attune("reel", "share", str(draft.id))
+    assert done.returncode == 0, done.stderr
+    assert [r.id for r in reels_for_parent(ctx, mum)] == [draft.id]
+    done = attune("reel", "unshare", str(draft.id))
+    assert done.returncode == 0 and "not shared any more" in done.stdout
+    assert reels_for_parent(ctx, mum) == []
