@@ -11,7 +11,7 @@ import pytest
 
 from attune.core.consent import ConsentScope
 from attune.core.people import ReelStatus
-from attune.errors import ConsentError, InputError, NotAllowedError
+from attune.errors import ConsentError, InputError, NotAllowedError, NotFoundError
 from attune.services import Context
 from attune.services.consent import record_consent, withdraw_consent
 from attune.services.reels import (
@@ -292,3 +292,22 @@ def test_share_and_unshare_from_the_command_line(ctx: Context, coded) -> None:
     done = attune("reel", "unshare", str(draft.id))
     assert done.returncode == 0 and "not shared any more" in done.stdout
     assert reels_for_parent(ctx, mum) == []
+
+
+def test_the_parents_handout_is_made_from_the_shared_version(ctx: Context, coded) -> None:
+    from attune.services.parent_view import shared_reel
+    from attune.services.reels import unshare_reel
+    from attune.ui.routes import media_file
+
+    pat, mum, family, clip = coded
+    m = add_moment(ctx, pat, clip.id, 1000, 5000, "You smiled back.")
+    reel = render_now(ctx, pat, create_reel(ctx, pat, family.code, [m.id], "Maya and you").id)
+    with pytest.raises(NotFoundError, match="not shared"):
+        handout(ctx, mum, reel.id)
+    share_reel(ctx, pat, reel.id)
+    rename_reel(ctx, pat, reel.id, "A new title, not shared")
+    pdf = handout(ctx, mum, reel.id)
+    assert pdf.name == shared_reel(ctx, mum, reel.id).handout_name
+    assert media_file(ctx, mum, "handout", reel.id, pdf.name) == pdf.resolve()
+    unshare_reel(ctx, pat, reel.id)
+    assert not pdf.exists()
