@@ -1,7 +1,8 @@
 """The parent's film (DOMAIN.md §1, §7): their own reel, large and calm, each moment to
 watch again or to pause on with a question. Also the page of session mode (a
 practitioner's screen handed to the parent; see attune.ui.review): then the
-practitioner types what the parent says, and leaving needs their password."""
+practitioner types what the parent says, and leaving needs their password. Only a shared
+version is shown, as it was shared (attune.services.parent_view decides)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ import streamlit as st
 
 from attune.core.people import Role
 from attune.errors import AttuneError
-from attune.services.reels import add_reflection, reel_file, reels_for_parent, reflections
+from attune.services.parent_view import may_keep_copy, shared_file, shared_reels
+from attune.services.reels import add_reflection, reflections
 from attune.ui import review
 from attune.ui.media import media_url
 from attune.ui.session import SESSION_KEY, current_user, get_context, page_user
@@ -26,9 +28,9 @@ st.html(review.PARENT_CSS)
 
 try:
     if mode is not None:
-        reels = [r for r in reels_for_parent(ctx, user, mode.family_code) if r.id == mode.reel_id]
+        reels = [r for r in shared_reels(ctx, user, mode.family_code) if r.id == mode.reel_id]
     else:
-        reels = reels_for_parent(ctx, user)
+        reels = shared_reels(ctx, user)
 except AttuneError:
     reels = []
 if not reels:
@@ -41,19 +43,14 @@ if not reels:
 reel = reels[0]
 if len(reels) > 1:
     reel = st.radio("Your films", reels, key="parent_reel", horizontal=True,
-                    format_func=lambda r: f"{r.title} · {r.rendered_at:%-d %B %Y}"
-                    if r.rendered_at else r.title)
+                    format_func=lambda r: f"{r.title} · {r.shared_at:%-d %B %Y}")
 baby = review.reel_family(ctx, reel).baby_name
 st.title(reel.title)
 st.markdown(f"A few moments of you and {html.escape(baby)} together. Watch them, and say what "
             "you notice.")
-try:
-    moments = review.moments_of_reel(ctx, user, reel.id, reel.duration_ms)
-except AttuneError:
-    st.info("Your film cannot be shown just now. Your practitioner can help.")
-    st.stop()
-review.player(media_url(ctx, user, "reel", reel.id),
-              media_url(ctx, user, "vtt", reel.id, "reel.vtt"),
+moments = review.moments_of_reel(reel)
+# the film's captions are burned in: no caption track, or they would show twice
+review.player(media_url(ctx, user, "reel", reel.id, reel.file_name), None,
               st.session_state.get(review.COMMAND_KEY))
 
 said = review.reflections_by_moment(reflections(ctx, user, reel.id)) if mode else {}
@@ -94,9 +91,9 @@ for rm in moments:
                     else:
                         st.rerun()
 
-if mode is None and review.may_keep_copy(ctx, user, reel):
+if mode is None and may_keep_copy(ctx, user, reel):
     st.download_button(
-        "Keep a copy of your film", lambda: reel_file(ctx, user, reel.id, download=True)
+        "Keep a copy of your film", lambda: shared_file(ctx, user, reel.id, download=True)
         .read_bytes(), file_name="our-film.mp4", mime="video/mp4", key="parent_download",
         icon=":material/download:", on_click="ignore")
 

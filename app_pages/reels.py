@@ -1,6 +1,7 @@
 """Reels (``?family=CODE``): choose a family's attuned moments from the proposals, trim
 and caption them (the words-for-parents check runs as you type), build a reel of 1-4
-moments, render it, preview it, print the stills handout and start the shared review."""
+moments, render it, watch it, share it with the parent (or stop sharing), print the stills
+handout and start the shared review. The chosen step and the forms survive an error."""
 
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ from attune.services.reels import (
     reflections,
     rename_reel,
     set_reel_moments,
+    share_reel,
+    shared_is_current,
+    unshare_reel,
     update_moment,
 )
 from attune.ui import reels as ui
@@ -56,9 +60,11 @@ def forget_choices() -> None:
 asked = st.query_params.get("family", "")
 code = st.selectbox("Family", codes, index=codes.index(asked) if asked in codes else 0,
                     key="reels_family", on_change=forget_choices)
+# always here, so that a message never moves the steps below (which would reset them)
+flash_box = st.container(key="reels_flash_box")
 flash = st.session_state.pop("reels_flash", None)
 if flash:
-    st.error(flash)
+    flash_box.error(flash)
 try:
     fr = ui.family_reels(ctx, user, code)
 except AttuneError as exc:
@@ -98,13 +104,15 @@ def accept(clip_id: int, proposal: Any) -> None:
 
 
 def set_bound(mid: int, which: str, frames: int = 0) -> None:
+    """One bound of one moment (never another moment's, never another field)."""
     m = next(x for x in fr.moments if x.id == mid)
     key = f"reels_{which}_{mid}"
     ms = int(st.session_state.get(key, getattr(m, f"{which}_ms")))
     if frames:
         ms = ui.step_frame(clips[m.clip_id], getattr(m, f"{which}_ms"), frames)
     done = act(update_moment, mid, **{f"{which}_ms": ms})
-    st.session_state[key] = getattr(done or m, f"{which}_ms")
+    if done is not None:
+        st.session_state[key] = getattr(done, f"{which}_ms")
 
 
 def set_field(mid: int, field: str, key: str) -> None:
@@ -116,8 +124,9 @@ def reword(mid: int, text: str) -> None:
         st.session_state[f"reels_caption_{mid}"] = text
 
 
-tab_proposals, tab_moments, tab_reel = st.tabs(
-    ["1 · Proposals", f"2 · Chosen moments ({len(fr.moments)})", "3 · Reel"])
+# keyed and stateful, with labels that never change: the chosen step survives reruns
+tab_proposals, tab_moments, tab_reel = st.tabs(list(ui.STEPS), key="reels_tab",
+                                               on_change="rerun")
 
 # ---------------------------------------------------------------- proposals
 with tab_proposals:
@@ -133,7 +142,6 @@ with tab_proposals:
                 continue
             if not proposals:
                 st.info("No proposals: code the clip's cues and responses on its timeline.")
-            taken = {(m.start_ms, m.end_ms) for m in fr.moments if m.clip_id == clip.id}
             for i, p in enumerate(proposals):
                 left, right = st.columns([6, 1], vertical_alignment="center")
                 left.markdown(f"**{i + 1}. {p.reason}** · {ui.ms_label(p.start_ms)} to "
@@ -141,13 +149,14 @@ with tab_proposals:
                               f"*{p.caption}*")
                 for w in p.warnings:
                     left.caption(w)
-                chosen = (p.start_ms, p.end_ms) in taken
+                chosen = ui.proposal_moment(clip, p, fr.moments) is not None
                 right.button("Chosen" if chosen else "Accept", key=f"reels_accept_{clip.id}_{i}",
                              disabled=chosen, on_click=accept, args=(clip.id, p),
                              type="secondary" if chosen else "primary")
 
 # ---------------------------------------------------------------- chosen moments
 with tab_moments:
+    st.caption(f"{len(fr.moments)} moment(s) chosen.")
     if not fr.moments:
         st.info("No moments chosen yet: accept a proposal first.")
     for i, m in enumerate(fr.moments):
@@ -174,7 +183,7 @@ with tab_moments:
             trim = st.columns([2, 1, 1, 2, 1, 1], vertical_alignment="bottom")
             for col, which in ((0, "start"), (3, "end")):
                 key = f"reels_{which}_{mid}"
-                st.session_state.setdefault(key, getattr(m, f"{which}_ms"))
+                ui.sync_widget(st.session_state, key, getattr(m, f"{which}_ms"))
                 trim[col].number_input(f"{which.title()} (ms, snapped to frames)", min_value=0,
                                        step=step, key=key, on_change=set_bound,
                                        args=(mid, which))
@@ -183,7 +192,7 @@ with tab_moments:
                 trim[col + 2].button("+1 frame", key=f"reels_{which}_plus_{mid}",
                                      on_click=set_bound, args=(mid, which, 1))
             ckey = f"reels_caption_{mid}"
-            st.session_state.setdefault(ckey, m.caption)
+            ui.sync_widget(st.session_state, ckey, m.caption)
             st.text_area("Caption (the parent reads it)", key=ckey, height=68,
                          on_change=set_field, args=(mid, "caption", ckey))
             views = ui.finding_views(st.session_state[ckey])
@@ -208,15 +217,21 @@ with tab_moments:
                         st.error(str(exc))
                     else:
                         st.rerun()
+            pkey = f"reels_caption_position_{mid}"
+            ui.sync_widget(st.session_state, pkey, m.caption_position)
+            st.segmented_control("Caption on the picture (keep faces clear)",
+                                 list(ui.POSITION_WORDS), key=pkey, required=True,
+                                 format_func=lambda p: ui.POSITION_WORDS[p],
+                                 on_change=set_field, args=(mid, "caption_position", pkey))
             opts = st.columns([3, 2, 4], vertical_alignment="center")
             for col, field, label in ((0, "film_stop", "Film-stop on the key frame"),
                                       (1, "slow_replay", "Slow replay")):
                 key = f"reels_{field}_{mid}"
-                st.session_state.setdefault(key, getattr(m, field))
+                ui.sync_widget(st.session_state, key, getattr(m, field))
                 opts[col].checkbox(label, key=key, on_change=set_field, args=(mid, field, key))
             if m.film_stop:
                 fkey = f"reels_film_stop_caption_{mid}"
-                st.session_state.setdefault(fkey, m.film_stop_caption)
+                ui.sync_widget(st.session_state, fkey, m.film_stop_caption)
                 opts[2].text_input("Film-stop caption (optional)", key=fkey,
                                    on_change=set_field, args=(mid, "film_stop_caption", fkey))
                 for v in ui.finding_views(m.film_stop_caption) if not m.caption_override else []:
@@ -295,18 +310,29 @@ with tab_reel:
         st.fragment(run_every=1)(progress)()
     elif job is not None and current.status == ReelStatus.FAILED:
         st.error(ui.job_progress(job)[0])
+    current_shared = shared_is_current(ctx, user, current.id)
+    st.info(ui.sharing_words(current, current_shared), icon=":material/family_restroom:")
+    if current.shared:
+        st.button("Stop sharing", key="reels_unshare", icon=":material/visibility_off:",
+                  on_click=act, args=(unshare_reel, current.id),
+                  help="The parent sees nothing of this reel from now on.")
     if current.status != ReelStatus.READY:
         st.stop()
-    review.player(media_url(ctx, user, "reel", current.id),
-                  media_url(ctx, user, "vtt", current.id, "reel.vtt"), key="reels_preview")
+    # the captions are burned into the film: no caption track, or they would show twice
+    review.player(media_url(ctx, user, "reel", current.id), None, key="reels_preview")
+    if not current_shared:
+        st.button("Share with the parent", key="reels_share", type="primary",
+                  icon=":material/share:", on_click=act, args=(share_reel, current.id),
+                  help="Watch it first: the parent sees this version, as it is now, until "
+                       "you stop sharing or share a newer one.")
     b1, b2 = st.columns(2)
     b1.download_button("Download the stills handout (PDF)",
                        lambda: handout(ctx, user, current.id).read_bytes(),
                        file_name=f"handout-{code}-reel-{current.id}.pdf",
                        mime="application/pdf", key="reels_handout", on_click="ignore",
                        icon=":material/picture_as_pdf:")
-    if b2.button("Start shared review", key="reels_start_review", type="primary",
-                 icon=":material/family_restroom:"):
+    if current_shared and b2.button("Start shared review", key="reels_start_review",
+                                    type="primary", icon=":material/family_restroom:"):
         review.start_review(ctx, st.session_state, user, code, current.id,
                             st.session_state.get(SESSION_KEY))
         st.rerun()

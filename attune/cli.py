@@ -624,6 +624,23 @@ def cmd_reel_rename(args: argparse.Namespace) -> None:
                      "it again so the first card shows the new title.")
 
 
+def cmd_reel_share(args: argparse.Namespace) -> None:
+    from attune.services.reels import share_reel
+
+    ctx = _context(args)
+    reel = share_reel(ctx, _actor(ctx, args), args.reel_id)
+    _out(args, reel, f"Reel {reel.id} is shared: the family's parents see it as it is now, "
+                     "until you stop sharing it or share a newer version.")
+
+
+def cmd_reel_unshare(args: argparse.Namespace) -> None:
+    from attune.services.reels import unshare_reel
+
+    ctx = _context(args)
+    reel = unshare_reel(ctx, _actor(ctx, args), args.reel_id)
+    _out(args, reel, f"Reel {reel.id} is not shared any more: the parents see nothing of it.")
+
+
 def cmd_reel_render(args: argparse.Namespace) -> None:
     if args.moments_file:
         from attune.reels.render import render_reel_files
@@ -956,6 +973,11 @@ def build_parser() -> argparse.ArgumentParser:
             "reel goes back to draft: render it again)")
     p.add_argument("reel_id", type=int)
     p.add_argument("title")
+    p = add(reels, "share", cmd_reel_share, "show the family's parents a rendered reel, "
+            "as it is now (after you have watched it)")
+    p.add_argument("reel_id", type=int)
+    p = add(reels, "unshare", cmd_reel_unshare, "stop showing a reel to the family's parents")
+    p.add_argument("reel_id", type=int)
     p = add(reels, "render", cmd_reel_render, "render a reel (needs shared_review consent), "
             "or from files: --clip PATH --moments moments.json --out reel.mp4 (prints JSON)")
     p.add_argument("reel_id", type=int, nargs="?")

@@ -11,7 +11,7 @@ import pytest
 
 from attune.core.consent import ConsentScope
 from attune.core.people import ReelStatus
-from attune.errors import ConsentError, InputError, NotAllowedError
+from attune.errors import ConsentError, InputError, NotAllowedError, NotFoundError
 from attune.services import Context
 from attune.services.consent import record_consent, withdraw_consent
 from attune.services.reels import (
@@ -24,12 +24,18 @@ from attune.services.reels import (
     reel_draft,
     reel_file,
     reel_moment_starts,
-    reels_for_parent,
     rename_reel,
     render_now,
+    share_reel,
     update_moment,
 )
 from tests.factories import coded_sample
+
+
+def reels_for_parent(ctx: Context, parent):  # type: ignore[no-untyped-def]
+    from attune.services.parent_view import shared_reels
+
+    return shared_reels(ctx, parent)
 
 pytestmark = pytest.mark.slow
 
@@ -57,15 +63,18 @@ def test_proposals_become_a_rendered_reel(ctx: Context, coded) -> None:
     starts = reel_moment_starts(ctx, pat, reel.id)
     assert [m.id for m, _ in starts] == [m.id for m in moments]
     assert starts[0][1] == 3000  # after the title card
+    assert reels_for_parent(ctx, mum) == []  # rendering never shares
+    share_reel(ctx, pat, reel.id)
     assert [r.id for r in reels_for_parent(ctx, mum)] == [reel.id]
-    assert reel_file(ctx, mum, reel.id) == path  # the parent may watch it
+    shared = reel_file(ctx, mum, reel.id)  # the parent may watch the shared copy
+    assert shared != path and shared.read_bytes() == path.read_bytes()
     with pytest.raises(ConsentError, match=r"Parent.s copy consent"):
         reel_file(ctx, mum, reel.id, download=True)  # but not keep it without consent
     record_consent(ctx, pat, family.code, ConsentScope.PARENT_COPY, True, date.today())
-    assert reel_file(ctx, mum, reel.id, download=True) == path
+    assert reel_file(ctx, mum, reel.id, download=True) == shared
     with ctx.db.transaction("x") as tx:
         actions = [e.action for e in tx.audit_entries(object_type="reel")]
-    assert {"render", "view", "download"} <= set(actions)
+    assert {"render", "share", "view", "download"} <= set(actions)
     pdf = handout(ctx, pat, reel.id)
     assert pdf.read_bytes().startswith(b"%PDF")
 
@@ -75,6 +84,7 @@ def test_renaming_a_reel_sends_it_back_to_draft_until_rendered_again(ctx: Contex
     pat, mum, family, clip = coded
     m = add_moment(ctx, pat, clip.id, 1000, 5000, "You smiled back.")
     reel = render_now(ctx, pat, create_reel(ctx, pat, family.code, [m.id], "Maya and you").id)
+    share_reel(ctx, pat, reel.id)
     assert [r.id for r in reels_for_parent(ctx, mum)] == [reel.id]
     with pytest.raises(NotAllowedError):
         rename_reel(ctx, mum, reel.id, "Mine now")
@@ -83,11 +93,14 @@ def test_renaming_a_reel_sends_it_back_to_draft_until_rendered_again(ctx: Contex
     assert rename_reel(ctx, pat, reel.id, " Maya and you ").status == ReelStatus.READY  # same
     renamed = rename_reel(ctx, pat, reel.id, "Maya and Mum")
     assert (renamed.title, renamed.status) == ("Maya and Mum", ReelStatus.DRAFT)
-    assert reels_for_parent(ctx, mum) == []  # the old title card is not shown any more
+    # the parent keeps the shared version (its own title card) until a new one is shared
+    assert [r.title for r in reels_for_parent(ctx, mum)] == ["Maya and you"]
     with ctx.db.transaction("x") as tx:
         assert tx.audit_entries(object_type="reel", object_id=reel.id, limit=1)[0].action \
             == "rename"
     assert render_now(ctx, pat, reel.id).status == ReelStatus.READY
+    assert [r.title for r in reels_for_parent(ctx, mum)] == ["Maya and you"]
+    share_reel(ctx, pat, reel.id)
     assert [r.title for r in reels_for_parent(ctx, mum)] == ["Maya and Mum"]
 
 
@@ -128,6 +141,7 @@ def test_render_needs_shared_review_and_withdrawal_deletes_reels(ctx: Context, c
     m = add_moment(ctx, pat, clip.id, 1000, 5000, "You smiled back.")
     reel = create_reel(ctx, pat, family.code, [m.id])
     render_now(ctx, pat, reel.id)
+    share_reel(ctx, pat, reel.id)
     folder = reel_file(ctx, pat, reel.id).parent
     with pytest.raises(NotAllowedError):
         render_now(ctx, mum, reel.id)
@@ -136,3 +150,164 @@ def test_render_needs_shared_review_and_withdrawal_deletes_reels(ctx: Context, c
     with ctx.db.transaction("x") as tx:
         assert tx.reels_for_family(family.id) == []
     assert reels_for_parent(ctx, mum) == []
+
+
+# ---------------------------------------------------------------- the reel's life
+def test_a_reel_is_shared_on_purpose_and_edits_never_reach_the_parent_unshared(
+        ctx: Context, coded) -> None:
+    """draft -> rendered -> shared; an edit makes a new draft while the parent keeps the
+    shared version (its own file, moments and captions); unsharing hides it at once."""
+    from attune.errors import StateError
+    from attune.services.parent_view import shared_reel
+    from attune.services.reels import delete_moment, unshare_reel
+    from attune.ui.routes import media_file
+
+    pat, mum, family, clip = coded
+    m1 = add_moment(ctx, pat, clip.id, 1000, 5000, "You smiled back.")
+    m2 = add_moment(ctx, pat, clip.id, 8000, 12_000, "You waited, and she had her turn.")
+    reel = create_reel(ctx, pat, family.code, [m1.id, m2.id], "Maya and you")
+    with pytest.raises(StateError, match="Render the reel"):
+        share_reel(ctx, pat, reel.id)  # nothing rendered to look at yet
+    rendered = render_now(ctx, pat, reel.id)
+    assert reels_for_parent(ctx, mum) == []  # rendering never shares
+    with pytest.raises(NotAllowedError):
+        media_file(ctx, mum, "reel", reel.id, "reel.mp4")  # nor does the media route
+    with pytest.raises(NotAllowedError):
+        share_reel(ctx, mum, reel.id)
+    shared = share_reel(ctx, pat, reel.id)
+    assert shared.shared and shared.shared_path
+    first = shared_reel(ctx, mum, reel.id)
+    assert [m.caption for m in first.moments] == ["You smiled back.",
+                                                  "You waited, and she had her turn."]
+    shared_bytes = media_file(ctx, mum, "reel", reel.id, first.file_name).read_bytes()
+    with pytest.raises(NotAllowedError):  # the practitioner's working file is not theirs
+        media_file(ctx, mum, "reel", reel.id, "reel.mp4")
+
+    # the reproduction: remove a moment, change a caption
+    delete_moment(ctx, pat, m1.id)
+    update_moment(ctx, pat, m2.id, caption="You waited; she had her turn.")
+    with ctx.db.transaction("x") as tx:
+        assert tx.get_reel(reel.id).status == ReelStatus.DRAFT  # never "ready" and stale
+    with pytest.raises(StateError):
+        share_reel(ctx, pat, reel.id)
+    still = shared_reel(ctx, mum, reel.id)  # the parent still sees what was shared
+    assert [m.caption for m in still.moments] == [m.caption for m in first.moments]
+    assert still.starts_ms == first.starts_ms and still.file_name == first.file_name
+    render_now(ctx, pat, reel.id)  # the new version renders over the working file...
+    assert media_file(ctx, mum, "reel", reel.id, first.file_name).read_bytes() == \
+        shared_bytes  # ...never over the shared copy
+    assert shared_reel(ctx, mum, reel.id).moments == first.moments  # not shared yet
+    share_reel(ctx, pat, reel.id)
+    second = shared_reel(ctx, mum, reel.id)
+    assert [m.caption for m in second.moments] == ["You waited; she had her turn."]
+    assert second.file_name != first.file_name
+    assert not (ctx.media.reel_dir(reel.id) / first.file_name).exists()  # replaced
+    with pytest.raises(NotAllowedError):
+        media_file(ctx, mum, "reel", reel.id, first.file_name)
+
+    unshare_reel(ctx, pat, reel.id)
+    assert reels_for_parent(ctx, mum) == []
+    with pytest.raises(NotAllowedError):
+        media_file(ctx, mum, "reel", reel.id, second.file_name)
+    assert media_file(ctx, pat, "reel", reel.id, "reel.mp4").is_file()  # theirs stays
+    with ctx.db.transaction("x") as tx:
+        actions = [e.action for e in tx.audit_entries(object_type="reel", object_id=reel.id)]
+    assert actions.count("share") == 2 and "unshare" in actions
+    assert rendered.status == ReelStatus.READY
+
+
+def test_consent_expiry_hides_a_shared_reel_at_once_and_sharing_needs_consent(
+        ctx: Context, coded) -> None:
+    from datetime import timedelta
+
+    from attune.ui.routes import media_file
+
+    pat, mum, family, clip = coded
+    m = add_moment(ctx, pat, clip.id, 1000, 5000, "You smiled back.")
+    reel = render_now(ctx, pat, create_reel(ctx, pat, family.code, [m.id]).id)
+    share_reel(ctx, pat, reel.id)
+    [shared] = reels_for_parent(ctx, mum)
+    # the shared_review consent runs out (its retention date has passed): no job ran,
+    # nothing was deleted, and yet the parent sees nothing, and the link opens nothing
+    record_consent(ctx, pat, family.code, ConsentScope.SHARED_REVIEW, True,
+                   date.today() - timedelta(days=3), "signed form",
+                   retain_until=date.today() - timedelta(days=1))
+    assert reels_for_parent(ctx, mum) == []
+    with pytest.raises(NotAllowedError):
+        media_file(ctx, mum, "reel", reel.id, shared.file_name)
+    with pytest.raises(ConsentError, match="cannot be shared"):
+        share_reel(ctx, pat, reel.id)
+    with ctx.db.transaction("x") as tx:
+        assert tx.audit_entries(object_type="reel", object_id=reel.id, limit=1)[0].action \
+            == "refuse-share"
+    # renewed: the shared version is back as it was
+    record_consent(ctx, pat, family.code, ConsentScope.SHARED_REVIEW, True, date.today())
+    assert [r.file_name for r in reels_for_parent(ctx, mum)] == [shared.file_name]
+
+
+def test_accepting_a_proposal_twice_on_the_same_frames_keeps_one_moment(ctx: Context,
+                                                                        coded) -> None:
+    from attune.core.people import ClipStatus
+
+    pat, _, _, clip = coded
+    with ctx.db.transaction("x") as tx:  # as if filmed on a phone at 29.97 fps
+        media = dict(tx.get_clip(clip.id).media, proxy_fps="30000/1001")
+        tx.set_clip_media(clip.id, status=ClipStatus.READY, media=media)
+    p = propose(ctx, pat, clip.id)[0]
+    first = accept_proposal(ctx, pat, clip.id, p)
+    again = accept_proposal(ctx, pat, clip.id, p)
+    assert again.id == first.id
+    # 6974 ms saved and 6975 ms proposed are one frame: the same moment
+    a = add_moment(ctx, pat, clip.id, 2000, 6974)
+    b = add_moment(ctx, pat, clip.id, 2000, 6975)
+    assert a.id == b.id
+    with ctx.db.transaction("x") as tx:
+        assert len(tx.moments_for_clip(clip.id)) == 2
+
+
+def test_share_and_unshare_from_the_command_line(ctx: Context, coded) -> None:
+    import os
+    import subprocess
+    import sys
+
+    pat, mum, family, clip = coded
+    m = add_moment(ctx, pat, clip.id, 1000, 5000, "You smiled back.")
+    draft = create_reel(ctx, pat, family.code, [m.id])
+    env = {**os.environ, "ATTUNE_DATA_DIR": str(ctx.settings.data_dir),
+           "ATTUNE_DATABASE_URL": ctx.settings.database_url,
+           "ATTUNE_MEDIA_DIR": str(ctx.settings.media_dir),
+           "ATTUNE_SECRET_KEY": ctx.settings.secret_key}
+
+    def attune(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "attune", *args, "--as", "pat"],
+                              capture_output=True, text=True, env=env, timeout=120,
+                              cwd=Path(__file__).resolve().parents[1])
+
+    refused = attune("reel", "share", str(draft.id))
+    assert refused.returncode == 2 and "Render the reel" in refused.stderr
+    render_now(ctx, pat, draft.id)
+    done = attune("reel", "share", str(draft.id))
+    assert done.returncode == 0, done.stderr
+    assert [r.id for r in reels_for_parent(ctx, mum)] == [draft.id]
+    done = attune("reel", "unshare", str(draft.id))
+    assert done.returncode == 0 and "not shared any more" in done.stdout
+    assert reels_for_parent(ctx, mum) == []
+
+
+def test_the_parents_handout_is_made_from_the_shared_version(ctx: Context, coded) -> None:
+    from attune.services.parent_view import shared_reel
+    from attune.services.reels import unshare_reel
+    from attune.ui.routes import media_file
+
+    pat, mum, family, clip = coded
+    m = add_moment(ctx, pat, clip.id, 1000, 5000, "You smiled back.")
+    reel = render_now(ctx, pat, create_reel(ctx, pat, family.code, [m.id], "Maya and you").id)
+    with pytest.raises(NotFoundError, match="not shared"):
+        handout(ctx, mum, reel.id)
+    share_reel(ctx, pat, reel.id)
+    rename_reel(ctx, pat, reel.id, "A new title, not shared")
+    pdf = handout(ctx, mum, reel.id)
+    assert pdf.name == shared_reel(ctx, mum, reel.id).handout_name
+    assert media_file(ctx, mum, "handout", reel.id, pdf.name) == pdf.resolve()
+    unshare_reel(ctx, pat, reel.id)
+    assert not pdf.exists()

@@ -126,6 +126,7 @@ class Moment:
     film_stop_caption: str = ""
     slow_replay: bool = False
     caption_override: str = ""  # the practitioner's reason for keeping a flagged caption
+    caption_position: str = "bottom"  # "bottom" or "top" of the picture (clear of faces)
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,14 @@ class Reel:
     error: str = ""
     rendered_at: datetime | None = None
     created_at: datetime | None = None
+    # the version the family's parents see (None: not shared); its file stays as it was
+    # shared however the reel is edited afterwards
+    shared_at: datetime | None = None
+    shared_path: str | None = None
+
+    @property
+    def shared(self) -> bool:
+        return self.shared_at is not None
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,14 @@ class SegmentKind(StrEnum):
     END = "end"
 
 
+class CaptionPosition(StrEnum):
+    """Where a moment's caption sits on the picture: chosen per moment to keep faces
+    clear (a baby lying on a mat is often filmed with their face low in the frame)."""
+
+    BOTTOM = "bottom"
+    TOP = "top"
+
+
 @dataclass(frozen=True)
 class MomentSpec:
     """A moment chosen for the reel, as the practitioner left it.
@@ -63,8 +71,11 @@ class MomentSpec:
     film_stop: bool = False
     slow_replay: bool = False
     film_stop_caption: str = ""
+    caption_position: CaptionPosition = CaptionPosition.BOTTOM
 
     def __post_init__(self) -> None:
+        # a wrong position is a programming error (the page offers the two)
+        object.__setattr__(self, "caption_position", CaptionPosition(self.caption_position))
         for name in ("start_ms", "end_ms"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int):
@@ -124,6 +135,7 @@ class Segment:
     reel_start_ms: int
     reel_end_ms: int
     caption: str = ""
+    caption_position: CaptionPosition = CaptionPosition.BOTTOM
     moment_index: int | None = None
     clip: ClipRef | None = None
     src_first_frame: int = 0
@@ -147,6 +159,7 @@ class CaptionCue:
     end_ms: int
     text: str
     moment_index: int
+    position: CaptionPosition = CaptionPosition.BOTTOM
 
 
 @dataclass(frozen=True)
@@ -385,12 +398,13 @@ def plan_reel(
                 return src_frames
             return max(1, _round_half_up(Fraction(src_frames) / fps * reel_fps))
 
+        where = m.caption_position
         clip_seg = add(SegmentKind.CLIP, reel_frames(end - first), caption=m.caption,
-                       moment_index=i, clip=m.clip, src_first_frame=first,
+                       caption_position=where, moment_index=i, clip=m.clip, src_first_frame=first,
                        src_end_frame=end, audio=True)
         if m.caption:
             captions.append(CaptionCue(clip_seg.reel_start_ms, clip_seg.reel_end_ms,
-                                       m.caption, i))
+                                       m.caption, i, where))
         planned.append(PlannedMoment(
             index=i, spec=m, fps=fps, src_first_frame=first, src_end_frame=end,
             key_frame=key, reel_start_ms=clip_seg.reel_start_ms,
@@ -402,18 +416,20 @@ def plan_reel(
             s_end = min(end, s_first + max(1, 2 * half))
             s_first = max(first, s_end - max(1, 2 * half))
             seg = add(SegmentKind.SLOW_REPLAY, reel_frames(s_end - s_first) * opts.slow_factor,
-                      caption=m.caption, moment_index=i, clip=m.clip,
-                      src_first_frame=s_first, src_end_frame=s_end,
+                      caption=m.caption, caption_position=where, moment_index=i,
+                      clip=m.clip, src_first_frame=s_first, src_end_frame=s_end,
                       repeat=opts.slow_factor)
             if m.caption:
-                captions.append(CaptionCue(seg.reel_start_ms, seg.reel_end_ms, m.caption, i))
+                captions.append(CaptionCue(seg.reel_start_ms, seg.reel_end_ms, m.caption, i,
+                                           where))
         if m.film_stop and opts.film_stop_ms > 0:
             text = m.film_stop_caption or m.caption
             seg = add(SegmentKind.FILM_STOP, max(1, _frames_for_ms(opts.film_stop_ms, reel_fps)),
-                      caption=text, moment_index=i, clip=m.clip, src_first_frame=key,
+                      caption=text, caption_position=where, moment_index=i, clip=m.clip,
+                      src_first_frame=key,
                       src_end_frame=key + 1)
             if text:
-                captions.append(CaptionCue(seg.reel_start_ms, seg.reel_end_ms, text, i))
+                captions.append(CaptionCue(seg.reel_start_ms, seg.reel_end_ms, text, i, where))
 
     if opts.end_card_ms > 0:
         lines = tuple(x for x in (opts.end_text, opts.baby_name) if x)
@@ -437,7 +453,8 @@ def _vtt_time(ms: int) -> str:
 
 
 def webvtt_text(plan: ReelPlan) -> str:
-    """The plan's captions as a WebVTT document (the same text that is burned in).
+    """The plan's captions as a WebVTT document (the same text that is burned in, at the
+    same place: a top caption gets the cue setting ``line:0``).
 
     Consecutive cues of one moment with the same text are merged into one cue.
     """
@@ -452,8 +469,9 @@ def webvtt_text(plan: ReelPlan) -> str:
     out = ["WEBVTT", ""]
     for n, cue in enumerate(merged, 1):
         text = "\n".join(line for line in cue.text.replace("-->", "->").splitlines() if line)
+        where = " line:0" if cue.position == CaptionPosition.TOP else ""
         out += [f"moment-{cue.moment_index + 1}-{n}",
-                f"{_vtt_time(cue.start_ms)} --> {_vtt_time(cue.end_ms)}", text, ""]
+                f"{_vtt_time(cue.start_ms)} --> {_vtt_time(cue.end_ms)}{where}", text, ""]
     return "\n".join(out)
 
 

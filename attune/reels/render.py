@@ -43,6 +43,7 @@ import numpy as np
 
 from attune.errors import InputError, MediaError
 from attune.reels.plan import (
+    CaptionPosition,
     ClipRef,
     MomentsDocument,
     ReelOptions,
@@ -236,9 +237,11 @@ def caption_size_px(height: int) -> int:
     return max(12, round(height / 16))
 
 
-def make_caption_overlay(text: str, width: int, height: int, *, max_lines: int = 3
+def make_caption_overlay(text: str, width: int, height: int, *, max_lines: int = 3,
+                         position: CaptionPosition = CaptionPosition.BOTTOM
                          ) -> _Overlay | None:
-    """Render ``text`` wrapped to the picture width on a soft translucent band."""
+    """Render ``text`` wrapped to the picture width on a soft translucent band, at the
+    bottom or the top of the picture (the practitioner's choice, to keep faces clear)."""
     text = " ".join(text.split()) if "\n" not in text else text
     if not text.strip():
         return None
@@ -254,9 +257,14 @@ def make_caption_overlay(text: str, width: int, height: int, *, max_lines: int =
     pad = max(4, size // 3)
     band_h = min(height, len(lines) * line_h + 2 * pad)
     band_h += band_h % 2
-    y1 = height - (max(4, height // 30) // 2) * 2
-    y0 = max(0, y1 - band_h)
-    y0 -= y0 % 2
+    edge = (max(4, height // 30) // 2) * 2
+    if position == CaptionPosition.TOP:
+        y0 = edge
+        y1 = min(height - height % 2, y0 + band_h)
+    else:
+        y1 = height - edge
+        y0 = max(0, y1 - band_h)
+        y0 -= y0 % 2
     band_h = y1 - y0
     mask = np.zeros((band_h, width), np.uint8)
     for i, line in enumerate(lines):
@@ -650,7 +658,7 @@ def _produce(plan: ReelPlan, facts: Mapping[ClipRef, ClipFacts], width: int, hei
         raise _Stopped
 
     try:
-        overlays: dict[str, _Overlay | None] = {}
+        overlays: dict[tuple[str, CaptionPosition], _Overlay | None] = {}
         for seg in plan.segments:
             a0 = sample_at_frame(seg.reel_start_frame, plan.fps, AUDIO_RATE)
             a1 = sample_at_frame(seg.reel_end_frame, plan.fps, AUDIO_RATE)
@@ -668,9 +676,11 @@ def _produce(plan: ReelPlan, facts: Mapping[ClipRef, ClipFacts], width: int, hei
                 put(packets)
             overlay = None
             if seg.caption:
-                if seg.caption not in overlays:
-                    overlays[seg.caption] = make_caption_overlay(seg.caption, width, height)
-                overlay = overlays[seg.caption]
+                look = (seg.caption, seg.caption_position)
+                if look not in overlays:
+                    overlays[look] = make_caption_overlay(seg.caption, width, height,
+                                                          position=seg.caption_position)
+                overlay = overlays[look]
             for i, frame in enumerate(_segment_pictures(seg, plan.fps, facts, width, height,
                                                         overlay)):
                 f = _fade_factor(i, seg)

@@ -4,25 +4,36 @@ download, reflections and the stills handout (DOMAIN.md §1, §6, §7).
 
 Every render, view and download is audited; a caption the words check flags is kept only
 with the practitioner's reason, which is audited too.
+
+A reel's life: draft -> rendered (``READY``) -> shared (on purpose, after the practitioner
+has watched the render) -> unshared or replaced by a newer shared version. Rendering never
+shares; changing a moment, the title or the choice of moments makes the reel a draft
+again, while the shared version (its own file and snapshot) stays as the parent saw it.
+What a parent may see is decided in :mod:`attune.services.parent_view`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
+import secrets
+import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 from attune.core.jobs import Job, JobStatus
 from attune.core.people import Clip, ClipStatus, Moment, Reel, ReelStatus, Reflection, Role, User
 from attune.core.practice import MAX_MOMENTS
 from attune.core.pronouns import Pronoun
 from attune.core.words import Finding, check_words
-from attune.errors import InputError, NotAllowedError, NotFoundError, StateError
+from attune.errors import ConsentError, InputError, NotAllowedError, NotFoundError, StateError
 from attune.reels.plan import (
     DEFAULT_TITLE,
+    CaptionPosition,
     MomentSpec,
     ReelOptions,
     ReelPlan,
@@ -35,6 +46,7 @@ from attune.services import Context
 from attune.services.access import Action, decide_reel, require_access, require_reel
 from attune.services.analysis import primary_coder
 from attune.services.ingest import media_paths, worker_name
+from attune.services.parent_view import shared_file, shared_reel, snapshot_moment
 from attune.services.schemes import load_scheme
 from attune.storage.store import Tx
 
@@ -77,7 +89,7 @@ def propose(ctx: Context, actor: User, clip_id: int, pronoun: Pronoun | str | No
                            limit=limit)
 
 
-def _snap(clip: Clip, start_ms: int, end_ms: int) -> tuple[int, int]:
+def snap_bounds(clip: Clip, start_ms: int, end_ms: int) -> tuple[int, int]:
     """Frame-accurate bounds inside the clip."""
     fps = proxy_fps(clip)
     start = frame_ms(snap_ms_to_frame(start_ms, fps), fps)
@@ -96,7 +108,7 @@ def add_moment(ctx: Context, actor: User, clip_id: int, start_ms: int, end_ms: i
         clip = tx.get_clip(clip_id)
         require_access(tx, actor, Action.MAKE_REEL, clip.family_id, clip,
                        what=f"choose moments of clip {clip_id}")
-        start, end = _snap(clip, start_ms, end_ms)
+        start, end = snap_bounds(clip, start_ms, end_ms)
         key = key_ms if key_ms is not None and start <= key_ms < end else None
         return tx.add_moment(clip_id, start, end, caption.strip(), key)
 
@@ -108,14 +120,21 @@ def accept_proposal(ctx: Context, actor: User, clip_id: int, proposal: Proposal)
 
 def update_moment(ctx: Context, actor: User, moment_id: int, **changes: object) -> Moment:
     """Trim (frame-accurately), caption, film-stop and slow-replay options, order. A
-    changed caption clears an earlier override: the new words are checked again."""
+    changed caption clears an earlier override: the new words are checked again. A change
+    the picture shows makes the reels with this moment drafts again (storage does it)."""
+    if "caption_position" in changes:
+        try:
+            changes["caption_position"] = str(CaptionPosition(str(changes["caption_position"])))
+        except ValueError:
+            raise InputError("Put the caption at the top or the bottom of the picture."
+                             ) from None
     with ctx.db.transaction(actor.username) as tx:
         moment = tx.get_moment(moment_id)
         clip = tx.get_clip(moment.clip_id)
         require_access(tx, actor, Action.MAKE_REEL, clip.family_id, clip,
                        what=f"change moment {moment_id}")
         if "start_ms" in changes or "end_ms" in changes:
-            start, end = _snap(clip, int(changes.get("start_ms", moment.start_ms)),  # type: ignore[call-overload]
+            start, end = snap_bounds(clip, int(changes.get("start_ms", moment.start_ms)),  # type: ignore[call-overload]
                                int(changes.get("end_ms", moment.end_ms)))  # type: ignore[call-overload]
             changes["start_ms"], changes["end_ms"] = start, end
         if "caption" in changes and changes["caption"] != moment.caption:
@@ -175,7 +194,8 @@ def set_reel_moments(ctx: Context, actor: User, reel_id: int,
     """Choose and order the reel's moments (the reel goes back to draft)."""
     with ctx.db.transaction(actor.username) as tx:
         reel = tx.get_reel(reel_id)
-        require_access(tx, actor, Action.MAKE_REEL, reel.family_id, what=f"change reel {reel_id}")
+        require_access(tx, actor, Action.MAKE_REEL, reel.family_id,
+                       what=f"change reel {reel_id}")
         _check_moments(tx, reel.family_id, moment_ids)
         return tx.set_reel_moments(reel_id, list(moment_ids))
 
@@ -188,7 +208,8 @@ def rename_reel(ctx: Context, actor: User, reel_id: int, title: str) -> Reel:
         raise InputError("Give the reel a title: it is shown on its first card.")
     with ctx.db.transaction(actor.username) as tx:
         reel = tx.get_reel(reel_id)
-        require_access(tx, actor, Action.MAKE_REEL, reel.family_id, what=f"rename reel {reel_id}")
+        require_access(tx, actor, Action.MAKE_REEL, reel.family_id,
+                       what=f"rename reel {reel_id}")
         return tx.set_reel_title(reel_id, title)
 
 
@@ -207,7 +228,8 @@ def _check_moments(tx: Tx, family_id: int, moment_ids: Sequence[int]) -> None:
 def reel_draft(ctx: Context, actor: User, reel_id: int) -> ReelDraft:
     with ctx.db.transaction(actor.username) as tx:
         reel = tx.get_reel(reel_id)
-        require_access(tx, actor, Action.WATCH_REEL, reel.family_id, what=f"open reel {reel_id}")
+        require_access(tx, actor, Action.WATCH_REEL, reel.family_id,
+                       what=f"open reel {reel_id}")
         moments = tuple(tx.get_moment(m) for m in reel.moment_ids)
         clips = {m.clip_id: tx.get_clip(m.clip_id) for m in moments}
     warnings = []
@@ -232,7 +254,8 @@ def _plan(ctx: Context, draft: ReelDraft) -> tuple[ReelPlan, dict[str, Path]]:
                          "the reel once it is ready.")
     # clips are named by their id (as text) in the plan
     specs = [MomentSpec(str(m.clip_id), m.start_ms, m.end_ms, m.caption, m.key_ms, m.film_stop,
-                        m.slow_replay, m.film_stop_caption) for m in draft.moments]
+                        m.slow_replay, m.film_stop_caption,
+                        CaptionPosition(m.caption_position)) for m in draft.moments]
     options = ReelOptions(title=draft.reel.title, baby_name=family.baby_name,
                           date=date.today().strftime("%-d %B %Y"))
     fps = {str(cid): proxy_fps(c) for cid, c in draft.clips.items()}
@@ -292,6 +315,7 @@ def render_now(ctx: Context, actor: User, reel_id: int, job_id: int | None = Non
                 tx.set_reel_status(reel_id, ReelStatus.FAILED, error=str(exc))
         raise
     plan, sources = _plan(ctx, draft)
+    snapshot = _snapshot(draft.reel.title, draft.moments, plan)
     with ctx.db.transaction(actor.username) as tx:
         if job_id is None:
             job_id = tx.create_job(REEL, reel_id).id
@@ -319,12 +343,18 @@ def render_now(ctx: Context, actor: User, reel_id: int, job_id: int | None = Non
     _gate_before_writing(ctx, actor, reel_id, job_id, [result.path, folder / VTT_FILE])
     with ctx.db.transaction(actor.username) as tx:
         tx.update_job(job_id, status=JobStatus.DONE, stage="done", percent=100)
+        now = tx.get_reel(reel_id)
+        current = _content(now.title, [tx.get_moment(m) for m in now.moment_ids])
         # relative to the media folder, so that a restored installation finds it
         reel = tx.set_reel_status(reel_id, ReelStatus.READY,
                                   path=str(result.path.relative_to(ctx.media.root)),
-                                  duration_ms=result.duration_ms)
+                                  duration_ms=result.duration_ms, snapshot=snapshot)
         tx.audit("render", "reel", reel_id, {"moments": list(reel.moment_ids),
                                              "duration_ms": result.duration_ms})
+        if current != _content(snapshot["title"], draft.moments):
+            # edited while rendering: the file shows the reel as it was; never call it
+            # ready (and so never let it be shared) as if it showed the edits
+            reel = tx.set_reel_status(reel_id, ReelStatus.DRAFT)
     return reel
 
 
@@ -345,6 +375,111 @@ def _gate_before_writing(ctx: Context, actor: User, reel_id: int, job_id: int,
         raise
 
 
+def _content(title: str, moments: Sequence[Moment]) -> dict[str, Any]:
+    """What a rendered file shows of a reel (to tell whether it is still current)."""
+    return {"title": title, "moments": [
+        {k: v for k, v in snapshot_moment(m, 0).items() if k != "reel_start_ms"}
+        for m in moments]}
+
+
+def _snapshot(title: str, moments: Sequence[Moment], plan: ReelPlan) -> dict[str, Any]:
+    """What the rendered file shows, for the parent's page once it is shared."""
+    return {"title": title, "duration_ms": plan.duration_ms,
+            "end_card_ms": plan.options.end_card_ms,
+            "moments": [snapshot_moment(m, start) for m, start in
+                        zip(moments, plan.moment_starts_ms, strict=True)]}
+
+
+# ------------------------------------------------------------------ sharing
+def share_reel(ctx: Context, actor: User, reel_id: int) -> Reel:
+    """Show the family's parents this reel as rendered (after the practitioner has watched
+    it). Needs a render that shows the reel as it stands and shared_review consent for
+    every clip in it. The parents see this version (its own copy of the file, and its
+    title, moments and captions as they are now) until it is unshared or a newer
+    version is shared. Audited."""
+    with ctx.db.transaction(actor.username) as tx:
+        reel = tx.get_reel(reel_id)
+        require_access(tx, actor, Action.MAKE_REEL, reel.family_id,
+                       what=f"share reel {reel_id}")
+        snapshot = tx.rendered_snapshot(reel_id)
+    if reel.status != ReelStatus.READY or not reel.path or snapshot is None:
+        raise StateError("Render the reel and watch it first: only a rendered reel that "
+                         "shows its moments as they are now can be shared.")
+    with ctx.db.transaction(actor.username) as tx:
+        # the parents will see it: shared review must be in force for every clip in it
+        decision = decide_reel(tx, actor, Action.MAKE_REEL, tx.get_reel(reel_id))
+        if not decision.allowed:
+            tx.audit("refuse-share", "reel", reel_id, {"consent": str(decision.missing)})
+    if not decision.allowed:
+        raise ConsentError("The reel cannot be shared: " + decision.reason)
+    folder = ctx.media.reel_dir(reel_id)
+    source = ctx.media.root / reel.path
+    name = f"shared-{secrets.token_hex(6)}"
+    made = [_copy_whole(source, folder / f"{name}.mp4")]
+    vtt = source.with_suffix(".vtt")
+    try:
+        if vtt.is_file():
+            made.append(_copy_whole(vtt, folder / f"{name}.vtt"))
+        with ctx.db.transaction(actor.username) as tx:
+            old = tx.unshare_reel(reel_id, "replaced by a newer version")
+            shared = tx.share_reel(reel_id, str(made[0].relative_to(ctx.media.root)),
+                                   snapshot)
+    except BaseException:
+        for p in made:
+            p.unlink(missing_ok=True)
+        raise
+    _remove_shared_files(ctx, old)
+    return shared
+
+
+def shared_is_current(ctx: Context, actor: User, reel_id: int) -> bool:
+    """Whether the parents see the reel as it was last rendered and stands now (else they
+    see an earlier version, or nothing)."""
+    with ctx.db.transaction(actor.username) as tx:
+        reel = tx.get_reel(reel_id)
+        require_access(tx, actor, Action.WATCH_REEL, reel.family_id,
+                       what=f"open reel {reel_id}")
+        shared = tx.shared_snapshot(reel_id)
+        return shared is not None and reel.status == ReelStatus.READY and \
+            shared == tx.rendered_snapshot(reel_id)
+
+
+def unshare_reel(ctx: Context, actor: User, reel_id: int) -> Reel:
+    """Stop showing the reel to the family's parents, at once (audited); its shared copy
+    is deleted. The practitioner's own reel (draft or rendered) stays."""
+    with ctx.db.transaction(actor.username) as tx:
+        reel = tx.get_reel(reel_id)
+        require_access(tx, actor, Action.MAKE_REEL, reel.family_id,
+                       what=f"stop sharing reel {reel_id}")
+        old = tx.unshare_reel(reel_id, "stopped by the practitioner")
+        reel = tx.get_reel(reel_id)
+    _remove_shared_files(ctx, old)
+    return reel
+
+
+def _copy_whole(source: Path, target: Path) -> Path:
+    """A copy that appears whole or not at all (a hard link where the disk allows: the
+    rendered file is replaced, never rewritten, so the link keeps the shared version)."""
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        os.link(source, tmp)
+    except OSError:
+        shutil.copyfile(source, tmp)
+        with tmp.open("rb") as fh:
+            os.fsync(fh.fileno())
+    os.replace(tmp, target)
+    return target
+
+
+def _remove_shared_files(ctx: Context, shared_path: str | None) -> None:
+    if not shared_path:
+        return
+    base = ctx.media.root / shared_path
+    for suffix in (".mp4", ".vtt", ".pdf"):
+        base.with_suffix(suffix).unlink(missing_ok=True)
+
+
 def _throttled(report: Progress) -> Progress:
     last: dict[str, float] = {}
 
@@ -362,40 +497,33 @@ def reel_job(ctx: Context, reel_id: int) -> Job | None:
 
 
 def reel_moment_starts(ctx: Context, actor: User, reel_id: int) -> list[tuple[Moment, int]]:
-    """Each moment with where it starts in the reel (for replay in the shared review)."""
-    draft = reel_draft(ctx, actor, reel_id) if actor.role != Role.PARENT else \
-        _parent_draft(ctx, actor, reel_id)
+    """Each moment of the reel as it stands, with where it starts in the reel (the
+    practitioner's view; a parent's comes from the shared snapshot, see
+    :mod:`attune.services.parent_view`)."""
+    draft = reel_draft(ctx, actor, reel_id)
     plan, _ = _plan(ctx, draft)
     return list(zip(draft.moments, plan.moment_starts_ms, strict=True))
 
 
-def _parent_draft(ctx: Context, actor: User, reel_id: int) -> ReelDraft:
-    with ctx.db.transaction(actor.username) as tx:
-        reel = tx.get_reel(reel_id)
-        require_reel(tx, actor, Action.WATCH_REEL, reel, what=f"watch reel {reel_id}")
-        moments = tuple(tx.get_moment(m) for m in reel.moment_ids)
-        clips = {m.clip_id: tx.get_clip(m.clip_id) for m in moments}
-    return ReelDraft(reel, moments, clips, (), {})
+def _shared_draft(ctx: Context, actor: User, reel_id: int) -> ReelDraft:
+    """The shared version as a draft to plan from (the parent's handout)."""
+    from dataclasses import replace
+
+    shared = shared_reel(ctx, actor, reel_id)
+    with ctx.db.transaction("system") as tx:
+        reel = replace(tx.get_reel(reel_id), title=shared.title)
+        clips = {c: tx.get_clip(c) for c in shared.clip_ids}
+    return ReelDraft(reel, shared.moments, clips, (), {})
 
 
-# ------------------------------------------------------------------ the parent's view
-def reels_for_parent(ctx: Context, actor: User, family_code: str | None = None) -> list[Reel]:
-    """The ready reels a parent (or a practitioner in session mode) may watch."""
-    with ctx.db.transaction(actor.username) as tx:
-        if actor.role == Role.PARENT:
-            families = [f for f in tx.list_families() if actor.username in f.parents]
-        else:
-            families = [tx.get_family(family_code or "")]
-            require_access(tx, actor, Action.WATCH_REEL, families[0],
-                           what=f"show family {family_code}'s reels")
-        reels = [r for f in families for r in tx.reels_for_family(f.id)
-                 if r.status == ReelStatus.READY]
-        return [r for r in reels if decide_reel(tx, actor, Action.WATCH_REEL, r).allowed]
-
-
+# ------------------------------------------------------------------ the practitioner's file
 def reel_file(ctx: Context, actor: User, reel_id: int, *, download: bool = False) -> Path:
-    """The rendered reel for viewing (parent of the family, or its practitioners), or for
-    the parent to keep (needs parent_copy consent). Audited either way."""
+    """The rendered reel for viewing (the family's practitioners: the reel as last
+    rendered; a parent: only the shared version, see
+    :func:`attune.services.parent_view.shared_file`), or for the parent to keep (needs
+    parent_copy consent). Audited either way."""
+    if actor.role == Role.PARENT:
+        return shared_file(ctx, actor, reel_id, download=download)
     with ctx.db.transaction(actor.username) as tx:
         reel = tx.get_reel(reel_id)
         require_reel(tx, actor, Action.WATCH_REEL, reel, what=f"watch reel {reel_id}")
@@ -424,7 +552,8 @@ def add_reflection(ctx: Context, actor: User, moment_id: int, text: str,
 def reflections(ctx: Context, actor: User, reel_id: int) -> list[Reflection]:
     with ctx.db.transaction(actor.username) as tx:
         reel = tx.get_reel(reel_id)
-        require_access(tx, actor, Action.WATCH_REEL, reel.family_id, what=f"see reel {reel_id}")
+        require_access(tx, actor, Action.WATCH_REEL, reel.family_id,
+                       what=f"see reel {reel_id}")
         return tx.reflections(list(reel.moment_ids))
 
 
@@ -433,10 +562,13 @@ def handout(ctx: Context, actor: User, reel_id: int) -> Path:
     from attune.media.frames import frame_at
     from attune.reels.handout import write_handout
 
-    draft = _parent_draft(ctx, actor, reel_id) if actor.role == Role.PARENT else \
-        reel_draft(ctx, actor, reel_id)
+    if actor.role == Role.PARENT:
+        draft = _shared_draft(ctx, actor, reel_id)
+        name = shared_reel(ctx, actor, reel_id).handout_name
+    else:
+        draft, name = reel_draft(ctx, actor, reel_id), HANDOUT_FILE
     plan, sources = _plan(ctx, draft)
-    out = ctx.media.reel_dir(reel_id) / HANDOUT_FILE
+    out = ctx.media.reel_dir(reel_id) / name
     out.parent.mkdir(parents=True, exist_ok=True)
     write_handout(plan, sources, out, still_at=frame_at)
     with ctx.db.transaction(actor.username) as tx:

@@ -8,7 +8,7 @@ have the key cannot recompute the chain after deleting or editing an entry. The 
 entries can still be cut off together with the head row; ``attune audit anchor`` keeps
 the head outside the database so that ``attune audit verify --anchors`` finds that too.
 
-Entries written before the key existed (plain SHA-256, attune before revision 0006) or
+Entries written before the key existed (plain SHA-256, attune before revision 0005) or
 with another installation's key (a restore) cannot be checked with this key. They are
 *sealed*, never silently adopted: the first keyed entry after them is an
 ``audit-sealed`` entry whose detail records how many entries came before it, a digest
@@ -58,7 +58,7 @@ def _payload(prev_hash: str, at: datetime, actor: str, action: str, object_type:
 
 def audit_hash(prev_hash: str, at: datetime, actor: str, action: str, object_type: str,
                object_id: str, detail: Mapping[str, Any]) -> str:
-    """The unkeyed SHA-256 of attune before revision 0006 (to check old entries)."""
+    """The unkeyed SHA-256 of attune before revision 0005 (to check old entries)."""
     return hashlib.sha256(_payload(prev_hash, at, actor, action, object_type, object_id,
                                    detail)).hexdigest()
 
@@ -223,7 +223,7 @@ class AuditLog(TxBase):
             f"entry {report.entry_id}: {report.problem}"
         if not problem:
             tail = [r for r in rows if r.id >= (report.entry_id or 0)]
-            # entries of attune before 0006 carry a plain SHA-256, which can be checked
+            # entries of attune before 0005 carry a plain SHA-256, which can be checked
             old = [r for r in tail if r.hash == audit_hash(
                 r.prev_hash, r.at, r.actor, r.action, r.object_type, r.object_id, r.detail)]
             detail |= {"checked_by_sha256": len(old), "other_key": len(tail) - len(old)}

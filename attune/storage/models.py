@@ -228,6 +228,9 @@ class MomentRecord(Base):
     slow_replay: Mapped[bool] = mapped_column(Boolean, default=False)
     # why the practitioner kept a caption the words check flagged (audited)
     caption_override: Mapped[str] = mapped_column(Text, default="")
+    # where the caption sits on the picture ("bottom" or "top": clear of faces)
+    caption_position: Mapped[str] = mapped_column(String(10), default="bottom",
+                                                  server_default="bottom")
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
@@ -244,6 +247,15 @@ class ReelRecord(Base):
     duration_ms: Mapped[int | None] = mapped_column(Integer, default=None)
     error: Mapped[str] = mapped_column(Text, default="")
     rendered_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    # what the rendered file shows (title, moments, captions, their places in the reel),
+    # taken when the render started: sharing copies it for the parent
+    rendered_snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    # the version the family's parents see, if any: its own copy of the file (relative to
+    # the media folder) and its snapshot; editing the reel never changes these
+    shared_path: Mapped[str | None] = mapped_column(String(500), default=None)
+    shared_snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    shared_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    shared_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 

@@ -26,11 +26,26 @@ from attune.storage.models import (
 )
 from attune.storage.txbase import utcnow
 
+#: Moment fields that the rendered picture shows: changing one makes the reels that show
+#: the moment drafts again (their file no longer shows what the page lists).
+RENDERED_FIELDS = frozenset({"start_ms", "end_ms", "key_ms", "caption", "film_stop",
+                             "film_stop_caption", "slow_replay", "caption_position"})
+#: Reel statuses whose file (or the file being made) shows the moments as they were.
+_RENDERED = (str(ReelStatus.READY), str(ReelStatus.QUEUED), str(ReelStatus.RENDERING),
+             str(ReelStatus.FAILED))
+
 
 class Reels(Coding):
     def add_moment(self, clip_id: int, start_ms: int, end_ms: int, caption: str = "",
                    key_ms: int | None = None, position: int | None = None) -> Moment:
+        """A new moment; a moment on exactly these bounds already chosen in the clip is
+        returned instead (accepting a proposal twice never makes a duplicate)."""
         self._clip_rec(clip_id)
+        same = self.orm.scalar(select(MomentRecord).where(
+            MomentRecord.clip_id == clip_id, MomentRecord.start_ms == start_ms,
+            MomentRecord.end_ms == end_ms).order_by(MomentRecord.id).limit(1))
+        if same is not None:
+            return _moment(same)
         Event(EventKind.CUE, "-", start_ms, end_ms)  # validates the span
         creator = self._user_rec(self.actor)
         if position is None:
@@ -52,7 +67,7 @@ class Reels(Coding):
 
     def update_moment(self, moment_id: int, **changes: Any) -> Moment:
         allowed = {"start_ms", "end_ms", "key_ms", "caption", "position", "film_stop",
-                   "film_stop_caption", "slow_replay", "caption_override"}
+                   "film_stop_caption", "slow_replay", "caption_override", "caption_position"}
         if set(changes) - allowed:
             raise ValueError(f"cannot change {sorted(set(changes) - allowed)} of a moment")
         rec = self.orm.get(MomentRecord, moment_id)
@@ -61,9 +76,12 @@ class Reels(Coding):
         start = changes.get("start_ms", rec.start_ms)
         end = changes.get("end_ms", rec.end_ms)
         Event(EventKind.CUE, "-", start, end)  # validates the span
+        changed = {k for k, v in changes.items() if getattr(rec, k) != v}
         for key, value in changes.items():
             setattr(rec, key, value)
         self.orm.flush()
+        if changed & RENDERED_FIELDS:
+            self._reels_stale(moment_id)
         detail: dict[str, Any] = {"fields": sorted(changes)}
         if changes.get("caption_override"):
             detail["override_reason"] = changes["caption_override"]
@@ -73,8 +91,22 @@ class Reels(Coding):
     def delete_moment(self, moment_id: int) -> None:
         rec = self.orm.get(MomentRecord, moment_id)
         if rec is not None:
+            self._reels_stale(moment_id)
             self.orm.delete(rec)
             self.audit("delete", "moment", moment_id, {"clip_id": rec.clip_id})
+
+    def _reels_stale(self, moment_id: int) -> None:
+        """The reels showing this moment go back to draft: their file no longer shows what
+        the moment says. (A shared version keeps its own file and snapshot.)"""
+        for rec in self.orm.scalars(
+                select(ReelRecord).join(ReelMomentRecord,
+                                        ReelMomentRecord.reel_id == ReelRecord.id)
+                .where(ReelMomentRecord.moment_id == moment_id,
+                       ReelRecord.status.in_(_RENDERED))):
+            rec.status = str(ReelStatus.DRAFT)
+            self.audit("set-status", "reel", rec.id, {"status": str(ReelStatus.DRAFT),
+                                                      "moment_changed": moment_id})
+        self.orm.flush()
 
     def moments_for_clip(self, clip_id: int) -> list[Moment]:
         return [_moment(r) for r in self.orm.scalars(
@@ -99,7 +131,8 @@ class Reels(Coding):
                                      .where(ReelMomentRecord.reel_id == rec.id)
                                      .order_by(ReelMomentRecord.position)))
         return Reel(rec.id, rec.family_id, rec.title, ReelStatus(rec.status), ids, rec.path,
-                    rec.duration_ms, rec.error, rec.rendered_at, rec.created_at)
+                    rec.duration_ms, rec.error, rec.rendered_at, rec.created_at,
+                    rec.shared_at, rec.shared_path)
 
     def delete_reel(self, reel_id: int, reason: str) -> None:
         rec = self.orm.get(ReelRecord, reel_id)
@@ -142,7 +175,9 @@ class Reels(Coding):
         return self._reel(rec)
 
     def set_reel_status(self, reel_id: int, status: ReelStatus, *, path: str | None = None,
-                        duration_ms: int | None = None, error: str = "") -> Reel:
+                        duration_ms: int | None = None, error: str = "",
+                        snapshot: dict[str, Any] | None = None) -> Reel:
+        """``snapshot`` (with READY): what the rendered file shows, for sharing."""
         rec = self.orm.get(ReelRecord, reel_id)
         if rec is None:
             raise NotFoundError(f"There is no reel {reel_id}.")
@@ -150,8 +185,49 @@ class Reels(Coding):
         rec.error = error
         if status == ReelStatus.READY:
             rec.path, rec.duration_ms, rec.rendered_at = path, duration_ms, utcnow()
+            rec.rendered_snapshot = snapshot
         self.audit("set-status", "reel", reel_id, {"status": str(status), "error": error})
         return self._reel(rec)
+
+    def rendered_snapshot(self, reel_id: int) -> dict[str, Any] | None:
+        rec = self.orm.get(ReelRecord, reel_id)
+        if rec is None:
+            raise NotFoundError(f"There is no reel {reel_id}.")
+        return rec.rendered_snapshot
+
+    def shared_snapshot(self, reel_id: int) -> dict[str, Any] | None:
+        """What the family's parents see of the reel (``None``: it is not shared)."""
+        rec = self.orm.get(ReelRecord, reel_id)
+        if rec is None:
+            raise NotFoundError(f"There is no reel {reel_id}.")
+        return rec.shared_snapshot if rec.shared_at is not None else None
+
+    def share_reel(self, reel_id: int, shared_path: str, snapshot: dict[str, Any]) -> Reel:
+        """Show the parents this version: its own file and snapshot (audited)."""
+        rec = self.orm.get(ReelRecord, reel_id)
+        if rec is None:
+            raise NotFoundError(f"There is no reel {reel_id}.")
+        rec.shared_path, rec.shared_snapshot = shared_path, snapshot
+        rec.shared_at, rec.shared_by = utcnow(), self._user_rec(self.actor).id
+        self.orm.flush()
+        self.audit("share", "reel", reel_id, {"family_id": rec.family_id,
+                                              "moments": [m["id"] for m in
+                                                          snapshot.get("moments", [])]})
+        return self._reel(rec)
+
+    def unshare_reel(self, reel_id: int, reason: str = "") -> str | None:
+        """Hide the reel from the parents at once; the shared file's path (to delete)."""
+        rec = self.orm.get(ReelRecord, reel_id)
+        if rec is None:
+            raise NotFoundError(f"There is no reel {reel_id}.")
+        old = rec.shared_path
+        if rec.shared_at is not None:
+            rec.shared_path, rec.shared_snapshot, rec.shared_at, rec.shared_by = \
+                None, None, None, None
+            self.orm.flush()
+            self.audit("unshare", "reel", reel_id, {"family_id": rec.family_id,
+                                                    "reason": reason})
+        return old
 
     def add_reflection(self, moment_id: int, text: str, reel_id: int | None = None,
                        ) -> Reflection:
@@ -189,5 +265,5 @@ class Reels(Coding):
 def _moment(rec: MomentRecord) -> Moment:
     return Moment(rec.id, rec.clip_id, rec.start_ms, rec.end_ms, rec.caption, rec.key_ms,
                   rec.position, rec.film_stop, rec.film_stop_caption, rec.slow_replay,
-                  rec.caption_override)
+                  rec.caption_override, rec.caption_position)
 

@@ -11,7 +11,7 @@ from starlette.routing import BaseRoute
 
 from attune.core.people import Role, User
 from attune.ui.context import shared_context
-from attune.ui.review import REVIEW_CSS, review_mode
+from attune.ui.review import ENDED_KEY, REVIEW_CSS, review_mode
 from attune.ui.routes import build_routes
 from attune.ui.session import SESSION_KEY, cookie_pending, restore_session, sync_cookie
 
@@ -108,4 +108,12 @@ def run_app(main_script: str) -> None:
             st.page_link(pages[spec], label=spec.title, icon=spec.icon)
         st.divider()
         st.caption(f"Signed in as **{user.display_name}** · {user.username}")
-    st.navigation(list(pages.values()), position="hidden").run()
+    nav = st.navigation(list(pages.values()), position="hidden")
+    ended = st.session_state.pop(ENDED_KEY, None)
+    if ended is not None:
+        # a shared review has just ended on the parent's page (the page this browser is
+        # still on): back to the practitioner's reels for that family, not "Not allowed"
+        back = REELS if REELS in menu else menu[0]
+        st.switch_page(pages[back], query_params={"family": ended}
+                       if back == REELS and ended else None)
+    nav.run()

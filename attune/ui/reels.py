@@ -6,20 +6,25 @@ the page shows it, and the render's progress. Nothing here imports Streamlit.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from attune.core.jobs import Job, JobStatus
 from attune.core.people import Clip, ClipStatus, Family, Moment, Reel, User
 from attune.core.practice import MAX_MOMENTS
 from attune.core.words import RULE_WHY, Finding, WordRule, check_words
-from attune.reels.plan import frame_ms, snap_ms_to_frame
+from attune.reels.plan import CaptionPosition, frame_ms, snap_ms_to_frame
+from attune.reels.propose import Proposal
 from attune.services import Context
 from attune.services.access import Action, decide_access, require_access
-from attune.services.reels import proxy_fps, update_moment
+from attune.services.reels import proxy_fps, snap_bounds, update_moment
 
 RULE_WORDS = RULE_WHY  # why each kind of finding matters, in plain words
 _BUT = re.compile(r"\s*,?\s*\bbut\b", re.IGNORECASE)
+#: The Reels page's steps (tab labels never change, so the chosen one is kept)
+STEPS = ("1 · Proposals", "2 · Chosen moments", "3 · Reel")
+POSITION_WORDS = {CaptionPosition.BOTTOM: "Bottom", CaptionPosition.TOP: "Top"}
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,26 @@ def family_reels(ctx: Context, user: User, code: str) -> FamilyReels:
         reels = sorted(tx.reels_for_family(family.id), key=lambda r: r.id, reverse=True)
     moments.sort(key=lambda m: (m.position, m.id))
     return FamilyReels(family, sorted(clips, key=lambda c: c.id), moments, reels)
+
+
+def proposal_moment(clip: Clip, proposal: Proposal, moments: Sequence[Moment]
+                    ) -> Moment | None:
+    """The chosen moment that is this proposal: the same frames of the same clip (at
+    30000/1001 fps, 6974 ms and 6975 ms are one frame), snapped as accepting snaps."""
+    bounds = snap_bounds(clip, proposal.start_ms, proposal.end_ms)
+    return next((m for m in moments
+                 if m.clip_id == clip.id and (m.start_ms, m.end_ms) == bounds), None)
+
+
+def sync_widget(state: MutableMapping[str, Any], key: str, stored: Any) -> None:
+    """Seed a widget's value from the database, and refresh it whenever the stored value
+    changed since this page last showed it (another tab or practitioner changed it), so a
+    page never shows, or writes back, a moment's old words or bounds. A value typed here
+    and refused (an error) stays, as long as the stored value did not change."""
+    seen = f"{key}__stored"
+    if key not in state or (seen in state and state[seen] != stored):
+        state[key] = stored
+    state[seen] = stored
 
 
 def step_frame(clip: Clip, ms: int, frames: int) -> int:
@@ -133,6 +158,17 @@ def job_progress(job: Job | None) -> tuple[str, float, bool]:
     if job.status == JobStatus.QUEUED:
         stage = "waiting for the worker (`attune worker`)"
     return f"Rendering: {stage} ({job.percent}%)", max(0.0, min(1.0, job.percent / 100)), False
+
+
+def sharing_words(reel: Reel, current: bool) -> str:
+    """What the parent sees of this reel, in a sentence for the practitioner."""
+    if reel.shared_at is None:
+        return "Not shared: the parent sees nothing of this reel."
+    when = f"{reel.shared_at:%-d %B %Y, %H:%M}"
+    if current:
+        return f"Shared with the parent on {when}: they see this version."
+    return (f"The parent sees the version shared on {when}, not these changes: render "
+            "this one, watch it, and share it to replace it.")
 
 
 def ms_label(ms: int) -> str:

@@ -9,8 +9,11 @@ of wrong ones locks the account). The flag is kept both in ``st.session_state`` 
 the sign-in session in the database, so that neither a browser refresh (a new Streamlit
 session restored from the sign-in cookie) nor a server restart leaves the review.
 
-The player is a ``st.components.v2`` component: the ``<video>`` (with the reel's WebVTT
-captions as a ``<track>``) is built once and kept across reruns; Python sends it
+What the parent sees is decided in :mod:`attune.services.parent_view` (only a shared
+version, as it was shared); this module lays it out.
+
+The player is a ``st.components.v2`` component: the ``<video>`` is built once and kept
+across reruns (no caption track for a reel: its captions are burned in); Python sends it
 commands (seek and play, seek and pause) each with a fresh ``nonce``, so a command runs
 once however often the script reruns. Nothing here but :func:`player` touches Streamlit.
 """
@@ -22,12 +25,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from attune.core.people import Family, Moment, Reel, Reflection, Role, User
+from attune.core.people import Family, Moment, Reflection, Role, User
 from attune.errors import AuthError
 from attune.services import Context
-from attune.services.access import Action, decide_reel
 from attune.services.accounts import sign_in
-from attune.services.reels import reel_moment_starts
+from attune.services.parent_view import SharedReel
 from attune.services.tokens import SESSIONS
 
 #: Questions from DOMAIN.md §1 (VIG), asked when the film pauses on a moment's key frame.
@@ -37,6 +39,8 @@ QUESTIONS = (
     "What did you do that helped?",
 )
 REVIEW_KEY = "attune_review"
+#: Set when a review has just ended: the app takes the practitioner back to their reels.
+ENDED_KEY = "attune_review_ended"
 COMMAND_KEY = "attune_review_command"
 PLAYER_KEY = "attune_review_player"
 
@@ -89,8 +93,9 @@ def leave_review(ctx: Context, state: Any, user: User, password: str,
         if "locked" in str(exc):
             return str(exc)
         return "That password did not match, so the review stays open. Try again."
-    state.pop(REVIEW_KEY, None)
+    mode = state.pop(REVIEW_KEY, None)
     state.pop(COMMAND_KEY, None)
+    state[ENDED_KEY] = mode.family_code if isinstance(mode, ReviewMode) else ""
     if session_id:
         SESSIONS.set_review(ctx, session_id, None, None)
     return None
@@ -132,23 +137,16 @@ def review_moments(starts: list[tuple[Moment, int]], reel_duration_ms: int | Non
     return out
 
 
-def moments_of_reel(ctx: Context, actor: User, reel_id: int,
-                    reel_duration_ms: int | None) -> list[ReviewMoment]:
-    return review_moments(reel_moment_starts(ctx, actor, reel_id), reel_duration_ms)
+def moments_of_reel(shared: SharedReel) -> list[ReviewMoment]:
+    """The shared version's moments, as they were when shared."""
+    return review_moments(list(zip(shared.moments, shared.starts_ms, strict=True)),
+                          shared.duration_ms, shared.end_card_ms)
 
 
-def reel_family(ctx: Context, reel: Reel) -> Family:
-    """The family of a reel the caller may already watch (``reels_for_parent``)."""
+def reel_family(ctx: Context, shared: SharedReel) -> Family:
+    """The family of a reel the caller may already watch (``shared_reels``)."""
     with ctx.db.transaction("system") as tx:
-        return tx.family_by_id(reel.family_id)
-
-
-def may_keep_copy(ctx: Context, user: User, reel: Reel) -> bool:
-    """Whether the parent may download the reel: the gate, for every clip in it (checked
-    without auditing; ``reel_file(download=True)`` checks again and audits)."""
-    with ctx.db.transaction(user.username) as tx:
-        return bool(reel.moment_ids) and \
-            decide_reel(tx, user, Action.KEEP_REEL, reel).allowed
+        return tx.family_by_id(shared.family_id)
 
 
 def reflections_by_moment(items: list[Reflection]) -> dict[int, list[Reflection]]:
@@ -258,7 +256,12 @@ def _player() -> Callable[..., Any]:
 
 def player(src: str, vtt: str | None, command: dict[str, Any] | None = None, *,
            key: str = PLAYER_KEY) -> Any:
-    """Mount (or update) the reel player; the ``<video>`` survives reruns."""
+    """Mount (or update) the reel player; the ``<video>`` survives reruns.
+
+    ``vtt``: a WebVTT ``<track>``, shown, only for a picture that carries no captions of
+    its own. A rendered reel has its captions burned in (so that the film that leaves the
+    building, the parent's copy, reads the same everywhere): give ``None`` for it, or the
+    captions show twice, and on a phone the two cover the baby's face."""
     data = {"src": src, "vtt": vtt, "command": command}
     return _player()(key=key, data=data, default={"position_ms": 0},
                      on_position_ms_change=lambda: None, height="content")

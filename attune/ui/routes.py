@@ -36,12 +36,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
-from attune.core.people import User
+from attune.core.people import Role, User
 from attune.errors import AttuneError, NotAllowedError, NotFoundError
 from attune.services import Context
 from attune.services.access import Action, refusal, require_access, require_reel
 from attune.services.clips import store_clip
 from attune.services.ingest import media_paths, queue_ingest
+from attune.services.parent_view import may_open
 from attune.services.tokens import (
     CLIP_KINDS,
     REEL_KINDS,
@@ -118,6 +119,13 @@ def media_file(ctx: Context, user: User, kind: str, object_id: int, name: str) -
                     "filmstrip_index": "filmstrip_index", "envelope": "envelope"}
         if kind in expected and paths[expected[kind]].name != name:
             raise NotFoundError("There is no such file.")
+    elif kind in REEL_KINDS and user.role == Role.PARENT:
+        # a parent: only the shared version's own files, while shared and consented to
+        with ctx.db.transaction(user.username) as tx:
+            if not may_open(tx, user, object_id, name):
+                raise refusal(f"open reel {object_id}", {"reel_id": object_id, "kind": kind,
+                                                         "shared": False})
+        folder = ctx.media.reel_dir(object_id)
     elif kind in REEL_KINDS:
         with ctx.db.transaction(user.username) as tx:
             try:

@@ -1,8 +1,10 @@
 """The shared review in Debian's chromium against the real app and worker: pat makes a
-reel from the demo's proposals, renders it, and starts the shared review; the reel plays,
-"Watch again" seeks to moment 2, session mode stays until pat's password is typed; then
-the demo parent signs in and sees only their own film. Screenshots:
-test-artifacts/e2e/review-*.png."""
+reel from the demo's proposals and renders it; the demo parent (on a 390x844 phone) sees
+nothing until pat shares it, then sees it with one caption on screen; pat starts the
+shared review: the reel plays, "Watch again" seeks to moment 2, session mode stays until
+pat's password is typed, which takes pat back to the Reels page; pat edits a caption and
+the parent still sees the shared version; pat stops sharing and the parent sees nothing.
+Screenshots: test-artifacts/e2e/review-*.png."""
 
 from __future__ import annotations
 
@@ -78,6 +80,13 @@ def _open_reels(page: Page) -> None:
         time.sleep(3)
 
 
+def _parent_sees(pp: Page) -> int:
+    """How many moments the parent's page lists after a reload (0: nothing shared)."""
+    pp.reload()
+    wait_for_app(pp)
+    return pp.get_by_role("button", name="Watch again").count()
+
+
 def test_shared_review(page: Page, server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
     _ensure_ready(server)
     sign_in(page, "pat")
@@ -86,20 +95,43 @@ def test_shared_review(page: Page, server: Server, monkeypatch: pytest.MonkeyPat
     for _ in range(2):
         page.get_by_role("button", name="Accept").first.click()
         wait_for_app(page)
-    page.get_by_role("tab", name="2 · Chosen moments (2)").click()
+    page.get_by_role("tab", name="2 · Chosen moments").click()
+    wait_for_app(page)
     expect(page.get_by_text("Moment 2", exact=False).first).to_be_visible()
     shot(page, "review-02-moments")
     page.get_by_role("tab", name="3 · Reel").click()
+    wait_for_app(page)
     page.get_by_role("button", name="Make the reel").click()
     wait_for_app(page)
-    page.get_by_role("tab", name="3 · Reel").click()
     page.get_by_role("button", name="Render the reel").click()
-    # the worker renders; the progress fragment reloads the page when it is done
-    page.get_by_role("tab", name="3 · Reel").click()
-    page.get_by_role("button", name="Start shared review").wait_for(timeout=180_000)
+    # the worker renders; the progress fragment reloads the page when it is done (the
+    # chosen step is kept)
+    page.get_by_role("button", name="Share with the parent").wait_for(timeout=180_000)
     wait_for_app(page)
-    page.get_by_role("tab", name="3 · Reel").click()
     shot(page, "review-03-rendered")
+
+    # the parent, on their own phone: nothing until pat shares it
+    phone = page.context.browser.new_context(  # type: ignore[union-attr]
+        viewport={"width": 390, "height": 844}, base_url=server.url, is_mobile=True,
+        has_touch=True, device_scale_factor=2)
+    pp = phone.new_page()
+    pp.set_default_timeout(20_000)
+    sign_in(pp, "parent")
+    assert _parent_sees(pp) == 0
+    expect(pp.get_by_text("There is nothing here yet", exact=False)).to_be_visible()
+    page.get_by_role("button", name="Share with the parent").click()
+    wait_for_app(page)
+    expect(page.get_by_text("they see this version", exact=False)).to_be_visible()
+    assert _parent_sees(pp) == 2
+    _wait_playing(pp)
+    # one caption on screen: burned into the picture, and no caption track on top of it
+    _until(pp, "v => v.textTracks.length === 0 && v.querySelectorAll('track').length === 0")
+    pp.locator(VIDEO).first.evaluate("v => { v.pause(); v.currentTime = 4.5; }")
+    _until(pp, "v => v.paused && v.readyState >= 2 && Math.abs(v.currentTime - 4.5) < 0.1")
+    pp.locator(VIDEO).first.scroll_into_view_if_needed()
+    time.sleep(0.5)
+    shot(pp, "review-02b-parent-phone-one-caption")
+    shared_caption = pp.locator(".attune-caption").first.inner_text()
 
     page.get_by_role("button", name="Start shared review").click()
     wait_for_app(page)
@@ -139,20 +171,37 @@ def test_shared_review(page: Page, server: Server, monkeypatch: pytest.MonkeyPat
     page.get_by_role("textbox", name="Your password").fill("attune-demo")
     page.get_by_role("button", name="Finish the review").click()
     page.get_by_text("Signed in as").wait_for()
+    wait_for_app(page)
+    # back on pat's Reels page, not "Not allowed"
+    expect(page.get_by_text("Not allowed", exact=False)).to_have_count(0)
+    expect(page.get_by_role("heading", name="Reels")).to_be_visible()
+    shot(page, "review-07-back-to-reels")
 
-    # the parent, on their own account, sees only their film
-    parent = page.context.browser.new_context(  # type: ignore[union-attr]
-        viewport={"width": 1366, "height": 768}, base_url=server.url)
+    # pat edits moment 1's caption: a new draft; the parent still sees the shared version
+    page.get_by_role("tab", name="2 · Chosen moments").click()
+    wait_for_app(page)
+    caption = page.get_by_role("textbox", name="Caption (the parent reads it)").first
+    caption.fill("You held her close, and she settled.")
+    caption.press("Control+Enter")
+    wait_for_app(page)
+    expect(page.get_by_role("tab", name="2 · Chosen moments")).to_have_attribute(
+        "aria-selected", "true")  # the step is kept
+    page.get_by_role("tab", name="3 · Reel").click()
+    wait_for_app(page)
+    expect(page.get_by_text("not these changes", exact=False)).to_be_visible()
     try:
-        pp = parent.new_page()
-        pp.set_default_timeout(20_000)
-        sign_in(pp, "parent")
-        expect(pp.get_by_role("button", name="Watch again")).to_have_count(2)
+        assert _parent_sees(pp) == 2
+        expect(pp.get_by_text("You held her close", exact=False)).to_have_count(0)
+        assert pp.locator(".attune-caption").first.inner_text() == shared_caption
         sidebar = pp.locator("[data-testid='stSidebar'] a")
         labels = sorted(t.split("\n")[-1] for t in sidebar.all_inner_texts())
         assert labels == ["Sign out", "Your film"]  # (the icon's name comes first)
         expect(pp.get_by_text("What the parent says")).to_have_count(0)
-        _wait_playing(pp)
-        shot(pp, "review-07-parent")
+        shot(pp, "review-08-parent-after-edit")
+        # pat stops sharing: the parent sees nothing, at once
+        page.get_by_role("button", name="Stop sharing").click()
+        wait_for_app(page)
+        assert _parent_sees(pp) == 0
+        shot(pp, "review-09-parent-after-unshare")
     finally:
-        parent.close()
+        phone.close()

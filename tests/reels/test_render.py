@@ -221,3 +221,41 @@ def test_render_from_files_end_to_end(source25: Source, tmp_path: Path) -> None:
         render_reel_files(moments, tmp_path / "reel3.mp4", clip=source25.path)
     with pytest.raises(InputError, match="does not exist"):
         render_reel_files(tmp_path / "none.json", tmp_path / "reel3.mp4")
+
+
+def test_a_caption_sits_at_the_top_or_the_bottom_as_chosen(source25: Source,
+                                                           tmp_path: Path) -> None:
+    """Per moment, to keep faces clear: the band is burned in where chosen, and the
+    WebVTT cue says the same place."""
+    from attune.reels.plan import CaptionPosition
+
+    w, h = source25.width, source25.height
+    top = make_caption_overlay("Up here.", w, h, position=CaptionPosition.TOP)
+    bottom = make_caption_overlay("Down here.", w, h)
+    assert top is not None and bottom is not None
+    assert top.y0 < h // 10 and top.y1 < h // 2 < bottom.y0 and bottom.y1 > h * 9 // 10
+    assert top.y1 - top.y0 == bottom.y1 - bottom.y0
+    moments = [MomentSpec("a", 1000, 2000, "Up here.", caption_position=CaptionPosition.TOP),
+               MomentSpec("a", 3000, 4000, "Down here.")]
+    plan = plan_reel(moments, {"a": source25.fps},
+                     ReelOptions(title_card_ms=0, end_card_ms=0, fade_ms=0))
+    assert [c.position for c in plan.captions] == ["top", "bottom"]
+    vtt = webvtt_text(plan)
+    assert "00:00:01.000 line:0\nUp here." in vtt and "00:00:02.000\nDown here." in vtt
+    result = render_reel(plan, {"a": source25.path}, tmp_path / "r.mp4", preset="ultrafast")
+    lumas, _, _ = decode_reel(result.path)
+    plain = plan_reel([MomentSpec("a", 1000, 2000), MomentSpec("a", 3000, 4000)],
+                      {"a": source25.fps}, ReelOptions(title_card_ms=0, end_card_ms=0,
+                                                       fade_ms=0))
+    bare, _, _ = decode_reel(render_reel(plain, {"a": source25.path}, tmp_path / "p.mp4",
+                                         preset="ultrafast").path)
+    first, second = 5, len(lumas) - 5  # a picture of each moment
+
+    def changed(a: np.ndarray, b: np.ndarray, rows: slice) -> float:
+        return float(np.abs(a[rows].astype(int) - b[rows].astype(int)).mean())
+
+    upper, lower = slice(top.y0 + 2, top.y1 - 2), slice(bottom.y0 + 2, bottom.y1 - 2)
+    assert changed(lumas[first], bare[first], upper) > 5 > \
+        changed(lumas[first], bare[first], lower)
+    assert changed(lumas[second], bare[second], lower) > 5 > \
+        changed(lumas[second], bare[second], upper)

@@ -1,5 +1,5 @@
 """A deleted row's id never comes back for another row (SQLite AUTOINCREMENT; PostgreSQL
-sequences), and migration 0006 rebuilds the SQLite tables keeping every row and link."""
+sequences), and migration 0005 rebuilds the SQLite tables keeping every row and link."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def test_deleted_reel_clip_and_event_ids_are_not_reused(ctx: Context) -> None:
     assert [e.action for e in reel_entries] == ["create"]  # nothing of the deleted reel
 
 
-def test_migration_0006_keeps_rows_and_links(tmp_path: Path) -> None:
+def test_migration_0005_keeps_rows_and_links(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
     try:
         migrate(engine, "0004")

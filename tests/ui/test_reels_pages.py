@@ -4,6 +4,7 @@ the logic behind them (attune.ui.reels, attune.ui.review)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,12 +18,15 @@ from attune.core.words import check_words
 from attune.services import Context
 from attune.services.consent import record_consent
 from attune.services.events import add_event
+from attune.services.parent_view import shared_reels
 from attune.services.reels import (
     add_moment,
     create_reel,
     propose,
     reflections,
     render_now,
+    share_reel,
+    snap_bounds,
 )
 from attune.services.tokens import SESSIONS
 from attune.ui import reels as ui
@@ -191,13 +195,16 @@ def test_reel_is_renamed_in_place_and_a_new_reel_is_started_on_purpose(
 @pytest.mark.slow
 def test_parent_sees_only_their_reel_and_no_other_navigation(ctx: Context, app: App,
                                                              rendered) -> None:
-    pat, mum, family, _, _, (m1, m2) = rendered
+    pat, mum, family, _, reel, (m1, m2) = rendered
     other_pat = make_user(ctx, "sam")
     make_family(ctx, other_pat, "FAM-002", "Leo")
     assert pages_for(mum, Path(__file__).resolve().parents[2]) == [PARENT, SIGN_OUT]
     at = app(mum)
     at.run()
     assert not at.exception
+    assert "There is nothing here yet" in shown(at)  # rendered is not shared
+    share_reel(ctx, pat, reel.id)
+    at.run()
     page = shown(at)
     assert "Maya and you" in page and "You smiled back, and Maya smiled too." in page
     for word in (*PRACTITIONER_ONLY, "FAM-002", "Leo", "%", "percent", "unanswered"):
@@ -226,6 +233,9 @@ def test_session_mode_shows_only_the_reel_and_needs_the_password(ctx: Context, a
     at = app(pat, "reels.py", family=family.code)
     at.run()
     assert not at.exception
+    assert not [b for b in at.button if b.key == "reels_start_review"]  # not shared yet
+    at.button(key="reels_share").click().run()
+    assert not at.exception
     at.button(key="reels_start_review").click().run()
     assert not at.exception
     assert review.review_mode(ctx, at.session_state, pat, at.session_state[SESSION_KEY])
@@ -250,6 +260,10 @@ def test_session_mode_shows_only_the_reel_and_needs_the_password(ctx: Context, a
     assert not at.exception
     assert review.review_mode(ctx, at.session_state, pat, at.session_state[SESSION_KEY]) is None
     assert "Signed in as" in texts(at)
+    # back on the practitioner's reels for that family, not on the parent's page
+    assert "Not allowed" not in texts(at)
+    assert [t.value for t in at.title] == ["Reels"]
+    assert at.selectbox(key="reels_family").value == family.code
 
 
 # ---------------------------------------------------------------- logic
@@ -317,3 +331,114 @@ def test_frame_steps_follow_the_proxy(ctx: Context, coded) -> None:
     assert ui.frame_step_ms(clip) == 40
     assert ui.step_frame(clip, 1019, 1) == 1040
     assert ui.step_frame(clip, 0, -1) == 0
+
+
+# ---------------------------------------------------------------- sharing, place, freshness
+@pytest.mark.slow
+def test_share_and_stop_sharing_from_the_reels_page(ctx: Context, app: App, rendered) -> None:
+    pat, mum, family, _, reel, (m1, _) = rendered
+    at = app(pat, "reels.py", family=family.code)
+    at.run()
+    assert "Not shared" in texts(at) and shared_reels(ctx, mum) == []
+    assert at.session_state["reels_tab"] == ui.STEPS[0]
+    at.session_state["reels_tab"] = ui.STEPS[2]
+    at.button(key="reels_share").click().run()
+    assert not at.exception
+    assert [r.id for r in shared_reels(ctx, mum)] == [reel.id]
+    assert "they see this version" in texts(at)
+    assert not [b for b in at.button if b.key == "reels_share"]  # shared already
+    # an edit: a new draft; the parent keeps the shared version, and the page says so
+    at.text_area(key=f"reels_caption_{m1.id}").input("You smiled, and Maya smiled.").run()
+    assert "not these changes" in texts(at)
+    assert shared_reels(ctx, mum)[0].moments[0].caption == m1.caption
+    at.button(key="reels_unshare").click().run()
+    assert shared_reels(ctx, mum) == [] and "Not shared" in texts(at)
+    assert at.session_state["reels_tab"] == ui.STEPS[2]  # still on the reel's step
+
+
+@pytest.mark.slow
+def test_proposals_match_moments_by_frame_on_a_29_97_fps_clip(ctx: Context, app: App,
+                                                              coded) -> None:
+    from attune.core.people import ClipStatus
+
+    pat, _, family, clip = coded
+    with ctx.db.transaction("x") as tx:  # as if filmed on a phone
+        media = dict(tx.get_clip(clip.id).media, proxy_fps="30000/1001")
+        clip = tx.set_clip_media(clip.id, status=ClipStatus.READY, media=media)
+    proposals = propose(ctx, pat, clip.id)
+    # a proposal whose bounds are not on the 29.97 fps frame grid in milliseconds
+    i, p = next((i, p) for i, p in enumerate(proposals)
+                if snap_bounds(clip, p.start_ms, p.end_ms) != (p.start_ms, p.end_ms))
+    at = app(pat, "reels.py", family=family.code)
+    at.run()
+    at.button(key=f"reels_accept_{clip.id}_{i}").click().run()
+    assert not at.exception
+    [moment] = _moments(ctx, clip.id)
+    assert (moment.start_ms, moment.end_ms) != (p.start_ms, p.end_ms)  # snapped
+    button = at.button(key=f"reels_accept_{clip.id}_{i}")
+    assert button.label == "Chosen" and button.disabled
+
+
+@pytest.mark.slow
+def test_an_error_keeps_the_step_and_what_was_typed(ctx: Context, app: App, coded) -> None:
+    pat, _, family, clip = coded
+    m = add_moment(ctx, pat, clip.id, 1000, 5000, "You smiled back.")
+    at = app(pat, "reels.py", family=family.code)
+    at.run()
+    at.session_state["reels_tab"] = ui.STEPS[1]
+    at.run()
+    at.number_input(key=f"reels_end_{m.id}").set_value(400).run()  # before its start
+    assert "must start before it ends" in " ".join(e.value for e in at.error)
+    assert at.session_state["reels_tab"] == ui.STEPS[1]
+    assert at.number_input(key=f"reels_end_{m.id}").value == 400  # kept to correct it
+    assert _moments(ctx, clip.id)[0].end_ms == 5000
+
+
+@pytest.mark.slow
+def test_two_pages_editing_two_moments_never_change_the_other(ctx: Context, app: App,
+                                                              coded) -> None:
+    pat, _, family, clip = coded
+    a = add_moment(ctx, pat, clip.id, 1000, 5000, "You smiled back.")
+    b = add_moment(ctx, pat, clip.id, 8000, 12_000, "You waited, and she had her turn.")
+    one, two = app(pat, "reels.py", family=family.code), app(pat, "reels.py",
+                                                             family=family.code)
+    one.run()
+    two.run()
+    two.text_area(key=f"reels_caption_{b.id}").input("She had her turn.").run()
+    two.button(key=f"reels_start_plus_{b.id}").click().run()
+    one.text_area(key=f"reels_caption_{a.id}").input("You smiled, and Maya smiled.").run()
+    assert not one.exception
+    first, second = _moments(ctx, clip.id)
+    assert (first.caption, first.start_ms) == ("You smiled, and Maya smiled.", 1000)
+    assert (second.caption, second.start_ms, second.end_ms) == ("She had her turn.", 8040,
+                                                               12_000)
+    # the first page shows the other page's edits, so it cannot write old ones back
+    assert one.text_area(key=f"reels_caption_{b.id}").value == "She had her turn."
+    assert one.number_input(key=f"reels_start_{b.id}").value == 8040
+    one.button(key=f"reels_end_minus_{b.id}").click().run()
+    assert _moments(ctx, clip.id)[1] == replace(second, end_ms=11_960)
+
+
+@pytest.mark.slow
+def test_caption_position_is_chosen_per_moment(ctx: Context, app: App, rendered) -> None:
+    pat, _, family, clip, reel, (m1, _) = rendered
+    at = app(pat, "reels.py", family=family.code)
+    at.run()
+    assert at.segmented_control(key=f"reels_caption_position_{m1.id}").value == "bottom"
+    at.segmented_control(key=f"reels_caption_position_{m1.id}").set_value("top").run()
+    assert not at.exception
+    first, second = _moments(ctx, clip.id)
+    assert (first.caption_position, second.caption_position) == ("top", "bottom")
+    with ctx.db.transaction("x") as tx:
+        assert tx.get_reel(reel.id).status == ReelStatus.DRAFT  # the picture changes
+
+
+def test_sync_widget_follows_the_database_but_keeps_a_refused_entry() -> None:
+    state: dict[str, object] = {}
+    ui.sync_widget(state, "k", "a")
+    assert state["k"] == "a"
+    state["k"] = "typed, refused"
+    ui.sync_widget(state, "k", "a")  # the database did not change: keep what was typed
+    assert state["k"] == "typed, refused"
+    ui.sync_widget(state, "k", "b")  # another page changed it: show that
+    assert state["k"] == "b"

@@ -1,0 +1,165 @@
+"""What a parent may see (DOMAIN.md §1, §7): the one place that decides it, for the parent's
+page, session mode, the parent branch of the media route and the parent's handout.
+
+A parent sees a reel only when the practitioner has shared it on purpose
+(:func:`attune.services.reels.share_reel`), and then only the version that was shared: its
+own copy of the rendered file and a snapshot of its title, moments and captions as they
+were. Editing the reel afterwards makes a new draft that the parent does not see until it
+is rendered, watched and shared in turn. Consent is asked at read time: once shared
+review is withdrawn or has expired for any clip of the reel, the parent sees nothing of
+it, at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from attune.core.people import Clip, Moment, Reel, Role, User
+from attune.core.policy import Action
+from attune.errors import NotFoundError
+from attune.services import Context
+from attune.services.access import decide_access, require_access
+from attune.storage.store import Tx
+
+
+@dataclass(frozen=True)
+class SharedReel:
+    """A reel as its shared version stands: what the parent's page lists and plays."""
+
+    id: int
+    family_id: int
+    title: str
+    duration_ms: int | None
+    shared_at: datetime
+    file_name: str  # the shared copy of the film, in the reel's folder
+    moments: tuple[Moment, ...]
+    starts_ms: tuple[int, ...]  # where each moment starts in the film
+    end_card_ms: int = 0
+
+    @property
+    def clip_ids(self) -> set[int]:
+        return {m.clip_id for m in self.moments}
+
+    @property
+    def vtt_name(self) -> str:
+        return Path(self.file_name).with_suffix(".vtt").name
+
+    @property
+    def handout_name(self) -> str:
+        return Path(self.file_name).with_suffix(".pdf").name
+
+
+def snapshot_moment(m: Moment, reel_start_ms: int) -> dict[str, Any]:
+    """A moment as a snapshot keeps it (JSON)."""
+    return {"id": m.id, "clip_id": m.clip_id, "start_ms": m.start_ms, "end_ms": m.end_ms,
+            "key_ms": m.key_ms, "caption": m.caption, "film_stop": m.film_stop,
+            "film_stop_caption": m.film_stop_caption, "slow_replay": m.slow_replay,
+            "caption_position": m.caption_position, "reel_start_ms": reel_start_ms}
+
+
+def _moment(d: dict[str, Any]) -> Moment:
+    return Moment(int(d["id"]), int(d["clip_id"]), int(d["start_ms"]), int(d["end_ms"]),
+                  str(d.get("caption", "")), d.get("key_ms"), 0, bool(d.get("film_stop")),
+                  str(d.get("film_stop_caption", "")), bool(d.get("slow_replay")), "",
+                  str(d.get("caption_position", "bottom")))
+
+
+def _clips(tx: Tx, moments: tuple[Moment, ...]) -> list[Clip] | None:
+    """The clips the moments come from; None when one is gone (consent withdrawn)."""
+    try:
+        return [tx.get_clip(c) for c in dict.fromkeys(m.clip_id for m in moments)]
+    except NotFoundError:
+        return None
+
+
+def _shared(tx: Tx, user: User, reel: Reel) -> SharedReel | None:
+    """The reel's shared version if ``user`` may watch it today: the gate (role, family,
+    shared-review consent for every clip in it)."""
+    snap = tx.shared_snapshot(reel.id)
+    if snap is None or reel.shared_at is None or not reel.shared_path:
+        return None
+    moments = tuple(_moment(d) for d in snap.get("moments", []))
+    clips = _clips(tx, moments)
+    if not moments or clips is None or not all(
+            decide_access(tx, user, Action.WATCH_REEL, reel.family_id, c).allowed
+            for c in clips):
+        return None
+    return SharedReel(reel.id, reel.family_id, str(snap.get("title", reel.title)),
+                      snap.get("duration_ms"), reel.shared_at, Path(reel.shared_path).name,
+                      moments, tuple(int(d["reel_start_ms"]) for d in snap["moments"]),
+                      int(snap.get("end_card_ms", 0)))
+
+
+def shared_reels(ctx: Context, actor: User, family_code: str | None = None
+                 ) -> list[SharedReel]:
+    """The shared reels ``actor`` may watch, newest share first: a parent's own families',
+    or (session mode: a practitioner's screen handed to the parent) ``family_code``'s."""
+    with ctx.db.transaction(actor.username) as tx:
+        if actor.role == Role.PARENT:
+            families = [f for f in tx.list_families() if actor.username in f.parents]
+        else:
+            family = tx.get_family(family_code or "")
+            require_access(tx, actor, Action.WATCH_REEL, family,
+                           what=f"show family {family_code}'s shared reels")
+            families = [family]
+        found = [_shared(tx, actor, r) for f in families for r in tx.reels_for_family(f.id)]
+    return sorted((s for s in found if s is not None), key=lambda s: s.shared_at,
+                  reverse=True)
+
+
+def shared_reel(ctx: Context, actor: User, reel_id: int) -> SharedReel:
+    """One shared reel ``actor`` may watch; :class:`NotFoundError` when it is not (or no
+    longer) shared, or consent no longer covers it."""
+    with ctx.db.transaction(actor.username) as tx:
+        reel = tx.get_reel(reel_id)
+        require_access(tx, actor, Action.WATCH_REEL, reel.family_id,
+                       what=f"watch reel {reel_id}")
+        shared = _shared(tx, actor, reel)
+    if shared is None:
+        raise NotFoundError("This film is not shared with the family just now; the "
+                            "practitioner can share it again.")
+    return shared
+
+
+def may_open(tx: Tx, user: User, reel_id: int, name: str) -> bool:
+    """The media route's parent branch: only the shared version's own files, while it is
+    shared and consent covers it (checked on every request)."""
+    try:
+        reel = tx.get_reel(reel_id)
+    except NotFoundError:
+        return False
+    shared = _shared(tx, user, reel)
+    return shared is not None and name in (shared.file_name, shared.vtt_name,
+                                           shared.handout_name)
+
+
+def shared_file(ctx: Context, actor: User, reel_id: int, *, download: bool = False) -> Path:
+    """The shared film, to watch or (with parent_copy consent) to keep; audited."""
+    with ctx.db.transaction(actor.username) as tx:
+        reel = tx.get_reel(reel_id)
+        require_access(tx, actor, Action.WATCH_REEL, reel.family_id,
+                       what=f"watch reel {reel_id}")
+        shared = _shared(tx, actor, reel)
+        if shared is None:
+            raise NotFoundError("This film is not shared with the family just now; the "
+                                "practitioner can share it again.")
+        if download:
+            for clip in _clips(tx, shared.moments) or []:
+                require_access(tx, actor, Action.KEEP_REEL, reel.family_id, clip,
+                               what=f"keep a copy of reel {reel_id}")
+        tx.audit("download" if download else "view", "reel", reel_id, {"shared": True})
+    return ctx.media.reel_dir(reel_id) / shared.file_name
+
+
+def may_keep_copy(ctx: Context, user: User, shared: SharedReel) -> bool:
+    """Whether ``user`` may download the shared film: the gate for keeping a copy (the
+    parent's own family, parent-copy consent for every clip in it), checked without
+    auditing; :func:`shared_file` checks again and audits."""
+    with ctx.db.transaction(user.username) as tx:
+        clips = _clips(tx, shared.moments)
+        return bool(clips) and all(
+            decide_access(tx, user, Action.KEEP_REEL, shared.family_id, c).allowed
+            for c in clips or [])
