@@ -151,8 +151,15 @@ def test_anchoring_a_damaged_log_is_refused(ctx: Context, tmp_path: Path) -> Non
 
 
 def _make_legacy(ctx: Context, entries: int = 4) -> None:
-    """A log as attune before audit keys wrote it (unkeyed SHA-256)."""
+    """A database as attune before audit keys left it (revision 0004), with a log it wrote
+    (unkeyed SHA-256)."""
     from datetime import UTC, datetime, timedelta
+
+    from alembic import command
+
+    from attune.storage.db import alembic_config
+
+    command.downgrade(alembic_config(ctx.db.engine), "0004")
 
     prev = GENESIS_HASH
     start = datetime(2026, 1, 1, tzinfo=UTC)
@@ -174,8 +181,7 @@ def _make_legacy(ctx: Context, entries: int = 4) -> None:
 
 
 def _reopen(ctx: Context) -> Database:
-    with ctx.db.engine.begin() as conn:  # as attune before audit keys left it
-        conn.execute(text("UPDATE alembic_version SET version_num = '0004'"))
+    """Open the installation as `attune init` / the app's start does: migrate, then open."""
     return Database.open(ctx.settings.database_url, migrate_to_head=True,
                          audit_key=ctx.settings.audit_key_bytes)
 

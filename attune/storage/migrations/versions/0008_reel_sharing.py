@@ -27,7 +27,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("caption_position", sa.String(length=10), nullable=False,
                                       server_default="bottom"))
 
-    with op.batch_alter_table("reels", schema=None) as batch_op:
+    # the foreign key makes SQLite rebuild the table: keep its ids never reused (0005)
+    with op.batch_alter_table("reels", schema=None,
+                              table_kwargs={"sqlite_autoincrement": True}) as batch_op:
         batch_op.add_column(sa.Column("rendered_snapshot", sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column("shared_path", sa.String(length=500), nullable=True))
         batch_op.add_column(sa.Column("shared_snapshot", sa.JSON(), nullable=True))
