@@ -15,6 +15,7 @@ from attune.cli.common import (
     open_context,
     print_json,
 )
+from attune.errors import InputError
 
 
 def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
@@ -38,6 +39,7 @@ def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
     p.add_argument("--step-ms", type=int, default=1000,
                    help="time-unit kappa sampling step (default 1000)")
     p.add_argument("--out", help="also write the table as CSV")
+    p.add_argument("--pdf", metavar="PATH", help="also write the report as PDF")
 
 
 def cmd_supervise_assign(args: argparse.Namespace) -> None:
@@ -63,9 +65,25 @@ def cmd_supervise_gold(args: argparse.Namespace) -> None:
     emit(args, a, f"Clip {a.clip_id}: {a.coder}'s coding is the gold standard.")
 
 
+def _report_path(value: str | None) -> Path | None:
+    """Where a report goes, checked before any work is done (the atomic writer would
+    otherwise make missing folders, or fail on a folder's name with a traceback)."""
+    if value is None:
+        return None
+    path = Path(value)
+    if path.is_dir():
+        raise InputError(f"{path} is a folder; give a file name, e.g. {path / 'agreement.pdf'}.")
+    if not path.parent.is_dir():
+        raise InputError(f"The folder {path.parent} does not exist; create it or choose "
+                         "another place for the report.")
+    return path
+
+
 def cmd_supervise_report(args: argparse.Namespace) -> None:
+    from attune.core.people import CodingRole
     from attune.services.supervision import agreement_frame, team_agreement
 
+    pdf_path = _report_path(args.pdf)
     ctx = open_context()
     pairs = team_agreement(ctx, acting_user(ctx, args), args.tolerance_ms, args.step_ms)
     frame = agreement_frame(pairs)
@@ -75,12 +93,13 @@ def cmd_supervise_report(args: argparse.Namespace) -> None:
         from attune.interchange.reports import write_agreement_csv
 
         write_agreement_csv(frame, Path(args.out), parameters)
-    if args.pdf:
+    if pdf_path is not None:
         from attune.interchange.reports import write_agreement_pdf
 
-        write_agreement_pdf([(f"Clip {p.clip_id}, {p.assigned_on}: {p.coder_a} and {p.coder_b}"
-                              f" ({'calibration' if p.role == 'gold' else 'double-coding'})",
-                              p.report) for p in pairs], Path(args.pdf))
+        # the same headings as the PDF the Supervision page offers
+        write_agreement_pdf([(f"Clip {p.clip_id}: {p.coder_a} and {p.coder_b} "
+                              f"({'calibration' if p.role == CodingRole.GOLD else 'double-coding'}"
+                              f", {p.assigned_on})", p.report) for p in pairs], pdf_path)
     if args.json:
         print_json([{"clip": p.clip_id, "coders": [p.coder_a, p.coder_b], "kind": str(p.role),
                      "date": p.assigned_on, "report": p.report.to_dict()} for p in pairs])
