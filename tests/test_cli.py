@@ -145,3 +145,27 @@ def test_audit_verify_fails_on_a_changed_entry(ready: Cli, tmp_path: Path) -> No
     db.close()
     proc = ready("audit", "verify", ok=False)
     assert proc.returncode == 1 and "AUDIT LOG DAMAGED at entry 2" in proc.stdout
+
+
+def test_supervise_report_writes_the_pdf(cli: Cli, tmp_path: Path) -> None:
+    """README: `attune supervise report --pdf agreement.pdf --as sue` (the demo has one clip
+    double-coded by pat and sam, both done)."""
+    import shutil
+
+    cli("demo", "--no-ingest")
+    pdf = tmp_path / "agreement.pdf"
+    out = cli("supervise", "report", "--pdf", str(pdf), "--tolerance-ms", "800", "--as", "sue")
+    assert "double-coding" in out.stdout
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert shutil.which("pdftotext"), "make test installs poppler-utils"
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
+                                   text=True, check=True).stdout.split())
+    # main's PDF states its parameters in sentences (parameter_sentences), in seconds
+    assert "pat and sam (double-coding" in text and "at most 0.8 s apart" in text
+
+    for bad, message in [(tmp_path / "no-such-folder" / "a.pdf", "does not exist"),
+                         (tmp_path, "is a folder")]:
+        proc = cli("supervise", "report", "--pdf", str(bad), "--as", "sue", ok=False)
+        assert proc.returncode == 2 and message in proc.stderr
+        assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "no-such-folder").exists()

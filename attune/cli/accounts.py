@@ -1,0 +1,76 @@
+"""Accounts: ``user add``, ``user list``, ``user set-password``."""
+
+from __future__ import annotations
+
+import argparse
+
+from attune.cli.common import (
+    Subcommands,
+    acting_user,
+    acting_username,
+    add_command,
+    add_group,
+    emit,
+    open_context,
+    read_password,
+)
+
+
+def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
+    users = add_group(sub, "user", "accounts")
+    p = add_command(users, "add", cmd_user_add, "add an account (the first account needs no "
+                    "--as)", common)
+    p.add_argument("username")
+    p.add_argument("--role", required=True,
+                   help="practitioner, supervisor, parent or admin")
+    p.add_argument("--name", help="display name")
+    p.add_argument("--supervisor", help="username of this practitioner's supervisor")
+    p.add_argument("--password-stdin", action="store_true",
+                   help="read the password from standard input")
+    add_command(users, "list", cmd_user_list, "list accounts", common)
+    p = add_command(users, "set-password", cmd_user_set_password, "set an account's password "
+                    "(and unlock it)", common)
+    p.add_argument("username")
+    p.add_argument("--password-stdin", action="store_true",
+                   help="read the password from standard input")
+
+
+def cmd_user_add(args: argparse.Namespace) -> None:
+    from attune.services.accounts import add_user
+
+    ctx = open_context()
+    actor = acting_username(args)
+    with ctx.db.transaction(actor) as tx:
+        existing = tx.list_users()
+    if existing:  # the very first account may be made by anyone at the console
+        from attune.core.people import Role
+        from attune.services.access import require_role
+
+        require_role(ctx, acting_user(ctx, args), {Role.ADMIN}, "add accounts")
+    else:
+        actor = args.username
+    user = add_user(ctx, actor, args.username, args.role, read_password(args), args.name or "",
+                    args.supervisor)
+    emit(args, user, f"Added {user.role} {user.username}.")
+
+
+def cmd_user_list(args: argparse.Namespace) -> None:
+    ctx = open_context()
+    with ctx.db.transaction("cli") as tx:
+        users = tx.list_users()
+    emit(args, users, [f"{u.username:<16} {u.role:<13} {u.display_name}"
+                       + ("" if u.active else "  (switched off)") for u in users]
+         or "No accounts yet: add one with `attune user add NAME --role admin`.")
+
+
+def cmd_user_set_password(args: argparse.Namespace) -> None:
+    from attune.core.people import Role
+    from attune.services.access import require_role
+    from attune.services.accounts import set_password
+
+    ctx = open_context()
+    actor = acting_user(ctx, args)
+    if actor.username != args.username:
+        require_role(ctx, actor, {Role.ADMIN}, "change another account's password")
+    set_password(ctx, actor.username, args.username, read_password(args))
+    emit(args, {"username": args.username}, f"Password of {args.username} changed.")
