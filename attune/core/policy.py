@@ -239,6 +239,6 @@ def _say(purpose: Purpose, scope: ConsentScope, problem: str, clip_level: bool) 
     if clip_level:
         stops = stops.replace("its clips", "this clip").replace("its reels", "this reel")
     verb = {"not recorded": "is not recorded", "declined": "was declined"}.get(
-        problem, f"was {problem}")
+        problem, problem if problem.startswith("ran out") else f"was {problem}")
     return (f"{SCOPE_NAMES[scope]} consent for {of} {verb}, so {stops}. "
             "Record it on the Consent page (or: attune consent record).")

@@ -399,19 +399,19 @@ def share_reel(ctx: Context, actor: User, reel_id: int) -> Reel:
     version is shared. Audited."""
     with ctx.db.transaction(actor.username) as tx:
         reel = tx.get_reel(reel_id)
-        require_access(tx, actor, Action.MAKE_REEL, reel.family_id,
-                       what=f"share reel {reel_id}")
+        # the parents will see it: shared review must be in force for every clip in it
+        decision = decide_reel(tx, actor, Action.MAKE_REEL, reel)
+        if not decision.allowed and decision.missing is None:  # not theirs to share
+            require_access(tx, actor, Action.MAKE_REEL, reel.family_id,
+                           what=f"share reel {reel_id}")
         snapshot = tx.rendered_snapshot(reel_id)
+    if not decision.allowed:
+        with ctx.db.transaction(actor.username) as tx:
+            tx.audit("refuse-share", "reel", reel_id, {"consent": str(decision.missing)})
+        raise ConsentError("The reel cannot be shared: " + decision.reason)
     if reel.status != ReelStatus.READY or not reel.path or snapshot is None:
         raise StateError("Render the reel and watch it first: only a rendered reel that "
                          "shows its moments as they are now can be shared.")
-    with ctx.db.transaction(actor.username) as tx:
-        # the parents will see it: shared review must be in force for every clip in it
-        decision = decide_reel(tx, actor, Action.MAKE_REEL, tx.get_reel(reel_id))
-        if not decision.allowed:
-            tx.audit("refuse-share", "reel", reel_id, {"consent": str(decision.missing)})
-    if not decision.allowed:
-        raise ConsentError("The reel cannot be shared: " + decision.reason)
     folder = ctx.media.reel_dir(reel_id)
     source = ctx.media.root / reel.path
     name = f"shared-{secrets.token_hex(6)}"
