@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from streamlit.testing.v1 import AppTest
 
 from attune.core.consent import ConsentScope
-from attune.core.people import ClipStatus, Role
+from attune.core.people import CLIP_STATUS_WORDS, ClipStatus, Role
 from attune.services import Context
 from attune.services.consent import record_consent
 from attune.services.tokens import SESSIONS
@@ -238,7 +238,7 @@ def test_my_work_lists_clips(ctx: Context, app: App) -> None:
     at.run()
     assert not at.exception
     assert f"Clip {clip.id}" in texts(at)
-    assert f"{ClipStatus.STORED}" in texts(at)
+    assert CLIP_STATUS_WORDS[ClipStatus.STORED] in texts(at)
 
 
 def test_scheme_page_saves_a_new_version_and_shows_errors(ctx: Context, app: App) -> None:
