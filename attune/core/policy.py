@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from attune.core.consent import ConsentDecision, ConsentScope, deciding_record
+from attune.core.consent import SCOPE_NAMES, ConsentDecision, ConsentScope, deciding_record
 
 
 class Relation(StrEnum):
@@ -118,16 +118,6 @@ POLICY: tuple[Rule, ...] = (
     Rule(Purpose.ADMINISTRATION, Relation.ADMIN,
          frozenset({A.SEE_FAMILY, A.RUN_FAMILY}), None),
 )
-
-#: Consent scopes by the names practitioners and parents use.
-SCOPE_NAMES: dict[ConsentScope, str] = {
-    ConsentScope.SHARED_REVIEW: "Shared review",
-    ConsentScope.SUPERVISION: "Supervision",
-    ConsentScope.SECOND_CODER: "Second coder",
-    ConsentScope.TRAINING: "Training",
-    ConsentScope.RESEARCH: "Research",
-    ConsentScope.PARENT_COPY: "Parent's copy",
-}
 
 #: What a missing consent stops, said of the family ("so ... ").
 STOPS: dict[Purpose, str] = {
