@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from attune.core.people import Role
+from attune.core.people import CLIP_STATUS_WORDS, Role
 from attune.errors import AttuneError
 from attune.services.supervision import mark_done
 from attune.ui.session import get_context, page_user
@@ -24,9 +24,8 @@ for row in rows:
         c1, c2, c3 = st.columns([5, 3, 2], vertical_alignment="center")
         role = f" · assigned as {row.assignment}" + (" (done)" if row.done else "") \
             if row.assignment else ""
-        c1.markdown(f"**{row.family}** · clip {row.clip_id} · {row.file}{role}")
-        length = f" · {row.length_s} s" if row.length_s else ""
-        c2.caption(f"{row.status}{length} · {row.my_events} mark(s) by you")
+        c1.markdown(f"**{row.family}** · {row.label}{role}")
+        c2.caption(f"{CLIP_STATUS_WORDS[row.status]} · {row.my_events} mark(s) by you")
         if workspace.exists():
             if c3.button("Open", key=f"open_{row.clip_id}", disabled=not row.openable,
                          help=None if row.openable else "Not ready to code yet"):

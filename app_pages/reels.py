@@ -252,9 +252,17 @@ with tab_reel:
         st.warning(warning)
     title = st.text_input("Title on the first card", key="reels_title",
                           value=current.title if current else DEFAULT_TITLE)
+    title_views = ui.finding_views(title)
+    for v in title_views:
+        st.warning(f"Title: **“{v.word}”**: {v.why}. {v.suggestion}")
+    title_read = st.checkbox(
+        "I have read this title with a colleague", key="reels_title_read",
+        help="The words check cannot read every language: a title it cannot read needs a "
+             "colleague's reading first.") if ui.title_unchecked(title) else False
 
     def new_reel() -> None:
-        made = act(create_reel, code, *chosen_now())
+        made = act(create_reel, code, *chosen_now(),
+                   read_with_colleague=bool(st.session_state.get("reels_title_read")))
         if made is not None:
             st.session_state["reels_reel"] = made.id
 
@@ -266,7 +274,8 @@ with tab_reel:
         if list(current.moment_ids) != ids and act(set_reel_moments, current.id, ids) is None:
             return
         if current.title != name.strip():
-            act(rename_reel, current.id, name)
+            act(rename_reel, current.id, name,
+                read_with_colleague=bool(st.session_state.get("reels_title_read")))
 
     same = current is not None and list(current.moment_ids) == chosen and \
         current.title == title.strip()

@@ -16,6 +16,7 @@ from attune.services.tokens import upload_token
 from attune.ui.media import media_url
 from attune.ui.routes import build_routes, parse_range
 from tests.factories import REAL_VIDEO, make_clip, make_family, make_user
+from tests.test_tokens import signed_in
 
 
 @pytest.fixture
@@ -43,10 +44,11 @@ def test_upload_over_the_limit_is_refused_and_leaves_nothing(
     monkeypatch.setattr("attune.jobs.enqueue_ingest", lambda *a: None)
     pat = make_user(ctx, "pat")
     make_family(ctx, pat, "FAM-A")
-    token = upload_token(ctx.settings.secret_key, pat.id, "FAM-A")
-    url = f"/api/upload?t={token}&name=visit.mp4"
     body = b"\0" * ((1 << 20) + 1)
     with TestClient(Starlette(routes=build_routes(lambda: ctx))) as client:
+        sid = signed_in(ctx, client, pat)  # upload links work only in their sign-in
+        token = upload_token(ctx.settings.secret_key, pat.id, sid, "FAM-A")
+        url = f"/api/upload?t={token}&name=visit.mp4"
         declared = client.post(url, content=body)  # Content-Length says too much
         assert declared.status_code == 413
         assert "larger than" in declared.json()["error"]
@@ -84,9 +86,9 @@ def test_media_route_answers_odd_ranges_without_a_server_error(ctx: Context) -> 
     proxy = ctx.media.clip_dir(clip.id) / "proxy.mp4"
     proxy.parent.mkdir(parents=True, exist_ok=True)
     proxy.write_bytes(b"x" * 1000)
-    url = media_url(ctx, pat, "proxy", clip.id)
     with TestClient(Starlette(routes=build_routes(lambda: ctx)),
                     raise_server_exceptions=False) as client:
+        url = media_url(ctx, pat, "proxy", clip.id, session_id=signed_in(ctx, client, pat))
         for header, status in [("bytes=0-" + "9" * 5000, 200), ("bytes=0-" + "9" * 40, 206),
                                ("bytes=" + "9" * 40 + "-", 416), ("bytes=-" + "9" * 40, 206),
                                ("bytes=5-2", 200), ("bytes=x-4", 200),

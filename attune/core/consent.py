@@ -25,6 +25,16 @@ class ConsentScope(StrEnum):
     PARENT_COPY = "parent_copy"
 
 
+#: Consent scopes by the names practitioners and parents use.
+SCOPE_NAMES: dict[ConsentScope, str] = {
+    ConsentScope.SHARED_REVIEW: "Shared review",
+    ConsentScope.SUPERVISION: "Supervision",
+    ConsentScope.SECOND_CODER: "Second coder",
+    ConsentScope.TRAINING: "Training",
+    ConsentScope.RESEARCH: "Research",
+    ConsentScope.PARENT_COPY: "Parent's copy",
+}
+
 SCOPE_DESCRIPTIONS: dict[ConsentScope, str] = {
     ConsentScope.SHARED_REVIEW: "film the family, code the clip and watch a reel of it "
     "together with the parent",

@@ -27,6 +27,16 @@ class ClipStatus(StrEnum):
     FAILED = "failed"
 
 
+#: A clip's state in practitioners' words.
+CLIP_STATUS_WORDS: dict[ClipStatus, str] = {
+    ClipStatus.STORED: "kept, not prepared yet",
+    ClipStatus.QUEUED: "waiting to be prepared",
+    ClipStatus.INGESTING: "being prepared",
+    ClipStatus.READY: "ready to code",
+    ClipStatus.FAILED: "could not be prepared",
+}
+
+
 class ReelStatus(StrEnum):
     DRAFT = "draft"
     QUEUED = "queued"
@@ -39,6 +49,14 @@ class CodingRole(StrEnum):
     PRIMARY = "primary"  # the family's practitioner coding their own clip
     SECOND = "second"  # blind double-coding by a second practitioner
     GOLD = "gold"  # an expert's reference coding, for calibration
+
+
+#: Coding roles in practitioners' words.
+CODING_ROLE_WORDS: dict[CodingRole, str] = {
+    CodingRole.PRIMARY: "the family's coder",
+    CodingRole.SECOND: "second coder (blind)",
+    CodingRole.GOLD: "gold-standard coder",
+}
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from attune.core.consent import ConsentDecision, ConsentScope, deciding_record
+from attune.core.consent import SCOPE_NAMES, ConsentDecision, ConsentScope, deciding_record
 
 
 class Relation(StrEnum):
@@ -118,16 +118,6 @@ POLICY: tuple[Rule, ...] = (
     Rule(Purpose.ADMINISTRATION, Relation.ADMIN,
          frozenset({A.SEE_FAMILY, A.RUN_FAMILY}), None),
 )
-
-#: Consent scopes by the names practitioners and parents use.
-SCOPE_NAMES: dict[ConsentScope, str] = {
-    ConsentScope.SHARED_REVIEW: "Shared review",
-    ConsentScope.SUPERVISION: "Supervision",
-    ConsentScope.SECOND_CODER: "Second coder",
-    ConsentScope.TRAINING: "Training",
-    ConsentScope.RESEARCH: "Research",
-    ConsentScope.PARENT_COPY: "Parent's copy",
-}
 
 #: What a missing consent stops, said of the family ("so ... ").
 STOPS: dict[Purpose, str] = {
@@ -239,6 +229,6 @@ def _say(purpose: Purpose, scope: ConsentScope, problem: str, clip_level: bool) 
     if clip_level:
         stops = stops.replace("its clips", "this clip").replace("its reels", "this reel")
     verb = {"not recorded": "is not recorded", "declined": "was declined"}.get(
-        problem, f"was {problem}")
+        problem, problem if problem.startswith("ran out") else f"was {problem}")
     return (f"{SCOPE_NAMES[scope]} consent for {of} {verb}, so {stops}. "
             "Record it on the Consent page (or: attune consent record).")

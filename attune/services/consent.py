@@ -11,9 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from attune.core.consent import SCOPE_DESCRIPTIONS, ConsentDecision, ConsentScope, scope_allows
-from attune.core.people import Clip, User
-from attune.core.policy import SCOPE_NAMES
+from attune.core.consent import (
+    SCOPE_DESCRIPTIONS,
+    SCOPE_NAMES,
+    ConsentDecision,
+    ConsentScope,
+    scope_allows,
+)
+from attune.core.people import Clip, User, clip_label
 from attune.errors import InputError
 from attune.services import Context
 from attune.services.access import Action, require_access
@@ -82,16 +87,15 @@ class WithdrawalPlan:
 
     def describe(self) -> str:
         if not self.clips and not self.reel_ids:
-            return (f"Withdrawing '{self.scope}' deletes no media: it stops future use for "
-                    "this purpose.")
+            return (f"Withdrawing {SCOPE_NAMES[self.scope].lower()} consent deletes no "
+                    "media: it stops future use for this purpose.")
         parts = []
         if self.clips:
-            names = ", ".join(f"clip {c.id} ({c.original_name})" for c in self.clips)
+            names = ", ".join(clip_label(c) for c in self.clips)
             parts.append(f"{len(self.clips)} clip(s) with all their coding, moments and "
                          f"files: {names}")
         if self.reel_ids:
-            parts.append(f"{len(self.reel_ids)} reel(s): "
-                         + ", ".join(str(r) for r in self.reel_ids))
+            parts.append(f"{len(self.reel_ids)} reel(s) made from them")
         return ("This deletes at once and for good: " + "; ".join(parts)
                 + f" ({self.files} file(s) in all). The audit log keeps only a note that it "
                 "happened.")
@@ -138,5 +142,5 @@ def withdraw_consent(ctx: Context, actor: User, code: str, scope: ConsentScope,
 
     # The withdrawal and the deletions commit together, or not at all.
     delete_clips(ctx, actor.username, [c.id for c in plan.clips], reel_ids=plan.reel_ids,
-                 reason=f"consent '{scope}' withdrawn", also=withdraw)
+                 reason=f"{SCOPE_NAMES[scope].lower()} consent withdrawn", also=withdraw)
     return plan

@@ -29,7 +29,7 @@ from attune.core.jobs import Job, JobStatus
 from attune.core.people import Clip, ClipStatus, Moment, Reel, ReelStatus, Reflection, Role, User
 from attune.core.practice import MAX_MOMENTS
 from attune.core.pronouns import Pronoun
-from attune.core.words import Finding, check_words
+from attune.core.words import Finding, WordRule, check_words
 from attune.errors import ConsentError, InputError, NotAllowedError, NotFoundError, StateError
 from attune.reels.plan import (
     DEFAULT_TITLE,
@@ -178,15 +178,36 @@ class ReelDraft:
         return bool(self.moments) and not self.findings
 
 
+def check_title(title: str, *, read_with_colleague: bool = False) -> bool:
+    """The title goes on the reel's first card, in front of the parent: the words check,
+    as for captions. Words to avoid are refused with a rewording; a title in a language
+    the check has no rules for needs ``read_with_colleague`` (returns True when that
+    confirmation was needed, for the audit)."""
+    found = check_words(title)
+    flagged = [f for f in found if f.rule != WordRule.UNCHECKED]
+    if flagged:
+        f = flagged[0]
+        raise InputError(f"The title has words to avoid with parents: '{f.found}' "
+                         f"({f.why}); try: {f.suggestion}.")
+    if found and not read_with_colleague:
+        raise InputError("The words check cannot read this title's language. Read it with "
+                         "a colleague, then tick that you have.")
+    return bool(found)
+
+
 def create_reel(ctx: Context, actor: User, family_code: str, moment_ids: Sequence[int],
-                title: str = DEFAULT_TITLE) -> Reel:
+                title: str = DEFAULT_TITLE, *, read_with_colleague: bool = False) -> Reel:
+    title = title.strip() or DEFAULT_TITLE
+    unchecked = check_title(title, read_with_colleague=read_with_colleague)
     with ctx.db.transaction(actor.username) as tx:
         family = tx.get_family(family_code)
         require_access(tx, actor, Action.MAKE_REEL, family,
                        what=f"make a reel for family {family_code}")
         _check_moments(tx, family.id, moment_ids)
-        return tx.add_reel(family.id, title.strip() or DEFAULT_TITLE,
-                           list(moment_ids))
+        reel = tx.add_reel(family.id, title, list(moment_ids))
+        if unchecked:
+            tx.audit("title-read-by-colleague", "reel", reel.id, {})
+        return reel
 
 
 def set_reel_moments(ctx: Context, actor: User, reel_id: int,
@@ -200,17 +221,22 @@ def set_reel_moments(ctx: Context, actor: User, reel_id: int,
         return tx.set_reel_moments(reel_id, list(moment_ids))
 
 
-def rename_reel(ctx: Context, actor: User, reel_id: int, title: str) -> Reel:
+def rename_reel(ctx: Context, actor: User, reel_id: int, title: str, *,
+                read_with_colleague: bool = False) -> Reel:
     """Change the title on the reel's first card (the reel goes back to draft: render it
     again so the parent sees the new title)."""
     title = title.strip()
     if not title:
         raise InputError("Give the reel a title: it is shown on its first card.")
+    unchecked = check_title(title, read_with_colleague=read_with_colleague)
     with ctx.db.transaction(actor.username) as tx:
         reel = tx.get_reel(reel_id)
         require_access(tx, actor, Action.MAKE_REEL, reel.family_id,
                        what=f"rename reel {reel_id}")
-        return tx.set_reel_title(reel_id, title)
+        renamed = tx.set_reel_title(reel_id, title)
+        if unchecked:
+            tx.audit("title-read-by-colleague", "reel", reel_id, {})
+        return renamed
 
 
 def _check_moments(tx: Tx, family_id: int, moment_ids: Sequence[int]) -> None:
@@ -399,19 +425,19 @@ def share_reel(ctx: Context, actor: User, reel_id: int) -> Reel:
     version is shared. Audited."""
     with ctx.db.transaction(actor.username) as tx:
         reel = tx.get_reel(reel_id)
-        require_access(tx, actor, Action.MAKE_REEL, reel.family_id,
-                       what=f"share reel {reel_id}")
+        # the parents will see it: shared review must be in force for every clip in it
+        decision = decide_reel(tx, actor, Action.MAKE_REEL, reel)
+        if not decision.allowed and decision.missing is None:  # not theirs to share
+            require_access(tx, actor, Action.MAKE_REEL, reel.family_id,
+                           what=f"share reel {reel_id}")
         snapshot = tx.rendered_snapshot(reel_id)
+    if not decision.allowed:
+        with ctx.db.transaction(actor.username) as tx:
+            tx.audit("refuse-share", "reel", reel_id, {"consent": str(decision.missing)})
+        raise ConsentError("The reel cannot be shared: " + decision.reason)
     if reel.status != ReelStatus.READY or not reel.path or snapshot is None:
         raise StateError("Render the reel and watch it first: only a rendered reel that "
                          "shows its moments as they are now can be shared.")
-    with ctx.db.transaction(actor.username) as tx:
-        # the parents will see it: shared review must be in force for every clip in it
-        decision = decide_reel(tx, actor, Action.MAKE_REEL, tx.get_reel(reel_id))
-        if not decision.allowed:
-            tx.audit("refuse-share", "reel", reel_id, {"consent": str(decision.missing)})
-    if not decision.allowed:
-        raise ConsentError("The reel cannot be shared: " + decision.reason)
     folder = ctx.media.reel_dir(reel_id)
     source = ctx.media.root / reel.path
     name = f"shared-{secrets.token_hex(6)}"

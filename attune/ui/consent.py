@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from attune.core.consent import SCOPE_DESCRIPTIONS, ConsentDecision, ConsentScope, deciding_record
+from attune.core.consent import (
+    SCOPE_DESCRIPTIONS,
+    SCOPE_NAMES,
+    ConsentDecision,
+    ConsentScope,
+    deciding_record,
+)
 
 
 def scope_state(decision: ConsentDecision | None, on: date) -> str:
@@ -25,7 +31,7 @@ def consent_rows(decisions: list[ConsentDecision], on: date) -> list[dict[str, o
     for scope in ConsentScope:
         d = deciding_record([c for c in decisions if c.clip_id is None], scope, None, on)
         rows.append({
-            "scope": str(scope),
+            "consent for": SCOPE_NAMES[scope],
             "state": scope_state(d, on),
             "decided on": d.decided_on.isoformat() if d else "",
             "withdrawn on": d.withdrawn_on.isoformat() if d and d.withdrawn_on else "",
@@ -46,4 +52,4 @@ def withdrawable(decisions: list[ConsentDecision], on: date) -> list[ConsentScop
 
 def scope_label(scope: ConsentScope | str) -> str:
     scope = ConsentScope(scope)
-    return f"{scope.value.replace('_', ' ')}: {SCOPE_DESCRIPTIONS[scope]}"
+    return f"{SCOPE_NAMES[scope]}: {SCOPE_DESCRIPTIONS[scope]}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from attune.core.people import Clip, Family, Role, User
+from attune.core.people import CLIP_STATUS_WORDS, Clip, Family, Role, User, clip_label
 from attune.services import Context
 from attune.services.access import Action, decide_access
 from attune.services.families import family_clips, visible_families
@@ -29,9 +29,7 @@ def family_table(ctx: Context, user: User) -> list[FamilyRow]:
 
 
 def clip_rows(clips: list[Clip]) -> list[dict[str, object]]:
-    return [{"clip": c.id, "file": c.original_name, "status": str(c.status),
-             "length (s)": round(c.duration_ms / 1000, 1) if c.duration_ms else None}
-            for c in clips]
+    return [{"clip": clip_label(c), "state": CLIP_STATUS_WORDS[c.status]} for c in clips]
 
 
 def account_names(ctx: Context, user: User, role: Role) -> list[str]:

@@ -146,6 +146,11 @@ def finding_views(caption: str, findings: Sequence[Finding] | None = None) -> li
     return out
 
 
+def title_unchecked(title: str) -> bool:
+    """Whether the words check has no rules for the title's language."""
+    return any(f.rule == WordRule.UNCHECKED for f in check_words(title))
+
+
 def job_progress(job: Job | None) -> tuple[str, float, bool]:
     """(what to say, fraction done, finished) for the render's latest job."""
     if job is None:

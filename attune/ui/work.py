@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from attune.core.people import Clip, ClipStatus, CodingAssignment, User
+from attune.core.people import (
+    CODING_ROLE_WORDS,
+    Clip,
+    ClipStatus,
+    CodingAssignment,
+    User,
+    clip_label,
+)
 from attune.services import Context
 from attune.services.access import Action, decide_access
 from attune.services.families import visible_families
@@ -16,9 +23,8 @@ from attune.storage.store import Tx
 class WorkRow:
     family: str
     clip_id: int
-    file: str
-    status: str
-    length_s: float | None
+    label: str
+    status: ClipStatus
     my_events: int
     assignment: str  # "" (the family's practitioner), or the coding role assigned
     done: bool
@@ -51,8 +57,7 @@ def work_rows(ctx: Context, user: User) -> list[WorkRow]:
 def _row(tx: Tx, user: User, code: str, clip: Clip,
          assignment: CodingAssignment | None) -> WorkRow:
     return WorkRow(
-        family=code, clip_id=clip.id, file=clip.original_name, status=str(clip.status),
-        length_s=round(clip.duration_ms / 1000, 1) if clip.duration_ms else None,
+        family=code, clip_id=clip.id, label=clip_label(clip), status=clip.status,
         my_events=len(tx.list_events(clip.id, user.username)),
-        assignment=str(assignment.role) if assignment else "",
+        assignment=CODING_ROLE_WORDS[assignment.role] if assignment else "",
         done=bool(assignment and assignment.done_at))

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from streamlit.testing.v1 import AppTest
 
 from attune.core.consent import ConsentScope
-from attune.core.people import ClipStatus, Role
+from attune.core.people import CLIP_STATUS_WORDS, ClipStatus, Role
 from attune.services import Context
 from attune.services.consent import record_consent
 from attune.services.tokens import SESSIONS
@@ -166,14 +166,14 @@ def test_consent_page_records_and_withdraws_with_confirmation(ctx: Context,
     at.run()
     assert not at.exception
     rows = at.dataframe[0].value
-    shared = rows[rows["scope"] == "shared_review"].iloc[0]
+    shared = rows[rows["consent for"] == "Shared review"].iloc[0]
     assert shared["state"] == "granted" and shared["evidence"] == "signed form"
     assert "together with the parent" in shared["what it allows"]
 
     clip = make_clip(ctx, pat, family)
     at.run()
     warning = at.warning[0].value
-    assert f"clip {clip.id} ({clip.original_name})" in warning  # exactly what goes
+    assert f"Clip {clip.id}" in warning and clip.original_name not in warning  # what goes
     assert at.button(key="withdraw_confirm").disabled
     at.checkbox(key="withdraw_sure").check()
     at.text_input(key="withdraw_code").input("FAM-B")  # the wrong code
@@ -237,8 +237,8 @@ def test_my_work_lists_clips(ctx: Context, app: App) -> None:
     at = app(pat)
     at.run()
     assert not at.exception
-    assert f"clip {clip.id}" in texts(at)
-    assert f"{ClipStatus.STORED}" in texts(at)
+    assert f"Clip {clip.id}" in texts(at)
+    assert CLIP_STATUS_WORDS[ClipStatus.STORED] in texts(at)
 
 
 def test_scheme_page_saves_a_new_version_and_shows_errors(ctx: Context, app: App) -> None:

@@ -54,13 +54,13 @@ def test_consent_rows_show_the_deciding_record() -> None:
         ConsentDecision(1, ConsentScope.PARENT_COPY, True, date(2026, 1, 1),
                         retain_until=date(2026, 3, 1)),
     ]
-    rows = {r["scope"]: r for r in consent_rows(decisions, DAY)}
-    assert rows["shared_review"]["state"] == "granted"
-    assert rows["shared_review"]["evidence"] == "form"
-    assert rows["research"]["state"] == "declined"
-    assert rows["training"]["state"] == "withdrawn"
-    assert rows["parent_copy"]["state"] == "ran out"
-    assert rows["supervision"]["state"] == "not recorded"
+    rows = {r["consent for"]: r for r in consent_rows(decisions, DAY)}
+    assert rows["Shared review"]["state"] == "granted"
+    assert rows["Shared review"]["evidence"] == "form"
+    assert rows["Research"]["state"] == "declined"
+    assert rows["Training"]["state"] == "withdrawn"
+    assert rows["Parent's copy"]["state"] == "ran out"
+    assert rows["Supervision"]["state"] == "not recorded"
     assert all(r["what it allows"] for r in rows.values())
     assert withdrawable(decisions, DAY) == [ConsentScope.SHARED_REVIEW]
     assert scope_state(None, DAY) == "not recorded"
