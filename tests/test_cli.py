@@ -81,8 +81,8 @@ def test_a_practitioners_day(ready: Cli, tmp_path: Path) -> None:
     assert families[0]["clips"][0]["id"] == clip["id"]
     assert json.loads(cli("events", "list", str(clip["id"]), "--json", "--as", "pat")
                       .stdout) == []
-    assert "chain verified" in cli("audit", "verify").stdout
-    assert "Nothing is past" in cli("retention", "run", "--dry-run").stdout
+    assert "chain verified" in cli("audit", "verify", "--as", "admin").stdout
+    assert "Nothing is past" in cli("retention", "run", "--dry-run", "--as", "admin").stdout
     withdrawn = cli("consent", "withdraw", "FAM-001", "shared_review", "--yes", "--as", "pat")
     assert "Deleted" in withdrawn.stdout
     families = json.loads(cli("family", "list", "--clips", "--json", "--as", "pat").stdout)
@@ -121,18 +121,19 @@ def test_malformed_scheme_document(ready: Cli, tmp_path: Path) -> None:
     bad.write_text("{ not json")
     proc = ready("scheme", "add", str(bad), "--as", "pat", ok=False)
     assert proc.returncode == 2 and "is not a JSON document" in proc.stderr
-    listed = ready("scheme", "list", "--json").stdout
+    listed = ready("scheme", "list", "--json", "--as", "pat").stdout
     assert [s["name"] for s in json.loads(listed)] == ["attuned-moments"]
 
 
 def test_scheme_edit_makes_a_new_version(ready: Cli, tmp_path: Path) -> None:
-    doc = json.loads(ready("scheme", "show", "--json").stdout)
+    doc = json.loads(ready("scheme", "show", "--json", "--as", "pat").stdout)
     doc["codes"][0]["label"] = "looks at parent"
     path = tmp_path / "edited.json"
     path.write_text(json.dumps(doc))
     out = ready("scheme", "add", str(path), "--as", "pat").stdout
     assert "attuned-moments v2" in out
-    versions = [s["version"] for s in json.loads(ready("scheme", "list", "--json").stdout)]
+    listed = ready("scheme", "list", "--json", "--as", "pat").stdout
+    versions = [s["version"] for s in json.loads(listed)]
     assert versions == [1, 2]
 
 
@@ -143,7 +144,7 @@ def test_audit_verify_fails_on_a_changed_entry(ready: Cli, tmp_path: Path) -> No
     db.execute("UPDATE audit_log SET action = 'nothing' WHERE id = 2")
     db.commit()
     db.close()
-    proc = ready("audit", "verify", ok=False)
+    proc = ready("audit", "verify", "--as", "admin", ok=False)
     assert proc.returncode == 1 and "AUDIT LOG DAMAGED at entry 2" in proc.stdout
 
 

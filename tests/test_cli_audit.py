@@ -16,15 +16,16 @@ def test_anchor_then_cut_off_entries_are_found(tmp_path: Path) -> None:
     cli("init")
     cli("user", "add", "admin", "--role", "admin", "--password-stdin", stdin=PASSWORD + "\n")
     assert stat.S_IMODE(os.stat(tmp_path / "data" / "audit_key").st_mode) == 0o600
-    receipt = cli("audit", "anchor").stdout
+    receipt = cli("audit", "anchor", "--as", "admin").stdout
     assert "Keep this receipt" in receipt
     anchors = tmp_path / "anchors.jsonl"
-    cli("audit", "anchor", "--to", str(anchors))
+    cli("audit", "anchor", "--to", str(anchors), "--as", "admin")
     cli("user", "add", "pat", "--role", "practitioner", "--password-stdin", "--as", "admin",
         stdin=PASSWORD + "\n")
-    cli("audit", "anchor", "--to", str(anchors))
+    cli("audit", "anchor", "--to", str(anchors), "--as", "admin")
     assert len(anchors.read_text().splitlines()) == 2
-    assert "against the anchors" in cli("audit", "verify", "--anchors", str(anchors)).stdout
+    verified = cli("audit", "verify", "--anchors", str(anchors), "--as", "admin").stdout
+    assert "against the anchors" in verified
 
     last = json.loads(anchors.read_text().splitlines()[0])
     db = sqlite3.connect(tmp_path / "data" / "attune.db")
@@ -33,7 +34,8 @@ def test_anchor_then_cut_off_entries_are_found(tmp_path: Path) -> None:
     db.execute("UPDATE audit_head SET last_id = ?, last_hash = ?", (last["entry_id"], kept[0]))
     db.commit()
     db.close()
-    assert cli("audit", "verify").returncode == 0  # the chain alone cannot tell
-    proc = cli("audit", "verify", "--anchors", str(anchors), ok=False)
+    assert cli("audit", "verify", "--as", "admin").returncode == 0  # the chain alone cannot tell
+    proc = cli("audit", "verify", "--anchors", str(anchors), "--as", "admin",
+               ok=False)
     assert proc.returncode == 1 and "AUDIT LOG DAMAGED" in proc.stdout
     assert "missing" in proc.stdout

@@ -7,19 +7,19 @@ import argparse
 from attune.cli.common import (
     Subcommands,
     acting_user,
-    acting_username,
     add_command,
     add_group,
     emit,
     open_context,
     read_password,
+    require_admin,
 )
 
 
 def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
     users = add_group(sub, "user", "accounts")
-    p = add_command(users, "add", cmd_user_add, "add an account (the first account needs no "
-                    "--as)", common)
+    p = add_command(users, "add", cmd_user_add, "add an account (administrators; the first "
+                    "account needs no --as)", common)
     p.add_argument("username")
     p.add_argument("--role", required=True,
                    help="practitioner, supervisor, parent or admin")
@@ -27,9 +27,9 @@ def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
     p.add_argument("--supervisor", help="username of this practitioner's supervisor")
     p.add_argument("--password-stdin", action="store_true",
                    help="read the password from standard input")
-    add_command(users, "list", cmd_user_list, "list accounts", common)
-    p = add_command(users, "set-password", cmd_user_set_password, "set an account's password "
-                    "(and unlock it)", common)
+    add_command(users, "list", cmd_user_list, "list accounts (administrators)", common)
+    p = add_command(users, "set-password", cmd_user_set_password, "set your own password, or "
+                    "(administrators) another account's, and unlock it", common)
     p.add_argument("username")
     p.add_argument("--password-stdin", action="store_true",
                    help="read the password from standard input")
@@ -39,25 +39,20 @@ def cmd_user_add(args: argparse.Namespace) -> None:
     from attune.services.accounts import add_user
 
     ctx = open_context()
-    actor = acting_username(args)
-    with ctx.db.transaction(actor) as tx:
+    with ctx.db.transaction(args.username) as tx:
         existing = tx.list_users()
-    if existing:  # the very first account may be made by anyone at the console
-        from attune.core.people import Role
-        from attune.services.access import require_role
-
-        require_role(ctx, acting_user(ctx, args), {Role.ADMIN}, "add accounts")
-    else:
-        actor = args.username
+    # the very first account is made at the console by whoever installed attune
+    actor = require_admin(ctx, args, "add accounts").username if existing else args.username
     user = add_user(ctx, actor, args.username, args.role, read_password(args), args.name or "",
                     args.supervisor)
     emit(args, user, f"Added {user.role} {user.username}.")
 
 
 def cmd_user_list(args: argparse.Namespace) -> None:
+    from attune.services.admin import list_accounts
+
     ctx = open_context()
-    with ctx.db.transaction("cli") as tx:
-        users = tx.list_users()
+    users = list_accounts(ctx, acting_user(ctx, args))
     emit(args, users, [f"{u.username:<16} {u.role:<13} {u.display_name}"
                        + ("" if u.active else "  (switched off)") for u in users]
          or "No accounts yet: add one with `attune user add NAME --role admin`.")

@@ -15,6 +15,7 @@ from attune.cli.common import (
     emit,
     open_context,
     parse_date,
+    require_admin,
 )
 from attune.config import Settings
 
@@ -25,7 +26,7 @@ def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
     p.add_argument("out", help="archive to write, e.g. attune-2026-11-22.tar.gz")
     p = add_command(sub, "restore", cmd_restore, "restore an archive into an EMPTY data folder "
                     "(set ATTUNE_DATA_DIR to a new folder first); checks everything before "
-                    "writing", common)
+                    "writing; --as names an administrator account in the backup", common)
     p.add_argument("archive")
     p.add_argument("--other-audit-key", action="store_true", help="the old installation's "
                    "audit key is lost: restore anyway, sealing its audit log with this "
@@ -33,32 +34,30 @@ def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
 
     aud = add_group(sub, "audit", "the audit log")
     p = add_command(aud, "verify", cmd_audit_verify, "check the audit log's keyed hash chain "
-                    "(exit 1 if damaged)", common)
+                    "(administrators; exit 1 if damaged)", common)
     p.add_argument("--anchors", help="a file of anchors (attune audit anchor --to): also "
                    "check that every anchored entry is still there, unchanged")
     p = add_command(aud, "anchor", cmd_audit_anchor, "keep the audit log's head outside the "
-                    "database: print it as a receipt, or append it to a file", common)
+                    "database: print it as a receipt, or append it to a file (administrators)",
+                    common)
     p.add_argument("--to", help="append the head to this file (append-only, mode 0600), "
                    "e.g. on another disk")
-    p = add_command(aud, "list", cmd_audit_list, "newest audit entries", common)
+    p = add_command(aud, "list", cmd_audit_list, "newest audit entries (administrators)", common)
     p.add_argument("--type", help="only this object type (clip, event, consent, ...)")
     p.add_argument("--limit", type=int, default=50)
 
     ret = add_group(sub, "retention", "deleting media past its retention date")
     p = add_command(ret, "run", cmd_retention_run, "delete what is past its retention date "
-                    "and say what was deleted", common)
+                    "and say what was deleted (administrators; audited in their name)", common)
     p.add_argument("--dry-run", action="store_true", help="only say what would be deleted")
     p.add_argument("--today", type=parse_date, help=argparse.SUPPRESS)
 
 
 def cmd_backup(args: argparse.Namespace) -> None:
-    from attune.core.people import Role
-    from attune.services.access import require_role
     from attune.services.backup import backup
 
     ctx = open_context()
-    actor = acting_user(ctx, args)
-    require_role(ctx, actor, {Role.ADMIN}, "back up the installation")
+    actor = require_admin(ctx, args, "back up the installation")
     report = backup(ctx, Path(args.out), actor.username)
     lines = [f"Wrote {report.path} ({report.size_bytes} bytes, sha256 {report.sha256[:12]}…): "
              f"{sum(report.rows.values())} rows, {report.media_files} media file(s)."]
@@ -70,9 +69,10 @@ def cmd_restore(args: argparse.Namespace) -> None:
     from attune.services import Context
     from attune.services.backup import restore
 
+    actor = acting_username(args)  # the folder is empty: checked against the backup's accounts
     ctx = Context.open(Settings.from_env())
-    report = restore(ctx, Path(args.archive), acting_username(args),
-                     other_audit_key=args.other_audit_key)
+    report = restore(ctx, Path(args.archive), actor, other_audit_key=args.other_audit_key,
+                     as_admin=True)
     lines = [f"Restored {report.archive} into {ctx.settings.data_dir}: "
              f"{sum(report.rows.values())} rows, {report.media_files} media file(s), "
              f"audit chain of {report.audit_entries} entries verified."]
@@ -84,6 +84,7 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     from attune.services.audit import verify_audit
 
     ctx = open_context()
+    require_admin(ctx, args, "verify the audit log")
     report = verify_audit(ctx, Path(args.anchors) if args.anchors else None)
     if report.ok:
         emit(args, report, f"Audit log intact: {report.entries} entries, chain verified"
@@ -98,6 +99,7 @@ def cmd_audit_anchor(args: argparse.Namespace) -> None:
     from attune.services.audit import anchor_audit
 
     ctx = open_context()
+    require_admin(ctx, args, "anchor the audit log")
     anchor = anchor_audit(ctx, Path(args.to) if args.to else None)
     where = f"Appended to {args.to}." if args.to else "Keep this receipt somewhere else:"
     emit(args, anchor, [f"Audit log head: entry {anchor.entry_id}, {anchor.entries} entries, "
@@ -106,7 +108,8 @@ def cmd_audit_anchor(args: argparse.Namespace) -> None:
 
 def cmd_audit_list(args: argparse.Namespace) -> None:
     ctx = open_context()
-    with ctx.db.transaction("audit") as tx:
+    actor = require_admin(ctx, args, "read the audit log")
+    with ctx.db.transaction(actor.username) as tx:
         entries = tx.audit_entries(object_type=args.type, limit=args.limit)
     emit(args, entries, [f"{e.id:>6} {e.at:%Y-%m-%d %H:%M:%S} {e.actor:<12} {e.action:<20} "
                          f"{e.object_type} {e.object_id}" for e in entries])
@@ -116,7 +119,7 @@ def cmd_retention_run(args: argparse.Namespace) -> None:
     from attune.services.retention import run_retention
 
     ctx = open_context()
-    items = run_retention(ctx, args.today, dry_run=args.dry_run)
+    items = run_retention(ctx, acting_user(ctx, args), args.today, dry_run=args.dry_run)
     verb = "Would delete" if args.dry_run else "Deleted"
     lines = [f"{verb} family {i.family}: clips {list(i.clip_ids)}, reels {list(i.reel_ids)} "
              f"(kept until {i.delete_after})" for i in items]

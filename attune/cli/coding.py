@@ -49,7 +49,7 @@ def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
 
     p = add_command(sub, "convert", cmd_convert, "convert an events file between ELAN (.eaf), "
                     "BORIS (.boris in, .tsv in and out), CSV, XLSX and attune JSON, without "
-                    "the database", common)
+                    "the database (needs no account)", common)
     p.add_argument("input")
     p.add_argument("output")
     p.add_argument("--mapping", help="JSON file: which ELAN tiers / BORIS subjects become "
@@ -90,18 +90,20 @@ def cmd_events_import(args: argparse.Namespace) -> None:
 
 
 def cmd_scheme_list(args: argparse.Namespace) -> None:
+    from attune.services.schemes import list_schemes
+
     ctx = open_context()
-    with ctx.db.transaction("cli") as tx:
-        schemes = tx.list_schemes()
+    schemes = list_schemes(ctx, acting_user(ctx, args))
     emit(args, [{"name": s.name, "version": s.version, "codes": len(s.document["codes"])}
                 for s in schemes],
          [f"{s.name} v{s.version}: {len(s.document['codes'])} codes" for s in schemes])
 
 
 def cmd_scheme_show(args: argparse.Namespace) -> None:
+    from attune.services.schemes import get_scheme
+
     ctx = open_context()
-    with ctx.db.transaction("cli") as tx:
-        stored = tx.get_scheme(args.name, args.version)
+    stored = get_scheme(ctx, acting_user(ctx, args), args.name, args.version)
     doc = stored.document
     if args.json:
         print_json(doc)

@@ -27,7 +27,8 @@ def common_options() -> argparse.ArgumentParser:
     """The options every command takes (a parent parser)."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--as", dest="as_user", metavar="USER",
-                        help="act as this account (default: $ATTUNE_USER, else 'admin')")
+                        help="act as this account, with its permissions (else $ATTUNE_USER; "
+                        "there is no default account)")
     common.add_argument("--json", action="store_true", help="print JSON for scripts")
     return common
 
@@ -98,16 +99,40 @@ def open_context(*, migrate: bool = False) -> Any:
     return ctx
 
 
+class NoAccountError(InputError):
+    """A command that acts on the installation's data was given no account."""
+
+
 def acting_username(args: argparse.Namespace) -> str:
-    """The account named by ``--as``, else ``$ATTUNE_USER``, else 'admin'."""
-    return str(args.as_user or os.environ.get("ATTUNE_USER") or "admin")
+    """The account named by ``--as``, else ``$ATTUNE_USER``. There is no default: an
+    account chosen for the user would act, and be audited, in the name of someone who
+    never asked (the issue "CLI with roles")."""
+    name = args.as_user or os.environ.get("ATTUNE_USER")
+    if not name:
+        raise NoAccountError("Give --as NAME (or set ATTUNE_USER): this command acts as an "
+                             "account, with that account's permissions, and there is no "
+                             "default account.")
+    return str(name)
 
 
 def acting_user(ctx: Any, args: argparse.Namespace) -> Any:
-    """The acting account (an input error if there is no such account)."""
-    with ctx.db.transaction(acting_username(args)) as tx:
-        user = tx.get_user(acting_username(args))
+    """The acting account (an input error if none is named or there is no such account);
+    what it may do is checked by the services it is handed to."""
+    name = acting_username(args)
+    with ctx.db.transaction(name) as tx:
+        user = tx.get_user(name)
     return user
+
+
+def require_admin(ctx: Any, args: argparse.Namespace, what: str) -> Any:
+    """The acting account, refused (audited) unless it is an active administrator: for
+    looking after the installation as a whole, which no family's consent covers."""
+    from attune.core.people import Role
+    from attune.services.access import require_role
+
+    actor = acting_user(ctx, args)
+    require_role(ctx, actor, {Role.ADMIN}, what)
+    return actor
 
 
 def read_password(args: argparse.Namespace) -> str:

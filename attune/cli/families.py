@@ -72,12 +72,13 @@ def cmd_family_add(args: argparse.Namespace) -> None:
 
     ctx = open_context()
     actor = acting_user(ctx, args)
-    add_family(ctx, actor, args.code, args.baby, args.birth_month, args.pronoun)
+    family = add_family(ctx, actor, args.code, args.baby, args.birth_month, args.pronoun)
     for name in args.practitioner or []:
         assign_practitioner(ctx, actor, args.code, name)
     for name in args.parent or []:
         link_parent(ctx, actor, args.code, name)
-    family = get_family(ctx, actor, args.code)
+    if args.practitioner or args.parent:  # (a supervisor may add a family it cannot open)
+        family = get_family(ctx, actor, args.code)
     emit(args, family, f"Added family {family.code} ({family.baby_name}); practitioners: "
          f"{', '.join(family.practitioners) or 'none yet'}.")
 

@@ -12,21 +12,24 @@ from attune.config import SETTINGS, Settings
 
 def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
     add_command(sub, "init", cmd_init, "create the data folder, migrate the database to the "
-                "newest schema and install the default coding scheme", common)
+                "newest schema and install the default coding scheme (run by the account attune "
+                "runs as; needs no --as)", common)
     p = add_command(sub, "demo", cmd_demo, "load a demo family with consent, the sample clips, "
-                    "two coders' events and demo accounts (prints the accounts)", common)
+                    "two coders' events and demo accounts (prints the accounts; needs no --as)",
+                    common)
     p.add_argument("--no-ingest", action="store_true",
                    help="store the clips without making proxies (faster)")
     add_command(sub, "settings", cmd_settings, "list every ATTUNE_* setting, its default and "
-                "help", common)
+                "help (needs no --as)", common)
     p = add_command(sub, "worker", cmd_worker, "run the background job worker (ingest, reels) "
-                    "until Ctrl+C; uses Redis when ATTUNE_REDIS_URL is set", common)
+                    "until Ctrl+C; uses Redis when ATTUNE_REDIS_URL is set (needs no --as: each "
+                    "job acts for the account that asked for it)", common)
     p.add_argument("--workers", type=int, default=2, help="jobs run at once (default 2)")
 
     dat = add_group(sub, "data", "the data folder")
     add_command(dat, "fix-permissions", cmd_data_fix_permissions, "make the data folder, "
                 "database, media and keys readable by this account only (folders 0700, "
-                "files 0600)", common)
+                "files 0600; run by the account attune runs as, needs no --as)", common)
 
 
 def cmd_init(args: argparse.Namespace) -> None:

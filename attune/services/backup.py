@@ -41,6 +41,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any, BinaryIO
 
 import attune
+from attune.core.people import Role
 from attune.errors import InputError
 from attune.schemas import validate
 from attune.services import Context
@@ -55,6 +56,7 @@ from attune.storage.dump import (
     row_counts,
     tables_in_use,
 )
+from attune.storage.store import Tx
 
 FORMAT = "attune-backup"
 FORMAT_VERSION = 1
@@ -275,7 +277,7 @@ def _missing_originals(clips: list[dict[str, Any]],
 
 # ------------------------------------------------------------------ restore
 def restore(ctx: Context, archive: Path, actor: str, *,
-            other_audit_key: bool = False) -> RestoreReport:
+            other_audit_key: bool = False, as_admin: bool = False) -> RestoreReport:
     """Bring back a backup into this (empty) installation: all or nothing.
 
     The backup's audit log must carry this installation's audit key (copy the old
@@ -286,7 +288,9 @@ def restore(ctx: Context, archive: Path, actor: str, *,
 
     Refuses (:class:`InputError`) when the database holds data or the media folder holds
     files, or when the archive is damaged, incomplete, or made by an attune whose database
-    revision differs; in each case nothing is written.
+    revision differs; in each case nothing is written. With ``as_admin`` (the command
+    line: the empty installation has no accounts to check ``actor`` against before), the
+    backup must hold ``actor`` as an active administrator, or nothing is restored.
     """
     archive = Path(archive).expanduser().absolute()
     if not archive.is_file():
@@ -310,6 +314,8 @@ def restore(ctx: Context, archive: Path, actor: str, *,
         _stage_media(archive, checked, staging)
         with ctx.db.transaction(actor) as tx:
             rows = load_database(tx, checked.document)
+            if as_admin:
+                _check_restorer(tx, actor, archive)
             if not checked.same_key:
                 # the backup's log is keyed by another installation's audit key: its links
                 # and head were checked; this installation's key seals it, on the record
@@ -334,6 +340,18 @@ def restore(ctx: Context, archive: Path, actor: str, *,
                          datetime.fromisoformat(checked.document["created_at"]),
                          checked.document["source_database"], rows, staging.count,
                          staging.bytes, checked.audit_entries, tuple(checked.warnings))
+
+
+def _check_restorer(tx: Tx, actor: str, archive: Path) -> None:
+    """Inside the restoring transaction: refusing rolls it all back. An input error, not
+    an audited refusal: the refusal's audit entry would be the only row of a folder that
+    must stay empty for the next try."""
+    found = [u for u in tx.list_users() if u.username == actor]
+    if not found or found[0].role != Role.ADMIN or not found[0].active:
+        raise InputError(f"Not allowed: {actor} is not an active administrator in "
+                         f"{archive.name}, and only an administrator restores a backup. Give "
+                         "--as an administrator's username from the backup. Nothing was "
+                         "restored.")
 
 
 def _check_target_empty(ctx: Context, head: str) -> None:

@@ -584,15 +584,17 @@ def reflections(ctx: Context, actor: User, reel_id: int) -> list[Reflection]:
 
 
 def handout(ctx: Context, actor: User, reel_id: int) -> Path:
-    """The printable A4 stills handout of a reel (made once per rendering)."""
+    """The printable A4 stills handout of a reel (made once per rendering): a parent's
+    from the shared version only; the practitioner's from a reel that could be rendered
+    (shared-review consent, no flagged caption kept without a reason)."""
     from attune.media.frames import frame_at
     from attune.reels.handout import write_handout
 
     if actor.role == Role.PARENT:
         draft = _shared_draft(ctx, actor, reel_id)
         name = shared_reel(ctx, actor, reel_id).handout_name
-    else:
-        draft, name = reel_draft(ctx, actor, reel_id), HANDOUT_FILE
+    else:  # what goes to the parent on paper passes the checks a rendering does
+        draft, name = _ready_to_render(ctx, actor, reel_id), HANDOUT_FILE
     plan, sources = _plan(ctx, draft)
     out = ctx.media.reel_dir(reel_id) / name
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from attune.core.consent import retention_date
+from attune.core.people import Role, User
 from attune.services import Context
+from attune.services.access import require_role
 from attune.services.clips import delete_clips
 
 
@@ -34,12 +36,17 @@ def due_for_deletion(ctx: Context, today: date) -> list[RetentionItem]:
     return items
 
 
-def run_retention(ctx: Context, today: date | None = None, *,
+def run_retention(ctx: Context, actor: User, today: date | None = None, *,
                   dry_run: bool = False) -> list[RetentionItem]:
-    """Delete what is past its retention date; return what was (or would be) deleted."""
+    """Delete what is past its retention date; return what was (or would be) deleted.
+
+    Only an administrator runs it (it deletes any family's media, and ``today`` moves the
+    date), and the deletions are audited in their name with the retention as the reason:
+    the log says who really acted."""
+    require_role(ctx, actor, {Role.ADMIN}, "run the retention deletions")
     items = due_for_deletion(ctx, today or date.today())
     if not dry_run:
         for item in items:
-            delete_clips(ctx, "retention", item.clip_ids, reel_ids=item.reel_ids,
+            delete_clips(ctx, actor.username, item.clip_ids, reel_ids=item.reel_ids,
                          reason=f"retention period ended {item.delete_after.isoformat()}")
     return items

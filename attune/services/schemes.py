@@ -52,3 +52,23 @@ def load_scheme(ctx: Context, name: str = "attuned-moments",
     if key not in _PARSED:
         _PARSED[key] = parse_scheme(stored.document)
     return stored, _PARSED[key]
+
+
+#: who may read and edit coding schemes (the Coding scheme page; administrators set up
+#: an installation's schemes)
+SCHEME_ROLES = {Role.PRACTITIONER, Role.SUPERVISOR, Role.ADMIN}
+
+
+def list_schemes(ctx: Context, actor: User) -> list[StoredScheme]:
+    """Every coding scheme and version, for those who code or look after the schemes."""
+    require_role(ctx, actor, SCHEME_ROLES, "read coding schemes")
+    with ctx.db.transaction(actor.username) as tx:
+        return tx.list_schemes()
+
+
+def get_scheme(ctx: Context, actor: User, name: str, version: int | None = None
+               ) -> StoredScheme:
+    """One scheme (the newest version unless ``version``)."""
+    require_role(ctx, actor, SCHEME_ROLES, "read coding schemes")
+    with ctx.db.transaction(actor.username) as tx:
+        return tx.get_scheme(name, version)

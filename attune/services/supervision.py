@@ -149,7 +149,9 @@ class PairAgreement:
 def team_agreement(ctx: Context, supervisor: User, tolerance_ms: int = 1000,
                    step_ms: int = 1000, audit: bool = True) -> list[PairAgreement]:
     """Agreement on every double-coded or gold clip both coders marked done, oldest first
-    (one audit entry for the whole report, none with ``audit=False``)."""
+    (one audit entry for the whole report, none with ``audit=False``); supervisors
+    only, like the Supervision page."""
+    require_role(ctx, supervisor, {Role.SUPERVISOR}, "see the team's agreement")
     out = []
     with ctx.db.transaction(supervisor.username) as tx:
         clips = [c for f in sorted(family_ids_for(tx, supervisor))
