@@ -170,3 +170,23 @@ def test_supervise_report_writes_the_pdf(cli: Cli, tmp_path: Path) -> None:
         assert proc.returncode == 2 and message in proc.stderr
         assert "Traceback" not in proc.stderr
     assert not (tmp_path / "no-such-folder").exists()
+
+
+def test_words_check_reads_a_file_or_the_standard_input(cli: Cli, tmp_path: Path) -> None:
+    """`attune words check [FILE|-] [--language CODE] --json`: one JSON object a line;
+    exit 0 when every line is fine, 1 when one is flagged or unchecked, 2 on bad input."""
+    captions = tmp_path / "captions.txt"
+    captions.write_text("You waited, and Maya had her turn.\nYou finally noticed her!\n\n"
+                        "Eiliadau arbennig gyda Maya a chi heddiw yn y tŷ\n", encoding="utf-8")
+    done = cli("words", "check", str(captions), "--json", ok=False)
+    assert done.returncode == 1, done.stderr
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [(r["line"], r["verdict"]) for r in rows] == [(1, "ok"), (2, "flag"),
+                                                         (4, "unchecked")]
+    assert rows[1]["findings"][0]["phrase"] == "finally" and rows[1]["findings"][0]["why"]
+    assert {"text", "language", "verdict", "findings"} <= set(rows[0])
+    fine = cli("words", "check", "-", stdin="You waited.\n")
+    assert "1: ok: You waited." in fine.stdout
+    missing = cli("words", "check", str(tmp_path / "none.txt"), ok=False)
+    assert missing.returncode == 2 and "There is no file" in missing.stderr
+    assert "Traceback" not in missing.stderr

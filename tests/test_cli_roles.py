@@ -72,6 +72,7 @@ COMMANDS: dict[str, tuple[list[str], frozenset[str | None]]] = {
     "reel unshare": (["1"], P),
     "reel render": (["1"], P),
     "reel handout": (["1", "--out", "{out}/handout.pdf"], P | {"parent"}),  # parent: shared
+    "words check": (["{files}/captions.txt"], EVERYONE),  # reads no family's data
     "backup": (["{out}/backup.tar"], A),
     "restore": (["{files}/backup.tar"], A),  # into an empty folder, see _run
     "audit verify": ([], A),
@@ -129,6 +130,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
                      ["backup", str(files / "backup.tar"), "--as", "admin"]):
             mp.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
             assert main(argv) == 0, argv
+        (files / "captions.txt").write_text("You waited, and Maya had her turn.\n")
         doc = json.loads(_scheme_json())
         doc["codes"][0]["label"] = "looks at parent"
         (files / "scheme.json").write_text(json.dumps(doc))

@@ -12,7 +12,7 @@ from tests.factories import coded_sample
 
 
 def test_a_judging_title_is_refused_with_a_rewording() -> None:
-    with pytest.raises(InputError, match="words to avoid with parents.*try:"):
+    with pytest.raises(InputError, match=r"words to avoid with parents.*try:"):
         check_title("The moments you missed, but Maya didn't give up")
     assert check_title("Maya and you: moments that worked") is False
 

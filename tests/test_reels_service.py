@@ -305,7 +305,7 @@ def test_the_parents_handout_is_made_from_the_shared_version(ctx: Context, coded
     with pytest.raises(NotFoundError, match="not shared"):
         handout(ctx, mum, reel.id)
     share_reel(ctx, pat, reel.id)
-    rename_reel(ctx, pat, reel.id, "A new title, not shared")
+    rename_reel(ctx, pat, reel.id, "A new title for Maya")
     pdf = handout(ctx, mum, reel.id)
     assert pdf.name == shared_reel(ctx, mum, reel.id).handout_name
     assert media_file(ctx, mum, "handout", reel.id, pdf.name) == pdf.resolve()

@@ -15,11 +15,23 @@ import os
 import sys
 from collections.abc import Sequence
 
-from attune.cli import accounts, admin, analysis, clips, coding, families, reels, setup, supervise
+from attune.cli import (
+    accounts,
+    admin,
+    analysis,
+    clips,
+    coding,
+    families,
+    reels,
+    setup,
+    supervise,
+    words,
+)
 from attune.cli.common import common_options
 from attune.errors import AttuneError
 
-GROUPS = (setup, accounts, families, clips, coding, analysis, supervise, reels, admin)
+GROUPS = (setup, accounts, families, clips, coding, analysis, supervise, reels, words,
+          admin)
 
 
 def build_parser() -> argparse.ArgumentParser:
