@@ -17,8 +17,9 @@ How, and why this way:
   Hebrew (letters come out unjoined and left to right). Captions with right-to-left
   letters are therefore drawn with Pillow, whose libraqm layout shapes and orders them,
   in DejaVu Sans when the system has it.
-- **Whole or nothing.** The MP4 and the WebVTT are written to temp files in the output's
-  folder, fsynced and renamed; any failure removes the temp files.
+- **Whole or nothing.** The MP4 and the WebVTT are written through
+  :func:`attune.fileio.atomic_path` (temp files in the output's folder, 0600, fsynced and
+  renamed); any failure removes the temp files.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ import os
 import queue
 import threading
 import unicodedata
-import uuid
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -42,6 +42,7 @@ import cv2
 import numpy as np
 
 from attune.errors import InputError, MediaError
+from attune.fileio import atomic_path
 from attune.reels.plan import (
     CaptionPosition,
     ClipRef,
@@ -527,21 +528,10 @@ def render_reel(
     if not out_path.parent.is_dir():
         raise InputError(f"The folder {out_path.parent} does not exist; create it first.")
 
-    tag = uuid.uuid4().hex[:8]
-    tmp_mp4 = out_path.with_name(f".{out_path.name}.{tag}.tmp")
-    tmp_vtt = vtt_path.with_name(f".{vtt_path.name}.{tag}.tmp")
-    try:
-        _write_synced(tmp_vtt, webvtt_text(plan).encode("utf-8"))
+    # the film is published first, its captions last (the inner block ends first)
+    with atomic_path(vtt_path) as tmp_vtt, atomic_path(out_path) as tmp_mp4:
+        tmp_vtt.write_bytes(webvtt_text(plan).encode("utf-8"))
         _encode(plan, facts, tmp_mp4, width, height, preset, crf, audio_bitrate, progress)
-        _fsync_file(tmp_mp4)
-        os.replace(tmp_mp4, out_path)
-        os.replace(tmp_vtt, vtt_path)
-        _fsync_dir(out_path.parent)
-    except BaseException:
-        for p in (tmp_mp4, tmp_vtt):
-            with contextlib.suppress(FileNotFoundError):
-                p.unlink()
-        raise
     if progress:
         progress("done", 1.0)
     return RenderResult(out_path, vtt_path, plan.duration_ms, plan.moment_starts_ms,
@@ -731,30 +721,6 @@ def _segment_pictures(seg: Segment, reel_fps: Fraction, facts: Mapping[ClipRef, 
 
 
 # ---------------------------------------------------------------------------- files
-
-
-def _write_synced(path: Path, data: bytes) -> None:
-    with open(path, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-
-
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def read_moments_file(path: Path, *, default_clip: ClipRef | None = None,

@@ -15,9 +15,7 @@ What a parent may see is decided in :mod:`attune.services.parent_view`.
 from __future__ import annotations
 
 import contextlib
-import os
 import secrets
-import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -31,6 +29,7 @@ from attune.core.practice import MAX_MOMENTS
 from attune.core.pronouns import Pronoun
 from attune.core.words import Finding, check_words
 from attune.errors import ConsentError, InputError, NotAllowedError, NotFoundError, StateError
+from attune.fileio import copy_atomic
 from attune.reels.plan import (
     DEFAULT_TITLE,
     CaptionPosition,
@@ -415,11 +414,11 @@ def share_reel(ctx: Context, actor: User, reel_id: int) -> Reel:
     folder = ctx.media.reel_dir(reel_id)
     source = ctx.media.root / reel.path
     name = f"shared-{secrets.token_hex(6)}"
-    made = [_copy_whole(source, folder / f"{name}.mp4")]
+    made = [copy_atomic(source, folder / f"{name}.mp4")]
     vtt = source.with_suffix(".vtt")
     try:
         if vtt.is_file():
-            made.append(_copy_whole(vtt, folder / f"{name}.vtt"))
+            made.append(copy_atomic(vtt, folder / f"{name}.vtt"))
         with ctx.db.transaction(actor.username) as tx:
             old = tx.unshare_reel(reel_id, "replaced by a newer version")
             shared = tx.share_reel(reel_id, str(made[0].relative_to(ctx.media.root)),
@@ -455,21 +454,6 @@ def unshare_reel(ctx: Context, actor: User, reel_id: int) -> Reel:
         reel = tx.get_reel(reel_id)
     _remove_shared_files(ctx, old)
     return reel
-
-
-def _copy_whole(source: Path, target: Path) -> Path:
-    """A copy that appears whole or not at all (a hard link where the disk allows: the
-    rendered file is replaced, never rewritten, so the link keeps the shared version)."""
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.unlink(missing_ok=True)
-    try:
-        os.link(source, tmp)
-    except OSError:
-        shutil.copyfile(source, tmp)
-        with tmp.open("rb") as fh:
-            os.fsync(fh.fileno())
-    os.replace(tmp, target)
-    return target
 
 
 def _remove_shared_files(ctx: Context, shared_path: str | None) -> None:
