@@ -15,7 +15,6 @@ What a parent may see is decided in :mod:`attune.services.parent_view`.
 from __future__ import annotations
 
 import contextlib
-import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -51,9 +50,6 @@ from attune.storage.store import Tx
 
 Progress = Callable[[str, float], None]
 REEL = "reel"
-REEL_FILE = "reel.mp4"
-VTT_FILE = "reel.vtt"
-HANDOUT_FILE = "handout.pdf"
 
 
 def proxy_fps(clip: Clip) -> Fraction:
@@ -322,8 +318,7 @@ def render_now(ctx: Context, actor: User, reel_id: int, job_id: int | None = Non
         tx.update_job(job_id, status=JobStatus.RUNNING, stage="render", percent=0,
                       worker=worker_name())
         tx.set_reel_status(reel_id, ReelStatus.RENDERING)
-    folder = ctx.media.reel_dir(reel_id)
-    folder.mkdir(parents=True, exist_ok=True)
+    ctx.media.reel_dir(reel_id).mkdir(parents=True, exist_ok=True)
 
     def report(stage: str, fraction: float) -> None:
         if progress is not None:
@@ -332,14 +327,15 @@ def render_now(ctx: Context, actor: User, reel_id: int, job_id: int | None = Non
             tx.update_job(job_id, stage=stage, percent=int(fraction * 100))
 
     try:
-        result = render_reel(plan, sources, folder / REEL_FILE, vtt_path=folder / VTT_FILE,
+        result = render_reel(plan, sources, ctx.media.reel_film(reel_id),
+                             vtt_path=ctx.media.reel_captions(reel_id),
                              progress=_throttled(report))
     except Exception as exc:
         with ctx.db.transaction(actor.username) as tx:
             tx.update_job(job_id, status=JobStatus.FAILED, error=str(exc))
             tx.set_reel_status(reel_id, ReelStatus.FAILED, error=str(exc))
         raise
-    _gate_before_writing(ctx, actor, reel_id, job_id, [result.path, folder / VTT_FILE])
+    _gate_before_writing(ctx, actor, reel_id, job_id, [result.path, result.vtt_path])
     with ctx.db.transaction(actor.username) as tx:
         tx.update_job(job_id, status=JobStatus.DONE, stage="done", percent=100)
         now = tx.get_reel(reel_id)
@@ -411,14 +407,13 @@ def share_reel(ctx: Context, actor: User, reel_id: int) -> Reel:
             tx.audit("refuse-share", "reel", reel_id, {"consent": str(decision.missing)})
     if not decision.allowed:
         raise ConsentError("The reel cannot be shared: " + decision.reason)
-    folder = ctx.media.reel_dir(reel_id)
     source = ctx.media.root / reel.path
-    name = f"shared-{secrets.token_hex(6)}"
-    made = [copy_atomic(source, folder / f"{name}.mp4")]
-    vtt = source.with_suffix(".vtt")
+    copy = ctx.media.new_shared_files(reel_id)
+    made = [copy_atomic(source, copy.film)]
+    vtt = ctx.media.captions_of(source)
     try:
         if vtt.is_file():
-            made.append(copy_atomic(vtt, folder / f"{name}.vtt"))
+            made.append(copy_atomic(vtt, copy.captions))
         with ctx.db.transaction(actor.username) as tx:
             old = tx.unshare_reel(reel_id, "replaced by a newer version")
             shared = tx.share_reel(reel_id, str(made[0].relative_to(ctx.media.root)),
@@ -459,9 +454,8 @@ def unshare_reel(ctx: Context, actor: User, reel_id: int) -> Reel:
 def _remove_shared_files(ctx: Context, shared_path: str | None) -> None:
     if not shared_path:
         return
-    base = ctx.media.root / shared_path
-    for suffix in (".mp4", ".vtt", ".pdf"):
-        base.with_suffix(suffix).unlink(missing_ok=True)
+    for path in ctx.media.shared_files(shared_path):
+        path.unlink(missing_ok=True)
 
 
 def _throttled(report: Progress) -> Progress:
@@ -548,11 +542,10 @@ def handout(ctx: Context, actor: User, reel_id: int) -> Path:
 
     if actor.role == Role.PARENT:
         draft = _shared_draft(ctx, actor, reel_id)
-        name = shared_reel(ctx, actor, reel_id).handout_name
+        out = ctx.media.reel_path(reel_id, shared_reel(ctx, actor, reel_id).handout_name)
     else:
-        draft, name = reel_draft(ctx, actor, reel_id), HANDOUT_FILE
+        draft, out = reel_draft(ctx, actor, reel_id), ctx.media.reel_handout(reel_id)
     plan, sources = _plan(ctx, draft)
-    out = ctx.media.reel_dir(reel_id) / name
     out.parent.mkdir(parents=True, exist_ok=True)
     write_handout(plan, sources, out, still_at=frame_at)
     with ctx.db.transaction(actor.username) as tx:
