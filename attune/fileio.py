@@ -1,4 +1,4 @@
-"""Atomic files: a file appears whole under its final name, or not at all (DESIGN.md:
+"""Atomic files: a file appears whole under its final name, or not at all (docs/design.md:
 temp file in the same folder, fsync, rename, fsync the folder). The one place for it."""
 
 from __future__ import annotations

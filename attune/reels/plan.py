@@ -1,6 +1,6 @@
 """Reel plans: chosen moments → a frame-exact cut list (pure; no I/O).
 
-A reel follows Video Interaction Guidance practice (DOMAIN.md §1): a title card, then
+A reel follows Video Interaction Guidance practice (docs/practice.md §1): a title card, then
 1-4 short clips of 3-10 s of attuned moments, each captioned in words for parents, with an
 optional "film-stop" (VIPP-SD: hold the key frame so the parent sees a fleeting signal)
 and an optional slow replay of the key second, then an end card.
@@ -286,7 +286,7 @@ def caption_findings(
     moments: Sequence[MomentSpec],
     check: Callable[[str], list[Finding]] = check_words,
 ) -> dict[int, list[Finding]]:
-    """Words-for-parents findings (DOMAIN.md §6) of each moment's captions, by index.
+    """Words-for-parents findings (docs/practice.md §6) of each moment's captions, by index.
 
     A reel with findings must not be rendered for a parent until the captions change or
     the practitioner overrides with a reason (the caller audits the override).

@@ -10,7 +10,7 @@ How, and why this way:
   the proxies is :mod:`attune.media`'s; this module draws captions and cards, composes
   and encodes.
 - **Speed.** A decode → RGB → draw → YUV → encode loop spends most of its time in colour
-  conversion and copies (DESIGN.md: 0.5x the ffmpeg command line). Here pictures stay in
+  conversion and copies (docs/design.md: 0.5x the ffmpeg command line). Here pictures stay in
   the decoder's yuv420p planes: a caption is rendered once into a small overlay (its Y, U
   and V planes and an alpha mask) and blended only into the rows of the caption band;
   fades scale the planes of the few fade frames. Decoding and compositing run in a
@@ -656,7 +656,7 @@ def render_reel_files(
     """``attune reel render --clip PATH --moments moments.json --out reel.mp4``, end to end.
 
     Reads and validates the moments file, probes each clip's proxy, checks the captions'
-    words for parents (DOMAIN.md §6: with ``for_parent`` a finding stops the render unless
+    words for parents (docs/practice.md §6: with ``for_parent`` a finding stops the render unless
     ``override_reason`` is given; the caller audits the override), plans and renders.
     ``RenderResult.to_dict()`` is what the CLI prints.
     """

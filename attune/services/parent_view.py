@@ -1,4 +1,4 @@
-"""What a parent may see (DOMAIN.md §1, §7): the one place that decides it, for the parent's
+"""What a parent may see (docs/practice.md §1, §7): the one place that decides it, for the parent's
 page, session mode, the parent branch of the media route and the parent's handout.
 
 A parent sees a reel only when the practitioner has shared it on purpose

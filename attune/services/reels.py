@@ -1,6 +1,6 @@
 """Highlight reels from the database: candidate moments, captions checked against the
 words for parents, consent, rendering as a background job, the parent's view and
-download, reflections and the stills handout (DOMAIN.md §1, §6, §7).
+download, reflections and the stills handout (docs/practice.md §1, §6, §7).
 
 Every render, view and download is audited; a caption the words check flags is kept only
 with the practitioner's reason, which is audited too.
@@ -261,7 +261,7 @@ def _plan(ctx: Context, draft: ReelDraft) -> tuple[ReelPlan, dict[str, Path]]:
 
 
 def check_reel_consent(ctx: Context, actor: User, draft: ReelDraft) -> None:
-    """Every clip of the reel needs shared-review consent (DOMAIN.md §7): the gate."""
+    """Every clip of the reel needs shared-review consent (docs/practice.md §7): the gate."""
     with ctx.db.transaction(actor.username) as tx:
         require_reel(tx, actor, Action.MAKE_REEL, draft.reel,
                      what=f"render reel {draft.reel.id}")
