@@ -78,3 +78,43 @@ def test_no_import_time_side_effects(tmp_path: Path, monkeypatch: pytest.MonkeyP
             continue
         importlib.import_module(name)
     assert list(tmp_path.iterdir()) == []
+
+
+# ------------------------------------------------------------------ the media layout
+#: The modules allowed to spell a media file's name: the names, and the store that places
+#: them (DESIGN.md: one place for each rule).
+LAYOUT_OWNERS = {"media/layout.py", "services/mediastore.py"}
+
+
+def _code_strings(path: Path) -> list[tuple[int, str]]:
+    """Every string literal of the module's code (f-string parts too), docstrings left out:
+    a docstring may say what a file is called, only code decides it."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) \
+                and node.body and isinstance(node.body[0], ast.Expr) \
+                and isinstance(node.body[0].value, ast.Constant):
+            docstrings.add(id(node.body[0].value))
+    return [(node.lineno, node.value) for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)
+            and id(node) not in docstrings]
+
+
+def test_media_file_names_are_spelled_only_by_the_media_store() -> None:
+    """A media file's name (``"reel.mp4"``, ``"proxy.mp4"``, a ``.vtt``, a shared copy's
+    ``shared-…``) appears in code only in attune/media/layout.py and the media store; every
+    other module asks ``ctx.media`` (or the layout's functions) where a file is."""
+    from attune.media import layout
+
+    names = {*layout.CLIP_FILES.values(), *layout.REEL_FILES.values(), "captions.vtt"}
+    found = []
+    for path in ALL:
+        rel = path.relative_to(PKG).as_posix()
+        if rel in LAYOUT_OWNERS:
+            continue
+        for line, text in _code_strings(path):
+            if (any(text.endswith(n) for n in names) or text.endswith(".vtt")
+                    or text.startswith(layout.SHARED_PREFIX)):
+                found.append(f"{rel}:{line}: {text!r}")
+    assert not found, "ask attune.services.mediastore.MediaStore instead:\n" + "\n".join(found)

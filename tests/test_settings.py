@@ -46,3 +46,15 @@ def test_explicit_values_and_bad_numbers(tmp_path: Path) -> None:
     assert not (tmp_path / "secret_key").exists()
     with pytest.raises(InputError, match="ATTUNE_LOCKOUT_ATTEMPTS"):
         Settings.from_env({"ATTUNE_DATA_DIR": str(tmp_path), "ATTUNE_LOCKOUT_ATTEMPTS": "x"})
+
+
+def test_each_setting_is_declared_once_on_its_field() -> None:
+    """``SETTINGS`` is derived from the fields of ``Settings``: a new field is a new
+    setting with its help, and its variable is read by ``from_env``."""
+    from dataclasses import fields
+
+    from attune.config import env_name
+
+    assert [s.env for s in SETTINGS][:len(fields(Settings))] == \
+        [env_name(f.name) for f in fields(Settings)]
+    assert all(s.help and s.default for s in SETTINGS)

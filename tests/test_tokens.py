@@ -391,3 +391,14 @@ def test_session_cookie_route(ctx: Context, client: TestClient) -> None:
 def test_odd_tokens_are_refused_not_crashed(forged: str) -> None:
     with pytest.raises(TokenError):
         verify(KEY, "media", forged)
+
+
+def test_a_media_url_without_a_name_names_the_file_the_store_makes(
+        ctx: Context, world: dict[str, object]) -> None:
+    """The captions' default name was once ``captions.vtt`` while the file is ``reel.vtt``."""
+    pat = world["pat"]
+    assert isinstance(pat, User)
+    for kind, path in (("vtt", ctx.media.reel_captions(3)), ("reel", ctx.media.reel_film(3)),
+                       ("handout", ctx.media.reel_handout(3))):
+        url = media_url(ctx, pat, kind, 3, session_id="sid")
+        assert url.startswith(f"/api/media/{kind}/3/{path.name}?t="), url

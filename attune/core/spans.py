@@ -57,12 +57,18 @@ class Span:
         return Span(self.start_ms + delta_ms, self.end_ms + delta_ms)
 
 
-def format_ms(ms: int, decimals: int = 3) -> str:
+def format_ms(ms: int, decimals: int = 3, *, hours: bool = False) -> str:
     """``m:ss.mmm`` as practitioners read a timeline; ``decimals`` 0-3 digits of the
     second, rounded on the whole time (so 59,960 ms with one decimal is ``1:00.0``).
+    ``hours`` gives ``hh:mm:ss.mmm``, the form WebVTT cue times need.
+
+    The one formatter of times for screens and files: every ``m:ss`` attune shows or
+    writes comes from here, so a rounding rule is fixed once.
 
     >>> format_ms(83_456), format_ms(59_960, 1), format_ms(30_499, 0), format_ms(-1500, 1)
     ('1:23.456', '1:00.0', '0:30', '-0:01.5')
+    >>> format_ms(3_723_004, hours=True), format_ms(59_960, hours=True)
+    ('01:02:03.004', '00:00:59.960')
     """
     if not 0 <= decimals <= 3:
         raise ValueError("decimals must be 0 to 3")
@@ -72,4 +78,7 @@ def format_ms(ms: int, decimals: int = 3) -> str:
     minutes, rest = divmod(ticks, 60 * 10**decimals)
     seconds, frac = divmod(rest, 10**decimals)
     tail = f".{frac:0{decimals}d}" if decimals else ""
+    if hours:
+        whole_hours, minutes = divmod(minutes, 60)
+        return f"{sign}{whole_hours:02d}:{minutes:02d}:{seconds:02d}{tail}"
     return f"{sign}{minutes}:{seconds:02d}{tail}"

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import math
 import operator
+from collections.abc import Generator, Iterator, Sequence
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import av
 import av.container
@@ -32,6 +34,45 @@ def frame_at(proxy: Path, ms: int) -> np.ndarray:
     """
     _, frame = _locate(Path(proxy), ms)
     return frame.to_ndarray(format="bgr24")
+
+
+def pictures_at(proxy: Path, fps: Fraction, targets: Sequence[int]
+                ) -> Generator[tuple[int, av.VideoFrame], None, None]:
+    """For each frame number in ``targets`` (non-decreasing), the decoded picture on
+    screen at that frame's start, with its own frame number: one seek to the keyframe
+    before the first target, then decoding forward (a reel's frame-exact cut). A target
+    before the first picture gets the first picture. The frames are the decoder's own:
+    copy them before drawing on them.
+    """
+    if not targets:
+        return
+    with av.open(str(proxy)) as container:
+        vs = container.streams.video[0]
+        vs.thread_type = "AUTO"
+        tb = vs.time_base or Fraction(1, 90000)
+        origin = Fraction(vs.start_time or 0) * tb
+        first_t = Fraction(targets[0]) / fps + origin
+        container.seek(max(0, math.floor(first_t / tb)), stream=vs, backward=True,
+                       any_frame=False)
+        decoded = _numbered(container, vs, tb, origin, fps)
+        current: tuple[int, av.VideoFrame] | None = None
+        pending = next(decoded, None)
+        for target in targets:
+            while pending is not None and pending[0] <= target:
+                current, pending = pending, next(decoded, None)
+            if current is None:  # before the first picture: show the first one
+                if pending is None:
+                    raise MediaError(f"No picture could be decoded from {Path(proxy).name}.")
+                current = pending
+            yield current
+
+
+def _numbered(container: Any, vs: Any, tb: Fraction, origin: Fraction, fps: Fraction
+              ) -> Iterator[tuple[int, av.VideoFrame]]:
+    for frame in container.decode(vs):
+        if frame.pts is None:
+            continue
+        yield round((Fraction(frame.pts) * tb - origin) * fps), frame
 
 
 def frame_index_at(proxy: Path, ms: int) -> int:

@@ -43,7 +43,7 @@ import numpy as np
 from av.video.frame import PictureType
 
 from attune.errors import MediaError
-from attune.media import files
+from attune.media import files, layout
 from attune.media.overview import (
     EnvelopeBuilder,
     FilmstripBuilder,
@@ -54,10 +54,11 @@ from attune.media.probe import MediaFacts, open_input, probe
 
 Progress = Callable[[str, float], None]
 
-PROXY_NAME = "proxy.mp4"
-FILMSTRIP_NAME = "filmstrip.jpg"
-FILMSTRIP_INDEX_NAME = "filmstrip.json"
-ENVELOPE_NAME = "envelope.json"
+#: The files an ingest writes, named by :mod:`attune.media.layout`.
+PROXY_NAME = layout.PROXY
+FILMSTRIP_NAME = layout.FILMSTRIP
+FILMSTRIP_INDEX_NAME = layout.FILMSTRIP_INDEX
+ENVELOPE_NAME = layout.ENVELOPE
 
 #: libx264 settings of the proxy; ``bench/ingest.py`` gives ffmpeg the same ones.
 X264_PRESET = "veryfast"

@@ -15,6 +15,8 @@ from typing import Any
 import cv2
 import numpy as np
 
+from attune.media import layout
+
 #: Height of one filmstrip tile in pixels; its width follows the picture's shape.
 TILE_HEIGHT_PX = 90
 #: Tiles per sprite row.
@@ -43,7 +45,7 @@ class FilmstripIndex:
     def to_dict(self) -> dict[str, Any]:
         return {
             "version": 1,
-            "image": "filmstrip.jpg",
+            "image": layout.FILMSTRIP,
             "tile_width": self.tile_width,
             "tile_height": self.tile_height,
             "columns": self.columns,

@@ -26,7 +26,7 @@ import av.stream
 import av.video.stream
 from av.sidedata.sidedata import Type as SideDataType
 
-from attune.errors import MediaError
+from attune.errors import InputError, MediaError
 
 #: Demuxers that FFmpeg uses for single pictures; a "video" in one of them is a still.
 _IMAGE_FORMATS = ("image2", "_pipe", "gif", "apng", "webp")
@@ -376,3 +376,42 @@ def _creation_time(
             if key.lower() == "creation_time" and value:
                 return str(value)
     return None
+
+
+# ------------------------------------------------------------------ a proxy, for a render
+
+
+@dataclass(frozen=True)
+class ClipFacts:
+    """What a render needs to know of a proxy."""
+
+    path: Path
+    fps: Fraction
+    duration_ms: int
+    width: int
+    height: int
+
+
+def probe_clip(path: Path) -> ClipFacts:
+    """Frame rate, duration and size of a proxy (constant frame rate H.264 expected)."""
+    path = Path(path)
+    try:
+        with av.open(str(path)) as container:
+            if not container.streams.video:
+                raise MediaError(f"{path.name} has no video; choose the clip's proxy.")
+            vs = container.streams.video[0]
+            rate = vs.guessed_rate or vs.average_rate
+            if not rate:
+                raise MediaError(f"{path.name} has no frame rate; make its proxy again.")
+            if container.duration is not None:
+                duration_ms = int(container.duration // 1000)
+            elif vs.duration is not None and vs.time_base is not None:
+                duration_ms = int(vs.duration * vs.time_base * 1000)
+            else:
+                duration_ms = 0
+            return ClipFacts(path, Fraction(rate), duration_ms, vs.codec_context.width,
+                             vs.codec_context.height)
+    except (av.error.FileNotFoundError, FileNotFoundError) as err:
+        raise InputError(f"The clip {path} does not exist; check the path.") from err
+    except av.error.InvalidDataError as err:
+        raise MediaError(f"{path.name} is not a playable video; give the clip's proxy.") from err

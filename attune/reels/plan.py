@@ -1,6 +1,6 @@
 """Reel plans: chosen moments → a frame-exact cut list (pure; no I/O).
 
-A reel follows Video Interaction Guidance practice (DOMAIN.md §1): a title card, then
+A reel follows Video Interaction Guidance practice (docs/practice.md §1): a title card, then
 1-4 short clips of 3-10 s of attuned moments, each captioned in words for parents, with an
 optional "film-stop" (VIPP-SD: hold the key frame so the parent sees a fleeting signal)
 and an optional slow replay of the key second, then an end card.
@@ -28,6 +28,7 @@ from fractions import Fraction
 from typing import Any
 
 from attune.core.practice import MOMENT_MAX_S, MOMENT_MIN_S
+from attune.core.spans import format_ms
 from attune.core.words import Finding, check_words
 from attune.errors import InputError
 
@@ -285,7 +286,7 @@ def caption_findings(
     moments: Sequence[MomentSpec],
     check: Callable[[str], list[Finding]] = check_words,
 ) -> dict[int, list[Finding]]:
-    """Words-for-parents findings (DOMAIN.md §6) of each moment's captions, by index.
+    """Words-for-parents findings (docs/practice.md §6) of each moment's captions, by index.
 
     A reel with findings must not be rendered for a parent until the captions change or
     the practitioner overrides with a reason (the caller audits the override).
@@ -445,13 +446,6 @@ def plan_reel(
 # ---------------------------------------------------------------------------- WebVTT
 
 
-def _vtt_time(ms: int) -> str:
-    hours, rest = divmod(ms, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    seconds, millis = divmod(rest, 1000)
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
-
-
 def webvtt_text(plan: ReelPlan) -> str:
     """The plan's captions as a WebVTT document (the same text that is burned in, at the
     same place: a top caption gets the cue setting ``line:0``).
@@ -471,7 +465,8 @@ def webvtt_text(plan: ReelPlan) -> str:
         text = "\n".join(line for line in cue.text.replace("-->", "->").splitlines() if line)
         where = " line:0" if cue.position == CaptionPosition.TOP else ""
         out += [f"moment-{cue.moment_index + 1}-{n}",
-                f"{_vtt_time(cue.start_ms)} --> {_vtt_time(cue.end_ms)}{where}", text, ""]
+                f"{format_ms(cue.start_ms, hours=True)} --> "
+                f"{format_ms(cue.end_ms, hours=True)}{where}", text, ""]
     return "\n".join(out)
 
 

@@ -4,10 +4,13 @@ How, and why this way:
 
 - **Frame-exact cuts.** For each clip segment the proxy is sought to the keyframe before
   the cut, decoded forward, and the pictures whose timestamps fall in the planned source
-  frames are taken; the sound is cut at the exact 48 kHz sample of the same boundary
-  (:func:`attune.reels.plan.sample_at_frame`), so picture and sound stay in step.
+  frames are taken (:func:`attune.media.frames.pictures_at`); the sound is cut at the
+  exact 48 kHz sample of the same boundary (:func:`attune.media.sound.read_audio`,
+  :func:`attune.reels.plan.sample_at_frame`), so picture and sound stay in step. Reading
+  the proxies is :mod:`attune.media`'s; this module draws captions and cards, composes
+  and encodes.
 - **Speed.** A decode → RGB → draw → YUV → encode loop spends most of its time in colour
-  conversion and copies (DESIGN.md: 0.5x the ffmpeg command line). Here pictures stay in
+  conversion and copies (docs/design.md: 0.5x the ffmpeg command line). Here pictures stay in
   the decoder's yuv420p planes: a caption is rendered once into a small overlay (its Y, U
   and V planes and an alpha mask) and blended only into the rows of the caption band;
   fades scale the planes of the few fade frames. Decoding and compositing run in a
@@ -17,8 +20,9 @@ How, and why this way:
   Hebrew (letters come out unjoined and left to right). Captions with right-to-left
   letters are therefore drawn with Pillow, whose libraqm layout shapes and orders them,
   in DejaVu Sans when the system has it.
-- **Whole or nothing.** The MP4 and the WebVTT are written to temp files in the output's
-  folder, fsynced and renamed; any failure removes the temp files.
+- **Whole or nothing.** The MP4 and the WebVTT are written through
+  :func:`attune.fileio.atomic_path` (temp files in the output's folder, 0600, fsynced and
+  renamed); any failure removes the temp files.
 """
 
 from __future__ import annotations
@@ -30,7 +34,6 @@ import os
 import queue
 import threading
 import unicodedata
-import uuid
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -42,6 +45,11 @@ import cv2
 import numpy as np
 
 from attune.errors import InputError, MediaError
+from attune.fileio import atomic_path
+from attune.media.frames import pictures_at
+from attune.media.layout import captions_of
+from attune.media.probe import ClipFacts, probe_clip
+from attune.media.sound import AUDIO_RATE, read_audio
 from attune.reels.plan import (
     CaptionPosition,
     ClipRef,
@@ -60,7 +68,6 @@ from attune.reels.plan import (
 Progress = Callable[[str, float], None]
 """``progress(stage, fraction)``: the same shape as :mod:`attune.media.ingest`'s."""
 
-AUDIO_RATE = 48_000
 AUDIO_FRAME = 1024  # AAC frame size
 FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
@@ -72,17 +79,6 @@ BAND_ALPHA = 0.6
 TEXT_BGR = (250, 250, 250)
 CARD_BGR = (214, 226, 236)  # a calm warm cream-beige (BGR)
 CARD_TEXT_BGR = (70, 62, 52)
-
-
-@dataclass(frozen=True)
-class ClipFacts:
-    """What a render needs to know of a proxy."""
-
-    path: Path
-    fps: Fraction
-    duration_ms: int
-    width: int
-    height: int
 
 
 @dataclass(frozen=True)
@@ -105,34 +101,6 @@ class RenderResult:
             "frames": self.frames,
             "warnings": list(self.warnings),
         }
-
-
-# ---------------------------------------------------------------------------- probing
-
-
-def probe_clip(path: Path) -> ClipFacts:
-    """Frame rate, duration and size of a proxy (constant frame rate H.264 expected)."""
-    path = Path(path)
-    try:
-        with av.open(str(path)) as container:
-            if not container.streams.video:
-                raise MediaError(f"{path.name} has no video; choose the clip's proxy.")
-            vs = container.streams.video[0]
-            rate = vs.guessed_rate or vs.average_rate
-            if not rate:
-                raise MediaError(f"{path.name} has no frame rate; make its proxy again.")
-            if container.duration is not None:
-                duration_ms = int(container.duration // 1000)
-            elif vs.duration is not None and vs.time_base is not None:
-                duration_ms = int(vs.duration * vs.time_base * 1000)
-            else:
-                duration_ms = 0
-            return ClipFacts(path, Fraction(rate), duration_ms, vs.codec_context.width,
-                             vs.codec_context.height)
-    except (av.error.FileNotFoundError, FileNotFoundError) as err:
-        raise InputError(f"The clip {path} does not exist; check the path.") from err
-    except av.error.InvalidDataError as err:
-        raise MediaError(f"{path.name} is not a playable video; give the clip's proxy.") from err
 
 
 # ---------------------------------------------------------------------------- text
@@ -368,7 +336,8 @@ def _fade_factor(i: int, seg: Segment) -> float:
 
 
 class _SourceReader:
-    """Decodes a proxy's pictures at given frame indexes (non-decreasing), frame-exactly."""
+    """A proxy's pictures at given frame indexes (non-decreasing), frame-exactly
+    (:func:`attune.media.frames.pictures_at`), composed for the reel."""
 
     def __init__(self, path: Path, fps: Fraction, width: int, height: int) -> None:
         self.path, self.fps, self.width, self.height = path, fps, width, height
@@ -377,39 +346,13 @@ class _SourceReader:
                overlay: _Overlay | None = None) -> Generator[av.VideoFrame, None, None]:
         """One new yuv420p frame per target (the picture on screen at that frame's start),
         with ``overlay`` blended in; a repeated picture is the same frame object."""
-        if not targets:
-            return
-        with av.open(str(self.path)) as container:
-            vs = container.streams.video[0]
-            vs.thread_type = "AUTO"
-            tb = vs.time_base or Fraction(1, 90000)
-            origin = Fraction(vs.start_time or 0) * tb
-            first_t = Fraction(targets[0]) / self.fps + origin
-            container.seek(max(0, math.floor(first_t / tb)), stream=vs, backward=True,
-                           any_frame=False)
-            decoded = self._decoded(container, vs, tb, origin)
-            current: tuple[int, av.VideoFrame] | None = None
-            pending = next(decoded, None)
-            last: av.VideoFrame | None = None
-            last_idx: int | None = None
-            for target in targets:
-                while pending is not None and pending[0] <= target:
-                    current, pending = pending, next(decoded, None)
-                if current is None:  # before the first picture: show the first one
-                    if pending is None:
-                        raise MediaError(f"No picture could be decoded from {self.path.name}.")
-                    current = pending
-                if last_idx != current[0] or last is None:
-                    last_idx, last = current[0], self._compose(current[1], overlay)
+        last: av.VideoFrame | None = None
+        last_idx: int | None = None
+        with contextlib.closing(pictures_at(self.path, self.fps, targets)) as pictures:
+            for idx, picture in pictures:
+                if last_idx != idx or last is None:
+                    last_idx, last = idx, self._compose(picture, overlay)
                 yield last
-
-    def _decoded(self, container: Any, vs: Any, tb: Fraction, origin: Fraction
-                 ) -> Iterator[tuple[int, av.VideoFrame]]:
-        for frame in container.decode(vs):
-            if frame.pts is None:
-                continue
-            idx = round((Fraction(frame.pts) * tb - origin) * self.fps)
-            yield idx, frame
 
     def _compose(self, frame: av.VideoFrame, overlay: _Overlay | None) -> av.VideoFrame:
         """Copy the decoded picture into a new frame (the decoder's buffers are reference
@@ -425,56 +368,6 @@ class _SourceReader:
         if overlay is not None:
             overlay.apply(dst)
         return out
-
-
-def read_audio(path: Path, first_sample: int, count: int) -> np.ndarray:
-    """``count`` samples (float32, 2 x count, 48 kHz stereo) of ``path`` from ``first_sample``.
-
-    Sample 0 is the video's first picture time (the stream start), so cuts made by frame
-    and by sample agree. Missing sound (no audio stream, before or after it) is silence.
-    """
-    out = np.zeros((2, count), np.float32)
-    if count <= 0:
-        return out
-    with av.open(str(path)) as container:
-        if not container.streams.audio:
-            return out
-        vs = container.streams.video[0] if container.streams.video else None
-        aus = container.streams.audio[0]
-        origin = Fraction(0)
-        if vs is not None and vs.start_time is not None and vs.time_base is not None:
-            origin = Fraction(vs.start_time) * vs.time_base
-        atb = aus.time_base or Fraction(1, AUDIO_RATE)
-        start_t = Fraction(first_sample, AUDIO_RATE) + origin
-        container.seek(max(0, math.floor((start_t - Fraction(1, 2)) / atb)), stream=aus,
-                       backward=True, any_frame=False)
-        resampler = av.AudioResampler(format="fltp", layout="stereo", rate=AUDIO_RATE)
-        end = first_sample + count
-        next_pos: int | None = None
-        for frame in container.decode(aus):
-            if frame.pts is None:
-                continue
-            if next_pos is None or aus.sample_rate != AUDIO_RATE:
-                pos = round((Fraction(frame.pts) * atb - origin) * AUDIO_RATE)
-                if next_pos is None or abs(pos - next_pos) > 1:
-                    next_pos = pos
-            for rf in resampler.resample(frame):
-                data: np.ndarray = rf.to_ndarray()
-                if data.shape[0] == 1:
-                    data = np.repeat(data, 2, axis=0).astype(np.float32)
-                pos = next_pos if next_pos is not None else 0
-                _place(out, data, pos - first_sample)
-                next_pos = pos + data.shape[1]
-            if next_pos is not None and next_pos >= end:
-                break
-    return out
-
-
-def _place(out: np.ndarray, data: np.ndarray, offset: int) -> None:
-    a = max(0, offset)
-    b = min(out.shape[1], offset + data.shape[1])
-    if b > a:
-        out[:, a:b] = data[:, a - offset:b - offset]
 
 
 def _ramp(samples: np.ndarray, fade_in: int, fade_out: int) -> None:
@@ -516,7 +409,7 @@ def render_reel(
     defaults to the first moment's proxy. The files appear whole or not at all.
     """
     out_path = Path(out_path)
-    vtt_path = Path(vtt_path) if vtt_path else out_path.with_suffix(".vtt")
+    vtt_path = Path(vtt_path) if vtt_path else captions_of(out_path)
     missing = [c for c in plan.clips() if c not in sources]
     if missing:
         raise InputError(f"No proxy given for clip(s) {', '.join(map(str, missing))}.")
@@ -527,21 +420,10 @@ def render_reel(
     if not out_path.parent.is_dir():
         raise InputError(f"The folder {out_path.parent} does not exist; create it first.")
 
-    tag = uuid.uuid4().hex[:8]
-    tmp_mp4 = out_path.with_name(f".{out_path.name}.{tag}.tmp")
-    tmp_vtt = vtt_path.with_name(f".{vtt_path.name}.{tag}.tmp")
-    try:
-        _write_synced(tmp_vtt, webvtt_text(plan).encode("utf-8"))
+    # the film is published first, its captions last (the inner block ends first)
+    with atomic_path(vtt_path) as tmp_vtt, atomic_path(out_path) as tmp_mp4:
+        tmp_vtt.write_bytes(webvtt_text(plan).encode("utf-8"))
         _encode(plan, facts, tmp_mp4, width, height, preset, crf, audio_bitrate, progress)
-        _fsync_file(tmp_mp4)
-        os.replace(tmp_mp4, out_path)
-        os.replace(tmp_vtt, vtt_path)
-        _fsync_dir(out_path.parent)
-    except BaseException:
-        for p in (tmp_mp4, tmp_vtt):
-            with contextlib.suppress(FileNotFoundError):
-                p.unlink()
-        raise
     if progress:
         progress("done", 1.0)
     return RenderResult(out_path, vtt_path, plan.duration_ms, plan.moment_starts_ms,
@@ -733,30 +615,6 @@ def _segment_pictures(seg: Segment, reel_fps: Fraction, facts: Mapping[ClipRef, 
 # ---------------------------------------------------------------------------- files
 
 
-def _write_synced(path: Path, data: bytes) -> None:
-    with open(path, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-
-
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def read_moments_file(path: Path, *, default_clip: ClipRef | None = None,
                       options: ReelOptions | None = None) -> MomentsDocument:
     """Read and validate a moments file (``schemas/moments.v1.schema.json``).
@@ -798,7 +656,7 @@ def render_reel_files(
     """``attune reel render --clip PATH --moments moments.json --out reel.mp4``, end to end.
 
     Reads and validates the moments file, probes each clip's proxy, checks the captions'
-    words for parents (DOMAIN.md §6: with ``for_parent`` a finding stops the render unless
+    words for parents (docs/practice.md §6: with ``for_parent`` a finding stops the render unless
     ``override_reason`` is given; the caller audits the override), plans and renders.
     ``RenderResult.to_dict()`` is what the CLI prints.
     """

@@ -45,7 +45,7 @@ from attune.core.people import Role
 from attune.errors import InputError
 from attune.schemas import validate
 from attune.services import Context
-from attune.services.mediastore import CHUNK, fsync_dir
+from attune.services.mediastore import CHUNK, MediaStore, fsync_dir
 from attune.storage.db import migrate
 from attune.storage.dump import (
     check_audit_rows,
@@ -68,7 +68,7 @@ MEDIA_DIR = "media"
 #: database.json is loaded into memory; anything larger is not an attune backup.
 MAX_DATABASE_BYTES = 2 << 30
 #: The media folder's scratch space (uploads in progress, files being deleted).
-MEDIA_SCRATCH = "tmp"
+MEDIA_SCRATCH = MediaStore.SCRATCH
 EMPTY_TARGET = ("restore only into an empty data folder: set ATTUNE_DATA_DIR to a new folder "
                 "(and ATTUNE_DATABASE_URL to an empty database, if you set it) and run "
                 "`attune restore` again")
@@ -272,7 +272,7 @@ def _missing_originals(clips: list[dict[str, Any]],
     return [f"Clip {c['id']} ({c['original_name']}): its original is not in the media folder, "
             "so the backup holds its row but not its video."
             for c in clips
-            if f"{MEDIA_DIR}/originals/{c['sha256'][:2]}/{c['sha256']}" not in files]
+            if f"{MEDIA_DIR}/{MediaStore.original_key(c['sha256'])}" not in files]
 
 
 # ------------------------------------------------------------------ restore

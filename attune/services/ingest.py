@@ -29,11 +29,8 @@ def worker_name() -> str:
 
 
 def media_paths(ctx: Context, clip: Clip) -> dict[str, Path]:
-    """Where a ready clip's files are."""
-    d = ctx.media.clip_dir(clip.id)
-    return {"original": ctx.media.original_path(clip.sha256), "proxy": d / "proxy.mp4",
-            "filmstrip": d / "filmstrip.jpg", "filmstrip_index": d / "filmstrip.json",
-            "envelope": d / "envelope.json", "stills": d / "stills"}
+    """Where a ready clip's files are (the media store says)."""
+    return ctx.media.clip_files(clip.id, clip.sha256)
 
 
 def _stored_media(result: Any) -> dict[str, Any]:

@@ -1,5 +1,11 @@
 """The media folder: originals stored once by content hash, and what is made from each
-clip (proxy, filmstrip, envelope, stills) in a folder of its own.
+clip (proxy, filmstrip, envelope, stills) and each reel (film, captions, handout, shared
+copies) in a folder of its own.
+
+:class:`MediaStore` is the one place that knows where every media file is: other modules
+ask it (``ctx.media.clip_file(id, "proxy")``, ``ctx.media.reel_film(id)``,
+``ctx.media.shared_files(path)``) and never join a folder and a file name themselves. The
+names come from :mod:`attune.media.layout` (pure), which ``attune.media`` writes by.
 
 Every file appears whole or not at all (temp file in the same folder, fsync, rename).
 Deleting is two-step: files are first moved aside (``Trash``), the database change is
@@ -10,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -20,6 +27,7 @@ from typing import BinaryIO
 
 from attune.errors import InputError
 from attune.fileio import fsync_dir
+from attune.media import layout
 
 CHUNK = 1 << 20  # 1 MiB: files are streamed, never read whole
 
@@ -54,25 +62,115 @@ class Trash:
         self.moves.clear()
 
 
+@dataclass(frozen=True)
+class SharedFiles:
+    """A shared version of a reel: its own film, captions and handout."""
+
+    film: Path
+    captions: Path
+    handout: Path
+
+    def __iter__(self) -> Iterator[Path]:
+        return iter((self.film, self.captions, self.handout))
+
+
 class MediaStore:
+    #: The media folder's scratch space (uploads in progress, files being deleted), which
+    #: a backup leaves out.
+    SCRATCH = "tmp"
+
     def __init__(self, root: Path) -> None:
         self.root = root
 
+    # -------------------------------------------------------------- originals
     @property
     def originals(self) -> Path:
         return self.root / "originals"
 
-    def original_path(self, sha256: str) -> Path:
-        return self.originals / sha256[:2] / sha256
+    @staticmethod
+    def original_key(sha256: str) -> str:
+        """Where an original is, relative to the media folder (``/``-separated, as a
+        backup archive names its members)."""
+        return f"originals/{sha256[:2]}/{sha256}"
 
+    def original_path(self, sha256: str) -> Path:
+        return self.root.joinpath(*self.original_key(sha256).split("/"))
+
+    # -------------------------------------------------------------- a clip's files
     def clip_dir(self, clip_id: int) -> Path:
         return self.root / "clips" / str(clip_id)
 
+    def clip_file(self, clip_id: int, kind: str) -> Path:
+        """A clip's file of ``kind`` (``proxy``, ``filmstrip``, ``filmstrip_index``,
+        ``envelope``)."""
+        try:
+            return self.clip_dir(clip_id) / layout.CLIP_FILES[kind]
+        except KeyError:
+            raise ValueError(f"unknown clip file kind {kind!r}; use one of "
+                             f"{sorted(layout.CLIP_FILES)}") from None
+
+    def stills_dir(self, clip_id: int) -> Path:
+        return self.clip_dir(clip_id) / layout.STILLS
+
+    def clip_files(self, clip_id: int, sha256: str) -> dict[str, Path]:
+        """Every file of a ready clip by kind: ``original``, the made files, ``stills``."""
+        return {"original": self.original_path(sha256),
+                **{kind: self.clip_file(clip_id, kind) for kind in layout.CLIP_FILES},
+                "stills": self.stills_dir(clip_id)}
+
+    # -------------------------------------------------------------- a reel's files
     def reel_dir(self, reel_id: int) -> Path:
         return self.root / "reels" / str(reel_id)
 
+    def reel_film(self, reel_id: int) -> Path:
+        """The practitioner's rendered film (replaced by each render)."""
+        return self.reel_dir(reel_id) / layout.REEL_FILM
+
+    def reel_captions(self, reel_id: int) -> Path:
+        return self.reel_dir(reel_id) / layout.REEL_CAPTIONS
+
+    def reel_handout(self, reel_id: int) -> Path:
+        return self.reel_dir(reel_id) / layout.REEL_HANDOUT
+
+    def reel_path(self, reel_id: int, name: str) -> Path:
+        """A file of the reel's folder by the name the store gave it (a shared copy's)."""
+        return self.reel_dir(reel_id) / name
+
+    @staticmethod
+    def captions_of(film: Path) -> Path:
+        """The captions rendered with ``film``, beside it."""
+        return layout.captions_of(film)
+
+    @staticmethod
+    def shared_names(film_name: str) -> tuple[str, str, str]:
+        """The names of a shared version's film, captions and handout, from the film's."""
+        film = Path(film_name)
+        return film.name, layout.captions_of(film).name, layout.handout_of(film).name
+
+    def new_shared_files(self, reel_id: int) -> SharedFiles:
+        """Fresh names for a new shared version (none of them exists yet)."""
+        film = self.reel_path(reel_id, layout.shared_film(secrets.token_hex(6)))
+        return SharedFiles(film, layout.captions_of(film), layout.handout_of(film))
+
+    def shared_files(self, shared_path: str) -> SharedFiles:
+        """A shared version's files, from its film's path as the reel's row keeps it
+        (relative to the media folder)."""
+        film = self.root / shared_path
+        return SharedFiles(film, layout.captions_of(film), layout.handout_of(film))
+
+    # -------------------------------------------------------------- for the browser
+    @staticmethod
+    def default_name(kind: str) -> str | None:
+        """The usual file name of a single-file kind (a clip's or a reel's), else None."""
+        return layout.CLIP_FILES.get(kind) or layout.REEL_FILES.get(kind)
+
+    @staticmethod
+    def content_type(name: str) -> str:
+        """What the media route answers for a file of this name."""
+        return layout.CONTENT_TYPES.get(Path(name).suffix.lower(), "application/octet-stream")
+
     def _tmp_dir(self) -> Path:
-        tmp = self.root / "tmp"
+        tmp = self.root / self.SCRATCH
         tmp.mkdir(parents=True, exist_ok=True, mode=0o700)
         return tmp
 

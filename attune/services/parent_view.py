@@ -1,4 +1,4 @@
-"""What a parent may see (DOMAIN.md §1, §7): the one place that decides it, for the parent's
+"""What a parent may see (docs/practice.md §1, §7): the one place that decides it, for the parent's
 page, session mode, the parent branch of the media route and the parent's handout.
 
 A parent sees a reel only when the practitioner has shared it on purpose
@@ -22,6 +22,7 @@ from attune.core.policy import Action
 from attune.errors import NotFoundError
 from attune.services import Context
 from attune.services.access import decide_access, require_access
+from attune.services.mediastore import MediaStore
 from attune.storage.store import Tx
 
 
@@ -45,11 +46,11 @@ class SharedReel:
 
     @property
     def vtt_name(self) -> str:
-        return Path(self.file_name).with_suffix(".vtt").name
+        return MediaStore.shared_names(self.file_name)[1]
 
     @property
     def handout_name(self) -> str:
-        return Path(self.file_name).with_suffix(".pdf").name
+        return MediaStore.shared_names(self.file_name)[2]
 
 
 def snapshot_moment(m: Moment, reel_start_ms: int) -> dict[str, Any]:
@@ -132,8 +133,7 @@ def may_open(tx: Tx, user: User, reel_id: int, name: str) -> bool:
     except NotFoundError:
         return False
     shared = _shared(tx, user, reel)
-    return shared is not None and name in (shared.file_name, shared.vtt_name,
-                                           shared.handout_name)
+    return shared is not None and name in MediaStore.shared_names(shared.file_name)
 
 
 def shared_file(ctx: Context, actor: User, reel_id: int, *, download: bool = False) -> Path:
@@ -151,7 +151,7 @@ def shared_file(ctx: Context, actor: User, reel_id: int, *, download: bool = Fal
                 require_access(tx, actor, Action.KEEP_REEL, reel.family_id, clip,
                                what=f"keep a copy of reel {reel_id}")
         tx.audit("download" if download else "view", "reel", reel_id, {"shared": True})
-    return ctx.media.reel_dir(reel_id) / shared.file_name
+    return ctx.media.reel_path(reel_id, shared.file_name)
 
 
 def may_keep_copy(ctx: Context, user: User, shared: SharedReel) -> bool:

@@ -56,9 +56,9 @@ def _put_back_clip(ctx: Context, job: Job, reason: str) -> None:
 
 
 def remove_partial_files(folder: Path) -> list[Path]:
-    """The temporary files a render or handout leaves when killed (all start with a dot:
-    ``.reel.mp4.<tag>.tmp``, ``.handout-….jpg``, ``.<name>.….part``); a finished
-    rendering stays."""
+    """The temporary files a render, a handout or a shared copy leaves when killed (all
+    hidden, ``.<name>.….tmp``, as :func:`attune.fileio.atomic_path` and the shared copy
+    make them); a finished rendering stays."""
     removed = []
     if folder.is_dir():
         for p in folder.iterdir():

@@ -1,6 +1,6 @@
 """Highlight reels from the database: candidate moments, captions checked against the
 words for parents, consent, rendering as a background job, the parent's view and
-download, reflections and the stills handout (DOMAIN.md §1, §6, §7).
+download, reflections and the stills handout (docs/practice.md §1, §6, §7).
 
 Every render, view and download is audited; a caption the words check flags is kept only
 with the practitioner's reason, which is audited too.
@@ -15,9 +15,6 @@ What a parent may see is decided in :mod:`attune.services.parent_view`.
 from __future__ import annotations
 
 import contextlib
-import os
-import secrets
-import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -31,6 +28,7 @@ from attune.core.practice import MAX_MOMENTS
 from attune.core.pronouns import Pronoun
 from attune.core.words import Finding, WordRule, check_words
 from attune.errors import ConsentError, InputError, NotAllowedError, NotFoundError, StateError
+from attune.fileio import copy_atomic
 from attune.reels.plan import (
     DEFAULT_TITLE,
     CaptionPosition,
@@ -52,9 +50,6 @@ from attune.storage.store import Tx
 
 Progress = Callable[[str, float], None]
 REEL = "reel"
-REEL_FILE = "reel.mp4"
-VTT_FILE = "reel.vtt"
-HANDOUT_FILE = "handout.pdf"
 
 
 def proxy_fps(clip: Clip) -> Fraction:
@@ -292,7 +287,7 @@ def _plan(ctx: Context, draft: ReelDraft) -> tuple[ReelPlan, dict[str, Path]]:
 
 
 def check_reel_consent(ctx: Context, actor: User, draft: ReelDraft) -> None:
-    """Every clip of the reel needs shared-review consent (DOMAIN.md §7): the gate."""
+    """Every clip of the reel needs shared-review consent (docs/practice.md §7): the gate."""
     with ctx.db.transaction(actor.username) as tx:
         require_reel(tx, actor, Action.MAKE_REEL, draft.reel,
                      what=f"render reel {draft.reel.id}")
@@ -349,8 +344,7 @@ def render_now(ctx: Context, actor: User, reel_id: int, job_id: int | None = Non
         tx.update_job(job_id, status=JobStatus.RUNNING, stage="render", percent=0,
                       worker=worker_name())
         tx.set_reel_status(reel_id, ReelStatus.RENDERING)
-    folder = ctx.media.reel_dir(reel_id)
-    folder.mkdir(parents=True, exist_ok=True)
+    ctx.media.reel_dir(reel_id).mkdir(parents=True, exist_ok=True)
 
     def report(stage: str, fraction: float) -> None:
         if progress is not None:
@@ -359,14 +353,15 @@ def render_now(ctx: Context, actor: User, reel_id: int, job_id: int | None = Non
             tx.update_job(job_id, stage=stage, percent=int(fraction * 100))
 
     try:
-        result = render_reel(plan, sources, folder / REEL_FILE, vtt_path=folder / VTT_FILE,
+        result = render_reel(plan, sources, ctx.media.reel_film(reel_id),
+                             vtt_path=ctx.media.reel_captions(reel_id),
                              progress=_throttled(report))
     except Exception as exc:
         with ctx.db.transaction(actor.username) as tx:
             tx.update_job(job_id, status=JobStatus.FAILED, error=str(exc))
             tx.set_reel_status(reel_id, ReelStatus.FAILED, error=str(exc))
         raise
-    _gate_before_writing(ctx, actor, reel_id, job_id, [result.path, folder / VTT_FILE])
+    _gate_before_writing(ctx, actor, reel_id, job_id, [result.path, result.vtt_path])
     with ctx.db.transaction(actor.username) as tx:
         tx.update_job(job_id, status=JobStatus.DONE, stage="done", percent=100)
         now = tx.get_reel(reel_id)
@@ -438,14 +433,13 @@ def share_reel(ctx: Context, actor: User, reel_id: int) -> Reel:
     if reel.status != ReelStatus.READY or not reel.path or snapshot is None:
         raise StateError("Render the reel and watch it first: only a rendered reel that "
                          "shows its moments as they are now can be shared.")
-    folder = ctx.media.reel_dir(reel_id)
     source = ctx.media.root / reel.path
-    name = f"shared-{secrets.token_hex(6)}"
-    made = [_copy_whole(source, folder / f"{name}.mp4")]
-    vtt = source.with_suffix(".vtt")
+    copy = ctx.media.new_shared_files(reel_id)
+    made = [copy_atomic(source, copy.film)]
+    vtt = ctx.media.captions_of(source)
     try:
         if vtt.is_file():
-            made.append(_copy_whole(vtt, folder / f"{name}.vtt"))
+            made.append(copy_atomic(vtt, copy.captions))
         with ctx.db.transaction(actor.username) as tx:
             old = tx.unshare_reel(reel_id, "replaced by a newer version")
             shared = tx.share_reel(reel_id, str(made[0].relative_to(ctx.media.root)),
@@ -483,27 +477,11 @@ def unshare_reel(ctx: Context, actor: User, reel_id: int) -> Reel:
     return reel
 
 
-def _copy_whole(source: Path, target: Path) -> Path:
-    """A copy that appears whole or not at all (a hard link where the disk allows: the
-    rendered file is replaced, never rewritten, so the link keeps the shared version)."""
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.unlink(missing_ok=True)
-    try:
-        os.link(source, tmp)
-    except OSError:
-        shutil.copyfile(source, tmp)
-        with tmp.open("rb") as fh:
-            os.fsync(fh.fileno())
-    os.replace(tmp, target)
-    return target
-
-
 def _remove_shared_files(ctx: Context, shared_path: str | None) -> None:
     if not shared_path:
         return
-    base = ctx.media.root / shared_path
-    for suffix in (".mp4", ".vtt", ".pdf"):
-        base.with_suffix(suffix).unlink(missing_ok=True)
+    for path in ctx.media.shared_files(shared_path):
+        path.unlink(missing_ok=True)
 
 
 def _throttled(report: Progress) -> Progress:
@@ -592,11 +570,10 @@ def handout(ctx: Context, actor: User, reel_id: int) -> Path:
 
     if actor.role == Role.PARENT:
         draft = _shared_draft(ctx, actor, reel_id)
-        name = shared_reel(ctx, actor, reel_id).handout_name
+        out = ctx.media.reel_path(reel_id, shared_reel(ctx, actor, reel_id).handout_name)
     else:  # what goes to the parent on paper passes the checks a rendering does
-        draft, name = _ready_to_render(ctx, actor, reel_id), HANDOUT_FILE
+        draft, out = _ready_to_render(ctx, actor, reel_id), ctx.media.reel_handout(reel_id)
     plan, sources = _plan(ctx, draft)
-    out = ctx.media.reel_dir(reel_id) / name
     out.parent.mkdir(parents=True, exist_ok=True)
     write_handout(plan, sources, out, still_at=frame_at)
     with ctx.db.transaction(actor.username) as tx:

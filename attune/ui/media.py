@@ -5,11 +5,12 @@ again when the file is asked for.
 
 Kinds and their object ids (see ``attune.services.tokens``):
 
-- clip files, ``object_id`` = clip id: ``proxy`` (name ``proxy.mp4``), ``filmstrip``
-  (``filmstrip.jpg``), ``filmstrip_index`` (``filmstrip.json``), ``envelope``
-  (``envelope.json``), ``still`` (a file name in the clip's ``stills/`` folder);
+- clip files, ``object_id`` = clip id: ``proxy``, ``filmstrip``, ``filmstrip_index``,
+  ``envelope`` (one file each), ``still`` (a file name in the clip's stills folder);
 - reel files, ``object_id`` = reel id: ``reel``, ``vtt``, ``handout`` (a file name in
-  the reel's folder).
+  the reel's folder; without one, the practitioner's version).
+
+The names are the media store's (:meth:`attune.services.mediastore.MediaStore.default_name`).
 """
 
 from __future__ import annotations
@@ -22,12 +23,6 @@ from attune.services.tokens import MEDIA_KINDS, media_token
 
 MEDIA_PREFIX = "/api/media"
 
-#: The usual file name of each single-file kind (``media_url(..., name=None)``).
-DEFAULT_NAMES: dict[str, str] = {
-    "proxy": "proxy.mp4", "filmstrip": "filmstrip.jpg", "filmstrip_index": "filmstrip.json",
-    "envelope": "envelope.json", "reel": "reel.mp4", "vtt": "captions.vtt",
-    "handout": "handout.pdf",
-}
 
 
 def current_session_id() -> str:
@@ -55,9 +50,10 @@ def media_url(ctx: Context, user: User, kind: str, object_id: int,
     if kind not in MEDIA_KINDS:
         raise ValueError(f"unknown media kind {kind!r}; use one of {sorted(MEDIA_KINDS)}")
     if name is None:
-        if kind not in DEFAULT_NAMES:
+        # the file's own name, as the media store gives it (so ``vtt`` is ``reel.vtt``)
+        name = ctx.media.default_name(kind)
+        if name is None:
             raise ValueError(f"media kind {kind!r} needs a file name")
-        name = DEFAULT_NAMES[kind]
     sid = session_id or current_session_id()
     token = media_token(ctx.settings.secret_key, user.id, sid, kind, int(object_id), name)
     return f"{MEDIA_PREFIX}/{kind}/{int(object_id)}/{quote(name, safe='')}?t={token}"

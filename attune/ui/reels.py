@@ -13,6 +13,7 @@ from typing import Any
 from attune.core.jobs import Job, JobStatus
 from attune.core.people import Clip, ClipStatus, Family, Moment, Reel, User
 from attune.core.practice import MAX_MOMENTS
+from attune.core.spans import format_ms
 from attune.core.words import RULE_WHY, Finding, WordRule, check_words
 from attune.reels.plan import CaptionPosition, frame_ms, snap_ms_to_frame
 from attune.reels.propose import Proposal
@@ -176,6 +177,5 @@ def sharing_words(reel: Reel, current: bool) -> str:
             "this one, watch it, and share it to replace it.")
 
 
-def ms_label(ms: int) -> str:
-    """``12345`` -> ``0:12.345``."""
-    return f"{ms // 60000}:{ms % 60000 // 1000:02d}.{ms % 1000:03d}"
+#: ``12345`` -> ``0:12.345``: the Reels page's name for the one formatter.
+ms_label = format_ms

@@ -41,7 +41,7 @@ from attune.errors import AttuneError, NotAllowedError, NotFoundError
 from attune.services import Context
 from attune.services.access import Action, refusal, require_access, require_reel
 from attune.services.clips import store_clip
-from attune.services.ingest import media_paths, queue_ingest
+from attune.services.ingest import queue_ingest
 from attune.services.parent_view import may_open
 from attune.services.tokens import (
     CLIP_KINDS,
@@ -57,12 +57,6 @@ from attune.services.uploads import LimitedReader, UploadTooLarge, check_declare
 
 SESSION_COOKIE = "attune_session"
 CHUNK = 256 * 1024
-CONTENT_TYPES = {
-    ".mp4": "video/mp4", ".m4v": "video/mp4", ".webm": "video/webm",
-    ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
-    ".json": "application/json", ".vtt": "text/vtt; charset=utf-8",
-    ".pdf": "application/pdf",
-}
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
 PRIVATE_HEADERS = {
     "Cache-Control": "private, no-store",
@@ -113,11 +107,9 @@ def media_file(ctx: Context, user: User, kind: str, object_id: int, name: str) -
             # the gate at serve time: a withdrawn or declined consent stops the link
             require_access(tx, user, Action.VIEW_CLIP, clip.family_id, clip,
                            what=f"open clip {object_id}'s media")
-        paths = media_paths(ctx, clip)
-        folder = paths["stills"] if kind == "still" else ctx.media.clip_dir(clip.id)
-        expected = {"proxy": "proxy", "filmstrip": "filmstrip",
-                    "filmstrip_index": "filmstrip_index", "envelope": "envelope"}
-        if kind in expected and paths[expected[kind]].name != name:
+        folder = ctx.media.stills_dir(clip.id) if kind == "still" \
+            else ctx.media.clip_dir(clip.id)
+        if kind != "still" and ctx.media.clip_file(clip.id, kind).name != name:
             raise NotFoundError("There is no such file.")
     elif kind in REEL_KINDS and user.role == Role.PARENT:
         # a parent: only the shared version's own files, while shared and consented to
@@ -256,7 +248,7 @@ def make_media_endpoint(context: ContextProvider) -> Callable[[Request], Any]:
             return PlainTextResponse(str(exc), status_code=404, headers=PRIVATE_HEADERS)
         size = path.stat().st_size
         headers = {**PRIVATE_HEADERS, "Accept-Ranges": "bytes"}
-        media_type = CONTENT_TYPES.get(path.suffix.lower(), "application/octet-stream")
+        media_type = ctx.media.content_type(path.name)
         wanted = parse_range(request.headers.get("range"), size)
         if wanted == "unsatisfiable":
             return Response(status_code=416, headers={**headers,

@@ -18,6 +18,7 @@ import pandas as pd
 
 from attune.analysis.agreement import UNMATCHED, Flag, parameter_sentences
 from attune.core.people import CodingRole, Role, User
+from attune.core.spans import format_ms
 from attune.interchange.reports import write_agreement_csv, write_agreement_pdf
 from attune.services import Context
 from attune.services.supervision import DoubleCodingPlan, PairAgreement, agreement_frame
@@ -45,15 +46,6 @@ def badge(flag: Flag | str | None) -> str:
 def value(x: float | None) -> str:
     """A statistic for reading: two decimals, or ``-`` when undefined."""
     return "-" if x is None else f"{x:.2f}"
-
-
-def ms_clock(ms: int) -> str:
-    """``m:ss.s`` as the timeline shows it.
-
-    >>> ms_clock(65_432)
-    '1:05.4'
-    """
-    return f"{ms // 60_000}:{(ms % 60_000) / 1000:04.1f}"
 
 
 def parameter_lines(parameters: Mapping[str, Any]) -> list[str]:
@@ -196,10 +188,11 @@ def disagreement_rows(pairs: Sequence[PairAgreement]) -> list[dict[str, Any]]:
     for p in pairs:
         for d in p.report.disagreements:
             rows.append({
-                "clip": p.clip_id, "at_ms": d.at_ms, "at": ms_clock(d.at_ms), "kind": d.kind,
+                "clip": p.clip_id, "at_ms": d.at_ms, "at": format_ms(d.at_ms, 1),
+                "kind": d.kind,
                 "what": d.what, "coder_a": p.coder_a, "coder_b": p.coder_b,
-                "a": f"{d.a.code} at {ms_clock(d.a.start_ms)}" if d.a else "-",
-                "b": f"{d.b.code} at {ms_clock(d.b.start_ms)}" if d.b else "-",
+                "a": f"{d.a.code} at {format_ms(d.a.start_ms, 1)}" if d.a else "-",
+                "b": f"{d.b.code} at {format_ms(d.b.start_ms, 1)}" if d.b else "-",
                 "query": {"clip": str(p.clip_id), "t": str(d.at_ms),
                           "coders": f"{p.coder_a},{p.coder_b}"},
             })

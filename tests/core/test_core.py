@@ -61,6 +61,14 @@ def test_format_ms() -> None:
     assert format_ms(0) == "0:00.000" and format_ms(61_005) == "1:01.005"
 
 
+def test_format_ms_rounds_on_the_whole_time() -> None:
+    """59,960 ms was once shown as "0:60.0" (seconds rounded apart from the minutes)."""
+    assert format_ms(59_960, 1) == "1:00.0"
+    assert format_ms(59_960) == "0:59.960" and format_ms(59_960, 0) == "1:00"
+    assert format_ms(59_960, hours=True) == "00:00:59.960"
+    assert format_ms(3_599_999, 1, hours=True) == "01:00:00.0"
+
+
 # ------------------------------------------------------------------ scheme
 def test_default_scheme_matches_domain() -> None:
     assert len(S.codes_of(EventKind.CUE)) == 16

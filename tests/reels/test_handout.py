@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from attune.reels.handout import decode_still, write_handout
+from attune.media.frames import frame_at
+from attune.reels.handout import write_handout
 from attune.reels.plan import MomentSpec, ReelOptions, plan_reel
 
 from .conftest import Source, read_index
@@ -29,8 +30,8 @@ def _pages(pdf: Path) -> int:
     return _text(pdf).count("\f")
 
 
-def test_decode_still_gives_the_key_frame(source25: Source) -> None:
-    picture = decode_still(source25.path, 2019)  # frame 50 starts at 2000 ms
+def test_frame_at_gives_the_key_frame(source25: Source) -> None:
+    picture = frame_at(source25.path, 2019)  # frame 50 starts at 2000 ms
     assert picture.shape == (180, 320, 3)
     assert read_index(picture[..., 1]) == 50
 

@@ -1,0 +1,64 @@
+"""The sound of a proxy, by sample: what a reel cuts at the same boundaries as its
+pictures (:func:`attune.reels.plan.sample_at_frame`)."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+
+#: The rate of every sound attune cuts and writes: the proxy's (see ingest).
+AUDIO_RATE = 48_000
+
+
+def read_audio(path: Path, first_sample: int, count: int) -> np.ndarray:
+    """``count`` samples (float32, 2 x count, 48 kHz stereo) of ``path`` from ``first_sample``.
+
+    Sample 0 is the video's first picture time (the stream start), so cuts made by frame
+    and by sample agree. Missing sound (no audio stream, before or after it) is silence.
+    """
+    out = np.zeros((2, count), np.float32)
+    if count <= 0:
+        return out
+    with av.open(str(path)) as container:
+        if not container.streams.audio:
+            return out
+        vs = container.streams.video[0] if container.streams.video else None
+        aus = container.streams.audio[0]
+        origin = Fraction(0)
+        if vs is not None and vs.start_time is not None and vs.time_base is not None:
+            origin = Fraction(vs.start_time) * vs.time_base
+        atb = aus.time_base or Fraction(1, AUDIO_RATE)
+        start_t = Fraction(first_sample, AUDIO_RATE) + origin
+        container.seek(max(0, math.floor((start_t - Fraction(1, 2)) / atb)), stream=aus,
+                       backward=True, any_frame=False)
+        resampler = av.AudioResampler(format="fltp", layout="stereo", rate=AUDIO_RATE)
+        end = first_sample + count
+        next_pos: int | None = None
+        for frame in container.decode(aus):
+            if frame.pts is None:
+                continue
+            if next_pos is None or aus.sample_rate != AUDIO_RATE:
+                pos = round((Fraction(frame.pts) * atb - origin) * AUDIO_RATE)
+                if next_pos is None or abs(pos - next_pos) > 1:
+                    next_pos = pos
+            for rf in resampler.resample(frame):
+                data: np.ndarray = rf.to_ndarray()
+                if data.shape[0] == 1:
+                    data = np.repeat(data, 2, axis=0).astype(np.float32)
+                pos = next_pos if next_pos is not None else 0
+                _place(out, data, pos - first_sample)
+                next_pos = pos + data.shape[1]
+            if next_pos is not None and next_pos >= end:
+                break
+    return out
+
+
+def _place(out: np.ndarray, data: np.ndarray, offset: int) -> None:
+    a = max(0, offset)
+    b = min(out.shape[1], offset + data.shape[1])
+    if b > a:
+        out[:, a:b] = data[:, a - offset:b - offset]
