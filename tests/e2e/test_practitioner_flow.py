@@ -23,7 +23,8 @@ FAMILY = "E2E-FLOW"
 
 
 def _user_ids(server: Server) -> dict[str, int]:
-    return {u["username"]: u["id"] for u in json.loads(server.attune("user", "list", "--json"))}
+    accounts = json.loads(server.attune("user", "list", "--json", "--as", "admin"))
+    return {u["username"]: u["id"] for u in accounts}
 
 
 def _sid(page: Page, server: Server) -> str:
@@ -67,7 +68,8 @@ def test_practitioner_flow(page: Page, server: Server) -> None:
     # upload is refused until consent is recorded
     page.goto(f"/upload?family={FAMILY}")
     wait_for_app(page)
-    expect(page.get_by_text("Nothing can be uploaded for family")).to_be_visible()
+    expect(page.get_by_text("Shared review consent for this family is not recorded")
+           ).to_be_visible()
     shot(page, "flow-04-upload-refused")
 
     # record shared-review consent

@@ -79,9 +79,11 @@ def test_supervisor_finds_a_disagreement_in_the_video(page: Page, server: Server
     shot(page, "supervision-04b-progress")
 
     # a parent joins: the practitioner-only figures go, the parent's words stay
-    page.get_by_text("A parent is watching (parent-safe view)").click()
+    page.get_by_text("A parent is watching").click()
     wait_for_app(page)
     expect(page.get_by_text("Practitioner-only")).to_have_count(0)
+    expect(page.get_by_text("Moments you noticed and answered").first).to_be_visible()
+    expect(page.get_by_text("Cues seen")).to_have_count(0)
     expect(page.get_by_role("heading", name="What the parent hears")).to_be_visible()
     page.get_by_role("heading", name="What the parent hears").scroll_into_view_if_needed()
     shot(page, "supervision-05-tallies-parent-safe")
