@@ -122,10 +122,8 @@ def ingest_now(ctx: Context, clip_id: int, progress: Progress | None = None) -> 
 
 def queue_ingest(ctx: Context, clip_id: int) -> Job:
     """Queue the ingest for a worker (``attune worker``; ``make run`` starts one)."""
-    from attune.jobs import enqueue_ingest
-
     job = queue_job(ctx, clip_id)
-    enqueue_ingest(ctx.settings, clip_id, job.id)
+    ctx.queue.enqueue_ingest(clip_id, job.id)
     return job
 
 

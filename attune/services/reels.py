@@ -290,14 +290,20 @@ def _ready_to_render(ctx: Context, actor: User, reel_id: int) -> ReelDraft:
 
 def queue_render(ctx: Context, actor: User, reel_id: int) -> Job:
     """Check consent and captions, then render in the background (``attune worker``)."""
-    from attune.jobs import enqueue_reel
-
     _ready_to_render(ctx, actor, reel_id)
     with ctx.db.transaction(actor.username) as tx:
         job = tx.create_job(REEL, reel_id)
         tx.set_reel_status(reel_id, ReelStatus.QUEUED)
-    enqueue_reel(ctx.settings, reel_id, job.id, actor.username)
+    ctx.queue.enqueue_reel(reel_id, job.id, actor.username)
     return job
+
+
+def render_queued(ctx: Context, username: str, reel_id: int, job_id: int) -> Reel:
+    """The worker's side of :func:`queue_render`: render as the user who queued it (the
+    gate asks again, for that user, when it starts and before it writes)."""
+    with ctx.db.transaction("worker") as tx:
+        actor = tx.get_user(username)
+    return render_now(ctx, actor, reel_id, job_id)
 
 
 def render_now(ctx: Context, actor: User, reel_id: int, job_id: int | None = None,
