@@ -144,6 +144,16 @@ def retry_ingest(ctx: Context, actor: User, clip_id: int) -> Job:
     return queue_ingest(ctx, clip_id)
 
 
+def uploaded_clips(ctx: Context, actor: User, code: str) -> list[tuple[Clip, Job | None]]:
+    """The family's clips, newest first, each with its latest ingest job (the Upload
+    page's list; the page offers only the families ``actor`` may upload to)."""
+    with ctx.db.transaction(actor.username) as tx:
+        family = tx.get_family(code)
+        clips = tx.clips_for_family(family.id)
+    return [(clip, ingest_job(ctx, clip.id))
+            for clip in sorted(clips, key=lambda c: c.id, reverse=True)]
+
+
 def ingest_job(ctx: Context, clip_id: int) -> Job | None:
     with ctx.db.transaction("system") as tx:
         return tx.latest_job(INGEST, clip_id)
