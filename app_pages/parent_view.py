@@ -44,7 +44,7 @@ reel = reels[0]
 if len(reels) > 1:
     reel = st.radio("Your films", reels, key="parent_reel", horizontal=True,
                     format_func=lambda r: f"{r.title} · {r.shared_at:%-d %B %Y}")
-baby = review.reel_family(ctx, reel).baby_name
+baby = review.reel_family(ctx, user, reel).baby_name
 st.title(reel.title)
 st.markdown(f"A few moments of you and {html.escape(baby)} together. Watch them, and say what "
             "you notice.")

@@ -17,6 +17,7 @@ from attune.services.reels import (
     accept_proposal,
     create_reel,
     delete_moment,
+    family_reels,
     handout,
     keep_caption,
     propose,
@@ -66,7 +67,7 @@ flash = st.session_state.pop("reels_flash", None)
 if flash:
     flash_box.error(flash)
 try:
-    fr = ui.family_reels(ctx, user, code)
+    fr = family_reels(ctx, user, code)
 except AttuneError as exc:
     st.error(str(exc))
     st.stop()

@@ -13,6 +13,7 @@ from attune.services.supervision import (
     assign_double_coding,
     set_gold_coder,
     team_agreement,
+    team_names,
 )
 from attune.ui import supervision as ui
 from attune.ui.families import family_table
@@ -23,7 +24,7 @@ user = page_user({Role.SUPERVISOR}, "use the Supervision page")
 ctx = get_context()
 st.html(COMPACT_CSS)
 st.title("Supervision")
-team = ui.team_names(ctx, user)
+team = team_names(ctx, user)
 
 c1, c2, c3 = st.columns(3)
 tolerance_ms = c1.number_input("Event tolerance (ms)", 100, 5000, 1000, 100,

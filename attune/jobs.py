@@ -1,8 +1,12 @@
-"""The background job queue (huey): ingest now, reels later.
+"""The background job queue (huey): ingest and reel rendering.
 
 The queue is a SQLite file in the data folder by default, Redis when ``ATTUNE_REDIS_URL``
 is set; either way ``attune worker`` runs the consumer (``make run`` starts one). The
 huey instance is built on first use, not at import, from the settings.
+
+The services ask for background work through :class:`attune.services.queue.JobQueue`;
+:class:`HueyQueue` is that queue here, and :func:`open_context` hands it to them. The
+services never import this module (``tests/test_architecture.py``).
 """
 
 from __future__ import annotations
@@ -15,6 +19,11 @@ from typing import Any
 from huey import Huey, RedisHuey, SqliteHuey
 
 from attune.config import Settings
+from attune.errors import AttuneError, MediaError, NotAllowedError, NotFoundError
+from attune.services import Context
+from attune.services.ingest import run_ingest
+from attune.services.recovery import recover_stalled_jobs
+from attune.services.reels import render_queued
 
 log = logging.getLogger("attune.jobs")
 
@@ -36,18 +45,13 @@ def huey_for(settings: Settings) -> Huey:
 def _register(queue: Huey, settings: Settings) -> None:
     contexts: dict[str, Any] = {}
 
-    def context() -> Any:
-        from attune.services import Context
-
+    def context() -> Context:
         if "ctx" not in contexts:
-            contexts["ctx"] = Context.open(settings)
+            contexts["ctx"] = open_context(settings)
         return contexts["ctx"]
 
     @queue.task(name="attune.ingest")
     def ingest(clip_id: int, job_id: int) -> None:
-        from attune.errors import MediaError, NotAllowedError, NotFoundError
-        from attune.services.ingest import run_ingest
-
         try:
             run_ingest(context(), clip_id, job_id)  # asks the gate at start and before writing
         except (MediaError, NotAllowedError, NotFoundError) as exc:
@@ -56,22 +60,14 @@ def _register(queue: Huey, settings: Settings) -> None:
 
     @queue.task(name="attune.reel")
     def reel(reel_id: int, job_id: int, username: str) -> None:
-        from attune.errors import AttuneError
-        from attune.services.reels import render_now
-
-        ctx = context()
         try:
-            with ctx.db.transaction("worker") as tx:
-                actor = tx.get_user(username)
-            # render_now asks the gate when it starts and before it writes the reel
-            render_now(ctx, actor, reel_id, job_id)
+            # asks the gate when it starts and before it writes the reel
+            render_queued(context(), username, reel_id, job_id)
         except AttuneError as exc:  # recorded on the reel and the job
             log.warning("reel %s failed: %s", reel_id, exc)
 
     @queue.periodic_task(_every_minute(), name="attune.recover")
     def recover() -> None:
-        from attune.services.recovery import recover_stalled_jobs
-
         recover_stalled_jobs(context())
 
     queue._attune_tasks = {  # type: ignore[attr-defined]
@@ -92,15 +88,33 @@ def enqueue_reel(settings: Settings, reel_id: int, job_id: int, username: str) -
     huey_for(settings)._attune_tasks["reel"](reel_id, job_id, username)  # type: ignore[attr-defined]
 
 
+class HueyQueue:
+    """The services' :class:`~attune.services.queue.JobQueue` on huey, for these settings
+    (the module's functions are looked up at each call, so tests can replace them)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def enqueue_ingest(self, clip_id: int, job_id: int) -> None:
+        enqueue_ingest(self.settings, clip_id, job_id)
+
+    def enqueue_reel(self, reel_id: int, job_id: int, username: str) -> None:
+        enqueue_reel(self.settings, reel_id, job_id, username)
+
+
+def open_context(settings: Settings, *, migrate: bool = False) -> Context:
+    """The services' context with this installation's job queue: what the app, the
+    command line and the worker open."""
+    return Context.open(settings, migrate=migrate, queue=HueyQueue(settings))
+
+
 def run_worker(settings: Settings, workers: int = 2) -> None:
     """Run the consumer until interrupted. Jobs of every kind left running by a worker
     that died are marked failed first (and every minute), so that they can be retried."""
-    from attune.services import Context
     from attune.services.permissions import check_permissions, permission_warning
-    from attune.services.recovery import recover_stalled_jobs
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    ctx = Context.open(settings)
+    ctx = open_context(settings)
     warning = permission_warning(check_permissions(settings))
     if warning:
         log.warning(warning)

@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from attune.config import Settings
+from attune.jobs import open_context
 from attune.services import Context
 from attune.storage.db import make_engine, migrate
 
@@ -103,7 +104,7 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
 
 @pytest.fixture
 def ctx(settings: Settings) -> Iterator[Context]:
-    context = Context.open(settings)
+    context = open_context(settings)  # with the job queue, as the app opens it
     with context.db.transaction("system") as tx:
         from attune.services.schemes import install_default_scheme
 

@@ -1,4 +1,5 @@
-"""Dependencies point inward (DESIGN.md): read every module's imports with ``ast``."""
+"""Dependencies point inward (docs/architecture.md): read every module's imports with
+``ast``, those inside functions too."""
 
 from __future__ import annotations
 
@@ -58,6 +59,127 @@ def test_layering(path: Path) -> None:
         assert attune_deps <= {"core", "errors"}, f"{rel} must stay pure"
     if layer == "storage":
         assert not attune_deps & {"services", "ui", "cli", "media", "jobs"}
+
+
+#: The floors, lowest first: a module imports from its own floor or the floors below.
+#: ``attune`` itself (``import attune``, for the version) and its basic modules are floor 0.
+FLOORS: dict[str, int] = {
+    "attune": 0, "core": 0, "errors": 0, "config": 0, "fileio": 0, "schemas": 0,
+    "schemes": 0,
+    "storage": 1, "media": 1, "analysis": 1, "reels": 1, "interchange": 1,
+    "services": 2,
+    "ui": 3, "app_pages": 3, "cli": 3, "jobs": 3, "__main__": 3,
+}
+#: Beside the floors: what a floor's packages must not import from their neighbours.
+FORBIDDEN: dict[str, set[str]] = {
+    "services": {"jobs", "ui", "cli"},  # the jobs reach services through services.queue
+    "ui": {"cli", "storage"},  # the app hands the jobs' queue to the services (ui/context)
+    "app_pages": {"cli", "jobs", "storage"},
+    "jobs": {"ui", "cli"},
+}
+PAGES = sorted((REPO / "app_pages").glob("*.py"))
+UI = sorted((PKG / "ui").rglob("*.py")) + PAGES
+
+
+def module_name(path: Path) -> str:
+    name = ".".join(path.relative_to(REPO).with_suffix("").parts)
+    return name.removesuffix(".__init__")
+
+
+MODULES = {module_name(p): p for p in ALL}
+
+
+def attune_imports(path: Path) -> set[str]:
+    """The attune modules ``path`` imports (``from attune.x import y`` counts as
+    ``attune.x.y`` when that is a module, else as ``attune.x``), anywhere in the file."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [f"{node.module}.{a.name}" for a in node.names]
+        else:
+            continue
+        for name in names:
+            while name and name not in MODULES:
+                name = name.rpartition(".")[0]
+            if name:
+                found.add(name)
+    return found - {module_name(path)}
+
+
+def floor_of(module: str) -> str:
+    parts = module.split(".")
+    if parts[0] != "attune":
+        return parts[0]  # app_pages
+    return parts[1] if len(parts) > 1 else "attune"
+
+
+@pytest.mark.parametrize("path", ALL + PAGES, ids=lambda p: str(p.relative_to(REPO)))
+def test_nothing_imports_upward(path: Path) -> None:
+    here = floor_of(module_name(path))
+    for module in sorted(attune_imports(path)):
+        there = floor_of(module)
+        assert FLOORS[there] <= FLOORS[here], \
+            f"{module_name(path)} (floor {here}) imports {module}, a floor above it"
+        assert there not in FORBIDDEN.get(here, set()), \
+            f"{module_name(path)} must not import {module}"
+
+
+@pytest.mark.parametrize("path", UI, ids=lambda p: str(p.relative_to(REPO)))
+def test_the_ui_goes_through_services(path: Path) -> None:
+    """Pages and attune/ui open no transaction and decide no access: the services do."""
+    rel = path.relative_to(REPO).as_posix()
+    gate = {"decide_access", "require_access", "decide_reel", "require_reel"}
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            names += [a.name for a in node.names]
+            assert not [n for n in names if n.startswith("attune.storage")], \
+                f"{rel}:{node.lineno} imports attune.storage"
+            assert not gate & {a.name for a in node.names}, \
+                f"{rel}:{node.lineno} imports the gate; ask a service instead"
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            assert node.func.attr != "transaction", \
+                f"{rel}:{node.lineno} opens a transaction; move it into a service"
+        if isinstance(node, ast.Name):
+            assert node.id != "tx", f"{rel}:{node.lineno} works on a transaction"
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str]:
+    """One import cycle of ``graph`` (as a path that returns to its start), or []."""
+    state: dict[str, int] = {}  # 1: on the path being explored, 2: done
+    path: list[str] = []
+
+    def visit(node: str) -> list[str]:
+        state[node] = 1
+        path.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                return [*path[path.index(nxt):], nxt]
+            if nxt not in state and (cycle := visit(nxt)):
+                return cycle
+        path.pop()
+        state[node] = 2
+        return []
+
+    for start in sorted(graph):
+        if start not in state and (cycle := visit(start)):
+            return cycle
+    return []
+
+
+def test_find_cycle_finds_one() -> None:
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_import_cycle() -> None:
+    """No circle among attune's modules, counting the imports inside functions (an
+    import hidden in a function is still a circle, only one that fails later)."""
+    graph = {name: attune_imports(path) for name, path in MODULES.items()}
+    cycle = find_cycle(graph)
+    assert not cycle, "import cycle: " + " -> ".join(cycle)
 
 
 def test_pages_do_not_import_the_entry_script() -> None:

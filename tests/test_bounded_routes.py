@@ -11,6 +11,7 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from attune.config import Settings
+from attune.jobs import open_context
 from attune.services import Context
 from attune.services.tokens import upload_token
 from attune.ui.media import media_url
@@ -24,7 +25,7 @@ def small_limit(tmp_path: Path, database_url: str) -> Iterator[Context]:
     settings = Settings.from_env({"ATTUNE_DATA_DIR": str(tmp_path / "data"),
                                   "ATTUNE_DATABASE_URL": database_url,
                                   "ATTUNE_UPLOAD_LIMIT_MB": "1"})
-    ctx = Context.open(settings)
+    ctx = open_context(settings)
     yield ctx
     ctx.close()
 

@@ -19,6 +19,7 @@ import pytest
 from attune.config import Settings
 from attune.core.jobs import Job
 from attune.core.people import ClipStatus
+from attune.jobs import open_context
 from attune.services import Context
 from attune.services.ingest import ingest_job, queue_ingest
 from attune.services.recovery import recover_stalled_jobs
@@ -38,7 +39,7 @@ def installation(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Con
     if request.param == "redis":
         env["ATTUNE_REDIS_URL"] = REDIS_URL
     settings = Settings.from_env(env)
-    ctx = Context.open(settings, migrate=True)
+    ctx = open_context(settings, migrate=True)
     with ctx.db.transaction("system") as tx:
         install_default_scheme(tx)
     ctx.worker_env = {**os.environ, **env}  # type: ignore[attr-defined]

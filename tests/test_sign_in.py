@@ -205,3 +205,20 @@ def test_an_address_that_sprays_many_usernames_is_locked() -> None:
 def test_client_address(remote: str | None, forwarded: str | None, trust: bool,
                         expected: str) -> None:
     assert client_address(remote, forwarded, trust) == expected
+
+
+def test_sign_in_with_organisation_audits_each_outcome(ctx: Context) -> None:
+    """The organisation's sign-in (moved out of the page): an unverified e-mail is refused
+    and audited, an e-mail with no active account gives no user, a known one signs in."""
+    pat = make_user(ctx, "pat@example.org")
+    with pytest.raises(AuthError):
+        accounts.sign_in_with_organisation(ctx, {"email": "pat@example.org",
+                                                 "email_verified": False})
+    assert accounts.sign_in_with_organisation(
+        ctx, {"email": "eve@example.org", "email_verified": True}) == ("eve@example.org", None)
+    email, user = accounts.sign_in_with_organisation(
+        ctx, {"email": "pat@example.org", "email_verified": True})
+    assert (email, user) == ("pat@example.org", pat)
+    with ctx.db.transaction("test") as tx:
+        actions = [e.action for e in tx.audit_entries(object_type="user", limit=2)]
+    assert actions == ["sign-in", "sign-in-refused"]

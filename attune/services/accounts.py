@@ -41,7 +41,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from attune.config import Settings
 from attune.core.people import Role, User
-from attune.errors import AuthError, InputError
+from attune.errors import AuthError, InputError, NotFoundError
 from attune.services import Context
 from attune.storage.store import ThrottleState, utcnow
 
@@ -95,6 +95,42 @@ def add_user(ctx: Context, actor: str, username: str, role: Role | str, password
                          f"{', '.join(r.value for r in Role)}.") from None
     with ctx.db.transaction(actor) as tx:
         return tx.add_user(username, display_name, role, hash_password(password), supervisor)
+
+
+def active_usernames(ctx: Context, actor: User, role: Role) -> list[str]:
+    """Usernames of the active accounts of ``role`` (to assign a practitioner, link a
+    parent)."""
+    with ctx.db.transaction(actor.username) as tx:
+        return [u.username for u in tx.list_users(role) if u.active]
+
+
+def account_by_id(ctx: Context, user_id: int) -> User:
+    """The account with this id, as it is now (raises :class:`NotFoundError`)."""
+    with ctx.db.transaction("system") as tx:
+        return tx.user_by_id(user_id)
+
+
+def sign_in_with_organisation(ctx: Context, identity: Mapping[str, Any]
+                              ) -> tuple[str, User | None]:
+    """The e-mail the organisation vouched for and its active attune account (None when
+    no active account has that username), the sign-in audited. Raises :class:`AuthError`
+    (audited) when the provider did not check the e-mail."""
+    try:
+        email = organisation_username(identity)
+    except AuthError:
+        with ctx.db.transaction("system") as tx:
+            tx.audit("sign-in-refused", "user", "", {"via": "oidc", "why": "unverified"})
+        raise
+    try:
+        with ctx.db.transaction("system") as tx:
+            user: User | None = tx.get_user(email)
+    except NotFoundError:
+        user = None
+    if user is None or not user.active:
+        return email, None
+    with ctx.db.transaction(user.username) as tx:
+        tx.audit("sign-in", "user", user.id, {"via": "oidc"})
+    return email, user
 
 
 def set_password(ctx: Context, actor: str, username: str, password: str) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from attune.core.attunement import find_answered_cue
 from attune.core.events import Event
-from attune.core.people import ClipStatus, User
+from attune.core.people import Clip, ClipStatus, Role, User
 from attune.core.scheme import EventKind
 from attune.errors import InputError, NotAllowedError, StateError
 from attune.services import Context
-from attune.services.access import Action, require_access
+from attune.services.access import Action, decide_access, require_access
 from attune.services.schemes import load_scheme
 
 
@@ -100,3 +100,40 @@ def _own(actor: User, event: Event) -> None:
         raise NotAllowedError("Not allowed: that mark is another coder's; each coder "
                               "changes only their own marks.", f"change event {event.id}",
                               {"event_id": event.id})
+
+
+def own_event(ctx: Context, actor: User, event_id: int) -> Event:
+    """The coder's own event: anyone else's is refused before anything of it is compared
+    or answered (blind double-coding: a guess at another coder's code learns nothing)."""
+    with ctx.db.transaction(actor.username) as tx:
+        event = tx.get_event(event_id)
+        clip = tx.get_clip(event.clip_id or 0)
+        require_access(tx, actor, Action.CODE_CLIP, clip.family_id, clip,
+                       what=f"change event {event_id}")
+        if event.coder != actor.username:
+            raise NotAllowedError("Not allowed: that mark is another coder's; each coder "
+                                  "changes only their own marks.", f"change event {event_id}",
+                                  {"event_id": event_id})
+    return event
+
+
+def may_code(ctx: Context, user: User, clip: Clip) -> bool:
+    """Whether ``user`` codes this clip (practitioners of the family, and assigned
+    coders); others only look."""
+    if user.role != Role.PRACTITIONER:
+        return False
+    with ctx.db.transaction(user.username) as tx:
+        return decide_access(tx, user, Action.CODE_CLIP, clip.family_id, clip).allowed
+
+
+def coders_to_compare(ctx: Context, user: User, clip: Clip) -> list[str]:
+    """The coders whose marks on ``clip`` ``user`` may see side by side: a practitioner
+    who does not code it sees only their own lane (blind), as does anyone under blind
+    double-coding."""
+    with ctx.db.transaction(user.username) as tx:
+        decision = require_access(tx, user, Action.VIEW_CLIP, clip.family_id, clip,
+                                  what=f"see the coders of clip {clip.id}")
+        coders = tx.coders_of_clip(clip.id)
+    if user.role == Role.PRACTITIONER:
+        return [user.username]
+    return [c for c in coders if c == user.username] if decision.blind else coders

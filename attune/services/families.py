@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from attune.core.people import Clip, Family, Role, Session, User
+from attune.core.people import Clip, ClipStatus, Family, Role, Session, User
 from attune.core.pronouns import Pronoun
 from attune.errors import InputError
 from attune.services import Context
@@ -91,6 +91,32 @@ def family_clips(ctx: Context, actor: User, family: Family) -> list[Clip]:
     with ctx.db.transaction(actor.username) as tx:
         return [c for c in tx.clips_for_family(family.id)
                 if decide_access(tx, actor, Action.VIEW_CLIP, family, c).allowed]
+
+
+def may_run_family(ctx: Context, actor: User, family: Family) -> bool:
+    """Whether ``actor`` may assign people to ``family``, link a parent, end involvement."""
+    with ctx.db.transaction(actor.username) as tx:
+        return decide_access(tx, actor, Action.RUN_FAMILY, family).allowed
+
+
+def editable_family_codes(ctx: Context, actor: User) -> list[str]:
+    """The codes of the families ``actor`` may record consent for and upload to."""
+    out = []
+    for family in visible_families(ctx, actor):
+        with ctx.db.transaction(actor.username) as tx:
+            if decide_access(tx, actor, Action.MANAGE_RECORD, family).allowed:
+                out.append(family.code)
+    return out
+
+
+def processed_clips(ctx: Context, actor: User, family: Family
+                    ) -> list[tuple[Clip, Session]]:
+    """The family's processed clips (with a length), each with its session, as stored.
+    The caller has opened the family through :func:`get_family` (the gate)."""
+    with ctx.db.transaction(actor.username) as tx:
+        by_id = {s.id: s for s in tx.sessions_for_family(family.id)}
+        return [(c, by_id[c.session_id]) for c in tx.clips_for_family(family.id)
+                if c.status == ClipStatus.READY and c.duration_ms]
 
 
 def assign_practitioner(ctx: Context, actor: User, code: str, username: str) -> None:

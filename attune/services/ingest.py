@@ -119,10 +119,8 @@ def ingest_now(ctx: Context, clip_id: int, progress: Progress | None = None) -> 
 
 def queue_ingest(ctx: Context, clip_id: int) -> Job:
     """Queue the ingest for a worker (``attune worker``; ``make run`` starts one)."""
-    from attune.jobs import enqueue_ingest
-
     job = queue_job(ctx, clip_id)
-    enqueue_ingest(ctx.settings, clip_id, job.id)
+    ctx.queue.enqueue_ingest(clip_id, job.id)
     return job
 
 
@@ -141,6 +139,16 @@ def retry_ingest(ctx: Context, actor: User, clip_id: int) -> Job:
         clip = tx.get_clip(clip_id)
     retry_check(ctx, actor, clip)
     return queue_ingest(ctx, clip_id)
+
+
+def uploaded_clips(ctx: Context, actor: User, code: str) -> list[tuple[Clip, Job | None]]:
+    """The family's clips, newest first, each with its latest ingest job (the Upload
+    page's list; the page offers only the families ``actor`` may upload to)."""
+    with ctx.db.transaction(actor.username) as tx:
+        family = tx.get_family(code)
+        clips = tx.clips_for_family(family.id)
+    return [(clip, ingest_job(ctx, clip.id))
+            for clip in sorted(clips, key=lambda c: c.id, reverse=True)]
 
 
 def ingest_job(ctx: Context, clip_id: int) -> Job | None:

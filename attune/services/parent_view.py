@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from attune.core.people import Clip, Moment, Reel, Role, User
+from attune.core.people import Clip, Family, Moment, Reel, Role, User
 from attune.core.policy import Action
 from attune.errors import NotFoundError
 from attune.services import Context
@@ -123,6 +123,13 @@ def shared_reel(ctx: Context, actor: User, reel_id: int) -> SharedReel:
         raise NotFoundError("This film is not shared with the family just now; the "
                             "practitioner can share it again.")
     return shared
+
+
+def shared_reel_family(ctx: Context, actor: User, shared: SharedReel) -> Family:
+    """The family of a shared reel that ``actor`` may already watch (``shared_reels``
+    let it through the gate): its record, for the baby's name."""
+    with ctx.db.transaction(actor.username) as tx:
+        return tx.family_by_id(shared.family_id)
 
 
 def may_open(tx: Tx, user: User, reel_id: int, name: str) -> bool:

@@ -23,7 +23,17 @@ from pathlib import Path
 from typing import Any
 
 from attune.core.jobs import Job, JobStatus
-from attune.core.people import Clip, ClipStatus, Moment, Reel, ReelStatus, Reflection, Role, User
+from attune.core.people import (
+    Clip,
+    ClipStatus,
+    Family,
+    Moment,
+    Reel,
+    ReelStatus,
+    Reflection,
+    Role,
+    User,
+)
 from attune.core.practice import MAX_MOMENTS
 from attune.core.pronouns import Pronoun
 from attune.core.words import Finding, WordRule, check_words
@@ -41,7 +51,13 @@ from attune.reels.plan import (
 )
 from attune.reels.propose import Proposal, propose_moments
 from attune.services import Context
-from attune.services.access import Action, decide_reel, require_access, require_reel
+from attune.services.access import (
+    Action,
+    decide_access,
+    decide_reel,
+    require_access,
+    require_reel,
+)
 from attune.services.analysis import primary_coder
 from attune.services.ingest import media_paths, worker_name
 from attune.services.parent_view import shared_file, shared_reel, snapshot_moment
@@ -246,6 +262,42 @@ def _check_moments(tx: Tx, family_id: int, moment_ids: Sequence[int]) -> None:
                              "family only.")
 
 
+@dataclass(frozen=True)
+class FamilyReels:
+    family: Family
+    clips: list[Clip]  # processed clips, oldest first
+    moments: list[Moment]  # every chosen moment of the family, in reel order
+    reels: list[Reel]  # newest first
+
+
+def family_reels(ctx: Context, user: User, code: str) -> FamilyReels:
+    """A family's processed clips, chosen moments (ordered by position, then id) and reels;
+    needs edit access (the family's own practitioner)."""
+    with ctx.db.transaction(user.username) as tx:
+        family = tx.get_family(code)
+        require_access(tx, user, Action.MAKE_REEL, family, what=f"make reels for family {code}")
+        clips, moments = [], []
+        for c in tx.clips_for_family(family.id):
+            decision = decide_access(tx, user, Action.MAKE_REEL, family, c)
+            # blind double-coding: no moments (they come from the other coder's events)
+            if c.status == ClipStatus.READY and c.media.get("proxy_fps") and \
+                    decision.allowed and not decision.blind:
+                clips.append(c)
+                moments += tx.moments_for_clip(c.id)
+        reels = sorted(tx.reels_for_family(family.id), key=lambda r: r.id, reverse=True)
+    moments.sort(key=lambda m: (m.position, m.id))
+    return FamilyReels(family, sorted(clips, key=lambda c: c.id), moments, reels)
+
+
+def clip_moments(ctx: Context, actor: User, clip: Clip) -> list[Moment]:
+    """The chosen moments of ``clip`` that ``actor`` may see (none under blind
+    double-coding: they were chosen from the other coder's events)."""
+    with ctx.db.transaction(actor.username) as tx:
+        decision = require_access(tx, actor, Action.VIEW_CLIP, clip.family_id, clip,
+                                  what=f"open clip {clip.id}")
+        return [] if decision.blind else tx.moments_for_clip(clip.id)
+
+
 def reel_draft(ctx: Context, actor: User, reel_id: int) -> ReelDraft:
     with ctx.db.transaction(actor.username) as tx:
         reel = tx.get_reel(reel_id)
@@ -311,14 +363,20 @@ def _ready_to_render(ctx: Context, actor: User, reel_id: int) -> ReelDraft:
 
 def queue_render(ctx: Context, actor: User, reel_id: int) -> Job:
     """Check consent and captions, then render in the background (``attune worker``)."""
-    from attune.jobs import enqueue_reel
-
     _ready_to_render(ctx, actor, reel_id)
     with ctx.db.transaction(actor.username) as tx:
         job = tx.create_job(REEL, reel_id)
         tx.set_reel_status(reel_id, ReelStatus.QUEUED)
-    enqueue_reel(ctx.settings, reel_id, job.id, actor.username)
+    ctx.queue.enqueue_reel(reel_id, job.id, actor.username)
     return job
+
+
+def render_queued(ctx: Context, username: str, reel_id: int, job_id: int) -> Reel:
+    """The worker's side of :func:`queue_render`: render as the user who queued it (the
+    gate asks again, for that user, when it starts and before it writes)."""
+    with ctx.db.transaction("worker") as tx:
+        actor = tx.get_user(username)
+    return render_now(ctx, actor, reel_id, job_id)
 
 
 def render_now(ctx: Context, actor: User, reel_id: int, job_id: int | None = None,

@@ -10,7 +10,16 @@ from datetime import date
 import pandas as pd
 
 from attune.analysis.agreement import AgreementReport
-from attune.core.people import Clip, ClipStatus, CodingAssignment, CodingRole, Role, User
+from attune.core.people import (
+    CODING_ROLE_WORDS,
+    Clip,
+    ClipStatus,
+    CodingAssignment,
+    CodingRole,
+    Role,
+    User,
+    clip_label,
+)
 from attune.errors import InputError, NotAllowedError
 from attune.services import Context
 from attune.services.access import (
@@ -22,6 +31,7 @@ from attune.services.access import (
     require_role,
 )
 from attune.services.analysis import clip_agreement, primary_coder
+from attune.services.families import visible_families
 from attune.storage.store import Tx
 
 DEFAULT_SHARE = 0.2
@@ -128,6 +138,14 @@ def my_assignments(ctx: Context, actor: User) -> list[CodingAssignment]:
         return out
 
 
+def team_names(ctx: Context, supervisor: User) -> list[str]:
+    """The supervisor's active practitioners, then the supervisor (a possible expert)."""
+    with ctx.db.transaction(supervisor.username) as tx:
+        team = [u.username for u in tx.team_of(supervisor.username)
+                if u.role == Role.PRACTITIONER and u.active]
+    return [*sorted(team), supervisor.username]
+
+
 def _assignable(tx: Tx, supervisor: User, clip: Clip, coder: User) -> bool:
     try:
         require_assignable(tx, supervisor, clip, coder, CodingRole.SECOND, "")
@@ -196,3 +214,48 @@ def agreement_frame(pairs: list[PairAgreement]) -> pd.DataFrame:
                      "flag": r.flag.value if r.flag else None,
                      "disagreements": len(r.disagreements)})
     return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class WorkRow:
+    family: str
+    clip_id: int
+    label: str
+    status: ClipStatus
+    my_events: int
+    assignment: str  # "" (the family's practitioner), or the coding role assigned
+    done: bool
+
+    @property
+    def openable(self) -> bool:
+        return self.status == ClipStatus.READY
+
+
+def my_work(ctx: Context, user: User) -> list[WorkRow]:
+    """'My work': the clips of the families the user codes, and the clips assigned to
+    them, with how many marks they made on each."""
+    rows: dict[int, WorkRow] = {}
+    # only the assignments the gate still allows (a withdrawn consent ends them)
+    assigned = {a.clip_id: a for a in my_assignments(ctx, user)}
+    for family in visible_families(ctx, user):
+        with ctx.db.transaction(user.username) as tx:
+            for clip in tx.clips_for_family(family.id):
+                if not decide_access(tx, user, Action.CODE_CLIP, family, clip).allowed:
+                    continue
+                rows[clip.id] = _work_row(tx, user, family.code, clip, assigned.get(clip.id))
+    with ctx.db.transaction(user.username) as tx:
+        for clip_id, assignment in assigned.items():
+            if clip_id not in rows:
+                clip = tx.get_clip(clip_id)
+                code = tx.family_by_id(clip.family_id).code
+                rows[clip_id] = _work_row(tx, user, code, clip, assignment)
+    return sorted(rows.values(), key=lambda r: (r.family, r.clip_id))
+
+
+def _work_row(tx: Tx, user: User, code: str, clip: Clip,
+              assignment: CodingAssignment | None) -> WorkRow:
+    return WorkRow(
+        family=code, clip_id=clip.id, label=clip_label(clip), status=clip.status,
+        my_events=len(tx.list_events(clip.id, user.username)),
+        assignment=CODING_ROLE_WORDS[assignment.role] if assignment else "",
+        done=bool(assignment and assignment.done_at))

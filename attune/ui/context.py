@@ -10,6 +10,7 @@ import sys
 import threading
 
 from attune.config import SETTINGS, Settings
+from attune.jobs import open_context
 from attune.services import Context
 
 # Parked on ``sys`` so that a Streamlit file-watcher reload of this module (it evicts the
@@ -27,7 +28,7 @@ def shared_context() -> Context:
     with _lock:
         ctx = _contexts.get(key)
         if ctx is None:
-            ctx = _contexts[key] = Context.open(Settings.from_env())
+            ctx = _contexts[key] = open_context(Settings.from_env())
             _warn_if_open(ctx.settings)
         return ctx
 

@@ -6,8 +6,13 @@ from dataclasses import dataclass
 
 from attune.core.people import CLIP_STATUS_WORDS, Clip, Family, Role, User, clip_label
 from attune.services import Context
-from attune.services.access import Action, decide_access
-from attune.services.families import family_clips, visible_families
+from attune.services.accounts import active_usernames
+from attune.services.families import (
+    editable_family_codes,
+    family_clips,
+    may_run_family,
+    visible_families,
+)
 
 
 @dataclass(frozen=True)
@@ -22,9 +27,7 @@ def family_table(ctx: Context, user: User) -> list[FamilyRow]:
     rows = []
     for family in visible_families(ctx, user):
         clips = family_clips(ctx, user, family)  # only those the gate lets them open
-        with ctx.db.transaction(user.username) as tx:
-            can_edit = decide_access(tx, user, Action.RUN_FAMILY, family).allowed
-        rows.append(FamilyRow(family, clips, can_edit))
+        rows.append(FamilyRow(family, clips, may_run_family(ctx, user, family)))
     return rows
 
 
@@ -34,18 +37,12 @@ def clip_rows(clips: list[Clip]) -> list[dict[str, object]]:
 
 def account_names(ctx: Context, user: User, role: Role) -> list[str]:
     """Usernames of the accounts of ``role`` (to assign a practitioner, link a parent)."""
-    with ctx.db.transaction(user.username) as tx:
-        return [u.username for u in tx.list_users(role) if u.active]
+    return active_usernames(ctx, user, role)
 
 
 def editable_codes(ctx: Context, user: User) -> list[str]:
     """The codes of the families ``user`` may record consent for and upload to."""
-    out = []
-    for family in visible_families(ctx, user):
-        with ctx.db.transaction(user.username) as tx:
-            if decide_access(tx, user, Action.MANAGE_RECORD, family).allowed:
-                out.append(family.code)
-    return out
+    return editable_family_codes(ctx, user)
 
 
 def visible_codes(ctx: Context, user: User) -> list[str]:

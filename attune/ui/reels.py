@@ -11,14 +11,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from attune.core.jobs import Job, JobStatus
-from attune.core.people import Clip, ClipStatus, Family, Moment, Reel, User
+from attune.core.people import Clip, Moment, Reel, User
 from attune.core.practice import MAX_MOMENTS
 from attune.core.spans import format_ms
 from attune.core.words import RULE_WHY, Finding, WordRule, check_words
 from attune.reels.plan import CaptionPosition, frame_ms, snap_ms_to_frame
 from attune.reels.propose import Proposal
 from attune.services import Context
-from attune.services.access import Action, decide_access, require_access
 from attune.services.reels import proxy_fps, snap_bounds, update_moment
 
 RULE_WORDS = RULE_WHY  # why each kind of finding matters, in plain words
@@ -26,33 +25,6 @@ _BUT = re.compile(r"\s*,?\s*\bbut\b", re.IGNORECASE)
 #: The Reels page's steps (tab labels never change, so the chosen one is kept)
 STEPS = ("1 · Proposals", "2 · Chosen moments", "3 · Reel")
 POSITION_WORDS = {CaptionPosition.BOTTOM: "Bottom", CaptionPosition.TOP: "Top"}
-
-
-@dataclass(frozen=True)
-class FamilyReels:
-    family: Family
-    clips: list[Clip]  # processed clips, oldest first
-    moments: list[Moment]  # every chosen moment of the family, in reel order
-    reels: list[Reel]  # newest first
-
-
-def family_reels(ctx: Context, user: User, code: str) -> FamilyReels:
-    """A family's processed clips, chosen moments (ordered by position, then id) and reels;
-    needs edit access (the family's own practitioner)."""
-    with ctx.db.transaction(user.username) as tx:
-        family = tx.get_family(code)
-        require_access(tx, user, Action.MAKE_REEL, family, what=f"make reels for family {code}")
-        clips, moments = [], []
-        for c in tx.clips_for_family(family.id):
-            decision = decide_access(tx, user, Action.MAKE_REEL, family, c)
-            # blind double-coding: no moments (they come from the other coder's events)
-            if c.status == ClipStatus.READY and c.media.get("proxy_fps") and \
-                    decision.allowed and not decision.blind:
-                clips.append(c)
-                moments += tx.moments_for_clip(c.id)
-        reels = sorted(tx.reels_for_family(family.id), key=lambda r: r.id, reverse=True)
-    moments.sort(key=lambda m: (m.position, m.id))
-    return FamilyReels(family, sorted(clips, key=lambda c: c.id), moments, reels)
 
 
 def proposal_moment(clip: Clip, proposal: Proposal, moments: Sequence[Moment]

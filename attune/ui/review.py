@@ -29,7 +29,7 @@ from attune.core.people import Family, Moment, Reflection, Role, User
 from attune.errors import AuthError
 from attune.services import Context
 from attune.services.accounts import sign_in
-from attune.services.parent_view import SharedReel
+from attune.services.parent_view import SharedReel, shared_reel_family
 from attune.services.tokens import SESSIONS
 
 #: Questions from DOMAIN.md §1 (VIG), asked when the film pauses on a moment's key frame.
@@ -143,10 +143,9 @@ def moments_of_reel(shared: SharedReel) -> list[ReviewMoment]:
                           shared.duration_ms, shared.end_card_ms)
 
 
-def reel_family(ctx: Context, shared: SharedReel) -> Family:
-    """The family of a reel the caller may already watch (``shared_reels``)."""
-    with ctx.db.transaction("system") as tx:
-        return tx.family_by_id(shared.family_id)
+def reel_family(ctx: Context, user: User, shared: SharedReel) -> Family:
+    """The family of a reel ``user`` may already watch (``shared_reels``)."""
+    return shared_reel_family(ctx, user, shared)
 
 
 def reflections_by_moment(items: list[Reflection]) -> dict[int, list[Reflection]]:

@@ -36,16 +36,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
-from attune.core.people import Role, User
+from attune.core.people import User
 from attune.errors import AttuneError, NotAllowedError, NotFoundError
 from attune.services import Context
-from attune.services.access import Action, refusal, require_access, require_reel
+from attune.services.accounts import account_by_id
 from attune.services.clips import store_clip
 from attune.services.ingest import queue_ingest
-from attune.services.parent_view import may_open
+from attune.services.serving import media_folder, record_outside_sign_in, record_served
 from attune.services.tokens import (
-    CLIP_KINDS,
-    REEL_KINDS,
     SESSIONS,
     MediaGrant,
     TokenError,
@@ -96,40 +94,7 @@ def media_file(ctx: Context, user: User, kind: str, object_id: int, name: str) -
     """
     if not SAFE_NAME.match(name) or ".." in name:
         raise NotFoundError("There is no such file.")
-    if kind in CLIP_KINDS:
-        with ctx.db.transaction(user.username) as tx:
-            try:
-                clip = tx.get_clip(object_id)
-            except NotFoundError:
-                # deleted (e.g. consent withdrawn): the link no longer opens anything
-                raise refusal(f"open clip {object_id}'s media",
-                              {"clip_id": object_id, "kind": kind, "gone": True}) from None
-            # the gate at serve time: a withdrawn or declined consent stops the link
-            require_access(tx, user, Action.VIEW_CLIP, clip.family_id, clip,
-                           what=f"open clip {object_id}'s media")
-        folder = ctx.media.stills_dir(clip.id) if kind == "still" \
-            else ctx.media.clip_dir(clip.id)
-        if kind != "still" and ctx.media.clip_file(clip.id, kind).name != name:
-            raise NotFoundError("There is no such file.")
-    elif kind in REEL_KINDS and user.role == Role.PARENT:
-        # a parent: only the shared version's own files, while shared and consented to
-        with ctx.db.transaction(user.username) as tx:
-            if not may_open(tx, user, object_id, name):
-                raise refusal(f"open reel {object_id}", {"reel_id": object_id, "kind": kind,
-                                                         "shared": False})
-        folder = ctx.media.reel_dir(object_id)
-    elif kind in REEL_KINDS:
-        with ctx.db.transaction(user.username) as tx:
-            try:
-                reel = tx.get_reel(object_id)
-            except NotFoundError:
-                raise refusal(f"open reel {object_id}",
-                              {"reel_id": object_id, "kind": kind, "gone": True}) from None
-            # every clip of the reel must still allow watching it, now
-            require_reel(tx, user, Action.WATCH_REEL, reel, what=f"open reel {object_id}")
-        folder = ctx.media.reel_dir(object_id)
-    else:
-        raise NotFoundError("There is no such kind of file.")
+    folder = media_folder(ctx, user, kind, object_id, name)  # the gate, at serve time
     path = (folder / name).resolve()
     if not path.is_relative_to(folder.resolve()) or not path.is_file():
         raise NotFoundError("That file is not there (yet): it may still be processing.")
@@ -138,10 +103,7 @@ def media_file(ctx: Context, user: User, kind: str, object_id: int, name: str) -
 
 def audit_served(ctx: Context, user: User, grant: MediaGrant) -> None:
     if SERVED.first_time(f"{ctx.settings.database_url}|{grant.key}"):
-        object_type = "clip" if grant.kind in CLIP_KINDS else "reel"
-        with ctx.db.transaction(user.username) as tx:
-            tx.audit("serve-media", object_type, grant.object_id,
-                     {"kind": grant.kind, "name": grant.name})
+        record_served(ctx, user, grant.kind, grant.object_id, grant.name)
 
 
 #: Digits of a byte position we read; more is beyond any file (and ``int()`` of thousands
@@ -196,8 +158,7 @@ def _denied(message: str = "Not allowed.") -> Response:
 
 
 def _load_user(ctx: Context, user_id: int) -> User:
-    with ctx.db.transaction("system") as tx:
-        return tx.user_by_id(user_id)
+    return account_by_id(ctx, user_id)
 
 
 def signed_in_user(ctx: Context, cookie: str | None, user_id: int, session_id: str,
@@ -218,8 +179,7 @@ def signed_in_user(ctx: Context, cookie: str | None, user_id: int, session_id: s
     if not live or not user.active:
         why = ("switched off" if not user.active else
                "no sign-in" if claim is None else "another sign-in" if not same else "ended")
-        with ctx.db.transaction(user.username) as tx:
-            tx.audit("not-allowed", "access", f"{what} outside its sign-in", {"why": why})
+        record_outside_sign_in(ctx, user, what, why)
         if not user.active:
             raise NotAllowedError("Not allowed: this account is switched off.", audited=True)
         raise NotAllowedError("Not allowed: this link works only in the browser that is "

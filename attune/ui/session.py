@@ -30,7 +30,12 @@ from attune.core.people import Role, User
 from attune.errors import AttuneError, AuthError, NotAllowedError, NotFoundError
 from attune.services import Context
 from attune.services.access import require_role
-from attune.services.accounts import client_address, organisation_username, sign_in
+from attune.services.accounts import (
+    account_by_id,
+    client_address,
+    sign_in,
+    sign_in_with_organisation,
+)
 from attune.services.tokens import SESSIONS, TokenError, read_session_token, session_token
 from attune.ui.context import shared_context
 from attune.ui.routes import SESSION_COOKIE
@@ -84,8 +89,7 @@ def _forget() -> None:
 
 def _reload_user(ctx: Context, user_id: int) -> User | None:
     try:
-        with ctx.db.transaction("system") as tx:
-            user = tx.user_by_id(user_id)
+        user = account_by_id(ctx, user_id)
     except NotFoundError:
         return None
     return user if user.active else None
@@ -213,28 +217,19 @@ def oidc_sign_in() -> None:
         return
     ctx = get_context()
     try:
-        email = organisation_username(st.user.to_dict())
+        email, user = sign_in_with_organisation(ctx, st.user.to_dict())  # audited
     except AuthError as exc:
-        with ctx.db.transaction("system") as tx:
-            tx.audit("sign-in-refused", "user", "", {"via": "oidc", "why": "unverified"})
         st.error(str(exc))
         st.button("Sign out of the organisation account", key="sign_out_oidc",
                   on_click=st.logout)
         return
-    try:
-        with ctx.db.transaction("system") as tx:
-            user = tx.get_user(email)
-    except NotFoundError:
-        user = None
-    if user is None or not user.active:
+    if user is None:
         st.warning(f"You are signed in to your organisation as {email}, and that is not "
                    "linked to an attune account. Ask an administrator to add an account "
                    "whose username is your email address.")
         st.button("Sign out of the organisation account", key="sign_out_oidc",
                   on_click=st.logout)
         return
-    with ctx.db.transaction(user.username) as tx:
-        tx.audit("sign-in", "user", user.id, {"via": "oidc"})
     start_session(ctx, user)
     st.rerun()
 

@@ -17,10 +17,9 @@ import altair as alt
 import pandas as pd
 
 from attune.analysis.agreement import UNMATCHED, Flag, parameter_sentences
-from attune.core.people import CodingRole, Role, User
+from attune.core.people import CodingRole
 from attune.core.spans import format_ms
 from attune.interchange.reports import write_agreement_csv, write_agreement_pdf
-from attune.services import Context
 from attune.services.supervision import DoubleCodingPlan, PairAgreement, agreement_frame
 
 FLAG_BADGE = {Flag.GREEN: ":green-badge[green]", Flag.AMBER: ":orange-badge[amber]",
@@ -28,14 +27,6 @@ FLAG_BADGE = {Flag.GREEN: ":green-badge[green]", Flag.AMBER: ":orange-badge[ambe
 FLAG_COLOURS = {"green": "#2e7d32", "amber": "#ef8f00", "red": "#c62828", "none": "#9e9e9e"}
 STATISTICS = {"event_kappa": "event kappa", "time_unit_kappa": "time-unit kappa",
               "alpha": "Krippendorff's alpha"}
-
-
-def team_names(ctx: Context, supervisor: User) -> list[str]:
-    """The supervisor's active practitioners, then the supervisor (a possible expert)."""
-    with ctx.db.transaction(supervisor.username) as tx:
-        team = [u.username for u in tx.team_of(supervisor.username)
-                if u.role == Role.PRACTITIONER and u.active]
-    return [*sorted(team), supervisor.username]
 
 
 def badge(flag: Flag | str | None) -> str:

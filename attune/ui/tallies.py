@@ -25,12 +25,12 @@ from attune.analysis.tallies import (
     PractitionerFigures,
     merge_tallies,
 )
-from attune.core.people import ClipStatus, Family, User, clip_label
+from attune.core.people import Family, User, clip_label
 from attune.core.pronouns import Pronoun
 from attune.core.scheme import POTENCY_WORDS, VALENCE_WORDS, VIG_PRINCIPLES
 from attune.services import Context
 from attune.services.analysis import clip_tallies
-from attune.services.families import get_family
+from attune.services.families import get_family, processed_clips
 
 #: Less empty space above the page title, so a laptop screen (1366x768) shows more.
 COMPACT_CSS = """<style>
@@ -83,13 +83,9 @@ class ClipChoice:
 def family_clips(ctx: Context, user: User, code: str) -> tuple[Family, list[ClipChoice]]:
     """The family (access checked) and its processed clips, oldest session first."""
     family = get_family(ctx, user, code)
-    with ctx.db.transaction(user.username) as tx:
-        sessions = {s.id: s for s in tx.sessions_for_family(family.id)}
-        clips = [c for c in tx.clips_for_family(family.id)
-                 if c.status == ClipStatus.READY and c.duration_ms]
-    out = [ClipChoice(c.id, c.session_id, sessions[c.session_id].held_on,
-                      clip_label(c, sessions[c.session_id].held_on), int(c.duration_ms or 0))
-           for c in clips]
+    out = [ClipChoice(c.id, c.session_id, s.held_on, clip_label(c, s.held_on),
+                      int(c.duration_ms or 0))
+           for c, s in processed_clips(ctx, user, family)]
     return family, sorted(out, key=lambda c: (c.held_on, c.session_id, c.clip_id))
 
 

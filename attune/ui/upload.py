@@ -13,7 +13,7 @@ import streamlit as st
 from attune.core.jobs import JobStatus
 from attune.core.people import ClipStatus, User, clip_label
 from attune.services import Context
-from attune.services.ingest import ingest_job
+from attune.services.ingest import uploaded_clips
 from attune.services.tokens import upload_token
 from attune.services.uploads import too_large
 from attune.ui.media import current_session_id
@@ -130,12 +130,8 @@ class IngestRow:
 
 def ingest_rows(ctx: Context, user: User, code: str) -> list[IngestRow]:
     """The family's clips, newest first, with their ingest job's stage and percent."""
-    with ctx.db.transaction(user.username) as tx:
-        family = tx.get_family(code)
-        clips = tx.clips_for_family(family.id)
     rows = []
-    for clip in sorted(clips, key=lambda c: c.id, reverse=True):
-        job = ingest_job(ctx, clip.id)
+    for clip, job in uploaded_clips(ctx, user, code):
         percent = 100 if clip.status == ClipStatus.READY else (job.percent if job else 0)
         stage = job.stage if job else ""
         error = clip.failure_reason or (job.error if job and job.status == JobStatus.FAILED else "")

@@ -31,19 +31,22 @@ from typing import Any
 
 from attune.core.attunement import assess_response, find_answered_cue
 from attune.core.events import Event
-from attune.core.people import Clip, Role, User
+from attune.core.people import Clip, User
 from attune.core.scheme import EventKind, Scheme
-from attune.errors import AttuneError, ConflictError, InputError, NotAllowedError, NotFoundError
-from attune.schemes import parse_scheme
+from attune.errors import AttuneError, ConflictError, InputError, NotFoundError
 from attune.services import Context
-from attune.services.access import Action, decide_access, require_access
+from attune.services.clips import get_clip
 from attune.services.events import (
     add_event,
+    coders_to_compare,
     delete_event,
     list_events,
+    may_code,
+    own_event,
     restore_event,
     update_event,
 )
+from attune.services.reels import clip_moments
 from attune.services.schemes import load_scheme
 
 #: How many message results a workspace remembers (for acknowledgements and resends).
@@ -390,15 +393,7 @@ def _int(value: Any, default: int) -> int:
 def _get_event(ctx: Context, actor: User, event_id: int, include_deleted: bool = False) -> Event:
     """The coder's own event: anyone else's is refused before anything of it is compared
     or answered (blind double-coding: a guess at another coder's code learns nothing)."""
-    with ctx.db.transaction(actor.username) as tx:
-        event = tx.get_event(event_id)
-        clip = tx.get_clip(event.clip_id or 0)
-        require_access(tx, actor, Action.CODE_CLIP, clip.family_id, clip,
-                       what=f"change event {event_id}")
-        if event.coder != actor.username:
-            raise NotAllowedError("Not allowed: that mark is another coder's; each coder "
-                                  "changes only their own marks.", f"change event {event_id}",
-                                  {"event_id": event_id})
+    event = own_event(ctx, actor, event_id)
     if event.deleted_at is not None and not include_deleted:
         raise InputError("That mark was deleted; undo the deletion first.")
     return event
@@ -419,12 +414,8 @@ _SCHEMES: dict[tuple[str, str, int], Scheme] = {}
 def scheme_of(ctx: Context, name: str, version: int | None) -> Scheme:
     """A scheme version, parsed once per process (a version never changes once saved)."""
     if version is None:
-        with ctx.db.transaction("system") as tx:
-            stored = tx.get_scheme(name)
-        key = (ctx.settings.database_url, name, stored.version)
-        if key not in _SCHEMES:
-            _SCHEMES[key] = parse_scheme(stored.document)
-        return _SCHEMES[key]
+        stored, scheme = load_scheme(ctx, name)  # the latest version (parsed once there)
+        return _SCHEMES.setdefault((ctx.settings.database_url, name, stored.version), scheme)
     key = (ctx.settings.database_url, name, version)
     if key not in _SCHEMES:
         _SCHEMES[key] = load_scheme(ctx, name, version)[1]
@@ -433,27 +424,16 @@ def scheme_of(ctx: Context, name: str, version: int | None) -> Scheme:
 
 def can_edit(ctx: Context, user: User, clip: Clip) -> bool:
     """Whether ``user`` codes this clip (practitioners of the family); others only look."""
-    if user.role != Role.PRACTITIONER:
-        return False
-    with ctx.db.transaction(user.username) as tx:
-        return decide_access(tx, user, Action.CODE_CLIP, clip.family_id, clip).allowed
+    return may_code(ctx, user, clip)
 
 
 def open_clip(ctx: Context, user: User, clip_id: int) -> Clip:
     """The clip, if ``user`` may see it (a refusal is audited and raised)."""
-    with ctx.db.transaction(user.username) as tx:
-        clip = tx.get_clip(clip_id)
-        require_access(tx, user, Action.VIEW_CLIP, clip.family_id, clip,
-                       what=f"open clip {clip_id}")
-    return clip
+    return get_clip(ctx, user, clip_id)
 
 
 def coders_of(ctx: Context, user: User, clip: Clip) -> list[str]:
-    with ctx.db.transaction(user.username) as tx:
-        decision = require_access(tx, user, Action.VIEW_CLIP, clip.family_id, clip,
-                                  what=f"see the coders of clip {clip.id}")
-        coders = tx.coders_of_clip(clip.id)
-    return [c for c in coders if c == user.username] if decision.blind else coders
+    return coders_to_compare(ctx, user, clip)
 
 
 def coders_from_query(raw: str | None, everyone: list[str]) -> list[str]:
@@ -578,11 +558,7 @@ def build_view(ctx: Context, user: User, clip: Clip, *, read_only: bool,
         for coder in coders:
             events.extend(list_events(ctx, user, clip.id, coder=coder))
         payload = {"events": event_rows(ctx, events), "events_rev": None}
-    with ctx.db.transaction(user.username) as tx:
-        decision = require_access(tx, user, Action.VIEW_CLIP, clip.family_id, clip,
-                                  what=f"open clip {clip.id}")
-        # blind double-coding: the moments were chosen from the other coder's events
-        moments = [] if decision.blind else tx.moments_for_clip(clip.id)
+    moments = clip_moments(ctx, user, clip)  # none under blind double-coding
     lanes = []
     for kind in LANE_KINDS:
         if kind == "moment":

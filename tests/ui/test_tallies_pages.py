@@ -19,7 +19,7 @@ from attune.core.words import check_words
 from attune.services import Context
 from attune.services.analysis import family_tallies
 from attune.services.demo import DEMO_FAMILY, load_demo
-from attune.services.supervision import set_gold_coder, team_agreement
+from attune.services.supervision import set_gold_coder, team_agreement, team_names
 from attune.ui import supervision as sup
 from attune.ui import tallies as tal
 from attune.ui.workspace import coders_from_query, seek_from_query
@@ -268,7 +268,7 @@ def test_calibration_long_has_each_coder_against_gold(ctx: Context,
     calib = sup.calibration_long(pairs)
     assert len(calib) == 1 and calib.iloc[0]["coder"] == "pat"
     assert [p.role for p in pairs].count(CodingRole.GOLD) == 1
-    assert "eve" in sup.team_names(ctx, demo["sue"])
+    assert "eve" in team_names(ctx, demo["sue"])
 
 
 def test_workspace_link_params() -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import streamlit as st
 
-from attune.core.people import Clip, ClipStatus, Role, User, clip_label
+from attune.core.people import Clip, ClipStatus, User, clip_label
 from attune.errors import AttuneError
 from attune.services import Context
 from attune.ui.media import media_url
@@ -85,9 +85,7 @@ def show_workspace(ctx: Context, user: User, clip: Clip) -> None:
     if editable:
         coders = [user.username]
     else:
-        everyone = coders_of(ctx, user, clip)
-        if user.role == Role.PRACTITIONER:
-            everyone = [user.username]  # blind: a practitioner sees only their own marks
+        everyone = coders_of(ctx, user, clip)  # a practitioner: only their own (blind)
         coders = st.multiselect("Read-only view · coders shown side by side", everyone,
                                 default=coders_from_query(st.query_params.get("coders"),
                                                           everyone), key=CODERS_KEY,
