@@ -89,10 +89,10 @@ def emit(args: argparse.Namespace, data: Any, text: str | Sequence[str]) -> None
 def open_context(*, migrate: bool = False) -> Any:
     """The services' context from the ATTUNE_* settings; without ``migrate``, an
     uninitialised database is an input error that says to run ``attune init``."""
-    from attune.services import Context
+    from attune.jobs import open_context as open_with_queue
     from attune.storage.db import is_migrated
 
-    ctx = Context.open(Settings.from_env(), migrate=migrate)
+    ctx = open_with_queue(Settings.from_env(), migrate=migrate)  # the CLI can queue jobs
     if not migrate and not is_migrated(ctx.db.engine):
         raise InputError(f"The database at {ctx.settings.database_url} is not set up yet. "
                          "Run `attune init` first (or `make run`).")
