@@ -1,4 +1,4 @@
-"""The parent's film (DOMAIN.md §1, §7): their own reel, large and calm, each moment to
+"""The parent's film (docs/practice.md §1, §7): their own reel, large and calm, each moment to
 watch again or to pause on with a question. Also the page of session mode (a
 practitioner's screen handed to the parent; see attune.ui.review): then the
 practitioner types what the parent says, and leaving needs their password. Only a shared

@@ -20,7 +20,7 @@ def default_scheme_document() -> dict[str, Any]:
 
 @functools.cache
 def default_scheme() -> Scheme:
-    """The default ``attuned-moments`` v1 scheme of DOMAIN.md §4."""
+    """The default ``attuned-moments`` v1 scheme of docs/practice.md §4."""
     return parse_scheme(default_scheme_document())
 
 

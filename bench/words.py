@@ -1,4 +1,4 @@
-"""Benchmark: the words check against labelled captions (DOMAIN.md §6).
+"""Benchmark: the words check against labelled captions (docs/practice.md §6).
 
 Reads ``tests/data/words/captions.<lang>.tsv`` (the corpus the rules were tuned on) and
 ``heldout.<lang>.tsv`` (written after the rules were frozen, never used to tune them).

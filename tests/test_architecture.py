@@ -204,7 +204,7 @@ def test_no_import_time_side_effects(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 # ------------------------------------------------------------------ the media layout
 #: The modules allowed to spell a media file's name: the names, and the store that places
-#: them (DESIGN.md: one place for each rule).
+#: them (docs/design.md: one place for each rule).
 LAYOUT_OWNERS = {"media/layout.py", "services/mediastore.py"}
 
 

@@ -1,4 +1,4 @@
-"""Parent-facing sentences made from the tallies (DOMAIN.md §5 and §6).
+"""Parent-facing sentences made from the tallies (docs/practice.md §5 and §6).
 
 The sentences are strengths-based, in the words practitioners use with parents in Video
 Interaction Guidance and VIPP-SD: counts, never percentages or rates; "and", not "but";
@@ -54,7 +54,7 @@ _REACTION_DID: Mapping[str, str] = {
     "A01": "{she} smiled back", "A02": "{she} carried on", "A03": "{she} calmed",
 }
 # One sentence per response code: each says what the parent did, in the words of the
-# code's meaning (DOMAIN.md §4), so that a soothe is never told as a smile. {times} is
+# code's meaning (docs/practice.md §4), so that a soothe is never told as a smile. {times} is
 # "once", "twice", "3 times". Codes of another scheme get no sentence of their own.
 RESPONSE_SENTENCES: Mapping[str, str] = {
     "R01": "You turned to {her} with interest {times}.",
@@ -125,7 +125,7 @@ def _check(tallies: object, baby_name: str) -> None:
 def clip_sentences(
     tallies: ParentTallies, baby_name: str, pronoun: Pronoun | str = Pronoun.THEY
 ) -> list[str]:
-    """The sentences of DOMAIN.md §5 for one clip or session, in that order.
+    """The sentences of docs/practice.md §5 for one clip or session, in that order.
 
     >>> from attune.analysis.tallies import tally_clip
     >>> from attune.core.events import Event

@@ -1,4 +1,4 @@
-"""Sensitivity tallies of DOMAIN.md §5: descriptive counts of cues, responses and chains.
+"""Sensitivity tallies of docs/practice.md §5: descriptive counts of cues, responses and chains.
 
 Every figure here is a *count* (or a rate per minute, or a median time), never a score of
 a licensed measure (CARE-Index, EAS, PIIOS, CIB, KIPS, NCAST). The figures a parent may
@@ -7,7 +7,7 @@ hear (:class:`ParentTallies`) and those only practitioners and supervisors see
 answered) are separate types, so that a parent view that takes ``ParentTallies`` cannot
 show the others by accident.
 
-Rules used (DOMAIN.md §4):
+Rules used (docs/practice.md §4):
 
 - a response answers the cue named by its ``answers_id``; a response with no
   ``answers_id`` is linked to the most recent cue whose window still covers it
@@ -237,7 +237,7 @@ def tally_clip(
     link_unlinked: bool = True,
     clip_id: Any = None,
 ) -> ClipTallies:
-    """Every tally of DOMAIN.md §5 for one clip.
+    """Every tally of docs/practice.md §5 for one clip.
 
     ``windows_ms`` re-applies the latency windows (e.g. ``{"E": 1000, "D": 1000}``)
     without changing the scheme. Raises ``ValueError`` for a duration that is not a
@@ -597,7 +597,7 @@ def session_frame(
     ``date`` and ``clips`` columns and the tallies pooled over the session's clips.
 
     Only one family's clips should be passed: change over time is against the family's
-    own earlier sessions (DOMAIN.md §5), never other families.
+    own earlier sessions (docs/practice.md §5), never other families.
     """
     sessions = session_tallies(clips, scheme, windows_ms=windows_ms,
                                link_unlinked=link_unlinked)

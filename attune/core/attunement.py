@@ -1,4 +1,4 @@
-"""The attuned-response rule (DOMAIN.md §4).
+"""The attuned-response rule (docs/practice.md §4).
 
 A response is *attuned* when its code fits the cue's valence AND its latency (response
 onset minus cue onset) is within the scheme's window for that valence. Default windows

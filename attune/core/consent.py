@@ -1,4 +1,4 @@
-"""Consent rules (DOMAIN.md §7): which recorded decision governs a scope, on which day.
+"""Consent rules (docs/practice.md §7): which recorded decision governs a scope, on which day.
 Who may use what under which scope is :mod:`attune.core.policy` (the one table).
 
 Consent is recorded per family (applying to all its clips) or per clip, one decision per

@@ -1,4 +1,4 @@
-"""Who may use a family's material, for what, under which consent (DOMAIN.md §2, §7, §8).
+"""Who may use a family's material, for what, under which consent (docs/practice.md §2, §7, §8).
 
 One table, one pure rule. A person relates to a family (or to one of its clips) in one
 or more ways; each row says what that relation lets them do and which consent scope must

@@ -34,7 +34,7 @@ MOMENT_MIN_S = 3.0
 MOMENT_MAX_S = 10.0
 #: VIG: a reel shows 1-4 moments (more is allowed, with a warning).
 MAX_MOMENTS = 4
-#: DOMAIN §5 "breaks given": a disengagement cue answered by waiting, reducing
+#: docs/practice.md §5 "breaks given": a disengagement cue answered by waiting, reducing
 #: stimulation or soothing.
 BREAK_CODES: frozenset[str] = frozenset({"R02", "R10", "R11"})
 #: LENA: a pause of 5 s or more ends a conversation.

@@ -1,6 +1,6 @@
 """Candidate moments for a reel, proposed from a clip's coded events (pure).
 
-Best first, in the order practitioners choose them (DOMAIN.md §1 and §5):
+Best first, in the order practitioners choose them (docs/practice.md §1 and §5):
 
 1. **complete chains**: infant cue → attuned response → positive infant reaction (the
    VIPP-SD "sensitivity chain", VIG's attuned cycle);
@@ -62,7 +62,7 @@ class Proposal:
         return self.end_ms - self.start_ms
 
 
-# Caption phrases for the default scheme's codes: past tense, warm and specific (DOMAIN.md
+# Caption phrases for the default scheme's codes: past tense, warm and specific (docs/practice.md
 # §6). {b} is the baby (name, or "your baby"), {s}/{o}/{p} the pronouns. A code without a
 # phrase (a practitioner's own code) falls back to its label.
 _CUE_PHRASES = {

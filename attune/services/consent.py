@@ -1,4 +1,4 @@
-"""Recording and withdrawing consent (DOMAIN.md §7).
+"""Recording and withdrawing consent (docs/practice.md §7).
 
 Withdrawing the scope a clip was uploaded under deletes the clip's media and everything
 made from it, files and rows, at once; the audit log keeps a tombstone (ids, hash, who,

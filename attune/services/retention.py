@@ -1,4 +1,4 @@
-"""Retention (DOMAIN.md §7): a family's media is deleted two months (a setting) after
+"""Retention (docs/practice.md §7): a family's media is deleted two months (a setting) after
 its involvement ends, unless consent was renewed to a later date."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Supervision: blind double-coding assignments, gold-standard clips, coding marked
-done, and agreement over time (DOMAIN.md §8)."""
+done, and agreement over time (docs/practice.md §8)."""
 
 from __future__ import annotations
 

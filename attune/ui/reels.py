@@ -1,4 +1,4 @@
-"""What the Reels page needs beyond the services (DOMAIN.md §1, §6): a family's clips and
+"""What the Reels page needs beyond the services (docs/practice.md §1, §6): a family's clips and
 chosen moments in reel order, frame steps for trimming, reordering, the words check as
 the page shows it, and the render's progress. Nothing here imports Streamlit.
 """
@@ -107,7 +107,7 @@ class FindingView:
 
 
 def finding_views(caption: str, findings: Sequence[Finding] | None = None) -> list[FindingView]:
-    """Each avoided word in ``caption``, why, and a rewording (DOMAIN.md §6)."""
+    """Each avoided word in ``caption``, why, and a rewording (docs/practice.md §6)."""
     found = check_words(caption) if findings is None else findings
     out = []
     for f in found:

@@ -1,4 +1,4 @@
-"""The shared review (VIG; DOMAIN.md §1, §7): the parent's view of their own reel, and
+"""The shared review (VIG; docs/practice.md §1, §7): the parent's view of their own reel, and
 "session mode", in which a practitioner hands their screen to the parent.
 
 Session mode is a flag of the browser session: once a practitioner starts it for one
@@ -32,7 +32,7 @@ from attune.services.accounts import sign_in
 from attune.services.parent_view import SharedReel, shared_reel_family
 from attune.services.tokens import SESSIONS
 
-#: Questions from DOMAIN.md §1 (VIG), asked when the film pauses on a moment's key frame.
+#: Questions from docs/practice.md §1 (VIG), asked when the film pauses on a moment's key frame.
 QUESTIONS = (
     "What do you notice your baby doing here?",
     "What do you think your baby was feeling?",

@@ -1,4 +1,4 @@
-"""What the Supervision page shows (DOMAIN.md §8): the double-coding plan, agreement per
+"""What the Supervision page shows (docs/practice.md §8): the double-coding plan, agreement per
 coder pair, per code and over time (drift), calibration against gold-standard clips, the
 disagreements (each a link to the workspace at that moment, both coders' lanes side by
 side), the parameters in words, and the report files.
@@ -41,7 +41,7 @@ def value(x: float | None) -> str:
 
 def parameter_lines(parameters: Mapping[str, Any]) -> list[str]:
     """The parameters in sentences, the tolerance first and the sampling step second,
-    because users confuse the two (DOMAIN.md §8); the same sentences as in the PDF and
+    because users confuse the two (docs/practice.md §8); the same sentences as in the PDF and
     the CSV."""
     return parameter_sentences(parameters)
 

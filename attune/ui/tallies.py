@@ -1,5 +1,5 @@
 """What the Tallies page shows: a clip's tallies, a family's progress over sessions
-(charts), the parent-facing sentences and the exports (DOMAIN.md §5 and §6).
+(charts), the parent-facing sentences and the exports (docs/practice.md §5 and §6).
 
 The practitioner-only figures (N01-N03, unanswered cues, proportion answered) are kept
 in their own functions and columns so that the page can leave them out entirely when a

@@ -1,4 +1,4 @@
-"""Parent-facing sentences (DOMAIN.md §5, §6) and the wording checker."""
+"""Parent-facing sentences (docs/practice.md §5, §6) and the wording checker."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Tallies of DOMAIN.md §5 on hand-built event lists with known answers."""
+"""Tallies of docs/practice.md §5 on hand-built event lists with known answers."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Vocal turns by LENA's rule (DOMAIN.md §4): counted in pairs, cries out, 5 s pause."""
+"""Vocal turns by LENA's rule (docs/practice.md §4): counted in pairs, cries out, 5 s pause."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The words check (attune.core.words): framing rules, negation and scope, languages, the
-JSON-lines form, and the labelled corpus against the targets (DOMAIN.md §6)."""
+JSON-lines form, and the labelled corpus against the targets (docs/practice.md §6)."""
 
 from __future__ import annotations
 
@@ -163,7 +163,7 @@ PASS = [
     "He's saying 'but I want the ball!' and you gave it to him.",
     "She seemed to say \u201cdon't stop!\u201d and you kept going.",
     "Priya was missing you, and you came back to her.",
-    # counts and change over time that DOMAIN §5 allows
+    # counts and change over time that docs/practice.md §5 allows
     "You waited for her 7 times, so she could have her turn.",
     "More back-and-forth than last time.",
     "Every time she looked at you, you smiled back.",

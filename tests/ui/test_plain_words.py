@@ -1,6 +1,6 @@
 """Words on screen are for practitioners and parents: every page, opened as each role on
 the demo, says nothing in developers' words (identifiers, query strings, file or section
-references), and what a parent sees has none of the words DOMAIN §6 keeps from parents."""
+references), and what a parent sees has none of the words docs/practice.md §6 keeps from parents."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ DEVELOPER_WORDS = {
     "a section reference": re.compile(r"§|\bDOMAIN\b|\bDESIGN\b|\bsection \d"),
     "a raw parameter": re.compile(r"=None\b|\{'|\bIQR\b|\bE/D/X\b"),
 }
-#: Words a parent never reads (DOMAIN §6), as whole words.
+#: Words a parent never reads (docs/practice.md §6), as whole words.
 PARENT_NEVER = re.compile(
     r"\b(should|but|missed|failed|ignored|didn't|wrong|poor|contingent|latency|score|"
     r"percent|disengagement|valence|potent|cue|cues)\b|%", re.IGNORECASE)

@@ -1,4 +1,4 @@
-"""Agreement between coders (DOMAIN.md §8): event-based and time-based, with flags.
+"""Agreement between coders (docs/practice.md §8): event-based and time-based, with flags.
 
 - :mod:`~attune.analysis.agreement.matching` pairs two coders' events one-to-one, greedily
   by onset within a tolerance (Bakeman, Quera & Gnisci 2009) or by overlap (ELAN), and

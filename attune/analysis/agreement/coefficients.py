@@ -1,4 +1,4 @@
-"""Agreement coefficients (DOMAIN.md §8) and the green/amber/red bands they are read by.
+"""Agreement coefficients (docs/practice.md §8) and the green/amber/red bands they are read by.
 
 Pure numpy: labels or tables in, a float out. Sources:
 

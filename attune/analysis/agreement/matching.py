@@ -1,4 +1,4 @@
-"""Putting two coders' events side by side (DOMAIN.md §8): pairing them one-to-one, by
+"""Putting two coders' events side by side (docs/practice.md §8): pairing them one-to-one, by
 onset or by overlap, and sampling both timelines for time-unit agreement.
 
 Sources:

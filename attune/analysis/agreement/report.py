@@ -1,4 +1,4 @@
-"""The agreement report of two coders (DOMAIN.md §8): event kappa with its confusion
+"""The agreement report of two coders (docs/practice.md §8): event kappa with its confusion
 matrix, detection, onset differences, time-unit kappa, Krippendorff's alpha, ICC on
 per-clip tallies, potent and subtle cues apart, flags, the disagreements, and the
 parameters stated in sentences a supervisor reads.
@@ -370,7 +370,7 @@ def agreement_report(
     coder_b: str | None = None,
     clip_id: Any = None,
 ) -> AgreementReport:
-    """Agreement of two coders on one clip (DOMAIN.md §8); the package's docstring lists
+    """Agreement of two coders on one clip (docs/practice.md §8); the package's docstring lists
     every method and its source. For several clips (and the ICC on per-clip tallies) use
     :func:`agreement_report_clips`.
 
@@ -684,7 +684,7 @@ _CUES_OF = {Valence.ENGAGEMENT: "an engagement cue", Valence.DISENGAGEMENT:
 
 def parameter_sentences(parameters: Mapping[str, Any]) -> list[str]:
     """A report's parameters in sentences a supervisor reads, the pairing first and the
-    sampling step second (users confuse the two, DOMAIN.md §8): times in seconds, no
+    sampling step second (users confuse the two, docs/practice.md §8): times in seconds, no
     identifiers. The page, the PDF and the CSV all state the parameters with these.
 
     ``parameters`` is :attr:`AgreementReport.parameters` or a mapping with some of its

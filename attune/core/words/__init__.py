@@ -1,4 +1,4 @@
-"""Words for parents: a check of captions and sentences by their framing (DOMAIN.md §6).
+"""Words for parents: a check of captions and sentences by their framing (docs/practice.md §6).
 
 Parent-facing words are specific, descriptive and future-facing ("You waited, and she
 had her turn."); they say "and", not "but". This follows the strengths-based stance of

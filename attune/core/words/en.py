@@ -1,4 +1,4 @@
-"""English rules for the words check (DOMAIN.md §6).
+"""English rules for the words check (docs/practice.md §6).
 
 Each rule reads: the kind of framing, a pattern over words and phrases (lower case,
 quoted speech blanked), why in plain words, a rewording, and when it does not apply

@@ -1,4 +1,4 @@
-"""Polish rules for the words check (DOMAIN.md §6).
+"""Polish rules for the words check (docs/practice.md §6).
 
 Polish is the most common main language after English in England and Wales (2021 census:
 about 612,000 people), so many families a health visitor films speak it at home. Its
