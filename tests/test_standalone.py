@@ -59,7 +59,7 @@ def test_nothing_points_outside_the_repository() -> None:
 
 
 def test_the_scan_finds_what_it_looks_for() -> None:
-    for line in ["see ../" + "shared/DESIGN.md", "Path('/" + "work/shared')",
+    for line in ["see ../" + "shared/notes", "Path('/" + "work/shared')",
                  "REAL" + "DATA = x", "open('/home/" + "pat/x')", "/Users/" + "pat"]:
         assert OUTSIDE.search(line), line
     for line in ["the shared review", "a network/work/flow", "attune/data/schemas/"]:
@@ -112,3 +112,16 @@ def test_schemas_are_read_from_the_package() -> None:
         .read_text(encoding="utf-8")
     assert '"$schema"' in text
     assert load_schema("events.v1")["title"]
+
+
+def test_citations_point_at_the_repositorys_own_notes() -> None:
+    """The practice and design notes the code cites live in docs/: a citation of the
+    notes outside the repository (their old names) would send a reader nowhere."""
+    old = re.compile(r"\b(DOMAIN|DESIGN)" + r"\.md\b")
+    found = [f"{path.relative_to(REPO)}:{number}"
+             for path in tracked_files() if path.suffix in {".py", ".json", ".md", ".js"}
+             and path.name not in {"test_plain_words.py"}
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if old.search(line)]
+    assert not found, found
+    assert (REPO / "docs" / "practice.md").is_file() and (REPO / "docs" / "design.md").is_file()
