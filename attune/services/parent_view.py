@@ -115,10 +115,14 @@ def shared_reel(ctx: Context, actor: User, reel_id: int) -> SharedReel:
     """One shared reel ``actor`` may watch; :class:`NotFoundError` when it is not (or no
     longer) shared, or consent no longer covers it."""
     with ctx.db.transaction(actor.username) as tx:
-        reel = tx.get_reel(reel_id)
-        require_access(tx, actor, Action.WATCH_REEL, reel.family_id,
-                       what=f"watch reel {reel_id}")
-        shared = _shared(tx, actor, reel)
+        return _watchable(tx, actor, reel_id)
+
+
+def _watchable(tx: Tx, actor: User, reel_id: int) -> SharedReel:
+    """The gate for watching, then the shared version (or :class:`NotFoundError`)."""
+    reel = tx.get_reel(reel_id)
+    require_access(tx, actor, Action.WATCH_REEL, reel.family_id, what=f"watch reel {reel_id}")
+    shared = _shared(tx, actor, reel)
     if shared is None:
         raise NotFoundError("This film is not shared with the family just now; the "
                             "practitioner can share it again.")
@@ -146,16 +150,10 @@ def may_open(tx: Tx, user: User, reel_id: int, name: str) -> bool:
 def shared_file(ctx: Context, actor: User, reel_id: int, *, download: bool = False) -> Path:
     """The shared film, to watch or (with parent_copy consent) to keep; audited."""
     with ctx.db.transaction(actor.username) as tx:
-        reel = tx.get_reel(reel_id)
-        require_access(tx, actor, Action.WATCH_REEL, reel.family_id,
-                       what=f"watch reel {reel_id}")
-        shared = _shared(tx, actor, reel)
-        if shared is None:
-            raise NotFoundError("This film is not shared with the family just now; the "
-                                "practitioner can share it again.")
+        shared = _watchable(tx, actor, reel_id)
         if download:
             for clip in _clips(tx, shared.moments) or []:
-                require_access(tx, actor, Action.KEEP_REEL, reel.family_id, clip,
+                require_access(tx, actor, Action.KEEP_REEL, shared.family_id, clip,
                                what=f"keep a copy of reel {reel_id}")
         tx.audit("download" if download else "view", "reel", reel_id, {"shared": True})
     return ctx.media.reel_path(reel_id, shared.file_name)
