@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from attune.core.people import Role
+from attune.core.accounts import Role
 from attune.errors import AttuneError
 from attune.services.accounts import add_user
 from attune.services.admin import list_accounts, reset_password, set_active

@@ -4,8 +4,8 @@ from datetime import date
 
 import streamlit as st
 
+from attune.core.accounts import Role
 from attune.core.consent import ConsentScope
-from attune.core.people import Role
 from attune.errors import AttuneError
 from attune.services.consent import consents, plan_withdrawal, record_consent, withdraw_consent
 from attune.ui.consent import consent_rows, scope_label, withdrawable

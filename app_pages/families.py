@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from attune.core.people import Role
+from attune.core.accounts import Role
 from attune.core.pronouns import PRONOUN_CHOICES
 from attune.errors import AttuneError
 from attune.services.families import (

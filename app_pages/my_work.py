@@ -4,7 +4,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from attune.core.people import CLIP_STATUS_WORDS, Role
+from attune.core.accounts import Role
+from attune.core.clip import CLIP_STATUS_WORDS
 from attune.errors import AttuneError
 from attune.services.supervision import mark_done
 from attune.ui.session import get_context, page_user

@@ -10,7 +10,7 @@ import html
 
 import streamlit as st
 
-from attune.core.people import Role
+from attune.core.accounts import Role
 from attune.errors import AttuneError
 from attune.services.parent_view import may_keep_copy, shared_file, shared_reels
 from attune.services.reels import add_reflection, reflections

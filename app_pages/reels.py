@@ -9,7 +9,8 @@ from typing import Any
 
 import streamlit as st
 
-from attune.core.people import ReelStatus, Role
+from attune.core.accounts import Role
+from attune.core.reel import ReelStatus
 from attune.errors import AttuneError
 from attune.reels.plan import DEFAULT_TITLE
 from attune.services.families import visible_families

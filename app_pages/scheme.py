@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from attune.core.people import Role
+from attune.core.accounts import Role
 from attune.core.scheme import VALENCE_WORDS
 from attune.errors import AttuneError
 from attune.services.schemes import load_scheme, save_scheme

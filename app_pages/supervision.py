@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from attune.core.people import CodingRole, Role
+from attune.core.accounts import Role
+from attune.core.coding import CodingRole
 from attune.errors import AttuneError
 from attune.services.supervision import (
     DEFAULT_SHARE,

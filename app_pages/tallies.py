@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from attune.analysis.tallies import Audience
-from attune.core.people import Role
+from attune.core.accounts import Role
 from attune.errors import AttuneError
 from attune.services.analysis import clip_tallies, family_tallies
 from attune.services.families import visible_families

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from attune.core.people import ClipStatus, Role
+from attune.core.accounts import Role
+from attune.core.clip import ClipStatus
 from attune.errors import AttuneError
 from attune.services.ingest import retry_ingest
 from attune.services.uploads import check_upload

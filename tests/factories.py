@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
+from attune.core.accounts import Role, User
+from attune.core.clip import Clip
 from attune.core.consent import ConsentScope
-from attune.core.people import Clip, Family, Role, User
+from attune.core.family import Family
 from attune.services import Context
 from attune.services.accounts import add_user
 from attune.services.clips import store_clip

@@ -19,9 +19,11 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from attune.config import Settings
+from attune.core.accounts import Role
+from attune.core.coding import CodingRole
 from attune.core.consent import ConsentScope
 from attune.core.events import Event
-from attune.core.people import CodingRole, ReelStatus, Role
+from attune.core.reel import ReelStatus
 from attune.core.scheme import EventKind
 from attune.errors import InputError
 from attune.schemas import load_schema

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from attune.core.clip import ClipStatus
 from attune.core.consent import ConsentScope, scope_allows
-from attune.core.people import ClipStatus
 from attune.services import Context
 from attune.services.demo import DEMO_FAMILY, load_demo
 from attune.services.ingest import media_paths

@@ -22,8 +22,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from attune.config import Settings
+from attune.core.accounts import Role, User
+from attune.core.coding import CodingRole
 from attune.core.consent import ConsentScope
-from attune.core.people import CodingRole, Role, User
 from attune.core.policy import POLICY, Action, Relation
 from attune.errors import ConsentError, NotAllowedError
 from attune.services import Context

@@ -9,7 +9,7 @@ import time
 from datetime import timedelta
 
 from attune.core.jobs import JobStatus
-from attune.core.people import ReelStatus
+from attune.core.reel import ReelStatus
 from attune.services import Context
 from attune.services.recovery import recover_stalled_jobs, remove_partial_files
 from attune.services.reels import add_moment, create_reel, queue_render, reel_job, update_moment

@@ -17,8 +17,8 @@ import numpy as np
 import pytest
 
 from attune.config import Settings
+from attune.core.clip import ClipStatus
 from attune.core.jobs import Job
-from attune.core.people import ClipStatus
 from attune.jobs import open_context
 from attune.services import Context
 from attune.services.ingest import ingest_job, queue_ingest

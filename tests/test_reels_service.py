@@ -10,7 +10,7 @@ import av
 import pytest
 
 from attune.core.consent import ConsentScope
-from attune.core.people import ReelStatus
+from attune.core.reel import ReelStatus
 from attune.errors import ConsentError, InputError, NotAllowedError, NotFoundError
 from attune.services import Context
 from attune.services.consent import record_consent, withdraw_consent
@@ -247,7 +247,7 @@ def test_consent_expiry_hides_a_shared_reel_at_once_and_sharing_needs_consent(
 
 def test_accepting_a_proposal_twice_on_the_same_frames_keeps_one_moment(ctx: Context,
                                                                         coded) -> None:
-    from attune.core.people import ClipStatus
+    from attune.core.clip import ClipStatus
 
     pat, _, _, clip = coded
     with ctx.db.transaction("x") as tx:  # as if filmed on a phone at 29.97 fps

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from attune.core.people import Role
+from attune.core.accounts import Role
 from attune.errors import InputError, NotAllowedError
 from attune.services import Context
 from attune.services.analysis import clip_agreement, clip_tallies, family_tallies

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from attune.core.people import Role
+from attune.core.accounts import Role
 from attune.errors import AuthError
 from attune.services import Context, accounts
 from attune.services.accounts import (

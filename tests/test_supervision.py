@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from attune.core.accounts import Role
+from attune.core.clip import ClipStatus
+from attune.core.coding import CodingRole
 from attune.core.consent import ConsentScope
-from attune.core.people import ClipStatus, CodingRole, Role
 from attune.errors import InputError, NotAllowedError
 from attune.services import Context
 from attune.services.consent import record_consent

@@ -11,8 +11,8 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
+from attune.core.accounts import Role, User
 from attune.core.consent import ConsentScope
-from attune.core.people import Role, User
 from attune.services import Context
 from attune.services.accounts import set_password
 from attune.services.admin import reset_password, set_active

@@ -59,7 +59,7 @@ def cmd_user_list(args: argparse.Namespace) -> None:
 
 
 def cmd_user_set_password(args: argparse.Namespace) -> None:
-    from attune.core.people import Role
+    from attune.core.accounts import Role
     from attune.services.access import require_role
     from attune.services.accounts import set_password
 

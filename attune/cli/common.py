@@ -127,7 +127,7 @@ def acting_user(ctx: Any, args: argparse.Namespace) -> Any:
 def require_admin(ctx: Any, args: argparse.Namespace, what: str) -> Any:
     """The acting account, refused (audited) unless it is an active administrator: for
     looking after the installation as a whole, which no family's consent covers."""
-    from attune.core.people import Role
+    from attune.core.accounts import Role
     from attune.services.access import require_role
 
     actor = acting_user(ctx, args)

@@ -80,7 +80,7 @@ def _report_path(value: str | None) -> Path | None:
 
 
 def cmd_supervise_report(args: argparse.Namespace) -> None:
-    from attune.core.people import CodingRole
+    from attune.core.coding import CodingRole
     from attune.services.supervision import agreement_frame, team_agreement
 
     pdf_path = _report_path(args.pdf)

@@ -16,9 +16,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from attune.core.accounts import Role, User
+from attune.core.clip import Clip
+from attune.core.coding import CodingRole
 from attune.core.consent import ConsentScope
-from attune.core.people import Clip, CodingRole, Family, Reel, Role, User
+from attune.core.family import Family
 from attune.core.policy import Action, Decision, Facts, Relation, decide
+from attune.core.reel import Reel
 from attune.errors import ConsentError, NotAllowedError
 from attune.services import Context
 from attune.storage.store import Tx

@@ -40,7 +40,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from attune.config import Settings
-from attune.core.people import Role, User
+from attune.core.accounts import Role, User
 from attune.errors import AuthError, InputError, NotFoundError
 from attune.services import Context
 from attune.storage.store import ThrottleState, utcnow

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from attune.core.people import Role, User
+from attune.core.accounts import Role, User
 from attune.services import Context
 from attune.services.access import require_role
 from attune.services.accounts import set_password

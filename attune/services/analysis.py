@@ -8,8 +8,9 @@ import pandas as pd
 
 from attune.analysis.agreement import AgreementReport, ClipPair, agreement_report_clips
 from attune.analysis.tallies import Audience, ClipTallies, SessionClip, session_frame, tally_clip
+from attune.core.accounts import Role, User
+from attune.core.clip import Clip
 from attune.core.events import Event
-from attune.core.people import Clip, Role, User
 from attune.core.scheme import Scheme, Valence
 from attune.errors import InputError
 from attune.schemes import parse_scheme

@@ -41,7 +41,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any, BinaryIO
 
 import attune
-from attune.core.people import Role
+from attune.core.accounts import Role
 from attune.errors import InputError
 from attune.schemas import validate
 from attune.services import Context

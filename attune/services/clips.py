@@ -8,8 +8,9 @@ from datetime import date
 from pathlib import Path
 from typing import BinaryIO
 
+from attune.core.accounts import User
+from attune.core.clip import Clip, ClipStatus
 from attune.core.consent import ConsentScope
-from attune.core.people import Clip, ClipStatus, User
 from attune.errors import InputError, MediaError
 from attune.media.probe import probe
 from attune.services import Context

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from attune.core.accounts import User
+from attune.core.clip import Clip, clip_label
 from attune.core.consent import (
     SCOPE_DESCRIPTIONS,
     SCOPE_NAMES,
@@ -18,7 +20,6 @@ from attune.core.consent import (
     ConsentScope,
     scope_allows,
 )
-from attune.core.people import Clip, User, clip_label
 from attune.errors import InputError
 from attune.services import Context
 from attune.services.access import Action, require_access

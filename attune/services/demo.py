@@ -7,8 +7,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from attune.core.accounts import Role
+from attune.core.coding import CodingRole
 from attune.core.consent import ConsentScope
-from attune.core.people import CodingRole, Role
 from attune.core.pronouns import Pronoun
 from attune.errors import NotFoundError
 from attune.services import Context

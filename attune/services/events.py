@@ -3,9 +3,10 @@ reported instead of overwritten."""
 
 from __future__ import annotations
 
+from attune.core.accounts import Role, User
 from attune.core.attunement import find_answered_cue
+from attune.core.clip import Clip, ClipStatus
 from attune.core.events import Event
-from attune.core.people import Clip, ClipStatus, Role, User
 from attune.core.scheme import EventKind
 from attune.errors import InputError, NotAllowedError, StateError
 from attune.services import Context

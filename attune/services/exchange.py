@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from attune.core.accounts import User
 from attune.core.events import Event
-from attune.core.people import User
 from attune.errors import InputError, NotFoundError
 from attune.interchange import ClipInfo, document_from_events, read_events_file, write_events_file
 from attune.interchange.mapping import load_mapping

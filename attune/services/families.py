@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from attune.core.people import Clip, ClipStatus, Family, Role, Session, User
+from attune.core.accounts import Role, User
+from attune.core.clip import Clip, ClipStatus
+from attune.core.family import Family, Session
 from attune.core.pronouns import Pronoun
 from attune.errors import InputError
 from attune.services import Context

@@ -13,8 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from attune.core.accounts import User
+from attune.core.clip import Clip, ClipStatus
 from attune.core.jobs import Job, JobStatus
-from attune.core.people import Clip, ClipStatus, User
 from attune.errors import MediaError, NotAllowedError, NotFoundError, StateError
 from attune.media.ingest import ingest_media
 from attune.services import Context

@@ -17,8 +17,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from attune.core.people import Clip, Family, Moment, Reel, Role, User
+from attune.core.accounts import Role, User
+from attune.core.clip import Clip
+from attune.core.family import Family
 from attune.core.policy import Action
+from attune.core.reel import Moment, Reel
 from attune.errors import NotFoundError
 from attune.services import Context
 from attune.services.access import decide_access, require_access

@@ -17,8 +17,9 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
+from attune.core.clip import ClipStatus
 from attune.core.jobs import Job, JobStatus
-from attune.core.people import ClipStatus, ReelStatus
+from attune.core.reel import ReelStatus
 from attune.errors import NotFoundError
 from attune.services import Context
 from attune.storage.store import utcnow

@@ -22,20 +22,13 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from attune.core.accounts import Role, User
+from attune.core.clip import Clip, ClipStatus
+from attune.core.family import Family
 from attune.core.jobs import Job, JobStatus
-from attune.core.people import (
-    Clip,
-    ClipStatus,
-    Family,
-    Moment,
-    Reel,
-    ReelStatus,
-    Reflection,
-    Role,
-    User,
-)
 from attune.core.practice import MAX_MOMENTS
 from attune.core.pronouns import Pronoun
+from attune.core.reel import Moment, Reel, ReelStatus, Reflection
 from attune.core.words import Finding, WordRule, check_words
 from attune.errors import ConsentError, InputError, NotAllowedError, NotFoundError, StateError
 from attune.fileio import copy_atomic

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from attune.core.accounts import Role, User
 from attune.core.consent import retention_date
-from attune.core.people import Role, User
 from attune.services import Context
 from attune.services.access import require_role
 from attune.services.clips import delete_clips

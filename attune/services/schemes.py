@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from attune.core.people import Role, User
+from attune.core.accounts import Role, User
 from attune.core.scheme import Scheme
 from attune.errors import NotFoundError
 from attune.schemes import default_scheme_document, parse_scheme

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from attune.core.people import Role, User
+from attune.core.accounts import Role, User
 from attune.errors import NotFoundError
 from attune.services import Context
 from attune.services.access import Action, refusal, require_access, require_reel

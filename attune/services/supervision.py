@@ -10,16 +10,9 @@ from datetime import date
 import pandas as pd
 
 from attune.analysis.agreement import AgreementReport
-from attune.core.people import (
-    CODING_ROLE_WORDS,
-    Clip,
-    ClipStatus,
-    CodingAssignment,
-    CodingRole,
-    Role,
-    User,
-    clip_label,
-)
+from attune.core.accounts import Role, User
+from attune.core.clip import Clip, ClipStatus, clip_label
+from attune.core.coding import CODING_ROLE_WORDS, CodingAssignment, CodingRole
 from attune.errors import InputError, NotAllowedError
 from attune.services import Context
 from attune.services.access import (

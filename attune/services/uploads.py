@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import BinaryIO
 
+from attune.core.accounts import User
 from attune.core.consent import ConsentScope
-from attune.core.people import User
 from attune.errors import InputError
 from attune.services import Context
 from attune.services.access import Action, require_access

@@ -9,10 +9,7 @@ from sqlalchemy import delete, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from attune.core.people import (
-    Role,
-    User,
-)
+from attune.core.accounts import Role, User
 from attune.errors import InputError, NotFoundError
 from attune.storage.audit import AuditLog
 from attune.storage.models import (

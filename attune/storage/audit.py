@@ -29,9 +29,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import select, text
 
-from attune.core.people import (
-    AuditEntry,
-)
+from attune.core.audit import AuditEntry
 from attune.storage.models import (
     AuditHeadRecord,
     AuditRecord,

@@ -6,11 +6,8 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 
+from attune.core.clip import Clip, ClipStatus
 from attune.core.consent import ConsentScope
-from attune.core.people import (
-    Clip,
-    ClipStatus,
-)
 from attune.errors import NotFoundError
 from attune.storage.families import Families
 from attune.storage.models import (

@@ -10,11 +10,8 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
+from attune.core.coding import CodingAssignment, CodingRole
 from attune.core.events import Event
-from attune.core.people import (
-    CodingAssignment,
-    CodingRole,
-)
 from attune.core.scheme import EventKind
 from attune.errors import ConflictError, InputError, NotFoundError
 from attune.storage.clips import Clips

@@ -6,12 +6,9 @@ from datetime import date
 
 from sqlalchemy import select
 
+from attune.core.accounts import Role
 from attune.core.consent import ConsentDecision, ConsentScope
-from attune.core.people import (
-    Family,
-    Role,
-    Session,
-)
+from attune.core.family import Family, Session
 from attune.core.pronouns import Pronoun
 from attune.errors import InputError, NotFoundError
 from attune.storage.accounts import Accounts

@@ -8,12 +8,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 
 from attune.core.events import Event
-from attune.core.people import (
-    Moment,
-    Reel,
-    ReelStatus,
-    Reflection,
-)
+from attune.core.reel import Moment, Reel, ReelStatus, Reflection
 from attune.core.scheme import EventKind
 from attune.errors import NotFoundError
 from attune.storage.coding import Coding

@@ -9,7 +9,7 @@ from pathlib import Path
 import streamlit as st
 from starlette.routing import BaseRoute
 
-from attune.core.people import Role, User
+from attune.core.accounts import Role, User
 from attune.ui.context import shared_context
 from attune.ui.review import ENDED_KEY, REVIEW_CSS, review_mode
 from attune.ui.routes import build_routes

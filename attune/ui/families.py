@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from attune.core.people import CLIP_STATUS_WORDS, Clip, Family, Role, User, clip_label
+from attune.core.accounts import Role, User
+from attune.core.clip import CLIP_STATUS_WORDS, Clip, clip_label
+from attune.core.family import Family
 from attune.services import Context
 from attune.services.accounts import active_usernames
 from attune.services.families import (

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from attune.core.people import User
+from attune.core.accounts import User
 from attune.services import Context
 from attune.services.tokens import MEDIA_KINDS, media_token
 

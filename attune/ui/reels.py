@@ -10,9 +10,11 @@ from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from attune.core.accounts import User
+from attune.core.clip import Clip
 from attune.core.jobs import Job, JobStatus
-from attune.core.people import Clip, Moment, Reel, User
 from attune.core.practice import MAX_MOMENTS
+from attune.core.reel import Moment, Reel
 from attune.core.spans import format_ms
 from attune.core.words import RULE_WHY, Finding, WordRule, check_words
 from attune.reels.plan import CaptionPosition, frame_ms, snap_ms_to_frame

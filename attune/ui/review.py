@@ -25,7 +25,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from attune.core.people import Family, Moment, Reflection, Role, User
+from attune.core.accounts import Role, User
+from attune.core.family import Family
+from attune.core.reel import Moment, Reflection
 from attune.errors import AuthError
 from attune.services import Context
 from attune.services.accounts import sign_in

@@ -36,7 +36,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
-from attune.core.people import User
+from attune.core.accounts import User
 from attune.errors import AttuneError, NotAllowedError, NotFoundError
 from attune.services import Context
 from attune.services.accounts import account_by_id

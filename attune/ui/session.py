@@ -26,7 +26,7 @@ from typing import Any
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from attune.core.people import Role, User
+from attune.core.accounts import Role, User
 from attune.errors import AttuneError, AuthError, NotAllowedError, NotFoundError
 from attune.services import Context
 from attune.services.access import require_role

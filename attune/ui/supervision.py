@@ -17,7 +17,7 @@ import altair as alt
 import pandas as pd
 
 from attune.analysis.agreement import UNMATCHED, Flag, parameter_sentences
-from attune.core.people import CodingRole
+from attune.core.coding import CodingRole
 from attune.core.spans import format_ms
 from attune.interchange.reports import write_agreement_csv, write_agreement_pdf
 from attune.services.supervision import DoubleCodingPlan, PairAgreement, agreement_frame

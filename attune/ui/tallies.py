@@ -25,7 +25,9 @@ from attune.analysis.tallies import (
     PractitionerFigures,
     merge_tallies,
 )
-from attune.core.people import Family, User, clip_label
+from attune.core.accounts import User
+from attune.core.clip import clip_label
+from attune.core.family import Family
 from attune.core.pronouns import Pronoun
 from attune.core.scheme import POTENCY_WORDS, VALENCE_WORDS, VIG_PRINCIPLES
 from attune.services import Context

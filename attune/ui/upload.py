@@ -10,8 +10,9 @@ from typing import Any
 
 import streamlit as st
 
+from attune.core.accounts import User
+from attune.core.clip import ClipStatus, clip_label
 from attune.core.jobs import JobStatus
-from attune.core.people import ClipStatus, User, clip_label
 from attune.services import Context
 from attune.services.ingest import uploaded_clips
 from attune.services.tokens import upload_token

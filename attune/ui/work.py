@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from attune.core.people import User
+from attune.core.accounts import User
 from attune.services import Context
 from attune.services.supervision import WorkRow, my_work
 

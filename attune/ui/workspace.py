@@ -29,9 +29,10 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from attune.core.accounts import User
 from attune.core.attunement import assess_response, find_answered_cue
+from attune.core.clip import Clip
 from attune.core.events import Event
-from attune.core.people import Clip, User
 from attune.core.scheme import EventKind, Scheme
 from attune.errors import AttuneError, ConflictError, InputError, NotFoundError
 from attune.services import Context
@@ -453,7 +454,7 @@ def seek_from_query(raw: str | None, clip: Clip, coders: list[str]) -> dict[str,
     time clamped into the clip, and a key that changes with the link (the browser seeks
     once per key, so playing on afterwards is not undone by the next rerun).
 
-    >>> from attune.core.people import ClipStatus
+    >>> from attune.core.clip import ClipStatus
     >>> c = Clip(1, 1, 1, "a.mp4", "", 0, ClipStatus.READY, duration_ms=30_000)
     >>> seek_from_query("5900", c, ["pat", "sam"])
     {'ms': 5900, 'key': '1:5900:pat,sam'}

@@ -8,9 +8,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
 
+from attune.core.accounts import Role
 from attune.core.consent import ConsentScope
 from attune.core.events import Event
-from attune.core.people import Role
 from attune.core.scheme import EventKind
 from attune.errors import (
     AuthError,
@@ -248,4 +248,4 @@ def test_store_returns_dataclasses_only(ctx: Context, tmp_path: Path) -> None:
                            "0" * 64, 1, ConsentScope.SHARED_REVIEW)
         ev = tx.add_event(clip.id, Event(EventKind.CUE, "C01", 0, 0, coder="pat"))
     assert type(ev).__module__ == "attune.core.events"
-    assert type(clip).__module__ == "attune.core.people"
+    assert type(clip).__module__ == "attune.core.clip"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from attune.core.people import User
+from attune.core.accounts import User
 from attune.services import Context
 from attune.services.tokens import SESSIONS
 from attune.ui.context import reset_contexts

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from attune.core.people import Role
+from attune.core.accounts import Role
 from attune.core.pronouns import Pronoun
 from attune.services import Context
 from attune.services.families import get_family

@@ -7,8 +7,9 @@ from datetime import date, timedelta
 
 from streamlit.testing.v1 import AppTest
 
+from attune.core.accounts import Role
+from attune.core.clip import CLIP_STATUS_WORDS, ClipStatus
 from attune.core.consent import ConsentScope
-from attune.core.people import CLIP_STATUS_WORDS, ClipStatus, Role
 from attune.services import Context
 from attune.services.consent import record_consent
 from attune.services.tokens import SESSIONS

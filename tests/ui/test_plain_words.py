@@ -10,7 +10,8 @@ from collections.abc import Callable
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from attune.core.people import ClipStatus, User
+from attune.core.accounts import User
+from attune.core.clip import ClipStatus
 from attune.services import Context
 from attune.services.demo import DEMO_FAMILY, load_demo
 

@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from attune.core.jobs import JobStatus
-from attune.core.people import ReelStatus
+from attune.core.reel import ReelStatus
 from attune.services import Context
 from attune.services.recovery import recover_stalled_jobs
 from attune.services.reels import REEL, add_moment, create_reel

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from attune.core.accounts import Role
 from attune.core.consent import ConsentScope
 from attune.core.jobs import Job
-from attune.core.people import Moment, ReelStatus, Reflection, Role
+from attune.core.reel import Moment, ReelStatus, Reflection
 from attune.core.words import check_words
 from attune.services import Context
 from attune.services.consent import record_consent
@@ -359,7 +360,7 @@ def test_share_and_stop_sharing_from_the_reels_page(ctx: Context, app: App, rend
 @pytest.mark.slow
 def test_proposals_match_moments_by_frame_on_a_29_97_fps_clip(ctx: Context, app: App,
                                                               coded) -> None:
-    from attune.core.people import ClipStatus
+    from attune.core.clip import ClipStatus
 
     pat, _, family, clip = coded
     with ctx.db.transaction("x") as tx:  # as if filmed on a phone

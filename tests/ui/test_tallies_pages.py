@@ -11,9 +11,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from attune.analysis.tallies import Audience
+from attune.core.accounts import Role, User
+from attune.core.clip import ClipStatus
+from attune.core.coding import CodingRole
 from attune.core.consent import ConsentScope
 from attune.core.events import Event
-from attune.core.people import ClipStatus, CodingRole, Role, User
 from attune.core.scheme import EventKind
 from attune.core.words import check_words
 from attune.services import Context
@@ -272,7 +274,7 @@ def test_calibration_long_has_each_coder_against_gold(ctx: Context,
 
 
 def test_workspace_link_params() -> None:
-    from attune.core.people import Clip
+    from attune.core.clip import Clip
 
     clip = Clip(4, 1, 1, "a.mp4", "", 0, ClipStatus.READY, duration_ms=10_000)
     assert coders_from_query("sam,pat", ["pat", "sam", "eve"]) == ["sam", "pat"]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from attune.core.accounts import Role, User
 from attune.core.consent import ConsentDecision, ConsentScope
-from attune.core.people import Role, User
 from attune.errors import InputError
 from attune.schemes import default_scheme_document, parse_scheme
 from attune.services import Context

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from attune.core.people import Role
+from attune.core.accounts import Role
 from attune.services.events import add_event, list_events
 from attune.ui.workspace import Workspace, build_view, clip_timing, frame_ms, ms_frame
 from tests.factories import make_clip, make_family, make_user

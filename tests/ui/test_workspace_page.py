@@ -8,7 +8,8 @@ from collections.abc import Callable
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from attune.core.people import Clip, ClipStatus, Role, User
+from attune.core.accounts import Role, User
+from attune.core.clip import Clip, ClipStatus
 from attune.services import Context
 from attune.services.events import add_event, list_events
 from attune.ui.timeline.page import CODERS_KEY, COMPONENT_KEY

@@ -8,7 +8,8 @@ from typing import Any
 
 import streamlit as st
 
-from attune.core.people import Clip, ClipStatus, User, clip_label
+from attune.core.accounts import User
+from attune.core.clip import Clip, ClipStatus, clip_label
 from attune.errors import AttuneError
 from attune.services import Context
 from attune.ui.media import media_url

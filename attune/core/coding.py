@@ -1,0 +1,31 @@
+"""Who codes a clip: the family's coder, a blind second coder, a gold standard."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class CodingRole(StrEnum):
+    PRIMARY = "primary"  # the family's practitioner coding their own clip
+    SECOND = "second"  # blind double-coding by a second practitioner
+    GOLD = "gold"  # an expert's reference coding, for calibration
+
+
+#: Coding roles in practitioners' words.
+CODING_ROLE_WORDS: dict[CodingRole, str] = {
+    CodingRole.PRIMARY: "the family's coder",
+    CodingRole.SECOND: "second coder (blind)",
+    CodingRole.GOLD: "gold-standard coder",
+}
+
+
+@dataclass(frozen=True)
+class CodingAssignment:
+    clip_id: int
+    coder: str
+    role: CodingRole
+    assigned_at: datetime
+    assigned_by: str = ""
+    done_at: datetime | None = None
