@@ -36,8 +36,8 @@ except AttuneError:
 if not reels:
     st.title(f"Welcome, {user.display_name}" if mode is None else "Your film")
     st.info("This is where your practitioner will share your film with you: short moments of "
-            "you and your baby together. There is nothing here yet; when they share it, you "
-            "can watch it here together.", icon=":material/favorite:")
+            "you and your baby together. Once they share it, you can watch it here "
+            "together.", icon=":material/favorite:")
     st.stop()
 
 reel = reels[0]

@@ -118,7 +118,7 @@ def test_shared_review(page: Page, server: Server, monkeypatch: pytest.MonkeyPat
     pp.set_default_timeout(20_000)
     sign_in(pp, "parent")
     assert _parent_sees(pp) == 0
-    expect(pp.get_by_text("There is nothing here yet", exact=False)).to_be_visible()
+    expect(pp.get_by_text("Once they share it", exact=False)).to_be_visible()
     page.get_by_role("button", name="Share with the parent").click()
     wait_for_app(page)
     expect(page.get_by_text("they see this version", exact=False)).to_be_visible()

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from attune.core.accounts import User
 from attune.core.clip import ClipStatus
+from attune.core.words import check_caption
 from attune.services import Context
 from attune.services.demo import DEMO_FAMILY, load_demo
 
@@ -105,6 +106,17 @@ def test_the_parent_reads_no_word_kept_from_parents(demo: dict[str, User], app: 
     said = on_screen(at)
     found = [(m.group(0), t) for t in said for m in PARENT_NEVER.finditer(t)]
     assert found == []
+    # and everything on it passes the words check that captions and titles go through
+    flagged = [(t, check_caption(t.replace("Maya", "Baby")).verdict) for t in said
+               if check_caption(t.replace("Maya", "Baby")).verdict != "ok"]
+    assert flagged == []
+
+
+def test_the_questions_put_to_parents_pass_the_words_check() -> None:
+    from attune.ui.review import QUESTIONS
+
+    assert QUESTIONS
+    assert [q for q in QUESTIONS if check_caption(q).verdict != "ok"] == []
 
 
 def test_a_parent_watching_the_tallies_reads_only_parent_words(demo: dict[str, User],

@@ -203,7 +203,7 @@ def test_parent_sees_only_their_reel_and_no_other_navigation(ctx: Context, app: 
     at = app(mum)
     at.run()
     assert not at.exception
-    assert "There is nothing here yet" in shown(at)  # rendered is not shared
+    assert "Once they share it" in shown(at)  # rendered is not shared
     share_reel(ctx, pat, reel.id)
     at.run()
     page = shown(at)
