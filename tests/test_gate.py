@@ -371,3 +371,18 @@ def _assign(ctx: Context, supervisor: User, clip_id: int) -> None:
     with ctx.db.transaction(supervisor.username) as tx:
         tx.assign_coder(clip_id, "pat", CodingRole.PRIMARY)
         tx.assign_coder(clip_id, "sam", CodingRole.SECOND)
+
+
+def test_the_upload_list_asks_the_gate(ctx: Context) -> None:
+    """The Upload page's list of a family's clips: only for someone who may upload to
+    that family (another practitioner typing its code in the address gets nothing)."""
+    from attune.errors import NotAllowedError
+    from attune.services.ingest import uploaded_clips
+    from tests.factories import make_clip, make_family, make_user
+
+    pat, sam = make_user(ctx, "pat"), make_user(ctx, "sam")
+    family = make_family(ctx, pat, "FAM-UP")
+    clip = make_clip(ctx, pat, family)
+    assert [c.id for c, _ in uploaded_clips(ctx, pat, "FAM-UP")] == [clip.id]
+    with pytest.raises(NotAllowedError):
+        uploaded_clips(ctx, sam, "FAM-UP")

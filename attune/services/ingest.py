@@ -144,9 +144,11 @@ def retry_ingest(ctx: Context, actor: User, clip_id: int) -> Job:
 
 def uploaded_clips(ctx: Context, actor: User, code: str) -> list[tuple[Clip, Job | None]]:
     """The family's clips, newest first, each with its latest ingest job (the Upload
-    page's list; the page offers only the families ``actor`` may upload to)."""
+    page's list), for someone who may upload to the family (the gate, again)."""
     with ctx.db.transaction(actor.username) as tx:
         family = tx.get_family(code)
+        require_access(tx, actor, Action.UPLOAD, family,
+                       what=f"see the uploads of family {code}")
         clips = tx.clips_for_family(family.id)
     return [(clip, ingest_job(ctx, clip.id))
             for clip in sorted(clips, key=lambda c: c.id, reverse=True)]
