@@ -8,7 +8,12 @@ import streamlit as st
 from attune.analysis.tallies import Audience
 from attune.core.accounts import Role
 from attune.errors import AttuneError
-from attune.services.analysis import clip_tallies, family_tallies
+from attune.services.analysis import (
+    clip_contingency,
+    clip_tallies,
+    family_contingency,
+    family_tallies,
+)
 from attune.services.families import visible_families
 from attune.ui import tallies as ui
 from attune.ui.session import get_context, page_user
@@ -107,6 +112,36 @@ d1.download_button("Download CSV", ui.csv_bytes(frame), f"{stem}.csv", "text/csv
 d2.download_button("Download XLSX", ui.xlsx_bytes(frame), f"{stem}.xlsx",
                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                    key="tallies_xlsx", icon=":material/download:")
+
+# ---------------------------------------------------------------- beyond chance
+if not parent_watching:
+    with st.container(border=True, key="tallies_beyond_chance"):
+        st.subheader("Responsiveness beyond chance")
+        st.markdown("**Practitioner-only** · never shown to parents · does the parent "
+                    "answer the cues more often than they respond at other times?")
+        step_label = st.selectbox("Time unit", list(ui.STEP_CHOICES), key="tallies_step",
+                                  help="The clip is cut into units of this length; a unit "
+                                       "counts once however many responses start in it.")
+        step_ms = ui.STEP_CHOICES[step_label]
+        try:
+            chance = clip_contingency(ctx, user, choice.clip_id, step_ms=step_ms,
+                                      window_ms=window_ms)
+            visits, overall = family_contingency(ctx, user, code, step_ms=step_ms,
+                                                 window_ms=window_ms)
+        except AttuneError as exc:
+            st.error(str(exc))
+        else:
+            st.markdown(f"This clip ({choice.label})")
+            st.dataframe(ui.contingency_table(chance), hide_index=True,
+                         key="tallies_chance_clip")
+            st.caption(ui.contingency_parameters(chance))
+            left_q, right_q = st.columns([3, 2])
+            left_q.altair_chart(ui.contingency_chart(visits), key="tallies_chance_chart")
+            with right_q:
+                st.markdown("Every visit together")
+                st.dataframe(ui.contingency_table(overall), hide_index=True,
+                             key="tallies_chance_all")
+                st.caption(ui.contingency_parameters(overall))
 
 # ---------------------------------------------------------------- the parent's words
 st.subheader("What the parent hears")
