@@ -12,9 +12,11 @@ from attune.services.analysis import (
     clip_contingency,
     clip_tallies,
     family_contingency,
+    family_goal_progress,
     family_tallies,
 )
 from attune.services.families import visible_families
+from attune.ui import goals as goals_ui
 from attune.ui import tallies as ui
 from attune.ui.session import get_context, page_user
 
@@ -105,6 +107,11 @@ else:
     charts[2].altair_chart(ui.bands_chart(frame), key="tallies_chart_bands")
     with st.expander("Table of every tally by session"):
         st.dataframe(ui.readable_frame(frame), hide_index=True, key="tallies_family_table")
+    progress = family_goal_progress(ctx, user, code, window_ms=window_ms)
+    if not progress.empty:
+        st.altair_chart(goals_ui.progress_chart(progress), key="tallies_goals_chart")
+        st.caption("Practitioner-only · attuned responses in each visit that show each of "
+                   "the family's goals (written on the Goals and visits page).")
 d1, d2, _ = st.columns([1, 1, 2])
 stem = f"tallies-{code}" + ("-parent" if audience == Audience.PARENT else "")
 d1.download_button("Download CSV", ui.csv_bytes(frame), f"{stem}.csv", "text/csv",

@@ -13,7 +13,15 @@ from attune.analysis.contingency import (
     contingency,
     contingency_over_visits,
 )
-from attune.analysis.tallies import Audience, ClipTallies, SessionClip, session_frame, tally_clip
+from attune.analysis.goals import goal_progress
+from attune.analysis.tallies import (
+    Audience,
+    ClipTallies,
+    SessionClip,
+    session_frame,
+    session_tallies,
+    tally_clip,
+)
 from attune.core.accounts import Role, User
 from attune.core.clip import Clip
 from attune.core.events import Event
@@ -108,6 +116,20 @@ def family_tallies(ctx: Context, actor: User, code: str, session_id: int | None 
     if not items:
         return pd.DataFrame()
     return session_frame(items, scheme, audience=audience, windows_ms=_windows(window_ms))
+
+
+def family_goal_progress(ctx: Context, actor: User, code: str,
+                         window_ms: int | None = None) -> pd.DataFrame:
+    """For practitioners and supervisors: each visit's count of attuned responses that
+    show each of the family's goals (still open, naming codes); empty when there is
+    nothing to count. A parent reads the goals' words only (services/goals.py)."""
+    with ctx.db.transaction(actor.username) as tx:
+        items, scheme = _family_clips(tx, actor, code, None,
+                                      f"see progress against family {code}'s goals")
+        family = tx.get_family(code)
+        goals = [g for g in tx.goals_for_family(family.id) if g.retired_on is None]
+    sessions = session_tallies(items, scheme, windows_ms=_windows(window_ms)) if items else []
+    return goal_progress(goals, sessions)
 
 
 def clip_contingency(ctx: Context, actor: User, clip_id: int, *, step_ms: int = 1000,
