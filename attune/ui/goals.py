@@ -79,7 +79,8 @@ def progress_chart(progress: pd.DataFrame) -> alt.Chart:
     return alt.Chart(data, title="Progress against the family's goals").mark_line(
         point=True).encode(
         x=alt.X("visit:N", title=None, sort=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("count:Q", title="attuned responses that show the goal"),
+        y=alt.Y("count:Q", title="attuned responses that show the goal",
+                axis=alt.Axis(tickMinStep=1, format="d")),
         color=alt.Color("goal:N", title=None,
                         legend=alt.Legend(orient="bottom", columns=1, labelLimit=360)),
         tooltip=["visit", "goal", "count"])
