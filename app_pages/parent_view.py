@@ -12,9 +12,11 @@ import streamlit as st
 
 from attune.core.accounts import Role
 from attune.errors import AttuneError
+from attune.services.goals import parent_goals
 from attune.services.parent_view import may_keep_copy, shared_file, shared_reels
 from attune.services.reels import add_reflection, reflections
 from attune.ui import review
+from attune.ui.goals import parent_goal_lines
 from attune.ui.media import media_url
 from attune.ui.session import SESSION_KEY, current_user, get_context, page_user
 
@@ -33,8 +35,25 @@ try:
         reels = shared_reels(ctx, user)
 except AttuneError:
     reels = []
+# the parent's own goals, in their words (never a practitioner's screen in session mode:
+# that screen's account is the practitioner's)
+try:
+    goal_lines = parent_goal_lines(parent_goals(ctx, user)) if mode is None else []
+except AttuneError:
+    goal_lines = []
+
+
+def show_goals() -> None:
+    if goal_lines:
+        with st.container(border=True, key="parent_goals"):
+            st.subheader("Your goals, in your own words")
+            for line in goal_lines:
+                st.markdown(f"- {html.escape(line)}")
+
+
 if not reels:
     st.title(f"Welcome, {user.display_name}" if mode is None else "Your film")
+    show_goals()
     st.info("This is where your practitioner will share your film with you: short moments of "
             "you and your baby together. Once they share it, you can watch it here "
             "together.", icon=":material/favorite:")
@@ -90,6 +109,8 @@ for rm in moments:
                         st.info(str(exc))
                     else:
                         st.rerun()
+
+show_goals()
 
 if mode is None and may_keep_copy(ctx, user, reel):
     st.download_button(

@@ -8,8 +8,15 @@ import streamlit as st
 from attune.analysis.tallies import Audience
 from attune.core.accounts import Role
 from attune.errors import AttuneError
-from attune.services.analysis import clip_tallies, family_tallies
+from attune.services.analysis import (
+    clip_contingency,
+    clip_tallies,
+    family_contingency,
+    family_goal_progress,
+    family_tallies,
+)
 from attune.services.families import visible_families
+from attune.ui import goals as goals_ui
 from attune.ui import tallies as ui
 from attune.ui.session import get_context, page_user
 
@@ -100,6 +107,11 @@ else:
     charts[2].altair_chart(ui.bands_chart(frame), key="tallies_chart_bands")
     with st.expander("Table of every tally by session"):
         st.dataframe(ui.readable_frame(frame), hide_index=True, key="tallies_family_table")
+    progress = family_goal_progress(ctx, user, code, window_ms=window_ms)
+    if not progress.empty:
+        st.altair_chart(goals_ui.progress_chart(progress), key="tallies_goals_chart")
+        st.caption("Practitioner-only · attuned responses in each visit that show each of "
+                   "the family's goals (written on the Goals and visits page).")
 d1, d2, _ = st.columns([1, 1, 2])
 stem = f"tallies-{code}" + ("-parent" if audience == Audience.PARENT else "")
 d1.download_button("Download CSV", ui.csv_bytes(frame), f"{stem}.csv", "text/csv",
@@ -107,6 +119,36 @@ d1.download_button("Download CSV", ui.csv_bytes(frame), f"{stem}.csv", "text/csv
 d2.download_button("Download XLSX", ui.xlsx_bytes(frame), f"{stem}.xlsx",
                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                    key="tallies_xlsx", icon=":material/download:")
+
+# ---------------------------------------------------------------- beyond chance
+if not parent_watching:
+    with st.container(border=True, key="tallies_beyond_chance"):
+        st.subheader("Responsiveness beyond chance")
+        st.markdown("**Practitioner-only** · never shown to parents · does the parent "
+                    "answer the cues more often than they respond at other times?")
+        step_label = st.selectbox("Time unit", list(ui.STEP_CHOICES), key="tallies_step",
+                                  help="The clip is cut into units of this length; a unit "
+                                       "counts once however many responses start in it.")
+        step_ms = ui.STEP_CHOICES[step_label]
+        try:
+            chance = clip_contingency(ctx, user, choice.clip_id, step_ms=step_ms,
+                                      window_ms=window_ms)
+            visits, overall = family_contingency(ctx, user, code, step_ms=step_ms,
+                                                 window_ms=window_ms)
+        except AttuneError as exc:
+            st.error(str(exc))
+        else:
+            st.markdown(f"This clip ({choice.label})")
+            st.dataframe(ui.contingency_table(chance), hide_index=True,
+                         key="tallies_chance_clip")
+            st.caption(ui.contingency_parameters(chance))
+            left_q, right_q = st.columns([3, 2])
+            left_q.altair_chart(ui.contingency_chart(visits), key="tallies_chance_chart")
+            with right_q:
+                st.markdown("Every visit together")
+                st.dataframe(ui.contingency_table(overall), hide_index=True,
+                             key="tallies_chance_all")
+                st.caption(ui.contingency_parameters(overall))
 
 # ---------------------------------------------------------------- the parent's words
 st.subheader("What the parent hears")

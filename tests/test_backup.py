@@ -102,7 +102,8 @@ def populate(ctx: Context) -> dict[str, Any]:
     """Users (a supervisor chain, a parent, a locked account), a family with consent and a
     clip-level consent, a session and a real clip with derived files, events with a link
     to a later event and a history (update, delete), coding assignments, a moment, a
-    rendered reel with its file and a reflection, a job."""
+    rendered reel with its file and a reflection, a job, a goal with two wordings and a
+    visit plan."""
     sue = make_user(ctx, "sue", Role.SUPERVISOR)
     pat = make_user(ctx, "pat", Role.PRACTITIONER, supervisor="sue")
     make_user(ctx, "sam", Role.PRACTITIONER, supervisor="sue")
@@ -134,6 +135,11 @@ def populate(ctx: Context) -> dict[str, Any]:
         tx.mark_coding_done(clip.id, "pat")
         job = tx.create_job("ingest", clip.id)
         tx.update_job(job.id, status="done", stage="done", percent=100, worker="host:1")
+        goal = tx.add_goal(family.id, "I want to know what she needs", date(2026, 9, 2),
+                           ["C15", "C16"], ["R11"])
+        tx.revise_goal(goal.id, "I want to know what she needs when she cries",
+                       date(2026, 9, 9), ["C16"], ["R11"])
+        tx.save_visit_plan(family.id, 1, "Speaking for the child", "Bath time", reel.id, None)
     clip_dir = ctx.media.clip_dir(clip.id)
     (clip_dir / "stills").mkdir(parents=True)
     (clip_dir / "filmstrip.json").write_text('{"frames": [0, 40, 80]}')
@@ -178,6 +184,7 @@ def test_backup_then_restore_brings_everything_back(ctx: Context, target: Contex
     assert report.sha256 == hashlib.sha256(archive.read_bytes()).hexdigest()
     assert report.media_files == 4 and report.warnings == ()
     assert report.rows["events"] == 3 and report.rows["event_changes"] == 5
+    assert report.rows["family_goal_versions"] == 2 and report.rows["visit_plans"] == 1
     assert not list(tmp_path.glob(".*partial"))
     with tarfile.open(archive) as tar:
         names = tar.getnames()

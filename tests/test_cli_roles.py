@@ -61,6 +61,7 @@ COMMANDS: dict[str, tuple[list[str], frozenset[str | None]]] = {
     "convert": (["{files}/events.json", "{out}/events.csv"], EVERYONE),  # no database
     "tally": (["--family", "DEMO-01"], P | S),
     "agreement": (["--clip", "1", "--coders", "pat,sam"], P | S),
+    "contingency": (["--family", "DEMO-01"], P | S),  # practitioner-only: never a parent
     "supervise assign": (["--share", "1"], S),
     "supervise gold": (["2", "pat"], S),
     "supervise report": ([], S),

@@ -28,7 +28,7 @@ from attune.core.consent import ConsentScope
 from attune.core.policy import POLICY, Action, Relation
 from attune.errors import ConsentError, NotAllowedError
 from attune.services import Context
-from attune.services.analysis import clip_tallies, family_tallies
+from attune.services.analysis import clip_contingency, clip_tallies, family_tallies
 from attune.services.clips import get_clip
 from attune.services.consent import record_consent, withdraw_consent
 from attune.services.events import add_event, list_events
@@ -187,6 +187,7 @@ SERVICE_ACTIONS: dict[str, tuple[Action, Call]] = {
                                                        list_events(w.ctx, u, c)]),
     "events export": (Action.VIEW_CLIP, _export),
     "clip tally": (Action.VIEW_CLIP, lambda w, u, c: clip_tallies(w.ctx, u, c)),
+    "clip beyond chance": (Action.VIEW_CLIP, lambda w, u, c: clip_contingency(w.ctx, u, c)),
     "family tally": (Action.VIEW_CLIP, _family_tally),
     "media route": (Action.VIEW_CLIP, _media),
     "propose moments": (Action.MAKE_REEL, lambda w, u, c: propose(w.ctx, u, c)),

@@ -195,7 +195,8 @@ class SessionClip:
     clip_id: Any = None
 
 
-def _window_scheme(scheme: Scheme, windows_ms: Mapping[Valence | str, int] | None) -> Scheme:
+def window_scheme(scheme: Scheme, windows_ms: Mapping[Valence | str, int] | None) -> Scheme:
+    """``scheme`` with the windows re-applied (``{"E": 1000}``), or as it is for None."""
     if not windows_ms:
         return scheme
     parsed: dict[Valence, int] = {}
@@ -257,7 +258,7 @@ def tally_clip(
     """
     if isinstance(duration_ms, bool) or not isinstance(duration_ms, int) or duration_ms <= 0:
         raise ValueError(f"duration_ms must be a positive int, got {duration_ms!r}")
-    scheme = _window_scheme(scheme, windows_ms)
+    scheme = window_scheme(scheme, windows_ms)
     live = [e for e in events if e.deleted_at is None]
     for e in live:
         if e.start_ms > duration_ms:
@@ -577,11 +578,12 @@ def session_tallies(
                                link_unlinked=link_unlinked, clip_id=m.clip_id) for m in members]
         out.append(SessionTallies(session_id, members[0].session_date, len(members),
                                   merge_tallies(per_clip)))
-    out.sort(key=lambda s: (_sortable(s.session_date), str(s.session_id)))
+    out.sort(key=lambda s: (sortable_date(s.session_date), str(s.session_id)))
     return out
 
 
-def _sortable(d: date | datetime) -> datetime:
+def sortable_date(d: date | datetime) -> datetime:
+    """A session's date or datetime as a datetime, so that both sort together."""
     return d if isinstance(d, datetime) else datetime(d.year, d.month, d.day)
 
 

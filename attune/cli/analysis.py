@@ -19,6 +19,18 @@ def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
     p.add_argument("--window-ms", type=int, help="re-score with this latency window (ms)")
     p.add_argument("--out", help="also write the table (.csv or .xlsx)")
 
+    p = add_command(sub, "contingency", cmd_contingency, "responsiveness beyond chance "
+                    "(practitioner-only): responses within the window after a cue against "
+                    "the base rate at other times, Yule's Q, Fisher and shift-test p-values, "
+                    "per group of cues (E, D, X, all); per visit with --family", common)
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--clip", type=int, help="one clip")
+    which.add_argument("--family", help="each visit of the family, then every visit pooled")
+    p.add_argument("--step-ms", type=int, default=1000,
+                   help="the time unit the clip is cut into (default 1000)")
+    p.add_argument("--window-ms", type=int,
+                   help="one window for every kind of cue instead of the scheme's (ms)")
+
     p = add_command(sub, "agreement", cmd_agreement, "agreement between two coders: event "
                     "kappa (onset tolerance), time-unit kappa (sampling step), alpha, flags",
                     common)
@@ -56,6 +68,34 @@ def cmd_tally(args: argparse.Namespace) -> None:
         print(frame.to_json(orient="records", date_format="iso", indent=2))
     else:
         print(frame.T.to_string(header=False))
+
+
+def cmd_contingency(args: argparse.Namespace) -> None:
+    from attune.services.analysis import clip_contingency, family_contingency
+
+    ctx = open_context()
+    user = acting_user(ctx, args)
+    if args.clip is not None:
+        report = clip_contingency(ctx, user, args.clip, step_ms=args.step_ms,
+                                  window_ms=args.window_ms)
+        if args.json:
+            print_json(report.to_dict())
+        else:
+            print("\n".join(report.summary_lines()))
+        return
+    visits, overall = family_contingency(ctx, user, args.family, step_ms=args.step_ms,
+                                         window_ms=args.window_ms)
+    if args.json:
+        print_json({"visits": [{"session": v.session_id, "date": str(v.session_date),
+                                **v.report.to_dict()} for v in visits],
+                    "all_visits": overall.to_dict()})
+        return
+    for v in visits:
+        print(f"Visit of {v.session_date} (session {v.session_id})")
+        print("\n".join(v.report.summary_lines()))
+        print()
+    print("Every visit together")
+    print("\n".join(overall.summary_lines()))
 
 
 def cmd_agreement(args: argparse.Namespace) -> None:

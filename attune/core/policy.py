@@ -11,14 +11,16 @@ missing consent in plain words. The services ask it through
 purpose                 who             may                                     needs consent
 ======================  ==============  ======================================  ================
 CARE_FOR_FAMILY         practitioner    see and run the family, record consent  none
+                                        and its goals and visit plans
 CODE_OWN_FAMILY         practitioner    upload, see and code its clips          filmed under (*)
 SHARED_REVIEW           practitioner    make and show reels, watch them         shared review
-SUPERVISE_TEAM          supervisor      see the family's record                 none
+SUPERVISE_TEAM          supervisor      see the family's record and goals       none
 SUPERVISOR_VIEW         supervisor      see clips, coding, reels; assign coders supervision
 SECOND_CODING           second coder    see and code the one clip, blind        second coder
 GOLD_TRAINING           gold coder      see and code the one clip               training
 PARENT_VIEW             parent          watch the family's reels                shared review
 PARENT_COPY             parent          keep a copy of a reel                   parent copy
+PARENT_GOALS            parent          read the family's goals (their words)   none
 PROCESS_MEDIA           job worker      make a clip's playable copy             filmed under (*)
 ADMINISTRATION          admin           see the family's record, assign people  none
 ======================  ==============  ======================================  ================
@@ -67,6 +69,7 @@ class Action(StrEnum):
     WATCH_REEL = "watch its reels"
     KEEP_REEL = "keep a copy of its reel"
     PROCESS_CLIP = "process its clips"
+    SEE_GOALS = "read the family's goals"
 
 
 class Purpose(StrEnum):
@@ -79,6 +82,7 @@ class Purpose(StrEnum):
     GOLD_TRAINING = "gold_training"
     PARENT_VIEW = "parent_view"
     PARENT_COPY = "parent_copy"
+    PARENT_GOALS = "parent_goals"
     PROCESS_MEDIA = "process_media"
     ADMINISTRATION = "administration"
 
@@ -98,12 +102,13 @@ class Rule:
 
 POLICY: tuple[Rule, ...] = (
     Rule(Purpose.CARE_FOR_FAMILY, Relation.PRACTITIONER,
-         frozenset({A.SEE_FAMILY, A.RUN_FAMILY, A.MANAGE_RECORD}), None),
+         frozenset({A.SEE_FAMILY, A.RUN_FAMILY, A.MANAGE_RECORD, A.SEE_GOALS}), None),
     Rule(Purpose.CODE_OWN_FAMILY, Relation.PRACTITIONER,
          frozenset({A.UPLOAD, A.VIEW_CLIP, A.CODE_CLIP}), FILMED_UNDER),
     Rule(Purpose.SHARED_REVIEW, Relation.PRACTITIONER,
          frozenset({A.MAKE_REEL, A.WATCH_REEL}), ConsentScope.SHARED_REVIEW),
-    Rule(Purpose.SUPERVISE_TEAM, Relation.SUPERVISOR, frozenset({A.SEE_FAMILY}), None),
+    Rule(Purpose.SUPERVISE_TEAM, Relation.SUPERVISOR, frozenset({A.SEE_FAMILY, A.SEE_GOALS}),
+         None),
     Rule(Purpose.SUPERVISOR_VIEW, Relation.SUPERVISOR,
          frozenset({A.VIEW_CLIP, A.WATCH_REEL, A.ASSIGN_CODERS}), ConsentScope.SUPERVISION),
     Rule(Purpose.SECOND_CODING, Relation.SECOND_CODER,
@@ -114,6 +119,9 @@ POLICY: tuple[Rule, ...] = (
          ConsentScope.SHARED_REVIEW),
     Rule(Purpose.PARENT_COPY, Relation.PARENT, frozenset({A.KEEP_REEL}),
          ConsentScope.PARENT_COPY),
+    # the goals are the parent's own words: no media, so no consent scope; the codes and
+    # counts against them are never a parent's (services/goals.py gives ParentGoal)
+    Rule(Purpose.PARENT_GOALS, Relation.PARENT, frozenset({A.SEE_GOALS}), None),
     Rule(Purpose.PROCESS_MEDIA, Relation.WORKER, frozenset({A.PROCESS_CLIP}), FILMED_UNDER),
     Rule(Purpose.ADMINISTRATION, Relation.ADMIN,
          frozenset({A.SEE_FAMILY, A.RUN_FAMILY}), None),

@@ -7,7 +7,21 @@ from collections import Counter
 import pandas as pd
 
 from attune.analysis.agreement import AgreementReport, ClipPair, agreement_report_clips
-from attune.analysis.tallies import Audience, ClipTallies, SessionClip, session_frame, tally_clip
+from attune.analysis.contingency import (
+    ContingencyReport,
+    VisitContingency,
+    contingency,
+    contingency_over_visits,
+)
+from attune.analysis.goals import goal_progress
+from attune.analysis.tallies import (
+    Audience,
+    ClipTallies,
+    SessionClip,
+    session_frame,
+    session_tallies,
+    tally_clip,
+)
 from attune.core.accounts import Role, User
 from attune.core.clip import Clip
 from attune.core.events import Event
@@ -60,41 +74,96 @@ def clip_tallies(ctx: Context, actor: User, clip_id: int, coder: str | None = No
                       clip_id=clip_id)
 
 
+def _family_clips(tx: Tx, actor: User, code: str, session_id: int | None, what: str
+                  ) -> tuple[list[SessionClip], Scheme]:
+    """The family's processed clips the actor may open (each with its primary coder's
+    events, blind coders only their own) and the scheme they were coded with."""
+    family = tx.get_family(code)
+    require_access(tx, actor, Action.VIEW_CLIP, family, what=what)
+    sessions = {s.id: s for s in tx.sessions_for_family(family.id)}
+    if session_id is not None and session_id not in sessions:
+        raise InputError(f"Session {session_id} is not a session of family {code}.")
+    items: list[SessionClip] = []
+    scheme: Scheme | None = None
+    for clip in tx.clips_for_family(family.id):
+        if session_id is not None and clip.session_id != session_id:
+            continue
+        if clip.duration_ms is None:
+            continue  # not processed yet: no length to count per minute
+        decision = decide_access(tx, actor, Action.VIEW_CLIP, family, clip)
+        if not decision.allowed:
+            continue  # e.g. a clip-level consent that this use does not have
+        events = tx.list_events(clip.id)
+        if decision.blind:  # blind double-coding: only their own coding
+            events = [e for e in events if e.coder == actor.username]
+        who = primary_coder(tx, clip, events)
+        mine = [e for e in events if e.coder == who]
+        scheme = scheme or (_scheme_of(tx, mine) if mine else None)
+        s = sessions[clip.session_id]
+        items.append(SessionClip(s.id, s.held_on, clip.duration_ms, mine, clip.id))
+    return items, scheme or _scheme_of(tx, [])
+
+
 def family_tallies(ctx: Context, actor: User, code: str, session_id: int | None = None,
                    audience: Audience = Audience.PRACTITIONER,
                    window_ms: int | None = None) -> pd.DataFrame:
     """One row per session of the family (or the one session), oldest first."""
     with ctx.db.transaction(actor.username) as tx:
-        family = tx.get_family(code)
-        require_access(tx, actor, Action.VIEW_CLIP, family, what=f"see family {code}'s tallies")
+        items, scheme = _family_clips(tx, actor, code, session_id,
+                                      f"see family {code}'s tallies")
         if actor.role == Role.PARENT:
             audience = Audience.PARENT
-        sessions = {s.id: s for s in tx.sessions_for_family(family.id)}
-        if session_id is not None and session_id not in sessions:
-            raise InputError(f"Session {session_id} is not a session of family {code}.")
-        items: list[SessionClip] = []
-        scheme: Scheme | None = None
-        for clip in tx.clips_for_family(family.id):
-            if session_id is not None and clip.session_id != session_id:
-                continue
-            if clip.duration_ms is None:
-                continue  # not processed yet: no length to count per minute
-            decision = decide_access(tx, actor, Action.VIEW_CLIP, family, clip)
-            if not decision.allowed:
-                continue  # e.g. a clip-level consent that this use does not have
-            events = tx.list_events(clip.id)
-            if decision.blind:  # blind double-coding: only their own coding
-                events = [e for e in events if e.coder == actor.username]
-            who = primary_coder(tx, clip, events)
-            mine = [e for e in events if e.coder == who]
-            scheme = scheme or (_scheme_of(tx, mine) if mine else None)
-            s = sessions[clip.session_id]
-            items.append(SessionClip(s.id, s.held_on, clip.duration_ms, mine, clip.id))
-        if scheme is None:
-            scheme = _scheme_of(tx, [])
     if not items:
         return pd.DataFrame()
     return session_frame(items, scheme, audience=audience, windows_ms=_windows(window_ms))
+
+
+def family_goal_progress(ctx: Context, actor: User, code: str,
+                         window_ms: int | None = None) -> pd.DataFrame:
+    """For practitioners and supervisors: each visit's count of attuned responses that
+    show each of the family's goals (still open, naming codes); empty when there is
+    nothing to count. A parent reads the goals' words only (services/goals.py)."""
+    with ctx.db.transaction(actor.username) as tx:
+        items, scheme = _family_clips(tx, actor, code, None,
+                                      f"see progress against family {code}'s goals")
+        family = tx.get_family(code)
+        goals = [g for g in tx.goals_for_family(family.id) if g.retired_on is None]
+    sessions = session_tallies(items, scheme, windows_ms=_windows(window_ms)) if items else []
+    return goal_progress(goals, sessions)
+
+
+def clip_contingency(ctx: Context, actor: User, clip_id: int, *, step_ms: int = 1000,
+                     window_ms: int | None = None) -> ContingencyReport:
+    """Responsiveness beyond chance on one clip (its primary coder's events): for
+    practitioners and supervisors, who may open the clip; never a parent's."""
+    with ctx.db.transaction(actor.username) as tx:
+        clip = tx.get_clip(clip_id)
+        decision = require_access(tx, actor, Action.VIEW_CLIP, clip.family_id, clip,
+                                  what=f"see how clip {clip_id}'s responses follow its cues")
+        if clip.duration_ms is None:
+            raise InputError(f"Clip {clip_id} is not processed yet: it has no length to "
+                             "cut into time units. Try again once it is ready.")
+        events = tx.list_events(clip_id)
+        if decision.blind:
+            events = [e for e in events if e.coder == actor.username]
+        who = primary_coder(tx, clip, events)
+        mine = [e for e in events if e.coder == who]
+        scheme = _scheme_of(tx, mine)
+    return contingency([(mine, clip.duration_ms)], scheme, step_ms=step_ms,
+                       windows_ms=_windows(window_ms))
+
+
+def family_contingency(ctx: Context, actor: User, code: str, *, step_ms: int = 1000,
+                       window_ms: int | None = None
+                       ) -> tuple[list[VisitContingency], ContingencyReport]:
+    """Responsiveness beyond chance for each visit of the family and over every visit."""
+    with ctx.db.transaction(actor.username) as tx:
+        items, scheme = _family_clips(tx, actor, code, None,
+                                      f"see how family {code}'s responses follow the cues")
+    if not items:
+        raise InputError(f"Family {code} has no processed clips to analyse yet.")
+    return contingency_over_visits(items, scheme, step_ms=step_ms,
+                                   windows_ms=_windows(window_ms))
 
 
 def clip_agreement(ctx: Context, actor: User, clip_ids: list[int], coder_a: str,

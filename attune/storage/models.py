@@ -125,6 +125,58 @@ class SessionRecord(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
+class FamilyGoalRecord(Base):
+    """A goal of the family in the parent's words; its wordings are its versions."""
+
+    __tablename__ = "family_goals"
+    __table_args__ = NO_ID_REUSE
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    family_id: Mapped[int] = mapped_column(ForeignKey("families.id", ondelete="CASCADE"),
+                                           index=True)
+    retired_on: Mapped[date | None] = mapped_column(Date, default=None)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class FamilyGoalVersionRecord(Base):
+    """One wording of a goal: the parent's words, when said, the codes that show it."""
+
+    __tablename__ = "family_goal_versions"
+    __table_args__ = (UniqueConstraint("goal_id", "version",
+                                       name="uq_family_goal_versions_goal_id_version"),
+                      NO_ID_REUSE)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("family_goals.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    set_on: Mapped[date] = mapped_column(Date)
+    cue_codes: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    response_codes: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class VisitPlanRecord(Base):
+    """The plan of one visit of a family's course: number, theme, what is filmed, which
+    reel is reviewed."""
+
+    __tablename__ = "visit_plans"
+    __table_args__ = (UniqueConstraint("family_id", "number",
+                                       name="uq_visit_plans_family_id_number"),
+                      NO_ID_REUSE)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    family_id: Mapped[int] = mapped_column(ForeignKey("families.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    theme: Mapped[str] = mapped_column(Text)
+    filmed: Mapped[str] = mapped_column(Text, default="")
+    review_reel_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reels.id", ondelete="SET NULL"), default=None)
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sessions.id", ondelete="SET NULL"), default=None)
+    updated_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
 class ClipRecord(Base):
     __tablename__ = "clips"
     __table_args__ = NO_ID_REUSE

@@ -31,6 +31,7 @@ from attune.storage.clips import Clips
 from attune.storage.coding import Coding, EventChange, StoredScheme
 from attune.storage.db import current_revision, make_engine, migrate
 from attune.storage.families import Families
+from attune.storage.goals import Goals
 from attune.storage.jobs import Jobs
 from attune.storage.reels import Reels
 from attune.storage.signins import SignIns
@@ -95,7 +96,8 @@ class Database:
         self.engine.dispose()
 
 
-class Tx(Reels, Coding, Clips, Families, Accounts, SignIns, Jobs, AuditLog):
+class Tx(Reels, Coding, Clips, Goals, Families, Accounts, SignIns, Jobs, AuditLog):
     """One transaction: a method per thing practitioners do, grouped by aggregate in the
-    modules of ``attune.storage`` (accounts, families and consent, clips, coding, reels,
+    modules of ``attune.storage`` (accounts, families and consent, goals and visit plans,
+    clips, coding, reels,
     sign-in sessions, jobs, audit)."""

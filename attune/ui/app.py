@@ -35,6 +35,7 @@ WORKSPACE = PageSpec("workspace.py", "Workspace", ":material/timeline:")
 PARENT = PageSpec("parent_view.py", "Your film", ":material/movie:")
 REELS = PageSpec("reels.py", "Reels", ":material/movie_edit:")
 TALLIES = PageSpec("tallies.py", "Tallies", ":material/bar_chart:")
+GOALS = PageSpec("goals.py", "Goals and visits", ":material/flag:")
 SUPERVISION = PageSpec("supervision.py", "Supervision", ":material/fact_check:")
 ACCOUNTS = PageSpec("accounts.py", "Accounts", ":material/manage_accounts:")
 SIGN_OUT = PageSpec("sign_out.py", "Sign out", ":material/logout:")
@@ -42,8 +43,9 @@ SIGN_OUT = PageSpec("sign_out.py", "Sign out", ":material/logout:")
 #: The pages of each role, the first being the landing page. The workspace page is
 #: listed only once its file exists (another issue's work).
 ROLE_PAGES: dict[Role, tuple[PageSpec, ...]] = {
-    Role.PRACTITIONER: (MY_WORK, FAMILIES, CONSENT, UPLOAD, SCHEME, WORKSPACE, REELS, TALLIES),
-    Role.SUPERVISOR: (FAMILIES, SUPERVISION, TALLIES, WORKSPACE),
+    Role.PRACTITIONER: (MY_WORK, FAMILIES, GOALS, CONSENT, UPLOAD, SCHEME, WORKSPACE, REELS,
+                        TALLIES),
+    Role.SUPERVISOR: (FAMILIES, GOALS, SUPERVISION, TALLIES, WORKSPACE),
     Role.PARENT: (PARENT,),
     Role.ADMIN: (ACCOUNTS,),
 }
@@ -67,7 +69,7 @@ def pages_for(user: User | None, root: Path) -> list[PageSpec]:
 #: user (only their own pages are in the menu). Other pages are routable only for the
 #: roles that have them; elsewhere Streamlit answers "page not found".
 GUARDED = (MY_WORK, FAMILIES, CONSENT, UPLOAD, SCHEME, PARENT, ACCOUNTS, TALLIES, SUPERVISION,
-           REELS)
+           REELS, GOALS)
 
 
 def routable_for(user: User | None, root: Path) -> list[PageSpec]:

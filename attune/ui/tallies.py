@@ -17,6 +17,7 @@ from datetime import date
 import altair as alt
 import pandas as pd
 
+from attune.analysis.contingency import ContingencyReport, VisitContingency
 from attune.analysis.sentences import progress_sentences
 from attune.analysis.tallies import (
     Audience,
@@ -293,6 +294,74 @@ def bands_chart(frame: pd.DataFrame) -> alt.Chart:
         order=alt.Order("band_order:Q"),
         tooltip=["session", "band", "count"]).transform_calculate(
         band_order="indexof(['immediate','prompt','delayed','none'], datum.band)")
+
+
+# ------------------------------------------------------------------------- beyond chance
+#: The time units a practitioner may cut a clip into for the beyond-chance figures.
+STEP_CHOICES: dict[str, int] = {"1 second": 1000, "half a second": 500, "2 seconds": 2000}
+GROUP_WORDS = {**VALENCE_WORDS, "all": "every cue"}
+
+
+def _share(k: int, n: int) -> str:
+    return "-" if n == 0 else f"{k} of {n} ({k / n:.0%})"
+
+
+def _p(x: float | None) -> str:
+    return "-" if x is None else ("below 0.0001" if x < 0.0001 else f"{x:.4f}")
+
+
+def contingency_table(report: ContingencyReport) -> pd.DataFrame:
+    """One row per group of cues, in practitioners' words (practitioner-only)."""
+    rows = []
+    for g in report.groups:
+        t = g.table
+        rows.append({
+            "Cues": GROUP_WORDS.get(g.group, g.group),
+            "How many": g.cues,
+            "Time units in a window with a response": _share(t.a, t.a + t.b),
+            "Time units at other times with a response": _share(t.c, t.c + t.d),
+            "Yule's Q": "-" if t.yules_q is None else f"{t.yules_q:+.2f}",
+            "Fisher p": _p(g.fisher_p),
+            "Shift test p": _p(g.permutation_p),
+        })
+    return pd.DataFrame(rows)
+
+
+def contingency_parameters(report: ContingencyReport) -> str:
+    """The parameters every beyond-chance report states, in one line."""
+    p = report.parameters
+    windows = ", ".join(f"{GROUP_WORDS.get(k, k)} {v / 1000:g} s"
+                        for k, v in p.windows_ms.items())
+    clips = "1 clip" if p.clips == 1 else f"{p.clips} clips"
+    return (f"{clips}, {p.duration_ms / 60_000:.1f} min cut into time units of "
+            f"{p.step_ms / 1000:g} s · answer windows: {windows} · a response is any parent "
+            "response except the practitioner-only codes · p-values one-sided (more "
+            "responses in the windows than at other times); the shift test slides the "
+            "whole response series round each clip by every shift at least as long as the "
+            "longest window, so the parent's own rhythm is kept")
+
+
+def contingency_visits_long(visits: Sequence[VisitContingency]) -> pd.DataFrame:
+    """Yule's Q per visit and group of cues, long form (groups without a Q left out)."""
+    rows = [{"visit": str(v.session_date), "cues": GROUP_WORDS.get(g.group, g.group),
+             "yules_q": round(g.yules_q, 3), "shift_p": g.permutation_p}
+            for v in visits for g in v.report.groups if g.yules_q is not None]
+    return pd.DataFrame(rows, columns=["visit", "cues", "yules_q", "shift_p"])
+
+
+def contingency_chart(visits: Sequence[VisitContingency]) -> alt.LayerChart:
+    """Practitioner-only: Yule's Q of each visit per group of cues (0 = no more than
+    chance)."""
+    data = contingency_visits_long(visits)
+    order = [GROUP_WORDS[g] for g in ("E", "D", "X", "all")]
+    line = alt.Chart(data, title="Beyond chance, visit by visit (Yule's Q)").mark_line(
+        point=True).encode(
+        x=alt.X("visit:N", title=None, sort=None, axis=_X_AXIS),
+        y=alt.Y("yules_q:Q", title="Yule's Q", scale=alt.Scale(domain=[-1, 1])),
+        color=alt.Color("cues:N", title=None, sort=order, legend=_LEGEND),
+        tooltip=["visit", "cues", "yules_q", "shift_p"])
+    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(strokeDash=[4, 4]).encode(y="y:Q")
+    return line + zero
 
 
 # ------------------------------------------------------------------------- exports

@@ -34,14 +34,15 @@ PARENT_NEVER = re.compile(
 
 PAGES = {
     "pat": ["my_work.py", "families.py", "consent.py", "upload.py", "workspace.py",
-            "tallies.py", "reels.py", "scheme.py"],
-    "sue": ["my_work.py", "families.py", "workspace.py", "tallies.py", "supervision.py"],
+            "tallies.py", "reels.py", "scheme.py", "goals.py"],
+    "sue": ["my_work.py", "families.py", "workspace.py", "tallies.py", "supervision.py",
+            "goals.py"],
     "parent": ["parent_view.py"],
     "admin": ["accounts.py"],
 }
 QUERY = {"consent.py": {"family": DEMO_FAMILY}, "upload.py": {"family": DEMO_FAMILY},
          "workspace.py": {"clip": "1"}, "tallies.py": {"family": DEMO_FAMILY},
-         "reels.py": {"family": DEMO_FAMILY}}
+         "reels.py": {"family": DEMO_FAMILY}, "goals.py": {"family": DEMO_FAMILY}}
 
 
 @pytest.fixture

@@ -32,7 +32,8 @@ from .conftest import texts
 App = Callable[..., AppTest]
 DURATIONS_MS = (30_000, 25_000, 35_000)  # the three sample clips (sample_clips/README.md)
 PRACTITIONER_ONLY = ("N01", "N02", "N03", "Unanswered cues", "Proportion answered",
-                     "Practitioner-only", "unanswered_cues", "proportion_answered")
+                     "Practitioner-only", "unanswered_cues", "proportion_answered",
+                     "beyond chance", "Yule's Q", "Shift test p", "Fisher p")
 
 
 @pytest.fixture
@@ -69,8 +70,25 @@ def test_tallies_page_for_a_practitioner(demo: dict[str, User], app: App) -> Non
     assert "What the parent hears" in said
     assert at.get("download_button")  # CSV and XLSX
     assert {b.key for b in at.get("download_button")} == {"tallies_csv", "tallies_xlsx"}
-    assert len(at.get("vega_lite_chart")) == 3
+    assert len(at.get("vega_lite_chart")) == 4  # rates, principles, bands, beyond chance
     assert "Unanswered cues" in _frame(at, "Cues per minute").columns
+
+
+def test_beyond_chance_for_a_practitioner_with_its_parameters(demo: dict[str, User],
+                                                              app: App) -> None:
+    at = app(demo["pat"], "tallies.py", family=DEMO_FAMILY, clip="1")
+    at.run()
+    assert not at.exception
+    said = _all_text(at)
+    assert "Responsiveness beyond chance" in said
+    assert "time units of 1 s" in said and "answer windows: engagement 3 s" in said
+    table = _frame(at, "Yule's Q")
+    assert list(table["Cues"]) == ["engagement", "needs a break", "distress", "every cue"]
+    at.selectbox(key="tallies_step").set_value("half a second").run()
+    at.selectbox(key="tallies_window").set_value("1 second (immediate answers only)").run()
+    assert not at.exception
+    said = _all_text(at)
+    assert "time units of 0.5 s" in said and "engagement 1 s, needs a break 1 s" in said
 
 
 def test_tallies_clip_from_the_link_and_the_rescoring_window(demo: dict[str, User],
