@@ -96,6 +96,7 @@ def _secret(data: Path, name: str) -> str:
 
 
 def start(opts: argparse.Namespace) -> tuple[list[subprocess.Popen[bytes]], dict[str, Any]]:
+    os.umask(0o077)  # logs, keys and the state file: for this account only, like the data
     if shutil.which("caddy") is None:
         raise SystemExit("Caddy is missing: `apt-get install caddy` (Debian's package), or "
                          "run `make team`, which installs it.")

@@ -72,7 +72,8 @@ def _database(name: str, create: bool) -> None:
     admin.dispose()
 
 
-def start_team(tmp: Path, extra: list[str] | None = None) -> Iterator[Team]:
+def start_team(tmp: Path, extra: list[str] | None = None, *, https: int | None = None,
+               env: dict[str, str] | None = None) -> Iterator[Team]:
     if not PG_URL or not REDIS_URL:
         pytest.skip("needs ATTUNE_TEST_DATABASE_URL and ATTUNE_TEST_REDIS_URL (.ci/run sets them)")
     if shutil.which("caddy") is None:
@@ -81,14 +82,16 @@ def start_team(tmp: Path, extra: list[str] | None = None) -> Iterator[Team]:
     _database(name, create=True)
     url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
     data = tmp / "team"
-    https, app1, app2 = _free_port(), _free_port(), _free_port()
+    https = https or _free_port()
+    app1, app2 = _free_port(), _free_port()
     log = tmp / "team.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "deploy/team.py", "--data", str(data), "--database-url", url,
              "--redis-url", REDIS_URL, "--https-port", str(https),
              "--app-ports", f"{app1},{app2}", "--workers", "1", *(extra or [])],
-            cwd=REPO, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            cwd=REPO, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            env={**os.environ, **(env or {})})
     state_file = data / "team.json"
     deadline = time.monotonic() + 240
     while not state_file.exists():
