@@ -9,12 +9,14 @@ PORT   ?= 8501
 ATTUNE_TEST_DATABASE_URL ?=
 export ATTUNE_TEST_DATABASE_URL
 
-.PHONY: setup run worker test test-standalone lint typecheck browser clean-data samples bench help
+.PHONY: setup run team worker test test-standalone lint typecheck browser clean-data samples bench help
 
 help:
 	@echo "make run    set up and start the app with demo data on http://127.0.0.1:$(PORT)"
 	@echo "make test   set up and run ruff, mypy and the whole test suite"
 	@echo "make test-standalone   the same in a fresh clone with nothing beside it"
+	@echo "make team   a team server here: Caddy (HTTPS) in front of two app servers, a worker"
+	@echo "            on Redis, PostgreSQL (see docs/deploy.md)"
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,13 +39,18 @@ run: setup
 worker: setup
 	$(BIN)/attune worker
 
-# Debian's chromium for the browser tests (Playwright cannot download browsers here) and
-# poppler-utils (pdftotext) to read the PDFs the tests make.
+# A team server on this machine (docs/deploy.md): PostgreSQL and Redis must be running.
+team: setup browser
+	$(BIN)/python deploy/team.py
+
+# Debian's chromium for the browser tests (Playwright cannot download browsers here),
+# poppler-utils (pdftotext) to read the PDFs the tests make, caddy for the team server.
 browser:
-	@command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 || { \
-		echo "Installing Debian's chromium and poppler-utils for the tests"; \
+	@command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 \
+		&& command -v caddy >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium, poppler-utils and caddy for the tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			chromium poppler-utils; }
+			chromium poppler-utils caddy; }
 
 lint: setup
 	$(BIN)/ruff check .

@@ -6,11 +6,22 @@ from attune.core.accounts import Role
 from attune.errors import AttuneError
 from attune.services.accounts import add_user
 from attune.services.admin import list_accounts, reset_password, set_active
+from attune.services.nightly import nightly_status
 from attune.ui.session import get_context, page_user
 
 user = page_user({Role.ADMIN}, "manage accounts")
 ctx = get_context()
 st.title("Accounts")
+for night in nightly_status(ctx, user):
+    what = "nightly backup" if night.kind == "backup" else "nightly deletion of media past its date"
+    when = f"{night.last.updated_at:%Y-%m-%d %H:%M}" if night.last else ""
+    if not night.set_up:
+        st.warning(f"No {what} is set up yet: whoever runs the server sets the backup folder "
+                   "and the public key it is encrypted to (the deployment guide says how).")
+    elif night.failed and night.last:
+        st.error(f"The {what} failed on {when}. {night.last.error}")
+    elif night.last:
+        st.caption(f"Last {what}: {when}, {night.last.stage}.")
 accounts = list_accounts(ctx, user)
 st.dataframe([{"username": u.username, "name": u.display_name, "role": str(u.role),
                "switched on": u.active,

@@ -93,6 +93,15 @@ def _read_media_dir(raw: str, values: Mapping[str, Any], _name: str) -> Path:
     return Path(raw or values["data_dir"] / "media").expanduser().resolve()
 
 
+def _read_hour(raw: str, _values: Mapping[str, Any], name: str) -> int:
+    raw = raw.strip()
+    if not raw:
+        return 2
+    if not raw.isdigit() or not 0 <= int(raw) <= 23:
+        raise InputError(f"{name}={raw!r} is not an hour of the day; set it to 0-23, e.g. 2.")
+    return int(raw)
+
+
 def _stored_key(file_name: str) -> Reader:
     def read(raw: str, values: Mapping[str, Any], _name: str) -> str:
         return raw or _stored_secret(values["data_dir"], file_name)
@@ -148,6 +157,21 @@ class Settings:
         "yes: the app is behind a reverse proxy that adds the client's address to "
         "X-Forwarded-For, and sign-in throttling uses that address. Leave it at no when "
         "browsers reach the app directly (they could forge the header)."))
+
+    backup_dir: str | None = field(default=None, metadata=about(
+        "Folder (or mounted disk) for the nightly backup, written by `attune worker` and "
+        "encrypted to ATTUNE_BACKUP_RECIPIENTS. Unset: no nightly backup (and admins are "
+        "told so).", shown="(unset: no nightly backup)"))
+    backup_recipients: str | None = field(default=None, metadata=about(
+        "Public key(s) (age1..., made by `attune backup-key`; several separated by commas) "
+        "that the nightly backup is encrypted to. The private key that opens it never goes "
+        "on the server.", shown="(unset)"))
+    backup_keep: int = field(default=14, metadata=about(
+        "Nightly backups kept in ATTUNE_BACKUP_DIR; the oldest beyond this are removed "
+        "after a new one is written whole."))
+    nightly_hour: int = field(default=2, metadata=about(
+        "Hour of the day (0-23, the worker's clock) of the nightly work: the retention "
+        "deletions, then the backup.", read=_read_hour))
 
     @property
     def audit_key_bytes(self) -> bytes:

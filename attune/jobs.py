@@ -1,4 +1,5 @@
-"""The background job queue (huey): ingest and reel rendering.
+"""The background job queue (huey): ingest and reel rendering, and the periodic work
+(recovering jobs of dead workers every minute; the nightly retention and backup).
 
 The queue is a SQLite file in the data folder by default, Redis when ``ATTUNE_REDIS_URL``
 is set; either way ``attune worker`` runs the consumer (``make run`` starts one). The
@@ -22,6 +23,7 @@ from attune.config import Settings
 from attune.errors import AttuneError, MediaError, NotAllowedError, NotFoundError
 from attune.services import Context
 from attune.services.ingest import run_ingest
+from attune.services.nightly import run_nightly
 from attune.services.recovery import recover_stalled_jobs
 from attune.services.reels import render_queued
 
@@ -70,14 +72,28 @@ def _register(queue: Huey, settings: Settings) -> None:
     def recover() -> None:
         recover_stalled_jobs(context())
 
+    @queue.periodic_task(_daily_at(settings.nightly_hour), name="attune.nightly")
+    def nightly() -> None:
+        report = run_nightly(context())
+        for problem in report.problems:  # also shown to administrators in the app
+            log.error("%s", problem)
+        if report.backup is not None:
+            log.info("nightly backup written: %s", report.backup.path)
+
     queue._attune_tasks = {  # type: ignore[attr-defined]
-        "ingest": ingest, "reel": reel, "recover": recover}
+        "ingest": ingest, "reel": reel, "recover": recover, "nightly": nightly}
 
 
 def _every_minute() -> Any:
     from huey import crontab
 
     return crontab(minute="*")
+
+
+def _daily_at(hour: int) -> Any:
+    from huey import crontab
+
+    return crontab(minute="0", hour=str(hour))
 
 
 def enqueue_ingest(settings: Settings, clip_id: int, job_id: int) -> None:

@@ -8,17 +8,14 @@ import io
 import json
 import shutil
 import tarfile
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
-from attune.config import Settings
 from attune.core.accounts import Role
 from attune.core.coding import CodingRole
 from attune.core.consent import ConsentScope
@@ -29,8 +26,6 @@ from attune.errors import InputError
 from attune.schemas import load_schema
 from attune.services import Context
 from attune.services.backup import backup, restore
-from attune.services.schemes import install_default_scheme
-from attune.storage.db import make_engine, migrate
 from attune.storage.dump import (
     dump_database,
     head_revision,
@@ -38,63 +33,8 @@ from attune.storage.dump import (
     table_columns,
     tables_in_use,
 )
-from tests.conftest import PG_URL, _pg_admin, _worker
+from tests.conftest import PG_URL, _drop_pg_database, _new_pg_database, _open_target, _pg_url
 from tests.factories import make_clip, make_family, make_user
-
-
-# ------------------------------------------------------------------ targets
-def _new_pg_database(template: str | None) -> str:
-    name = f"attune_r_{_worker()}_{uuid.uuid4().hex[:10]}"
-    admin = _pg_admin()
-    with admin.connect() as conn:
-        tpl = f' TEMPLATE "{template}"' if template else ""
-        conn.execute(text(f'CREATE DATABASE "{name}"{tpl}'))
-    admin.dispose()
-    return name
-
-
-def _drop_pg_database(name: str) -> None:
-    admin = _pg_admin()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
-def _pg_url(name: str) -> str:
-    return make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-
-
-def _open_target(folder: Path, url: str, *, init: bool = True) -> Context:
-    """A new installation, as `attune init` leaves it (default scheme, its audit entry)."""
-    target = Context.open(Settings.from_env({"ATTUNE_DATA_DIR": str(folder),
-                                             "ATTUNE_DATABASE_URL": url}))
-    if init:
-        with target.db.transaction("system") as tx:
-            install_default_scheme(tx)
-    return target
-
-
-@pytest.fixture
-def target(request: pytest.FixtureRequest, database_url: str, tmp_path: Path,
-           settings: Settings) -> Iterator[Context]:
-    """An empty installation on the same kind of database as ``ctx``, with the same audit
-    key (its ``audit_key`` file copied over, as the README says to do)."""
-    folder = tmp_path / "target"
-    folder.mkdir()
-    (folder / "audit_key").write_text(settings.audit_key)
-    if database_url.startswith("sqlite"):
-        engine = make_engine(f"sqlite:///{folder / 'attune.db'}")
-        migrate(engine)
-        engine.dispose()
-        context = _open_target(folder, f"sqlite:///{folder / 'attune.db'}")
-        yield context
-        context.close()
-        return
-    name = _new_pg_database(request.getfixturevalue("pg_template"))
-    context = _open_target(folder, _pg_url(name))
-    yield context
-    context.close()
-    _drop_pg_database(name)
 
 
 # ------------------------------------------------------------------ a realistic installation

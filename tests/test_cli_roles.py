@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from attune.cli import build_parser, main
+from attune.services.backup_keys import new_key_pair
 from tests.paths import SAMPLE_VIDEO
 
 PASSWORD = "a long enough password"
@@ -75,6 +76,8 @@ COMMANDS: dict[str, tuple[list[str], frozenset[str | None]]] = {
     "reel handout": (["1", "--out", "{out}/handout.pdf"], P | {"parent"}),  # parent: shared
     "words check": (["{files}/captions.txt"], EVERYONE),  # reads no family's data
     "backup": (["{out}/backup.tar"], A),
+    "backup-key": (["{out}/backup.key"], EVERYONE),  # makes a key pair, reads no data
+    "nightly": ([], A),  # retention and an encrypted backup into {out}, see _run
     "restore": (["{files}/backup.tar"], A),  # into an empty folder, see _run
     "audit verify": ([], A),
     "audit anchor": ([], A),
@@ -162,6 +165,9 @@ def _run(template: Path, tmp_path: Path, command: str, who: str | None,
     for name in ("ATTUNE_DATABASE_URL", "ATTUNE_MEDIA_DIR", "ATTUNE_USER"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr("attune.jobs.run_worker", lambda settings, workers: None)
+    if command == "nightly":
+        monkeypatch.setenv("ATTUNE_BACKUP_DIR", str(out))
+        monkeypatch.setenv("ATTUNE_BACKUP_RECIPIENTS", new_key_pair(tmp_path / "backup.key"))
     capsys.readouterr()
     args, _ = COMMANDS[command]
     argv = [*command.split(), *(a.format(files=template / "files", out=out) for a in args)]

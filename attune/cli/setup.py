@@ -21,8 +21,9 @@ def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
                    help="store the clips without making proxies (faster)")
     add_command(sub, "settings", cmd_settings, "list every ATTUNE_* setting, its default and "
                 "help (needs no --as)", common)
-    p = add_command(sub, "worker", cmd_worker, "run the background job worker (ingest, reels) "
-                    "until Ctrl+C; uses Redis when ATTUNE_REDIS_URL is set (needs no --as: each "
+    p = add_command(sub, "worker", cmd_worker, "run the background job worker (ingest, reels, "
+                    "and every night the retention and the encrypted backup) until Ctrl+C; "
+                    "uses Redis when ATTUNE_REDIS_URL is set (needs no --as: each "
                     "job acts for the account that asked for it)", common)
     p.add_argument("--workers", type=int, default=2, help="jobs run at once (default 2)")
 

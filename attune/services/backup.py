@@ -40,11 +40,14 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, BinaryIO
 
+from pyrage.x25519 import Identity, Recipient
+
 import attune
 from attune.core.accounts import Role
 from attune.errors import InputError
 from attune.schemas import validate
 from attune.services import Context
+from attune.services.backup_keys import encrypting, opened_archive
 from attune.services.mediastore import CHUNK, MediaStore, fsync_dir
 from attune.storage.db import migrate
 from attune.storage.dump import (
@@ -142,16 +145,20 @@ def _json_bytes(doc: Any, *, indent: int | None = None) -> bytes:
 
 # ------------------------------------------------------------------ backup
 def backup(ctx: Context, out_path: Path, actor: str, *,
-           compress: bool | None = None) -> BackupReport:
+           compress: bool | None = None,
+           recipients: list[Recipient] | None = None) -> BackupReport:
     """Write the whole installation to one new archive at ``out_path``.
 
     ``compress`` gzips the archive; by default it does when the name ends in ``.gz`` or
-    ``.tgz`` (video barely shrinks, so plain tar is the default). Writes a ``backup``
-    audit entry (who, when, counts; nothing of the content) once the archive is in place.
+    ``.tgz`` (video barely shrinks, so plain tar is the default). With ``recipients``
+    (age public keys) the archive is encrypted to them as it is written
+    (:mod:`attune.services.backup_keys`): nothing readable touches the disk. Writes a
+    ``backup`` audit entry (who, when, counts; nothing of the content) once the archive
+    is in place.
     """
     out = Path(out_path).expanduser().absolute()
     if compress is None:
-        compress = out.name.endswith((".gz", ".tgz"))
+        compress = out.name.endswith((".gz", ".tgz", ".gz.age", ".tgz.age"))
     if out.exists():
         raise InputError(f"{out} already exists; choose a new file name (a backup never "
                          "overwrites a file).")
@@ -179,9 +186,12 @@ def backup(ctx: Context, out_path: Path, actor: str, *,
         with os.fdopen(fd, "wb") as raw:
             sink = _HashingWriter(raw)
             mode = "w|gz" if compress else "w|"
-            # stream mode only ever calls write(); the stubs ask for a whole file object
-            with tarfile.open(fileobj=sink, mode=mode,  # type: ignore[call-overload]
-                              format=tarfile.PAX_FORMAT) as tar:
+            with contextlib.ExitStack() as stack:
+                plain: Any = sink if not recipients \
+                    else stack.enter_context(encrypting(sink, recipients))
+                # stream mode only ever calls write(); the stubs ask for a whole file object
+                tar = stack.enter_context(tarfile.open(  # type: ignore[call-overload]
+                    fileobj=plain, mode=mode, format=tarfile.PAX_FORMAT))
                 _add_bytes(tar, DATABASE, _json_bytes(document), files)
                 audit = b"".join(_json_bytes(row) + b"\n" for row in tables["audit_log"])
                 _add_bytes(tar, AUDIT, audit, files)
@@ -277,7 +287,8 @@ def _missing_originals(clips: list[dict[str, Any]],
 
 # ------------------------------------------------------------------ restore
 def restore(ctx: Context, archive: Path, actor: str, *,
-            other_audit_key: bool = False, as_admin: bool = False) -> RestoreReport:
+            other_audit_key: bool = False, as_admin: bool = False,
+            identities: list[Identity] | None = None) -> RestoreReport:
     """Bring back a backup into this (empty) installation: all or nothing.
 
     The backup's audit log must carry this installation's audit key (copy the old
@@ -290,14 +301,16 @@ def restore(ctx: Context, archive: Path, actor: str, *,
     files, or when the archive is damaged, incomplete, or made by an attune whose database
     revision differs; in each case nothing is written. With ``as_admin`` (the command
     line: the empty installation has no accounts to check ``actor`` against before), the
-    backup must hold ``actor`` as an active administrator, or nothing is restored.
+    backup must hold ``actor`` as an active administrator, or nothing is restored. An
+    encrypted archive needs ``identities`` (the private keys of
+    :func:`attune.services.backup_keys.read_identities`); it is decrypted as it is read.
     """
     archive = Path(archive).expanduser().absolute()
     if not archive.is_file():
         raise InputError(f"There is no backup at {archive}; check the path.")
     head = head_revision()
     _check_target_empty(ctx, head)
-    checked = _check_archive(archive, head, ctx.settings.audit_key_bytes)
+    checked = _check_archive(archive, head, ctx.settings.audit_key_bytes, identities)
     if not checked.same_key and not other_audit_key:
         raise InputError(
             f"{archive.name} cannot be restored yet: its audit log is signed with another "
@@ -311,7 +324,7 @@ def restore(ctx: Context, archive: Path, actor: str, *,
         migrate(ctx.db.engine)  # a new database: set it up (it stays empty on failure)
     staging = _Staging(ctx.media.root)
     try:
-        _stage_media(archive, checked, staging)
+        _stage_media(archive, checked, staging, identities)
         with ctx.db.transaction(actor) as tx:
             rows = load_database(tx, checked.document)
             if as_admin:
@@ -397,7 +410,8 @@ def _member_name(archive: Path, member: tarfile.TarInfo) -> str:
     return member.name
 
 
-def _check_archive(archive: Path, head: str, audit_key: bytes) -> _Checked:
+def _check_archive(archive: Path, head: str, audit_key: bytes,
+                   identities: list[Identity] | None = None) -> _Checked:
     """Read the whole archive once, without writing anything: every member's hash and
     size against the manifest, the database document against its schema, the Alembic
     revision against this attune's, and the audit chain."""
@@ -405,7 +419,8 @@ def _check_archive(archive: Path, head: str, audit_key: bytes) -> _Checked:
     manifest_bytes: bytes | None = None
     database_bytes: bytes | None = None
     try:
-        with tarfile.open(archive, mode="r|*") as tar:
+        with opened_archive(archive, identities) as source, \
+                tarfile.open(fileobj=source, mode="r|*") as tar:
             for member in tar:
                 name = _member_name(archive, member)
                 if name in seen or (name == MANIFEST and manifest_bytes is not None):
@@ -556,12 +571,14 @@ class _Staging:
         self.placed.clear()
 
 
-def _stage_media(archive: Path, checked: _Checked, staging: _Staging) -> None:
+def _stage_media(archive: Path, checked: _Checked, staging: _Staging,
+                 identities: list[Identity] | None = None) -> None:
     """Second pass: write each media member to a temp file, checking its hash again (the
     archive could have changed since it was checked)."""
     listed = checked.manifest["files"]
     try:
-        with tarfile.open(archive, mode="r|*") as tar:
+        with opened_archive(archive, identities) as source, \
+                tarfile.open(fileobj=source, mode="r|*") as tar:
             for member in tar:
                 name = _member_name(archive, member)
                 if not name.startswith(f"{MEDIA_DIR}/"):

@@ -12,9 +12,13 @@ Media and upload URLs are made for this sign-in session (``attune.ui.media``): t
 only with the cookie of that session, while it is live.
 
 Organisation sign-in (OIDC, ``st.login``): the identity's e-mail must be an attune
-username and the provider must have verified it (``organisation_username``); signing
-out of attune also signs out of the organisation account here (``st.logout``), or the
-next page would sign the person straight back in.
+username and the provider must have verified it (``organisation_username``). Streamlit
+keeps the organisation identity in a cookie of its own, which outlives attune's sign-in:
+whenever attune's sign-in ends in a browser that holds one (signing out, the idle limit,
+a sign-out elsewhere, a new password, a switched-off account), the identity is dropped
+too (``st.logout``), or the next page would sign the person straight back in. That
+happens in two steps: first the browser clears attune's own (now dead) cookie, then
+``st.logout`` runs, so that a later organisation sign-in is not met by the dead cookie.
 """
 
 from __future__ import annotations
@@ -44,6 +48,8 @@ USER_KEY = "attune_user"
 SESSION_KEY = "attune_session_id"
 COOKIE_KEY = "attune_cookie_action"
 NOTICE_KEY = "attune_notice"
+#: Set once the dead sign-in cookie is cleared: drop the organisation identity next.
+LOGOUT_DUE_KEY = "attune_organisation_logout_due"
 
 _COOKIE_JS = """
 export default function(component) {
@@ -106,8 +112,30 @@ def start_session(ctx: Context, user: User) -> None:
         "token": session_token(ctx.settings.secret_key, user.id, sid)}
 
 
+def _clear_cookie() -> None:
+    """Ask the browser to drop attune's sign-in cookie; when an organisation identity is
+    kept here too, drop that as soon as the cookie is gone (the module doc)."""
+    action: dict[str, Any] = {"action": "clear", "nonce": secrets.token_hex(8)}
+    if organisation_identity():
+        action["then"] = "logout"
+    st.session_state[COOKIE_KEY] = action
+
+
+def organisation_identity() -> bool:
+    """True when this browser holds an organisation (OIDC) identity."""
+    return oidc_configured() and bool(st.user.get("is_logged_in", False))
+
+
+def organisation_logout_pending() -> bool:
+    action = st.session_state.get(COOKIE_KEY)
+    return bool(st.session_state.get(LOGOUT_DUE_KEY)) or (
+        isinstance(action, dict) and action.get("then") == "logout")
+
+
 def restore_session() -> User | None:
     """Who is signed in, at the start of every script run (see the module doc)."""
+    if st.session_state.pop(LOGOUT_DUE_KEY, False) and organisation_identity():
+        st.logout()  # attune's sign-in ended here: so does the organisation identity
     ctx = get_context()
     idle_s = ctx.settings.idle_minutes * 60
     user = current_user()
@@ -118,7 +146,7 @@ def restore_session() -> User | None:
             st.session_state[USER_KEY] = fresh
             return fresh
         _forget()
-        st.session_state[COOKIE_KEY] = {"action": "clear", "nonce": secrets.token_hex(8)}
+        _clear_cookie()
         st.session_state[NOTICE_KEY] = (
             f"You were signed out after {ctx.settings.idle_minutes} minutes without "
             "activity, a sign-out in another window, or a change of password. Sign in "
@@ -134,7 +162,10 @@ def restore_session() -> User | None:
         return None
     fresh = _reload_user(ctx, claim.user_id)
     if fresh is None or not SESSIONS.touch(ctx, claim.session_id, claim.user_id, idle_s):
-        return None  # signed out, idle too long, or the server restarted
+        # signed out, idle too long, a new password or switched off
+        if organisation_identity() and not organisation_logout_pending():
+            _clear_cookie()
+        return None
     st.session_state[USER_KEY] = fresh
     st.session_state[SESSION_KEY] = claim.session_id
     return fresh
@@ -157,7 +188,9 @@ def sync_cookie() -> None:
         _cookie_component = st.components.v2.component("attune_cookie", js=_COOKIE_JS)
 
     def done() -> None:
-        st.session_state.pop(COOKIE_KEY, None)
+        finished = st.session_state.pop(COOKIE_KEY, None)
+        if isinstance(finished, dict) and finished.get("then") == "logout":
+            st.session_state[LOGOUT_DUE_KEY] = True
 
     # a fresh key per action (a new component instance runs the request once); keys
     # must not contain "__", so the nonce is hashed
@@ -211,6 +244,9 @@ def oidc_sign_in() -> None:
     if not oidc_configured():
         return
     st.divider()
+    if organisation_logout_pending():
+        st.caption("Signing you out of your organisation account…")
+        return
     if not st.user.get("is_logged_in", False):
         st.button("Sign in with your organisation account", key="sign_in_oidc",
                   on_click=st.login)
@@ -238,9 +274,7 @@ def sign_out() -> None:
     """Sign out of attune here (the sign-in session ends: its media links stop working),
     and out of the organisation account when signed in with it."""
     _forget()
-    st.session_state[COOKIE_KEY] = {"action": "clear", "nonce": secrets.token_hex(8)}
-    if oidc_configured() and st.user.get("is_logged_in", False):
-        st.logout()
+    _clear_cookie()  # and then the organisation identity, if there is one
 
 
 def page_user(roles: set[Role], what: str) -> User:
