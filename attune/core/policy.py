@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from attune.core.coding import CodingRole
 from attune.core.consent import SCOPE_NAMES, ConsentDecision, ConsentScope, deciding_record
 
 
@@ -118,6 +119,22 @@ POLICY: tuple[Rule, ...] = (
     Rule(Purpose.ADMINISTRATION, Relation.ADMIN,
          frozenset({A.SEE_FAMILY, A.RUN_FAMILY}), None),
 )
+
+#: The coders a supervisor assigns to a clip, by how they stand to it.
+ASSIGNED_AS: dict[Relation, CodingRole] = {Relation.SECOND_CODER: CodingRole.SECOND,
+                                           Relation.GOLD_CODER: CodingRole.GOLD}
+
+
+def assignments_ended_by(scope: ConsentScope) -> list[CodingRole]:
+    """The assignments a withdrawn ``scope`` ends (their row of the table needs it).
+
+    >>> assignments_ended_by(ConsentScope.SECOND_CODER)
+    [<CodingRole.SECOND: 'second'>]
+    >>> assignments_ended_by(ConsentScope.RESEARCH)
+    []
+    """
+    return [ASSIGNED_AS[r.who] for r in POLICY if r.who in ASSIGNED_AS and r.needs == scope]
+
 
 #: What a missing consent stops, said of the family ("so ... ").
 STOPS: dict[Purpose, str] = {

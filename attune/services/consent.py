@@ -20,6 +20,7 @@ from attune.core.consent import (
     ConsentScope,
     scope_allows,
 )
+from attune.core.policy import assignments_ended_by
 from attune.errors import InputError
 from attune.services import Context
 from attune.services.access import Action, require_access
@@ -129,6 +130,10 @@ def withdraw_consent(ctx: Context, actor: User, code: str, scope: ConsentScope,
 
     def withdraw(tx: Tx) -> None:
         family = tx.get_family(code)
+        for role in assignments_ended_by(scope):  # they end now, with their coding
+            tx.end_assignments([c.id for c in tx.clips_for_family(family.id)
+                                if clip_id is None or c.id == clip_id], role,
+                               f"{SCOPE_NAMES[scope].lower()} consent withdrawn")
         if tx.withdraw_consent(family.id, scope, day, clip_id):
             return
         decisions = tx.consents_for_family(family.id)
