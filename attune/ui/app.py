@@ -43,7 +43,7 @@ SIGN_OUT = PageSpec("sign_out.py", "Sign out", ":material/logout:")
 #: listed only once its file exists (another issue's work).
 ROLE_PAGES: dict[Role, tuple[PageSpec, ...]] = {
     Role.PRACTITIONER: (MY_WORK, FAMILIES, CONSENT, UPLOAD, SCHEME, WORKSPACE, REELS, TALLIES),
-    Role.SUPERVISOR: (FAMILIES, SUPERVISION, TALLIES, WORKSPACE),
+    Role.SUPERVISOR: (FAMILIES, SUPERVISION, TALLIES, WORKSPACE, SCHEME),
     Role.PARENT: (PARENT,),
     Role.ADMIN: (ACCOUNTS,),
 }
