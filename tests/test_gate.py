@@ -1,8 +1,9 @@
 """The one gate (services/access + core/policy): a role x action x object matrix whose
 expected answers come from the policy table, and a test for each reproduced leak.
 
-The world is built once per module on SQLite (one PostgreSQL pass over the service
-cells when ATTUNE_TEST_DATABASE_URL is set)."""
+The world (tests/gate_world.py) is built once per module on SQLite (one PostgreSQL pass
+over the service cells when ATTUNE_TEST_DATABASE_URL is set). A refused cell raises
+NotAllowedError and its message holds none of the family's data."""
 
 from __future__ import annotations
 
@@ -10,22 +11,16 @@ import contextlib
 import io
 import json
 import shutil
-import uuid
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import date, timedelta
-from pathlib import Path
+from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
-from attune.config import Settings
 from attune.core.accounts import Role, User
 from attune.core.coding import CodingRole
 from attune.core.consent import ConsentScope
-from attune.core.policy import POLICY, Action, Relation
+from attune.core.policy import Action, Relation
 from attune.errors import ConsentError, NotAllowedError
 from attune.services import Context
 from attune.services.analysis import clip_tallies, family_tallies
@@ -35,127 +30,23 @@ from attune.services.events import add_event, list_events
 from attune.services.exchange import export_clip_events
 from attune.services.families import assign_practitioner
 from attune.services.reels import propose
-from attune.services.schemes import install_default_scheme
 from attune.services.supervision import assign_double_coding, my_assignments, set_gold_coder
-from attune.storage.db import make_engine, migrate
 from attune.ui.routes import media_file
 from attune.ui.workspace import Workspace
-from tests.conftest import PG_URL, _pg_admin
 from tests.factories import make_clip, make_family, make_user
+from tests.gate_world import (
+    CELLS,
+    DAY,
+    NO_SUPERVISION,
+    World,
+    cell,
+    expected,
+    no_secrets,
+    world_fixture,
+)
 
-ALL = tuple(ConsentScope)
-NO_SUPERVISION = tuple(s for s in ConsentScope if s != ConsentScope.SUPERVISION)
-DAY = date.today() - timedelta(days=3)
-
-
-@dataclass
-class World:
-    ctx: Context
-    users: dict[str, User]
-    clips: dict[str, int]
-    settings: Settings
-
-
-def build(settings: Settings) -> World:
-    ctx = Context.open(settings)
-    with ctx.db.transaction("system") as tx:
-        install_default_scheme(tx)
-    u = {n: make_user(ctx, n, r, s) for n, r, s in [
-        ("sue", Role.SUPERVISOR, None), ("ola", Role.SUPERVISOR, None),
-        ("pat", Role.PRACTITIONER, "sue"), ("sam", Role.PRACTITIONER, "sue"),
-        ("oli", Role.PRACTITIONER, "ola"), ("nat", Role.PRACTITIONER, None),
-        ("mum", Role.PARENT, None), ("dad", Role.PARENT, None)]}
-    u["admin"] = make_user(ctx, "admin", Role.ADMIN)
-    pat, oli = u["pat"], u["oli"]
-    fam_a = make_family(ctx, pat, "FAM-A", scopes=ALL)
-    fam_n = make_family(ctx, pat, "FAM-N", scopes=NO_SUPERVISION)
-    fam_w = make_family(ctx, pat, "FAM-W", scopes=ALL)
-    fam_b = make_family(ctx, oli, "FAM-B", scopes=ALL)
-    from attune.services.families import link_parent
-    link_parent(ctx, pat, "FAM-A", "mum")
-    link_parent(ctx, oli, "FAM-B", "dad")
-    clips = {"A1": make_clip(ctx, pat, fam_a).id, "A2": make_clip(ctx, pat, fam_a).id,
-             "N1": make_clip(ctx, pat, fam_n).id, "W1": make_clip(ctx, pat, fam_w).id,
-             "B1": make_clip(ctx, oli, fam_b).id}
-    for key, cid in clips.items():
-        coder = oli if key == "B1" else pat
-        add_event(ctx, coder, cid, "C01", 100)
-    for key in ("A1", "A2", "W1"):
-        with ctx.db.transaction("sue") as tx:
-            tx.assign_coder(clips[key], "pat", CodingRole.PRIMARY)
-            tx.assign_coder(clips[key], "sam", CodingRole.SECOND)
-        add_event(ctx, u["sam"], clips[key], "C01", 120)
-    with ctx.db.transaction("pat") as tx:  # A2: both coders done
-        tx.mark_coding_done(clips["A2"], "pat")
-    with ctx.db.transaction("sam") as tx:
-        tx.mark_coding_done(clips["A2"], "sam")
-    withdraw_consent(ctx, pat, "FAM-W", ConsentScope.SECOND_CODER)
-    return World(ctx, u, clips, settings)
-
-
-def _settings(root: Path, url: str) -> Settings:
-    return Settings.from_env({"ATTUNE_DATA_DIR": str(root / "data"),
-                              "ATTUNE_DATABASE_URL": url})
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    root = tmp_path_factory.mktemp("gate")
-    engine = make_engine(f"sqlite:///{root / 'attune.db'}")
-    migrate(engine)
-    engine.dispose()
-    w = build(_settings(root, f"sqlite:///{root / 'attune.db'}"))
-    yield w
-    w.ctx.close()
-
-
-@pytest.fixture(scope="module")
-def pg_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    if not PG_URL:
-        pytest.skip("ATTUNE_TEST_DATABASE_URL is not set")
-    name = f"attune_gate_{uuid.uuid4().hex[:8]}"
-    admin = _pg_admin()
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    engine = make_engine(url)
-    migrate(engine)
-    engine.dispose()
-    w = build(_settings(tmp_path_factory.mktemp("gate_pg"), url))
-    yield w
-    w.ctx.close()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
-# ------------------------------------------------------------------ the cells
-# (who, clip, their relations to it, the consent scopes in force for it, blind?)
-CELLS: list[tuple[str, str, frozenset[Relation], frozenset[ConsentScope], bool]] = [
-    ("pat", "A1", frozenset({Relation.PRACTITIONER}), frozenset(ALL), True),  # own family
-    ("oli", "A1", frozenset(), frozenset(ALL), False),  # another family
-    ("nat", "A1", frozenset(), frozenset(ALL), False),  # in no team
-    ("sam", "A1", frozenset({Relation.SECOND_CODER}), frozenset(ALL), True),  # blind
-    ("sam", "A2", frozenset({Relation.SECOND_CODER}), frozenset(ALL), False),  # done
-    ("sam", "W1", frozenset({Relation.SECOND_CODER}),  # second_coder withdrawn
-     frozenset(ALL) - {ConsentScope.SECOND_CODER}, False),
-    ("sue", "A1", frozenset({Relation.SUPERVISOR}), frozenset(ALL), False),  # own team
-    ("sue", "N1", frozenset({Relation.SUPERVISOR}), frozenset(NO_SUPERVISION), False),
-    ("ola", "A1", frozenset(), frozenset(ALL), False),  # another team
-    ("mum", "A1", frozenset({Relation.PARENT}), frozenset(ALL), False),  # own family
-    ("dad", "A1", frozenset(), frozenset(ALL), False),  # another family
-    ("admin", "A1", frozenset({Relation.ADMIN}), frozenset(ALL), False),
-]
-
-
-def expected(action: Action, rels: frozenset[Relation], scopes: frozenset[ConsentScope]
-             ) -> bool:
-    """What the policy table says, read directly (filmed under: shared review)."""
-    for rule in POLICY:
-        needs = ConsentScope.SHARED_REVIEW if rule.needs == "filmed under" else rule.needs
-        if rule.who in rels and action in rule.may and (needs is None or needs in scopes):
-            return True
-    return False
+world = world_fixture()
+pg_world = world_fixture(postgresql=True)
 
 
 Call = Callable[[World, User, int], Any]
@@ -199,7 +90,7 @@ def _cells() -> list[Any]:
 
 
 def _run_cell(w: World, who: str, clip: str, name: str) -> None:
-    _, _, rels, scopes, blind = next(c for c in CELLS if c[:2] == (who, clip))
+    _, _, rels, scopes, blind = cell(who, clip)
     action, call = SERVICE_ACTIONS[name]
     user, clip_id = w.users[who], w.clips[clip]
     if name == "family tally" and Relation.SECOND_CODER in rels:
@@ -211,8 +102,9 @@ def _run_cell(w: World, who: str, clip: str, name: str) -> None:
         if name == "propose moments" and blind:
             assert answer == []  # never from the other coder's events
     else:
-        with pytest.raises(NotAllowedError):
+        with pytest.raises(NotAllowedError) as err:
             call(w, user, clip_id)  # refused: nothing is returned
+        no_secrets(w, clip, str(err.value))
 
 
 @pytest.mark.parametrize(("who", "clip", "name"), _cells())
@@ -235,7 +127,7 @@ def test_matrix_cli(world: World, monkeypatch: pytest.MonkeyPatch, who: str, cli
                     name: str) -> None:
     from attune.cli import main
 
-    _, _, rels, scopes, blind = next(c for c in CELLS if c[:2] == (who, clip))
+    _, _, rels, scopes, blind = cell(who, clip)
     monkeypatch.setenv("ATTUNE_DATA_DIR", str(world.settings.data_dir))
     monkeypatch.setenv("ATTUNE_DATABASE_URL", world.settings.database_url)
     out, err = io.StringIO(), io.StringIO()
@@ -248,6 +140,7 @@ def test_matrix_cli(world: World, monkeypatch: pytest.MonkeyPatch, who: str, cli
             assert other not in out.getvalue()
     else:
         assert code == 2 and out.getvalue() == "" and "Not allowed" in err.getvalue()
+        no_secrets(world, clip, err.getvalue())
 
 
 def test_no_session_gets_no_media(world: World) -> None:
@@ -383,9 +276,7 @@ def _assign(ctx: Context, supervisor: User, clip_id: int) -> None:
 def test_the_upload_list_asks_the_gate(ctx: Context) -> None:
     """The Upload page's list of a family's clips: only for someone who may upload to
     that family (another practitioner typing its code in the address gets nothing)."""
-    from attune.errors import NotAllowedError
     from attune.services.ingest import uploaded_clips
-    from tests.factories import make_clip, make_family, make_user
 
     pat, sam = make_user(ctx, "pat"), make_user(ctx, "sam")
     family = make_family(ctx, pat, "FAM-UP")
