@@ -34,6 +34,7 @@ from attune.core.clip import ClipStatus
 from attune.core.coding import CodingRole
 from attune.core.consent import ConsentScope
 from attune.core.policy import POLICY, Action, Relation
+from attune.jobs import open_context
 from attune.services import Context
 from attune.services.consent import withdraw_consent
 from attune.services.events import add_event
@@ -60,15 +61,16 @@ class World:
     def family_of(self, clip: str) -> str:
         return "FAM-" + clip[0]
 
-    def secrets(self, clip: str) -> list[str]:
-        """What must not appear in an answer to someone refused ``clip``."""
+    def secrets(self, clip: str, *, record: bool = True) -> list[str]:
+        """What must not appear in an answer to someone refused ``clip`` (``record``:
+        the family's record too, for someone who may not see it either)."""
         code = self.family_of(clip)
-        return [BABIES[code], f"note-{clip}-pat", f"note-{clip}-sam", f"note-{clip}-oli",
-                "a processed copy"]
+        return [*([BABIES[code]] if record else []), f"note-{clip}-pat", f"note-{clip}-sam",
+                f"note-{clip}-oli", "a processed copy"]
 
 
 def build(settings: Settings) -> World:
-    ctx = Context.open(settings)
+    ctx = open_context(settings)  # with the job queue, as the app opens it
     with ctx.db.transaction("system") as tx:
         install_default_scheme(tx)
     u = {n: make_user(ctx, n, r, s) for n, r, s in [
@@ -180,7 +182,7 @@ def expected(action: Action, rels: frozenset[Relation], scopes: frozenset[Consen
     return False
 
 
-def no_secrets(w: World, clip: str, answer: str) -> None:
-    """A refused answer carries none of the family's data."""
-    found = [s for s in w.secrets(clip) if s in answer]
+def no_secrets(w: World, clip: str, answer: str, *, record: bool = True) -> None:
+    """A refused answer carries none of the family's data (``record``: nor its record)."""
+    found = [s for s in w.secrets(clip, record=record) if s in answer]
     assert not found, f"refused, yet the answer holds {found}: {answer[:400]}"
