@@ -25,6 +25,10 @@ ADMINISTRATION          admin           see the family's record, assign people  
 
 (*) the scope the clip was uploaded under (shared review unless chosen otherwise).
 
+No row uses the research scope: attune has no research export, so nothing in it uses a
+family's material for research (a research export would be a row needing it). Withdrawing
+a scope a coder's row needs ends those coders' assignments (:func:`assignments_ended_by`).
+
 Blind double-coding (§8): while a clip has a second coder and not every coder of it has
 marked their coding done, whoever codes it (its practitioners, the second coder, a gold
 coder) sees only their own events and no moments; a supervisor who is not coding it sees
