@@ -21,7 +21,7 @@ from attune.core.accounts import Role, User
 from attune.core.coding import CodingRole
 from attune.core.consent import ConsentScope
 from attune.core.policy import Action, Relation
-from attune.errors import ConsentError, NotAllowedError
+from attune.errors import ConsentError, MediaError, NotAllowedError, NotFoundError
 from attune.services import Context
 from attune.services.analysis import clip_tallies, family_tallies
 from attune.services.clips import get_clip
@@ -336,3 +336,39 @@ def test_refusals_name_no_family_clip_or_reel(world: World) -> None:
         assert "FAM-A" not in msg and str(world.clips["A1"]) not in msg, msg
         assert "this clip" in msg or "this family" in msg, msg
         assert err.value.detail  # the audit's record still says which
+
+
+@pytest.mark.parametrize("how", ["declined for the clip", "withdrawn (clip deleted)"])
+def test_consent_ended_while_processing_leaves_nothing(ctx: Context, how: str) -> None:
+    """A job running when consent ends stops before it writes, and keeps nothing: no
+    processed copy, no temporary file; the job is failed with the reason."""
+    from attune.core.jobs import JobStatus
+    from attune.services.ingest import queue_job, run_ingest
+
+    pat = make_user(ctx, "pat")
+    fam = make_family(ctx, pat, "FAM-J")
+    clip = make_clip(ctx, pat, fam)
+    job = queue_job(ctx, clip.id)
+    ended: list[str] = []
+
+    def progress(stage: str, fraction: float) -> None:
+        if ended:
+            return
+        ended.append(stage)
+        if how.startswith("declined"):
+            record_consent(ctx, pat, "FAM-J", ConsentScope.SHARED_REVIEW, False, date.today(),
+                           clip_id=clip.id)
+        else:
+            withdraw_consent(ctx, pat, "FAM-J", ConsentScope.SHARED_REVIEW)
+
+    with pytest.raises((NotAllowedError, NotFoundError, MediaError)):
+        run_ingest(ctx, clip.id, job.id, progress)
+    assert ended  # consent ended half-way through
+    assert not ctx.media.clip_dir(clip.id).exists()
+    with ctx.db.transaction("test") as tx:
+        last = tx.latest_job("ingest", clip.id)
+    if how.startswith("declined"):
+        assert last is not None and last.id == job.id and last.status == JobStatus.FAILED
+        assert "Shared review consent for this clip was declined" in last.error
+    else:  # the clip's jobs went with it
+        assert last is None
