@@ -219,6 +219,9 @@ def test_withdrawing_second_coder_ends_the_second_coders_access(ctx: Context) ->
     _assign(ctx, sue, clip.id)  # (the clip is not processed: assigned directly)
     assert list_events(ctx, sam, clip.id) == []  # blind, but in
     add_event(ctx, sam, clip.id, "C01", 150)
+    from attune.services.consent import plan_withdrawal
+    said = plan_withdrawal(ctx, pat, "FAM-S", ConsentScope.SECOND_CODER).describe()
+    assert "ends 1 assignment(s) to code a clip as second coder" in said  # shown first
     withdraw_consent(ctx, pat, "FAM-S", ConsentScope.SECOND_CODER)
     for use in (lambda: list_events(ctx, sam, clip.id),
                 lambda: add_event(ctx, sam, clip.id, "C01", 200),
