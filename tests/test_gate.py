@@ -1,9 +1,13 @@
 """The one gate (services/access + core/policy): a role x action x object matrix whose
 expected answers come from the policy table, and a test for each reproduced leak.
 
-The world (tests/gate_world.py) is built once per module on SQLite (one PostgreSQL pass
-over the service cells when ATTUNE_TEST_DATABASE_URL is set). A refused cell raises
-NotAllowedError and its message holds none of the family's data."""
+The world (tests/gate_world.py) is built once per module on SQLite (and once on
+PostgreSQL when ATTUNE_TEST_DATABASE_URL is set). A refused cell raises NotAllowedError
+(or exits 2) and its message holds none of the family's data.
+
+Cells: services 12 people-and-clips x 7 uses = 84; commands 13 (no account too) x 6 = 78;
+with tests/test_gate_routes_pages.py (routes 13 x 2 = 26, pages 13 x 9 = 117) that is 305
+on each database, and tests/test_cli_roles.py adds every command x 6 accounts (270)."""
 
 from __future__ import annotations
 
@@ -134,11 +138,24 @@ CLI_ACTIONS: dict[str, tuple[Callable[[World, str], list[str]], Action, bool]] =
 CLI_WHO = [(who, clip) for who, clip, *_ in CELLS] + [(None, "A1")]  # None: no --as
 
 
-@pytest.mark.parametrize(("who", "clip", "name"),
-                         [pytest.param(who, clip, name, id=f"{who}-{clip}-{name}")
-                          for who, clip in CLI_WHO for name in CLI_ACTIONS])
+CLI_CELLS = [pytest.param(who, clip, name, id=f"{who}-{clip}-{name}")
+             for who, clip in CLI_WHO for name in CLI_ACTIONS]
+
+
+@pytest.mark.parametrize(("who", "clip", "name"), CLI_CELLS)
 def test_matrix_cli(world: World, monkeypatch: pytest.MonkeyPatch, who: str | None,
                     clip: str, name: str) -> None:
+    _cli_cell(world, monkeypatch, who, clip, name)
+
+
+@pytest.mark.parametrize(("who", "clip", "name"), CLI_CELLS)
+def test_matrix_cli_postgresql(pg_world: World, monkeypatch: pytest.MonkeyPatch,
+                               who: str | None, clip: str, name: str) -> None:
+    _cli_cell(pg_world, monkeypatch, who, clip, name)
+
+
+def _cli_cell(world: World, monkeypatch: pytest.MonkeyPatch, who: str | None, clip: str,
+              name: str) -> None:
     from attune.cli import main
 
     rels, scopes, blind = cell(who, clip)[2:] if who else (frozenset(), frozenset(), False)

@@ -181,3 +181,10 @@ def _page_cells(w: World, who: str | None, clip: str,
 def test_matrix_pages(world: World, who: str | None, clip: str,
                       monkeypatch: pytest.MonkeyPatch) -> None:
     assert _page_cells(world, who, clip, monkeypatch) == len(PAGES)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("who", "clip"), [pytest.param(w, c, id=f"{w}-{c}") for w, c in WHO])
+def test_matrix_pages_postgresql(pg_world: World, who: str | None, clip: str,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _page_cells(pg_world, who, clip, monkeypatch) == len(PAGES)
