@@ -111,9 +111,10 @@ with tab_diff:
 with tab_gold:
     st.caption("A gold-standard clip is coded by an expert; each coder's agreement with "
                "it is tracked over time.")
-    clips = [c.id for row in family_table(ctx, user) for c in row.clips]
+    clips = ui.gold_clip_choices(family_table(ctx, user))
     g1, g2, g3 = st.columns([1, 1, 1], vertical_alignment="bottom")
-    gold_clip = g1.selectbox("Clip", clips, key="sup_gold_clip")
+    gold_clip = g1.selectbox("Clip", list(clips), key="sup_gold_clip",
+                             format_func=clips.__getitem__)
     expert = g2.selectbox("Expert coder", team, key="sup_gold_coder")
     if g3.button("Set as gold standard", key="sup_gold_set", disabled=not (gold_clip and expert)):
         try:

@@ -1,8 +1,13 @@
 """The one gate (services/access + core/policy): a role x action x object matrix whose
 expected answers come from the policy table, and a test for each reproduced leak.
 
-The world is built once per module on SQLite (one PostgreSQL pass over the service
-cells when ATTUNE_TEST_DATABASE_URL is set)."""
+The world (tests/gate_world.py) is built once per module on SQLite (and once on
+PostgreSQL when ATTUNE_TEST_DATABASE_URL is set). A refused cell raises NotAllowedError
+(or exits 2) and its message holds none of the family's data.
+
+Cells: services 12 people-and-clips x 7 uses = 84; commands 13 (no account too) x 6 = 78;
+with tests/test_gate_routes_pages.py (routes 13 x 2 = 26, pages 13 x 9 = 117) that is 305
+on each database, and tests/test_cli_roles.py adds every command x 6 accounts (270)."""
 
 from __future__ import annotations
 
@@ -10,23 +15,17 @@ import contextlib
 import io
 import json
 import shutil
-import uuid
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import date, timedelta
-from pathlib import Path
+from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
-from attune.config import Settings
 from attune.core.accounts import Role, User
 from attune.core.coding import CodingRole
 from attune.core.consent import ConsentScope
-from attune.core.policy import POLICY, Action, Relation
-from attune.errors import ConsentError, NotAllowedError
+from attune.core.policy import Action, Relation
+from attune.errors import ConsentError, MediaError, NotAllowedError, NotFoundError
 from attune.services import Context
 from attune.services.analysis import clip_contingency, clip_tallies, family_tallies
 from attune.services.clips import get_clip
@@ -35,127 +34,23 @@ from attune.services.events import add_event, list_events
 from attune.services.exchange import export_clip_events
 from attune.services.families import assign_practitioner
 from attune.services.reels import propose
-from attune.services.schemes import install_default_scheme
 from attune.services.supervision import assign_double_coding, my_assignments, set_gold_coder
-from attune.storage.db import make_engine, migrate
 from attune.ui.routes import media_file
 from attune.ui.workspace import Workspace
-from tests.conftest import PG_URL, _pg_admin
 from tests.factories import make_clip, make_family, make_user
+from tests.gate_world import (
+    CELLS,
+    DAY,
+    NO_SUPERVISION,
+    World,
+    cell,
+    expected,
+    no_secrets,
+    world_fixture,
+)
 
-ALL = tuple(ConsentScope)
-NO_SUPERVISION = tuple(s for s in ConsentScope if s != ConsentScope.SUPERVISION)
-DAY = date.today() - timedelta(days=3)
-
-
-@dataclass
-class World:
-    ctx: Context
-    users: dict[str, User]
-    clips: dict[str, int]
-    settings: Settings
-
-
-def build(settings: Settings) -> World:
-    ctx = Context.open(settings)
-    with ctx.db.transaction("system") as tx:
-        install_default_scheme(tx)
-    u = {n: make_user(ctx, n, r, s) for n, r, s in [
-        ("sue", Role.SUPERVISOR, None), ("ola", Role.SUPERVISOR, None),
-        ("pat", Role.PRACTITIONER, "sue"), ("sam", Role.PRACTITIONER, "sue"),
-        ("oli", Role.PRACTITIONER, "ola"), ("nat", Role.PRACTITIONER, None),
-        ("mum", Role.PARENT, None), ("dad", Role.PARENT, None)]}
-    u["admin"] = make_user(ctx, "admin", Role.ADMIN)
-    pat, oli = u["pat"], u["oli"]
-    fam_a = make_family(ctx, pat, "FAM-A", scopes=ALL)
-    fam_n = make_family(ctx, pat, "FAM-N", scopes=NO_SUPERVISION)
-    fam_w = make_family(ctx, pat, "FAM-W", scopes=ALL)
-    fam_b = make_family(ctx, oli, "FAM-B", scopes=ALL)
-    from attune.services.families import link_parent
-    link_parent(ctx, pat, "FAM-A", "mum")
-    link_parent(ctx, oli, "FAM-B", "dad")
-    clips = {"A1": make_clip(ctx, pat, fam_a).id, "A2": make_clip(ctx, pat, fam_a).id,
-             "N1": make_clip(ctx, pat, fam_n).id, "W1": make_clip(ctx, pat, fam_w).id,
-             "B1": make_clip(ctx, oli, fam_b).id}
-    for key, cid in clips.items():
-        coder = oli if key == "B1" else pat
-        add_event(ctx, coder, cid, "C01", 100)
-    for key in ("A1", "A2", "W1"):
-        with ctx.db.transaction("sue") as tx:
-            tx.assign_coder(clips[key], "pat", CodingRole.PRIMARY)
-            tx.assign_coder(clips[key], "sam", CodingRole.SECOND)
-        add_event(ctx, u["sam"], clips[key], "C01", 120)
-    with ctx.db.transaction("pat") as tx:  # A2: both coders done
-        tx.mark_coding_done(clips["A2"], "pat")
-    with ctx.db.transaction("sam") as tx:
-        tx.mark_coding_done(clips["A2"], "sam")
-    withdraw_consent(ctx, pat, "FAM-W", ConsentScope.SECOND_CODER)
-    return World(ctx, u, clips, settings)
-
-
-def _settings(root: Path, url: str) -> Settings:
-    return Settings.from_env({"ATTUNE_DATA_DIR": str(root / "data"),
-                              "ATTUNE_DATABASE_URL": url})
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    root = tmp_path_factory.mktemp("gate")
-    engine = make_engine(f"sqlite:///{root / 'attune.db'}")
-    migrate(engine)
-    engine.dispose()
-    w = build(_settings(root, f"sqlite:///{root / 'attune.db'}"))
-    yield w
-    w.ctx.close()
-
-
-@pytest.fixture(scope="module")
-def pg_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    if not PG_URL:
-        pytest.skip("ATTUNE_TEST_DATABASE_URL is not set")
-    name = f"attune_gate_{uuid.uuid4().hex[:8]}"
-    admin = _pg_admin()
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    engine = make_engine(url)
-    migrate(engine)
-    engine.dispose()
-    w = build(_settings(tmp_path_factory.mktemp("gate_pg"), url))
-    yield w
-    w.ctx.close()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
-# ------------------------------------------------------------------ the cells
-# (who, clip, their relations to it, the consent scopes in force for it, blind?)
-CELLS: list[tuple[str, str, frozenset[Relation], frozenset[ConsentScope], bool]] = [
-    ("pat", "A1", frozenset({Relation.PRACTITIONER}), frozenset(ALL), True),  # own family
-    ("oli", "A1", frozenset(), frozenset(ALL), False),  # another family
-    ("nat", "A1", frozenset(), frozenset(ALL), False),  # in no team
-    ("sam", "A1", frozenset({Relation.SECOND_CODER}), frozenset(ALL), True),  # blind
-    ("sam", "A2", frozenset({Relation.SECOND_CODER}), frozenset(ALL), False),  # done
-    ("sam", "W1", frozenset({Relation.SECOND_CODER}),  # second_coder withdrawn
-     frozenset(ALL) - {ConsentScope.SECOND_CODER}, False),
-    ("sue", "A1", frozenset({Relation.SUPERVISOR}), frozenset(ALL), False),  # own team
-    ("sue", "N1", frozenset({Relation.SUPERVISOR}), frozenset(NO_SUPERVISION), False),
-    ("ola", "A1", frozenset(), frozenset(ALL), False),  # another team
-    ("mum", "A1", frozenset({Relation.PARENT}), frozenset(ALL), False),  # own family
-    ("dad", "A1", frozenset(), frozenset(ALL), False),  # another family
-    ("admin", "A1", frozenset({Relation.ADMIN}), frozenset(ALL), False),
-]
-
-
-def expected(action: Action, rels: frozenset[Relation], scopes: frozenset[ConsentScope]
-             ) -> bool:
-    """What the policy table says, read directly (filmed under: shared review)."""
-    for rule in POLICY:
-        needs = ConsentScope.SHARED_REVIEW if rule.needs == "filmed under" else rule.needs
-        if rule.who in rels and action in rule.may and (needs is None or needs in scopes):
-            return True
-    return False
+world = world_fixture()
+pg_world = world_fixture(postgresql=True)
 
 
 Call = Callable[[World, User, int], Any]
@@ -200,7 +95,7 @@ def _cells() -> list[Any]:
 
 
 def _run_cell(w: World, who: str, clip: str, name: str) -> None:
-    _, _, rels, scopes, blind = next(c for c in CELLS if c[:2] == (who, clip))
+    _, _, rels, scopes, blind = cell(who, clip)
     action, call = SERVICE_ACTIONS[name]
     user, clip_id = w.users[who], w.clips[clip]
     if name == "family tally" and Relation.SECOND_CODER in rels:
@@ -212,8 +107,9 @@ def _run_cell(w: World, who: str, clip: str, name: str) -> None:
         if name == "propose moments" and blind:
             assert answer == []  # never from the other coder's events
     else:
-        with pytest.raises(NotAllowedError):
+        with pytest.raises(NotAllowedError) as err:
             call(w, user, clip_id)  # refused: nothing is returned
+        no_secrets(w, clip, str(err.value))
 
 
 @pytest.mark.parametrize(("who", "clip", "name"), _cells())
@@ -226,29 +122,64 @@ def test_matrix_services_postgresql(pg_world: World, who: str, clip: str, name: 
     _run_cell(pg_world, who, clip, name)
 
 
-CLI_ACTIONS = {"clip info": ["clip", "info"], "events list": ["events", "list"]}
+#: command -> (its arguments for the clip, the action, about the family rather than the clip)
+CLI_ACTIONS: dict[str, tuple[Callable[[World, str], list[str]], Action, bool]] = {
+    "clip info": (lambda w, c: ["clip", "info", str(w.clips[c])], Action.VIEW_CLIP, False),
+    "events list": (lambda w, c: ["events", "list", str(w.clips[c])], Action.VIEW_CLIP,
+                    False),
+    "events export": (lambda w, c: ["events", "export", str(w.clips[c]),
+                                    str(w.settings.data_dir / f"cli-{c}.csv")],
+                      Action.VIEW_CLIP, False),
+    "tally": (lambda w, c: ["tally", "--family", w.family_of(c)], Action.VIEW_CLIP, True),
+    "reel propose": (lambda w, c: ["reel", "propose", str(w.clips[c])], Action.MAKE_REEL,
+                     False),
+    "agreement": (lambda w, c: ["agreement", "--clip", str(w.clips[c]), "--coders", "pat,sam"],
+                  Action.VIEW_CLIP, False),  # blind: refused (it would show the other coder)
+}
+CLI_WHO = [(who, clip) for who, clip, *_ in CELLS] + [(None, "A1")]  # None: no --as
 
 
-@pytest.mark.parametrize(("who", "clip", "name"),
-                         [pytest.param(who, clip, name, id=f"{who}-{clip}-{name}")
-                          for who, clip, *_ in CELLS for name in CLI_ACTIONS])
-def test_matrix_cli(world: World, monkeypatch: pytest.MonkeyPatch, who: str, clip: str,
-                    name: str) -> None:
+CLI_CELLS = [pytest.param(who, clip, name, id=f"{who}-{clip}-{name}")
+             for who, clip in CLI_WHO for name in CLI_ACTIONS]
+
+
+@pytest.mark.parametrize(("who", "clip", "name"), CLI_CELLS)
+def test_matrix_cli(world: World, monkeypatch: pytest.MonkeyPatch, who: str | None,
+                    clip: str, name: str) -> None:
+    _cli_cell(world, monkeypatch, who, clip, name)
+
+
+@pytest.mark.parametrize(("who", "clip", "name"), CLI_CELLS)
+def test_matrix_cli_postgresql(pg_world: World, monkeypatch: pytest.MonkeyPatch,
+                               who: str | None, clip: str, name: str) -> None:
+    _cli_cell(pg_world, monkeypatch, who, clip, name)
+
+
+def _cli_cell(world: World, monkeypatch: pytest.MonkeyPatch, who: str | None, clip: str,
+              name: str) -> None:
     from attune.cli import main
 
-    _, _, rels, scopes, blind = next(c for c in CELLS if c[:2] == (who, clip))
+    rels, scopes, blind = cell(who, clip)[2:] if who else (frozenset(), frozenset(), False)
+    args, action, of_family = CLI_ACTIONS[name]
+    if of_family and Relation.SECOND_CODER in rels:
+        rels = frozenset()  # the family's record is not theirs: only the one clip
     monkeypatch.setenv("ATTUNE_DATA_DIR", str(world.settings.data_dir))
     monkeypatch.setenv("ATTUNE_DATABASE_URL", world.settings.database_url)
+    monkeypatch.delenv("ATTUNE_USER", raising=False)
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main([*CLI_ACTIONS[name], str(world.clips[clip]), "--as", who])
-    if expected(Action.VIEW_CLIP, rels, scopes):
+        code = main([*args(world, clip), *(["--as", who] if who else [])])
+    allowed = who is not None and expected(action, rels, scopes) and \
+        not (name == "agreement" and blind)
+    if allowed:
         assert code == 0, err.getvalue()
         if blind and name == "events list":
             other = "sam" if who == "pat" else "pat"
-            assert other not in out.getvalue()
+            assert other not in out.getvalue() and f"note-{clip}-{other}" not in out.getvalue()
     else:
-        assert code == 2 and out.getvalue() == "" and "Not allowed" in err.getvalue()
+        assert code == 2 and out.getvalue() == "", err.getvalue()
+        assert ("Not allowed" if who else "--as") in err.getvalue()
+        no_secrets(world, clip, err.getvalue())
 
 
 def test_no_session_gets_no_media(world: World) -> None:
@@ -309,13 +240,23 @@ def test_withdrawing_second_coder_ends_the_second_coders_access(ctx: Context) ->
     add_event(ctx, pat, clip.id, "C01", 100)
     _assign(ctx, sue, clip.id)  # (the clip is not processed: assigned directly)
     assert list_events(ctx, sam, clip.id) == []  # blind, but in
+    add_event(ctx, sam, clip.id, "C01", 150)
+    from attune.services.consent import plan_withdrawal
+    said = plan_withdrawal(ctx, pat, "FAM-S", ConsentScope.SECOND_CODER).describe()
+    assert "ends 1 assignment(s) to code a clip as second coder" in said  # shown first
     withdraw_consent(ctx, pat, "FAM-S", ConsentScope.SECOND_CODER)
     for use in (lambda: list_events(ctx, sam, clip.id),
                 lambda: add_event(ctx, sam, clip.id, "C01", 200),
                 lambda: media_file(ctx, sam, "proxy", clip.id, "proxy.mp4")):
-        with pytest.raises(NotAllowedError, match="Second coder consent"):
+        with pytest.raises(NotAllowedError):
             use()
     assert my_assignments(ctx, sam) == []
+    with ctx.db.transaction("test") as tx:  # the assignment row ended, not just hidden
+        assert [a.coder for a in tx.assignments(clip_id=clip.id)] == ["pat"]
+        ended = [e for e in tx.audit_entries() if e.action == "assignment-ended"]
+    assert ended and ended[-1].detail["events_deleted"] == 1
+    # the second coding made under the withdrawn consent went with it
+    assert {e.coder for e in list_events(ctx, pat, clip.id)} == {"pat"}
 
 
 def test_clip_withdrawal_under_a_family_consent_deletes_the_clip(ctx: Context) -> None:
@@ -377,9 +318,7 @@ def _assign(ctx: Context, supervisor: User, clip_id: int) -> None:
 def test_the_upload_list_asks_the_gate(ctx: Context) -> None:
     """The Upload page's list of a family's clips: only for someone who may upload to
     that family (another practitioner typing its code in the address gets nothing)."""
-    from attune.errors import NotAllowedError
     from attune.services.ingest import uploaded_clips
-    from tests.factories import make_clip, make_family, make_user
 
     pat, sam = make_user(ctx, "pat"), make_user(ctx, "sam")
     family = make_family(ctx, pat, "FAM-UP")
@@ -387,3 +326,74 @@ def test_the_upload_list_asks_the_gate(ctx: Context) -> None:
     assert [c.id for c, _ in uploaded_clips(ctx, pat, "FAM-UP")] == [clip.id]
     with pytest.raises(NotAllowedError):
         uploaded_clips(ctx, sam, "FAM-UP")
+
+
+def test_processed_clips_lists_only_clips_the_person_may_open(ctx: Context) -> None:
+    """The list of a family's processed clips (the Tallies page) asks the gate for each
+    clip: a practitioner of another family, or a supervisor without supervision consent,
+    gets an empty list, not the clips."""
+    from attune.core.clip import ClipStatus
+    from attune.services.families import processed_clips
+
+    sue = make_user(ctx, "sue", Role.SUPERVISOR)
+    pat = make_user(ctx, "pat", Role.PRACTITIONER, "sue")
+    oli = make_user(ctx, "oli")
+    fam = make_family(ctx, pat, "FAM-P", scopes=NO_SUPERVISION)
+    clip = make_clip(ctx, pat, fam)
+    with ctx.db.transaction("test") as tx:
+        tx.set_clip_media(clip.id, status=ClipStatus.READY, duration_ms=1000)
+    assert [c.id for c, _ in processed_clips(ctx, pat, fam)] == [clip.id]
+    assert processed_clips(ctx, oli, fam) == []
+    assert processed_clips(ctx, sue, fam) == []
+
+
+def test_refusals_name_no_family_clip_or_reel(world: World) -> None:
+    """A refusal says "this family", "this clip": someone without access does not learn
+    a family's code or a clip's number from it (the audit keeps them)."""
+    from attune.services.families import sessions
+
+    for use in (lambda: get_clip(world.ctx, world.users["oli"], world.clips["A1"]),
+                lambda: sessions(world.ctx, world.users["nat"], "FAM-A"),
+                lambda: list_events(world.ctx, world.users["dad"], world.clips["A1"])):
+        with pytest.raises(NotAllowedError) as err:
+            use()
+        msg = str(err.value)
+        assert "FAM-A" not in msg and str(world.clips["A1"]) not in msg, msg
+        assert "this clip" in msg or "this family" in msg, msg
+        assert err.value.detail  # the audit's record still says which
+
+
+@pytest.mark.parametrize("how", ["declined for the clip", "withdrawn (clip deleted)"])
+def test_consent_ended_while_processing_leaves_nothing(ctx: Context, how: str) -> None:
+    """A job running when consent ends stops before it writes, and keeps nothing: no
+    processed copy, no temporary file; the job is failed with the reason."""
+    from attune.core.jobs import JobStatus
+    from attune.services.ingest import queue_job, run_ingest
+
+    pat = make_user(ctx, "pat")
+    fam = make_family(ctx, pat, "FAM-J")
+    clip = make_clip(ctx, pat, fam)
+    job = queue_job(ctx, clip.id)
+    ended: list[str] = []
+
+    def progress(stage: str, fraction: float) -> None:
+        if ended:
+            return
+        ended.append(stage)
+        if how.startswith("declined"):
+            record_consent(ctx, pat, "FAM-J", ConsentScope.SHARED_REVIEW, False, date.today(),
+                           clip_id=clip.id)
+        else:
+            withdraw_consent(ctx, pat, "FAM-J", ConsentScope.SHARED_REVIEW)
+
+    with pytest.raises((NotAllowedError, NotFoundError, MediaError)):
+        run_ingest(ctx, clip.id, job.id, progress)
+    assert ended  # consent ended half-way through
+    assert not ctx.media.clip_dir(clip.id).exists()
+    with ctx.db.transaction("test") as tx:
+        last = tx.latest_job("ingest", clip.id)
+    if how.startswith("declined"):
+        assert last is not None and last.id == job.id and last.status == JobStatus.FAILED
+        assert "Shared review consent for this clip was declined" in last.error
+    else:  # the clip's jobs went with it
+        assert last is None

@@ -311,3 +311,43 @@ def test_the_parents_handout_is_made_from_the_shared_version(ctx: Context, coded
     assert media_file(ctx, mum, "handout", reel.id, pdf.name) == pdf.resolve()
     unshare_reel(ctx, pat, reel.id)
     assert not pdf.exists()
+
+
+def test_reel_handout_refuses_a_draft_with_a_flagged_caption(ctx: Context, coded,
+                                                             tmp_path: Path) -> None:
+    """``attune reel handout`` (run as a command): a draft, never-rendered reel with a
+    flagged caption gives no PDF to the parent (not shared) nor to the practitioner
+    (the caption check a rendering makes), and none without shared review consent."""
+    import os
+    import subprocess
+    import sys
+
+    pat, _, family, clip = coded
+    m = add_moment(ctx, pat, clip.id, 1000, 5000, "You should smile more, but well done")
+    draft = create_reel(ctx, pat, family.code, [m.id], "Maya and you")
+    env = {**os.environ, "ATTUNE_DATA_DIR": str(ctx.settings.data_dir),
+           "ATTUNE_DATABASE_URL": ctx.settings.database_url,
+           "ATTUNE_MEDIA_DIR": str(ctx.settings.media_dir),
+           "ATTUNE_SECRET_KEY": ctx.settings.secret_key}
+    out = tmp_path / "handout.pdf"
+
+    def attune(who: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "attune", "reel", "handout",
+                               str(draft.id), "--out", str(out), "--as", who],
+                              capture_output=True, text=True, env=env, timeout=120,
+                              cwd=Path(__file__).resolve().parents[1])
+
+    as_parent = attune("mum")
+    assert as_parent.returncode != 0 and as_parent.stdout == "" and not out.exists()
+    assert "should" not in as_parent.stderr  # the parent is not shown the caption
+    as_practitioner = attune("pat")
+    assert as_practitioner.returncode != 0 and "words to avoid" in as_practitioner.stderr
+    assert not out.exists() and not ctx.media.reel_handout(draft.id).exists()
+    keep_caption(ctx, pat, m.id, "Her own words from last session; she asked for them.")
+    record_consent(ctx, pat, family.code, ConsentScope.SHARED_REVIEW, False, date.today(),
+                   "the parent said no for this visit", clip_id=clip.id)
+    refused = attune("pat")
+    assert refused.returncode != 0 and not out.exists()
+    assert "Shared review consent for this clip was declined" in refused.stderr
+    with ctx.db.transaction("x") as tx:
+        assert not [e for e in tx.audit_entries(object_type="reel") if e.action == "handout"]

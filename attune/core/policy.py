@@ -27,6 +27,10 @@ ADMINISTRATION          admin           see the family's record, assign people  
 
 (*) the scope the clip was uploaded under (shared review unless chosen otherwise).
 
+No row uses the research scope: attune has no research export, so nothing in it uses a
+family's material for research (a research export would be a row needing it). Withdrawing
+a scope a coder's row needs ends those coders' assignments (:func:`assignments_ended_by`).
+
 Blind double-coding (§8): while a clip has a second coder and not every coder of it has
 marked their coding done, whoever codes it (its practitioners, the second coder, a gold
 coder) sees only their own events and no moments; a supervisor who is not coding it sees
@@ -40,6 +44,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from attune.core.coding import CodingRole
 from attune.core.consent import SCOPE_NAMES, ConsentDecision, ConsentScope, deciding_record
 
 
@@ -126,6 +131,22 @@ POLICY: tuple[Rule, ...] = (
     Rule(Purpose.ADMINISTRATION, Relation.ADMIN,
          frozenset({A.SEE_FAMILY, A.RUN_FAMILY}), None),
 )
+
+#: The coders a supervisor assigns to a clip, by how they stand to it.
+ASSIGNED_AS: dict[Relation, CodingRole] = {Relation.SECOND_CODER: CodingRole.SECOND,
+                                           Relation.GOLD_CODER: CodingRole.GOLD}
+
+
+def assignments_ended_by(scope: ConsentScope) -> list[CodingRole]:
+    """The assignments a withdrawn ``scope`` ends (their row of the table needs it).
+
+    >>> assignments_ended_by(ConsentScope.SECOND_CODER)
+    [<CodingRole.SECOND: 'second'>]
+    >>> assignments_ended_by(ConsentScope.RESEARCH)
+    []
+    """
+    return [ASSIGNED_AS[r.who] for r in POLICY if r.who in ASSIGNED_AS and r.needs == scope]
+
 
 #: What a missing consent stops, said of the family ("so ... ").
 STOPS: dict[Purpose, str] = {

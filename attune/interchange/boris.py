@@ -45,6 +45,7 @@ from attune.interchange.model import (
     read_limited,
     write_atomic,
 )
+from attune.interchange.tables import neutralise_cell, restore_cell
 
 TABULAR_HEADER = ("Time", "Media file path", "Total length", "FPS", "Subject", "Behavior",
                   "Behavioral category", "Comment", "Status")
@@ -325,9 +326,11 @@ def read_boris_project(path: str | os.PathLike[str], mapping: Mapping | None = N
 
 def _rows(text: str, name: str) -> list[list[str]]:
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter="\t", strict=True))
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter="\t", strict=True))
     except csv.Error as err:
         raise InputError(f"{name}: the TSV is malformed ({err}).") from None
+    # attune's own exports neutralise formula prefixes (dumps_boris_tabular): undo it.
+    return [[restore_cell(c) for c in row] for row in rows]
 
 
 def loads_boris_tabular(text: str, name: str = "BORIS TSV", mapping: Mapping | None = None,
@@ -541,8 +544,9 @@ def dumps_boris_tabular(document: EventsDocument, observation_id: str = "attune"
     rows.sort(key=lambda r: (r[0], r[1]))
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter="\t", lineterminator="\n")
-    writer.writerows(pre)
-    writer.writerows(r[2] for r in rows)
+    # No cell a spreadsheet would run as a formula (a clip named "=HYPERLINK(...)").
+    writer.writerows([neutralise_cell(c) for c in row] for row in pre)
+    writer.writerows([neutralise_cell(c) for c in r[2]] for r in rows)
     return buf.getvalue()
 
 

@@ -14,6 +14,7 @@ transaction of its own, so that it stays on record even though the action fails.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from attune.core.accounts import Role, User
@@ -165,8 +166,17 @@ def require_role(ctx: Context, user: User, roles: set[Role], what: str) -> None:
         raise refusal(what, {"roles": sorted(str(r) for r in roles)})
 
 
+#: "family FAM-7", "clip 12", "reel 3's": said as "this family", "this clip", "this reel's".
+_NAMED = re.compile(r"\b(family|clip|reel|moment|event) "
+                    r"(?!(?:for|of|to|in|and|with|from)\b)[A-Za-z0-9][A-Za-z0-9_-]*")
+
+
 def refusal(what: str, detail: dict[str, object]) -> NotAllowedError:
-    return NotAllowedError(f"Not allowed: your account cannot {what}. Ask the family's "
+    """The refusal, in words for people: it names no family, clip or reel (someone
+    without access learns nothing, not even that a code exists); the audit keeps
+    ``what`` and ``detail``."""
+    said = _NAMED.sub(lambda m: f"this {m.group(1)}", what)
+    return NotAllowedError(f"Not allowed: your account cannot {said}. Ask the family's "
                            "practitioner or an administrator if you need to.", what, detail)
 
 

@@ -13,6 +13,7 @@ from datetime import date
 
 from attune.core.accounts import User
 from attune.core.clip import Clip, clip_label
+from attune.core.coding import CODING_ROLE_WORDS, CodingAssignment
 from attune.core.consent import (
     SCOPE_DESCRIPTIONS,
     SCOPE_NAMES,
@@ -20,6 +21,7 @@ from attune.core.consent import (
     ConsentScope,
     scope_allows,
 )
+from attune.core.policy import assignments_ended_by
 from attune.errors import InputError
 from attune.services import Context
 from attune.services.access import Action, require_access
@@ -85,11 +87,17 @@ class WithdrawalPlan:
     clips: tuple[Clip, ...]
     reel_ids: tuple[int, ...]
     files: int
+    ended: tuple[CodingAssignment, ...] = ()  # second or gold coders' assignments
 
     def describe(self) -> str:
+        ends = ""
+        if self.ended:
+            ends = (f" It ends {len(self.ended)} assignment(s) to code a clip as "
+                    f"{CODING_ROLE_WORDS[self.ended[0].role]}, and the coding made for "
+                    "them is deleted.")
         if not self.clips and not self.reel_ids:
             return (f"Withdrawing {SCOPE_NAMES[self.scope].lower()} consent deletes no "
-                    "media: it stops future use for this purpose.")
+                    "media: it stops future use for this purpose." + ends)
         parts = []
         if self.clips:
             names = ", ".join(clip_label(c) for c in self.clips)
@@ -99,7 +107,7 @@ class WithdrawalPlan:
             parts.append(f"{len(self.reel_ids)} reel(s) made from them")
         return ("This deletes at once and for good: " + "; ".join(parts)
                 + f" ({self.files} file(s) in all). The audit log keeps only a note that it "
-                "happened.")
+                "happened." + ends)
 
 
 def plan_withdrawal(ctx: Context, actor: User, code: str, scope: ConsentScope,
@@ -118,7 +126,9 @@ def plan_withdrawal(ctx: Context, actor: User, code: str, scope: ConsentScope,
         files = sum(len(clip_files(ctx, tx, c)) for c in doomed)
         files += sum(len(list(ctx.media.reel_dir(r).glob("*")))
                      for r in reel_ids if ctx.media.reel_dir(r).exists())
-        return WithdrawalPlan(scope, tuple(doomed), tuple(sorted(reel_ids)), files)
+        roles = assignments_ended_by(scope)
+        ended = tuple(a for c in clips for a in tx.assignments(clip_id=c.id) if a.role in roles)
+        return WithdrawalPlan(scope, tuple(doomed), tuple(sorted(reel_ids)), files, ended)
 
 
 def withdraw_consent(ctx: Context, actor: User, code: str, scope: ConsentScope,
@@ -129,6 +139,10 @@ def withdraw_consent(ctx: Context, actor: User, code: str, scope: ConsentScope,
 
     def withdraw(tx: Tx) -> None:
         family = tx.get_family(code)
+        for role in assignments_ended_by(scope):  # they end now, with their coding
+            tx.end_assignments([c.id for c in tx.clips_for_family(family.id)
+                                if clip_id is None or c.id == clip_id], role,
+                               f"{SCOPE_NAMES[scope].lower()} consent withdrawn")
         if tx.withdraw_consent(family.id, scope, day, clip_id):
             return
         decisions = tx.consents_for_family(family.id)

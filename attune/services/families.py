@@ -113,12 +113,14 @@ def editable_family_codes(ctx: Context, actor: User) -> list[str]:
 
 def processed_clips(ctx: Context, actor: User, family: Family
                     ) -> list[tuple[Clip, Session]]:
-    """The family's processed clips (with a length), each with its session, as stored.
-    The caller has opened the family through :func:`get_family` (the gate)."""
+    """The family's processed clips (with a length) that ``actor`` may open, each with
+    its session, as stored (the gate is asked for each clip: nothing for someone who may
+    not open them)."""
     with ctx.db.transaction(actor.username) as tx:
         by_id = {s.id: s for s in tx.sessions_for_family(family.id)}
         return [(c, by_id[c.session_id]) for c in tx.clips_for_family(family.id)
-                if c.status == ClipStatus.READY and c.duration_ms]
+                if c.status == ClipStatus.READY and c.duration_ms
+                and decide_access(tx, actor, Action.VIEW_CLIP, family, c).allowed]
 
 
 def assign_practitioner(ctx: Context, actor: User, code: str, username: str) -> None:

@@ -299,6 +299,29 @@ class Coding(Clips):
             q = q.where(CodingAssignmentRecord.coder_id == self._user_rec(coder).id)
         return [self._assignment(r) for r in self.orm.scalars(q)]
 
+    def end_assignments(self, clip_ids: Sequence[int], role: CodingRole,
+                        reason: str) -> list[CodingAssignment]:
+        """End the ``role`` assignments of ``clip_ids`` (a consent withdrawn): the rows
+        go, and with them the coding those coders made of those clips under it."""
+        recs = list(self.orm.scalars(select(CodingAssignmentRecord).where(
+            CodingAssignmentRecord.clip_id.in_(list(clip_ids)),
+            CodingAssignmentRecord.role == str(role))))
+        ended = [self._assignment(r) for r in recs]
+        for rec in recs:
+            ids = list(self.orm.scalars(select(EventRecord.id).where(
+                EventRecord.clip_id == rec.clip_id, EventRecord.coder_id == rec.coder_id)))
+            if ids:
+                self.orm.execute(update(EventRecord).where(EventRecord.answers_id.in_(ids))
+                                 .values(answers_id=None))
+                self.orm.execute(delete(EventChangeRecord)
+                                 .where(EventChangeRecord.event_id.in_(ids)))
+                self.orm.execute(delete(EventRecord).where(EventRecord.id.in_(ids)))
+            self.orm.delete(rec)
+            self.orm.flush()
+            self.audit("assignment-ended", "clip", rec.clip_id,
+                       {"role": str(role), "events_deleted": len(ids), "reason": reason})
+        return ended
+
     def mark_coding_done(self, clip_id: int, coder: str, done: bool = True) -> CodingAssignment:
         user = self._user_rec(coder)
         rec = self.orm.scalar(select(CodingAssignmentRecord).where(

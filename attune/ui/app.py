@@ -45,7 +45,7 @@ SIGN_OUT = PageSpec("sign_out.py", "Sign out", ":material/logout:")
 ROLE_PAGES: dict[Role, tuple[PageSpec, ...]] = {
     Role.PRACTITIONER: (MY_WORK, FAMILIES, GOALS, CONSENT, UPLOAD, SCHEME, WORKSPACE, REELS,
                         TALLIES),
-    Role.SUPERVISOR: (FAMILIES, GOALS, SUPERVISION, TALLIES, WORKSPACE),
+    Role.SUPERVISOR: (FAMILIES, GOALS, SUPERVISION, TALLIES, WORKSPACE, SCHEME),
     Role.PARENT: (PARENT,),
     Role.ADMIN: (ACCOUNTS,),
 }

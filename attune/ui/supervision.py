@@ -17,10 +17,12 @@ import altair as alt
 import pandas as pd
 
 from attune.analysis.agreement import UNMATCHED, Flag, parameter_sentences
+from attune.core.clip import clip_label
 from attune.core.coding import CodingRole
 from attune.core.spans import format_ms
 from attune.interchange.reports import write_agreement_csv, write_agreement_pdf
 from attune.services.supervision import DoubleCodingPlan, PairAgreement, agreement_frame
+from attune.ui.families import FamilyRow
 
 FLAG_BADGE = {Flag.GREEN: ":green-badge[green]", Flag.AMBER: ":orange-badge[amber]",
               Flag.RED: ":red-badge[red]"}
@@ -126,6 +128,12 @@ def drift_long(pairs: Sequence[PairAgreement], kind: str = "double-coding") -> p
     long["statistic"] = long["statistic"].map(STATISTICS)
     long["date"] = pd.to_datetime(long["date"])
     return long.dropna(subset=["value"]).reset_index(drop=True)
+
+
+def gold_clip_choices(rows: Sequence[FamilyRow]) -> dict[int, str]:
+    """The clips a supervisor may choose as gold standard, each named as on the other
+    pages (family code, clip, visit, length): never a bare number."""
+    return {c.id: f"{row.family.code} · {clip_label(c)}" for row in rows for c in row.clips}
 
 
 def calibration_long(pairs: Sequence[PairAgreement]) -> pd.DataFrame:

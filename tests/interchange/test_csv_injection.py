@@ -56,3 +56,21 @@ def test_frames_for_csv_keep_numbers_numbers() -> None:
     out = neutralise_frame(frame).to_csv(index=False)
     assert "'=cmd" in out and "-0.25" in out and "-3" in out and "'-" not in out
     assert frame["family"][0].startswith("=")  # the caller's frame is not changed
+
+
+def test_boris_tsv_has_no_live_formula_and_round_trips(document: EventsDocument,
+                                                      events_key) -> None:  # type: ignore[no-untyped-def]
+    """The BORIS export too: a clip named like a formula is written quoted, and attune's
+    own import takes the quote off again."""
+    from attune.interchange.boris import dumps_boris_tabular, loads_boris_tabular
+
+    clip = dataclasses.replace(document.clip, name="=1+2 visit.mp4")
+    doc = dataclasses.replace(document, clip=clip)
+    text = dumps_boris_tabular(doc, observation_id="@SUM(A1)")
+    cells = [c for row in csv.reader(io.StringIO(text, newline=""), delimiter="\t")
+             for c in row]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert "'=1+2 visit.mp4" in text and "'@SUM" in text
+    back = loads_boris_tabular(text)
+    assert back.clip.name == clip.name
+    assert events_key(back) == events_key(doc)

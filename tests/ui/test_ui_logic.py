@@ -34,7 +34,8 @@ def test_each_role_gets_its_own_menu(tmp_path: Path) -> None:
     assert titles[Role.PARENT] == ["Your film", "Sign out"]
     assert titles[Role.ADMIN] == ["Accounts", "Sign out"]
     # no workspace file yet
-    assert titles[Role.SUPERVISOR] == ["Families", "Supervision", "Tallies", "Sign out"]
+    assert titles[Role.SUPERVISOR] == ["Families", "Supervision", "Tallies", "Coding scheme",
+                                       "Sign out"]  # they read and edit schemes too
     assert titles[Role.PRACTITIONER] == ["My work", "Families", "Consent", "Upload",
                                          "Coding scheme", "Reels", "Tallies", "Sign out"]
     (tmp_path / "app_pages" / WORKSPACE.file).touch()
@@ -101,3 +102,17 @@ def test_saving_a_duplicate_key_is_refused_with_a_message(ctx: Context) -> None:
     rows[1][COLUMNS["key"]] = rows[0][COLUMNS["key"]]
     with pytest.raises(InputError):
         save_scheme(ctx, pat, document_from_rows(doc, rows, {"E": 3, "D": 3, "X": 5}))
+
+
+def test_gold_clip_choices_are_named_not_numbered() -> None:
+    """The Calibration tab's clip list names each clip as the other pages do."""
+    from attune.core.clip import Clip, ClipStatus
+    from attune.core.family import Family
+    from attune.ui.families import FamilyRow
+    from attune.ui.supervision import gold_clip_choices
+
+    family = Family(4, "FAM-A", "Maya", "2026-03")
+    clip = Clip(7, 1, 4, "visit.mp4", "0" * 64, 10, ClipStatus.READY, duration_ms=30_000)
+    choices = gold_clip_choices([FamilyRow(family, [clip], False)])
+    assert choices == {7: "FAM-A · Clip 7 · 0:30"}
+    assert "visit.mp4" not in choices[7]
