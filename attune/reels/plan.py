@@ -7,15 +7,15 @@ and an optional slow replay of the key second, then an end card.
 
 Time in a reel is counted in *reel frames* at one constant frame rate (the proxies are
 constant frame rate, :mod:`attune.media.ingest`); milliseconds are derived from frames, so
-every segment start and every caption time is exact to the frame. A moment's
-``[start_ms, end_ms)`` is snapped to the nearest source frame boundaries: frame ``i``
-covers ``[i / fps, (i + 1) / fps)``. Rounding to the *nearest* boundary (not down) keeps
-a cut stable when a timeline shows frame times rounded to whole milliseconds, e.g. at
-30000/1001 fps frame 1 starts at 33.37 ms and both 33 and 34 snap to it.
+every segment start and every caption time is exact to the frame. Times and frames are
+:class:`attune.core.timebase.FrameGrid`'s: a moment's ``[start_ms, end_ms)`` is snapped to
+the nearest source frame edges (frame ``i`` covers ``[i / fps, (i + 1) / fps)``), so at
+30000/1001 fps both 33 and 34 ms snap to frame 1, which starts at 34 ms (its first whole
+millisecond, the time every part of attune gives it).
 
 Sound is cut at the exact sample: reel frame ``k`` starts at audio sample
-``round(k / fps * sample_rate)``, so picture and sound never drift apart by more than
-half a sample across the whole reel.
+``k / fps * sample_rate`` rounded half up (``FrameGrid.sample_at``), so picture and sound
+never drift apart by more than half a sample across the whole reel.
 """
 
 from __future__ import annotations
