@@ -1,5 +1,5 @@
 """The sound of a proxy, by sample: what a reel cuts at the same boundaries as its
-pictures (:func:`attune.reels.plan.sample_at_frame`)."""
+pictures (:meth:`attune.core.timebase.FrameGrid.sample_at`)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ from pathlib import Path
 import av
 import numpy as np
 
+from attune.core.timebase import SAMPLE_RATE
+
 #: The rate of every sound attune cuts and writes: the proxy's (see ingest).
-AUDIO_RATE = 48_000
+AUDIO_RATE = SAMPLE_RATE
 
 
 def read_audio(path: Path, first_sample: int, count: int) -> np.ndarray:

@@ -13,6 +13,7 @@ import contextlib
 import io
 import os
 from collections.abc import Callable, Mapping
+from fractions import Fraction
 from pathlib import Path
 
 import cv2
@@ -20,13 +21,14 @@ import numpy as np
 from fpdf import FPDF
 
 from attune.fileio import write_bytes_atomic
-from attune.media.frames import frame_at
-from attune.reels.plan import ClipRef, ReelPlan, frame_ms
+from attune.media.frames import picture_of
+from attune.reels.plan import ClipRef, ReelPlan
 from attune.reels.render import FONT_CANDIDATES
 
-StillAt = Callable[[Path, int], np.ndarray]
-"""``still_at(proxy, ms) -> BGR picture``; by default :func:`attune.media.frames.frame_at`,
-the picture a paused player shows."""
+StillOf = Callable[[Path, Fraction, int], np.ndarray]
+"""``still_of(proxy, fps, frame) -> BGR picture``; by default
+:func:`attune.media.frames.picture_of`, the picture a paused player shows on that frame
+(the reel's film-stop and the timeline show the same one)."""
 
 
 def _font(pdf: FPDF) -> str:
@@ -53,13 +55,13 @@ def write_handout(
     out_path: Path,
     *,
     per_page: int = 2,
-    still_at: StillAt = frame_at,
+    still_of: StillOf = picture_of,
     title: str | None = None,
 ) -> Path:
     """Write the handout of ``plan``'s moments to ``out_path`` (A4, atomically).
 
     ``per_page`` stills a page (1-3); the key frame of each moment is the plan's key frame
-    (``key_ms`` snapped), fetched with ``still_at``.
+    (``key_ms`` snapped), fetched with ``still_of``.
     """
     if not 1 <= per_page <= 3:
         raise ValueError("per_page must be 1, 2 or 3")
@@ -86,8 +88,7 @@ def write_handout(
                 pdf.set_x(margin)
                 pdf.cell(page_w - 2 * margin, 8, _safe(opts.date, family), align="C")
         slot_y = margin + header_h + (n % per_page) * slot_h
-        key_ms = frame_ms(moment.key_frame, moment.fps)
-        picture = still_at(Path(sources[moment.spec.clip]), key_ms)
+        picture = still_of(Path(sources[moment.spec.clip]), moment.fps, moment.key_frame)
         # handed to the PDF in memory: no still of the family lies about on disk
         ok, buf = cv2.imencode(".jpg", picture, [cv2.IMWRITE_JPEG_QUALITY, 90])
         if not ok:

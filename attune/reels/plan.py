@@ -7,20 +7,19 @@ and an optional slow replay of the key second, then an end card.
 
 Time in a reel is counted in *reel frames* at one constant frame rate (the proxies are
 constant frame rate, :mod:`attune.media.ingest`); milliseconds are derived from frames, so
-every segment start and every caption time is exact to the frame. A moment's
-``[start_ms, end_ms)`` is snapped to the nearest source frame boundaries: frame ``i``
-covers ``[i / fps, (i + 1) / fps)``. Rounding to the *nearest* boundary (not down) keeps
-a cut stable when a timeline shows frame times rounded to whole milliseconds, e.g. at
-30000/1001 fps frame 1 starts at 33.37 ms and both 33 and 34 snap to it.
+every segment start and every caption time is exact to the frame. Times and frames are
+:class:`attune.core.timebase.FrameGrid`'s: a moment's ``[start_ms, end_ms)`` is snapped to
+the nearest source frame edges (frame ``i`` covers ``[i / fps, (i + 1) / fps)``), so at
+30000/1001 fps both 33 and 34 ms snap to frame 1, which starts at 34 ms (its first whole
+millisecond, the time every part of attune gives it).
 
 Sound is cut at the exact sample: reel frame ``k`` starts at audio sample
-``round(k / fps * sample_rate)``, so picture and sound never drift apart by more than
-half a sample across the whole reel.
+``k / fps * sample_rate`` rounded half up (``FrameGrid.sample_at``), so picture and sound
+never drift apart by more than half a sample across the whole reel.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -29,13 +28,13 @@ from typing import Any
 
 from attune.core.practice import MOMENT_MAX_S, MOMENT_MIN_S
 from attune.core.spans import format_ms
+from attune.core.timebase import SAMPLE_RATE, FrameGrid
 from attune.core.words import Finding, check_words
 from attune.errors import InputError
 
 ClipRef = str
 """How a moment names its clip: a proxy path or a clip id, as a string."""
 
-SAMPLE_RATE = 48_000
 #: The first card's title unless the practitioner gives another.
 DEFAULT_TITLE = "Special moments together"
 
@@ -204,50 +203,7 @@ class ReelPlan:
 # ---------------------------------------------------------------------------- time
 
 
-def frame_ms(frame: int, fps: Fraction) -> int:
-    """Start of ``frame`` in whole milliseconds (half up).
-
-    >>> frame_ms(1, Fraction(30000, 1001)), frame_ms(25, Fraction(25))
-    (33, 1000)
-    """
-    return _round_half_up(Fraction(frame * 1000) / fps)
-
-
-def snap_ms_to_frame(ms: int, fps: Fraction) -> int:
-    """The frame boundary nearest to ``ms``, as a frame index (half up).
-
-    >>> snap_ms_to_frame(33, Fraction(30000, 1001)), snap_ms_to_frame(34, Fraction(30000, 1001))
-    (1, 1)
-    >>> snap_ms_to_frame(1019, Fraction(25)), snap_ms_to_frame(1020, Fraction(25))
-    (25, 26)
-    """
-    return _round_half_up(Fraction(ms) * fps / 1000)
-
-
-def frame_at_ms(ms: int, fps: Fraction) -> int:
-    """The frame shown at ``ms`` (the one whose span contains it).
-
-    >>> frame_at_ms(39, Fraction(25)), frame_at_ms(40, Fraction(25))
-    (0, 1)
-    """
-    return math.floor(Fraction(ms) * fps / 1000)
-
-
-def sample_at_frame(frame: int, fps: Fraction, sample_rate: int = SAMPLE_RATE) -> int:
-    """First audio sample of ``frame`` (half up).
-
-    >>> sample_at_frame(1, Fraction(30000, 1001))
-    1602
-    """
-    return _round_half_up(Fraction(frame) / fps * sample_rate)
-
-
-def _round_half_up(x: Fraction) -> int:
-    return math.floor(x + Fraction(1, 2))
-
-
-def _frames_for_ms(ms: int, fps: Fraction) -> int:
-    return _round_half_up(Fraction(ms) * fps / 1000)
+# Frames and milliseconds: :class:`attune.core.timebase.FrameGrid`, the one time base.
 
 
 # ---------------------------------------------------------------------------- editing
@@ -260,14 +216,15 @@ def trim_moment(spec: MomentSpec, fps: Fraction, *, start_frames: int = 0,
     The result's times are the exact (rounded) starts of the new boundary frames, so that
     trimming by one frame always moves the cut by exactly one frame.
     """
-    first = snap_ms_to_frame(spec.start_ms, fps) + start_frames
-    end = snap_ms_to_frame(spec.end_ms, fps) + end_frames
+    grid = FrameGrid(fps)
+    first = grid.snap(spec.start_ms) + start_frames
+    end = grid.snap(spec.end_ms) + end_frames
     if first < 0:
         raise InputError("The moment cannot start before the clip; trim it less.")
     if end <= first:
         raise InputError("A moment must keep at least one frame; trim it less.")
     key = spec.key_ms
-    start_ms, end_ms = frame_ms(first, fps), frame_ms(end, fps)
+    start_ms, end_ms = grid.start_ms(first), grid.start_ms(end)
     if key is not None:
         key = min(max(key, start_ms), max(start_ms, end_ms - 1))
     return replace(spec, start_ms=start_ms, end_ms=end_ms, key_ms=key)
@@ -340,7 +297,8 @@ def plan_reel(
     segments: list[Segment] = []
     planned: list[PlannedMoment] = []
     captions: list[CaptionCue] = []
-    fade = _frames_for_ms(opts.fade_ms, reel_fps)
+    reel_grid = FrameGrid(reel_fps)
+    fade = reel_grid.frames_in(opts.fade_ms)
     cursor = 0
 
     def add(kind: SegmentKind, frames: int, **kw: Any) -> Segment:
@@ -348,8 +306,8 @@ def plan_reel(
         seg_fade = min(fade, frames // 2)
         seg = Segment(
             kind=kind, reel_start_frame=cursor, frames=frames,
-            reel_start_ms=frame_ms(cursor, reel_fps),
-            reel_end_ms=frame_ms(cursor + frames, reel_fps),
+            reel_start_ms=reel_grid.start_ms(cursor),
+            reel_end_ms=reel_grid.start_ms(cursor + frames),
             fade_in_frames=seg_fade, fade_out_frames=seg_fade, **kw,
         )
         segments.append(seg)
@@ -358,7 +316,7 @@ def plan_reel(
 
     if opts.title_card_ms > 0:
         lines = tuple(x for x in (opts.title, opts.baby_name, opts.date) if x)
-        add(SegmentKind.TITLE, _frames_for_ms(opts.title_card_ms, reel_fps), card_lines=lines)
+        add(SegmentKind.TITLE, reel_grid.frames_in(opts.title_card_ms), card_lines=lines)
 
     for i, m in enumerate(moments):
         n = i + 1
@@ -374,10 +332,11 @@ def plan_reel(
                 f"Moment {n} ends at {m.end_ms} ms, after the end of its clip ({duration} ms); "
                 "trim it to end inside the clip."
             )
-        first = snap_ms_to_frame(m.start_ms, fps)
-        end = snap_ms_to_frame(m.end_ms, fps)
+        grid = FrameGrid(fps)
+        first = grid.snap(m.start_ms)
+        end = grid.snap(m.end_ms)
         if duration is not None:
-            end = min(end, math.ceil(Fraction(duration) * fps / 1000))
+            end = min(end, grid.frames_before(duration))
         if end <= first:
             raise InputError(f"Moment {n} is shorter than one frame; make it longer.")
         seconds = float(Fraction(end - first) / fps)
@@ -387,7 +346,7 @@ def plan_reel(
                 f"{opts.min_s:g}-{opts.max_s:g} s."
             )
         key_ms = m.key_ms if m.key_ms is not None else (m.start_ms + m.end_ms) // 2
-        key = min(max(frame_at_ms(key_ms, fps), first), end - 1)
+        key = min(max(grid.frame_at(key_ms), first), end - 1)
         if m.key_ms is not None and not (m.start_ms <= m.key_ms < m.end_ms):
             warnings.append(f"Moment {n}'s key frame lies outside it; the nearest frame "
                             "inside the moment is used.")
@@ -397,7 +356,7 @@ def plan_reel(
         def reel_frames(src_frames: int, fps: Fraction = fps) -> int:
             if fps == reel_fps:
                 return src_frames
-            return max(1, _round_half_up(Fraction(src_frames) / fps * reel_fps))
+            return max(1, reel_grid.frames_lasting(FrameGrid(fps).seconds(src_frames)))
 
         where = m.caption_position
         clip_seg = add(SegmentKind.CLIP, reel_frames(end - first), caption=m.caption,
@@ -409,10 +368,10 @@ def plan_reel(
         planned.append(PlannedMoment(
             index=i, spec=m, fps=fps, src_first_frame=first, src_end_frame=end,
             key_frame=key, reel_start_ms=clip_seg.reel_start_ms,
-            snapped_start_ms=frame_ms(first, fps), snapped_end_ms=frame_ms(end, fps),
+            snapped_start_ms=grid.start_ms(first), snapped_end_ms=grid.start_ms(end),
         ))
         if m.slow_replay and opts.slow_replay_ms > 0:
-            half = _frames_for_ms(opts.slow_replay_ms, fps) // 2
+            half = grid.frames_in(opts.slow_replay_ms) // 2
             s_first = max(first, key - half)
             s_end = min(end, s_first + max(1, 2 * half))
             s_first = max(first, s_end - max(1, 2 * half))
@@ -425,7 +384,7 @@ def plan_reel(
                                            where))
         if m.film_stop and opts.film_stop_ms > 0:
             text = m.film_stop_caption or m.caption
-            seg = add(SegmentKind.FILM_STOP, max(1, _frames_for_ms(opts.film_stop_ms, reel_fps)),
+            seg = add(SegmentKind.FILM_STOP, max(1, reel_grid.frames_in(opts.film_stop_ms)),
                       caption=text, caption_position=where, moment_index=i, clip=m.clip,
                       src_first_frame=key,
                       src_end_frame=key + 1)
@@ -434,12 +393,12 @@ def plan_reel(
 
     if opts.end_card_ms > 0:
         lines = tuple(x for x in (opts.end_text, opts.baby_name) if x)
-        add(SegmentKind.END, _frames_for_ms(opts.end_card_ms, reel_fps), card_lines=lines)
+        add(SegmentKind.END, reel_grid.frames_in(opts.end_card_ms), card_lines=lines)
 
     return ReelPlan(
         fps=reel_fps, sample_rate=SAMPLE_RATE, segments=tuple(segments),
         moments=tuple(planned), captions=tuple(captions), total_frames=cursor,
-        duration_ms=frame_ms(cursor, reel_fps), options=opts, warnings=tuple(warnings),
+        duration_ms=reel_grid.start_ms(cursor), options=opts, warnings=tuple(warnings),
     )
 
 

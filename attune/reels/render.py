@@ -4,9 +4,9 @@ How, and why this way:
 
 - **Frame-exact cuts.** For each clip segment the proxy is sought to the keyframe before
   the cut, decoded forward, and the pictures whose timestamps fall in the planned source
-  frames are taken (:func:`attune.media.frames.pictures_at`); the sound is cut at the
+  frames are taken (:func:`attune.media.frames.pictures_of`); the sound is cut at the
   exact 48 kHz sample of the same boundary (:func:`attune.media.sound.read_audio`,
-  :func:`attune.reels.plan.sample_at_frame`), so picture and sound stay in step. Reading
+  :meth:`attune.core.timebase.FrameGrid.sample_at`), so picture and sound stay in step. Reading
   the proxies is :mod:`attune.media`'s; this module draws captions and cards, composes
   and encodes.
 - **Speed.** A decode → RGB → draw → YUV → encode loop spends most of its time in colour
@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import math
 import os
 import queue
 import threading
@@ -44,9 +43,10 @@ import av
 import cv2
 import numpy as np
 
+from attune.core.timebase import FrameGrid
 from attune.errors import InputError, MediaError
 from attune.fileio import atomic_path
-from attune.media.frames import pictures_at
+from attune.media.frames import pictures_of
 from attune.media.layout import captions_of
 from attune.media.probe import ClipFacts, probe_clip
 from attune.media.sound import AUDIO_RATE, read_audio
@@ -61,7 +61,6 @@ from attune.reels.plan import (
     caption_findings,
     moments_from_document,
     plan_reel,
-    sample_at_frame,
     webvtt_text,
 )
 
@@ -337,7 +336,7 @@ def _fade_factor(i: int, seg: Segment) -> float:
 
 class _SourceReader:
     """A proxy's pictures at given frame indexes (non-decreasing), frame-exactly
-    (:func:`attune.media.frames.pictures_at`), composed for the reel."""
+    (:func:`attune.media.frames.pictures_of`), composed for the reel."""
 
     def __init__(self, path: Path, fps: Fraction, width: int, height: int) -> None:
         self.path, self.fps, self.width, self.height = path, fps, width, height
@@ -347,11 +346,11 @@ class _SourceReader:
         """One new yuv420p frame per target (the picture on screen at that frame's start),
         with ``overlay`` blended in; a repeated picture is the same frame object."""
         last: av.VideoFrame | None = None
-        last_idx: int | None = None
-        with contextlib.closing(pictures_at(self.path, self.fps, targets)) as pictures:
-            for idx, picture in pictures:
-                if last_idx != idx or last is None:
-                    last_idx, last = idx, self._compose(picture, overlay)
+        last_picture: av.VideoFrame | None = None
+        with contextlib.closing(pictures_of(self.path, self.fps, targets)) as pictures:
+            for picture in pictures:
+                if picture is not last_picture or last is None:
+                    last_picture, last = picture, self._compose(picture, overlay)
                 yield last
 
     def _compose(self, frame: av.VideoFrame, overlay: _Overlay | None) -> av.VideoFrame:
@@ -541,14 +540,15 @@ def _produce(plan: ReelPlan, facts: Mapping[ClipRef, ClipFacts], width: int, hei
 
     try:
         overlays: dict[tuple[str, CaptionPosition], _Overlay | None] = {}
+        reel = FrameGrid(plan.fps)
         for seg in plan.segments:
-            a0 = sample_at_frame(seg.reel_start_frame, plan.fps, AUDIO_RATE)
-            a1 = sample_at_frame(seg.reel_end_frame, plan.fps, AUDIO_RATE)
+            a0 = reel.sample_at(seg.reel_start_frame, AUDIO_RATE)
+            a1 = reel.sample_at(seg.reel_end_frame, AUDIO_RATE)
             if seg.audio and seg.clip is not None:
                 src = facts[seg.clip]
-                first_sample = sample_at_frame(seg.src_first_frame, src.fps, AUDIO_RATE)
+                first_sample = FrameGrid(src.fps).sample_at(seg.src_first_frame, AUDIO_RATE)
                 sound = read_audio(src.path, first_sample, a1 - a0)
-                fade_samples = [sample_at_frame(n, plan.fps, AUDIO_RATE)
+                fade_samples = [reel.sample_at(n, AUDIO_RATE)
                                 for n in (seg.fade_in_frames, seg.fade_out_frames)]
                 _ramp(sound, fade_samples[0], fade_samples[1])
             else:
@@ -567,7 +567,7 @@ def _produce(plan: ReelPlan, facts: Mapping[ClipRef, ClipFacts], width: int, hei
                                                         overlay)):
                 f = _fade_factor(i, seg)
                 put(frame if f >= 1.0 else _faded(frame, f))
-        put(audio.finish(sample_at_frame(plan.total_frames, plan.fps, AUDIO_RATE)))
+        put(audio.finish(reel.sample_at(plan.total_frames, AUDIO_RATE)))
         put(_DONE)
     except _Stopped:
         return
@@ -605,7 +605,9 @@ def _segment_pictures(seg: Segment, reel_fps: Fraction, facts: Mapping[ClipRef, 
     if src.fps == reel_fps:
         picks = [seg.src_first_frame + j for j in range(per)]
     else:
-        picks = [seg.src_first_frame + min(span - 1, math.floor(Fraction(j) * src.fps / reel_fps))
+        src_grid, reel_grid = FrameGrid(src.fps), FrameGrid(reel_fps)
+        picks = [seg.src_first_frame
+                 + min(span - 1, src_grid.frame_at_time(reel_grid.seconds(j)))
                  for j in range(per)]
     targets = [p for p in picks for _ in range(seg.repeat)]
     targets += [targets[-1]] * (seg.frames - len(targets))

@@ -29,6 +29,7 @@ from attune.core.jobs import Job, JobStatus
 from attune.core.practice import MAX_MOMENTS
 from attune.core.pronouns import Pronoun
 from attune.core.reel import Moment, Reel, ReelStatus, Reflection
+from attune.core.timebase import FrameGrid
 from attune.core.words import Finding, WordRule, check_words
 from attune.errors import ConsentError, InputError, NotAllowedError, NotFoundError, StateError
 from attune.fileio import copy_atomic
@@ -38,9 +39,7 @@ from attune.reels.plan import (
     MomentSpec,
     ReelOptions,
     ReelPlan,
-    frame_ms,
     plan_reel,
-    snap_ms_to_frame,
 )
 from attune.reels.propose import Proposal, propose_moments
 from attune.services import Context
@@ -95,9 +94,8 @@ def propose(ctx: Context, actor: User, clip_id: int, pronoun: Pronoun | str | No
 
 def snap_bounds(clip: Clip, start_ms: int, end_ms: int) -> tuple[int, int]:
     """Frame-accurate bounds inside the clip."""
-    fps = proxy_fps(clip)
-    start = frame_ms(snap_ms_to_frame(start_ms, fps), fps)
-    end = frame_ms(snap_ms_to_frame(end_ms, fps), fps)
+    grid = FrameGrid(proxy_fps(clip))
+    start, end = grid.snap_ms(start_ms), grid.snap_ms(end_ms)
     if clip.duration_ms is not None:
         end = min(end, clip.duration_ms)
     if not 0 <= start < end:
@@ -616,7 +614,6 @@ def handout(ctx: Context, actor: User, reel_id: int) -> Path:
     """The printable A4 stills handout of a reel (made once per rendering): a parent's
     from the shared version only; the practitioner's from a reel that could be rendered
     (shared-review consent, no flagged caption kept without a reason)."""
-    from attune.media.frames import frame_at
     from attune.reels.handout import write_handout
 
     if actor.role == Role.PARENT:
@@ -626,7 +623,7 @@ def handout(ctx: Context, actor: User, reel_id: int) -> Path:
         draft, out = _ready_to_render(ctx, actor, reel_id), ctx.media.reel_handout(reel_id)
     plan, sources = _plan(ctx, draft)
     out.parent.mkdir(parents=True, exist_ok=True)
-    write_handout(plan, sources, out, still_at=frame_at)
+    write_handout(plan, sources, out)
     with ctx.db.transaction(actor.username) as tx:
         tx.audit("handout", "reel", reel_id)
     return out

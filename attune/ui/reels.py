@@ -16,8 +16,9 @@ from attune.core.jobs import Job, JobStatus
 from attune.core.practice import MAX_MOMENTS
 from attune.core.reel import Moment, Reel
 from attune.core.spans import format_ms
+from attune.core.timebase import FrameGrid
 from attune.core.words import RULE_WHY, Finding, WordRule, check_words
-from attune.reels.plan import CaptionPosition, frame_ms, snap_ms_to_frame
+from attune.reels.plan import CaptionPosition
 from attune.reels.propose import Proposal
 from attune.services import Context
 from attune.services.reels import proxy_fps, snap_bounds, update_moment
@@ -51,13 +52,13 @@ def sync_widget(state: MutableMapping[str, Any], key: str, stored: Any) -> None:
 
 def step_frame(clip: Clip, ms: int, frames: int) -> int:
     """``ms`` snapped to the clip's frame grid and moved by ``frames`` frames (at least 0)."""
-    fps = proxy_fps(clip)
-    return frame_ms(max(0, snap_ms_to_frame(ms, fps) + frames), fps)
+    grid = FrameGrid(proxy_fps(clip))
+    return grid.start_ms(max(0, grid.snap(ms) + frames))
 
 
 def frame_step_ms(clip: Clip) -> int:
     """One frame of the clip's playable copy, rounded to whole milliseconds."""
-    return max(1, frame_ms(1, proxy_fps(clip)))
+    return max(1, FrameGrid(proxy_fps(clip)).start_ms(1))
 
 
 def reordered(moment_ids: Sequence[int], moment_id: int, delta: int) -> list[int]:

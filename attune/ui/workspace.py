@@ -34,6 +34,7 @@ from attune.core.attunement import assess_response, find_answered_cue
 from attune.core.clip import Clip
 from attune.core.events import Event
 from attune.core.scheme import EventKind, Scheme
+from attune.core.timebase import FrameGrid
 from attune.errors import AttuneError, ConflictError, InputError, NotFoundError
 from attune.services import Context
 from attune.services.clips import get_clip
@@ -475,23 +476,10 @@ def clip_timing(clip: Clip) -> dict[str, Any]:
     media = clip.media or {}
     fps = Fraction(str(media.get("proxy_fps") or "25/1"))
     duration_ms = int(media.get("proxy_duration_ms") or clip.duration_ms or 0)
-    frames = int(media.get("proxy_frame_count") or round(duration_ms * fps / 1000))
+    frames = int(media.get("proxy_frame_count") or FrameGrid(fps).frames_in(duration_ms))
     return {"fps_num": fps.numerator, "fps_den": fps.denominator, "frame_count": frames,
             "duration_ms": duration_ms, "width": int(media.get("proxy_width") or 0),
             "height": int(media.get("proxy_height") or 0)}
-
-
-def frame_ms(frame: int, fps: Fraction) -> int:
-    """The first whole millisecond inside ``frame`` (a mark's time for that frame).
-
-    >>> frame_ms(1, Fraction(30000, 1001)), ms_frame(34, Fraction(30000, 1001))
-    (34, 1)
-    """
-    return -((-frame * 1000 * fps.denominator) // fps.numerator)
-
-
-def ms_frame(ms: int, fps: Fraction) -> int:
-    return (ms * fps.numerator) // (1000 * fps.denominator)
 
 
 def _schemes_for(ctx: Context, events: Iterable[Event]) -> dict[tuple[str, int], Scheme]:

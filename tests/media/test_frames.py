@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
-from attune.media.frames import frame_at, frame_index_at, write_still
+from attune.media.frames import frame_index_at, picture_at, write_still
 from attune.media.ingest import IngestResult, ingest_media
 from tests.media.synth import Synthetic, read_number
 
@@ -34,7 +34,7 @@ def test_frame_at_is_exact_on_the_source(name: str, request: pytest.FixtureReque
     clip: Synthetic = request.getfixturevalue(name)
     for ms in _probe_times(clip):
         expected = _expected(ms, clip.fps, len(clip.times_ms))
-        assert read_number(frame_at(clip.path, ms)) == expected, f"{ms} ms"
+        assert read_number(picture_at(clip.path, ms)) == expected, f"{ms} ms"
         assert frame_index_at(clip.path, ms) == expected, f"{ms} ms"
 
 
@@ -50,7 +50,7 @@ def test_frame_at_is_exact_through_the_proxy(ingested: tuple[Synthetic, IngestRe
     assert result.proxy_fps == clip.fps
     for ms in _probe_times(clip):
         expected = _expected(ms, clip.fps, len(clip.times_ms))
-        assert read_number(frame_at(result.proxy_path, ms)) == expected, f"{ms} ms"
+        assert read_number(picture_at(result.proxy_path, ms)) == expected, f"{ms} ms"
         assert frame_index_at(result.proxy_path, ms) == expected, f"{ms} ms"
 
 
@@ -59,15 +59,15 @@ def test_time_past_the_end_shows_the_last_picture(
 ) -> None:
     clip, result = ingested
     last = len(clip.times_ms) - 1
-    assert read_number(frame_at(result.proxy_path, 60_000)) == last
+    assert read_number(picture_at(result.proxy_path, 60_000)) == last
     assert frame_index_at(result.proxy_path, 60_000) == last
 
 
 def test_bad_times_are_misuse(clip25: Synthetic) -> None:
     with pytest.raises(ValueError):
-        frame_at(clip25.path, -1)
+        picture_at(clip25.path, -1)
     with pytest.raises(TypeError):
-        frame_at(clip25.path, 1.5)  # type: ignore[arg-type]
+        picture_at(clip25.path, 1.5)  # type: ignore[arg-type]
     assert frame_index_at(clip25.path, np.int64(1000)) == 25  # type: ignore[arg-type]
 
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from attune.errors import MediaError
-from attune.media.frames import frame_at
+from attune.media.frames import picture_at
 from attune.media.ingest import ingest_media, keyframe_interval, proxy_rate
 from attune.media.probe import probe
 from tests.media.conftest import BrowserPlayer
@@ -125,10 +125,10 @@ def test_display_matrix_is_applied_to_the_pixels(
     facts = probe(tagged)
     assert (facts.rotation, facts.mirrored) == (rotation, mirrored)
     at_ms = 280  # picture 7: cells 13-15 white, so every turn or flip looks different
-    expected = upright(frame_at(src.path, at_ms)).astype(int)
+    expected = upright(picture_at(src.path, at_ms)).astype(int)
     assert (facts.display_height, facts.display_width) == expected.shape[:2]
     result = ingest_media(tagged, tmp_path / "out")
-    picture = frame_at(result.proxy_path, at_ms).astype(int)
+    picture = picture_at(result.proxy_path, at_ms).astype(int)
     assert picture.shape == expected.shape
     assert np.abs(picture - expected).mean() < 12
     assert np.abs(picture - np.rot90(expected, k=2)).mean() > 40  # not merely the same shape

@@ -8,7 +8,7 @@ from types import ModuleType
 import av
 import pytest
 
-from attune.media.frames import frame_at
+from attune.media.frames import picture_at
 from attune.media.ingest import ingest_media
 from attune.media.probe import probe
 from attune.schemas import validate
@@ -56,7 +56,7 @@ def test_drawn_frame_number_survives_ingest(samples_module: ModuleType, tmp_path
     clip = SAMPLES / "sample_b_turns.mp4"
     result = ingest_media(clip, tmp_path, short_side=180)  # scaled to 320x180
     for ms in (0, 39, 40, 5000, 12_345, 24_960):
-        picture = frame_at(result.proxy_path, ms)
+        picture = picture_at(result.proxy_path, ms)
         assert samples_module.read_frame_number(picture) == ms * 25 // 1000
 
 

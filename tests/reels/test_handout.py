@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from attune.media.frames import frame_at
+from attune.media.frames import picture_at
 from attune.reels.handout import write_handout
 from attune.reels.plan import MomentSpec, ReelOptions, plan_reel
 
@@ -30,8 +30,8 @@ def _pages(pdf: Path) -> int:
     return _text(pdf).count("\f")
 
 
-def test_frame_at_gives_the_key_frame(source25: Source) -> None:
-    picture = frame_at(source25.path, 2019)  # frame 50 starts at 2000 ms
+def test_picture_at_gives_the_key_frame(source25: Source) -> None:
+    picture = picture_at(source25.path, 2019)  # frame 50 starts at 2000 ms
     assert picture.shape == (180, 320, 3)
     assert read_index(picture[..., 1]) == 50
 
@@ -56,13 +56,13 @@ def test_handout_pages_and_captions(source25: Source, tmp_path: Path, per_page: 
 
 
 def test_handout_uses_the_given_still_function(tmp_path: Path) -> None:
-    calls: list[tuple[Path, int]] = []
+    calls: list[tuple[Path, Fraction, int]] = []
 
-    def still(path: Path, ms: int) -> np.ndarray:
-        calls.append((path, ms))
+    def still(path: Path, fps: Fraction, frame: int) -> np.ndarray:
+        calls.append((path, fps, frame))
         return np.full((90, 160, 3), 200, np.uint8)
 
     plan = plan_reel([MomentSpec("x", 0, 4000, "You followed his lead.", key_ms=1234)],
                      {"x": Fraction(25)})
-    write_handout(plan, {"x": Path("/nowhere.mp4")}, tmp_path / "h.pdf", still_at=still)
-    assert calls == [(Path("/nowhere.mp4"), 1200)]  # 1234 ms is in frame 30, from 1200 ms
+    write_handout(plan, {"x": Path("/nowhere.mp4")}, tmp_path / "h.pdf", still_of=still)
+    assert calls == [(Path("/nowhere.mp4"), Fraction(25), 30)]  # 1234 ms is in frame 30

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from attune.core.timebase import FrameGrid
 from attune.core.words import Finding, WordRule
 from attune.errors import InputError
 from attune.reels.plan import (
@@ -15,13 +16,10 @@ from attune.reels.plan import (
     ReelOptions,
     SegmentKind,
     caption_findings,
-    frame_ms,
     moments_from_document,
     moments_to_document,
     plan_reel,
     reorder_moments,
-    sample_at_frame,
-    snap_ms_to_frame,
     trim_moment,
     webvtt_text,
 )
@@ -41,7 +39,7 @@ def test_snapping_at_25_fps_rounds_to_the_nearest_boundary() -> None:
 
 def test_snapping_at_ntsc_rate_is_stable_under_ms_rounding() -> None:
     # frame 90 starts at 3003.0 ms, frame 91 at 3036.37 ms: a timeline shows 3036
-    assert snap_ms_to_frame(3036, NTSC) == 91 == snap_ms_to_frame(3037, NTSC)
+    assert FrameGrid(NTSC).snap(3036) == 91 == FrameGrid(NTSC).snap(3037)
     plan = plan_reel([MomentSpec("a", 3036, 6039)], {"a": NTSC}, BARE)
     (m,) = plan.moments
     assert (m.src_first_frame, m.src_end_frame) == (91, 181)
@@ -50,16 +48,16 @@ def test_snapping_at_ntsc_rate_is_stable_under_ms_rounding() -> None:
 
 
 @given(st.integers(0, 10_000_000))
-def test_frame_ms_round_trips_through_snapping(frame: int) -> None:
+def test_frame_starts_round_trip_through_snapping(frame: int) -> None:
     for fps in (Fraction(25), NTSC, Fraction(24000, 1001), Fraction(30)):
-        assert snap_ms_to_frame(frame_ms(frame, fps), fps) == frame
+        assert FrameGrid(fps).snap(FrameGrid(fps).start_ms(frame)) == frame
 
 
 def test_sound_boundaries_follow_frames_exactly() -> None:
-    assert sample_at_frame(25, Fraction(25)) == 48_000
-    assert sample_at_frame(30, NTSC) == 48_048
+    assert FrameGrid(Fraction(25)).sample_at(25) == 48_000
+    assert FrameGrid(NTSC).sample_at(30) == 48_048
     # never drifts: frame k's first sample is k * 1601.6 rounded
-    assert sample_at_frame(30_000, NTSC) == 48_048_000
+    assert FrameGrid(NTSC).sample_at(30_000) == 48_048_000
 
 
 def test_segments_tile_the_reel_and_moments_start_after_the_title() -> None:
@@ -93,8 +91,8 @@ def test_trimming_moves_cuts_by_whole_frames() -> None:
     m = MomentSpec("a", 1000, 5000, key_ms=1000)
     t = trim_moment(m, NTSC, start_frames=1, end_frames=-2)
     plan = plan_reel([t], {"a": NTSC}, BARE)
-    assert plan.moments[0].src_first_frame == snap_ms_to_frame(1000, NTSC) + 1
-    assert plan.moments[0].src_end_frame == snap_ms_to_frame(5000, NTSC) - 2
+    assert plan.moments[0].src_first_frame == FrameGrid(NTSC).snap(1000) + 1
+    assert plan.moments[0].src_end_frame == FrameGrid(NTSC).snap(5000) - 2
     assert t.key_ms == t.start_ms  # the key frame is kept inside the moment
     with pytest.raises(InputError):
         trim_moment(m, Fraction(25), start_frames=60, end_frames=-50)

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from attune.core.accounts import Role
+from attune.core.timebase import FrameGrid
 from attune.services.events import add_event, list_events
-from attune.ui.workspace import Workspace, build_view, clip_timing, frame_ms, ms_frame
+from attune.ui.workspace import Workspace, build_view, clip_timing
 from tests.factories import make_clip, make_family, make_user
 
 _cids = itertools.count(1)
@@ -178,8 +179,9 @@ def test_other_coders_and_supervisors_cannot_change_marks(setup) -> None:  # typ
 
 def test_frame_times_round_trip() -> None:
     for fps in (Fraction(25), Fraction(30000, 1001), Fraction(24000, 1001), Fraction(50)):
+        grid = FrameGrid(fps)
         for n in range(0, 2000, 7):
-            assert ms_frame(frame_ms(n, fps), fps) == n
+            assert grid.frame_at(grid.start_ms(n)) == n
 
 
 def test_clip_timing_reads_the_proxy_facts(setup) -> None:  # type: ignore[no-untyped-def]

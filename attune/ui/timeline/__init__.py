@@ -26,8 +26,15 @@ def _component() -> Callable[..., Any]:
         COMPONENT_NAME,
         html=(HERE / "timeline.html").read_text(encoding="utf-8"),
         css=(HERE / "timeline.css").read_text(encoding="utf-8"),
-        js=(HERE / "timeline.js").read_text(encoding="utf-8"),
+        js=script(),
     )
+
+
+def script() -> str:
+    """The component's JavaScript: the time base (``timebase.js``, the browser's copy of
+    :mod:`attune.core.timebase`) followed by ``timeline.js``."""
+    return "\n".join((HERE / name).read_text(encoding="utf-8")
+                     for name in ("timebase.js", "timeline.js"))
 
 
 def outbox_of(state: Any) -> list[Mapping[str, Any]]:

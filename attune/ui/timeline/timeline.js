@@ -121,8 +121,9 @@ export default function (component) {
   const num = clip.fps_num || 25, den = clip.fps_den || 1;
   const frameCount = Math.max(1, clip.frame_count || 1);
   const durationMs = Math.max(1, clip.duration_ms || Math.round(frameCount * 1000 * den / num));
-  const msOfFrame = (n) => Math.ceil(n * 1000 * den / num - 1e-9);
-  const frameOfMs = (ms) => Math.floor(ms * num / (1000 * den) + 1e-9);
+  const grid = attuneFrameGrid(num, den);  // timebase.js: the one time base
+  const msOfFrame = grid.startMs;
+  const frameOfMs = grid.frameAt;
   const clampFrame = (n) => Math.max(0, Math.min(frameCount - 1, n));
   const curFrame = () => clampFrame(Math.floor(el.video.currentTime * num / den + 1e-6));
   const curMs = () => msOfFrame(curFrame());
@@ -799,7 +800,7 @@ export default function (component) {
     }
     return { lane, event: best, edge };
   }
-  const snapMs = (ms) => msOfFrame(clampFrame(Math.round(frameOfMs(Math.max(0, ms)))));
+  const snapMs = (ms) => msOfFrame(clampFrame(grid.snap(Math.max(0, ms))));
   canvas.onmousedown = (ev) => {
     tl.focus({ preventScroll: true });
     const r = canvas.getBoundingClientRect();
