@@ -65,6 +65,11 @@ class Workspaces:
 WORKSPACES = Workspaces()
 
 
+def tab_workspace(clip_id: int, coder: str, tab: str) -> Workspace:
+    """The workspace of a browser tab (for the route, which has no session state)."""
+    return WORKSPACES.get(clip_id, coder, tab)
+
+
 def workspace_for(state: Any, clip_id: int, coder: str,
                   tab: str | None = None) -> Workspace:
     """The coder's workspace on this clip in this browser tab (or, before the tab has

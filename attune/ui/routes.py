@@ -66,11 +66,11 @@ from attune.services.uploads import LimitedReader, UploadTooLarge, check_declare
 from attune.ui.outbox import (
     MAX_BODY_BYTES,
     OUTBOX_PATH,
-    WORKSPACES,
     exchange,
     have_in,
     items_of,
     tab_in,
+    tab_workspace,
 )
 
 SESSION_COOKIE = "attune_session"
@@ -380,7 +380,7 @@ def _save_outbox(ctx: Context, cookie: str | None, token: str | None,
     tab = tab_in(body)
     if tab is None:
         raise _Refused(400, "The page did not say which tab it is; reload the page.")
-    ws = WORKSPACES.get(clip.id, user.username, tab)
+    ws = tab_workspace(clip.id, user.username, tab)
     return exchange(ctx, user, ws, items_of(body), have_in(body))
 
 

@@ -258,8 +258,9 @@ class Workspace:
         if start_ms < 0:
             raise InputError("A mark needs a time at or after the start of the clip.")
         if m.get("replay"):
-            # resent from the browser's saved outbox after a refresh or restart: the first
-            # send may have been stored already, and this workspace may not remember it
+            # sent before (to a server that may have died before answering, or from the
+            # browser's saved outbox after a refresh): the first send may have been stored
+            # already, and this workspace (a new process) does not remember it
             self.forget_events()
             for ev in self.own_events(ctx, actor).values():
                 if (ev.code, ev.start_ms, ev.end_ms) == (code, start_ms, end_ms):

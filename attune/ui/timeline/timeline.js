@@ -300,6 +300,15 @@ export default function (component) {
   S.outboxUrl = readOnly ? null : D.outbox_url || null;
   function sendState(items) {  // through Streamlit: a rerun applies them and answers in data
     S.setStateValue("outbox", { page: S.page, tab: S.tab, sent: S.lastSend, items, have: haveNow() });
+    markSent();
+  }
+  // A message sent once may have been stored by a server that then died before it
+  // answered: sent again, it says so (`replay`), and a server that does not know its cid
+  // looks for the stored mark before storing another.
+  function markSent() {
+    let changed = false;
+    for (const m of S.outbox) if (!m.replay) { m.replay = true; changed = true; }
+    if (changed) persistOutbox();
   }
   function send() {
     S.lastSend = Date.now();
@@ -316,6 +325,7 @@ export default function (component) {
     if (S.inFlight) { S.again = true; return; }
     S.inFlight = true; S.again = false;
     const body = JSON.stringify({ page: S.page, tab: S.tab, items: S.outbox.slice(), have: haveNow() });
+    markSent();
     const opts = { method: "POST", credentials: "same-origin", cache: "no-store",
                    headers: { "Content-Type": "application/json" }, body };
     if (window.AbortSignal && AbortSignal.timeout) opts.signal = AbortSignal.timeout(15000);
