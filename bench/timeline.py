@@ -105,7 +105,8 @@ def measure(url: str, username: str, marks: int, zooms: int) -> dict[str, list[f
             time.sleep(0.1)
         page.goto(f"{url}/workspace?clip={CLIP}")
         page.wait_for_selector(".tl canvas")
-        page.wait_for_function("() => window.__attuneTimeline.__s.data.events !== undefined")
+        page.wait_for_function("() => window.__attuneTimeline.__s.base"
+                               " && window.__attuneTimeline.__s.base.epoch != null")
         time.sleep(1.5)
         shown = page.evaluate("() => window.__attuneTimeline.__s.events.length")
         page.locator(".tl").focus()
