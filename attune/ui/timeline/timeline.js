@@ -300,7 +300,7 @@ export default function (component) {
   S.outboxUrl = readOnly ? null : D.outbox_url || null;
   function sendState(items) {  // through Streamlit: a rerun applies them and answers in data
     S.setStateValue("outbox", { page: S.page, tab: S.tab, sent: S.lastSend, items, have: haveNow() });
-    markSent();
+    if (items.length) markSent();
   }
   // A message sent once may have been stored by a server that then died before it
   // answered: sent again, it says so (`replay`), and a server that does not know its cid
