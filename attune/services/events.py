@@ -10,8 +10,11 @@ from attune.core.events import Event
 from attune.core.scheme import EventKind
 from attune.errors import InputError, NotAllowedError, StateError
 from attune.services import Context
-from attune.services.access import Action, decide_access, require_access
+from attune.services.access import Action, decide_access, refusal, require_access
 from attune.services.schemes import load_scheme
+
+#: Who codes (supervisors and administrators look; parents see only their reels).
+CODER_ROLES = frozenset({Role.PRACTITIONER})
 
 
 def list_events(ctx: Context, actor: User, clip_id: int, coder: str | None = None,
@@ -121,10 +124,22 @@ def own_event(ctx: Context, actor: User, event_id: int) -> Event:
 def may_code(ctx: Context, user: User, clip: Clip) -> bool:
     """Whether ``user`` codes this clip (practitioners of the family, and assigned
     coders); others only look."""
-    if user.role != Role.PRACTITIONER:
+    if user.role not in CODER_ROLES:
         return False
     with ctx.db.transaction(user.username) as tx:
         return decide_access(tx, user, Action.CODE_CLIP, clip.family_id, clip).allowed
+
+
+def clip_to_code(ctx: Context, user: User, clip_id: int) -> Clip:
+    """The clip ``user`` is about to change the coding of: :func:`may_code`'s question,
+    a refusal raised (and audited) before anything is applied."""
+    what = f"code clip {clip_id}"
+    with ctx.db.transaction(user.username) as tx:
+        clip = tx.get_clip(clip_id)
+        if user.role not in CODER_ROLES:
+            raise refusal(what, {"clip_id": clip_id, "action": Action.CODE_CLIP.name})
+        require_access(tx, user, Action.CODE_CLIP, clip.family_id, clip, what=what)
+    return clip
 
 
 def coders_to_compare(ctx: Context, user: User, clip: Clip) -> list[str]:

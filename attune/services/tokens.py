@@ -1,13 +1,15 @@
-"""Signed tokens: media URLs, uploads and sign-in sessions.
+"""Signed tokens: media URLs, uploads, saving coding (the timeline's outbox) and
+sign-in sessions.
 
 A token is ``<payload>.<signature>``: the payload is URL-safe base64 of compact JSON,
 the signature URL-safe base64 of HMAC-SHA256 over ``purpose + "." + payload`` with the
 installation's secret key (``Settings.secret_key``). The purpose ("media", "upload",
-"session") is part of what is signed, so a token made for one job never passes for
-another. Every token carries the user id it was made for; media and upload tokens also
-carry the object they open, an expiry time and the sign-in session they were made in:
-the routes open them only for a request whose HttpOnly sign-in cookie names that same,
-still live session (``attune.ui.routes``), so a copied link is no bearer token.
+"outbox", "session") is part of what is signed, so a token made for one job never passes
+for another. Every token carries the user id it was made for; media, upload and outbox
+tokens also carry the object they open (for the outbox: the clip being coded), an expiry
+time and the sign-in session they were made in: the routes open them only for a request
+whose HttpOnly sign-in cookie names that same, still live session (``attune.ui.routes``),
+so a copied link is no bearer token.
 
 Media tokens are stable for a while (the issue time is rounded down to
 ``MEDIA_BUCKET_S``), so that a page rerun gives the same URL and a playing video is
@@ -169,6 +171,37 @@ def check_upload_token(secret: str, token: str | None, *, now: float | None = No
     if not isinstance(user_id, int) or not isinstance(code, str):
         raise TokenError("This upload's access token is damaged; open the Upload page again.")
     return UploadGrant(user_id, code, _session_of(claims))
+
+
+# ------------------------------------------------------------------ outbox
+@dataclass(frozen=True)
+class OutboxGrant:
+    user_id: int
+    clip_id: int
+    session_id: str
+
+
+def outbox_token(secret: str, user_id: int, session_id: str, clip_id: int, *,
+                 now: float | None = None, ttl_s: int = MEDIA_TTL_S,
+                 bucket_s: int = MEDIA_BUCKET_S) -> str:
+    """A token for saving ``user_id``'s coding of ``clip_id`` from the sign-in session
+    ``session_id`` (``POST /api/outbox``); stable within a bucket, like media tokens."""
+    if not session_id:
+        raise ValueError("an outbox token needs the sign-in session it is made for")
+    t = time.time() if now is None else now
+    issued = int(t // bucket_s * bucket_s) if bucket_s > 0 else int(t)
+    return sign(secret, "outbox", {"u": user_id, "s": session_id, "c": int(clip_id),
+                                   "exp": issued + ttl_s + bucket_s})
+
+
+def check_outbox_token(secret: str, token: str | None, *, now: float | None = None
+                       ) -> OutboxGrant:
+    """The grant of a genuine, unexpired outbox token."""
+    claims = verify(secret, "outbox", token, now=now)
+    user_id, clip_id = claims.get("u"), claims.get("c")
+    if not isinstance(user_id, int) or not isinstance(clip_id, int):
+        raise TokenError("This page's saving token is damaged; reload the page.")
+    return OutboxGrant(user_id, clip_id, _session_of(claims))
 
 
 # ------------------------------------------------------------------ sessions

@@ -12,6 +12,14 @@
   streamed into the media folder (never held whole in memory), checked (consent,
   access, playable video) and queued for ingest. Answers JSON ``{"clip_id", "job_id"}``
   or ``{"error"}``.
+- ``POST /api/outbox?t=TOKEN``: the timeline's changes (JSON ``{"tab", "items",
+  "have"}``, sent with ``Content-Type: application/json`` from the same origin only);
+  the token (``attune.ui.outbox``) names the user, the clip and the sign-in session, and
+  the same sign-in check is made at each call; then the gate is asked whether this user
+  codes this clip (:func:`attune.services.events.clip_to_code`, refusals audited) and
+  the messages are applied through the events services (:func:`attune.ui.outbox.exchange`,
+  which ask the gate again for each change). Answers JSON ``{"acks", "notices",
+  "events_delta" | "events"}``, or 403 ``{"error"}`` with nothing stored.
 - ``POST /api/session``: body ``{"token": ...}``; sets the HttpOnly, SameSite=Strict
   sign-in cookie so that a browser refresh keeps the user signed in.
 - ``POST /api/signout``: clears that cookie and ends the session.
@@ -22,6 +30,7 @@ live under ``/api/``.
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from collections.abc import AsyncIterator, Callable
@@ -41,6 +50,7 @@ from attune.errors import AttuneError, NotAllowedError, NotFoundError
 from attune.services import Context
 from attune.services.accounts import account_by_id
 from attune.services.clips import store_clip
+from attune.services.events import clip_to_code
 from attune.services.ingest import queue_ingest
 from attune.services.serving import media_folder, record_outside_sign_in, record_served
 from attune.services.tokens import (
@@ -48,10 +58,20 @@ from attune.services.tokens import (
     MediaGrant,
     TokenError,
     check_media_token,
+    check_outbox_token,
     check_upload_token,
     read_session_token,
 )
 from attune.services.uploads import LimitedReader, UploadTooLarge, check_declared_size
+from attune.ui.outbox import (
+    MAX_BODY_BYTES,
+    OUTBOX_PATH,
+    exchange,
+    have_in,
+    items_of,
+    tab_in,
+    tab_workspace,
+)
 
 SESSION_COOKIE = "attune_session"
 CHUNK = 256 * 1024
@@ -333,12 +353,79 @@ def make_signout_endpoint(context: ContextProvider) -> Callable[[Request], Any]:
     return signout
 
 
+# ------------------------------------------------------------------ outbox
+def _json_post(request: Request) -> bool:
+    """A JSON POST from this origin: a page elsewhere cannot send one without the
+    browser asking first (CORS preflight), which nothing here answers."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    return kind == "application/json" and _same_origin(request)
+
+
+TOO_MANY = ("Too many unsaved changes to send at once: keep this page open and reload it "
+            "when the connection is back.")
+
+
+class _Refused(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _save_outbox(ctx: Context, cookie: str | None, token: str | None,
+                 body: Any) -> dict[str, Any]:
+    """One outbox exchange for the signed-in coder (runs in a worker thread)."""
+    grant = check_outbox_token(ctx.settings.secret_key, token)
+    user = signed_in_user(ctx, cookie, grant.user_id, grant.session_id, "save coding")
+    clip = clip_to_code(ctx, user, grant.clip_id)  # the gate: refused before anything
+    tab = tab_in(body)
+    if tab is None:
+        raise _Refused(400, "The page did not say which tab it is; reload the page.")
+    ws = tab_workspace(clip.id, user.username, tab)
+    return exchange(ctx, user, ws, items_of(body), have_in(body))
+
+
+def make_outbox_endpoint(context: ContextProvider) -> Callable[[Request], Any]:
+    async def save_outbox(request: Request) -> Response:
+        ctx = context()
+        if not _json_post(request):
+            return JSONResponse({"error": "Not allowed."}, status_code=403,
+                                headers=PRIVATE_HEADERS)
+        try:
+            try:
+                check_declared_size(request.headers.get("content-length"), MAX_BODY_BYTES)
+            except UploadTooLarge:
+                raise _Refused(413, TOO_MANY) from None
+            raw = bytearray()
+            async for chunk in request.stream():
+                raw += chunk
+                if len(raw) > MAX_BODY_BYTES:
+                    raise _Refused(413, TOO_MANY)
+            body = json.loads(raw or b"null")
+            answer = await run_in_threadpool(
+                _save_outbox, ctx, request.cookies.get(SESSION_COOKIE),
+                request.query_params.get("t"), body)
+        except (TokenError, NotAllowedError) as exc:
+            return JSONResponse({"error": str(exc)}, status_code=403, headers=PRIVATE_HEADERS)
+        except ValueError:  # not JSON (json.JSONDecodeError, UnicodeDecodeError)
+            return JSONResponse({"error": "That was not a list of changes."},
+                                status_code=400, headers=PRIVATE_HEADERS)
+        except _Refused as exc:
+            return JSONResponse({"error": str(exc)}, status_code=exc.status,
+                                headers=PRIVATE_HEADERS)
+        except NotFoundError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=404, headers=PRIVATE_HEADERS)
+        return JSONResponse(answer, headers=PRIVATE_HEADERS)
+
+    return save_outbox
+
+
 def build_routes(context: ContextProvider) -> list[BaseRoute]:
     """Our routes, given how to get the services context (opened lazily, once)."""
     return [
         Route("/api/media/{kind}/{object_id:int}/{name}", make_media_endpoint(context),
               methods=["GET", "HEAD"]),
         Route("/api/upload", make_upload_endpoint(context), methods=["POST"]),
+        Route(OUTBOX_PATH, make_outbox_endpoint(context), methods=["POST"]),
         Route("/api/session", make_session_endpoint(context), methods=["POST"]),
         Route("/api/signout", make_signout_endpoint(context), methods=["POST"]),
     ]

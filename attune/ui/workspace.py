@@ -4,23 +4,28 @@ its change messages are applied through the services, and undo/redo.
 The component never writes anything itself. Each change a coder makes (a key press, a
 drag, a new code, a note, a deletion, undo, redo) becomes a *message* with a
 client-generated id (``cid``) in an outbox that the browser keeps until Python
-acknowledges it (see ``attune/ui/timeline/timeline.js``). Python applies each ``cid``
-once (:meth:`Workspace.apply`), remembers the result, and sends the results back in the
-component's data; the browser then drops the acknowledged messages. A message sent
-twice (a rerun that crossed the acknowledgement, or the browser's saved outbox replayed
-after a refresh or a server restart) is therefore never applied twice.
+acknowledges it (see ``attune/ui/timeline/timeline.js``). The browser POSTs its outbox
+to ``/api/outbox`` (:mod:`attune.ui.outbox`; through a Streamlit rerun when that route
+cannot be reached). Python applies each ``cid`` once (:meth:`Workspace.apply`),
+remembers the result, and sends the results back (in the route's answer, or in the
+component's data); the browser then drops the acknowledged messages. A message sent
+twice (an answer that was lost, a resend that crossed the acknowledgement, or the
+browser's saved outbox replayed after a refresh or a server restart) is therefore never
+applied twice.
 
 Undo and redo are server-side: every applied change is kept as (before, after, the
 event version it produced); undoing it is the inverse change through the same services,
 expecting that version, so an undo never overwrites somebody else's later edit (the
 service raises :class:`~attune.errors.ConflictError` and the workspace says so).
 
-Nothing here imports Streamlit: the page keeps one :class:`Workspace` per clip and coder
-in ``st.session_state``; the tests drive it directly.
+Nothing here imports Streamlit: the workspaces of a server process are kept by clip,
+coder and browser tab (:mod:`attune.ui.outbox`), reached both by the ``/api/outbox``
+route and by the page's fragment; the tests drive them directly.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
 from collections import OrderedDict
@@ -106,6 +111,10 @@ class Workspace:
     #: epoch: a new workspace, e.g. after a server restart, is a new epoch)
     epoch: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     changed: dict[int, int] = field(default_factory=dict)  # event id -> revision
+    #: held while a message exchange reads or changes this workspace: the outbox route
+    #: and the page's fragment may both reach it (``attune.ui.outbox.exchange``)
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False,
+                                  compare=False)
 
     # ------------------------------------------------------------------ events cache
     def own_events(self, ctx: Context, actor: User) -> dict[int, Event]:
@@ -250,8 +259,9 @@ class Workspace:
         if start_ms < 0:
             raise InputError("A mark needs a time at or after the start of the clip.")
         if m.get("replay"):
-            # resent from the browser's saved outbox after a refresh or restart: the first
-            # send may have been stored already, and this workspace may not remember it
+            # sent before (to a server that may have died before answering, or from the
+            # browser's saved outbox after a refresh): the first send may have been stored
+            # already, and this workspace (a new process) does not remember it
             self.forget_events()
             for ev in self.own_events(ctx, actor).values():
                 if (ev.code, ev.start_ms, ev.end_ms) == (code, start_ms, end_ms):
@@ -529,19 +539,18 @@ def scheme_codes(scheme: Scheme) -> list[dict[str, Any]]:
 def build_view(ctx: Context, user: User, clip: Clip, *, read_only: bool,
                coders: list[str], urls: Mapping[str, str | None] | None = None,
                scheme_name: str = "attuned-moments",
-               workspace: Workspace | None = None,
-               have: Mapping[str, Any] | None = None) -> dict[str, Any]:
+               exchanged: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Everything the timeline component draws, for ``coders``' lanes on ``clip``.
 
-    With ``workspace`` (and its coder's lane alone), its coder's events come from its
-    memory, and only those changed since the browser's revision ``have`` are sent
-    (:meth:`Workspace.event_payload`). Not blind-safe by itself: the page decides which
-    coders a user may see.
+    With ``exchanged`` (the answer of :func:`attune.ui.outbox.exchange` for the coder's
+    own workspace: acknowledgements, notices and the events changed since the browser's
+    revision), the events come from there rather than from the database. Not blind-safe
+    by itself: the page decides which coders a user may see.
     """
     scheme = scheme_of(ctx, scheme_name, None)
     payload: dict[str, Any]
-    if workspace is not None and coders == [workspace.coder]:
-        payload = workspace.event_payload(ctx, user, have)
+    if exchanged is not None:
+        payload = dict(exchanged)
     else:
         events: list[Event] = []
         for coder in coders:

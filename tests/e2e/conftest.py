@@ -50,13 +50,13 @@ class Server:
         return done.stdout
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
-def _wait_for(url: str, proc: subprocess.Popen[bytes], log: Path, timeout_s: float) -> None:
+def wait_for_server(url: str, proc: subprocess.Popen[bytes], log: Path, timeout_s: float) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -68,6 +68,16 @@ def _wait_for(url: str, proc: subprocess.Popen[bytes], log: Path, timeout_s: flo
         except OSError:
             time.sleep(0.25)
     raise RuntimeError(f"the app did not answer at {url} in {timeout_s} s:\n{log.read_text()}")
+
+
+def start_app(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
+    """``streamlit run streamlit_app.py`` on ``port`` (output appended to ``log``)."""
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            [str(BIN / "streamlit"), "run", "streamlit_app.py", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true",
+             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
 
 
 @pytest.fixture(scope="session")
@@ -82,20 +92,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
                    capture_output=True, timeout=120)
     subprocess.run([str(BIN / "attune"), "demo", "--no-ingest"], env=env, cwd=REPO,
                    check=True, capture_output=True, timeout=300)
-    port = _free_port()
+    port = free_port()
     app_log, worker_log = data / "app.log", data / "worker.log"
-    with app_log.open("wb") as out:
-        app = subprocess.Popen(
-            [str(BIN / "streamlit"), "run", "streamlit_app.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true",
-             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
+    app = start_app(env, port, app_log)
     with worker_log.open("wb") as out:
         worker = subprocess.Popen([str(BIN / "attune"), "worker"], cwd=REPO, env=env,
                                   stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_for(f"{url}/_stcore/health", app, app_log, 60)
+        wait_for_server(f"{url}/_stcore/health", app, app_log, 60)
         yield Server(url, data, env)
     finally:
         for proc in (app, worker):

@@ -1,17 +1,29 @@
 """The timeline workspace in Debian's chromium against the real app: a practitioner codes
 three cues and three responses with the keyboard (two of the keys are Streamlit hot keys,
 which must not fire), reloads and finds all six, drags an edge, undoes it; a supervisor
-sees the same clip read-only with two coders side by side.
+sees the same clip read-only with two coders side by side. Marks are saved through
+``POST /api/outbox``; when that route cannot be reached they go through a Streamlit
+rerun; a server killed while marks were on their way loses none and doubles none.
 Screenshots: test-artifacts/e2e/timeline-*.png."""
 
 from __future__ import annotations
 
+import signal
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, Request, Route, expect
 
-from .conftest import Server, ensure_ready, shot, sign_in, wait_for_app
+from .conftest import (
+    Server,
+    ensure_ready,
+    free_port,
+    shot,
+    sign_in,
+    start_app,
+    wait_for_app,
+    wait_for_server,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 CLIP = 3  # the demo's sample_c_fuss_and_soothe (25 fps, 35 s), already coded by pat
@@ -247,13 +259,89 @@ def test_fast_typing_loses_no_mark_and_doubles_none(page: Page, server: Server) 
     page.evaluate("() => window.__attuneTimeline.__api.seekMs(30000)")
     page.wait_for_timeout(300)
     known = {e["id"] for e in _state(page)["events"]}
+    saved_by_route: list[Request] = []
+    page.on("requestfinished",
+            lambda r: saved_by_route.append(r) if "/api/outbox" in r.url else None)
     for i in range(20):
         page.keyboard.press("12345"[i % 5], delay=5)
         page.keyboard.press(".", delay=5)
     events = _saved(page)["events"]
     fast = sorted((e["s"], e["c"]) for e in events if e["id"] not in known)
     assert fast == [(30000 + 40 * i, f"C0{i % 5 + 1}") for i in range(20)]
+    # through the route, one request at a time (those typed meanwhile go in the next)
+    assert saved_by_route and all(r.method == "POST" for r in saved_by_route)
+    assert all(r.response().status == 200 for r in saved_by_route)  # type: ignore[union-attr]
+
+    # the route cannot be reached (a proxy in front refuses it, say): the marks go
+    # through a Streamlit rerun instead, still once each
+    page.route("**/api/outbox**", lambda route: route.abort())
+    page.locator(".tl").focus()
+    for key in ("6", ".", "7"):
+        page.keyboard.press(key)
+    events = _saved(page)["events"]
+    fast += [(30800, "C06"), (30840, "C07")]
+    assert sorted((e["s"], e["c"]) for e in events if e["id"] not in known) == fast
+    page.unroute("**/api/outbox**")
     page.reload()
     _open(page)
     again = sorted((e["s"], e["c"]) for e in _state(page)["events"] if e["id"] not in known)
     assert again == fast
+
+
+def test_a_killed_server_loses_no_mark_and_doubles_none(browser: Browser,
+                                                        server: Server) -> None:
+    """An app server of its own on the same data: one mark is stored but its answer never
+    comes back, a second one waits behind it; the server is killed (SIGKILL). Started
+    again, the reloaded page replays its saved outbox: both marks, once each."""
+    _ensure_ready(server)
+    port, log = free_port(), server.data_dir / "app-killed.log"
+    url = f"http://127.0.0.1:{port}"
+    app = start_app(server.env, port, log)
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, base_url=url)
+    try:
+        wait_for_server(f"{url}/_stcore/health", app, log, 60)
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        sign_in(page, "pat")
+        _open(page)
+        known = {e["id"] for e in _state(page)["events"]}
+        held: list[Route] = []
+
+        def store_but_lose_the_answer(route: Route) -> None:
+            route.fetch()  # the server stores the mark ...
+            held.append(route)  # ... and its answer is never delivered
+
+        page.route("**/api/outbox**", store_but_lose_the_answer)
+        page.locator(".tl").focus()
+        page.evaluate("() => window.__attuneTimeline.__api.seekMs(32000)")
+        page.wait_for_timeout(200)
+        page.keyboard.press("8")                    # C08 at 32.000 s: stored, unanswered
+        page.wait_for_function("() => window.__attuneTimeline.__s.inFlight === true")
+        page.keyboard.press("Escape")
+        page.keyboard.press(".")
+        page.keyboard.press("9")                    # C09 at 32.040 s: waits behind it
+        page.wait_for_timeout(300)
+        assert len(held) == 1 and _state(page)["outbox"] == 2
+        app.send_signal(signal.SIGKILL)
+        app.wait(timeout=15)
+        for route in held:
+            route.abort()
+        page.unroute("**/api/outbox**")
+
+        app = start_app(server.env, port, log)     # the same address: the same browser store
+        wait_for_server(f"{url}/_stcore/health", app, log, 60)
+        page.reload()
+        _open(page)                                 # still signed in (the cookie)
+        events = _saved(page)["events"]
+        new = sorted((e["c"], e["s"]) for e in events if e["id"] not in known)
+        assert new == [("C08", 32000), ("C09", 32040)]
+        assert page.evaluate("() => localStorage.getItem(window.__attuneTimeline.__s"
+                             ".storeKey)") is None
+        shot(page, "timeline-11-after-a-killed-server")
+    finally:
+        context.close()
+        app.terminate()
+        try:
+            app.wait(timeout=15)
+        except Exception:
+            app.kill()

@@ -2,8 +2,11 @@
 JavaScript (no build step), kept in this folder as ``timeline.{html,css,js}``.
 
 The browser keeps the ``<video>`` and all drawing state on its DOM nodes, so a rerun only
-hands it new data. The component's only state value is ``outbox``: every change the
-coder made and Python has not acknowledged yet (see :mod:`attune.ui.workspace`).
+hands it new data. Changes are saved through the ``/api/outbox`` route
+(:mod:`attune.ui.outbox`, at ``data["outbox_url"]``); the component's only state value
+is ``outbox``: the browser tab's id once it is mounted, and every change the coder made
+and Python has not acknowledged yet when the route cannot be reached (see
+:mod:`attune.ui.workspace`).
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import streamlit as st
+
+from attune.ui.outbox import have_in, items_of, tab_in
 
 HERE = Path(__file__).resolve().parent
 COMPONENT_NAME = "attune_timeline"
@@ -37,29 +42,23 @@ def script() -> str:
                      for name in ("timebase.js", "timeline.js"))
 
 
+def _outbox(state: Any) -> Any:
+    return state.get("outbox") if isinstance(state, Mapping) else None
+
+
 def outbox_of(state: Any) -> list[Mapping[str, Any]]:
     """The messages in a component state value (what ``st.session_state[key]`` holds)."""
-    if not isinstance(state, Mapping):
-        return []
-    outbox = state.get("outbox")
-    items = outbox.get("items") if isinstance(outbox, Mapping) else outbox
-    return [m for m in items or () if isinstance(m, Mapping)]
+    return items_of(_outbox(state))
 
 
 def tab_of(state: Any) -> str | None:
     """The browser tab's id (kept in its sessionStorage, so it survives a reload)."""
-    if not isinstance(state, Mapping) or not isinstance(state.get("outbox"), Mapping):
-        return None
-    tab = state["outbox"].get("tab")
-    return tab if isinstance(tab, str) and 0 < len(tab) <= 64 else None
+    return tab_in(_outbox(state))
 
 
 def have_of(state: Any) -> Mapping[str, Any] | None:
     """The events revision the browser says it has (``{"epoch", "rev"}``), if any."""
-    if not isinstance(state, Mapping) or not isinstance(state.get("outbox"), Mapping):
-        return None
-    have = state["outbox"].get("have")
-    return have if isinstance(have, Mapping) else None
+    return have_in(_outbox(state))
 
 
 def timeline(data: Mapping[str, Any], *, key: str) -> Any:

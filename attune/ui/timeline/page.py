@@ -3,19 +3,16 @@ press reruns only the timeline (not the page, not the sidebar)."""
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from typing import Any
-
 import streamlit as st
 
 from attune.core.accounts import User
 from attune.core.clip import Clip, ClipStatus, clip_label
 from attune.errors import AttuneError
 from attune.services import Context
-from attune.ui.media import media_url
+from attune.ui.media import current_session_id, media_url
+from attune.ui.outbox import exchange, outbox_url, workspace_for
 from attune.ui.timeline import have_of, outbox_of, tab_of, timeline
 from attune.ui.workspace import (
-    Workspace,
     build_view,
     can_edit,
     coders_from_query,
@@ -27,35 +24,6 @@ from attune.ui.workspace import (
 
 COMPONENT_KEY = "attune_timeline"
 CODERS_KEY = "workspace_coders"
-
-
-#: Workspaces by (clip, coder, browser tab), for this server process: a reload of the tab
-#: finds its undo stack again. Another tab is another workspace, so an edit made there
-#: is a conflict here, never silently overwritten.
-_BY_TAB: OrderedDict[tuple[int, str, str], Workspace] = OrderedDict()
-KEPT_WORKSPACES = 500
-
-
-def workspace_for(state: Any, clip_id: int, coder: str, tab: str | None = None) -> Workspace:
-    """The coder's workspace on this clip in this browser tab (or, before the tab has
-    said who it is, in this browser session)."""
-    key = f"attune_workspace:{clip_id}:{coder}"
-    if tab is not None:
-        ws = _BY_TAB.get((clip_id, coder, tab))
-        if ws is None:
-            ws = state.get(key) if isinstance(state.get(key), Workspace) else None
-            ws = ws or Workspace(clip_id, coder)
-            _BY_TAB[(clip_id, coder, tab)] = ws
-        _BY_TAB.move_to_end((clip_id, coder, tab))
-        while len(_BY_TAB) > KEPT_WORKSPACES:
-            _BY_TAB.popitem(last=False)
-        state[key] = ws
-        return ws
-    ws = state.get(key)
-    if not isinstance(ws, Workspace):
-        ws = Workspace(clip_id, coder)
-        state[key] = ws
-    return ws
 
 
 def clip_from_query(ctx: Context, user: User) -> Clip | None:
@@ -101,19 +69,20 @@ def _timeline_fragment(ctx: Context, user: User, clip: Clip, editable: bool,
                        coders: list[str]) -> None:
     state = st.session_state.get(COMPONENT_KEY)
     ws = workspace_for(st.session_state, clip.id, user.username, tab_of(state))
-    outbox = outbox_of(state)
-    if editable:
-        ws.apply(ctx, user, outbox)
     urls = media_urls(lambda kind: media_url(ctx, user, kind, clip.id))
     try:
+        # the coder's own changes: those that came this way (when the outbox route could
+        # not be reached) are applied, and the events come from the workspace's memory
+        exchanged = (exchange(ctx, user, ws, outbox_of(state), have_of(state))
+                     if editable else None)
         data = build_view(ctx, user, clip, read_only=not editable, coders=coders, urls=urls,
-                          workspace=ws if editable else None, have=have_of(state))
+                          exchanged=exchanged)
+        if editable:
+            data["outbox_url"] = outbox_url(ctx, user, clip.id, current_session_id())
     except AttuneError as exc:  # e.g. the family's assignment changed meanwhile
         st.error(str(exc))
         return
-    data["acks"] = ws.acks(outbox)
     seek = seek_from_query(st.query_params.get("t"), clip, coders)
     if seek is not None:
         data["seek"] = seek
-    data["notices"] = ws.take_notices()
     timeline(data, key=COMPONENT_KEY)

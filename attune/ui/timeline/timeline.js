@@ -4,13 +4,16 @@
 // once and all state lives on the root node (`root.__s`); handlers are assigned
 // (`el.onx = ...`), never stacked.
 //
-// Message protocol (see attune/ui/workspace.py): every change is a message
-//   {cid, page, seq, op, ...}, op in create|move|recode|note|delete|undo|redo,
-// kept in an outbox (also in localStorage) until Python acknowledges its cid in
-// `data.acks`. The whole outbox goes out with setStateValue("outbox", ...) after each
-// change and again every few seconds while anything is unacknowledged, so a dropped send,
-// a rerun racing a key press, a refresh or a lost connection loses nothing; Python
-// applies each cid once.
+// Message protocol (see attune/ui/workspace.py and attune/ui/outbox.py): every change is
+// a message {cid, page, seq, op, ...}, op in create|move|recode|note|delete|undo|redo,
+// kept in an outbox (also in localStorage) until Python acknowledges its cid. The whole
+// outbox is POSTed (JSON, same origin, with the sign-in cookie) to `data.outbox_url`
+// after each change and again every few seconds while anything is unacknowledged; the
+// answer carries the acknowledgements, notices and the events changed since our
+// revision, as a rerun's data does. When that route cannot be reached, the outbox goes
+// through Streamlit instead (setStateValue("outbox", ...), a rerun answers in `data`).
+// So a dropped send, an answer racing a key press, a refresh or a lost connection loses
+// nothing; Python applies each cid once.
 
 const LANE_H_FULL = 26, LANE_H_TIGHT = 21, RULER_H = 18, FILM_H = 44, ENV_H = 30, LABEL_W = 138;
 const HOLD_MS = 300;
@@ -179,7 +182,7 @@ export default function (component) {
   }
 
   // ------------------------------------------------------------------ acknowledgements
-  const acks = D.acks || {};
+  function takeAcks(acks, notices) {
   const now = performance.now();
   let ackedAny = false;
   S.outbox = S.outbox.filter((m) => {
@@ -203,20 +206,28 @@ export default function (component) {
   if (S.open && S.open.ref && S.refIds[S.open.ref] != null) {
     S.open.id = S.refIds[S.open.ref];
   }
-  for (const n of D.notices || []) {
+  for (const n of notices || []) {
     if (!S.shownErrors[n.cid]) { S.shownErrors[n.cid] = true; showBanner(n.text); }
   }
+  }
+  takeAcks(D.acks || {}, D.notices);
 
   // ------------------------------------------------------------------ events model
   // The server sends all events (`events`, with `events_rev`) or only those changed since
   // the revision this page said it has (`events_delta`); `S.base` keeps them by id.
-  if (D.events) {
-    const rows = new Map(); for (const e of D.events) rows.set(e.id, e);
-    S.base = { epoch: D.events_rev ? D.events_rev.epoch : null, rev: D.events_rev ? D.events_rev.rev : -1, rows };
+  // An answer older than what we have (a rerun's data and a route's answer that crossed)
+  // is left alone.
+  function takeEvents(P) {
+  if (P.events) {
+    const epoch = P.events_rev ? P.events_rev.epoch : null, rev = P.events_rev ? P.events_rev.rev : -1;
+    if (epoch !== null && S.base && S.base.epoch === epoch && S.base.rev > rev && !S.needFull) return;
+    const rows = new Map(); for (const e of P.events) rows.set(e.id, e);
+    S.base = { epoch, rev, rows };
     S.needFull = false;
-  } else if (D.events_delta) {
-    const d = D.events_delta;
+  } else if (P.events_delta) {
+    const d = P.events_delta;
     if (S.base && S.base.epoch === d.epoch && S.base.rev >= d.from) {
+      if (d.rev <= S.base.rev) return;
       for (const r of d.rows) S.base.rows.set(r.id, r);
       for (const id of d.removed) S.base.rows.delete(id);
       if (d.rev > S.base.rev) S.base.rev = d.rev;
@@ -225,6 +236,8 @@ export default function (component) {
       setTimeout(() => send(), 0);
     }
   }
+  }
+  takeEvents(D);
   if (!S.base) S.base = { epoch: null, rev: -1, rows: new Map() };
   function rebuildEvents() {
     // the server's events, then the changes still in the outbox on top (optimistic)
@@ -284,11 +297,44 @@ export default function (component) {
       else localStorage.removeItem(S.storeKey);
     } catch (err) { /* quota or private mode: the send below still happens */ }
   }
+  const haveNow = () => (S.needFull || !S.base ? null : { epoch: S.base.epoch, rev: S.base.rev });
+  S.outboxUrl = readOnly ? null : D.outbox_url || null;
+  function sendState(items) {  // through Streamlit: a rerun applies them and answers in data
+    S.setStateValue("outbox", { page: S.page, tab: S.tab, sent: S.lastSend, items, have: haveNow() });
+    if (items.length) markSent();
+  }
+  // A message sent once may have been stored by a server that then died before it
+  // answered: sent again, it says so (`replay`), and a server that does not know its cid
+  // looks for the stored mark before storing another.
+  function markSent() {
+    let changed = false;
+    for (const m of S.outbox) if (!m.replay) { m.replay = true; changed = true; }
+    if (changed) persistOutbox();
+  }
   function send() {
     S.lastSend = Date.now();
-    const have = S.needFull || !S.base ? null : { epoch: S.base.epoch, rev: S.base.rev };
-    S.setStateValue("outbox", { page: S.page, tab: S.tab, sent: S.lastSend, items: S.outbox.slice(), have });
+    if (S.outboxUrl) S.postOutbox(); else sendState(S.outbox.slice());
   }
+  function receive(answer) {  // the route's answer: what a rerun's data would carry
+    takeEvents(answer);
+    takeAcks(answer.acks || {}, answer.notices);
+    rebuildEvents(); syncSelection(); draw(); updateStatus();
+  }
+  S.receive = receive;
+  // One request at a time; changes made meanwhile go in the next one (the whole outbox).
+  S.postOutbox = () => {
+    if (S.inFlight) { S.again = true; return; }
+    S.inFlight = true; S.again = false;
+    const body = JSON.stringify({ page: S.page, tab: S.tab, items: S.outbox.slice(), have: haveNow() });
+    markSent();
+    const opts = { method: "POST", credentials: "same-origin", cache: "no-store",
+                   headers: { "Content-Type": "application/json" }, body };
+    if (window.AbortSignal && AbortSignal.timeout) opts.signal = AbortSignal.timeout(15000);
+    fetch(S.outboxUrl, opts)
+      .then((r) => (r.ok ? r.json() : Promise.reject(new Error("HTTP " + r.status))))
+      .then((answer) => { S.inFlight = false; S.receive(answer); if (S.again) send(); })
+      .catch(() => { S.inFlight = false; S.again = false; sendState(S.outbox.slice()); });
+  };
   function post(msg) {
     if (readOnly) return null;
     msg.cid = uid(); msg.page = S.page; msg.seq = ++S.seq;
@@ -305,7 +351,10 @@ export default function (component) {
       updateStatus();
     }, 1000);
   }
-  if (first && S.outbox.length) send();  // replay what an earlier page left unsaved
+  if (first && !readOnly) {
+    sendState([]);  // say which tab this is: the page's reruns then use our workspace
+    if (S.outbox.length) send();  // replay what an earlier page left unsaved
+  }
 
   // ------------------------------------------------------------------ banner and status
   function showBanner(text) {
@@ -401,9 +450,12 @@ export default function (component) {
     box.appendChild(note);
   }
   S.renderSelection = renderSelection;
-  const selKey = JSON.stringify(S.selected) + "|" + JSON.stringify(findEvent(S.selected));
-  const typing = el.selbox.contains(tl.getRootNode().activeElement);
-  if (selKey !== S.lastSelKey && !typing) { S.lastSelKey = selKey; renderSelection(); }
+  function syncSelection() {  // redrawn when it changed, never under the coder's typing
+    const selKey = JSON.stringify(S.selected) + "|" + JSON.stringify(findEvent(S.selected));
+    const typing = el.selbox.contains(tl.getRootNode().activeElement);
+    if (selKey !== S.lastSelKey && !typing) { S.lastSelKey = selKey; renderSelection(); }
+  }
+  syncSelection();
 
   // ------------------------------------------------------------------ geometry
   const canvas = el.canvas;
