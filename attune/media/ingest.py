@@ -43,7 +43,7 @@ import numpy as np
 from av.video.frame import PictureType
 
 from attune.errors import MediaError
-from attune.media import files, layout
+from attune.media import colour, files, layout
 from attune.media.overview import (
     EnvelopeBuilder,
     FilmstripBuilder,
@@ -253,16 +253,24 @@ _UPRIGHT_FILTERS: dict[tuple[int, bool], tuple[tuple[str, str], ...]] = {
 
 
 class _Upright:
-    """Rotate, mirror and scale decoded frames into upright yuv420p proxy pictures."""
+    """Rotate, mirror, scale and colour-convert decoded frames into upright proxy pictures.
 
-    def __init__(self, facts: MediaFacts, width: int, height: int) -> None:
+    The proxy is yuv420p, limited ("tv") range, BT.709, as every browser expects. The
+    source's own range and matrix are named to the scaler explicitly (FFmpeg's filter
+    graph otherwise takes a full-range phone picture for a limited-range one and crushes
+    its shadows), and 10-bit HDR (HLG or PQ) goes through :mod:`attune.media.tonemap`.
+    """
+
+    def __init__(self, facts: MediaFacts, width: int, height: int, work: Path) -> None:
         self.steps = _UPRIGHT_FILTERS[(facts.quarter_turns, facts.mirrored)]
         self.width, self.height = width, height
+        self.work = work
         self._graph: av.filter.Graph | None = None
-        self._key: tuple[int, int, str] | None = None
+        self._key: tuple[Any, ...] | None = None
 
     def __call__(self, frame: av.VideoFrame) -> av.VideoFrame:
-        key = (frame.width, frame.height, frame.format.name)
+        key = (frame.width, frame.height, frame.format.name, frame.color_range,
+               frame.colorspace, frame.color_trc)
         if key != self._key:  # a stream may change size midway: rebuild the graph
             self._graph = self._build(frame)
             self._key = key
@@ -273,12 +281,28 @@ class _Upright:
         return out
 
     def _build(self, frame: av.VideoFrame) -> av.filter.Graph:
+        tone = colour.Colour.of(frame)
         graph = av.filter.Graph()
         node = graph.add_buffer(width=frame.width, height=frame.height,
                                 format=frame.format, time_base=Fraction(1, 1000))
         chain = [graph.add(name, args) for name, args in self.steps]
+        # Changing the matrix (BT.601 phones) is off by 2 levels of brightness in
+        # swscale's fast path; its accurate rounding and full chroma make it exact.
+        exact = "" if tone.matrix_name == "bt709" else "+accurate_rnd+full_chroma_int"
+        size = f"{self.width}:{self.height}:flags=bicubic{exact}"
+        source = f"in_range={tone.range_name}:in_color_matrix={tone.matrix_name}"
+        if tone.is_hdr:
+            cube = colour.write_cube(self.work, tone)
+            chain += [
+                graph.add("scale", f"{size}:{source}"),
+                graph.add("format", "gbrp16le"),
+                graph.add("lut3d", f"file={cube}:interp=tetrahedral"),
+                graph.add("scale", "out_range=tv:out_color_matrix=bt709"),
+            ]
+        else:
+            chain.append(graph.add(
+                "scale", f"{size}:{source}:out_range=tv:out_color_matrix=bt709"))
         chain += [
-            graph.add("scale", f"{self.width}:{self.height}:flags=bicubic"),
             graph.add("setsar", "1"),
             graph.add("format", "yuv420p"),
             graph.add("buffersink"),
@@ -395,7 +419,7 @@ class _Transcoder:
         self.filmstrip = FilmstripBuilder(self.width, self.height, filmstrip_interval_ms,
                                           facts.duration_ms)
         self.envelope = EnvelopeBuilder(AUDIO_RATE)
-        self.upright = _Upright(facts, self.width, self.height)
+        self.upright = _Upright(facts, self.width, self.height, work)
 
     def run(self) -> _Made:
         with open_input(self.source) as inp, \
@@ -416,6 +440,7 @@ class _Transcoder:
         video = out.add_stream("libx264", rate=self.fps)
         video.width, video.height = self.width, self.height
         video.pix_fmt = "yuv420p"
+        colour.tag_bt709(video.codec_context)
         video.codec_context.time_base = self.frame_time_base
         video.codec_context.gop_size = gop
         # Frame threads, as the ffmpeg command line uses (PyAV's default is slice threads,
