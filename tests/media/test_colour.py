@@ -28,7 +28,7 @@ def _ycbcr(frame: av.VideoFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     for i, plane in enumerate(frame.planes):
         width = frame.width if i == 0 else (frame.width + 1) // 2
         row = plane.line_size // np.dtype(dtype).itemsize
-        data = np.frombuffer(plane, dtype).reshape(plane.height, row)[:, :width]
+        data = np.frombuffer(memoryview(plane), dtype).reshape(plane.height, row)[:, :width]
         planes.append(data.astype(np.float64))
     y = planes[0][: planes[1].shape[0] * 2: 2, : planes[1].shape[1] * 2: 2]
     y = y[: planes[1].shape[0], : planes[1].shape[1]]
@@ -69,7 +69,7 @@ def _proxy_lumas(proxy: Path, limit: int) -> list[float]:
 
 def _source_frames(source: Path, limit_s: float) -> list[tuple[Fraction, float]]:
     """(time, BT.709 luma) of each source frame in its first ``limit_s`` seconds."""
-    out = []
+    out: list[tuple[Fraction, float]] = []
     with av.open(str(source)) as c:
         for frame in c.decode(video=0):
             assert frame.pts is not None and frame.time_base is not None
