@@ -43,7 +43,7 @@ import numpy as np
 from av.video.frame import PictureType
 
 from attune.errors import MediaError
-from attune.media import colour, files, layout
+from attune.media import colour, files, layout, remux
 from attune.media.overview import (
     EnvelopeBuilder,
     FilmstripBuilder,
@@ -97,6 +97,10 @@ class IngestResult:
     proxy_frame_count: int
     proxy_duration_ms: int
     filmstrip: FilmstripIndex
+    #: "copy" (the source's own packets, remuxed) or "transcode" (decoded and encoded).
+    proxy_made_by: str = "transcode"
+    #: Why the copy path was not taken (None when it was).
+    copy_refused: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe (paths as strings, the frame rate as ``"num/den"``)."""
@@ -112,6 +116,8 @@ class IngestResult:
             "proxy_frame_count": self.proxy_frame_count,
             "proxy_duration_ms": self.proxy_duration_ms,
             "filmstrip": self.filmstrip.to_dict(),
+            "proxy_made_by": self.proxy_made_by,
+            "copy_refused": self.copy_refused,
         }
 
 
@@ -161,12 +167,15 @@ def ingest_media(
     filmstrip_interval_ms: int = 1000,
     progress: Progress | None = None,
     facts: MediaFacts | None = None,
+    allow_copy: bool = True,
 ) -> IngestResult:
     """Probe ``source`` and make its proxy, filmstrip and envelope in ``out_dir``.
 
     ``progress(stage, fraction)`` is called with the stages ``"probe"``, ``"proxy"`` (the
     long one: decoding and encoding) and ``"finish"``, each from 0.0 to 1.0. Pass
     ``facts`` when :func:`probe` was already run on ``source`` to skip probing again.
+    A browser-ready source is remuxed rather than transcoded (see
+    :mod:`attune.media.remux`) unless ``allow_copy`` is False.
     Raises :class:`MediaError` when the source is not a playable video or processing
     fails; ``out_dir`` is then left as it was.
     """
@@ -178,7 +187,15 @@ def ingest_media(
     report("probe", 1.0)
     work = files.make_work_dir(out_dir)
     try:
-        made = _Transcoder(source, facts, work, short_side, filmstrip_interval_ms, report).run()
+        refusal = remux.copy_refusal(facts, proxy_rate(facts)) if allow_copy else "not asked"
+        made = None
+        if refusal is None:
+            made = _copy(source, facts, work, filmstrip_interval_ms, report)
+            if made is None:
+                refusal = "pictures off the frame grid"
+        if made is None:
+            made = _Transcoder(source, facts, work, short_side, filmstrip_interval_ms,
+                               report).run()
         report("finish", 0.0)
         finals = {}
         for name in (PROXY_NAME, FILMSTRIP_NAME, FILMSTRIP_INDEX_NAME, ENVELOPE_NAME):
@@ -207,6 +224,8 @@ def ingest_media(
         proxy_frame_count=made.frame_count,
         proxy_duration_ms=made.duration_ms,
         filmstrip=made.filmstrip,
+        proxy_made_by="copy" if refusal is None else "transcode",
+        copy_refused=refusal,
     )
 
 
@@ -409,6 +428,37 @@ class _SoundTrack:
         self._held, self._held_n = ([rest], rest.shape[1]) if rest.shape[1] else ([], 0)
 
 
+def _duration_ms(frame_count: int, fps: Fraction) -> int:
+    return round(Fraction(frame_count * 1000) / fps)
+
+
+def _write_overviews(work: Path, strip: FilmstripBuilder,
+                     envelope: EnvelopeBuilder) -> FilmstripIndex:
+    files.write_bytes_atomic(work / FILMSTRIP_NAME, strip.encode_jpeg())
+    index = strip.index()
+    files.write_bytes_atomic(work / FILMSTRIP_INDEX_NAME, dumps_compact(index.to_dict()))
+    files.write_bytes_atomic(work / ENVELOPE_NAME, dumps_compact(envelope.to_dict()))
+    return index
+
+
+def _copy(source: Path, facts: MediaFacts, work: Path, filmstrip_interval_ms: int,
+          report: _ProgressReporter) -> _Made | None:
+    """The copy path (:mod:`attune.media.remux`); None when the source must be transcoded."""
+    fps = proxy_rate(facts)
+    width, height = facts.coded_width, facts.coded_height
+    strip = FilmstripBuilder(width, height, filmstrip_interval_ms, facts.duration_ms)
+    envelope = EnvelopeBuilder(facts.audio_sample_rate or AUDIO_RATE)
+    copied = remux.make_copy(source, facts, fps, work / PROXY_NAME, strip, envelope,
+                             lambda f: report("proxy", f))
+    if copied is None:
+        (work / PROXY_NAME).unlink(missing_ok=True)
+        return None
+    report("proxy", 1.0)
+    index = _write_overviews(work, strip, envelope)
+    return _Made(fps, width, height, copied.frame_count,
+                 _duration_ms(copied.frame_count, fps), index)
+
+
 class _Transcoder:
     def __init__(self, source: Path, facts: MediaFacts, work: Path, short_side: int,
                  filmstrip_interval_ms: int, report: _ProgressReporter) -> None:
@@ -426,12 +476,9 @@ class _Transcoder:
                 av.open(str(self.work / PROXY_NAME), "w", format="mp4",
                         options={"movflags": "+faststart"}) as out:
             frame_count = self._pass(inp, out)
-        duration_ms = round(Fraction(frame_count * 1000) / self.fps)
-        files.write_bytes_atomic(self.work / FILMSTRIP_NAME, self.filmstrip.encode_jpeg())
-        index = self.filmstrip.index()
-        files.write_bytes_atomic(self.work / FILMSTRIP_INDEX_NAME, dumps_compact(index.to_dict()))
-        files.write_bytes_atomic(self.work / ENVELOPE_NAME, dumps_compact(self.envelope.to_dict()))
-        return _Made(self.fps, self.width, self.height, frame_count, duration_ms, index)
+        index = _write_overviews(self.work, self.filmstrip, self.envelope)
+        return _Made(self.fps, self.width, self.height, frame_count,
+                     _duration_ms(frame_count, self.fps), index)
 
     def _open_outputs(
         self, out: av.container.OutputContainer
