@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import av
+import cv2
 import numpy as np
 
 from attune.media.colour import TRC_HLG, TRC_PQ
@@ -187,56 +188,60 @@ def _keyframe_tiles(source: Path, fps: Fraction, origin: Fraction,
                     strip: FilmstripBuilder, duration_ms: int) -> dict[int, np.ndarray]:
     """Tile index -> picture: each tile shows the last keyframe at or before its moment.
 
-    Only keyframes are decoded (without the deblocking filter: a 90-pixel tile cannot
-    show it), and each at most once however many tiles show it.
+    Only keyframes are read (straight from the file, where the MP4 index says they are)
+    and decoded (without the deblocking filter: a 90-pixel tile cannot show it), each at
+    most once however many tiles show it.
     """
     half_frame = Fraction(1, 2) / fps
     count = max(1, math.ceil(duration_ms / strip.interval_ms))
-    wanted: dict[int, list[int]] = {}  # keyframe pts -> tiles it shows
+    wanted: dict[int, list[int]] = {}  # keyframe number -> tiles it shows
     tiles: dict[int, np.ndarray] = {}
-    next_tile = 0
-    with open_input(source) as inp:
+    with open_input(source) as inp, open(source, "rb") as raw:
         video = _moving_video(inp)
         tb = video.time_base or Fraction(1, 90000)
         ctx = video.codec_context
-        ctx.skip_frame = "NONKEY"
         ctx.options = {"skip_loop_filter": "all", "flags2": "+fast"}
-        ctx.thread_type = "FRAME"
-        ctx.thread_count = 2
-        held: av.Packet | None = None
+        ctx.thread_type = "SLICE"
+        ctx.thread_count = 1  # the other core is remuxing; threads only add overhead here
+        keys = [(e.timestamp * tb - origin, e.pos, e.size)
+                for e in video.index_entries if e.is_keyframe]
 
-        def decode(packet: av.Packet | None) -> None:
+        def decode(number: int | None) -> None:
+            packet = None
+            if number is not None:
+                _, pos, size = keys[number]
+                raw.seek(pos)
+                packet = av.Packet(raw.read(size))
+                packet.pts = packet.dts = number
+                packet.time_base = tb
             for frame in ctx.decode(packet):
-                if frame.pts is None:
-                    continue
-                for tile in wanted.pop(frame.pts, []):
-                    tiles[tile] = frame.reformat(width=strip.tile_width,
-                                                 height=strip.tile_height,
-                                                 format="bgr24").to_ndarray()
+                for tile in wanted.pop(frame.pts, []) if frame.pts is not None else []:
+                    tiles[tile] = _tile(frame, strip.tile_width, strip.tile_height)
 
-        def assign(before: Fraction | None) -> None:
-            """Tiles up to ``before`` (all when None) show the held keyframe."""
-            nonlocal next_tile
-            if held is None or held.pts is None:
-                return
-            shown: list[int] = []
-            while next_tile < count and (
-                    before is None or Fraction(next_tile * strip.interval_ms, 1000) < before):
+        next_tile = 0
+        for number, (when, _, _) in enumerate(keys):
+            # Tiles before this keyframe show the one before it.
+            shown = []
+            while next_tile < count and number and (
+                    Fraction(next_tile * strip.interval_ms, 1000) < when - half_frame):
                 shown.append(next_tile)
                 next_tile += 1
             if shown:
-                wanted.setdefault(held.pts, []).extend(shown)
-                decode(held)
-
-        for packet in inp.demux(video):
-            if not packet.is_keyframe or packet.pts is None:
-                continue
-            when = packet.pts * tb - origin
-            assign(when - half_frame)
-            held = packet
-        assign(None)
+                wanted[number - 1] = shown
+                decode(number - 1)
+        if keys and next_tile < count:
+            wanted[len(keys) - 1] = list(range(next_tile, count))
+            decode(len(keys) - 1)
         decode(None)
     return tiles
+
+
+def _tile(frame: av.VideoFrame, width: int, height: int) -> np.ndarray:
+    """A small BGR picture: swscale's fast bilinear to twice the size, then an area
+    average (together 5x cheaper than one good swscale step from 1080p, as sharp)."""
+    double = frame.reformat(width=width * 2, height=height * 2, format="bgr24",
+                            interpolation="FAST_BILINEAR").to_ndarray()
+    return cv2.resize(double, (width, height), interpolation=cv2.INTER_AREA)
 
 
 def _sound_envelope(source: Path, fps: Fraction, origin: Fraction,
