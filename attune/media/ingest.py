@@ -16,6 +16,11 @@ own presentation time (frames are repeated or dropped to keep the rate constant)
 is placed by its own timestamps on the same clock: a late start is padded with silence,
 sound before the first picture is cut, and the track ends with the picture.
 
+A source the browser already plays (see :func:`attune.media.remux.copy_refusal`) takes
+the copy path instead: the proxy is its own packets remuxed with ``+faststart`` (its own
+size, sound and keyframes; no re-encode), the filmstrip comes from its keyframes and the
+envelope from a decode of the sound alone. ``short_side`` applies to the transcode only.
+
 Everything is made in a hidden work folder inside ``out_dir`` and renamed into place
 only when all of it is ready; on failure the work folder is removed and
 :class:`~attune.errors.MediaError` is raised.
