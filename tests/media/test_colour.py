@@ -110,7 +110,8 @@ def test_full_range_sources_keep_their_tones(name: str, tmp_path: Path) -> None:
     with av.open(str(source)) as c:
         first = next(c.decode(video=0))
         assert colour.Colour.of(first).full_range  # the point of the test
-    result = ingest_media(source, tmp_path / "out")
+    # The transcode is under test (a copy keeps the source's own full-range pictures).
+    result = ingest_media(source, tmp_path / "out", allow_copy=False)
     proxy = _proxy_lumas(result.proxy_path, limit=40)
     seconds = len(proxy) / float(result.proxy_fps) + 0.5
     src = _source_frames(source, seconds)
