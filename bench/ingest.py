@@ -1,16 +1,20 @@
-"""Benchmark: attune's full ingest against the ffmpeg command line making only the proxy.
+"""Benchmark: attune's ingest on both paths against the ffmpeg command line, in one run.
 
-Run ``python bench/ingest.py`` (10-minute clip) or ``python bench/ingest.py --minutes 2``.
-It makes (once, cached in bench/out/) a 1080p30 H.264 + AAC test clip (FFmpeg's
-testsrc2 pattern), then times in the same run:
+Run ``python bench/ingest.py`` (15-minute clip, 3 rounds) or ``--minutes 2 --repeat 1``.
+It makes (once, cached in bench/out/) a phone-like 1080p30 recording: H.264 High,
+level 4.0, a keyframe every second, 12 Mbit/s (filler makes FFmpeg's test pattern weigh
+what a phone's picture does), AAC 48 kHz stereo. Then, alternating, in each round:
 
-(a) ``attune.media.ingest_media``: probe, proxy, filmstrip and envelope, in a child
-    process whose peak resident memory is measured;
-(b) ``ffmpeg`` making only the equivalent proxy (same size, libx264 preset and CRF,
-    keyframe interval, AAC 48 kHz stereo, +faststart).
+copy path:      (a) ``ingest_media`` remuxing (proxy + filmstrip + envelope, probe
+                included), in a child process whose peak memory is measured;
+                (b) a bare ``ffmpeg -i SRC -c copy -movflags +faststart``.
+transcode path: (a) ``ingest_media(..., allow_copy=False)``: the one-pass transcode;
+                (b) ffmpeg making only the equivalent proxy (same size, libx264 preset
+                and CRF, keyframe interval, AAC 48 kHz stereo, +faststart).
 
-It prints both times, the ratio ffmpeg/attune (target >= 0.9), the speed of each as a
-multiple of real time, and attune's peak memory (target < 500 MB).
+It prints the load before and after, each round's times, and the medians with the ratio
+ffmpeg/attune. Targets: copy < 1/60 of the clip's length and ratio >= 0.8; transcode
+ratio >= 1.0; peak memory < 300 MB on both.
 """
 
 from __future__ import annotations
@@ -18,8 +22,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -39,9 +43,9 @@ def need_ffmpeg() -> str:
 
 
 def make_source(ffmpeg: str, minutes: float) -> Path:
-    """A 1080p30 H.264 High + AAC clip: FFmpeg's moving test pattern and a tone."""
+    """The phone-like 1080p30 recording described above."""
     OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / f"source_1080p30_{minutes:g}min.mp4"
+    path = OUT / f"phone_1080p30_{minutes:g}min.mp4"
     if path.exists():
         return path
     seconds = str(minutes * 60)
@@ -50,8 +54,9 @@ def make_source(ffmpeg: str, minutes: float) -> Path:
         [ffmpeg, "-hide_banner", "-loglevel", "error", "-y",
          "-f", "lavfi", "-i", f"testsrc2=size=1920x1080:rate=30:duration={seconds}",
          "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={seconds}",
-         "-c:v", "libx264", "-preset", "veryfast",
-         "-crf", "20", "-profile:v", "high", "-pix_fmt", "yuv420p",
+         "-c:v", "libx264", "-preset", "ultrafast", "-profile:v", "high", "-level", "4.0",
+         "-pix_fmt", "yuv420p", "-g", "30", "-b:v", "12M", "-minrate", "12M",
+         "-maxrate", "12M", "-bufsize", "12M", "-x264-params", "nal-hrd=cbr",
          "-c:a", "aac", "-b:a", "128k", "-ac", "2", "-shortest", str(tmp)],
         check=True,
     )
@@ -64,87 +69,109 @@ import json, resource, sys, time
 from pathlib import Path
 from attune.media.ingest import ingest_media
 t = time.perf_counter()
-r = ingest_media(Path(sys.argv[1]), Path(sys.argv[2]))
+r = ingest_media(Path(sys.argv[1]), Path(sys.argv[2]), allow_copy=sys.argv[3] == "copy")
 elapsed = time.perf_counter() - t
 usage = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({"seconds": elapsed, "cpu_s": usage.ru_utime + usage.ru_stime,
                   "peak_mb": usage.ru_maxrss / 1024, "width": r.proxy_width,
                   "height": r.proxy_height, "fps": str(r.proxy_fps),
-                  "duration_ms": r.proxy_duration_ms}))
+                  "duration_ms": r.proxy_duration_ms, "made_by": r.proxy_made_by}))
 """
 
 
-def run_attune(source: Path, work: Path) -> dict[str, float | str | int]:
+def run_attune(source: Path, work: Path, path: str) -> dict[str, float | str | int]:
     shutil.rmtree(work / "attune", ignore_errors=True)
-    out = subprocess.run([sys.executable, "-c", _CHILD, str(source), str(work / "attune")],
+    out = subprocess.run([sys.executable, "-c", _CHILD, str(source), str(work / "attune"), path],
                          check=True, capture_output=True, text=True, cwd=ROOT)
-    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    shutil.rmtree(work / "attune", ignore_errors=True)
+    result: dict[str, float | str | int] = json.loads(out.stdout.strip().splitlines()[-1])
+    if result["made_by"] != path:
+        sys.exit(f"attune took the {result['made_by']} path, not the {path} path")
+    return result
 
 
-def _children_cpu_s() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+def _timed(cmd: list[str]) -> float:
+    t = time.perf_counter()
+    subprocess.run(cmd, check=True)
+    return time.perf_counter() - t
 
 
-def run_ffmpeg(ffmpeg: str, source: Path, work: Path, width: int, height: int,
-               fps: str) -> tuple[float, float]:
-    """(wall seconds, CPU seconds) of the ffmpeg command making the same proxy."""
+def ffmpeg_copy(ffmpeg: str, source: Path, work: Path) -> float:
+    """Wall seconds of a bare remux with faststart."""
+    out = work / "ffmpeg_copy.mp4"
+    seconds = _timed([ffmpeg, "-hide_banner", "-loglevel", "error", "-y", "-i", str(source),
+                      "-c", "copy", "-movflags", "+faststart", str(out)])
+    out.unlink()
+    return seconds
+
+
+def ffmpeg_transcode(ffmpeg: str, source: Path, work: Path, width: int, height: int,
+                     fps: str) -> float:
+    """Wall seconds of the ffmpeg command making the same proxy."""
     from fractions import Fraction
 
     from attune.media.ingest import AUDIO_BITRATE, X264_CRF, X264_PRESET, keyframe_interval
     gop = keyframe_interval(Fraction(fps))
+    out = work / "ffmpeg_proxy.mp4"
     cmd = [ffmpeg, "-hide_banner", "-loglevel", "error", "-y", "-i", str(source),
            "-vf", f"scale={width}:{height}:flags=bicubic,format=yuv420p", "-r", fps,
            "-c:v", "libx264", "-preset", X264_PRESET, "-crf", str(X264_CRF),
            "-profile:v", "high", "-g", str(gop), "-keyint_min", str(gop),
            "-sc_threshold", "0", "-c:a", "aac", "-b:a", str(AUDIO_BITRATE), "-ar", "48000",
-           "-ac", "2", "-movflags", "+faststart", str(work / "ffmpeg_proxy.mp4")]
-    cpu = _children_cpu_s()
-    t = time.perf_counter()
-    subprocess.run(cmd, check=True)
-    return time.perf_counter() - t, _children_cpu_s() - cpu
+           "-ac", "2", "-movflags", "+faststart", str(out)]
+    seconds = _timed(cmd)
+    out.unlink()
+    return seconds
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--minutes", type=float, default=10.0,
-                        help="length of the test clip (default 10)")
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="run both N times, alternating, and keep each one's best "
-                             "(steadier on a shared machine)")
+    parser.add_argument("--minutes", type=float, default=15.0,
+                        help="length of the test clip (default 15)")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="rounds, each running all four (default 3); medians are given")
+    parser.add_argument("--paths", default="copy,transcode",
+                        help="which paths to measure (default copy,transcode)")
     args = parser.parse_args()
     ffmpeg = need_ffmpeg()
+    paths = [p for p in args.paths.split(",") if p]
     print(f"making (or reusing) the {args.minutes:g}-minute 1080p30 source in {OUT} ...")
     source = make_source(ffmpeg, args.minutes)
     real_s = args.minutes * 60
-    load_before = os.getloadavg()[0]
-    attune_runs: list[dict[str, float | str | int]] = []
-    ffmpeg_runs: list[tuple[float, float]] = []
-    with tempfile.TemporaryDirectory(prefix="attune-bench-") as tmp:
+    print(f"source: {source.name} ({source.stat().st_size / 1e6:.0f} MB, {real_s:g} s)")
+    load_before = os.getloadavg()
+    runs: dict[str, list[tuple[float, float, float]]] = {p: [] for p in paths}
+    with tempfile.TemporaryDirectory(prefix="attune-bench-", dir=OUT) as tmp:
         work = Path(tmp)
-        for _ in range(max(1, args.repeat)):
-            attune_runs.append(run_attune(source, work))
-            first = attune_runs[0]
-            ffmpeg_runs.append(run_ffmpeg(ffmpeg, source, work, int(first["width"]),
-                                          int(first["height"]), str(first["fps"])))
-    attune = min(attune_runs, key=lambda r: float(r["seconds"]))
-    at_s, at_cpu = float(attune["seconds"]), float(attune["cpu_s"])
-    ff_s, ff_cpu = min(ffmpeg_runs)
-    peak = max(float(r["peak_mb"]) for r in attune_runs)
-    print(f"source: {source.name} ({source.stat().st_size / 1e6:.0f} MB, {real_s:g} s), "
-          f"best of {len(attune_runs)}")
-    print(f"proxy: {attune['width']}x{attune['height']} @ {attune['fps']} fps")
-    print(f"attune ingest (probe+proxy+filmstrip+envelope): {at_s:7.1f} s wall "
-          f"{at_cpu:7.1f} s CPU  {real_s / at_s:4.2f}x real time  peak RSS {peak:.0f} MB")
-    print(f"ffmpeg proxy only:                               {ff_s:7.1f} s wall "
-          f"{ff_cpu:7.1f} s CPU  {real_s / ff_s:4.2f}x real time")
-    ratio = ff_s / at_s
-    print(f"ratio ffmpeg/attune: {ratio:.2f} wall, {ff_cpu / at_cpu:.2f} CPU "
-          f"(target >= 0.9: {'OK' if ratio >= 0.9 else 'BELOW'}); "
-          f"peak {'OK' if peak < 500 else 'OVER 500 MB'}")
-    print(f"machine load average before the runs: {load_before:.1f}, after: "
-          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (the runs themselves raise it; "
-          f"other work on the machine slows both runs unevenly)")
+        for round_no in range(1, max(1, args.repeat) + 1):
+            for path in paths:
+                at = run_attune(source, work, path)
+                if path == "copy":
+                    ff = ffmpeg_copy(ffmpeg, source, work)
+                else:
+                    ff = ffmpeg_transcode(ffmpeg, source, work, int(at["width"]),
+                                          int(at["height"]), str(at["fps"]))
+                at_s, peak = float(at["seconds"]), float(at["peak_mb"])
+                runs[path].append((at_s, ff, peak))
+                print(f"round {round_no} {path:9s}: attune {at_s:7.2f} s  ffmpeg {ff:7.2f} s  "
+                      f"ratio {ff / at_s:4.2f}  peak RSS {peak:4.0f} MB  "
+                      f"proxy {at['width']}x{at['height']} @ {at['fps']}  "
+                      f"load {os.getloadavg()[0]:.1f}", flush=True)
+    print(f"load average before: {load_before[0]:.2f} (1 min) {load_before[1]:.2f} (5 min); "
+          f"after: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}; {os.cpu_count()} cores")
+    for path in paths:
+        at_s = statistics.median(r[0] for r in runs[path])
+        ff = statistics.median(r[1] for r in runs[path])
+        ratio = statistics.median(r[1] / r[0] for r in runs[path])
+        peak = max(r[2] for r in runs[path])
+        target = 0.8 if path == "copy" else 1.0
+        verdict = [f"ratio {'OK' if ratio >= target else 'BELOW'} (>= {target})",
+                   f"memory {'OK' if peak < 300 else 'OVER'} (< 300 MB)"]
+        if path == "copy":
+            verdict.append(f"time {'OK' if at_s < real_s / 60 else 'OVER'} (< {real_s / 60:g} s)")
+        print(f"median of {len(runs[path])}, {path}: attune {at_s:.2f} s "
+              f"({real_s / at_s:.0f}x real time), ffmpeg {ff:.2f} s, ratio ffmpeg/attune "
+              f"{ratio:.2f}, peak RSS {peak:.0f} MB: {', '.join(verdict)}")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,11 @@ own presentation time (frames are repeated or dropped to keep the rate constant)
 is placed by its own timestamps on the same clock: a late start is padded with silence,
 sound before the first picture is cut, and the track ends with the picture.
 
+A source the browser already plays (see :func:`attune.media.remux.copy_refusal`) takes
+the copy path instead: the proxy is its own packets remuxed with ``+faststart`` (its own
+size, sound and keyframes; no re-encode), the filmstrip comes from its keyframes and the
+envelope from a decode of the sound alone. ``short_side`` applies to the transcode only.
+
 Everything is made in a hidden work folder inside ``out_dir`` and renamed into place
 only when all of it is ready; on failure the work folder is removed and
 :class:`~attune.errors.MediaError` is raised.
@@ -43,7 +48,7 @@ import numpy as np
 from av.video.frame import PictureType
 
 from attune.errors import MediaError
-from attune.media import files, layout
+from attune.media import colour, files, layout, remux
 from attune.media.overview import (
     EnvelopeBuilder,
     FilmstripBuilder,
@@ -97,6 +102,10 @@ class IngestResult:
     proxy_frame_count: int
     proxy_duration_ms: int
     filmstrip: FilmstripIndex
+    #: "copy" (the source's own packets, remuxed) or "transcode" (decoded and encoded).
+    proxy_made_by: str = "transcode"
+    #: Why the copy path was not taken (None when it was).
+    copy_refused: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe (paths as strings, the frame rate as ``"num/den"``)."""
@@ -112,6 +121,8 @@ class IngestResult:
             "proxy_frame_count": self.proxy_frame_count,
             "proxy_duration_ms": self.proxy_duration_ms,
             "filmstrip": self.filmstrip.to_dict(),
+            "proxy_made_by": self.proxy_made_by,
+            "copy_refused": self.copy_refused,
         }
 
 
@@ -161,12 +172,15 @@ def ingest_media(
     filmstrip_interval_ms: int = 1000,
     progress: Progress | None = None,
     facts: MediaFacts | None = None,
+    allow_copy: bool = True,
 ) -> IngestResult:
     """Probe ``source`` and make its proxy, filmstrip and envelope in ``out_dir``.
 
     ``progress(stage, fraction)`` is called with the stages ``"probe"``, ``"proxy"`` (the
     long one: decoding and encoding) and ``"finish"``, each from 0.0 to 1.0. Pass
     ``facts`` when :func:`probe` was already run on ``source`` to skip probing again.
+    A browser-ready source is remuxed rather than transcoded (see
+    :mod:`attune.media.remux`) unless ``allow_copy`` is False.
     Raises :class:`MediaError` when the source is not a playable video or processing
     fails; ``out_dir`` is then left as it was.
     """
@@ -178,7 +192,15 @@ def ingest_media(
     report("probe", 1.0)
     work = files.make_work_dir(out_dir)
     try:
-        made = _Transcoder(source, facts, work, short_side, filmstrip_interval_ms, report).run()
+        refusal = remux.copy_refusal(facts, proxy_rate(facts)) if allow_copy else "not asked"
+        made = None
+        if refusal is None:
+            made = _copy(source, facts, work, filmstrip_interval_ms, report)
+            if made is None:
+                refusal = "pictures off the frame grid"
+        if made is None:
+            made = _Transcoder(source, facts, work, short_side, filmstrip_interval_ms,
+                               report).run()
         report("finish", 0.0)
         finals = {}
         for name in (PROXY_NAME, FILMSTRIP_NAME, FILMSTRIP_INDEX_NAME, ENVELOPE_NAME):
@@ -207,6 +229,8 @@ def ingest_media(
         proxy_frame_count=made.frame_count,
         proxy_duration_ms=made.duration_ms,
         filmstrip=made.filmstrip,
+        proxy_made_by="copy" if refusal is None else "transcode",
+        copy_refused=refusal,
     )
 
 
@@ -253,16 +277,24 @@ _UPRIGHT_FILTERS: dict[tuple[int, bool], tuple[tuple[str, str], ...]] = {
 
 
 class _Upright:
-    """Rotate, mirror and scale decoded frames into upright yuv420p proxy pictures."""
+    """Rotate, mirror, scale and colour-convert decoded frames into upright proxy pictures.
 
-    def __init__(self, facts: MediaFacts, width: int, height: int) -> None:
+    The proxy is yuv420p, limited ("tv") range, BT.709, as every browser expects. The
+    source's own range and matrix are named to the scaler explicitly (FFmpeg's filter
+    graph otherwise takes a full-range phone picture for a limited-range one and crushes
+    its shadows), and 10-bit HDR (HLG or PQ) goes through :mod:`attune.media.tonemap`.
+    """
+
+    def __init__(self, facts: MediaFacts, width: int, height: int, work: Path) -> None:
         self.steps = _UPRIGHT_FILTERS[(facts.quarter_turns, facts.mirrored)]
         self.width, self.height = width, height
+        self.work = work
         self._graph: av.filter.Graph | None = None
-        self._key: tuple[int, int, str] | None = None
+        self._key: tuple[Any, ...] | None = None
 
     def __call__(self, frame: av.VideoFrame) -> av.VideoFrame:
-        key = (frame.width, frame.height, frame.format.name)
+        key = (frame.width, frame.height, frame.format.name, frame.color_range,
+               frame.colorspace, frame.color_trc)
         if key != self._key:  # a stream may change size midway: rebuild the graph
             self._graph = self._build(frame)
             self._key = key
@@ -273,12 +305,28 @@ class _Upright:
         return out
 
     def _build(self, frame: av.VideoFrame) -> av.filter.Graph:
+        tone = colour.Colour.of(frame)
         graph = av.filter.Graph()
         node = graph.add_buffer(width=frame.width, height=frame.height,
                                 format=frame.format, time_base=Fraction(1, 1000))
         chain = [graph.add(name, args) for name, args in self.steps]
+        # Changing the matrix (BT.601 phones) is off by 2 levels of brightness in
+        # swscale's fast path; its accurate rounding and full chroma make it exact.
+        exact = "" if tone.matrix_name == "bt709" else "+accurate_rnd+full_chroma_int"
+        size = f"{self.width}:{self.height}:flags=bicubic{exact}"
+        source = f"in_range={tone.range_name}:in_color_matrix={tone.matrix_name}"
+        if tone.is_hdr:
+            cube = colour.write_cube(self.work, tone)
+            chain += [
+                graph.add("scale", f"{size}:{source}"),
+                graph.add("format", "gbrp16le"),
+                graph.add("lut3d", f"file={cube}:interp=tetrahedral"),
+                graph.add("scale", "out_range=tv:out_color_matrix=bt709"),
+            ]
+        else:
+            chain.append(graph.add(
+                "scale", f"{size}:{source}:out_range=tv:out_color_matrix=bt709"))
         chain += [
-            graph.add("scale", f"{self.width}:{self.height}:flags=bicubic"),
             graph.add("setsar", "1"),
             graph.add("format", "yuv420p"),
             graph.add("buffersink"),
@@ -385,6 +433,37 @@ class _SoundTrack:
         self._held, self._held_n = ([rest], rest.shape[1]) if rest.shape[1] else ([], 0)
 
 
+def _duration_ms(frame_count: int, fps: Fraction) -> int:
+    return round(Fraction(frame_count * 1000) / fps)
+
+
+def _write_overviews(work: Path, strip: FilmstripBuilder,
+                     envelope: EnvelopeBuilder) -> FilmstripIndex:
+    files.write_bytes_atomic(work / FILMSTRIP_NAME, strip.encode_jpeg())
+    index = strip.index()
+    files.write_bytes_atomic(work / FILMSTRIP_INDEX_NAME, dumps_compact(index.to_dict()))
+    files.write_bytes_atomic(work / ENVELOPE_NAME, dumps_compact(envelope.to_dict()))
+    return index
+
+
+def _copy(source: Path, facts: MediaFacts, work: Path, filmstrip_interval_ms: int,
+          report: _ProgressReporter) -> _Made | None:
+    """The copy path (:mod:`attune.media.remux`); None when the source must be transcoded."""
+    fps = proxy_rate(facts)
+    width, height = facts.coded_width, facts.coded_height
+    strip = FilmstripBuilder(width, height, filmstrip_interval_ms, facts.duration_ms)
+    envelope = EnvelopeBuilder(facts.audio_sample_rate or AUDIO_RATE)
+    copied = remux.make_copy(source, facts, fps, work / PROXY_NAME, strip, envelope,
+                             lambda f: report("proxy", f))
+    if copied is None:
+        (work / PROXY_NAME).unlink(missing_ok=True)
+        return None
+    report("proxy", 1.0)
+    index = _write_overviews(work, strip, envelope)
+    return _Made(fps, width, height, copied.frame_count,
+                 _duration_ms(copied.frame_count, fps), index)
+
+
 class _Transcoder:
     def __init__(self, source: Path, facts: MediaFacts, work: Path, short_side: int,
                  filmstrip_interval_ms: int, report: _ProgressReporter) -> None:
@@ -395,19 +474,16 @@ class _Transcoder:
         self.filmstrip = FilmstripBuilder(self.width, self.height, filmstrip_interval_ms,
                                           facts.duration_ms)
         self.envelope = EnvelopeBuilder(AUDIO_RATE)
-        self.upright = _Upright(facts, self.width, self.height)
+        self.upright = _Upright(facts, self.width, self.height, work)
 
     def run(self) -> _Made:
         with open_input(self.source) as inp, \
                 av.open(str(self.work / PROXY_NAME), "w", format="mp4",
                         options={"movflags": "+faststart"}) as out:
             frame_count = self._pass(inp, out)
-        duration_ms = round(Fraction(frame_count * 1000) / self.fps)
-        files.write_bytes_atomic(self.work / FILMSTRIP_NAME, self.filmstrip.encode_jpeg())
-        index = self.filmstrip.index()
-        files.write_bytes_atomic(self.work / FILMSTRIP_INDEX_NAME, dumps_compact(index.to_dict()))
-        files.write_bytes_atomic(self.work / ENVELOPE_NAME, dumps_compact(self.envelope.to_dict()))
-        return _Made(self.fps, self.width, self.height, frame_count, duration_ms, index)
+        index = _write_overviews(self.work, self.filmstrip, self.envelope)
+        return _Made(self.fps, self.width, self.height, frame_count,
+                     _duration_ms(frame_count, self.fps), index)
 
     def _open_outputs(
         self, out: av.container.OutputContainer
@@ -416,6 +492,7 @@ class _Transcoder:
         video = out.add_stream("libx264", rate=self.fps)
         video.width, video.height = self.width, self.height
         video.pix_fmt = "yuv420p"
+        colour.tag_bt709(video.codec_context)
         video.codec_context.time_base = self.frame_time_base
         video.codec_context.gop_size = gop
         # Frame threads, as the ffmpeg command line uses (PyAV's default is slice threads,

@@ -114,11 +114,13 @@ class EnvelopeBuilder:
         self._peaks: list[float] = []
         self._partial_peak = 0.0
         self._partial_n = 0
+        self.samples = 0  # added so far
 
     def add(self, samples: np.ndarray) -> None:
         """``samples``: float array (channels, n) in -1..1, in time order."""
         if samples.shape[1] == 0:
             return
+        self.samples += samples.shape[1]
         mono = np.abs(samples).max(axis=0)
         pos = 0
         if self._partial_n:
@@ -136,6 +138,18 @@ class EnvelopeBuilder:
         if pos < mono.size:
             self._partial_peak = float(mono[pos:].max())
             self._partial_n = mono.size - pos
+
+    def fit(self, total: int) -> None:
+        """Make the sound ``total`` samples long: silence added, or the end cut."""
+        second = self.sample_rate
+        while self.samples < total:
+            self.add(np.zeros((1, min(second, total - self.samples)), np.float32))
+        if self.samples > total:
+            bins = math.ceil(total / self.bin_samples)
+            if self._partial_n:
+                self._close_partial()
+            del self._peaks[bins:]
+            self.samples = total
 
     def _close_partial(self) -> None:
         self._peaks.append(self._partial_peak)

@@ -72,6 +72,14 @@ class MediaFacts:
     audio_sample_rate: int | None
     audio_channels: int | None
     creation_time: str | None
+    #: H.264/HEVC level times ten (41 = 4.1); None when the codec has none.
+    video_level: int | None = None
+    #: Audio codec profile ("LC", "HE-AAC"), when the codec has one.
+    audio_profile: str | None = None
+    #: True when the picture uses the full 0-255 range ("pc", most Android phones).
+    full_range: bool = False
+    #: FFmpeg's transfer characteristic number (16: PQ, 18: HLG), 2 when unknown.
+    color_transfer: int = 2
 
     @property
     def quarter_turns(self) -> int:
@@ -149,6 +157,10 @@ def probe(path: Path) -> MediaFacts:
             audio_sample_rate=audio.codec_context.sample_rate if audio is not None else None,
             audio_channels=audio.codec_context.channels if audio is not None else None,
             creation_time=_creation_time(container, video),
+            video_level=ctx.level if ctx.level and ctx.level > 0 else None,
+            audio_profile=(audio.codec_context.profile or None) if audio is not None else None,
+            full_range=first.format.name.startswith("yuvj") or first.color_range == 2,
+            color_transfer=int(first.color_trc),
         )
     except av.FFmpegError as err:
         raise MediaError(_damaged(path, err)) from err

@@ -84,6 +84,48 @@ class BrowserPlayer:
         )
 
 
+    def numbers_at(self, video: Path, seek_to_s: list[float]) -> list[int]:
+        """Seek ``video`` to each time and read the number its numbered picture shows
+        (:func:`tests.media.synth.number_picture`) off a canvas, as the user sees it."""
+        import shutil
+        import uuid
+
+        name = f"{uuid.uuid4().hex}.mp4"
+        shutil.copy(video, self.folder / name)
+        return self.page.evaluate(  # type: ignore[no-any-return]
+            """async ([url, times]) => {
+              const v = document.createElement('video');
+              v.muted = true; v.preload = 'auto'; v.src = url;
+              document.body.replaceChildren(v);
+              await new Promise((ok, fail) => {
+                v.addEventListener('loadeddata', ok, {once: true});
+                v.addEventListener('error', () => fail(new Error('error ' + v.error.code)));
+              });
+              const c = document.createElement('canvas');
+              const g = c.getContext('2d', {willReadFrequently: true});
+              const out = [];
+              for (const t of times) {
+                const seeked = new Promise((ok) => v.addEventListener('seeked', ok, {once: true}));
+                v.currentTime = t;
+                await seeked;
+                c.width = v.videoWidth; c.height = v.videoHeight;
+                g.drawImage(v, 0, 0);
+                const px = g.getImageData(0, 0, c.width, c.height).data;
+                let n = 0;
+                for (let bit = 0; bit < 16; bit++) {
+                  const row = Math.floor(bit / 4), col = bit % 4;
+                  const x = Math.floor((col + 0.5) * c.width / 4);
+                  const y = Math.floor((row + 0.5) * c.height / 4);
+                  n = n * 2 + (px[(y * c.width + x) * 4 + 1] > 127 ? 1 : 0);
+                }
+                out.push(n);
+              }
+              return out;
+            }""",
+            [f"{self.base_url}/{name}", seek_to_s],
+        )
+
+
 @pytest.fixture(scope="session")
 def browser_player(tmp_path_factory: pytest.TempPathFactory,
                    browser: Any) -> Iterator[BrowserPlayer]:

@@ -60,6 +60,7 @@ def make_clip(
     audio_start_ms: int | None = None,
     audio_ms: int | None = None,
     beep_ms: int | None = None,
+    keyint: int = 12,
 ) -> Synthetic:
     """An H.264 (+ AAC when ``audio_start_ms`` is given) MP4 of numbered pictures.
 
@@ -79,8 +80,8 @@ def make_clip(
         video = out.add_stream("libx264", rate=fps)
         video.width, video.height, video.pix_fmt = width, height, "yuv420p"
         video.codec_context.time_base = time_base
-        video.codec_context.options = {"preset": "ultrafast", "crf": "18",
-                                       "x264-params": "keyint=12"}
+        gop = f"keyint={keyint}:min-keyint={keyint}:scenecut=0"
+        video.codec_context.options = {"preset": "ultrafast", "crf": "18", "x264-params": gop}
         audio = None
         if audio_start_ms is not None:
             audio = out.add_stream("aac", rate=AUDIO_RATE)

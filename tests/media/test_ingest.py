@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from attune.errors import MediaError
+from attune.media import remux
 from attune.media.frames import picture_at
 from attune.media.ingest import ingest_media, keyframe_interval, proxy_rate
 from attune.media.probe import probe
@@ -38,15 +39,23 @@ def test_real_recording_becomes_a_browser_proxy(source: Path, tmp_path: Path,
     facts = probe(source)
     result = ingest_media(source, tmp_path)
     assert {p.name for p in tmp_path.iterdir()} == FINAL  # no work folder left behind
+    copied = result.proxy_made_by == "copy"
+    assert copied == (remux.copy_refusal(facts, proxy_rate(facts)) is None)
     fps = result.proxy_fps
     with av.open(str(result.proxy_path)) as c:
         assert c.format.name.startswith("mov,mp4")
-        video, audio = c.streams.video[0], c.streams.audio[0]
+        video = c.streams.video[0]
         assert video.codec_context.name == "h264"
-        assert video.codec_context.profile == "High"
         assert (video.width, video.height) == (result.proxy_width, result.proxy_height)
-        assert (audio.codec_context.name, audio.rate, audio.channels) == ("aac", 48000, 2)
-        assert audio.codec_context.profile == "LC"
+        if copied:  # the source's own pictures and sound
+            assert video.codec_context.profile == facts.video_profile
+            assert [s.codec_context.name for s in c.streams.audio] == (
+                ["aac"] if facts.has_audio else [])
+        else:
+            audio = c.streams.audio[0]
+            assert video.codec_context.profile == "High"
+            assert (audio.codec_context.name, audio.rate, audio.channels) == ("aac", 48000, 2)
+            assert audio.codec_context.profile == "LC"
         first = next(c.decode(video))
         assert first.rotation == 0  # no display matrix left: the pixels are upright
     head = result.proxy_path.read_bytes()[:1_000_000]
@@ -54,7 +63,7 @@ def test_real_recording_becomes_a_browser_proxy(source: Path, tmp_path: Path,
     # Upright and scaled: the proxy has the displayed shape, short side <= 720, even sizes.
     shown_ratio = facts.display_width / facts.display_height
     assert abs(result.proxy_width / result.proxy_height - shown_ratio) < 0.02
-    assert min(result.proxy_width, result.proxy_height) <= 720
+    assert min(result.proxy_width, result.proxy_height) <= (1080 if copied else 720)
     assert result.proxy_width % 2 == 0 and result.proxy_height % 2 == 0
     assert result.proxy_width <= facts.display_width + 1
     # Constant frame rate, keyframes at most a second apart.
@@ -63,7 +72,8 @@ def test_real_recording_becomes_a_browser_proxy(source: Path, tmp_path: Path,
     assert all(b - a == 1 / fps for a, b in itertools.pairwise(times))
     key_times = [t for t, k in zip(times, keys, strict=True) if k]
     assert key_times[0] == times[0]
-    assert all(b - a <= 1 for a, b in itertools.pairwise(key_times))
+    if not copied:  # a copy keeps the source's keyframes
+        assert all(b - a <= 1 for a, b in itertools.pairwise(key_times))
     assert keyframe_interval(fps) / fps <= 1
     # Duration matches the probe within one frame plus 50 ms.
     frame_ms = 1000 / float(fps)
@@ -171,8 +181,9 @@ def _beep_onset_ms(proxy: Path) -> float:
     [(0, 700, 2000),  # sound starts later than the picture: padded with silence
      (400, 0, 2000)],  # picture starts later: the sound before it is cut
 )
+@pytest.mark.parametrize("allow_copy", [True, False], ids=["copy", "transcode"])
 def test_sound_stays_in_sync(tmp_path: Path, video_start_ms: int, audio_start_ms: int,
-                             beep_ms: int) -> None:
+                             beep_ms: int, allow_copy: bool) -> None:
     times = [video_start_ms + i * 40 for i in range(80)]
     src = make_clip(tmp_path / "av.mp4", times_ms=times, fps=Fraction(25),
                     audio_start_ms=audio_start_ms, audio_ms=3000, beep_ms=beep_ms)
@@ -180,7 +191,8 @@ def test_sound_stays_in_sync(tmp_path: Path, video_start_ms: int, audio_start_ms
         assert c.streams.audio[0].start_time is not None
         first_audio = next(c.decode(audio=0))
         assert abs(float(first_audio.time) * 1000 - audio_start_ms) < 30
-    result = ingest_media(src.path, tmp_path / "out")
+    result = ingest_media(src.path, tmp_path / "out", allow_copy=allow_copy)
+    assert result.proxy_made_by == ("copy" if allow_copy else "transcode")
     expected = beep_ms - video_start_ms
     assert abs(_beep_onset_ms(result.proxy_path) - expected) <= 40  # one frame at 25 fps
     envelope = json.loads(result.envelope_path.read_text())
@@ -193,7 +205,7 @@ def test_silent_track_added_and_progress_reported(tmp_path: Path) -> None:
     src = make_clip(tmp_path / "mute.mp4", frames=30)
     seen: list[tuple[str, float]] = []
     result = ingest_media(src.path, tmp_path / "out", short_side=60, filmstrip_interval_ms=500,
-                          progress=lambda stage, f: seen.append((stage, f)))
+                          progress=lambda stage, f: seen.append((stage, f)), allow_copy=False)
     assert (result.proxy_width, result.proxy_height) == (80, 60)
     assert [s for s, _ in seen if _ == 1.0] == ["probe", "proxy", "finish"]
     assert all(0.0 <= f <= 1.0 for _, f in seen)

@@ -1,0 +1,132 @@
+"""The copy path of ingest: a browser-ready source is remuxed, not re-encoded, and its
+proxy still seeks frame-exactly in Chromium; everything else is transcoded."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import math
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import cv2
+import numpy as np
+import pytest
+
+from attune.media import remux
+from attune.media.ingest import ingest_media, proxy_rate
+from attune.media.probe import MediaFacts, probe
+from tests.media.conftest import BrowserPlayer
+from tests.media.synth import VIDEOS, make_clip, read_number
+
+READY = VIDEOS / "h264_aac_1080x720_sample.mp4"  # H.264 High + AAC, 29.97 CFR, upright
+
+
+def _video_packet_hashes(path: Path) -> list[str]:
+    with av.open(str(path)) as c:
+        return [hashlib.sha256(bytes(p)).hexdigest() for p in c.demux(c.streams.video[0])
+                if p.size]
+
+
+def test_browser_ready_clip_is_copied_packet_for_packet(tmp_path: Path) -> None:
+    result = ingest_media(READY, tmp_path)
+    assert (result.proxy_made_by, result.copy_refused) == ("copy", None)
+    assert _video_packet_hashes(result.proxy_path) == _video_packet_hashes(READY)
+    with av.open(str(result.proxy_path)) as c:
+        assert c.streams.audio[0].codec_context.name == "aac"
+        assert (c.streams.video[0].width, c.streams.video[0].height) == (1080, 720)
+
+
+@pytest.mark.parametrize(("name", "reason"), [
+    ("h264_rotate_and_reflect.mp4", "mirrored"),
+    ("hevc_854x480_noaudio.mp4", "video codec hevc"),
+    ("iphone14pro_hevc10_hdr_rot90.MOV", "video codec hevc"),
+    ("quicktime_h264_1080p50_pcm.mov", "sound codec pcm_s16le"),
+    ("pixel7_h264_1080p_noaudio_rot180.mp4", "rotated 180 degrees"),
+    ("h264_ac3_1080x720.mkv", "container matroska"),
+])
+def test_real_files_that_are_not_copied(name: str, reason: str) -> None:
+    facts = probe(VIDEOS / name)
+    assert remux.copy_refusal(facts, proxy_rate(facts)) == reason
+
+
+def test_variable_frame_rate_is_transcoded(tmp_path: Path) -> None:
+    times = [0, 40, 80, 160, 200, 210, 280, 320, 400, 440, 520, 560]
+    src = make_clip(tmp_path / "vfr.mp4", times_ms=times, fps=Fraction(25))
+    result = ingest_media(src.path, tmp_path / "out")
+    assert (result.proxy_made_by, result.copy_refused) == ("transcode", "variable frame rate")
+
+
+def _ready_facts() -> MediaFacts:
+    facts = probe(READY)
+    assert remux.copy_refusal(facts, proxy_rate(facts)) is None
+    return facts
+
+
+@pytest.mark.parametrize(("change", "reason"), [
+    ({"coded_width": 3840, "coded_height": 2160, "display_width": 3840,
+      "display_height": 2160}, "picture 3840x2160"),
+    ({"video_profile": "High 10", "pixel_format": "yuv420p10le"}, "H.264 profile High 10"),
+    ({"pixel_format": "yuv422p"}, "pixel format yuv422p"),
+    ({"video_level": 52}, "H.264 level 5.2"),
+    ({"color_transfer": 18}, "HDR"),
+    ({"display_width": 1440}, "non-square pixels"),
+    ({"size_bytes": 10**9}, "bit rate"),
+    ({"frame_rate_average": Fraction(90000, 3013), "duration_ms": 60_000},
+     "frame rate 29.871 is not 29.970"),
+])
+def test_each_limit_of_the_copy_path(change: dict[str, object], reason: str) -> None:
+    facts = dataclasses.replace(_ready_facts(), **change)  # type: ignore[arg-type]
+    assert remux.copy_refusal(facts, proxy_rate(facts)) == reason
+
+
+def test_filmstrip_of_a_copy_shows_the_keyframe_at_or_before_each_tile(tmp_path: Path) -> None:
+    src = make_clip(tmp_path / "n.mp4", fps=Fraction(25), frames=130, size=(160, 120),
+                    keyint=12)  # keyframes at pictures 0, 12, 24, ...
+    result = ingest_media(src.path, tmp_path / "out", filmstrip_interval_ms=1000)
+    assert result.proxy_made_by == "copy"
+    index = json.loads(result.filmstrip_index_path.read_text())
+    assert index["count"] == math.ceil(result.proxy_duration_ms / 1000) == 6
+    sprite = cv2.imread(str(result.filmstrip_path))
+    w, h, cols = index["tile_width"], index["tile_height"], index["columns"]
+    shown = []
+    for i in range(index["count"]):
+        row, col = divmod(i, cols)
+        shown.append(read_number(sprite[row * h:(row + 1) * h, col * w:(col + 1) * w]))
+    assert shown == [max(k for k in range(0, 130, 12) if k <= i * 25) for i in range(6)]
+    envelope = json.loads(result.envelope_path.read_text())
+    assert envelope["count"] == math.ceil(result.proxy_duration_ms / 50)
+    assert set(envelope["peaks"]) == {0.0}  # no sound: silence, as long as the pictures
+
+
+@pytest.mark.parametrize("allow_copy", [True, False], ids=["copy", "transcode"])
+def test_long_gop_proxy_seeks_frame_exactly_in_chromium(
+    tmp_path: Path, browser_player: BrowserPlayer, allow_copy: bool
+) -> None:
+    """One keyframe in 90 pictures at 30000/1001: every seek must decode forward to the
+    very picture asked for. The seeks go to the middle of each frame: measured here, a
+    seek to exactly the start of picture 30 (1.001 s, a whole number of ms) shows
+    picture 29 in Chromium on both kinds of proxy (the double 1.001 is a hair below)."""
+    fps = Fraction(30000, 1001)
+    src = make_clip(tmp_path / "gop.mp4", fps=fps, frames=90, size=(160, 120), keyint=300,
+                    audio_start_ms=0)
+    result = ingest_media(src.path, tmp_path / "out", allow_copy=allow_copy)
+    assert result.proxy_made_by == ("copy" if allow_copy else "transcode")
+    assert result.proxy_fps == fps and result.proxy_frame_count == 90
+    frames = [1, 2, 29, 30, 44, 61, 88, 89, 3]
+    times = [float((n + Fraction(1, 2)) / fps) for n in frames]
+    assert browser_player.numbers_at(result.proxy_path, times) == frames
+
+
+def test_copy_keeps_full_range_tones_for_the_browser(tmp_path: Path) -> None:
+    """A full-range H.264 copy keeps its range flag (Chromium honours it: checked by
+    drawing such a clip to a canvas), so its darks stay dark and its whites white."""
+    src = VIDEOS / "h264_320x240_60fps_shorter_audio.mp4"
+    result = ingest_media(src, tmp_path / "out")
+    assert result.proxy_made_by == "copy"
+    with av.open(str(result.proxy_path)) as c, av.open(str(src)) as s:
+        a = next(c.decode(video=0)).to_ndarray(format="rgb24").astype(int)
+        b = next(s.decode(video=0)).to_ndarray(format="rgb24").astype(int)
+    assert np.abs(a - b).max() == 0
