@@ -69,8 +69,10 @@ with tab_agree:
             m[3].metric("Detection", "-" if r.detection.agreement is None
                         else f"{r.detection.agreement:.0%}")
             m[4].metric("Disagreements", len(r.disagreements))
-            if r.flag_reasons:
-                st.caption("Flag: " + "; ".join(r.flag_reasons))
+            for line in ui.flag_lines(r):
+                st.markdown(line)
+            st.dataframe(ui.lanes_frame(r), hide_index=True,
+                         key=f"sup_lanes_{p.clip_id}_{p.coder_a}_{p.coder_b}")
             subs = [f"{s.name} cues kappa {ui.value(s.kappa.value)} {ui.badge(s.kappa.flag)}"
                     for s in (r.potent, r.subtle) if s is not None]
             if subs:

@@ -16,7 +16,12 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from attune.analysis.agreement import UNMATCHED, Flag, parameter_sentences
+from attune.analysis.agreement import (
+    AgreementReport,
+    Flag,
+    parameter_sentences,
+    per_code_agreement,
+)
 from attune.core.coding import CodingRole
 from attune.core.spans import format_ms
 from attune.interchange.reports import write_agreement_csv, write_agreement_pdf
@@ -44,6 +49,25 @@ def parameter_lines(parameters: Mapping[str, Any]) -> list[str]:
     because users confuse the two (docs/practice.md §8); the same sentences as in the PDF and
     the CSV."""
     return parameter_sentences(parameters)
+
+
+def lanes_frame(report: AgreementReport) -> pd.DataFrame:
+    """Each lane on its own: event kappa, time-unit kappa, events both coders marked, and
+    whether its durations are flagged (only a lane of spans is)."""
+    rows = []
+    for lane in report.lanes:
+        d = lane.detection
+        rows.append({"lane": lane.lane, "event kappa": value(lane.event_kappa.value),
+                     "time-unit kappa": value(lane.time_unit_kappa.value),
+                     "marked by both": "-" if d.agreement is None else f"{d.agreement:.0%}",
+                     "durations flagged": "yes" if lane.about_durations else "no"})
+    return pd.DataFrame(rows, columns=["lane", "event kappa", "time-unit kappa",
+                                       "marked by both", "durations flagged"])
+
+
+def flag_lines(report: AgreementReport) -> list[str]:
+    """Each flag with its sentence, as markdown (the badge first)."""
+    return [f"{badge(n.flag)} {n.sentence}" for n in report.notes]
 
 
 def plan_frame(plan: DoubleCodingPlan) -> pd.DataFrame:
@@ -90,28 +114,9 @@ def _confusion_sum(pairs: Sequence[PairAgreement]) -> pd.DataFrame:
 
 
 def per_code_frame(pairs: Sequence[PairAgreement]) -> pd.DataFrame:
-    """Agreement per code over every pair's confusion matrix (summed).
-
-    For each code: how often coder A and coder B used it, how often both did on the same
-    event (the diagonal), and the *specific agreement* 2·n_ii / (n_i· + n_·i) (Fleiss
-    1975; Cicchetti & Feinstein 1990), i.e. the share of uses of the code that the other
-    coder agreed with. Lowest agreement first.
-
-    A code neither coder used does not appear; "unmatched" is not a code.
-    """
-    conf = _confusion_sum(pairs)
-    if conf.empty:
-        return pd.DataFrame(columns=["code", "coder A", "coder B", "both", "agreement"])
-    codes = sorted((set(conf.index) | set(conf.columns)) - {UNMATCHED})
-    rows = []
-    for code in codes:
-        a = int(conf.loc[code].sum()) if code in conf.index else 0
-        b = int(conf[code].sum()) if code in conf.columns else 0
-        both = int(conf.loc[code, code]) if code in conf.index and code in conf.columns else 0
-        rows.append({"code": code, "coder A": a, "coder B": b, "both": both,
-                     "agreement": round(2 * both / (a + b), 3) if a + b else None})
-    return pd.DataFrame(rows).sort_values(["agreement", "code"], na_position="last",
-                                          ignore_index=True)
+    """Agreement per code over every pair's confusion matrix (summed); see
+    :func:`~attune.analysis.agreement.per_code_agreement`. Lowest agreement first."""
+    return per_code_agreement(_confusion_sum(pairs))
 
 
 def drift_long(pairs: Sequence[PairAgreement], kind: str = "double-coding") -> pd.DataFrame:

@@ -138,7 +138,13 @@ def test_supervision_shows_the_double_coded_clip(demo: dict[str, User], app: App
     assert not at.exception
     said = texts(at)
     assert "Clip 1" in said and "pat and sam" in said
-    assert ":red-badge[red]" in said  # time-unit kappa .26 on the demo clip
+    # green overall (event kappa .87), not red for time-unit kappa over every lane (.26)
+    assert "pat and sam · assigned" in said and "· :green-badge[green]" in said
+    assert ":green-badge[green] Green for the same moments: event kappa 0.87" in said
+    assert ":red-badge[red] Red for how long responses last" in said
+    lanes = _frame(at, "durations flagged")
+    assert list(lanes["lane"]) == ["cues", "responses", "reactions"]
+    assert list(lanes["time-unit kappa"]) == ["0.60", "0.25", "0.38"]
     assert "at most 1.0 s apart (the tolerance)" in said and "not a tolerance" in said
     assert _frame(at, "agreement").iloc[0]["agreement"] < 1
     links = at.get("page_link")
