@@ -251,6 +251,33 @@ def _alpha_from_index(idx: np.ndarray, values: np.ndarray, level: Level) -> floa
     return float(1.0 - (n - 1) * (coincidences * delta).sum() / expected)
 
 
+def alpha_from_pairs(table: Any) -> float:
+    """Nominal Krippendorff's alpha of two coders from the contingency table of the units
+    both coded (rows coder A, columns coder B); units only one coded are not pairable and
+    do not count. The coincidence matrix of two coders is the table plus its transpose
+    (Krippendorff 2011, section C), so no unit-by-unit data are needed.
+
+    >>> round(alpha_from_pairs([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 1], [0, 0, 0, 0]]), 4)
+    0.6957
+    """
+    t = np.asarray(table, dtype=float)
+    if t.ndim != 2 or t.shape[0] != t.shape[1]:
+        raise ValueError(f"a contingency table must be square, got shape {t.shape}")
+    if t.sum() == 0:
+        raise UndefinedStatisticError(
+            "Alpha is undefined: no unit was coded by two coders or more."
+        )
+    n_c = t.sum(axis=0) + t.sum(axis=1)
+    n = float(n_c.sum())
+    expected = n * n - float(n_c @ n_c)
+    if expected == 0:
+        raise UndefinedStatisticError(
+            "Alpha is undefined: every pairable value is the same, so there is no "
+            "variation to agree about. Compare more varied units."
+        )
+    return 1.0 - (n - 1) * (n - 2.0 * float(np.trace(t))) / expected
+
+
 def _delta(level: Level, values: np.ndarray, n_c: np.ndarray) -> np.ndarray:
     """Squared distance metric δ² of Krippendorff (2011) for each pair of values."""
     v = values.size

@@ -106,15 +106,17 @@ class _Coded:
         of_uniq = np.fromiter(map(index.__getitem__, self.uniq), np.int64, len(self.uniq))
         return of_uniq[self.rank]
 
-    def regrouped(self, keep: np.ndarray, kind: np.ndarray) -> _Coded:
-        """The times of the events in ``keep`` with ``kind`` as their kind, for matching
-        only: matching pairs only events of the same kind, so regrouping matches several
-        subsets in one call."""
+    def with_copies(self, keep: np.ndarray, kind: np.ndarray) -> _Coded:
+        """For matching only: these events, then a copy of those in ``keep`` with
+        ``kind`` as their kind (the copies' indices follow the events'). Matching pairs
+        only events of the same kind, so several subsets are matched in one call."""
         new = object.__new__(_Coded)
         idx = np.flatnonzero(keep)
         new._live, new._events, new.order = [], None, np.empty(0, dtype=np.int64)
-        new.uniq, new.rank = self.uniq, self.rank[idx]
-        new.start, new.end, new.kind = self.start[idx], self.end[idx], kind[idx]
+        new.uniq, new.rank = self.uniq, np.concatenate([self.rank, self.rank[idx]])
+        new.start = np.concatenate([self.start, self.start[idx]])
+        new.end = np.concatenate([self.end, self.end[idx]])
+        new.kind = np.concatenate([self.kind, kind[idx]])
         return new
 
 

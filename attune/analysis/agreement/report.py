@@ -27,12 +27,11 @@ from attune.analysis.agreement.coefficients import (
     KAPPA_AMBER,
     KAPPA_GREEN,
     Flag,
-    Level,
     UndefinedStatisticError,
-    _alpha_from_index,
     _categories,
     _flag,
     _kappa_of_ints,
+    alpha_from_pairs,
     icc,
     kappa_from_table,
 )
@@ -387,42 +386,34 @@ def _table(la: np.ndarray, lb: np.ndarray, k: int) -> np.ndarray:
     return np.bincount(la * k + lb, minlength=k * k).reshape(k, k)
 
 
-def _subsets(names: Sequence[str], prepared: list[_Prepared], group: np.ndarray, k: int,
-             matching: str, tolerance_ms: int, min_overlap: float, method: str
-             ) -> list[SubsetAgreement]:
-    """Agreement on subsets of cues, each matched on its own: ``group[code index]`` is
-    the subset of a cue's code (1 for ``names[0]``, 2 for ``names[1]``, …; 0 outside
-    every subset). The subsets are matched in one call, the subset as the kind."""
+def _subsets(names: Sequence[str], prepared: list[_Prepared], matched: list[_ClipMatch],
+             k: int, method: str) -> list[SubsetAgreement]:
+    """Agreement on subsets of cues, each matched on its own (by :func:`_match_clip`):
+    ``1`` for ``names[0]``, ``2`` for ``names[1]``, … in each clip's groups."""
     n = len(names)
-    tables = np.zeros((n, k, k), dtype=np.int64)
-    counts = np.zeros((n, 3), dtype=np.int64)  # matched, only A, only B
-    for a, b, ca, cb in prepared:
-        ga = np.where(a.kind == 0, group[ca], 0)
-        gb = np.where(b.kind == 0, group[cb], 0)
+    tables = np.zeros((n + 1) * k * k, dtype=np.int64)
+    for (_, _, ca, cb), (_, _, ga, gb, ia, ib) in zip(prepared, matched, strict=True):
         ka, kb = ga > 0, gb > 0
-        ia, ib = _match(a.regrouped(ka, ga), b.regrouped(kb, gb), matching, tolerance_ms,
-                        min_overlap)
         la, lb, xa, xb = _int_labels(ca[ka], cb[kb], ia, ib, k - 1)
         unit_group = np.concatenate([ga[ka][ia], ga[ka][xa], gb[kb][xb]])
-        for g in range(n):
-            mine = unit_group == g + 1
-            tables[g] += _table(la[mine], lb[mine], k)
-            counts[g] += (int(mine[:ia.size].sum()), int(mine[ia.size:ia.size + xa.size].sum()),
-                          int(mine[ia.size + xa.size:].sum()))
+        tables += np.bincount((unit_group * k + la) * k + lb, minlength=(n + 1) * k * k)
+    by_group = tables.reshape(n + 1, k, k)[1:]
+    counts = [(int(t[:-1, :-1].sum()), int(t[:-1, -1].sum()), int(t[-1, :-1].sum()))
+              for t in by_group]
     out = []
     for g, name in enumerate(names):
-        matched, ua, ub = (int(x) for x in counts[g])
+        paired, ua, ub = counts[g]
 
-        def kappa(table: np.ndarray = tables[g], total: int = matched + ua + ub,
+        def kappa(table: np.ndarray = by_group[g], total: int = paired + ua + ub,
                   name: str = name) -> float:
             if total == 0:
                 raise UndefinedStatisticError(
                     f"Kappa is undefined: neither coder marked {name} cues.")
             return kappa_from_table(table)
 
-        stat = _statistic(f"{name} cues: event kappa", method, matched + ua + ub, kappa,
+        stat = _statistic(f"{name} cues: event kappa", method, paired + ua + ub, kappa,
                           KAPPA_GREEN, KAPPA_AMBER)
-        out.append(SubsetAgreement(name, stat, Detection(matched, ua, ub)))
+        out.append(SubsetAgreement(name, stat, Detection(paired, ua, ub)))
     return out
 
 
@@ -505,7 +496,10 @@ def agreement_report_clips(
              _coder_name([e for c in clips for e in c.b], coder_b, "B"))
     cats, prepared = _code_indices(clips, scheme)
     k = len(cats)
-    units = _pool_event_units(clips, prepared, k, matching, tolerance_ms, share)
+    groups = _potency_groups(scheme, cats)
+    matched = [_match_clip(pa, pb, ca, cb, groups, matching, tolerance_ms, share)
+               for pa, pb, ca, cb in prepared]
+    units = _pool_event_units(clips, prepared, matched, k)
     time_stat, lane_times = _time_unit_statistics(clips, prepared, cats[:-1], step_ms)
 
     method = _METHOD_EVENT if matching == "onset" else _METHOD_OVERLAP
@@ -514,8 +508,10 @@ def agreement_report_clips(
                                                                       names)
     lanes = _lanes(units, prepared, k, lane_times, method)
     icc_stats = _icc_statistics(clips, scheme)
-    potent, subtle = _potency_subsets(scheme, cats, prepared, matching, tolerance_ms, share,
-                                      method)
+    potent: SubsetAgreement | None = None
+    subtle: SubsetAgreement | None = None
+    if groups is not None:
+        potent, subtle = _subsets(("potent", "subtle"), prepared, matched, k, method)
     notes = flag_notes(event_kappa, alpha_stat, lanes, icc_stats, step_ms)
     d = units.detection
     return AgreementReport(
@@ -542,16 +538,14 @@ def _lanes(units: _EventUnits, prepared: list[_Prepared], k: int,
         for c in (pa, pb):
             totals += np.bincount(c.kind, minlength=LANES)
             spans += np.bincount(c.kind[c.end > c.start], minlength=LANES)
+    # every lane's table in one count: lane, coder A's code, coder B's code
+    tables = np.bincount((units.lanes * k + units.labels_a) * k + units.labels_b,
+                         minlength=LANES * k * k).reshape(LANES, k, k)
     out = []
     for lane in range(LANES):
-        keep = units.lanes == lane
-        la, lb = units.labels_a[keep], units.labels_b[keep]
-        both = (la != k - 1) & (lb != k - 1)
-        matched = int(both.sum())
-        only_a = int((lb == k - 1).sum())
-        only_b = int((la == k - 1).sum())
-        detection = Detection(matched, only_a, only_b)
-        table = _table(la, lb, k)
+        table = tables[lane]
+        detection = Detection(int(table[:-1, :-1].sum()), int(table[:-1, -1].sum()),
+                              int(table[-1, :-1].sum()))
         name = LANE_NAMES[lane]
 
         def kappa(table: np.ndarray = table, detection: Detection = detection,
@@ -564,7 +558,7 @@ def _lanes(units: _EventUnits, prepared: list[_Prepared], k: int,
             return kappa_from_table(table)
 
         out.append(LaneAgreement(
-            name, _statistic(f"event kappa of the {name}", method, int(keep.sum()), kappa,
+            name, _statistic(f"event kappa of the {name}", method, int(table.sum()), kappa,
                              KAPPA_GREEN, KAPPA_AMBER),
             detection, lane_times[lane],
             None if totals[lane] == 0 else float(spans[lane] / totals[lane])))
@@ -627,28 +621,57 @@ def _code_indices(clips: Sequence[ClipPair], scheme: Scheme | None
     return cats, prepared
 
 
-def _pool_event_units(clips: Sequence[ClipPair], prepared: list[_Prepared], k: int,
-                      matching: str, tolerance_ms: int, min_overlap: float) -> _EventUnits:
-    """Match the events within each clip and pool the units over the clips."""
+def _pool_event_units(clips: Sequence[ClipPair], prepared: list[_Prepared],
+                      matched: list[_ClipMatch], k: int) -> _EventUnits:
+    """Pool the units of every clip's matching (by :func:`_match_clip`)."""
     labels_a: list[np.ndarray] = []
     labels_b: list[np.ndarray] = []
     lanes: list[np.ndarray] = []
     diffs: list[np.ndarray] = []
     places: list[_Places] = []
-    matched = ua = ub = 0
-    for clip, (pa, pb, ca, cb) in zip(clips, prepared, strict=True):
-        ia, ib = _match(pa, pb, matching, tolerance_ms, min_overlap)
+    n_matched = ua = ub = 0
+    for clip, (pa, pb, ca, cb), (ia, ib, *_) in zip(clips, prepared, matched, strict=True):
         la, lb, xa, xb = _int_labels(ca, cb, ia, ib, k - 1)
         labels_a.append(la)
         labels_b.append(lb)
         lanes.append(np.concatenate([pa.kind[ia], pa.kind[xa], pb.kind[xb]]))
-        matched, ua, ub = matched + ia.size, ua + xa.size, ub + xb.size
+        n_matched, ua, ub = n_matched + ia.size, ua + xa.size, ub + xb.size
         diffs.append(np.abs(pb.start[ib] - pa.start[ia]))
         differ = ca[ia] != cb[ib]
         places.append((clip.clip_id, pa, pb, ia[differ], ib[differ], xa, xb))
     return _EventUnits(np.concatenate(labels_a), np.concatenate(labels_b),
-                       np.concatenate(lanes), Detection(matched, ua, ub),
+                       np.concatenate(lanes), Detection(n_matched, ua, ub),
                        np.concatenate(diffs) if diffs else np.empty(0), tuple(places))
+
+
+# One clip's matchings: the events' pairs (A's and B's indices), each cue's subset
+# (``groups``: 0 none, 1 potent, 2 subtle) for A and B, and the pairs within the subsets
+# (indices among each coder's cues of a subset, in event order).
+_ClipMatch = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _match_clip(pa: _Coded, pb: _Coded, ca: np.ndarray, cb: np.ndarray,
+                groups: np.ndarray | None, matching: str, tolerance_ms: int,
+                min_overlap: float) -> _ClipMatch:
+    """Match a clip's events, and its cues within each subset (potent, subtle), in one
+    call: the subsets' cues are added again with the subset as their kind. Matching
+    never pairs different kinds, so each part is matched exactly as on its own."""
+    ga = np.zeros(pa.start.size, np.int64) if groups is None else \
+        np.where(pa.kind == 0, groups[ca], 0)
+    gb = np.zeros(pb.start.size, np.int64) if groups is None else \
+        np.where(pb.kind == 0, groups[cb], 0)
+    ka, kb = ga > 0, gb > 0
+    na, nb = pa.start.size, pb.start.size
+    if not (ka.any() and kb.any()):
+        ia, ib = _match(pa, pb, matching, tolerance_ms, min_overlap)
+        empty = np.empty(0, np.int64)
+        return ia, ib, ga, gb, empty, empty
+    # kinds 0-2 are the lanes; a subset g becomes kind LANES - 1 + g
+    both_a = pa.with_copies(ka, ga + LANES - 1)
+    both_b = pb.with_copies(kb, gb + LANES - 1)
+    ia, ib = _match(both_a, both_b, matching, tolerance_ms, min_overlap)
+    main = ia < na
+    return ia[main], ib[main], ga, gb, ia[~main] - na, ib[~main] - nb
 
 
 def _disagreements(places: Sequence[_Places], names: tuple[str, str]
@@ -749,7 +772,6 @@ def _event_statistics(units: _EventUnits, cm: np.ndarray, method: str,
     """Event kappa (unmatched as a category), kappa of the matched pairs only, and
     Krippendorff's alpha with an event the other coder did not mark as missing."""
     d = units.detection
-    k = cm.shape[0]
 
     def matched_kappa() -> float:
         if d.matched == 0:
@@ -759,11 +781,8 @@ def _event_statistics(units: _EventUnits, cm: np.ndarray, method: str,
             )
         return kappa_from_table(cm[:-1, :-1])
 
-    def alpha() -> float:
-        idx = np.full((2, units.labels_a.size), -1, dtype=np.int64)
-        idx[0] = np.where(units.labels_a == k - 1, -1, units.labels_a)
-        idx[1] = np.where(units.labels_b == k - 1, -1, units.labels_b)
-        return _alpha_from_index(idx, np.arange(k - 1), Level.NOMINAL)
+    def alpha() -> float:  # the matched pairs are the pairable units
+        return alpha_from_pairs(cm[:-1, :-1])
 
     n_units = d.matched + d.unmatched_a + d.unmatched_b
     return (
@@ -791,23 +810,17 @@ def _icc_statistics(clips: Sequence[ClipPair], scheme: Scheme | None) -> dict[st
     return stats
 
 
-def _potency_subsets(scheme: Scheme | None, cats: list[str], prepared: list[_Prepared],
-                     matching: str, tolerance_ms: int, min_overlap: float, method: str
-                     ) -> tuple[SubsetAgreement | None, SubsetAgreement | None]:
-    """Potent and subtle cues, each matched on their own (needs the scheme)."""
+def _potency_groups(scheme: Scheme | None, cats: list[str]) -> np.ndarray | None:
+    """Each code index's subset of cues: 1 potent, 2 subtle, 0 not a cue (needs the
+    scheme; None without one)."""
     if scheme is None:
-        return None, None
-    k = len(cats)
-    # potency of each code index: 1 potent, 2 subtle, 0 not a cue
-    potency = np.zeros(k, dtype=np.int64)
+        return None
+    potency = np.zeros(len(cats), dtype=np.int64)
     by_id = {c.id: c for c in scheme.codes}
     for i, code in enumerate(cats[:-1]):
         p = by_id[code].potency
         potency[i] = 0 if p is None else 1 if p == Potency.POTENT else 2
-
-    potent, subtle = _subsets(("potent", "subtle"), prepared, potency, k, matching,
-                              tolerance_ms, min_overlap, method)
-    return potent, subtle
+    return potency
 
 
 def _report_parameters(clips: Sequence[ClipPair], scheme: Scheme | None, matching: str,
