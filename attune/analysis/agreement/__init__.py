@@ -6,6 +6,8 @@
 - :mod:`~attune.analysis.agreement.coefficients` holds Cohen's, Fleiss' and weighted
   kappa, Krippendorff's alpha, the ICC and the green/amber/red bands, each with its
   source;
+- :mod:`~attune.analysis.agreement.group` compares any number of coders on one clip
+  (Fleiss' kappa, Krippendorff's alpha, each coder against the gold coding);
 - :mod:`~attune.analysis.agreement.report` assembles a supervisor's report of two coders
   on one clip or several, and states its parameters in sentences.
 
@@ -44,6 +46,7 @@ from attune.analysis.agreement.coefficients import (
     kappa_from_table,
     krippendorff_alpha,
 )
+from attune.analysis.agreement.group import GroupAgreement, GroupLane, group_agreement
 from attune.analysis.agreement.matching import (
     Matching,
     match_events,
@@ -84,6 +87,8 @@ __all__ = [
     "Disagreement",
     "Flag",
     "FlagNote",
+    "GroupAgreement",
+    "GroupLane",
     "LaneAgreement",
     "Level",
     "Matching",
@@ -98,6 +103,7 @@ __all__ = [
     "cohen_kappa",
     "flag_notes",
     "fleiss_kappa",
+    "group_agreement",
     "icc",
     "kappa_from_table",
     "krippendorff_alpha",

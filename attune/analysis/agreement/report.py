@@ -877,7 +877,8 @@ def _note(question: str, words: str, label: str, value: float, flag: Flag, green
 
 
 def flag_notes(event_kappa: Statistic, alpha: Statistic, lanes: Sequence[LaneAgreement],
-               icc_stats: Mapping[str, Statistic], step_ms: int) -> tuple[FlagNote, ...]:
+               icc_stats: Mapping[str, Statistic], step_ms: int,
+               kappa_label: str = "event kappa") -> tuple[FlagNote, ...]:
     """The flags of a report, each answering one question, each with its sentence
     (docs/practice.md §8, "Which measure flags what"):
 
@@ -896,7 +897,7 @@ def flag_notes(event_kappa: Statistic, alpha: Statistic, lanes: Sequence[LaneAgr
     """
     notes: list[FlagNote] = []
     if event_kappa.value is not None and event_kappa.flag is not None:
-        notes.append(_note(_MOMENTS, "moments", "event kappa", event_kappa.value,
+        notes.append(_note(_MOMENTS, "moments", kappa_label, event_kappa.value,
                            event_kappa.flag, KAPPA_GREEN, KAPPA_AMBER))
     elif alpha.value is not None and alpha.flag is not None:
         notes.append(_note(_MOMENTS, "moments", "Krippendorff's alpha", alpha.value,
