@@ -12,6 +12,7 @@ from attune.errors import AttuneError
 from attune.services.supervision import (
     DEFAULT_SHARE,
     assign_double_coding,
+    clip_group_agreement,
     set_gold_coder,
     team_agreement,
     team_names,
@@ -124,6 +125,30 @@ with tab_gold:
             st.error(str(exc))
         else:
             st.success(f"{expert}'s coding of clip {gold_clip} is now the gold standard.")
+    st.markdown("**Everyone against the gold coding** (a training group on one clip)")
+    group_clip = st.selectbox("Gold clip", clips, key="sup_group_clip")
+    if group_clip:
+        try:
+            group = clip_group_agreement(ctx, user, int(group_clip), int(tolerance_ms),
+                                         int(step_ms), audit=False)
+        except AttuneError as exc:
+            st.info(str(exc))
+        else:
+            g = st.columns(3)
+            g[0].metric("Fleiss' kappa", ui.value(group.fleiss_kappa.value),
+                        help=group.fleiss_kappa.reason or group.fleiss_kappa.method)
+            g[1].metric("Krippendorff's alpha", ui.value(group.alpha.value),
+                        help=group.alpha.reason or group.alpha.method)
+            g[2].metric("Coders", len(group.coders))
+            st.markdown(f"{ui.badge(group.flag)} {group.note.sentence}")
+            if group.gold is None:
+                st.caption("No gold coding on this clip yet: set one above to compare each "
+                           "coder with it.")
+            else:
+                st.caption(f"Each coder against {group.gold}'s gold coding, lowest first.")
+                st.dataframe(ui.versus_gold_frame(group), hide_index=True,
+                             key="sup_group_table")
+            st.dataframe(ui.group_lanes_frame(group), hide_index=True, key="sup_group_lanes")
     calib = ui.calibration_long(gold)
     if calib.empty:
         st.info("No calibration yet: it appears once the expert and the clip's coder have "

@@ -140,3 +140,38 @@ def test_report_files_state_the_parameters(ctx: Context, team, tmp_path: Path) -
     assert "at most 0.8 s apart (the tolerance)" in text and "sampling step" in text
     assert "tolerance_ms" not in text and "{" not in text
     assert "only pat" in text  # the missed subtle cue is listed
+
+
+def test_a_group_calibrates_on_one_gold_clip(ctx: Context, team) -> None:
+    from attune.services.supervision import clip_group_agreement, set_gold_coder
+
+    sue, pat, sam = team
+    tia = make_user(ctx, "tia", supervisor="sue")
+    family = make_family(ctx, pat)
+    clip = make_clip(ctx, pat, family, SAMPLES / "sample_a_gaze_and_smiles.mp4")
+    ready(ctx, clip.id)
+    import_clip_events(ctx, pat, clip.id, SAMPLES / "sample_a_gaze_and_smiles.events.json",
+                       coder="pat")
+    set_gold_coder(ctx, sue, clip.id, "pat")
+    with ctx.db.transaction("sue") as tx:
+        for trainee in ("sam", "tia"):
+            tx.assign_coder(clip.id, trainee, CodingRole.SECOND)
+    import_clip_events(ctx, sam, clip.id,
+                       SAMPLES / "sample_a_gaze_and_smiles.coder2.events.json", coder="sam")
+    for code, at_ms in (("C01", 1300), ("C02", 4000), ("C05", 20_000)):
+        add_event(ctx, tia, clip.id, code, at_ms)
+    mark_done(ctx, pat, clip.id)
+    with pytest.raises(InputError, match="two coders or more"):
+        clip_group_agreement(ctx, sue, clip.id)
+    mark_done(ctx, sam, clip.id)
+    mark_done(ctx, tia, clip.id)
+    with pytest.raises(NotAllowedError):
+        clip_group_agreement(ctx, pat, clip.id)
+    group = clip_group_agreement(ctx, sue, clip.id)
+    assert group.gold == "pat" and group.coders == ("pat", "sam", "tia")
+    assert set(group.versus_gold) == {"sam", "tia"}
+    pair = {(p.coder_a, p.coder_b): p for p in team_agreement(ctx, sue)}[("pat", "sam")]
+    assert group.versus_gold["sam"].event_kappa.value == pytest.approx(
+        pair.report.event_kappa.value)
+    assert group.fleiss_kappa.value is not None and group.alpha.value is not None
+    assert group.marked["tia"] == 3

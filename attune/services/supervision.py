@@ -9,7 +9,7 @@ from datetime import date
 
 import pandas as pd
 
-from attune.analysis.agreement import AgreementReport
+from attune.analysis.agreement import AgreementReport, GroupAgreement, group_agreement
 from attune.core.accounts import Role, User
 from attune.core.clip import Clip, ClipStatus, clip_label
 from attune.core.coding import CODING_ROLE_WORDS, CodingAssignment, CodingRole
@@ -19,11 +19,12 @@ from attune.services.access import (
     Action,
     decide_access,
     family_ids_for,
+    refusal,
     require_access,
     require_assignable,
     require_role,
 )
-from attune.services.analysis import clip_agreement, primary_coder
+from attune.services.analysis import _scheme_of, clip_agreement, primary_coder
 from attune.services.families import visible_families
 from attune.storage.store import Tx
 
@@ -159,7 +160,8 @@ class PairAgreement:
 
 def team_agreement(ctx: Context, supervisor: User, tolerance_ms: int = 1000,
                    step_ms: int = 1000, audit: bool = True) -> list[PairAgreement]:
-    """Agreement on every double-coded or gold clip both coders marked done, oldest first
+    """Agreement on every double-coded clip (its coder and the second coder) and every
+    gold clip (each of its coders against the gold coding) both marked done, oldest first
     (one audit entry for the whole report, none with ``audit=False``); supervisors
     only, like the Supervision page."""
     require_role(ctx, supervisor, {Role.SUPERVISOR}, "see the team's agreement")
@@ -171,15 +173,20 @@ def team_agreement(ctx: Context, supervisor: User, tolerance_ms: int = 1000,
         pairs = []
         for clip in clips:
             assignments = tx.assignments(clip_id=clip.id)
+            golds = [a for a in assignments if a.role == CodingRole.GOLD]
             firsts = [a for a in assignments if a.role == CodingRole.PRIMARY]
             for other in assignments:
-                if other.role == CodingRole.PRIMARY or not firsts:
+                if other.role == CodingRole.GOLD:
                     continue
-                first = firsts[0]
-                x, y = (other, first) if other.role == CodingRole.GOLD else (first, other)
+                if golds:  # a gold clip: every coder against the gold coding
+                    x, y, role, at = golds[0], other, CodingRole.GOLD, golds[0].assigned_at
+                elif other.role == CodingRole.SECOND and firsts:
+                    x, y, role, at = firsts[0], other, other.role, other.assigned_at
+                else:
+                    continue
                 if x.done_at is None or y.done_at is None:
                     continue
-                pairs.append((clip.id, x.coder, y.coder, other.role, other.assigned_at))
+                pairs.append((clip.id, x.coder, y.coder, role, at))
     for clip_id, coder_a, coder_b, role, at in pairs:
         report = clip_agreement(ctx, supervisor, [clip_id], coder_a, coder_b,
                                 tolerance_ms=tolerance_ms, step_ms=step_ms, audit=False)
@@ -207,6 +214,39 @@ def agreement_frame(pairs: list[PairAgreement]) -> pd.DataFrame:
                      "flag": r.flag.value if r.flag else None,
                      "disagreements": len(r.disagreements)})
     return pd.DataFrame(rows)
+
+
+def clip_group_agreement(ctx: Context, supervisor: User, clip_id: int,
+                         tolerance_ms: int = 1000, step_ms: int = 1000,
+                         audit: bool = True) -> GroupAgreement:
+    """Every coder who marked their coding of a clip done, compared at once (Fleiss'
+    kappa, Krippendorff's alpha) and, when the clip has a gold coder who marked done,
+    each of them against the gold coding: a training group calibrating on one gold
+    clip, or three-way reliability. Supervisors only; the gate decides on the clip."""
+    require_role(ctx, supervisor, {Role.SUPERVISOR}, "compare a group of coders")
+    with ctx.db.transaction(supervisor.username) as tx:
+        clip = tx.get_clip(clip_id)
+        decision = require_access(tx, supervisor, Action.VIEW_CLIP, clip.family_id, clip,
+                                  what=f"see agreement on clip {clip_id}")
+        if decision.blind:
+            raise refusal(f"compare coders on clip {clip_id} before they marked it done",
+                          {"clip_id": clip_id})
+        done = [a for a in tx.assignments(clip_id=clip_id) if a.done_at is not None]
+        if len(done) < 2:
+            raise InputError(
+                f"Comparing a group needs two coders or more who marked their coding of "
+                f"clip {clip_id} done; {len(done)} did so far.")
+        gold = next((a.coder for a in done if a.role == CodingRole.GOLD), None)
+        events = {a.coder: tx.list_events(clip_id, a.coder) for a in done}
+        coded = [e for evs in events.values() for e in evs]
+        scheme = _scheme_of(tx, coded)
+        duration_ms = clip.duration_ms
+        if audit:
+            tx.audit("agreement-group", "clip", clip_id,
+                     {"coders": sorted(events), "gold": gold, "tolerance_ms": tolerance_ms,
+                      "step_ms": step_ms})
+    return group_agreement(events, gold=gold, tolerance_ms=tolerance_ms, step_ms=step_ms,
+                           clip_duration_ms=duration_ms, scheme=scheme)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ import pandas as pd
 from attune.analysis.agreement import (
     AgreementReport,
     Flag,
+    GroupAgreement,
     parameter_sentences,
     per_code_agreement,
 )
@@ -68,6 +69,31 @@ def lanes_frame(report: AgreementReport) -> pd.DataFrame:
 def flag_lines(report: AgreementReport) -> list[str]:
     """Each flag with its sentence, as markdown (the badge first)."""
     return [f"{badge(n.flag)} {n.sentence}" for n in report.notes]
+
+
+def versus_gold_frame(group: GroupAgreement) -> pd.DataFrame:
+    """Every coder of a group against the gold coding, one row each, lowest first."""
+    rows = []
+    for coder, r in group.versus_gold.items():
+        d = r.detection
+        rows.append({"coder": coder, "flag": r.flag.value if r.flag else "none",
+                     "event kappa": r.event_kappa.value,
+                     "gold moments found": "-" if d.share_a is None else f"{d.share_a:.0%}",
+                     **{f"{lane.lane}, time-unit kappa": lane.time_unit_kappa.value
+                        for lane in r.lanes},
+                     "disagreements": len(r.disagreements)})
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return frame
+    return frame.sort_values(["event kappa", "coder"], na_position="first",
+                             ignore_index=True).round(3)
+
+
+def group_lanes_frame(group: GroupAgreement) -> pd.DataFrame:
+    """Each lane over time units, every coder at once."""
+    return pd.DataFrame([{"lane": lane.lane, "Fleiss' kappa": value(lane.fleiss_kappa.value),
+                          "Krippendorff's alpha": value(lane.alpha.value)}
+                         for lane in group.lanes])
 
 
 def plan_frame(plan: DoubleCodingPlan) -> pd.DataFrame:

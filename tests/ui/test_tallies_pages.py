@@ -202,6 +202,13 @@ def test_supervision_sets_a_gold_coder_and_shows_calibration(
     at.run()
     table = _frame(at, "gold")
     assert list(table["coder"]) == ["pat"] and list(table["gold"]) == ["sam"]
+    # everyone against the gold coding, on the same tab
+    at.selectbox(key="sup_group_clip").select(1).run()
+    assert not at.exception
+    group = _frame(at, "gold moments found")
+    assert list(group["coder"]) == ["pat"]
+    assert list(_frame(at, "Fleiss' kappa")["lane"]) == ["cues", "responses", "reactions"]
+    assert "for the same moments: Fleiss' kappa" in texts(at)
 
 
 def test_my_work_marks_coding_done(ctx: Context, demo: dict[str, User], app: App) -> None:
