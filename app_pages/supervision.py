@@ -149,6 +149,11 @@ with tab_gold:
                 st.dataframe(ui.versus_gold_frame(group), hide_index=True,
                              key="sup_group_table")
             st.dataframe(ui.group_lanes_frame(group), hide_index=True, key="sup_group_lanes")
+            st.download_button("Group report (PDF)",
+                               ui.report_pdf([], "Agreement of a group of coders",
+                                             [(int(group_clip), group)]),
+                               f"group-agreement-clip-{group_clip}.pdf", "application/pdf",
+                               key="sup_group_pdf", icon=":material/download:")
     calib = ui.calibration_long(gold)
     if calib.empty:
         st.info("No calibration yet: it appears once the expert and the clip's coder have "

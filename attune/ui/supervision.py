@@ -237,13 +237,17 @@ def report_parameters(pairs: Sequence[PairAgreement], tolerance_ms: int, step_ms
     return params
 
 
-def report_pdf(pairs: Sequence[PairAgreement], title: str = "Inter-coder agreement") -> bytes:
-    """The agreement report as PDF bytes (one section per coded pair)."""
+def report_pdf(pairs: Sequence[PairAgreement], title: str = "Inter-coder agreement",
+               groups: Sequence[tuple[int, GroupAgreement]] = ()) -> bytes:
+    """The agreement report as PDF bytes (one section per coded pair, then one per group
+    of coders on a clip, given as (clip id, group))."""
     sections = [(f"Clip {p.clip_id}: {p.coder_a} and {p.coder_b} "
                  f"({'calibration' if p.role == CodingRole.GOLD else 'double-coding'}, "
                  f"{p.assigned_on})", p.report) for p in pairs]
     with tempfile.TemporaryDirectory() as folder:
-        path = write_agreement_pdf(sections, Path(folder) / "agreement.pdf", title)
+        path = write_agreement_pdf(
+            sections, Path(folder) / "agreement.pdf", title,
+            [(f"Clip {clip_id}: a group of {len(g.coders)} coders", g) for clip_id, g in groups])
         return path.read_bytes()
 
 

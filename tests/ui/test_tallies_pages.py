@@ -149,7 +149,7 @@ def test_supervision_shows_the_double_coded_clip(demo: dict[str, User], app: App
     assert _frame(at, "agreement").iloc[0]["agreement"] < 1
     links = at.get("page_link")
     assert any("t=5900" in str(link.proto.page) or "5900" in str(link.proto) for link in links)
-    assert {b.key for b in at.get("download_button")} == {"sup_pdf", "sup_csv"}
+    assert {b.key for b in at.get("download_button")} == {"sup_pdf", "sup_csv", "sup_group_pdf"}
 
 
 def test_supervision_tolerance_changes_the_statistics(demo: dict[str, User],

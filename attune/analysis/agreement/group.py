@@ -96,6 +96,31 @@ class GroupAgreement:
     versus_gold: Mapping[str, AgreementReport]  # coder → report against the gold coder
     parameters: Mapping[str, Any]
 
+    def summary_lines(self) -> list[str]:
+        """The group's agreement in sentences and short lines, for the PDF and a terminal."""
+
+        def stat(s: Statistic) -> str:
+            return f"undefined ({s.reason})" if s.value is None else f"{s.value:.2f}"
+
+        lines = [f"{len(self.coders)} coders ({', '.join(self.coders)}) marked "
+                 f"{self.moments} moments between them"
+                 + (f"; the gold coding is {self.gold}'s." if self.gold else "."),
+                 f"Fleiss' kappa over the moments (not marking one counts as a category): "
+                 f"{stat(self.fleiss_kappa)}.",
+                 f"Krippendorff's alpha over the moments (not marking one is a missing "
+                 f"value): {stat(self.alpha)}.",
+                 self.note.sentence]
+        for lane in self.lanes:
+            lines.append(f"{lane.lane.capitalize()} over time units: Fleiss' kappa "
+                         f"{stat(lane.fleiss_kappa)}, alpha {stat(lane.alpha)}.")
+        for coder, r in self.versus_gold.items():
+            found = r.detection.share_a
+            lines.append(f"{coder} against the gold coding: event kappa "
+                         f"{stat(r.event_kappa)}, "
+                         f"{'-' if found is None else f'{found:.0%}'} of the gold moments "
+                         f"found, flag {r.flag.value if r.flag else 'none'}.")
+        return lines
+
     def to_dict(self) -> dict[str, Any]:
         return {"coders": list(self.coders), "gold": self.gold, "moments": self.moments,
                 "marked": dict(self.marked), "fleiss_kappa": self.fleiss_kappa.to_dict(),
