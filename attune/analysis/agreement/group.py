@@ -285,8 +285,7 @@ def _time_unit_lanes(coded: Sequence[_Coded], codes: Sequence[str], step_ms: int
     states = np.zeros((n_samples, len(coded)), dtype=np.uint64)
     for i, c in enumerate(coded):
         bits = np.fromiter(map(code_bit.__getitem__, c.uniq), np.uint64, len(c.uniq))[c.rank]
-        for lane in range(LANES):
-            masks[lane] |= np.bitwise_or.reduce(bits[c.kind == lane], initial=np.uint64(0))
+        np.bitwise_or.at(masks, c.kind, bits)
         states[:, i] = _sample_codes(c, step_ms, n_samples, bits)
     for lane in range(LANES):
         name = LANE_NAMES[lane]

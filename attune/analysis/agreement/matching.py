@@ -340,8 +340,7 @@ def _time_unit_states(a: _Coded, b: _Coded, step_ms: int, duration_ms: int | Non
     states = []
     for c in (a, b):
         bits = np.fromiter(map(code_bit.__getitem__, c.uniq), np.uint64, len(c.uniq))[c.rank]
-        for lane in range(LANES):
-            masks[lane] |= np.bitwise_or.reduce(bits[c.kind == lane], initial=np.uint64(0))
+        np.bitwise_or.at(masks, c.kind, bits)
         states.append(_sample_codes(c, step_ms, n_samples, bits))
     return states[0], states[1], codes, masks
 
