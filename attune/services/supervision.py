@@ -9,10 +9,17 @@ from datetime import date
 
 import pandas as pd
 
-from attune.analysis.agreement import AgreementReport, GroupAgreement, group_agreement
+from attune.analysis.agreement import (
+    AgreementReport,
+    ClipPair,
+    GroupAgreement,
+    agreement_report_clips,
+    group_agreement,
+)
 from attune.core.accounts import Role, User
 from attune.core.clip import Clip, ClipStatus, clip_label
-from attune.core.coding import CODING_ROLE_WORDS, CodingAssignment, CodingRole
+from attune.core.coding import CODING_ROLE_WORDS, Calibration, CodingAssignment, CodingRole
+from attune.core.events import Event
 from attune.errors import InputError, NotAllowedError
 from attune.services import Context
 from attune.services.access import (
@@ -247,6 +254,115 @@ def clip_group_agreement(ctx: Context, supervisor: User, clip_id: int,
                       "step_ms": step_ms})
     return group_agreement(events, gold=gold, tolerance_ms=tolerance_ms, step_ms=step_ms,
                            clip_duration_ms=duration_ms, scheme=scheme)
+
+
+def create_calibration(ctx: Context, supervisor: User, title: str, clip_ids: list[int],
+                       trainees: list[str], pass_line_percent: int = 80) -> Calibration:
+    """A calibration session: each trainee is given every gold clip to code blind. Each
+    clip needs a gold coder already, and its family's consent to a second coder (the
+    trainee codes blind) and to training (the clip trains coders); the gate decides both."""
+    require_role(ctx, supervisor, {Role.SUPERVISOR}, "set up a calibration session")
+    if not title.strip():
+        raise InputError("Give the calibration session a title, e.g. 'Spring calibration'.")
+    if not clip_ids or not trainees:
+        raise InputError("Choose at least one gold clip and one trainee.")
+    if not 0 < pass_line_percent <= 100:
+        raise InputError(f"The pass line is a percentage between 1 and 100, not "
+                         f"{pass_line_percent}.")
+    with ctx.db.transaction(supervisor.username) as tx:
+        for clip_id in clip_ids:
+            clip = tx.get_clip(clip_id)
+            golds = [a.coder for a in tx.assignments(clip_id=clip_id)
+                     if a.role == CodingRole.GOLD]
+            if not golds:
+                raise InputError(f"Clip {clip_id} has no gold coding yet: choose its expert "
+                                 "coder first, then set up the calibration.")
+            for trainee in trainees:
+                if trainee in golds:
+                    raise InputError(f"{trainee} made the gold coding of clip {clip_id}, so "
+                                     "they cannot calibrate on it.")
+                coder = tx.get_user(trainee)
+                what = f"give clip {clip_id} to {trainee} for calibration"
+                require_assignable(tx, supervisor, clip, coder, CodingRole.SECOND, what)
+                require_assignable(tx, supervisor, clip, coder, CodingRole.GOLD, what)
+                tx.assign_coder(clip_id, trainee, CodingRole.SECOND)
+        return tx.add_calibration(title.strip(), pass_line_percent, clip_ids, trainees)
+
+
+def calibrations(ctx: Context, supervisor: User) -> list[Calibration]:
+    """The supervisor's calibration sessions, oldest first."""
+    require_role(ctx, supervisor, {Role.SUPERVISOR}, "see calibration sessions")
+    with ctx.db.transaction(supervisor.username) as tx:
+        return tx.calibrations(supervisor.username)
+
+
+@dataclass(frozen=True)
+class CalibrationResult:
+    """One trainee's calibration: clips done, and each code's specific agreement with the
+    gold coding pooled over those clips (None until a clip is done)."""
+
+    trainee: str
+    clips_done: int
+    clips: int
+    pass_line_percent: int
+    report: AgreementReport | None
+
+    @property
+    def per_code(self) -> pd.DataFrame:
+        if self.report is None:
+            return pd.DataFrame(columns=["code", "coder A", "coder B", "both", "agreement",
+                                         "passed"])
+        frame = self.report.per_code.copy()
+        frame["passed"] = frame["agreement"] * 100 >= self.pass_line_percent
+        return frame
+
+    @property
+    def passed(self) -> bool | None:
+        """Every code at or above the pass line on every clip of the session; None until
+        all the clips are done."""
+        if self.report is None or self.clips_done < self.clips:
+            return None
+        return bool(self.per_code["passed"].all())
+
+
+def calibration_results(ctx: Context, supervisor: User, calibration_id: int,
+                        tolerance_ms: int = 1000) -> list[CalibrationResult]:
+    """Each trainee's score per code against the gold coding, on the clips of the session
+    that both the gold coder and the trainee marked done (and the gate still shows)."""
+    require_role(ctx, supervisor, {Role.SUPERVISOR}, "see calibration results")
+    with ctx.db.transaction(supervisor.username) as tx:
+        found = [c for c in tx.calibrations(supervisor.username) if c.id == calibration_id]
+        if not found:
+            raise InputError(f"There is no calibration session {calibration_id} of yours.")
+        session = found[0]
+        pairs: dict[str, list[ClipPair]] = {t: [] for t in session.trainees}
+        visible = 0
+        coded: list[Event] = []
+        for clip_id in session.clip_ids:
+            clip = tx.get_clip(clip_id)
+            if not decide_access(tx, supervisor, Action.VIEW_CLIP, clip.family_id,
+                                 clip).allowed:
+                continue
+            visible += 1
+            done = {a.coder: a for a in tx.assignments(clip_id=clip_id)
+                    if a.done_at is not None}
+            gold = next((c for c, a in done.items() if a.role == CodingRole.GOLD), None)
+            if gold is None:
+                continue
+            gold_events = tx.list_events(clip_id, gold)
+            coded += gold_events
+            for trainee in session.trainees:
+                if trainee in done:
+                    mine = tx.list_events(clip_id, trainee)
+                    coded += mine
+                    pairs[trainee].append(ClipPair(gold_events, mine, clip.duration_ms,
+                                                   clip_id))
+        scheme = _scheme_of(tx, coded)
+    return [CalibrationResult(
+        t, len(p), visible, session.pass_line_percent,
+        agreement_report_clips(p, tolerance_ms=tolerance_ms, scheme=scheme,
+                               coder_a="gold", coder_b=t) if p else None)
+        for t, p in pairs.items()]
 
 
 @dataclass(frozen=True)
