@@ -12,7 +12,10 @@ from attune.errors import AttuneError
 from attune.services.supervision import (
     DEFAULT_SHARE,
     assign_double_coding,
+    calibration_results,
+    calibrations,
     clip_group_agreement,
+    create_calibration,
     set_gold_coder,
     team_agreement,
     team_names,
@@ -154,6 +157,38 @@ with tab_gold:
                                              [(int(group_clip), group)]),
                                f"group-agreement-clip-{group_clip}.pdf", "application/pdf",
                                key="sup_group_pdf", icon=":material/download:")
+    st.markdown("**Calibration sessions** (a set of gold clips each trainee codes blind; "
+                "a code passes when the trainee's agreement with the gold coding reaches the "
+                "pass line)")
+    with st.form("sup_calibration_new"):
+        n1, n2 = st.columns([2, 1])
+        cal_title = n1.text_input("Title", key="sup_cal_title")
+        cal_line = n2.number_input("Pass line (%)", 1, 100, 80, key="sup_cal_line")
+        cal_clips = st.multiselect("Gold clips", clips, key="sup_cal_clips")
+        cal_trainees = st.multiselect("Trainees", team[:-1], key="sup_cal_trainees")
+        make = st.form_submit_button("Start the calibration", key="sup_cal_create")
+    if make:
+        try:
+            made = create_calibration(ctx, user, str(cal_title), [int(c) for c in cal_clips],
+                                      list(cal_trainees), int(cal_line))
+        except AttuneError as exc:
+            st.error(str(exc))
+        else:
+            st.success(f"'{made.title}' is ready: each trainee now has its clips to code.")
+    sessions = calibrations(ctx, user)
+    if sessions:
+        chosen = st.selectbox("Session", sessions, format_func=lambda c: c.title,
+                              index=len(sessions) - 1, key="sup_cal_session")
+        if chosen is not None:
+            results = calibration_results(ctx, user, chosen.id, int(tolerance_ms))
+            st.caption(f"Pass line {chosen.pass_line_percent}% per code.")
+            st.dataframe(ui.calibration_frame(results), hide_index=True,
+                         key="sup_cal_results")
+            for r in results:
+                if r.report is not None:
+                    with st.expander(f"{r.trainee}: each code"):
+                        st.dataframe(r.per_code, hide_index=True,
+                                     key=f"sup_cal_codes_{r.trainee}")
     calib = ui.calibration_long(gold)
     if calib.empty:
         st.info("No calibration yet: it appears once the expert and the clip's coder have "

@@ -26,7 +26,12 @@ from attune.analysis.agreement import (
 from attune.core.coding import CodingRole
 from attune.core.spans import format_ms
 from attune.interchange.reports import write_agreement_csv, write_agreement_pdf
-from attune.services.supervision import DoubleCodingPlan, PairAgreement, agreement_frame
+from attune.services.supervision import (
+    CalibrationResult,
+    DoubleCodingPlan,
+    PairAgreement,
+    agreement_frame,
+)
 
 FLAG_BADGE = {Flag.GREEN: ":green-badge[green]", Flag.AMBER: ":orange-badge[amber]",
               Flag.RED: ":red-badge[red]"}
@@ -94,6 +99,24 @@ def group_lanes_frame(group: GroupAgreement) -> pd.DataFrame:
     return pd.DataFrame([{"lane": lane.lane, "Fleiss' kappa": value(lane.fleiss_kappa.value),
                           "Krippendorff's alpha": value(lane.alpha.value)}
                          for lane in group.lanes])
+
+
+def calibration_frame(results: Sequence[CalibrationResult]) -> pd.DataFrame:
+    """One row per trainee of a calibration session: clips done, codes at or above the
+    pass line, and the result in words."""
+    rows = []
+    for r in results:
+        codes = r.per_code
+        result = ("waiting for their coding" if r.passed is None and r.report is None
+                  else "not finished" if r.passed is None
+                  else "passed" if r.passed else "below the pass line on some codes")
+        rows.append({"trainee": r.trainee, "clips done": f"{r.clips_done} of {r.clips}",
+                     "codes at the pass line": f"{int(codes['passed'].sum())} of {len(codes)}"
+                     if len(codes) else "-",
+                     "event kappa": value(r.report.event_kappa.value) if r.report else "-",
+                     "result": result})
+    return pd.DataFrame(rows, columns=["trainee", "clips done", "codes at the pass line",
+                                       "event kappa", "result"])
 
 
 def plan_frame(plan: DoubleCodingPlan) -> pd.DataFrame:

@@ -294,3 +294,24 @@ def test_workspace_link_params() -> None:
     assert coders_from_query("mallory", ["pat", "sam", "eve"]) == ["pat", "sam"]
     assert seek_from_query("-5", clip, []) is None
     assert seek_from_query(" 1200 ", clip, ["pat"]) == {"ms": 1200, "key": "4:1200:pat"}
+
+
+def test_supervision_runs_a_calibration_session(ctx: Context, demo: dict[str, User],
+                                                app: App) -> None:
+    set_gold_coder(ctx, demo["sue"], 1, "sam")
+    with ctx.db.transaction("test") as tx:
+        tx.mark_coding_done(1, "sam")
+    at = app(demo["sue"], "supervision.py")
+    at.run()
+    at.text_input(key="sup_cal_title").input("Spring calibration")
+    at.multiselect(key="sup_cal_clips").select(1)
+    at.multiselect(key="sup_cal_trainees").select("pat")
+    at.number_input(key="sup_cal_line").set_value(75)
+    at.button(key="sup_cal_create").click().run()
+    assert not at.exception and not at.error
+    assert "'Spring calibration' is ready" in texts(at)
+    results = _frame(at, "codes at the pass line")
+    assert list(results["trainee"]) == ["pat"]
+    assert list(results["clips done"]) == ["1 of 1"]
+    assert results.iloc[0]["result"] == "below the pass line on some codes"
+    assert "Pass line 75% per code." in texts(at)
