@@ -12,6 +12,10 @@ from attune.errors import AttuneError
 from attune.services.supervision import (
     DEFAULT_SHARE,
     assign_double_coding,
+    calibration_results,
+    calibrations,
+    clip_group_agreement,
+    create_calibration,
     set_gold_coder,
     team_agreement,
     team_names,
@@ -69,8 +73,10 @@ with tab_agree:
             m[3].metric("Detection", "-" if r.detection.agreement is None
                         else f"{r.detection.agreement:.0%}")
             m[4].metric("Disagreements", len(r.disagreements))
-            if r.flag_reasons:
-                st.caption("Flag: " + "; ".join(r.flag_reasons))
+            for line in ui.flag_lines(r):
+                st.markdown(line)
+            st.dataframe(ui.lanes_frame(r), hide_index=True,
+                         key=f"sup_lanes_{p.clip_id}_{p.coder_a}_{p.coder_b}")
             subs = [f"{s.name} cues kappa {ui.value(s.kappa.value)} {ui.badge(s.kappa.flag)}"
                     for s in (r.potent, r.subtle) if s is not None]
             if subs:
@@ -123,6 +129,67 @@ with tab_gold:
             st.error(str(exc))
         else:
             st.success(f"{expert}'s coding of clip {gold_clip} is now the gold standard.")
+    st.markdown("**Everyone against the gold coding** (a training group on one clip)")
+    group_clip = st.selectbox("Gold clip", clips, key="sup_group_clip")
+    if group_clip:
+        try:
+            group = clip_group_agreement(ctx, user, int(group_clip), int(tolerance_ms),
+                                         int(step_ms), audit=False)
+        except AttuneError as exc:
+            st.info(str(exc))
+        else:
+            g = st.columns(3)
+            g[0].metric("Fleiss' kappa", ui.value(group.fleiss_kappa.value),
+                        help=group.fleiss_kappa.reason or group.fleiss_kappa.method)
+            g[1].metric("Krippendorff's alpha", ui.value(group.alpha.value),
+                        help=group.alpha.reason or group.alpha.method)
+            g[2].metric("Coders", len(group.coders))
+            st.markdown(f"{ui.badge(group.flag)} {group.note.sentence}")
+            if group.gold is None:
+                st.caption("No gold coding on this clip yet: set one above to compare each "
+                           "coder with it.")
+            else:
+                st.caption(f"Each coder against {group.gold}'s gold coding, lowest first.")
+                st.dataframe(ui.versus_gold_frame(group), hide_index=True,
+                             key="sup_group_table")
+            st.dataframe(ui.group_lanes_frame(group), hide_index=True, key="sup_group_lanes")
+            st.download_button("Group report (PDF)",
+                               ui.report_pdf([], "Agreement of a group of coders",
+                                             [(int(group_clip), group)]),
+                               f"group-agreement-clip-{group_clip}.pdf", "application/pdf",
+                               key="sup_group_pdf", icon=":material/download:")
+    st.markdown("**Calibration sessions** (a set of gold clips each trainee codes blind; "
+                "a code passes when the trainee's agreement with the gold coding reaches the "
+                "pass line)")
+    with st.form("sup_calibration_new"):
+        n1, n2 = st.columns([2, 1])
+        cal_title = n1.text_input("Title", key="sup_cal_title")
+        cal_line = n2.number_input("Pass line (%)", 1, 100, 80, key="sup_cal_line")
+        cal_clips = st.multiselect("Gold clips", clips, key="sup_cal_clips")
+        cal_trainees = st.multiselect("Trainees", team[:-1], key="sup_cal_trainees")
+        make = st.form_submit_button("Start the calibration", key="sup_cal_create")
+    if make:
+        try:
+            made = create_calibration(ctx, user, str(cal_title), [int(c) for c in cal_clips],
+                                      list(cal_trainees), int(cal_line))
+        except AttuneError as exc:
+            st.error(str(exc))
+        else:
+            st.success(f"'{made.title}' is ready: each trainee now has its clips to code.")
+    sessions = calibrations(ctx, user)
+    if sessions:
+        chosen = st.selectbox("Session", sessions, format_func=lambda c: c.title,
+                              index=len(sessions) - 1, key="sup_cal_session")
+        if chosen is not None:
+            results = calibration_results(ctx, user, chosen.id, int(tolerance_ms))
+            st.caption(f"Pass line {chosen.pass_line_percent}% per code.")
+            st.dataframe(ui.calibration_frame(results), hide_index=True,
+                         key="sup_cal_results")
+            for r in results:
+                if r.report is not None:
+                    with st.expander(f"{r.trainee}: each code"):
+                        st.dataframe(r.per_code, hide_index=True,
+                                     key=f"sup_cal_codes_{r.trainee}")
     calib = ui.calibration_long(gold)
     if calib.empty:
         st.info("No calibration yet: it appears once the expert and the clip's coder have "

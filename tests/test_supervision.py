@@ -140,3 +140,102 @@ def test_report_files_state_the_parameters(ctx: Context, team, tmp_path: Path) -
     assert "at most 0.8 s apart (the tolerance)" in text and "sampling step" in text
     assert "tolerance_ms" not in text and "{" not in text
     assert "only pat" in text  # the missed subtle cue is listed
+
+
+def test_a_group_calibrates_on_one_gold_clip(ctx: Context, team) -> None:
+    from attune.services.supervision import clip_group_agreement, set_gold_coder
+
+    sue, pat, sam = team
+    tia = make_user(ctx, "tia", supervisor="sue")
+    family = make_family(ctx, pat)
+    clip = make_clip(ctx, pat, family, SAMPLES / "sample_a_gaze_and_smiles.mp4")
+    ready(ctx, clip.id)
+    import_clip_events(ctx, pat, clip.id, SAMPLES / "sample_a_gaze_and_smiles.events.json",
+                       coder="pat")
+    set_gold_coder(ctx, sue, clip.id, "pat")
+    with ctx.db.transaction("sue") as tx:
+        for trainee in ("sam", "tia"):
+            tx.assign_coder(clip.id, trainee, CodingRole.SECOND)
+    import_clip_events(ctx, sam, clip.id,
+                       SAMPLES / "sample_a_gaze_and_smiles.coder2.events.json", coder="sam")
+    for code, at_ms in (("C01", 1300), ("C02", 4000), ("C05", 20_000)):
+        add_event(ctx, tia, clip.id, code, at_ms)
+    mark_done(ctx, pat, clip.id)
+    with pytest.raises(InputError, match="two coders or more"):
+        clip_group_agreement(ctx, sue, clip.id)
+    mark_done(ctx, sam, clip.id)
+    mark_done(ctx, tia, clip.id)
+    with pytest.raises(NotAllowedError):
+        clip_group_agreement(ctx, pat, clip.id)
+    group = clip_group_agreement(ctx, sue, clip.id)
+    assert group.gold == "pat" and group.coders == ("pat", "sam", "tia")
+    assert set(group.versus_gold) == {"sam", "tia"}
+    pair = {(p.coder_a, p.coder_b): p for p in team_agreement(ctx, sue)}[("pat", "sam")]
+    assert group.versus_gold["sam"].event_kappa.value == pytest.approx(
+        pair.report.event_kappa.value)
+    assert group.fleiss_kappa.value is not None and group.alpha.value is not None
+    assert group.marked["tia"] == 3
+
+
+def test_a_calibration_session_scores_each_code_against_the_pass_line(ctx: Context,
+                                                                       team) -> None:
+    from attune.services.supervision import (
+        calibration_results,
+        calibrations,
+        create_calibration,
+        set_gold_coder,
+    )
+
+    sue, pat, sam = team
+    make_user(ctx, "tia", supervisor="sue")
+    family = make_family(ctx, pat)
+    clip = make_clip(ctx, pat, family, SAMPLES / "sample_a_gaze_and_smiles.mp4")
+    ready(ctx, clip.id)
+    import_clip_events(ctx, pat, clip.id, SAMPLES / "sample_a_gaze_and_smiles.events.json",
+                       coder="pat")
+    with pytest.raises(InputError, match="no gold coding yet"):
+        create_calibration(ctx, sue, "Spring", [clip.id], ["sam", "tia"], 70)
+    set_gold_coder(ctx, sue, clip.id, "pat")
+    with pytest.raises(InputError, match="pass line"):
+        create_calibration(ctx, sue, "Spring", [clip.id], ["sam"], 0)
+    with pytest.raises(InputError, match="made the gold coding"):
+        create_calibration(ctx, sue, "Spring", [clip.id], ["pat"], 70)
+    with pytest.raises(NotAllowedError):
+        create_calibration(ctx, pat, "Spring", [clip.id], ["sam"], 70)
+    session = create_calibration(ctx, sue, "Spring", [clip.id], ["sam", "tia"], 70)
+    assert calibrations(ctx, sue) == [session]
+    assert session.trainees == ("sam", "tia") and session.pass_line_percent == 70
+    # the trainees code blind: sam sees only his own events until both are done
+    import_clip_events(ctx, sam, clip.id,
+                       SAMPLES / "sample_a_gaze_and_smiles.coder2.events.json", coder="sam")
+    assert {e.coder for e in list_events(ctx, sam, clip.id)} == {"sam"}
+    mark_done(ctx, pat, clip.id)
+    mark_done(ctx, sam, clip.id)
+    results = {r.trainee: r for r in calibration_results(ctx, sue, session.id)}
+    assert results["tia"].report is None and results["tia"].passed is None
+    sam_result = results["sam"]
+    assert sam_result.clips_done == sam_result.clips == 1
+    per_code = sam_result.per_code.set_index("code")
+    assert not per_code.loc["C07", "passed"]  # only the gold coder marked it
+    assert per_code.loc["C01", "passed"]
+    assert sam_result.passed is False
+    with pytest.raises(InputError, match="no calibration session"):
+        calibration_results(ctx, sue, session.id + 99)
+
+
+def test_calibration_needs_the_training_consent(ctx: Context, team) -> None:
+    from attune.services.access import ConsentRefused
+    from attune.services.supervision import create_calibration
+
+    sue, pat, _ = team
+    family = make_family(ctx, pat, "FAM-009", "Ada",
+                         scopes=(ConsentScope.SHARED_REVIEW, ConsentScope.SUPERVISION,
+                                 ConsentScope.SECOND_CODER))
+    clip = make_clip(ctx, pat, family)
+    ready(ctx, clip.id)
+    with ctx.db.transaction("sue") as tx:  # an earlier gold coding, made before
+        tx.assign_coder(clip.id, "sue", CodingRole.GOLD)
+    with pytest.raises(ConsentRefused):
+        create_calibration(ctx, sue, "Spring", [clip.id], ["sam"], 70)
+    with ctx.db.transaction("x") as tx:
+        assert tx.calibrations("sue") == []  # nothing half made

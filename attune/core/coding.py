@@ -29,3 +29,17 @@ class CodingAssignment:
     assigned_at: datetime
     assigned_by: str = ""
     done_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """A calibration session: gold clips trainees code blind; a code passes when the
+    trainee's specific agreement with the gold coding reaches ``pass_line_percent``."""
+
+    id: int
+    title: str
+    supervisor: str
+    pass_line_percent: int
+    clip_ids: tuple[int, ...]
+    trainees: tuple[str, ...]
+    created_at: datetime

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 from fpdf import FPDF
 
-from attune.analysis.agreement import AgreementReport, parameter_sentences
+from attune.analysis.agreement import AgreementReport, GroupAgreement, parameter_sentences
 from attune.fileio import write_bytes_atomic
 from attune.interchange.tables import neutralise_frame
 
@@ -45,10 +45,12 @@ def _text(font: str, value: str) -> str:
 
 
 def write_agreement_pdf(reports: Sequence[tuple[str, AgreementReport]], path: Path,
-                        title: str = "Inter-coder agreement") -> Path:
+                        title: str = "Inter-coder agreement",
+                        groups: Sequence[tuple[str, GroupAgreement]] = ()) -> Path:
     """One section per (heading, report): statistics with flags, the confusion matrix and
     the disagreements with their times; the parameters in sentences first (once for all
-    sections when they share them). Written atomically."""
+    sections when they share them); then one section per group of coders on one clip
+    (Fleiss' kappa, alpha, each coder against the gold coding). Written atomically."""
     pdf, font = _pdf()
     pdf.add_page()
     pdf.set_font(font, "B", 16)
@@ -70,6 +72,13 @@ def write_agreement_pdf(reports: Sequence[tuple[str, AgreementReport]], path: Pa
             pdf.multi_cell(0, 5, _lines(font, line), new_x="LMARGIN", new_y="NEXT")
         if not report.confusion.empty:
             _confusion(pdf, font, report)
+    for heading, group in groups:
+        pdf.ln(3)
+        pdf.set_font(font, "B", 12)
+        pdf.multi_cell(0, 7, _text(font, heading), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(font, "", 9)
+        for line in group.summary_lines():
+            pdf.multi_cell(0, 5, _lines(font, line), new_x="LMARGIN", new_y="NEXT")
     return _write(pdf, path)
 
 

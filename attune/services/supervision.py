@@ -9,21 +9,29 @@ from datetime import date
 
 import pandas as pd
 
-from attune.analysis.agreement import AgreementReport
+from attune.analysis.agreement import (
+    AgreementReport,
+    ClipPair,
+    GroupAgreement,
+    agreement_report_clips,
+    group_agreement,
+)
 from attune.core.accounts import Role, User
 from attune.core.clip import Clip, ClipStatus, clip_label
-from attune.core.coding import CODING_ROLE_WORDS, CodingAssignment, CodingRole
+from attune.core.coding import CODING_ROLE_WORDS, Calibration, CodingAssignment, CodingRole
+from attune.core.events import Event
 from attune.errors import InputError, NotAllowedError
 from attune.services import Context
 from attune.services.access import (
     Action,
     decide_access,
     family_ids_for,
+    refusal,
     require_access,
     require_assignable,
     require_role,
 )
-from attune.services.analysis import clip_agreement, primary_coder
+from attune.services.analysis import _scheme_of, clip_agreement, primary_coder
 from attune.services.families import visible_families
 from attune.storage.store import Tx
 
@@ -159,7 +167,8 @@ class PairAgreement:
 
 def team_agreement(ctx: Context, supervisor: User, tolerance_ms: int = 1000,
                    step_ms: int = 1000, audit: bool = True) -> list[PairAgreement]:
-    """Agreement on every double-coded or gold clip both coders marked done, oldest first
+    """Agreement on every double-coded clip (its coder and the second coder) and every
+    gold clip (each of its coders against the gold coding) both marked done, oldest first
     (one audit entry for the whole report, none with ``audit=False``); supervisors
     only, like the Supervision page."""
     require_role(ctx, supervisor, {Role.SUPERVISOR}, "see the team's agreement")
@@ -171,15 +180,20 @@ def team_agreement(ctx: Context, supervisor: User, tolerance_ms: int = 1000,
         pairs = []
         for clip in clips:
             assignments = tx.assignments(clip_id=clip.id)
+            golds = [a for a in assignments if a.role == CodingRole.GOLD]
             firsts = [a for a in assignments if a.role == CodingRole.PRIMARY]
             for other in assignments:
-                if other.role == CodingRole.PRIMARY or not firsts:
+                if other.role == CodingRole.GOLD:
                     continue
-                first = firsts[0]
-                x, y = (other, first) if other.role == CodingRole.GOLD else (first, other)
+                if golds:  # a gold clip: every coder against the gold coding
+                    x, y, role, at = golds[0], other, CodingRole.GOLD, golds[0].assigned_at
+                elif other.role == CodingRole.SECOND and firsts:
+                    x, y, role, at = firsts[0], other, other.role, other.assigned_at
+                else:
+                    continue
                 if x.done_at is None or y.done_at is None:
                     continue
-                pairs.append((clip.id, x.coder, y.coder, other.role, other.assigned_at))
+                pairs.append((clip.id, x.coder, y.coder, role, at))
     for clip_id, coder_a, coder_b, role, at in pairs:
         report = clip_agreement(ctx, supervisor, [clip_id], coder_a, coder_b,
                                 tolerance_ms=tolerance_ms, step_ms=step_ms, audit=False)
@@ -207,6 +221,148 @@ def agreement_frame(pairs: list[PairAgreement]) -> pd.DataFrame:
                      "flag": r.flag.value if r.flag else None,
                      "disagreements": len(r.disagreements)})
     return pd.DataFrame(rows)
+
+
+def clip_group_agreement(ctx: Context, supervisor: User, clip_id: int,
+                         tolerance_ms: int = 1000, step_ms: int = 1000,
+                         audit: bool = True) -> GroupAgreement:
+    """Every coder who marked their coding of a clip done, compared at once (Fleiss'
+    kappa, Krippendorff's alpha) and, when the clip has a gold coder who marked done,
+    each of them against the gold coding: a training group calibrating on one gold
+    clip, or three-way reliability. Supervisors only; the gate decides on the clip."""
+    require_role(ctx, supervisor, {Role.SUPERVISOR}, "compare a group of coders")
+    with ctx.db.transaction(supervisor.username) as tx:
+        clip = tx.get_clip(clip_id)
+        decision = require_access(tx, supervisor, Action.VIEW_CLIP, clip.family_id, clip,
+                                  what=f"see agreement on clip {clip_id}")
+        if decision.blind:
+            raise refusal(f"compare coders on clip {clip_id} before they marked it done",
+                          {"clip_id": clip_id})
+        done = [a for a in tx.assignments(clip_id=clip_id) if a.done_at is not None]
+        if len(done) < 2:
+            raise InputError(
+                f"Comparing a group needs two coders or more who marked their coding of "
+                f"clip {clip_id} done; {len(done)} did so far.")
+        gold = next((a.coder for a in done if a.role == CodingRole.GOLD), None)
+        events = {a.coder: tx.list_events(clip_id, a.coder) for a in done}
+        coded = [e for evs in events.values() for e in evs]
+        scheme = _scheme_of(tx, coded)
+        duration_ms = clip.duration_ms
+        if audit:
+            tx.audit("agreement-group", "clip", clip_id,
+                     {"coders": sorted(events), "gold": gold, "tolerance_ms": tolerance_ms,
+                      "step_ms": step_ms})
+    return group_agreement(events, gold=gold, tolerance_ms=tolerance_ms, step_ms=step_ms,
+                           clip_duration_ms=duration_ms, scheme=scheme)
+
+
+def create_calibration(ctx: Context, supervisor: User, title: str, clip_ids: list[int],
+                       trainees: list[str], pass_line_percent: int = 80) -> Calibration:
+    """A calibration session: each trainee is given every gold clip to code blind. Each
+    clip needs a gold coder already, and its family's consent to a second coder (the
+    trainee codes blind) and to training (the clip trains coders); the gate decides both."""
+    require_role(ctx, supervisor, {Role.SUPERVISOR}, "set up a calibration session")
+    if not title.strip():
+        raise InputError("Give the calibration session a title, e.g. 'Spring calibration'.")
+    if not clip_ids or not trainees:
+        raise InputError("Choose at least one gold clip and one trainee.")
+    if not 0 < pass_line_percent <= 100:
+        raise InputError(f"The pass line is a percentage between 1 and 100, not "
+                         f"{pass_line_percent}.")
+    with ctx.db.transaction(supervisor.username) as tx:
+        for clip_id in clip_ids:
+            clip = tx.get_clip(clip_id)
+            golds = [a.coder for a in tx.assignments(clip_id=clip_id)
+                     if a.role == CodingRole.GOLD]
+            if not golds:
+                raise InputError(f"Clip {clip_id} has no gold coding yet: choose its expert "
+                                 "coder first, then set up the calibration.")
+            for trainee in trainees:
+                if trainee in golds:
+                    raise InputError(f"{trainee} made the gold coding of clip {clip_id}, so "
+                                     "they cannot calibrate on it.")
+                coder = tx.get_user(trainee)
+                what = f"give clip {clip_id} to {trainee} for calibration"
+                require_assignable(tx, supervisor, clip, coder, CodingRole.SECOND, what)
+                require_assignable(tx, supervisor, clip, coder, CodingRole.GOLD, what)
+                tx.assign_coder(clip_id, trainee, CodingRole.SECOND)
+        return tx.add_calibration(title.strip(), pass_line_percent, clip_ids, trainees)
+
+
+def calibrations(ctx: Context, supervisor: User) -> list[Calibration]:
+    """The supervisor's calibration sessions, oldest first."""
+    require_role(ctx, supervisor, {Role.SUPERVISOR}, "see calibration sessions")
+    with ctx.db.transaction(supervisor.username) as tx:
+        return tx.calibrations(supervisor.username)
+
+
+@dataclass(frozen=True)
+class CalibrationResult:
+    """One trainee's calibration: clips done, and each code's specific agreement with the
+    gold coding pooled over those clips (None until a clip is done)."""
+
+    trainee: str
+    clips_done: int
+    clips: int
+    pass_line_percent: int
+    report: AgreementReport | None
+
+    @property
+    def per_code(self) -> pd.DataFrame:
+        if self.report is None:
+            return pd.DataFrame(columns=["code", "coder A", "coder B", "both", "agreement",
+                                         "passed"])
+        frame = self.report.per_code.copy()
+        frame["passed"] = frame["agreement"] * 100 >= self.pass_line_percent
+        return frame
+
+    @property
+    def passed(self) -> bool | None:
+        """Every code at or above the pass line on every clip of the session; None until
+        all the clips are done."""
+        if self.report is None or self.clips_done < self.clips:
+            return None
+        return bool(self.per_code["passed"].all())
+
+
+def calibration_results(ctx: Context, supervisor: User, calibration_id: int,
+                        tolerance_ms: int = 1000) -> list[CalibrationResult]:
+    """Each trainee's score per code against the gold coding, on the clips of the session
+    that both the gold coder and the trainee marked done (and the gate still shows)."""
+    require_role(ctx, supervisor, {Role.SUPERVISOR}, "see calibration results")
+    with ctx.db.transaction(supervisor.username) as tx:
+        found = [c for c in tx.calibrations(supervisor.username) if c.id == calibration_id]
+        if not found:
+            raise InputError(f"There is no calibration session {calibration_id} of yours.")
+        session = found[0]
+        pairs: dict[str, list[ClipPair]] = {t: [] for t in session.trainees}
+        visible = 0
+        coded: list[Event] = []
+        for clip_id in session.clip_ids:
+            clip = tx.get_clip(clip_id)
+            if not decide_access(tx, supervisor, Action.VIEW_CLIP, clip.family_id,
+                                 clip).allowed:
+                continue
+            visible += 1
+            done = {a.coder: a for a in tx.assignments(clip_id=clip_id)
+                    if a.done_at is not None}
+            gold = next((c for c, a in done.items() if a.role == CodingRole.GOLD), None)
+            if gold is None:
+                continue
+            gold_events = tx.list_events(clip_id, gold)
+            coded += gold_events
+            for trainee in session.trainees:
+                if trainee in done:
+                    mine = tx.list_events(clip_id, trainee)
+                    coded += mine
+                    pairs[trainee].append(ClipPair(gold_events, mine, clip.duration_ms,
+                                                   clip_id))
+        scheme = _scheme_of(tx, coded)
+    return [CalibrationResult(
+        t, len(p), visible, session.pass_line_percent,
+        agreement_report_clips(p, tolerance_ms=tolerance_ms, scheme=scheme,
+                               coder_a="gold", coder_b=t) if p else None)
+        for t, p in pairs.items()]
 
 
 @dataclass(frozen=True)

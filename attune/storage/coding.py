@@ -10,12 +10,15 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from attune.core.coding import CodingAssignment, CodingRole
+from attune.core.coding import Calibration, CodingAssignment, CodingRole
 from attune.core.events import Event
 from attune.core.scheme import EventKind
 from attune.errors import ConflictError, InputError, NotFoundError
 from attune.storage.clips import Clips
 from attune.storage.models import (
+    CalibrationClipRecord,
+    CalibrationRecord,
+    CalibrationTraineeRecord,
     CodingAssignmentRecord,
     EventChangeRecord,
     EventRecord,
@@ -337,6 +340,45 @@ class Coding(Clips):
         self.audit("coding-done" if done else "coding-reopened", "clip", clip_id,
                    {"coder": coder})
         return self._assignment(rec)
+
+    def add_calibration(self, title: str, pass_line_percent: int, clip_ids: Sequence[int],
+                        trainees: Sequence[str]) -> Calibration:
+        """A calibration session of the acting supervisor."""
+        supervisor = self._user_rec(self.actor)
+        rec = CalibrationRecord(title=title, supervisor_id=supervisor.id,
+                                pass_line_percent=pass_line_percent, created_at=utcnow())
+        self.orm.add(rec)
+        self.orm.flush()
+        for clip_id in sorted(set(clip_ids)):
+            self._clip_rec(clip_id)
+            self.orm.add(CalibrationClipRecord(calibration_id=rec.id, clip_id=clip_id))
+        for coder in sorted(set(trainees)):
+            self.orm.add(CalibrationTraineeRecord(calibration_id=rec.id,
+                                                  coder_id=self._user_rec(coder).id))
+        self.orm.flush()
+        self.audit("calibration-created", "calibration", rec.id,
+                   {"clips": sorted(set(clip_ids)), "trainees": sorted(set(trainees)),
+                    "pass_line_percent": pass_line_percent})
+        return self._calibration(rec)
+
+    def calibrations(self, supervisor: str) -> list[Calibration]:
+        q = select(CalibrationRecord).where(
+            CalibrationRecord.supervisor_id == self._user_rec(supervisor).id
+        ).order_by(CalibrationRecord.id)
+        return [self._calibration(r) for r in self.orm.scalars(q)]
+
+    def _calibration(self, rec: CalibrationRecord) -> Calibration:
+        clips = self.orm.scalars(select(CalibrationClipRecord.clip_id).where(
+            CalibrationClipRecord.calibration_id == rec.id).order_by(
+            CalibrationClipRecord.clip_id))
+        trainees = self.orm.scalars(select(UserRecord.username).join(
+            CalibrationTraineeRecord, CalibrationTraineeRecord.coder_id == UserRecord.id
+        ).where(CalibrationTraineeRecord.calibration_id == rec.id).order_by(
+            UserRecord.username))
+        supervisor = self.orm.get(UserRecord, rec.supervisor_id)
+        return Calibration(rec.id, rec.title, supervisor.username if supervisor else "?",
+                           rec.pass_line_percent, tuple(clips), tuple(trainees),
+                           rec.created_at)
 
 
 def _scheme(rec: SchemeRecord) -> StoredScheme:

@@ -398,6 +398,41 @@ class CodingAssignmentRecord(Base):
     done_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
 
 
+class CalibrationRecord(Base):
+    """A calibration session: a set of gold clips that trainees code blind, each code
+    scored against the gold coding, passed at the line the supervisor set."""
+
+    __tablename__ = "calibrations"
+    __table_args__ = NO_ID_REUSE
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    supervisor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                               index=True)
+    pass_line_percent: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class CalibrationClipRecord(Base):
+    """A gold clip of a calibration session (gone with the clip, e.g. when consent is
+    withdrawn)."""
+
+    __tablename__ = "calibration_clips"
+    calibration_id: Mapped[int] = mapped_column(
+        ForeignKey("calibrations.id", ondelete="CASCADE"), primary_key=True)
+    clip_id: Mapped[int] = mapped_column(ForeignKey("clips.id", ondelete="CASCADE"),
+                                         primary_key=True)
+
+
+class CalibrationTraineeRecord(Base):
+    """A trainee of a calibration session."""
+
+    __tablename__ = "calibration_trainees"
+    calibration_id: Mapped[int] = mapped_column(
+        ForeignKey("calibrations.id", ondelete="CASCADE"), primary_key=True)
+    coder_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                          primary_key=True)
+
+
 class SignInSessionRecord(Base):
     """A signed-in browser: ends when signed out, idle too long, or the account is
     switched off. Kept in the database so that a server restart signs nobody out and

@@ -16,12 +16,23 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from attune.analysis.agreement import UNMATCHED, Flag, parameter_sentences
+from attune.analysis.agreement import (
+    AgreementReport,
+    Flag,
+    GroupAgreement,
+    parameter_sentences,
+    per_code_agreement,
+)
 from attune.core.clip import clip_label
 from attune.core.coding import CodingRole
 from attune.core.spans import format_ms
 from attune.interchange.reports import write_agreement_csv, write_agreement_pdf
-from attune.services.supervision import DoubleCodingPlan, PairAgreement, agreement_frame
+from attune.services.supervision import (
+    CalibrationResult,
+    DoubleCodingPlan,
+    PairAgreement,
+    agreement_frame,
+)
 from attune.ui.families import FamilyRow
 
 FLAG_BADGE = {Flag.GREEN: ":green-badge[green]", Flag.AMBER: ":orange-badge[amber]",
@@ -46,6 +57,68 @@ def parameter_lines(parameters: Mapping[str, Any]) -> list[str]:
     because users confuse the two (docs/practice.md §8); the same sentences as in the PDF and
     the CSV."""
     return parameter_sentences(parameters)
+
+
+def lanes_frame(report: AgreementReport) -> pd.DataFrame:
+    """Each lane on its own: event kappa, time-unit kappa, events both coders marked, and
+    whether its durations are flagged (only a lane of spans is)."""
+    rows = []
+    for lane in report.lanes:
+        d = lane.detection
+        rows.append({"lane": lane.lane, "event kappa": value(lane.event_kappa.value),
+                     "time-unit kappa": value(lane.time_unit_kappa.value),
+                     "marked by both": "-" if d.agreement is None else f"{d.agreement:.0%}",
+                     "durations flagged": "yes" if lane.about_durations else "no"})
+    return pd.DataFrame(rows, columns=["lane", "event kappa", "time-unit kappa",
+                                       "marked by both", "durations flagged"])
+
+
+def flag_lines(report: AgreementReport) -> list[str]:
+    """Each flag with its sentence, as markdown (the badge first)."""
+    return [f"{badge(n.flag)} {n.sentence}" for n in report.notes]
+
+
+def versus_gold_frame(group: GroupAgreement) -> pd.DataFrame:
+    """Every coder of a group against the gold coding, one row each, lowest first."""
+    rows = []
+    for coder, r in group.versus_gold.items():
+        d = r.detection
+        rows.append({"coder": coder, "flag": r.flag.value if r.flag else "none",
+                     "event kappa": r.event_kappa.value,
+                     "gold moments found": "-" if d.share_a is None else f"{d.share_a:.0%}",
+                     **{f"{lane.lane}, time-unit kappa": lane.time_unit_kappa.value
+                        for lane in r.lanes},
+                     "disagreements": len(r.disagreements)})
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return frame
+    return frame.sort_values(["event kappa", "coder"], na_position="first",
+                             ignore_index=True).round(3)
+
+
+def group_lanes_frame(group: GroupAgreement) -> pd.DataFrame:
+    """Each lane over time units, every coder at once."""
+    return pd.DataFrame([{"lane": lane.lane, "Fleiss' kappa": value(lane.fleiss_kappa.value),
+                          "Krippendorff's alpha": value(lane.alpha.value)}
+                         for lane in group.lanes])
+
+
+def calibration_frame(results: Sequence[CalibrationResult]) -> pd.DataFrame:
+    """One row per trainee of a calibration session: clips done, codes at or above the
+    pass line, and the result in words."""
+    rows = []
+    for r in results:
+        codes = r.per_code
+        result = ("waiting for their coding" if r.passed is None and r.report is None
+                  else "not finished" if r.passed is None
+                  else "passed" if r.passed else "below the pass line on some codes")
+        rows.append({"trainee": r.trainee, "clips done": f"{r.clips_done} of {r.clips}",
+                     "codes at the pass line": f"{int(codes['passed'].sum())} of {len(codes)}"
+                     if len(codes) else "-",
+                     "event kappa": value(r.report.event_kappa.value) if r.report else "-",
+                     "result": result})
+    return pd.DataFrame(rows, columns=["trainee", "clips done", "codes at the pass line",
+                                       "event kappa", "result"])
 
 
 def plan_frame(plan: DoubleCodingPlan) -> pd.DataFrame:
@@ -92,28 +165,9 @@ def _confusion_sum(pairs: Sequence[PairAgreement]) -> pd.DataFrame:
 
 
 def per_code_frame(pairs: Sequence[PairAgreement]) -> pd.DataFrame:
-    """Agreement per code over every pair's confusion matrix (summed).
-
-    For each code: how often coder A and coder B used it, how often both did on the same
-    event (the diagonal), and the *specific agreement* 2·n_ii / (n_i· + n_·i) (Fleiss
-    1975; Cicchetti & Feinstein 1990), i.e. the share of uses of the code that the other
-    coder agreed with. Lowest agreement first.
-
-    A code neither coder used does not appear; "unmatched" is not a code.
-    """
-    conf = _confusion_sum(pairs)
-    if conf.empty:
-        return pd.DataFrame(columns=["code", "coder A", "coder B", "both", "agreement"])
-    codes = sorted((set(conf.index) | set(conf.columns)) - {UNMATCHED})
-    rows = []
-    for code in codes:
-        a = int(conf.loc[code].sum()) if code in conf.index else 0
-        b = int(conf[code].sum()) if code in conf.columns else 0
-        both = int(conf.loc[code, code]) if code in conf.index and code in conf.columns else 0
-        rows.append({"code": code, "coder A": a, "coder B": b, "both": both,
-                     "agreement": round(2 * both / (a + b), 3) if a + b else None})
-    return pd.DataFrame(rows).sort_values(["agreement", "code"], na_position="last",
-                                          ignore_index=True)
+    """Agreement per code over every pair's confusion matrix (summed); see
+    :func:`~attune.analysis.agreement.per_code_agreement`. Lowest agreement first."""
+    return per_code_agreement(_confusion_sum(pairs))
 
 
 def drift_long(pairs: Sequence[PairAgreement], kind: str = "double-coding") -> pd.DataFrame:
@@ -214,13 +268,17 @@ def report_parameters(pairs: Sequence[PairAgreement], tolerance_ms: int, step_ms
     return params
 
 
-def report_pdf(pairs: Sequence[PairAgreement], title: str = "Inter-coder agreement") -> bytes:
-    """The agreement report as PDF bytes (one section per coded pair)."""
+def report_pdf(pairs: Sequence[PairAgreement], title: str = "Inter-coder agreement",
+               groups: Sequence[tuple[int, GroupAgreement]] = ()) -> bytes:
+    """The agreement report as PDF bytes (one section per coded pair, then one per group
+    of coders on a clip, given as (clip id, group))."""
     sections = [(f"Clip {p.clip_id}: {p.coder_a} and {p.coder_b} "
                  f"({'calibration' if p.role == CodingRole.GOLD else 'double-coding'}, "
                  f"{p.assigned_on})", p.report) for p in pairs]
     with tempfile.TemporaryDirectory() as folder:
-        path = write_agreement_pdf(sections, Path(folder) / "agreement.pdf", title)
+        path = write_agreement_pdf(
+            sections, Path(folder) / "agreement.pdf", title,
+            [(f"Clip {clip_id}: a group of {len(g.coders)} coders", g) for clip_id, g in groups])
         return path.read_bytes()
 
 

@@ -11,6 +11,7 @@ from sklearn.metrics import cohen_kappa_score
 
 from attune.analysis.agreement import (
     Matching,
+    alpha_from_pairs,
     cohen_kappa,
     krippendorff_alpha,
     match_events,
@@ -164,3 +165,22 @@ def test_time_unit_kappa_perfect_and_symmetric(a: list[Event]) -> None:
         assert type(err).__name__ == "UndefinedStatisticError"
         return
     assert time_unit_kappa(shifted, a, 1000) == pytest.approx(k)
+
+
+two_coders = st.integers(2, 25).flatmap(
+    lambda units: st.lists(
+        st.lists(st.one_of(st.none(), st.integers(1, 5)), min_size=units, max_size=units),
+        min_size=2, max_size=2))
+
+
+@settings(max_examples=100, deadline=None)
+@given(two_coders)
+def test_alpha_from_the_pairs_table_matches_the_package(data: list[list[int | None]]) -> None:
+    """The report's alpha comes from the table of paired units (two coders): the same
+    value as the krippendorff package on the unit-by-unit data."""
+    assume(_alpha_defined(data))
+    table = np.zeros((5, 5), dtype=int)
+    for x, y in zip(*data, strict=True):
+        if x is not None and y is not None:
+            table[x - 1, y - 1] += 1
+    assert alpha_from_pairs(table) == pytest.approx(_package(data, "nominal"), abs=1e-9)

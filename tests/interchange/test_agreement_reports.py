@@ -114,3 +114,22 @@ def test_parameter_sentences_name_no_identifier(scheme: Scheme) -> None:
         assert SNAKE_CASE.findall(text) == [] and "{" not in text and "None" not in text
         assert " ms" not in text  # seconds for reading
     assert parameter_sentences({}) == []
+
+
+def test_pdf_carries_the_flag_sentences_and_a_group(scheme: Scheme, tmp_path: Path) -> None:
+    from attune.analysis.agreement import group_agreement
+
+    reports = _reports(scheme)
+    a = _coded(scheme, "pat", 0, False)
+    group = group_agreement({"pat": a, "sam": _coded(scheme, "sam", 200, True),
+                             "tia": a[:25]}, gold="pat", scheme=scheme,
+                            clip_duration_ms=60_000)
+    text = " ".join(_pdf_text(write_agreement_pdf(
+        reports[:1], tmp_path / "a.pdf", groups=[("Clip 1: a group of 3 coders", group)]))
+        .split())
+    assert reports[0][1].notes[0].sentence in text
+    assert "Clip 1: a group of 3 coders" in text
+    assert "3 coders (pat, sam, tia) marked" in text and "the gold coding is pat's" in text
+    assert "Fleiss' kappa over the moments" in text
+    assert "tia against the gold coding: event kappa" in text
+    assert SNAKE_CASE.findall(text) == []

@@ -156,12 +156,18 @@ def test_supervision_shows_the_double_coded_clip(demo: dict[str, User], app: App
     assert not at.exception
     said = texts(at)
     assert "Clip 1" in said and "pat and sam" in said
-    assert ":red-badge[red]" in said  # time-unit kappa .26 on the demo clip
+    # green overall (event kappa .87), not red for time-unit kappa over every lane (.26)
+    assert "pat and sam · assigned" in said and "· :green-badge[green]" in said
+    assert ":green-badge[green] Green for the same moments: event kappa 0.87" in said
+    assert ":red-badge[red] Red for how long responses last" in said
+    lanes = _frame(at, "durations flagged")
+    assert list(lanes["lane"]) == ["cues", "responses", "reactions"]
+    assert list(lanes["time-unit kappa"]) == ["0.60", "0.25", "0.38"]
     assert "at most 1.0 s apart (the tolerance)" in said and "not a tolerance" in said
     assert _frame(at, "agreement").iloc[0]["agreement"] < 1
     links = at.get("page_link")
     assert any("t=5900" in str(link.proto.page) or "5900" in str(link.proto) for link in links)
-    assert {b.key for b in at.get("download_button")} == {"sup_pdf", "sup_csv"}
+    assert {b.key for b in at.get("download_button")} == {"sup_pdf", "sup_csv", "sup_group_pdf"}
 
 
 def test_supervision_tolerance_changes_the_statistics(demo: dict[str, User],
@@ -214,6 +220,13 @@ def test_supervision_sets_a_gold_coder_and_shows_calibration(
     at.run()
     table = _frame(at, "gold")
     assert list(table["coder"]) == ["pat"] and list(table["gold"]) == ["sam"]
+    # everyone against the gold coding, on the same tab
+    at.selectbox(key="sup_group_clip").select(1).run()
+    assert not at.exception
+    group = _frame(at, "gold moments found")
+    assert list(group["coder"]) == ["pat"]
+    assert list(_frame(at, "Fleiss' kappa")["lane"]) == ["cues", "responses", "reactions"]
+    assert "for the same moments: Fleiss' kappa" in texts(at)
 
 
 def test_my_work_marks_coding_done(ctx: Context, demo: dict[str, User], app: App) -> None:
@@ -299,3 +312,24 @@ def test_workspace_link_params() -> None:
     assert coders_from_query("mallory", ["pat", "sam", "eve"]) == ["pat", "sam"]
     assert seek_from_query("-5", clip, []) is None
     assert seek_from_query(" 1200 ", clip, ["pat"]) == {"ms": 1200, "key": "4:1200:pat"}
+
+
+def test_supervision_runs_a_calibration_session(ctx: Context, demo: dict[str, User],
+                                                app: App) -> None:
+    set_gold_coder(ctx, demo["sue"], 1, "sam")
+    with ctx.db.transaction("test") as tx:
+        tx.mark_coding_done(1, "sam")
+    at = app(demo["sue"], "supervision.py")
+    at.run()
+    at.text_input(key="sup_cal_title").input("Spring calibration")
+    at.multiselect(key="sup_cal_clips").select(1)
+    at.multiselect(key="sup_cal_trainees").select("pat")
+    at.number_input(key="sup_cal_line").set_value(75)
+    at.button(key="sup_cal_create").click().run()
+    assert not at.exception and not at.error
+    assert "'Spring calibration' is ready" in texts(at)
+    results = _frame(at, "codes at the pass line")
+    assert list(results["trainee"]) == ["pat"]
+    assert list(results["clips done"]) == ["1 of 1"]
+    assert results.iloc[0]["result"] == "below the pass line on some codes"
+    assert "Pass line 75% per code." in texts(at)

@@ -6,6 +6,8 @@
 - :mod:`~attune.analysis.agreement.coefficients` holds Cohen's, Fleiss' and weighted
   kappa, Krippendorff's alpha, the ICC and the green/amber/red bands, each with its
   source;
+- :mod:`~attune.analysis.agreement.group` compares any number of coders on one clip
+  (Fleiss' kappa, Krippendorff's alpha, each coder against the gold coding);
 - :mod:`~attune.analysis.agreement.report` assembles a supervisor's report of two coders
   on one clip or several, and states its parameters in sentences.
 
@@ -36,6 +38,7 @@ from attune.analysis.agreement.coefficients import (
     Level,
     UndefinedStatisticError,
     _flag,
+    alpha_from_pairs,
     category_table,
     cohen_kappa,
     fleiss_kappa,
@@ -43,6 +46,7 @@ from attune.analysis.agreement.coefficients import (
     kappa_from_table,
     krippendorff_alpha,
 )
+from attune.analysis.agreement.group import GroupAgreement, GroupLane, group_agreement
 from attune.analysis.agreement.matching import (
     Matching,
     match_events,
@@ -50,16 +54,21 @@ from attune.analysis.agreement.matching import (
     time_unit_kappa,
 )
 from attune.analysis.agreement.report import (
+    LANE_NAMES,
     UNMATCHED,
     AgreementReport,
     ClipPair,
     Detection,
     Disagreement,
+    FlagNote,
+    LaneAgreement,
     Statistic,
     SubsetAgreement,
     agreement_report,
     agreement_report_clips,
+    flag_notes,
     parameter_sentences,
+    per_code_agreement,
     tally_icc,
 )
 
@@ -70,12 +79,17 @@ __all__ = [
     "ICC_GREEN",
     "KAPPA_AMBER",
     "KAPPA_GREEN",
+    "LANE_NAMES",
     "UNMATCHED",
     "AgreementReport",
     "ClipPair",
     "Detection",
     "Disagreement",
     "Flag",
+    "FlagNote",
+    "GroupAgreement",
+    "GroupLane",
+    "LaneAgreement",
     "Level",
     "Matching",
     "Statistic",
@@ -84,15 +98,19 @@ __all__ = [
     "_flag",
     "agreement_report",
     "agreement_report_clips",
+    "alpha_from_pairs",
     "category_table",
     "cohen_kappa",
+    "flag_notes",
     "fleiss_kappa",
+    "group_agreement",
     "icc",
     "kappa_from_table",
     "krippendorff_alpha",
     "match_events",
     "match_intervals",
     "parameter_sentences",
+    "per_code_agreement",
     "tally_icc",
     "time_unit_kappa",
 ]

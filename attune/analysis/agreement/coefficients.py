@@ -192,13 +192,30 @@ def fleiss_kappa(table: Any) -> float:
 
 
 def _kappa_of_ints(sa: np.ndarray, sb: np.ndarray) -> float:
-    """Cohen's kappa of two coders' states given as integers, unit by unit."""
-    uniq, inverse = np.unique(np.concatenate([sa, sb]), return_inverse=True)
-    k = uniq.size
-    ia, ib = inverse[: sa.size], inverse[sa.size:]
-    cm = np.bincount(ia * k + ib, minlength=k * k).reshape(k, k)
-    return kappa_from_table(cm)
+    """Cohen's kappa of two coders' states given as integers, unit by unit.
 
+    The same value as :func:`kappa_from_table` of their contingency table, without
+    building it (a clip's sampled states can take hundreds of values): observed
+    agreement from the units, chance agreement from each coder's counts per value.
+    """
+    n = sa.size
+    if n == 0:
+        raise UndefinedStatisticError(
+            "Kappa is undefined: there are no units to compare. Code some events first."
+        )
+    disagreement = float(n - np.count_nonzero(sa == sb))
+    # sum over values of (A's count) x (B's count) = for each of A's units, how many of
+    # B's units have its value: two binary searches into B's sorted states
+    sorted_b = np.sort(sb)
+    same = np.searchsorted(sorted_b, sa, "right") - np.searchsorted(sorted_b, sa, "left")
+    denominator = float(n - float(same.sum()) / n)
+    if denominator <= 1e-12 * n:
+        raise UndefinedStatisticError(
+            "Kappa is undefined: both coders used one and the same category for every "
+            "unit, so chance agreement is already 100%. Compare more varied clips, or "
+            "report the raw agreement instead."
+        )
+    return 1.0 - disagreement / denominator
 
 
 # ------------------------------------------------------------------------------- alpha
@@ -209,7 +226,10 @@ def _alpha_from_index(idx: np.ndarray, values: np.ndarray, level: Level) -> floa
     v = values.size
     if v == 0:
         raise UndefinedStatisticError("Alpha is undefined: no values were coded.")
-    counts = np.stack([(idx == j).sum(axis=0) for j in range(v)], axis=1).astype(float)
+    units = idx.shape[1]
+    coded = idx >= 0
+    flat = (np.broadcast_to(np.arange(units), idx.shape) * v + idx)[coded]
+    counts = np.bincount(flat, minlength=units * v).reshape(units, v).astype(float)
     m_u = counts.sum(axis=1)
     pairable = m_u >= 2
     counts, m_u = counts[pairable], m_u[pairable]
@@ -229,6 +249,33 @@ def _alpha_from_index(idx: np.ndarray, values: np.ndarray, level: Level) -> floa
             "variation to agree about. Compare more varied units."
         )
     return float(1.0 - (n - 1) * (coincidences * delta).sum() / expected)
+
+
+def alpha_from_pairs(table: Any) -> float:
+    """Nominal Krippendorff's alpha of two coders from the contingency table of the units
+    both coded (rows coder A, columns coder B); units only one coded are not pairable and
+    do not count. The coincidence matrix of two coders is the table plus its transpose
+    (Krippendorff 2011, section C), so no unit-by-unit data are needed.
+
+    >>> round(alpha_from_pairs([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 1], [0, 0, 0, 0]]), 4)
+    0.6957
+    """
+    t = np.asarray(table, dtype=float)
+    if t.ndim != 2 or t.shape[0] != t.shape[1]:
+        raise ValueError(f"a contingency table must be square, got shape {t.shape}")
+    if t.sum() == 0:
+        raise UndefinedStatisticError(
+            "Alpha is undefined: no unit was coded by two coders or more."
+        )
+    n_c = t.sum(axis=0) + t.sum(axis=1)
+    n = float(n_c.sum())
+    expected = n * n - float(n_c @ n_c)
+    if expected == 0:
+        raise UndefinedStatisticError(
+            "Alpha is undefined: every pairable value is the same, so there is no "
+            "variation to agree about. Compare more varied units."
+        )
+    return 1.0 - (n - 1) * (n - 2.0 * float(np.trace(t))) / expected
 
 
 def _delta(level: Level, values: np.ndarray, n_c: np.ndarray) -> np.ndarray:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -34,6 +35,7 @@ from attune.core.scheme import EventKind
 from attune.errors import InputError
 
 _CUE, _RESPONSE = EventKind.CUE, EventKind.RESPONSE
+_FIELDS = attrgetter("start_ms", "end_ms", "kind", "code")
 
 
 @dataclass(frozen=True)
@@ -53,30 +55,68 @@ class Matching:
 
 
 class _Coded:
-    """One coder's live events of one clip as arrays, sorted by onset (then kind, code)."""
+    """One coder's live events of one clip as arrays, sorted by onset (then kind, code).
 
-    __slots__ = ("codes", "end", "events", "kind", "start")
+    ``rank[i]`` is event i's code as an index into ``uniq`` (this coder's codes, sorted);
+    the events and their codes as a list are built only when read (for disagreements
+    and :class:`Matching`), since most statistics need only the arrays.
+    """
+
+    __slots__ = ("_events", "_live", "end", "kind", "order", "rank", "start", "uniq")
 
     def __init__(self, events: Sequence[Event]) -> None:
         live = [e for e in events if e.deleted_at is None]
         n = len(live)
-        start = np.fromiter((e.start_ms for e in live), np.int64, n)
-        end = np.fromiter((e.end_ms for e in live), np.int64, n)
-        # identity tests: an enum's hash is computed in Python, this runs per event
-        kind = np.fromiter((0 if e.kind is _CUE else 1 if e.kind is _RESPONSE else 2
-                            for e in live), np.int64, n)
-        codes = [e.code for e in live]
-        order = np.lexsort((end, np.array(codes, dtype=str), kind, start)) if n else start
-        self.events = [live[i] for i in order.tolist()]
+        if n:
+            # one C-level pass over the events (attribute reads are what costs here)
+            s_, e_, k_, c_ = zip(*map(_FIELDS, live), strict=True)
+            start = np.array(s_, dtype=np.int64)
+            end = np.array(e_, dtype=np.int64)
+            # kinds by identity (enum members are singletons; an enum's hash is Python)
+            ids = np.fromiter(map(id, k_), np.int64, n)
+            kind = np.where(ids == id(_CUE), 0, np.where(ids == id(_RESPONSE), 1, 2))
+            # codes sort by their rank among this coder's codes, which orders them as
+            # the strings themselves would without building a string array
+            self.uniq = sorted(set(c_))
+            ranks = {c: i for i, c in enumerate(self.uniq)}
+            rank = np.fromiter(map(ranks.__getitem__, c_), np.int64, n)
+            # onset, then kind, then code, as one key (a kind has < n code ranks)
+            order = np.lexsort((end, (start * 3 + kind) * n + rank))
+        else:
+            start = end = kind = rank = order = np.empty(0, dtype=np.int64)
+            self.uniq = []
+        self._live: list[Event] = live
+        self._events: list[Event] | None = None
+        self.order = order
         self.start, self.end, self.kind = start[order], end[order], kind[order]
-        self.codes = [codes[i] for i in order.tolist()]
+        self.rank = rank[order]
 
-    def subset(self, keep: np.ndarray) -> _Coded:
+    @property
+    def events(self) -> list[Event]:
+        if self._events is None:
+            self._events = [self._live[i] for i in self.order.tolist()]
+        return self._events
+
+    @property
+    def codes(self) -> list[str]:
+        return [self.uniq[i] for i in self.rank.tolist()]
+
+    def indices(self, index: Mapping[str, int]) -> np.ndarray:
+        """Each event's code as an index into a wider list of codes (``index``)."""
+        of_uniq = np.fromiter(map(index.__getitem__, self.uniq), np.int64, len(self.uniq))
+        return of_uniq[self.rank]
+
+    def with_copies(self, keep: np.ndarray, kind: np.ndarray) -> _Coded:
+        """For matching only: these events, then a copy of those in ``keep`` with
+        ``kind`` as their kind (the copies' indices follow the events'). Matching pairs
+        only events of the same kind, so several subsets are matched in one call."""
         new = object.__new__(_Coded)
         idx = np.flatnonzero(keep)
-        new.events = [self.events[i] for i in idx.tolist()]
-        new.start, new.end, new.kind = self.start[idx], self.end[idx], self.kind[idx]
-        new.codes = [self.codes[i] for i in idx.tolist()]
+        new._live, new._events, new.order = [], None, np.empty(0, dtype=np.int64)
+        new.uniq, new.rank = self.uniq, np.concatenate([self.rank, self.rank[idx]])
+        new.start = np.concatenate([self.start, self.start[idx]])
+        new.end = np.concatenate([self.end, self.end[idx]])
+        new.kind = np.concatenate([self.kind, kind[idx]])
         return new
 
 
@@ -93,14 +133,16 @@ def _greedy(ea: np.ndarray, eb: np.ndarray, na: int, nb: int) -> np.ndarray:
     chosen: list[np.ndarray] = []
     used_a = np.zeros(na, dtype=bool)
     used_b = np.zeros(nb, dtype=bool)
+    first_at_a = np.empty(na, dtype=np.int64)
+    first_at_b = np.empty(nb, dtype=np.int64)
     while alive.size:
         a_, b_ = ea[alive], eb[alive]
-        # alive is increasing, so the first edge at each end is that end's best edge
-        first_a = np.zeros(alive.size, dtype=bool)
-        first_a[np.unique(a_, return_index=True)[1]] = True
-        first_b = np.zeros(alive.size, dtype=bool)
-        first_b[np.unique(b_, return_index=True)[1]] = True
-        selected = alive[first_a & first_b]
+        # alive is increasing, so the first edge at each end is that end's best edge;
+        # writing positions in reverse leaves the first one (numpy keeps the last write)
+        pos = np.arange(alive.size)
+        first_at_a[a_[::-1]] = pos[::-1]
+        first_at_b[b_[::-1]] = pos[::-1]
+        selected = alive[(first_at_a[a_] == pos) & (first_at_b[b_] == pos)]
         chosen.append(selected)
         used_a[ea[selected]] = True
         used_b[eb[selected]] = True
@@ -130,8 +172,9 @@ def _match_onsets(a: _Coded, b: _Coded, tolerance_ms: int) -> tuple[np.ndarray, 
     starts = np.cumsum(counts) - counts
     eb = order_b[np.repeat(lo - starts, counts) + np.arange(total)]
     diff = np.abs(a.start[ea] - b.start[eb])
-    # priority: smallest difference, then earlier A event, then earlier B event
-    order = np.lexsort((eb, ea, diff))
+    # priority: smallest difference, then earlier A event, then earlier B event, as one
+    # integer key (unique per edge; diff <= tolerance keeps it far inside int64)
+    order = np.argsort((diff * na + ea) * nb + eb)
     ea, eb = ea[order], eb[order]
     keep = _greedy(ea, eb, na, nb)
     ia, ib = ea[keep], eb[keep]
@@ -168,8 +211,8 @@ def _match_overlaps(a: _Coded, b: _Coded, min_overlap: float) -> tuple[np.ndarra
 
 def _matching(a: _Coded, b: _Coded, ia: np.ndarray, ib: np.ndarray, method: str,
               parameters: Mapping[str, Any]) -> Matching:
-    in_a = np.zeros(len(a.events), dtype=bool)
-    in_b = np.zeros(len(b.events), dtype=bool)
+    in_a = np.zeros(a.start.size, dtype=bool)
+    in_b = np.zeros(b.start.size, dtype=bool)
     in_a[ia] = True
     in_b[ib] = True
     return Matching(
@@ -249,13 +292,12 @@ def _match(a: _Coded, b: _Coded, matching: str, tolerance_ms: int,
 # -------------------------------------------------------------------- time-unit sampling
 
 
-def _sample_codes(c: _Coded, step_ms: int, n_samples: int,
-                  code_bit: Mapping[str, int]) -> np.ndarray:
-    """Bitmask of the codes active at each sample ``k * step_ms`` (point events: ±step/2)."""
+def _sample_codes(c: _Coded, step_ms: int, n_samples: int, bits: np.ndarray) -> np.ndarray:
+    """Bitmask of the codes active at each sample ``k * step_ms`` (point events: ±step/2);
+    ``bits[i]`` is the bit of event i's code."""
     states = np.zeros(n_samples, dtype=np.uint64)
-    if not c.events:
+    if not c.start.size:
         return states
-    bits = np.fromiter((code_bit[x] for x in c.codes), np.uint64, len(c.codes))
     point = c.start == c.end
     k = np.minimum((c.start[point] + step_ms // 2) // step_ms, n_samples - 1)
     np.bitwise_or.at(states, k, bits[point])
@@ -271,10 +313,17 @@ def _sample_codes(c: _Coded, step_ms: int, n_samples: int,
     return states
 
 
-def _time_unit_states(a: _Coded, b: _Coded, step_ms: int,
-                      duration_ms: int | None) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Both coders' sampled states (bitmasks of codes) and the codes, in bit order."""
-    codes = sorted(set(a.codes) | set(b.codes))
+LANES = 3  # cue, response, reaction: the kinds of _Coded.kind
+
+
+def _time_unit_states(a: _Coded, b: _Coded, step_ms: int, duration_ms: int | None,
+                      codes: Sequence[str] | None = None
+                      ) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray]:
+    """Both coders' sampled states (bitmasks of codes), the codes in bit order, and each
+    lane's mask of bits (``masks[0]`` the cues' codes, 1 responses', 2 reactions').
+    ``codes`` gives the bit order (so that samples of several clips can be pooled);
+    default: the codes either coder used, sorted."""
+    codes = sorted(set(a.uniq) | set(b.uniq)) if codes is None else list(codes)
     if len(codes) > 64:
         raise InputError("Time-unit kappa handles up to 64 different codes in one clip.")
     if duration_ms is None:
@@ -287,8 +336,13 @@ def _time_unit_states(a: _Coded, b: _Coded, step_ms: int,
         duration_ms = max(ends) + 1
     n_samples = max(1, -(-duration_ms // step_ms))
     code_bit = {code: 1 << i for i, code in enumerate(codes)}
-    return (_sample_codes(a, step_ms, n_samples, code_bit),
-            _sample_codes(b, step_ms, n_samples, code_bit), codes)
+    masks = np.zeros(LANES, dtype=np.uint64)
+    states = []
+    for c in (a, b):
+        bits = np.fromiter(map(code_bit.__getitem__, c.uniq), np.uint64, len(c.uniq))[c.rank]
+        np.bitwise_or.at(masks, c.kind, bits)
+        states.append(_sample_codes(c, step_ms, n_samples, bits))
+    return states[0], states[1], codes, masks
 
 
 def time_unit_kappa(
@@ -309,6 +363,6 @@ def time_unit_kappa(
     0.7391
     """
     _check_ms("step_ms", step_ms, 1)
-    sa, sb, _ = _time_unit_states(_Coded(a), _Coded(b), step_ms, duration_ms)
+    sa, sb, _, _ = _time_unit_states(_Coded(a), _Coded(b), step_ms, duration_ms)
     return _kappa_of_ints(sa, sb)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -26,16 +27,16 @@ from attune.analysis.agreement.coefficients import (
     KAPPA_AMBER,
     KAPPA_GREEN,
     Flag,
-    Level,
     UndefinedStatisticError,
-    _alpha_from_index,
     _categories,
     _flag,
     _kappa_of_ints,
+    alpha_from_pairs,
     icc,
     kappa_from_table,
 )
 from attune.analysis.agreement.matching import (
+    LANES,
     _check_ms,
     _check_share,
     _Coded,
@@ -124,6 +125,50 @@ class SubsetAgreement:
                 "detection": self.detection.to_dict()}
 
 
+LANE_NAMES = ("cues", "responses", "reactions")  # _Coded.kind 0, 1, 2
+# a lane is about durations when at least this share of its events are spans, not instants
+DURATION_LANE_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class LaneAgreement:
+    """Agreement on one lane (cues, responses or reactions) on its own: event kappa of
+    the lane's events (matched within the lane, unmatched as a category), detection, and
+    time-unit kappa of the lane's codes. ``spans`` is the share of the lane's events (both
+    coders) that have a duration; a lane is flagged on durations only when it is at least
+    :data:`DURATION_LANE_SHARE`."""
+
+    lane: str
+    event_kappa: Statistic
+    detection: Detection
+    time_unit_kappa: Statistic
+    spans: float | None
+
+    @property
+    def about_durations(self) -> bool:
+        return self.spans is not None and self.spans >= DURATION_LANE_SHARE
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"lane": self.lane, "event_kappa": self.event_kappa.to_dict(),
+                "detection": self.detection.to_dict(),
+                "time_unit_kappa": self.time_unit_kappa.to_dict(), "spans": self.spans,
+                "about_durations": self.about_durations}
+
+
+@dataclass(frozen=True)
+class FlagNote:
+    """One flag and the question it answers, with the sentence that explains it."""
+
+    question: str  # "the same moments", "how long responses last", "tallies: cues seen"
+    flag: Flag | None
+    sentence: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"question": self.question,
+                "flag": None if self.flag is None else self.flag.value,
+                "sentence": self.sentence}
+
+
 @dataclass(frozen=True)
 class ClipPair:
     """Two coders' events of one clip, for :func:`agreement_report_clips`."""
@@ -134,9 +179,15 @@ class ClipPair:
     clip_id: Any = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class AgreementReport:
-    """Everything a supervisor needs about two coders on one or several clips."""
+    """Everything a supervisor needs about two coders on one or several clips.
+
+    ``flag`` answers "do the two coders see the same moments?" (event agreement, see
+    :func:`flag_notes`); ``notes`` holds it and the other flags (durations per lane,
+    per-clip tallies), each with its sentence. The confusion matrix and the
+    disagreements are built when first read.
+    """
 
     coders: tuple[str, str]
     clips: int
@@ -144,18 +195,41 @@ class AgreementReport:
     n_events_b: int
     event_kappa: Statistic  # codes, with "unmatched" as a category
     event_kappa_matched: Statistic  # codes of the matched pairs only
-    confusion: pd.DataFrame = field(repr=False)
+    confusion_counts: np.ndarray = field(repr=False)  # rows coder A, columns coder B
+    categories: tuple[str, ...]  # the codes, then "unmatched"
     detection: Detection
     mean_abs_onset_diff_ms: float | None
-    time_unit_kappa: Statistic
+    time_unit_kappa: Statistic  # every code at once (not flagged: see the lanes)
     alpha: Statistic
     icc: Mapping[str, Statistic]  # per-clip tallies: "cues seen", "attuned responses"
     potent: SubsetAgreement | None
     subtle: SubsetAgreement | None
+    lanes: tuple[LaneAgreement, ...]
     flag: Flag | None
-    flag_reasons: tuple[str, ...]
-    disagreements: tuple[Disagreement, ...] = field(repr=False)
+    notes: tuple[FlagNote, ...]
     parameters: Mapping[str, Any]
+    _places: tuple[_Places, ...] = field(repr=False, default=())
+
+    @property
+    def flag_reasons(self) -> tuple[str, ...]:
+        """Each flag's sentence, the overall one first."""
+        return tuple(n.sentence for n in self.notes)
+
+    @cached_property
+    def confusion(self) -> pd.DataFrame:
+        return pd.DataFrame(self.confusion_counts,
+                            index=pd.Index(self.categories, name=f"coder A: {self.coders[0]}"),
+                            columns=pd.Index(self.categories,
+                                             name=f"coder B: {self.coders[1]}"))
+
+    @cached_property
+    def disagreements(self) -> tuple[Disagreement, ...]:
+        return _disagreements(self._places, self.coders)
+
+    @cached_property
+    def per_code(self) -> pd.DataFrame:
+        """Agreement per code (see :func:`per_code_agreement`)."""
+        return per_code_agreement(self.confusion)
 
     def summary_lines(self, *, parameters: bool = True) -> list[str]:
         """The report in words for a terminal or a text export, the parameters first
@@ -195,8 +269,11 @@ class AgreementReport:
             if sub is not None:
                 lines.append(f"  {sub.name} cues: kappa {stat(sub.kappa)}, "
                              f"{sub.detection.matched} matched")
-        lines.append(f"Overall: {self.flag.value if self.flag else 'no flag'}"
-                     + (f" ({'; '.join(self.flag_reasons)})" if self.flag_reasons else ""))
+        for lane in self.lanes:
+            lines.append(f"  {lane.lane}: event kappa {stat(lane.event_kappa)}, time-unit "
+                         f"kappa {stat(lane.time_unit_kappa)}")
+        lines.append(f"Overall: {self.flag.value if self.flag else 'no flag'}")
+        lines += [f"  {sentence}" for sentence in self.flag_reasons]
         if self.disagreements:
             lines.append(f"{len(self.disagreements)} disagreement(s):")
             for d in self.disagreements[:50]:
@@ -226,8 +303,10 @@ class AgreementReport:
             "icc": {k: v.to_dict() for k, v in self.icc.items()},
             "potent": None if self.potent is None else self.potent.to_dict(),
             "subtle": None if self.subtle is None else self.subtle.to_dict(),
+            "lanes": [lane.to_dict() for lane in self.lanes],
             "flag": None if self.flag is None else self.flag.value,
             "flag_reasons": list(self.flag_reasons),
+            "notes": [n.to_dict() for n in self.notes],
             "disagreements": [d.to_dict() for d in self.disagreements],
             "parameters": _json_safe(self.parameters),
         }
@@ -272,6 +351,8 @@ _METHOD_EVENT = ("Cohen's kappa on events paired one-to-one by smallest onset di
 _METHOD_OVERLAP = ("Cohen's kappa on events paired by overlap of the longer (ELAN), "
                    "unmatched as a category")
 _METHOD_TIME = "time-unit kappa: Cohen's kappa over samples every step (Bakeman et al. 2009; BORIS)"
+_METHOD_TIME_LANE = ("time-unit kappa of one lane: Cohen's kappa over samples every step of "
+                     "that lane's codes only (Bakeman et al. 2009; BORIS)")
 _METHOD_ALPHA = ("Krippendorff's alpha, nominal (Krippendorff 2011), over event units; an "
                  "event the other coder did not mark is a missing value")
 _METHOD_ICC = "ICC(2,1), two-way random, absolute agreement (Shrout & Fleiss 1979)"
@@ -305,27 +386,35 @@ def _table(la: np.ndarray, lb: np.ndarray, k: int) -> np.ndarray:
     return np.bincount(la * k + lb, minlength=k * k).reshape(k, k)
 
 
-def _subset(name: str, prepared: list[tuple[_Coded, _Coded, np.ndarray, np.ndarray]],
-            keep: Callable[[_Coded, np.ndarray], np.ndarray], k: int, matching: str,
-            tolerance_ms: int, min_overlap: float, method: str) -> SubsetAgreement:
-    tables = np.zeros((k, k), dtype=np.int64)
-    matched = ua = ub = 0
-    for a, b, ca, cb in prepared:
-        ka, kb = keep(a, ca), keep(b, cb)
-        ia, ib = _match(a.subset(ka), b.subset(kb), matching, tolerance_ms, min_overlap)
+def _subsets(names: Sequence[str], prepared: list[_Prepared], matched: list[_ClipMatch],
+             k: int, method: str) -> list[SubsetAgreement]:
+    """Agreement on subsets of cues, each matched on its own (by :func:`_match_clip`):
+    ``1`` for ``names[0]``, ``2`` for ``names[1]``, … in each clip's groups."""
+    n = len(names)
+    tables = np.zeros((n + 1) * k * k, dtype=np.int64)
+    for (_, _, ca, cb), (_, _, ga, gb, ia, ib) in zip(prepared, matched, strict=True):
+        ka, kb = ga > 0, gb > 0
         la, lb, xa, xb = _int_labels(ca[ka], cb[kb], ia, ib, k - 1)
-        tables += _table(la, lb, k)
-        matched, ua, ub = matched + ia.size, ua + xa.size, ub + xb.size
+        unit_group = np.concatenate([ga[ka][ia], ga[ka][xa], gb[kb][xb]])
+        tables += np.bincount((unit_group * k + la) * k + lb, minlength=(n + 1) * k * k)
+    by_group = tables.reshape(n + 1, k, k)[1:]
+    counts = [(int(t[:-1, :-1].sum()), int(t[:-1, -1].sum()), int(t[-1, :-1].sum()))
+              for t in by_group]
+    out = []
+    for g, name in enumerate(names):
+        paired, ua, ub = counts[g]
 
-    def kappa() -> float:
-        if matched + ua + ub == 0:
-            raise UndefinedStatisticError(
-                f"Kappa is undefined: neither coder marked {name} cues.")
-        return kappa_from_table(tables)
+        def kappa(table: np.ndarray = by_group[g], total: int = paired + ua + ub,
+                  name: str = name) -> float:
+            if total == 0:
+                raise UndefinedStatisticError(
+                    f"Kappa is undefined: neither coder marked {name} cues.")
+            return kappa_from_table(table)
 
-    stat = _statistic(f"{name} cues: event kappa", method, matched + ua + ub, kappa,
-                      KAPPA_GREEN, KAPPA_AMBER)
-    return SubsetAgreement(name, stat, Detection(matched, ua, ub))
+        stat = _statistic(f"{name} cues: event kappa", method, paired + ua + ub, kappa,
+                          KAPPA_GREEN, KAPPA_AMBER)
+        out.append(SubsetAgreement(name, stat, Detection(paired, ua, ub)))
+    return out
 
 
 def tally_icc(
@@ -407,31 +496,73 @@ def agreement_report_clips(
              _coder_name([e for c in clips for e in c.b], coder_b, "B"))
     cats, prepared = _code_indices(clips, scheme)
     k = len(cats)
-    units = _pool_event_units(clips, prepared, k, matching, tolerance_ms, share, names)
-    time_stat = _time_unit_statistic(clips, prepared, step_ms)
+    groups = _potency_groups(scheme, cats)
+    matched = [_match_clip(pa, pb, ca, cb, groups, matching, tolerance_ms, share)
+               for pa, pb, ca, cb in prepared]
+    units = _pool_event_units(clips, prepared, matched, k)
+    time_stat, lane_times = _time_unit_statistics(clips, prepared, cats[:-1], step_ms)
 
     method = _METHOD_EVENT if matching == "onset" else _METHOD_OVERLAP
     cm = _table(units.labels_a, units.labels_b, k)
-    confusion = pd.DataFrame(cm, index=pd.Index(cats, name=f"coder A: {names[0]}"),
-                             columns=pd.Index(cats, name=f"coder B: {names[1]}"))
     event_kappa, event_kappa_matched, alpha_stat = _event_statistics(units, cm, method,
                                                                       names)
+    lanes = _lanes(units, prepared, k, lane_times, method)
     icc_stats = _icc_statistics(clips, scheme)
-    potent, subtle = _potency_subsets(scheme, cats, prepared, matching, tolerance_ms, share,
-                                      method)
-    flag, reasons = _overall_flag(event_kappa, alpha_stat, time_stat, *icc_stats.values())
+    potent: SubsetAgreement | None = None
+    subtle: SubsetAgreement | None = None
+    if groups is not None:
+        potent, subtle = _subsets(("potent", "subtle"), prepared, matched, k, method)
+    notes = flag_notes(event_kappa, alpha_stat, lanes, icc_stats, step_ms)
     d = units.detection
     return AgreementReport(
         coders=names, clips=len(clips), n_events_a=d.matched + d.unmatched_a,
         n_events_b=d.matched + d.unmatched_b,
         event_kappa=event_kappa, event_kappa_matched=event_kappa_matched,
-        confusion=confusion, detection=d,
+        confusion_counts=cm, categories=tuple(cats), detection=d,
         mean_abs_onset_diff_ms=(float(units.onset_diffs_ms.mean())
                                 if units.onset_diffs_ms.size else None),
         time_unit_kappa=time_stat, alpha=alpha_stat, icc=icc_stats, potent=potent,
-        subtle=subtle, flag=flag, flag_reasons=reasons, disagreements=units.disagreements,
+        subtle=subtle, lanes=lanes, flag=notes[0].flag, notes=notes,
         parameters=_report_parameters(clips, scheme, matching, tolerance_ms, share, step_ms),
+        _places=units.places,
     )
+
+
+def _lanes(units: _EventUnits, prepared: list[_Prepared], k: int,
+           lane_times: Sequence[Statistic], method: str) -> tuple[LaneAgreement, ...]:
+    """Each lane on its own: its units of event agreement (pairs are always within one
+    lane), its time-unit kappa, and the share of its events that are spans."""
+    spans = np.zeros(LANES, dtype=np.int64)
+    totals = np.zeros(LANES, dtype=np.int64)
+    for pa, pb, _, _ in prepared:
+        for c in (pa, pb):
+            totals += np.bincount(c.kind, minlength=LANES)
+            spans += np.bincount(c.kind[c.end > c.start], minlength=LANES)
+    # every lane's table in one count: lane, coder A's code, coder B's code
+    tables = np.bincount((units.lanes * k + units.labels_a) * k + units.labels_b,
+                         minlength=LANES * k * k).reshape(LANES, k, k)
+    out = []
+    for lane in range(LANES):
+        table = tables[lane]
+        detection = Detection(int(table[:-1, :-1].sum()), int(table[:-1, -1].sum()),
+                              int(table[-1, :-1].sum()))
+        name = LANE_NAMES[lane]
+
+        def kappa(table: np.ndarray = table, detection: Detection = detection,
+                  name: str = name) -> float:
+            if detection.matched + detection.unmatched_a == 0 or \
+                    detection.matched + detection.unmatched_b == 0:
+                raise UndefinedStatisticError(
+                    f"Undefined: one coder or both marked no {name}, so there is nothing "
+                    "to compare.")
+            return kappa_from_table(table)
+
+        out.append(LaneAgreement(
+            name, _statistic(f"event kappa of the {name}", method, int(table.sum()), kappa,
+                             KAPPA_GREEN, KAPPA_AMBER),
+            detection, lane_times[lane],
+            None if totals[lane] == 0 else float(spans[lane] / totals[lane])))
+    return tuple(out)
 
 
 # One clip's coded events: both coders' events, then their code indices (into the pooled
@@ -442,13 +573,21 @@ _Prepared = tuple[_Coded, _Coded, np.ndarray, np.ndarray]
 @dataclass(frozen=True)
 class _EventUnits:
     """The units of event agreement pooled over the clips: each pair, each of A's
-    unmatched events and each of B's, as both coders' code indices (clip by clip)."""
+    unmatched events and each of B's, as both coders' code indices and the unit's lane
+    (0 cue, 1 response, 2 reaction), clip by clip."""
 
     labels_a: np.ndarray
     labels_b: np.ndarray
+    lanes: np.ndarray
     detection: Detection
     onset_diffs_ms: np.ndarray  # absolute, of the matched pairs
-    disagreements: tuple[Disagreement, ...]
+    # per clip, what its disagreements are made from (built when first read)
+    places: tuple[_Places, ...]
+
+
+# One clip's disagreements before they are built: clip id, both coders' coded events,
+# the pairs with different codes (A's and B's indices) and each coder's unmatched events.
+_Places = tuple[Any, _Coded, _Coded, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
 def _check_report_parameters(clips: Sequence[ClipPair], tolerance_ms: int, step_ms: int,
@@ -467,44 +606,82 @@ def _code_indices(clips: Sequence[ClipPair], scheme: Scheme | None
     """The categories (every code either coder used, sorted, then "unmatched") and each
     clip's coded events with their category indices."""
     coded = [(_Coded(c.a), _Coded(c.b)) for c in clips]
-    cats: list[str] = _categories([x for pa, pb in coded for x in (*pa.codes, *pb.codes)])
+    cats: list[str] = _categories([x for pa, pb in coded for x in (*pa.uniq, *pb.uniq)])
     if scheme is not None:
+        known = {c.id for c in scheme.codes}
         for code in cats:
-            scheme.code(code)  # an unknown code is the user's to fix: InputError
+            if code not in known:
+                scheme.code(code)  # an unknown code is the user's to fix: InputError
     cats.append(UNMATCHED)
     index = {c: i for i, c in enumerate(cats)}
     prepared = [
-        (pa, pb, np.fromiter((index[x] for x in pa.codes), np.int64, len(pa.codes)),
-         np.fromiter((index[x] for x in pb.codes), np.int64, len(pb.codes)))
+        (pa, pb, pa.indices(index), pb.indices(index))
         for pa, pb in coded
     ]
     return cats, prepared
 
 
-def _pool_event_units(clips: Sequence[ClipPair], prepared: list[_Prepared], k: int,
-                      matching: str, tolerance_ms: int, min_overlap: float,
-                      names: tuple[str, str]) -> _EventUnits:
-    """Match the events within each clip and pool the units over the clips."""
+def _pool_event_units(clips: Sequence[ClipPair], prepared: list[_Prepared],
+                      matched: list[_ClipMatch], k: int) -> _EventUnits:
+    """Pool the units of every clip's matching (by :func:`_match_clip`)."""
     labels_a: list[np.ndarray] = []
     labels_b: list[np.ndarray] = []
+    lanes: list[np.ndarray] = []
     diffs: list[np.ndarray] = []
-    disagreements: list[Disagreement] = []
-    matched = ua = ub = 0
-    for clip, (pa, pb, ca, cb) in zip(clips, prepared, strict=True):
-        ia, ib = _match(pa, pb, matching, tolerance_ms, min_overlap)
+    places: list[_Places] = []
+    n_matched = ua = ub = 0
+    for clip, (pa, pb, ca, cb), (ia, ib, *_) in zip(clips, prepared, matched, strict=True):
         la, lb, xa, xb = _int_labels(ca, cb, ia, ib, k - 1)
         labels_a.append(la)
         labels_b.append(lb)
-        matched, ua, ub = matched + ia.size, ua + xa.size, ub + xb.size
+        lanes.append(np.concatenate([pa.kind[ia], pa.kind[xa], pb.kind[xb]]))
+        n_matched, ua, ub = n_matched + ia.size, ua + xa.size, ub + xb.size
         diffs.append(np.abs(pb.start[ib] - pa.start[ia]))
         differ = ca[ia] != cb[ib]
-        disagreements += _clip_disagreements(clip.clip_id, pa, pb, ia[differ], ib[differ],
-                                             xa, xb, names)
-    disagreements.sort(key=lambda d: (str(d.clip), d.at_ms))
+        places.append((clip.clip_id, pa, pb, ia[differ], ib[differ], xa, xb))
     return _EventUnits(np.concatenate(labels_a), np.concatenate(labels_b),
-                       Detection(matched, ua, ub),
-                       np.concatenate(diffs) if diffs else np.empty(0),
-                       tuple(disagreements))
+                       np.concatenate(lanes), Detection(n_matched, ua, ub),
+                       np.concatenate(diffs) if diffs else np.empty(0), tuple(places))
+
+
+# One clip's matchings: the events' pairs (A's and B's indices), each cue's subset
+# (``groups``: 0 none, 1 potent, 2 subtle) for A and B, and the pairs within the subsets
+# (indices among each coder's cues of a subset, in event order).
+_ClipMatch = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _match_clip(pa: _Coded, pb: _Coded, ca: np.ndarray, cb: np.ndarray,
+                groups: np.ndarray | None, matching: str, tolerance_ms: int,
+                min_overlap: float) -> _ClipMatch:
+    """Match a clip's events, and its cues within each subset (potent, subtle), in one
+    call: the subsets' cues are added again with the subset as their kind. Matching
+    never pairs different kinds, so each part is matched exactly as on its own."""
+    ga = np.zeros(pa.start.size, np.int64) if groups is None else \
+        np.where(pa.kind == 0, groups[ca], 0)
+    gb = np.zeros(pb.start.size, np.int64) if groups is None else \
+        np.where(pb.kind == 0, groups[cb], 0)
+    ka, kb = ga > 0, gb > 0
+    na, nb = pa.start.size, pb.start.size
+    if not (ka.any() and kb.any()):
+        ia, ib = _match(pa, pb, matching, tolerance_ms, min_overlap)
+        empty = np.empty(0, np.int64)
+        return ia, ib, ga, gb, empty, empty
+    # kinds 0-2 are the lanes; a subset g becomes kind LANES - 1 + g
+    both_a = pa.with_copies(ka, ga + LANES - 1)
+    both_b = pb.with_copies(kb, gb + LANES - 1)
+    ia, ib = _match(both_a, both_b, matching, tolerance_ms, min_overlap)
+    main = ia < na
+    return ia[main], ib[main], ga, gb, ia[~main] - na, ib[~main] - nb
+
+
+def _disagreements(places: Sequence[_Places], names: tuple[str, str]
+                   ) -> tuple[Disagreement, ...]:
+    """Every clip's disagreements, in clip and time order."""
+    out: list[Disagreement] = []
+    for clip_id, pa, pb, differ_a, differ_b, xa, xb in places:
+        out += _clip_disagreements(clip_id, pa, pb, differ_a, differ_b, xa, xb, names)
+    out.sort(key=lambda d: (str(d.clip), d.at_ms))
+    return tuple(out)
 
 
 def _clip_disagreements(clip_id: Any, pa: _Coded, pb: _Coded, differ_a: np.ndarray,
@@ -528,25 +705,46 @@ def _clip_disagreements(clip_id: Any, pa: _Coded, pb: _Coded, differ_a: np.ndarr
     return out
 
 
-def _time_unit_statistic(clips: Sequence[ClipPair], prepared: list[_Prepared],
-                         step_ms: int) -> Statistic:
-    """Time-unit kappa over the samples of every clip that can be sampled."""
+def _time_unit_statistics(clips: Sequence[ClipPair], prepared: list[_Prepared],
+                          codes: Sequence[str], step_ms: int
+                          ) -> tuple[Statistic, tuple[Statistic, ...]]:
+    """Time-unit kappa over the samples of every clip that can be sampled: over every
+    code at once, and for each lane (cues, responses, reactions) on its own codes."""
     samples_a: list[np.ndarray] = []
     samples_b: list[np.ndarray] = []
+    masks = np.zeros(LANES, dtype=np.uint64)
     reason: str | None = None
     for clip, (pa, pb, _, _) in zip(clips, prepared, strict=True):
         try:
-            sa, sb, _ = _time_unit_states(pa, pb, step_ms, clip.duration_ms)
+            sa, sb, _, m = _time_unit_states(pa, pb, step_ms, clip.duration_ms, codes)
         except UndefinedStatisticError as err:
             reason = str(err)
         else:
             samples_a.append(sa)
             samples_b.append(sb)
+            masks |= m
     if not samples_a:
-        return Statistic("time-unit kappa", None, 0, _METHOD_TIME, reason=reason or "no samples")
+        why = reason or "no samples"
+        return (Statistic("time-unit kappa", None, 0, _METHOD_TIME, reason=why),
+                tuple(Statistic(f"time-unit kappa of the {LANE_NAMES[lane]}", None, 0,
+                                _METHOD_TIME_LANE, reason=why) for lane in range(LANES)))
     all_a, all_b = np.concatenate(samples_a), np.concatenate(samples_b)
-    return _statistic("time-unit kappa", _METHOD_TIME, int(all_a.size),
-                      lambda: _kappa_of_ints(all_a, all_b), KAPPA_GREEN, KAPPA_AMBER)
+    n = int(all_a.size)
+    overall = _statistic("time-unit kappa", _METHOD_TIME, n,
+                         lambda: _kappa_of_ints(all_a, all_b), KAPPA_GREEN, KAPPA_AMBER)
+    lanes = []
+    for lane in range(LANES):
+        mask = masks[lane]
+
+        def compute(mask: np.uint64 = mask, lane: int = lane) -> float:
+            if not mask:
+                raise UndefinedStatisticError(
+                    f"Undefined: neither coder marked any {LANE_NAMES[lane]}.")
+            return _kappa_of_ints(all_a & mask, all_b & mask)
+
+        lanes.append(_statistic(f"time-unit kappa of the {LANE_NAMES[lane]}",
+                                _METHOD_TIME_LANE, n, compute, KAPPA_GREEN, KAPPA_AMBER))
+    return overall, tuple(lanes)
 
 
 def _need_both(detection: Detection, names: tuple[str, str],
@@ -574,7 +772,6 @@ def _event_statistics(units: _EventUnits, cm: np.ndarray, method: str,
     """Event kappa (unmatched as a category), kappa of the matched pairs only, and
     Krippendorff's alpha with an event the other coder did not mark as missing."""
     d = units.detection
-    k = cm.shape[0]
 
     def matched_kappa() -> float:
         if d.matched == 0:
@@ -584,11 +781,8 @@ def _event_statistics(units: _EventUnits, cm: np.ndarray, method: str,
             )
         return kappa_from_table(cm[:-1, :-1])
 
-    def alpha() -> float:
-        idx = np.full((2, units.labels_a.size), -1, dtype=np.int64)
-        idx[0] = np.where(units.labels_a == k - 1, -1, units.labels_a)
-        idx[1] = np.where(units.labels_b == k - 1, -1, units.labels_b)
-        return _alpha_from_index(idx, np.arange(k - 1), Level.NOMINAL)
+    def alpha() -> float:  # the matched pairs are the pairable units
+        return alpha_from_pairs(cm[:-1, :-1])
 
     n_units = d.matched + d.unmatched_a + d.unmatched_b
     return (
@@ -616,26 +810,17 @@ def _icc_statistics(clips: Sequence[ClipPair], scheme: Scheme | None) -> dict[st
     return stats
 
 
-def _potency_subsets(scheme: Scheme | None, cats: list[str], prepared: list[_Prepared],
-                     matching: str, tolerance_ms: int, min_overlap: float, method: str
-                     ) -> tuple[SubsetAgreement | None, SubsetAgreement | None]:
-    """Potent and subtle cues, each matched on their own (needs the scheme)."""
+def _potency_groups(scheme: Scheme | None, cats: list[str]) -> np.ndarray | None:
+    """Each code index's subset of cues: 1 potent, 2 subtle, 0 not a cue (needs the
+    scheme; None without one)."""
     if scheme is None:
-        return None, None
-    k = len(cats)
-    # potency of each code index: 1 potent, 2 subtle, 0 not a cue
-    potency = np.zeros(k, dtype=np.int64)
+        return None
+    potency = np.zeros(len(cats), dtype=np.int64)
+    by_id = {c.id: c for c in scheme.codes}
     for i, code in enumerate(cats[:-1]):
-        p = scheme.code(code).potency
+        p = by_id[code].potency
         potency[i] = 0 if p is None else 1 if p == Potency.POTENT else 2
-
-    def of(p: int) -> Callable[[_Coded, np.ndarray], np.ndarray]:
-        def keep(c: _Coded, ci: np.ndarray) -> np.ndarray:
-            return (c.kind == 0) & (potency[ci] == p)
-        return keep
-
-    return (_subset("potent", prepared, of(1), k, matching, tolerance_ms, min_overlap, method),
-            _subset("subtle", prepared, of(2), k, matching, tolerance_ms, min_overlap, method))
+    return potency
 
 
 def _report_parameters(clips: Sequence[ClipPair], scheme: Scheme | None, matching: str,
@@ -659,21 +844,118 @@ def _report_parameters(clips: Sequence[ClipPair], scheme: Scheme | None, matchin
     }
 
 
-_RANK = {Flag.GREEN: 0, Flag.AMBER: 1, Flag.RED: 2}
+_MOMENTS = "the same moments"
+_BAND_WORDS = {
+    # what a band means for each question, after "so ..."
+    "moments": {Flag.GREEN: "the coders marked the same moments and gave them the same codes",
+                Flag.AMBER: "they mostly mark the same moments with the same codes; go "
+                            "through the disagreements together",
+                Flag.RED: "they often mark different moments or give them different codes; "
+                          "go through the disagreements together"},
+    "durations": {Flag.GREEN: "the coders agree on when these start and stop",
+                  Flag.AMBER: "they roughly agree on when these start and stop",
+                  Flag.RED: "they often disagree on when these start and stop"},
+    "tallies": {Flag.GREEN: "their counts of the same clip agree well",
+                Flag.AMBER: "their counts of the same clip agree moderately",
+                Flag.RED: "their counts of the same clip differ"},
+}
 
 
-def _overall_flag(*stats: Statistic | None) -> tuple[Flag | None, tuple[str, ...]]:
-    """The worst flag of the statistics that have a value, with one reason each."""
-    worst: Flag | None = None
-    reasons: list[str] = []
-    for s in stats:
-        if s is None or s.flag is None or s.value is None:
+def _band_phrase(flag: Flag, green: float, amber: float) -> str:
+    if flag == Flag.GREEN:
+        return f"is {_band(green)} or more"
+    if flag == Flag.AMBER:
+        return f"is between {_band(amber)} and {_band(green)}"
+    return f"is below {_band(amber)}"
+
+
+def _note(question: str, words: str, label: str, value: float, flag: Flag, green: float,
+          amber: float) -> FlagNote:
+    return FlagNote(question, flag,
+                    f"{flag.value.capitalize()} for {question}: {label} {value:.2f} "
+                    f"{_band_phrase(flag, green, amber)}, so {_BAND_WORDS[words][flag]}.")
+
+
+def flag_notes(event_kappa: Statistic, alpha: Statistic, lanes: Sequence[LaneAgreement],
+               icc_stats: Mapping[str, Statistic], step_ms: int,
+               kappa_label: str = "event kappa") -> tuple[FlagNote, ...]:
+    """The flags of a report, each answering one question, each with its sentence
+    (docs/practice.md §8, "Which measure flags what"):
+
+    1. *the same moments* (the overall flag, always first): event kappa, codes with
+       "unmatched" as a category; when it is undefined, Krippendorff's alpha on the same
+       units (bands .667/.80); no flag when both are undefined;
+    2. *how long a lane's events last*: time-unit kappa of that lane's codes, only for a
+       lane whose events are mostly spans (a lane of instants is sampled too, and shown,
+       but time-unit agreement on instants mostly measures the sampling step);
+    3. *tallies*: ICC(2,1) of each per-clip tally, once it is defined.
+
+    >>> ek = Statistic("event kappa", 0.87, 40, "", flag=Flag.GREEN)
+    >>> n = flag_notes(ek, ek, [], {}, 1000)
+    >>> n[0].flag.value, n[0].sentence[:60]
+    ('green', 'Green for the same moments: event kappa 0.87 is .80 or more,')
+    """
+    notes: list[FlagNote] = []
+    if event_kappa.value is not None and event_kappa.flag is not None:
+        notes.append(_note(_MOMENTS, "moments", kappa_label, event_kappa.value,
+                           event_kappa.flag, KAPPA_GREEN, KAPPA_AMBER))
+    elif alpha.value is not None and alpha.flag is not None:
+        notes.append(_note(_MOMENTS, "moments", "Krippendorff's alpha", alpha.value,
+                           alpha.flag, ALPHA_GREEN, ALPHA_AMBER))
+    else:
+        why = event_kappa.reason or alpha.reason or "no statistic could be computed"
+        notes.append(FlagNote(_MOMENTS, None, f"No flag for the same moments: {why}"))
+    for lane in lanes:
+        s = lane.time_unit_kappa
+        if s.value is None or s.flag is None:
             continue
-        reasons.append(f"{s.name} {s.value:.3f}: {s.flag.value}")
-        if worst is None or _RANK[s.flag] > _RANK[worst]:
-            worst = s.flag
-    return worst, tuple(reasons)
+        if lane.about_durations:
+            notes.append(_note(f"how long {lane.lane} last", "durations",
+                               f"time-unit kappa (every {_seconds(step_ms)})", s.value,
+                               s.flag, KAPPA_GREEN, KAPPA_AMBER))
+        else:
+            notes.append(FlagNote(
+                f"how long {lane.lane} last", None,
+                f"No flag for how long {lane.lane} last: most {lane.lane} were marked as "
+                f"instants, so their time-unit kappa ({s.value:.2f}) is shown but not "
+                f"flagged; the same-moments flag covers them."))
+    for name, s in icc_stats.items():
+        if s.value is not None and s.flag is not None:
+            notes.append(_note(f"the per-clip tally of {name}", "tallies", "ICC", s.value,
+                               s.flag, ICC_GREEN, ICC_AMBER))
+    return tuple(notes)
 
+
+def per_code_agreement(confusion: pd.DataFrame) -> pd.DataFrame:
+    """Agreement per code from a confusion matrix (rows coder A, columns coder B).
+
+    For each code: how often coder A and coder B used it, how often both did on the same
+    event (the diagonal), and the *specific agreement* 2·n_ii / (n_i· + n_·i) (Fleiss
+    1975; Cicchetti & Feinstein 1990), the share of the code's uses that the other coder
+    agreed with. Lowest agreement first; "unmatched" is not a code.
+
+    >>> conf = pd.DataFrame([[3, 1, 0], [0, 2, 1], [1, 0, 0]],
+    ...                     index=["C01", "C02", "unmatched"],
+    ...                     columns=["C01", "C02", "unmatched"])
+    >>> per_code_agreement(conf).to_dict("records")[0]
+    {'code': 'C02', 'coder A': 3, 'coder B': 3, 'both': 2, 'agreement': 0.667}
+    """
+    columns = ["code", "coder A", "coder B", "both", "agreement"]
+    if confusion.empty:
+        return pd.DataFrame(columns=columns)
+    codes = sorted((set(confusion.index) | set(confusion.columns)) - {UNMATCHED})
+    rows = []
+    for code in codes:
+        a = int(confusion.loc[code].sum()) if code in confusion.index else 0
+        b = int(confusion[code].sum()) if code in confusion.columns else 0
+        both = (int(confusion.loc[code, code])
+                if code in confusion.index and code in confusion.columns else 0)
+        if a + b == 0:
+            continue
+        rows.append({"code": code, "coder A": a, "coder B": b, "both": both,
+                     "agreement": round(2 * both / (a + b), 3)})
+    return pd.DataFrame(rows, columns=columns).sort_values(
+        ["agreement", "code"], na_position="last", ignore_index=True)
 
 
 # ------------------------------------------------------------------ parameters in words
@@ -729,7 +1011,11 @@ def parameter_sentences(parameters: Mapping[str, Any]) -> list[str]:
         kappa = flags.get("kappa", (KAPPA_AMBER, KAPPA_GREEN))
         alpha = flags.get("alpha", (ALPHA_AMBER, ALPHA_GREEN))
         icc_ = flags.get("icc", (ICC_AMBER, ICC_GREEN))
-        lines.append(f"Flags: green for kappa of {_band(kappa[1])} or more, alpha of "
+        lines.append("The overall flag answers whether the coders see the same moments, "
+                     "from event kappa; a lane whose events are mostly spans gets a flag for "
+                     "durations from its time-unit kappa, and each per-clip tally one from "
+                     "its ICC.")
+        lines.append(f"Bands: green for kappa of {_band(kappa[1])} or more, alpha of "
                      f"{_band(alpha[1])} or more and ICC of {_band(icc_[1])} or more; amber "
                      f"for kappa from {_band(kappa[0])}, alpha from {_band(alpha[0])} and "
                      f"ICC from {_band(icc_[0])}; red below.")
