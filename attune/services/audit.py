@@ -102,3 +102,11 @@ def verify_audit(ctx: Context, anchors: Path | None = None) -> ChainReport:
                                    f"{anchor.at:%Y-%m-%d %H:%M} UTC and has "
                                    f"{report.entries} now", anchor.entry_id)
     return report
+
+
+def data_version(ctx: Context) -> tuple[int, str]:
+    """A number that changes whenever anything shown changes: every change is audited,
+    so the audit chain's head (its newest entry's id and hash) names the data's version.
+    Pages cache what they show under it (:mod:`attune.ui.cache`)."""
+    with ctx.db.transaction("system") as tx:
+        return tx.audit_head()
