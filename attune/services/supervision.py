@@ -230,25 +230,27 @@ def my_work(ctx: Context, user: User) -> list[WorkRow]:
     rows: dict[int, WorkRow] = {}
     # only the assignments the gate still allows (a withdrawn consent ends them)
     assigned = {a.clip_id: a for a in my_assignments(ctx, user)}
+    found: dict[int, tuple[str, Clip]] = {}
     for family in visible_families(ctx, user):
         with ctx.db.transaction(user.username) as tx:
             for clip in tx.clips_for_family(family.id):
-                if not decide_access(tx, user, Action.CODE_CLIP, family, clip).allowed:
-                    continue
-                rows[clip.id] = _work_row(tx, user, family.code, clip, assigned.get(clip.id))
+                if decide_access(tx, user, Action.CODE_CLIP, family, clip).allowed:
+                    found[clip.id] = (family.code, clip)
     with ctx.db.transaction(user.username) as tx:
-        for clip_id, assignment in assigned.items():
-            if clip_id not in rows:
+        for clip_id in assigned:
+            if clip_id not in found:
                 clip = tx.get_clip(clip_id)
-                code = tx.family_by_id(clip.family_id).code
-                rows[clip_id] = _work_row(tx, user, code, clip, assignment)
+                found[clip_id] = (tx.family_by_id(clip.family_id).code, clip)
+        counts = tx.event_counts(list(found), user.username)  # one query, not one a clip
+    for clip_id, (code, clip) in found.items():
+        rows[clip_id] = _work_row(user, code, clip, assigned.get(clip_id), counts[clip_id])
     return sorted(rows.values(), key=lambda r: (r.family, r.clip_id))
 
 
-def _work_row(tx: Tx, user: User, code: str, clip: Clip,
-              assignment: CodingAssignment | None) -> WorkRow:
+def _work_row(user: User, code: str, clip: Clip, assignment: CodingAssignment | None,
+              my_events: int) -> WorkRow:
     return WorkRow(
         family=code, clip_id=clip.id, label=clip_label(clip), status=clip.status,
-        my_events=len(tx.list_events(clip.id, user.username)),
+        my_events=my_events,
         assignment=CODING_ROLE_WORDS[assignment.role] if assignment else "",
         done=bool(assignment and assignment.done_at))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from attune.core.coding import CodingAssignment, CodingRole
@@ -199,6 +199,18 @@ class Coding(Clips):
                              modifiers=tuple(rec.modifiers or ()), version=rec.version,
                              deleted_at=rec.deleted_at, created_at=rec.created_at))
         return out
+
+    def event_counts(self, clip_ids: Sequence[int], coder: str) -> dict[int, int]:
+        """How many (not deleted) events ``coder`` has on each clip, in one query."""
+        if not clip_ids:
+            return {}
+        coder_id = self._user_rec(coder).id
+        counts = {cid: 0 for cid in clip_ids}
+        counts.update(self.orm.execute(
+            select(EventRecord.clip_id, func.count()).where(
+                EventRecord.clip_id.in_(list(clip_ids)), EventRecord.coder_id == coder_id,
+                EventRecord.deleted_at.is_(None)).group_by(EventRecord.clip_id)).tuples())
+        return counts
 
     def coders_of_clip(self, clip_id: int) -> list[str]:
         return list(self.orm.scalars(
