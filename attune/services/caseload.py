@@ -61,9 +61,10 @@ def family_code(i: int) -> str:
 
 
 def load_caseload(ctx: Context, families: int, *, seed: int = 19,
-                  media_cache: Path | None = None) -> dict[str, Any]:
+                  media_cache: Path | None = None, media: bool = True) -> dict[str, Any]:
     """Add ``families`` made-up families (codes CL-001…) to this installation; families
-    already there are kept (run it again with a larger N to add the rest)."""
+    already there are kept (run it again with a larger N to add the rest). With
+    ``media=False`` (tests) the clips are marked ready without any made files."""
     if families < 1:
         raise ValueError("a caseload has at least one family")
     ensure_demo_accounts(ctx)
@@ -75,7 +76,7 @@ def load_caseload(ctx: Context, families: int, *, seed: int = 19,
                 tx.add_user(name, f"{name.capitalize()} (practitioner)", Role.PRACTITIONER,
                             hashed, "sue")
         have = {f.code for f in tx.list_families()}
-    template = _template_media(ctx, media_cache)
+    template = _template_media(ctx, media_cache) if media else _no_media(ctx)
     patterns = _sample_patterns()
     made = {"families": 0, "clips": 0, "events": 0}
     for i in range(families):
@@ -114,7 +115,16 @@ def _template_media(ctx: Context, cache: Path | None) -> dict[str, Any]:
             "duration_ms": int(media["proxy_duration_ms"])}
 
 
-def _link_clip_files(ctx: Context, clip_id: int, folder: Path) -> None:
+def _no_media(ctx: Context) -> dict[str, Any]:
+    """A sample recording stored as every clip's original, nothing made from it."""
+    sha, size = ctx.media.store_file(sorted(SAMPLE_CLIPS.glob("*.mp4"))[0])
+    return {"folder": None, "media": {}, "sha": sha, "size": size,
+            "duration_ms": CLIP_MINUTES * 60_000}
+
+
+def _link_clip_files(ctx: Context, clip_id: int, folder: Path | None) -> None:
+    if folder is None:
+        return
     for kind, name in CLIP_FILES.items():
         dest = ctx.media.clip_file(clip_id, kind)
         dest.parent.mkdir(parents=True, exist_ok=True)

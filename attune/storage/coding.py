@@ -206,10 +206,11 @@ class Coding(Clips):
             return {}
         coder_id = self._user_rec(coder).id
         counts = {cid: 0 for cid in clip_ids}
-        counts.update(self.orm.execute(
-            select(EventRecord.clip_id, func.count()).where(
-                EventRecord.clip_id.in_(list(clip_ids)), EventRecord.coder_id == coder_id,
-                EventRecord.deleted_at.is_(None)).group_by(EventRecord.clip_id)).tuples())
+        for clip_id, count in self.orm.execute(
+                select(EventRecord.clip_id, func.count()).where(
+                    EventRecord.clip_id.in_(list(clip_ids)), EventRecord.coder_id == coder_id,
+                    EventRecord.deleted_at.is_(None)).group_by(EventRecord.clip_id)):
+            counts[clip_id] = count
         return counts
 
     def coders_of_clip(self, clip_id: int) -> list[str]:
