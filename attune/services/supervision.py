@@ -185,11 +185,21 @@ def team_agreement(ctx: Context, supervisor: User, tolerance_ms: int = 1000,
                                 tolerance_ms=tolerance_ms, step_ms=step_ms, audit=False)
         out.append(PairAgreement(clip_id, coder_a, coder_b, role, at.date(), report))
     if audit and out:
-        with ctx.db.transaction(supervisor.username) as tx:
-            tx.audit("agreement-report", "team", supervisor.username,
-                     {"clips": [p.clip_id for p in out], "tolerance_ms": tolerance_ms,
-                      "step_ms": step_ms})
+        record_agreement_view(ctx, supervisor, [p.clip_id for p in out], tolerance_ms,
+                              step_ms)
     return sorted(out, key=lambda p: (p.assigned_on, p.clip_id))
+
+
+def record_agreement_view(ctx: Context, supervisor: User, clip_ids: list[int],
+                          tolerance_ms: int, step_ms: int) -> None:
+    """The audit entry of a supervisor seeing the team's agreement (written by
+    :func:`team_agreement`, or by a page that shows a result it computed before)."""
+    require_role(ctx, supervisor, {Role.SUPERVISOR}, "see the team's agreement")
+    if not clip_ids:
+        return
+    with ctx.db.transaction(supervisor.username) as tx:
+        tx.audit("agreement-report", "team", supervisor.username,
+                 {"clips": clip_ids, "tolerance_ms": tolerance_ms, "step_ms": step_ms})
 
 
 def agreement_frame(pairs: list[PairAgreement]) -> pd.DataFrame:

@@ -1,9 +1,10 @@
 """What pages show, cached per signed-in account and data version (``st.cache_data``).
 
 ``cached(ctx, user, fn, *args)`` calls ``fn(ctx, user, *args)`` at most once per data
-version (:func:`attune.services.audit.data_version`: every change is audited, so the audit
-chain's head changes with the data), per account, per day (consent can lapse with the
-date) and per arguments. The account is part of every key: one person's results are
+version (:func:`attune.services.audit.data_version`: every change is audited, so the
+newest audit entry that is not a look changes with the data), per account, per day
+(consent can lapse with the date) and per arguments. The account is part of every key:
+one person's results are
 never given to another, and the gate's answers (which depend on who asks) are cached only
 for the one who asked. Use it for reads whose cost grows with the caseload; never for
 anything that writes.
@@ -42,13 +43,4 @@ def cached(ctx: Context, user: User, fn: Callable[..., T], *args: Any) -> T:
     """``fn(ctx, user, *args)``, cached for ``user`` at this data version."""
     result: T = _call(data_version(ctx), date.today().isoformat(), _who(user), _name(fn),
                       args, lambda: fn(ctx, user, *args))
-    return result
-
-
-def remember(ctx: Context, user: User, fn: Callable[..., T], args: tuple[Any, ...],
-             result: T) -> T:
-    """Keep ``result`` as what ``cached(ctx, user, fn, *args)`` gives at the version the
-    data has now: for a call that wrote (e.g. an audit entry) and so moved the version."""
-    _call(data_version(ctx), date.today().isoformat(), _who(user), _name(fn), args,
-          lambda: result)
     return result

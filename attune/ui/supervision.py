@@ -26,9 +26,10 @@ from attune.services.supervision import (
     DoubleCodingPlan,
     PairAgreement,
     agreement_frame,
+    record_agreement_view,
     team_agreement,
 )
-from attune.ui.cache import cached, remember
+from attune.ui.cache import cached
 
 FLAG_BADGE = {Flag.GREEN: ":green-badge[green]", Flag.AMBER: ":orange-badge[amber]",
               Flag.RED: ":red-badge[red]"}
@@ -242,12 +243,12 @@ def agreement_for_page(ctx: Context, user: User, tolerance_ms: int, step_ms: int
                        audit: bool) -> list[PairAgreement]:
     """The team's agreement, computed once per data version and parameters for this
     supervisor (the page's reruns and the reports reuse it). ``audit``: the first view
-    with these parameters in a browser session is audited (the call writes the entry and
-    what it returns is kept under the version that entry makes)."""
-    if audit:
-        pairs = team_agreement(ctx, user, tolerance_ms=tolerance_ms, step_ms=step_ms)
-        return remember(ctx, user, _team_agreement_unaudited, (tolerance_ms, step_ms), pairs)
-    return cached(ctx, user, _team_agreement_unaudited, tolerance_ms, step_ms)
+    with these parameters in a browser session is audited, as :func:`team_agreement`
+    does."""
+    pairs = cached(ctx, user, _team_agreement_unaudited, tolerance_ms, step_ms)
+    if audit:  # a look: the entry does not change the data's version
+        record_agreement_view(ctx, user, [p.clip_id for p in pairs], tolerance_ms, step_ms)
+    return pairs
 
 
 def _report_pdf_of(ctx: Context, user: User, tolerance_ms: int, step_ms: int) -> bytes:

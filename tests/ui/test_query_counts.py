@@ -92,3 +92,7 @@ def test_the_cache_is_per_account_and_sees_every_change(ctx: Context) -> None:
     assert cached(ctx, bea, families) == ["CL-900"]
     assert cached(ctx, pat, families) == ["CL-001"]
     assert calls == ["pat", "bea", "bea", "pat"]
+    with ctx.db.transaction("pat") as tx:  # a look (e.g. a film watched) changes nothing
+        tx.audit("serve-media", "clip", 1)
+    assert cached(ctx, pat, families) == ["CL-001"]
+    assert calls == ["pat", "bea", "bea", "pat"]
