@@ -4,10 +4,9 @@
 version (:func:`attune.services.audit.data_version`: every change is audited, so the
 newest audit entry that is not a look changes with the data), per account, per day
 (consent can lapse with the date) and per arguments. The account is part of every key:
-one person's results are
-never given to another, and the gate's answers (which depend on who asks) are cached only
-for the one who asked. Use it for reads whose cost grows with the caseload; never for
-anything that writes.
+one person's results are never given to another, and the gate's answers (which depend on
+who asks) are cached only for the one who asked. Use it for reads whose cost grows with
+the caseload; never for anything that writes.
 """
 
 from __future__ import annotations
