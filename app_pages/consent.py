@@ -8,6 +8,7 @@ from attune.core.accounts import Role
 from attune.core.consent import ConsentScope
 from attune.errors import AttuneError
 from attune.services.consent import consents, plan_withdrawal, record_consent, withdraw_consent
+from attune.ui.cache import cached
 from attune.ui.consent import consent_rows, scope_label, withdrawable
 from attune.ui.families import editable_codes
 from attune.ui.session import get_context, page_user
@@ -15,14 +16,14 @@ from attune.ui.session import get_context, page_user
 user = page_user({Role.PRACTITIONER}, "record consent")
 ctx = get_context()
 st.title("Consent")
-codes = editable_codes(ctx, user)
+codes = cached(ctx, user, editable_codes)
 asked = st.query_params.get("family")
 if asked is None and not codes:
     st.info("No families yet. Add a family on the Families page first.")
     st.stop()
 code = asked if asked is not None else st.selectbox("Family", codes, key="consent_family")
 try:
-    decisions = consents(ctx, user, code)
+    decisions = cached(ctx, user, consents, code)
 except AttuneError as exc:
     st.error(str(exc))
     st.stop()
@@ -64,7 +65,7 @@ else:
     scope_out = st.selectbox("Scope to withdraw", granted_scopes, format_func=scope_label,
                              key="withdraw_scope")
     try:
-        plan = plan_withdrawal(ctx, user, code, scope_out)
+        plan = cached(ctx, user, plan_withdrawal, code, scope_out)
     except AttuneError as exc:
         st.error(str(exc))
         st.stop()

@@ -12,14 +12,18 @@ from attune.services.families import (
     link_parent,
     set_baby,
 )
+from attune.ui.cache import cached
 from attune.ui.families import account_names, clip_rows, family_table
+from attune.ui.paging import one_page
 from attune.ui.session import get_context, page_user
+
+FAMILIES_A_PAGE = 10
 
 user = page_user({Role.PRACTITIONER, Role.SUPERVISOR}, "use the Families page")
 ctx = get_context()
 st.title("Families" if user.role == Role.PRACTITIONER else "Families of your team")
 
-rows = family_table(ctx, user)
+rows = cached(ctx, user, family_table)
 with st.expander("Add a family", expanded=not rows), st.form("add_family", clear_on_submit=True):
     st.caption("Families are pseudonymous: a code (never the surname) and the baby's first "
                "name or a nickname.")
@@ -42,9 +46,9 @@ with st.expander("Add a family", expanded=not rows), st.form("add_family", clear
 
 if not rows:
     st.info("No families yet. Add the first family above; then record their consent.")
-practitioners = account_names(ctx, user, Role.PRACTITIONER)
-parents = account_names(ctx, user, Role.PARENT)
-for row in rows:
+practitioners = cached(ctx, user, account_names, Role.PRACTITIONER)
+parents = cached(ctx, user, account_names, Role.PARENT)
+for row in one_page(rows, "families_page", FAMILIES_A_PAGE, "families"):
     f = row.family
     with st.container(border=True, key=f"family_{f.code}"):
         st.subheader(f"{f.code} · {f.baby_name}")

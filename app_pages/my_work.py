@@ -8,19 +8,23 @@ from attune.core.accounts import Role
 from attune.core.clip import CLIP_STATUS_WORDS
 from attune.errors import AttuneError
 from attune.services.supervision import mark_done
+from attune.ui.cache import cached
+from attune.ui.paging import one_page
 from attune.ui.session import get_context, page_user
 from attune.ui.work import work_rows
+
+CLIPS_A_PAGE = 20
 
 user = page_user({Role.PRACTITIONER}, "see a practitioner's work list")
 ctx = get_context()
 st.title("My work")
-rows = work_rows(ctx, user)
+rows = cached(ctx, user, work_rows)
 if not rows:
     st.info("No clips yet. Add a family on the Families page, record their consent, then "
             "upload a clip: it will appear here to code.")
     st.stop()
 workspace = Path(__file__).with_name("workspace.py")
-for row in rows:
+for row in one_page(rows, "work_page", CLIPS_A_PAGE, "clips"):
     with st.container(border=True, key=f"work_{row.clip_id}"):
         c1, c2, c3 = st.columns([5, 3, 2], vertical_alignment="center")
         role = f" · assigned as {row.assignment}" + (" (done)" if row.done else "") \

@@ -16,6 +16,7 @@ from attune.services.goals import parent_goals
 from attune.services.parent_view import may_keep_copy, shared_file, shared_reels
 from attune.services.reels import add_reflection, reflections
 from attune.ui import review
+from attune.ui.cache import cached
 from attune.ui.goals import parent_goal_lines
 from attune.ui.media import media_url
 from attune.ui.session import SESSION_KEY, current_user, get_context, page_user
@@ -30,9 +31,10 @@ st.html(review.PARENT_CSS)
 
 try:
     if mode is not None:
-        reels = [r for r in shared_reels(ctx, user, mode.family_code) if r.id == mode.reel_id]
+        reels = [r for r in cached(ctx, user, shared_reels, mode.family_code)
+                 if r.id == mode.reel_id]
     else:
-        reels = shared_reels(ctx, user)
+        reels = cached(ctx, user, shared_reels)
 except AttuneError:
     reels = []
 # the parent's own goals, in their words (never a practitioner's screen in session mode:

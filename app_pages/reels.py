@@ -35,6 +35,7 @@ from attune.services.reels import (
 )
 from attune.ui import reels as ui
 from attune.ui import review
+from attune.ui.cache import cached
 from attune.ui.media import media_url
 from attune.ui.session import SESSION_KEY, get_context, page_user
 from attune.ui.tallies import COMPACT_CSS
@@ -46,7 +47,8 @@ st.title("Reels")
 st.caption("Choose 1-4 short attuned moments (3-10 s), caption them in the parent's words, "
            "and watch them together in a shared review.")
 
-codes = [f.code for f in visible_families(ctx, user) if user.username in f.practitioners]
+codes = [f.code for f in cached(ctx, user, visible_families)
+         if user.username in f.practitioners]
 if not codes:
     st.info("No families of yours yet: add one on the Families page.")
     st.stop()
@@ -68,7 +70,7 @@ flash = st.session_state.pop("reels_flash", None)
 if flash:
     flash_box.error(flash)
 try:
-    fr = family_reels(ctx, user, code)
+    fr = cached(ctx, user, family_reels, code)
 except AttuneError as exc:
     st.error(str(exc))
     st.stop()
@@ -138,7 +140,7 @@ with tab_proposals:
         with st.expander(f"Clip {clip.id} · {clip.original_name}",
                          expanded=n == len(fr.clips) - 1 or len(fr.clips) < 4):
             try:
-                proposals = propose(ctx, user, clip.id)
+                proposals = cached(ctx, user, propose, clip.id)
             except AttuneError as exc:
                 st.error(str(exc))
                 continue

@@ -17,13 +17,17 @@ from attune.services.supervision import (
     clip_group_agreement,
     create_calibration,
     set_gold_coder,
-    team_agreement,
     team_names,
 )
 from attune.ui import supervision as ui
+from attune.ui.cache import cached
 from attune.ui.families import family_table
+from attune.ui.paging import one_page
 from attune.ui.session import get_context, page_user
 from attune.ui.tallies import COMPACT_CSS
+
+PAIRS_A_PAGE = 10
+DISAGREEMENTS_A_PAGE = 25
 
 user = page_user({Role.SUPERVISOR}, "use the Supervision page")
 ctx = get_context()
@@ -39,8 +43,8 @@ step_ms = c2.number_input("Time-unit sampling step (ms)", 100, 5000, 1000, 100,
 # audited once per set of parameters in this browser session, not on every redraw
 audit_key = f"sup_audited_{tolerance_ms}_{step_ms}"
 try:
-    pairs = team_agreement(ctx, user, tolerance_ms=int(tolerance_ms), step_ms=int(step_ms),
-                           audit=audit_key not in st.session_state)
+    pairs = ui.agreement_for_page(ctx, user, int(tolerance_ms), int(step_ms),
+                                  audit=audit_key not in st.session_state)
     st.session_state[audit_key] = True
 except AttuneError as exc:
     st.error(str(exc))
@@ -61,7 +65,7 @@ with tab_agree:
     if not double:
         st.info("No double-coded clip is ready yet: agreement appears once both coders "
                 "have marked their coding of a clip done.")
-    for p in double:
+    for p in one_page(double, "sup_pairs_page", PAIRS_A_PAGE, "coder pairs"):
         r = p.report
         with st.container(border=True, key=f"sup_pair_{p.clip_id}_{p.coder_a}_{p.coder_b}"):
             st.markdown(f"**Clip {p.clip_id}** · {p.coder_a} and {p.coder_b} · assigned "
@@ -90,9 +94,17 @@ with tab_agree:
                      height=250)
         st.altair_chart(ui.drift_chart(ui.drift_long(double)), key="sup_drift")
     d1, d2, _ = st.columns([1, 1, 3])
-    d1.download_button("Report (PDF)", ui.report_pdf(pairs), "agreement.pdf",
-                       "application/pdf", key="sup_pdf", icon=":material/download:",
-                       disabled=not pairs)
+    # the PDF takes a while to lay out: made when asked for, then kept for this version
+    pdf_key = f"sup_pdf_wanted_{tolerance_ms}_{step_ms}"
+    if st.session_state.get(pdf_key):
+        d1.download_button("Report (PDF)", ui.team_report_pdf(ctx, user, int(tolerance_ms),
+                                                              int(step_ms)),
+                           "agreement.pdf", "application/pdf", key="sup_pdf",
+                           icon=":material/download:", disabled=not pairs)
+    elif d1.button("Prepare the PDF report", key="sup_pdf_prepare", disabled=not pairs,
+                   icon=":material/picture_as_pdf:"):
+        st.session_state[pdf_key] = True
+        st.rerun()
     d2.download_button("Table (CSV)", ui.report_csv(pairs, params), "agreement.csv",
                        "text/csv", key="sup_csv", icon=":material/download:",
                        disabled=not pairs)
@@ -104,20 +116,17 @@ with tab_diff:
     else:
         st.caption("Each link opens the clip's timeline at that moment with both coders' "
                    "lanes side by side.")
-    for i, row in enumerate(rows):
+    for row in one_page(rows, "sup_diff_page", DISAGREEMENTS_A_PAGE, "disagreements"):
         c1, c2 = st.columns([2, 5], vertical_alignment="center")
         c1.page_link("app_pages/workspace.py", label=f"Clip {row['clip']} at {row['at']}",
                      icon=":material/play_circle:", query_params=row["query"])
         c2.markdown(f"{row['what']} ({row['kind']}) · {row['coder_a']}: {row['a']} · "
                     f"{row['coder_b']}: {row['b']}")
-        if i >= 199:
-            st.caption(f"The first 200 of {len(rows)}; the PDF report lists them all.")
-            break
 
 with tab_gold:
     st.caption("A gold-standard clip is coded by an expert; each coder's agreement with "
                "it is tracked over time.")
-    clips = ui.gold_clip_choices(family_table(ctx, user))
+    clips = ui.gold_clip_choices(cached(ctx, user, family_table))
     g1, g2, g3 = st.columns([1, 1, 1], vertical_alignment="bottom")
     gold_clip = g1.selectbox("Clip", list(clips), key="sup_gold_clip",
                              format_func=clips.__getitem__)

@@ -18,6 +18,7 @@ from attune.services.analysis import (
 from attune.services.families import visible_families
 from attune.ui import goals as goals_ui
 from attune.ui import tallies as ui
+from attune.ui.cache import cached
 from attune.ui.session import get_context, page_user
 
 user = page_user({Role.PRACTITIONER, Role.SUPERVISOR}, "see tallies")
@@ -26,7 +27,7 @@ st.html(ui.COMPACT_CSS)
 st.title("Tallies")
 st.caption("Descriptive counts only: no score of any licensed measure.")
 
-codes = [f.code for f in visible_families(ctx, user)]
+codes = [f.code for f in cached(ctx, user, visible_families)]
 if not codes:
     st.info("No families yet: tallies appear once a family's clip is coded.")
     st.stop()
@@ -45,7 +46,7 @@ parent_watching = c3.toggle("A parent is watching", key="tallies_parent_view",
 audience = ui.audience_of(parent_watching)
 
 try:
-    family, clips = ui.family_clips(ctx, user, code)
+    family, clips = cached(ctx, user, ui.family_clips, code)
 except AttuneError as exc:
     st.error(str(exc))
     st.stop()
@@ -62,7 +63,7 @@ start = ids.index(int(asked_clip)) if asked_clip.isdigit() and int(asked_clip) i
 choice = st.selectbox("Clip", clips, index=start, format_func=lambda c: c.label,
                       key="tallies_clip")
 try:
-    tallies = clip_tallies(ctx, user, choice.clip_id, window_ms=window_ms)
+    tallies = cached(ctx, user, clip_tallies, choice.clip_id, None, window_ms)
 except AttuneError as exc:
     st.error(str(exc))
     st.stop()
@@ -92,7 +93,7 @@ if right is not None:
 # ---------------------------------------------------------------- family over time
 st.subheader(f"{family.code} · {family.baby_name} across sessions")
 try:
-    frame = family_tallies(ctx, user, code, audience=audience, window_ms=window_ms)
+    frame = cached(ctx, user, family_tallies, code, None, audience, window_ms)
 except AttuneError as exc:
     st.error(str(exc))
     st.stop()
@@ -152,7 +153,7 @@ if not parent_watching:
 
 # ---------------------------------------------------------------- the parent's words
 st.subheader("What the parent hears")
-sessions = ui.session_parent_tallies(ctx, user, clips)
+sessions = cached(ctx, user, ui.session_parent_tallies, clips)
 session_ids = [s for s, _ in sessions]
 session_id = st.selectbox(
     "Session", session_ids, index=len(session_ids) - 1, key="tallies_session",

@@ -19,6 +19,13 @@ def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
                     common)
     p.add_argument("--no-ingest", action="store_true",
                    help="store the clips without making proxies (faster)")
+    p.add_argument("--caseload", type=int, metavar="N", default=None,
+                   help="instead: a made-up year of a team's work, N families (CL-001…) "
+                   "with 8-12 visits, 15-minute clips, 50-300 events each, a second coder "
+                   "on a fifth, reels and reflections; 8 practitioners supervised by sue "
+                   "(for benches: bench/pages.py)")
+    p.add_argument("--media-cache", metavar="DIR", default=None,
+                   help="with --caseload: keep the clips' made files here between runs")
     add_command(sub, "settings", cmd_settings, "list every ATTUNE_* setting, its default and "
                 "help (needs no --as)", common)
     p = add_command(sub, "worker", cmd_worker, "run the background job worker (ingest, reels, "
@@ -60,6 +67,20 @@ def cmd_demo(args: argparse.Namespace) -> None:
     from attune.services.demo import load_demo
 
     ctx = open_context(migrate=True)
+    if args.caseload is not None:
+        from pathlib import Path
+
+        from attune.services.caseload import load_caseload
+
+        if args.caseload < 1:
+            raise SystemExit("attune: --caseload needs a number of families of 1 or more")
+        made = load_caseload(ctx, args.caseload, media_cache=Path(args.media_cache)
+                             if args.media_cache else None)
+        emit(args, made, [f"Caseload: {made['families']} family(ies), {made['clips']} "
+                          f"clip(s), {made['events']} event(s) added.",
+                          f"Practitioners {', '.join(made['team'])}, supervisor sue, "
+                          f"password {made['password']}."])
+        return
     info = load_demo(ctx, ingest=not args.no_ingest)
     lines = [f"Demo family {info['family']} ({info['baby']}) with {len(info['clips'])} clip(s).",
              "Demo accounts (username / password):"]

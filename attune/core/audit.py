@@ -18,3 +18,12 @@ class AuditEntry:
     detail: dict[str, Any]
     prev_hash: str
     hash: str
+
+
+#: Audit entries that record a look, not a change: signing in, watching or downloading,
+#: exports and reports, refusals. The data's version (what pages cache under, see
+#: ``attune.ui.cache``) is the newest entry of any other action.
+LOOK_ACTIONS: frozenset[str] = frozenset({
+    "sign-in", "sign-in-refused", "serve-media", "view", "download", "handout", "export",
+    "backup", "agreement", "agreement-report", "title-read-by-colleague", "not-allowed",
+})

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from attune.core.audit import LOOK_ACTIONS
 from attune.errors import InputError
 from attune.services import Context
 from attune.storage.store import ChainReport
@@ -102,3 +103,11 @@ def verify_audit(ctx: Context, anchors: Path | None = None) -> ChainReport:
                                    f"{anchor.at:%Y-%m-%d %H:%M} UTC and has "
                                    f"{report.entries} now", anchor.entry_id)
     return report
+
+
+def data_version(ctx: Context) -> tuple[int, str]:
+    """A number that changes whenever anything shown changes: every change is audited,
+    so the newest audit entry that records a change (not a look, ``LOOK_ACTIONS``) names
+    the data's version. Pages cache what they show under it (:mod:`attune.ui.cache`)."""
+    with ctx.db.transaction("system") as tx:
+        return tx.newest_change(LOOK_ACTIONS)

@@ -41,9 +41,8 @@ def initialise(ctx: Context) -> dict[str, Any]:
     return {"data_dir": str(ctx.settings.data_dir), "schemes": schemes}
 
 
-def load_demo(ctx: Context, *, ingest: bool = True) -> dict[str, Any]:
-    """Load the demo (again): accounts, a family with every consent, one session, the
-    sample clips and both coders' events. Safe to run twice: an existing demo is kept."""
+def ensure_demo_accounts(ctx: Context) -> list[dict[str, str]]:
+    """Initialise, and add the demo accounts that are missing; returns them all."""
     initialise(ctx)
     hashed = hash_password(DEMO_PASSWORD)
     with ctx.db.transaction("system") as tx:
@@ -51,8 +50,14 @@ def load_demo(ctx: Context, *, ingest: bool = True) -> dict[str, Any]:
         for username, role, name, supervisor in DEMO_ACCOUNTS:
             if username not in known:
                 tx.add_user(username, name, role, hashed, supervisor)
-    accounts = [{"username": u, "password": DEMO_PASSWORD, "role": str(r)}
-                for u, r, _, _ in DEMO_ACCOUNTS]
+    return [{"username": u, "password": DEMO_PASSWORD, "role": str(r)}
+            for u, r, _, _ in DEMO_ACCOUNTS]
+
+
+def load_demo(ctx: Context, *, ingest: bool = True) -> dict[str, Any]:
+    """Load the demo (again): accounts, a family with every consent, one session, the
+    sample clips and both coders' events. Safe to run twice: an existing demo is kept."""
+    accounts = ensure_demo_accounts(ctx)
     with ctx.db.transaction("pat") as tx:
         try:
             family = tx.get_family(DEMO_FAMILY)

@@ -199,11 +199,21 @@ def team_agreement(ctx: Context, supervisor: User, tolerance_ms: int = 1000,
                                 tolerance_ms=tolerance_ms, step_ms=step_ms, audit=False)
         out.append(PairAgreement(clip_id, coder_a, coder_b, role, at.date(), report))
     if audit and out:
-        with ctx.db.transaction(supervisor.username) as tx:
-            tx.audit("agreement-report", "team", supervisor.username,
-                     {"clips": [p.clip_id for p in out], "tolerance_ms": tolerance_ms,
-                      "step_ms": step_ms})
+        record_agreement_view(ctx, supervisor, [p.clip_id for p in out], tolerance_ms,
+                              step_ms)
     return sorted(out, key=lambda p: (p.assigned_on, p.clip_id))
+
+
+def record_agreement_view(ctx: Context, supervisor: User, clip_ids: list[int],
+                          tolerance_ms: int, step_ms: int) -> None:
+    """The audit entry of a supervisor seeing the team's agreement (written by
+    :func:`team_agreement`, or by a page that shows a result it computed before)."""
+    require_role(ctx, supervisor, {Role.SUPERVISOR}, "see the team's agreement")
+    if not clip_ids:
+        return
+    with ctx.db.transaction(supervisor.username) as tx:
+        tx.audit("agreement-report", "team", supervisor.username,
+                 {"clips": clip_ids, "tolerance_ms": tolerance_ms, "step_ms": step_ms})
 
 
 def agreement_frame(pairs: list[PairAgreement]) -> pd.DataFrame:
@@ -386,25 +396,27 @@ def my_work(ctx: Context, user: User) -> list[WorkRow]:
     rows: dict[int, WorkRow] = {}
     # only the assignments the gate still allows (a withdrawn consent ends them)
     assigned = {a.clip_id: a for a in my_assignments(ctx, user)}
+    found: dict[int, tuple[str, Clip]] = {}
     for family in visible_families(ctx, user):
         with ctx.db.transaction(user.username) as tx:
             for clip in tx.clips_for_family(family.id):
-                if not decide_access(tx, user, Action.CODE_CLIP, family, clip).allowed:
-                    continue
-                rows[clip.id] = _work_row(tx, user, family.code, clip, assigned.get(clip.id))
+                if decide_access(tx, user, Action.CODE_CLIP, family, clip).allowed:
+                    found[clip.id] = (family.code, clip)
     with ctx.db.transaction(user.username) as tx:
-        for clip_id, assignment in assigned.items():
-            if clip_id not in rows:
+        for clip_id in assigned:
+            if clip_id not in found:
                 clip = tx.get_clip(clip_id)
-                code = tx.family_by_id(clip.family_id).code
-                rows[clip_id] = _work_row(tx, user, code, clip, assignment)
+                found[clip_id] = (tx.family_by_id(clip.family_id).code, clip)
+        counts = tx.event_counts(list(found), user.username)  # one query, not one a clip
+    for clip_id, (code, clip) in found.items():
+        rows[clip_id] = _work_row(user, code, clip, assigned.get(clip_id), counts[clip_id])
     return sorted(rows.values(), key=lambda r: (r.family, r.clip_id))
 
 
-def _work_row(tx: Tx, user: User, code: str, clip: Clip,
-              assignment: CodingAssignment | None) -> WorkRow:
+def _work_row(user: User, code: str, clip: Clip, assignment: CodingAssignment | None,
+              my_events: int) -> WorkRow:
     return WorkRow(
         family=code, clip_id=clip.id, label=clip_label(clip), status=clip.status,
-        my_events=len(tx.list_events(clip.id, user.username)),
+        my_events=my_events,
         assignment=CODING_ROLE_WORDS[assignment.role] if assignment else "",
         done=bool(assignment and assignment.done_at))

@@ -251,6 +251,14 @@ class AuditLog(TxBase):
         head = self.orm.get(AuditHeadRecord, 1)
         return (head.last_id, head.last_hash) if head is not None else (0, GENESIS_HASH)
 
+    def newest_change(self, looks: Iterable[str]) -> tuple[int, str]:
+        """(id, hash) of the newest entry whose action is not in ``looks`` (read backwards
+        along the primary key: it stops at the first change)."""
+        row = self.orm.execute(select(AuditRecord.id, AuditRecord.hash)
+                               .where(AuditRecord.action.not_in(list(looks)))
+                               .order_by(AuditRecord.id.desc()).limit(1)).first()
+        return (row[0], row[1]) if row is not None else (0, GENESIS_HASH)
+
     def audit_hash_of(self, entry_id: int) -> str | None:
         rec = self.orm.get(AuditRecord, entry_id)
         return rec.hash if rec is not None else None

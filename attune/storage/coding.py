@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from attune.core.coding import Calibration, CodingAssignment, CodingRole
@@ -121,6 +121,40 @@ class Coding(Clips):
             stored[i] = self._event(rec)
         return stored
 
+    def add_events_in_bulk(self, clip_id: int, coder: str, events: Sequence[Event],
+                           links: dict[int, int] | None = None) -> int:
+        """Add one coder's many events to a clip with a few statements (a caseload or an
+        import): each event gets its history row like :meth:`add_event`, and the clip one
+        audit entry with the count. ``links`` as in :meth:`add_events`. Returns the count."""
+        if not events:
+            return 0
+        self._clip_rec(clip_id)
+        coder_id = self._user_rec(coder).id
+        actor_id = self._user_rec(self.actor).id
+        schemes = {(ev.scheme, ev.scheme_version) for ev in events}
+        scheme_ids = {key: self.get_scheme(*key).id for key in schemes}
+        now = utcnow()
+        rows = [{"clip_id": clip_id, "coder_id": coder_id,
+                 "scheme_id": scheme_ids[(ev.scheme, ev.scheme_version)], "kind": str(ev.kind),
+                 "code": ev.code, "start_ms": ev.start_ms, "end_ms": ev.end_ms,
+                 "answers_id": None, "note": ev.note, "modifiers": list(ev.modifiers),
+                 "version": 1, "created_at": now, "updated_at": now} for ev in events]
+        ids = list(self.orm.scalars(insert(EventRecord).returning(
+            EventRecord.id, sort_by_parameter_order=True), rows))
+        if links:
+            self.orm.execute(update(EventRecord), [{"id": ids[i], "answers_id": ids[j]}
+                                                   for i, j in links.items()])
+        self.orm.execute(insert(EventChangeRecord), [
+            {"event_id": eid, "actor_id": actor_id, "at": now, "action": "create",
+             "before": None,
+             "after": {**{k: rows[i][k] for k in ("kind", "code", "start_ms", "end_ms",
+                                                  "note", "modifiers", "version")},
+                       "answers_id": ids[links[i]] if links and i in links else None,
+                       "deleted": False}}
+            for i, eid in enumerate(ids)])
+        self.audit("create-events", "clip", clip_id, {"coder": coder, "count": len(ids)})
+        return len(ids)
+
     def _check_link(self, clip_id: int, answers_id: int) -> None:
         target = self.orm.get(EventRecord, answers_id)
         if target is None or target.clip_id != clip_id:
@@ -168,6 +202,19 @@ class Coding(Clips):
                              modifiers=tuple(rec.modifiers or ()), version=rec.version,
                              deleted_at=rec.deleted_at, created_at=rec.created_at))
         return out
+
+    def event_counts(self, clip_ids: Sequence[int], coder: str) -> dict[int, int]:
+        """How many (not deleted) events ``coder`` has on each clip, in one query."""
+        if not clip_ids:
+            return {}
+        coder_id = self._user_rec(coder).id
+        counts = {cid: 0 for cid in clip_ids}
+        for clip_id, count in self.orm.execute(
+                select(EventRecord.clip_id, func.count()).where(
+                    EventRecord.clip_id.in_(list(clip_ids)), EventRecord.coder_id == coder_id,
+                    EventRecord.deleted_at.is_(None)).group_by(EventRecord.clip_id)):
+            counts[clip_id] = count
+        return counts
 
     def coders_of_clip(self, clip_id: int) -> list[str]:
         return list(self.orm.scalars(

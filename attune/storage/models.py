@@ -78,7 +78,7 @@ class UserRecord(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     supervisor_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), default=None)
+        ForeignKey("users.id", ondelete="SET NULL"), default=None, index=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
@@ -101,7 +101,7 @@ class FamilyPractitionerRecord(Base):
     family_id: Mapped[int] = mapped_column(
         ForeignKey("families.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
 
 
 class FamilyParentRecord(Base):
@@ -109,7 +109,7 @@ class FamilyParentRecord(Base):
     family_id: Mapped[int] = mapped_column(
         ForeignKey("families.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
 
 
 class SessionRecord(Base):
@@ -322,7 +322,7 @@ class ReflectionRecord(Base):
     moment_id: Mapped[int] = mapped_column(ForeignKey("moments.id", ondelete="CASCADE"),
                                            index=True)
     reel_id: Mapped[int | None] = mapped_column(ForeignKey("reels.id", ondelete="CASCADE"),
-                                                default=None)
+                                                default=None, index=True)
     text: Mapped[str] = mapped_column(Text)
     recorded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
@@ -333,7 +333,7 @@ class ReelMomentRecord(Base):
     reel_id: Mapped[int] = mapped_column(ForeignKey("reels.id", ondelete="CASCADE"),
                                          primary_key=True)
     moment_id: Mapped[int] = mapped_column(ForeignKey("moments.id", ondelete="CASCADE"),
-                                           primary_key=True)
+                                           primary_key=True, index=True)
     position: Mapped[int] = mapped_column(Integer)
 
 
@@ -341,7 +341,7 @@ class JobRecord(Base):
     """A background job's progress, readable by the app while a worker runs it."""
 
     __tablename__ = "jobs"
-    __table_args__ = NO_ID_REUSE
+    __table_args__ = (Index("ix_jobs_kind_object", "kind", "object_id"), NO_ID_REUSE)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
     object_id: Mapped[int] = mapped_column(Integer)
@@ -358,7 +358,8 @@ class AuditRecord(Base):
     """Append-only log; each entry's hash covers its content and the previous hash."""
 
     __tablename__ = "audit_log"
-    __table_args__ = NO_ID_REUSE
+    # an object's history (event history, a clip's audit) without reading the whole log
+    __table_args__ = (Index("ix_audit_log_object", "object_type", "object_id"), NO_ID_REUSE)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime())
     actor: Mapped[str] = mapped_column(String(100))
@@ -391,7 +392,8 @@ class CodingAssignmentRecord(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     clip_id: Mapped[int] = mapped_column(ForeignKey("clips.id", ondelete="CASCADE"),
                                          index=True)
-    coder_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    coder_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                          index=True)
     role: Mapped[str] = mapped_column(String(20))
     assigned_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     assigned_at: Mapped[datetime] = mapped_column(UtcDateTime())

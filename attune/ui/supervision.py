@@ -23,16 +23,21 @@ from attune.analysis.agreement import (
     parameter_sentences,
     per_code_agreement,
 )
+from attune.core.accounts import User
 from attune.core.clip import clip_label
 from attune.core.coding import CodingRole
 from attune.core.spans import format_ms
 from attune.interchange.reports import write_agreement_csv, write_agreement_pdf
+from attune.services import Context
 from attune.services.supervision import (
     CalibrationResult,
     DoubleCodingPlan,
     PairAgreement,
     agreement_frame,
+    record_agreement_view,
+    team_agreement,
 )
+from attune.ui.cache import cached
 from attune.ui.families import FamilyRow
 
 FLAG_BADGE = {Flag.GREEN: ":green-badge[green]", Flag.AMBER: ":orange-badge[amber]",
@@ -289,3 +294,29 @@ def report_csv(pairs: Sequence[PairAgreement], parameters: dict[str, object]) ->
         path = write_agreement_csv(pairs_frame(pairs), Path(folder) / "agreement.csv",
                                    parameter_sentences(parameters))
         return path.read_bytes()
+
+
+def _team_agreement_unaudited(ctx: Context, user: User, tolerance_ms: int,
+                              step_ms: int) -> list[PairAgreement]:
+    return team_agreement(ctx, user, tolerance_ms=tolerance_ms, step_ms=step_ms, audit=False)
+
+
+def agreement_for_page(ctx: Context, user: User, tolerance_ms: int, step_ms: int,
+                       audit: bool) -> list[PairAgreement]:
+    """The team's agreement, computed once per data version and parameters for this
+    supervisor (the page's reruns and the reports reuse it). ``audit``: the first view
+    with these parameters in a browser session is audited, as :func:`team_agreement`
+    does."""
+    pairs = cached(ctx, user, _team_agreement_unaudited, tolerance_ms, step_ms)
+    if audit:  # a look: the entry does not change the data's version
+        record_agreement_view(ctx, user, [p.clip_id for p in pairs], tolerance_ms, step_ms)
+    return pairs
+
+
+def _report_pdf_of(ctx: Context, user: User, tolerance_ms: int, step_ms: int) -> bytes:
+    return report_pdf(cached(ctx, user, _team_agreement_unaudited, tolerance_ms, step_ms))
+
+
+def team_report_pdf(ctx: Context, user: User, tolerance_ms: int, step_ms: int) -> bytes:
+    """The PDF report of :func:`agreement_for_page`, made once per data version."""
+    return cached(ctx, user, _report_pdf_of, tolerance_ms, step_ms)

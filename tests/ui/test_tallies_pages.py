@@ -167,7 +167,13 @@ def test_supervision_shows_the_double_coded_clip(demo: dict[str, User], app: App
     assert _frame(at, "agreement").iloc[0]["agreement"] < 1
     links = at.get("page_link")
     assert any("t=5900" in str(link.proto.page) or "5900" in str(link.proto) for link in links)
+    # the PDF is laid out when asked for (it takes seconds with a full caseload)
+    assert {b.key for b in at.get("download_button")} == {"sup_csv", "sup_group_pdf"}
+    at.button(key="sup_pdf_prepare").click().run()
+    assert not at.exception
     assert {b.key for b in at.get("download_button")} == {"sup_pdf", "sup_csv", "sup_group_pdf"}
+    pdf = next(b for b in at.get("download_button") if b.key == "sup_pdf")
+    assert pdf.proto.url  # the file is there to download
 
 
 def test_supervision_tolerance_changes_the_statistics(demo: dict[str, User],
