@@ -31,7 +31,7 @@ TAU_MIN = int(RATE // MAX_F0_HZ)
 TAU_MAX = int(RATE // MIN_F0_HZ)
 FRAME = WINDOW + TAU_MAX
 FFT = 1024
-YIN_THRESHOLD = 0.2
+YIN_THRESHOLD = 0.5  # tuned on bench/detect.py (0.2 to 0.6 tried)
 CHUNK_FRAMES = 4096  # bounds memory: about 4096 x 1024 floats at a time
 FRAME_MS = 1000 * HOP // RATE
 
@@ -104,7 +104,7 @@ def _yin(fr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     first = np.where(has, below.argmax(axis=1), seg.argmin(axis=1))
     # walk down to the local minimum after the first crossing
     rows = np.arange(m)
-    for _ in range(8):
+    for _ in range(TAU_MAX):  # stops at the first local minimum, usually in a few steps
         nxt = np.minimum(first + 1, seg.shape[1] - 1)
         better = seg[rows, nxt] < seg[rows, first]
         if not better.any():
