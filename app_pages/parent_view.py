@@ -40,7 +40,7 @@ except AttuneError:
 # the parent's own goals, in their words (never a practitioner's screen in session mode:
 # that screen's account is the practitioner's)
 try:
-    goal_lines = parent_goal_lines(parent_goals(ctx, user)) if mode is None else []
+    goal_lines = parent_goal_lines(cached(ctx, user, parent_goals)) if mode is None else []
 except AttuneError:
     goal_lines = []
 

@@ -108,7 +108,7 @@ else:
     charts[2].altair_chart(ui.bands_chart(frame), key="tallies_chart_bands")
     with st.expander("Table of every tally by session"):
         st.dataframe(ui.readable_frame(frame), hide_index=True, key="tallies_family_table")
-    progress = family_goal_progress(ctx, user, code, window_ms=window_ms)
+    progress = cached(ctx, user, family_goal_progress, code, window_ms)
     if not progress.empty:
         st.altair_chart(goals_ui.progress_chart(progress), key="tallies_goals_chart")
         st.caption("Practitioner-only · attuned responses in each visit that show each of "
@@ -132,10 +132,8 @@ if not parent_watching:
                                        "counts once however many responses start in it.")
         step_ms = ui.STEP_CHOICES[step_label]
         try:
-            chance = clip_contingency(ctx, user, choice.clip_id, step_ms=step_ms,
-                                      window_ms=window_ms)
-            visits, overall = family_contingency(ctx, user, code, step_ms=step_ms,
-                                                 window_ms=window_ms)
+            chance = cached(ctx, user, clip_contingency, choice.clip_id, step_ms, window_ms)
+            visits, overall = cached(ctx, user, family_contingency, code, step_ms, window_ms)
         except AttuneError as exc:
             st.error(str(exc))
         else:

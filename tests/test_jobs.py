@@ -76,7 +76,8 @@ def wait_for(ctx: Context, clip_id: int, done: set[str], timeout_s: float = 180)
 
 
 def busy_video(path: Path, seconds: int = 20) -> Path:
-    """A clip of noise (slow to encode), so that a test can stop the worker mid-job."""
+    """A clip of noise (slow to encode), so that a test can stop the worker mid-job; in
+    Matroska, which ingest always transcodes (an MP4 of H.264 would be copied at once)."""
     rng = np.random.default_rng(1)
     with av.open(str(path), "w") as out:
         vs = out.add_stream("libx264", rate=25)
@@ -118,7 +119,7 @@ def test_a_killed_worker_leaves_a_failed_clip_that_can_be_retried(
     ctx = installation
     pat = make_user(ctx, "pat")
     family = make_family(ctx, pat)
-    clip = make_clip(ctx, pat, family, busy_video(tmp_path / "busy.mp4"))
+    clip = make_clip(ctx, pat, family, busy_video(tmp_path / "busy.mkv"))
     queue_ingest(ctx, clip.id)
     worker = start_worker(ctx)
     try:

@@ -132,7 +132,7 @@ def family_goal_progress(ctx: Context, actor: User, code: str,
     return goal_progress(goals, sessions)
 
 
-def clip_contingency(ctx: Context, actor: User, clip_id: int, *, step_ms: int = 1000,
+def clip_contingency(ctx: Context, actor: User, clip_id: int, step_ms: int = 1000,
                      window_ms: int | None = None) -> ContingencyReport:
     """Responsiveness beyond chance on one clip (its primary coder's events): for
     practitioners and supervisors, who may open the clip; never a parent's."""
@@ -153,7 +153,7 @@ def clip_contingency(ctx: Context, actor: User, clip_id: int, *, step_ms: int = 
                        windows_ms=_windows(window_ms))
 
 
-def family_contingency(ctx: Context, actor: User, code: str, *, step_ms: int = 1000,
+def family_contingency(ctx: Context, actor: User, code: str, step_ms: int = 1000,
                        window_ms: int | None = None
                        ) -> tuple[list[VisitContingency], ContingencyReport]:
     """Responsiveness beyond chance for each visit of the family and over every visit."""

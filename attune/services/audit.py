@@ -106,8 +106,12 @@ def verify_audit(ctx: Context, anchors: Path | None = None) -> ChainReport:
 
 
 def data_version(ctx: Context) -> tuple[int, str]:
-    """A number that changes whenever anything shown changes: every change is audited,
-    so the newest audit entry that records a change (not a look, ``LOOK_ACTIONS``) names
-    the data's version. Pages cache what they show under it (:mod:`attune.ui.cache`)."""
+    """A number that changes whenever anything shown changes: every change a person makes
+    is audited, so the newest audit entry that records a change (not a look,
+    ``LOOK_ACTIONS``) names the data's version, together with the newest move of a
+    background job. Pages cache what they show under it (:mod:`attune.ui.cache`)."""
     with ctx.db.transaction("system") as tx:
-        return tx.newest_change(LOOK_ACTIONS)
+        entry, digest = tx.newest_change(LOOK_ACTIONS)
+        # background jobs (an ingest finishing, a render) change what pages show without
+        # an audit entry of their own
+        return entry, f"{digest}|{tx.newest_job_update()}"

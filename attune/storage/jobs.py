@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from attune.core.jobs import UNFINISHED, Job, JobStatus
 from attune.errors import NotFoundError
@@ -46,6 +46,12 @@ class Jobs(AuditLog):
         return [_job(r) for r in self.orm.scalars(
             select(JobRecord).where(JobRecord.status.in_([str(s) for s in UNFINISHED]))
             .order_by(JobRecord.id))]
+
+    def newest_job_update(self) -> str:
+        """When a background job last moved (ingest and renders change what pages show
+        without an audit entry): part of the pages' data version."""
+        newest = self.orm.scalar(select(func.max(JobRecord.updated_at)))
+        return newest.isoformat() if newest is not None else ""
 
     def latest_job(self, kind: str, object_id: int) -> Job | None:
         rec = self.orm.scalars(select(JobRecord).where(JobRecord.kind == kind,

@@ -26,7 +26,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from tests.conftest import PG_URL
-from tests.e2e.conftest import _free_port
+from tests.e2e.conftest import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -82,8 +82,8 @@ def start_team(tmp: Path, extra: list[str] | None = None, *, https: int | None =
     _database(name, create=True)
     url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
     data = tmp / "team"
-    https = https or _free_port()
-    app1, app2 = _free_port(), _free_port()
+    https = https or free_port()
+    app1, app2 = free_port(), free_port()
     log = tmp / "team.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(

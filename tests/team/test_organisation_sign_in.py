@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import create_engine, text
 
-from tests.e2e.conftest import _free_port, shot, wait_for_app
+from tests.e2e.conftest import free_port, shot, wait_for_app
 from tests.team.conftest import BIN, Team, start_team
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.redis,
@@ -33,7 +33,7 @@ def provider_port() -> Iterator[tuple[int, int]]:
     if not (OIDC / "node_modules" / "oidc-provider").exists():
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=OIDC, check=True,
                        capture_output=True, timeout=300)
-    port, https = _free_port(), _free_port()
+    port, https = free_port(), free_port()
     log = OIDC.parent / f"provider-{port}.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(["node", "provider.mjs"], cwd=OIDC, stdout=out,

@@ -34,9 +34,11 @@ def test_each_role_gets_its_own_menu(tmp_path: Path) -> None:
     assert titles[Role.PARENT] == ["Your film", "Sign out"]
     assert titles[Role.ADMIN] == ["Accounts", "Sign out"]
     # no workspace file yet
-    assert titles[Role.SUPERVISOR] == ["Families", "Supervision", "Tallies", "Coding scheme",
-                                       "Sign out"]  # they read and edit schemes too
-    assert titles[Role.PRACTITIONER] == ["My work", "Families", "Consent", "Upload",
+    # supervisors read and edit schemes too
+    assert titles[Role.SUPERVISOR] == ["Families", "Goals and visits", "Supervision",
+                                       "Tallies", "Coding scheme", "Sign out"]
+    assert titles[Role.PRACTITIONER] == ["My work", "Families", "Goals and visits", "Consent",
+                                         "Upload",
                                          "Coding scheme", "Reels", "Tallies", "Sign out"]
     (tmp_path / "app_pages" / WORKSPACE.file).touch()
     assert WORKSPACE in pages_for(_user(Role.SUPERVISOR), tmp_path)
