@@ -1,7 +1,11 @@
 """A group calibration in Debian's chromium against the real app: sue makes pat's coding
 of the demo clip the gold standard, and the Calibration tab compares every other coder
 of that clip with it at once (Fleiss' kappa, alpha) and one by one. Screenshot:
-test-artifacts/e2e/calibration-group.png."""
+test-artifacts/e2e/calibration-group.png.
+
+It makes the demo's clip 1 a gold clip on the shared e2e server, so it runs after
+test_supervision_flow.py (which needs clip 1 as a double-coded pair): pytest runs the
+e2e group's files in name order."""
 
 from __future__ import annotations
 
