@@ -9,7 +9,7 @@ PORT   ?= 8501
 ATTUNE_TEST_DATABASE_URL ?=
 export ATTUNE_TEST_DATABASE_URL
 
-.PHONY: setup run team worker test test-standalone lint typecheck browser clean-data samples bench help
+.PHONY: setup run team worker oidc-provider test test-standalone lint typecheck browser clean-data samples bench help
 
 help:
 	@echo "make run    set up and start the app with demo data on http://127.0.0.1:$(PORT)"
@@ -58,7 +58,14 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
-test: setup browser lint typecheck
+# The OpenID Connect provider the organisation sign-in tests start (oidc-provider, npm),
+# from its lock file, before the tests run in parallel.
+OIDC_DIR := tests/team/oidc
+oidc-provider:
+	@test -f $(OIDC_DIR)/node_modules/oidc-provider/package.json || \
+		(cd $(OIDC_DIR) && npm ci --no-audit --no-fund --loglevel=error)
+
+test: setup browser oidc-provider lint typecheck
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest: no tests were collected (exit 5); nothing failed"; exit 0; fi; exit $$rc
 

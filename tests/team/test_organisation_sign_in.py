@@ -30,7 +30,7 @@ def provider_port() -> Iterator[tuple[int, int]]:
     """The provider, started with its own files (`npm ci` first, as `make test` does)."""
     if shutil.which("node") is None:
         pytest.fail("Node.js is missing: run `make browser`.")
-    if not (OIDC / "node_modules" / "oidc-provider").exists():
+    if not (OIDC / "node_modules" / "oidc-provider" / "package.json").exists():
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=OIDC, check=True,
                        capture_output=True, timeout=300)
     port, https = free_port(), free_port()
