@@ -60,20 +60,38 @@ def _pg_admin():  # type: ignore[no-untyped-def]
     return create_engine(PG_URL, isolation_level="AUTOCOMMIT")
 
 
-@pytest.fixture(scope="session")
-def pg_template() -> Iterator[str]:
-    name = f"attune_tpl_{_worker()}_{uuid.uuid4().hex[:6]}"
+def new_pg_database(template: str | None = None, prefix: str = "attune_t") -> str:
+    """A new PostgreSQL database on the test server (a copy of ``template`` if given);
+    its name is unique to this test worker. Drop it with drop_pg_database."""
+    name = f"{prefix}_{_worker()}_{uuid.uuid4().hex[:10]}"
     admin = _pg_admin()
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    engine = make_engine(url)
-    migrate(engine)
-    engine.dispose()
-    yield name
+        tpl = f' TEMPLATE "{template}"' if template else ""
+        conn.execute(text(f'CREATE DATABASE "{name}"{tpl}'))
+    admin.dispose()
+    return name
+
+
+def drop_pg_database(name: str) -> None:
+    admin = _pg_admin()
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+def pg_url(name: str) -> str:
+    """The test server's URL for the database ``name``."""
+    return make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[str]:
+    name = new_pg_database(prefix="attune_tpl")
+    engine = make_engine(pg_url(name))
+    migrate(engine)
+    engine.dispose()
+    yield name
+    drop_pg_database(name)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -86,15 +104,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
                 shutil.copy(f"{template}{suffix}", f"{db}{suffix}")
         yield f"sqlite:///{db}"
         return
-    template = request.getfixturevalue("pg_template")
-    name = f"attune_t_{_worker()}_{uuid.uuid4().hex[:10]}"
-    admin = _pg_admin()
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    name = new_pg_database(request.getfixturevalue("pg_template"))
+    yield pg_url(name)
+    drop_pg_database(name)
 
 
 @pytest.fixture
@@ -115,27 +127,6 @@ def ctx(settings: Settings) -> Iterator[Context]:
 
 
 # ------------------------------------------------------------------ restore targets
-def _new_pg_database(template: str | None) -> str:
-    name = f"attune_r_{_worker()}_{uuid.uuid4().hex[:10]}"
-    admin = _pg_admin()
-    with admin.connect() as conn:
-        tpl = f' TEMPLATE "{template}"' if template else ""
-        conn.execute(text(f'CREATE DATABASE "{name}"{tpl}'))
-    admin.dispose()
-    return name
-
-
-def _drop_pg_database(name: str) -> None:
-    admin = _pg_admin()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
-def _pg_url(name: str) -> str:
-    return make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-
-
 def _open_target(folder: Path, url: str, *, init: bool = True) -> Context:
     """A new installation, as `attune init` leaves it (default scheme, its audit entry)."""
     target = Context.open(Settings.from_env({"ATTUNE_DATA_DIR": str(folder),
@@ -162,8 +153,8 @@ def target(request: pytest.FixtureRequest, database_url: str, tmp_path: Path,
         yield context
         context.close()
         return
-    name = _new_pg_database(request.getfixturevalue("pg_template"))
-    context = _open_target(folder, _pg_url(name))
+    name = new_pg_database(request.getfixturevalue("pg_template"))
+    context = _open_target(folder, pg_url(name))
     yield context
     context.close()
-    _drop_pg_database(name)
+    drop_pg_database(name)

@@ -18,15 +18,12 @@ policy table itself.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
 from attune.config import Settings
 from attune.core.accounts import Role, User
@@ -41,7 +38,7 @@ from attune.services.events import add_event
 from attune.services.families import link_parent
 from attune.services.schemes import install_default_scheme
 from attune.storage.db import make_engine, migrate
-from tests.conftest import PG_URL, _pg_admin
+from tests.conftest import PG_URL, drop_pg_database, new_pg_database, pg_url
 from tests.factories import make_clip, make_family, make_user
 
 ALL = tuple(ConsentScope)
@@ -131,20 +128,15 @@ def world_fixture(*, postgresql: bool = False) -> Callable[..., Iterator[World]]
             return
         if not PG_URL:
             pytest.skip("ATTUNE_TEST_DATABASE_URL is not set")
-        name = f"attune_gate_{uuid.uuid4().hex[:8]}"
-        admin = _pg_admin()
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+        name = new_pg_database(prefix="attune_gate")
+        url = pg_url(name)
         engine = make_engine(url)
         migrate(engine)
         engine.dispose()
         w = build(_settings(root, url))
         yield w
         w.ctx.close()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        drop_pg_database(name)
 
     return fixture
 

@@ -33,7 +33,7 @@ from attune.storage.dump import (
     table_columns,
     tables_in_use,
 )
-from tests.conftest import PG_URL, _drop_pg_database, _new_pg_database, _open_target, _pg_url
+from tests.conftest import PG_URL, _open_target, drop_pg_database, new_pg_database, pg_url
 from tests.factories import make_clip, make_family, make_user
 
 
@@ -424,7 +424,7 @@ def test_restore_moves_an_installation_from_sqlite_to_postgresql(
     source_dir.mkdir()
     shutil.copy(sqlite_template, source_dir / "attune.db")
     source = _open_target(source_dir, f"sqlite:///{source_dir / 'attune.db'}")
-    name = _new_pg_database(None)  # a bare database: restore sets it up
+    name = new_pg_database(None)  # a bare database: restore sets it up
     try:
         populate(source)
         before = dump_database(source.db)["tables"]
@@ -432,7 +432,7 @@ def test_restore_moves_an_installation_from_sqlite_to_postgresql(
         backup(source, archive, "admin")
         (tmp_path / "moved").mkdir()  # the same audit key: every entry verifies as it is
         shutil.copy(source_dir / "audit_key", tmp_path / "moved" / "audit_key")
-        moved = _open_target(tmp_path / "moved", _pg_url(name), init=False)
+        moved = _open_target(tmp_path / "moved", pg_url(name), init=False)
         try:
             result = restore(moved, archive, "admin")
             assert result.source_database == "sqlite"
@@ -449,7 +449,7 @@ def test_restore_moves_an_installation_from_sqlite_to_postgresql(
             moved.close()
     finally:
         source.close()
-        _drop_pg_database(name)
+        drop_pg_database(name)
 
 
 # ------------------------------------------------------------------ the document's schema

@@ -126,9 +126,13 @@ def wait_for_app(page: Page) -> None:
     """Wait until Streamlit has finished running the script."""
     page.wait_for_selector("[data-testid='stApp']")
     time.sleep(0.3)  # let a rerun that was just triggered start
+    # after a goto or a reload the app is "initial" until its first script run has begun
+    # (before that there is no status widget either, so the page looked finished)
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && !document.querySelector('[data-stale=\"true\"]')", timeout=30_000)
+        "() => { const app = document.querySelector('[data-testid=\"stApp\"]');"
+        " return app && app.getAttribute('data-test-script-state') !== 'initial'"
+        " && !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && !document.querySelector('[data-stale=\"true\"]'); }", timeout=30_000)
 
 
 def sign_in(page: Page, username: str, password: str = DEMO_PASSWORD, *,

@@ -84,6 +84,11 @@ def _parent_sees(pp: Page) -> int:
     """How many moments the parent's page lists after a reload (0: nothing shared)."""
     pp.reload()
     wait_for_app(pp)
+    # a reload on a busy machine can look finished before the script has run: wait for
+    # the parent's page itself (its reel, or the words for "nothing shared yet")
+    pp.get_by_role("button", name="Watch again").or_(
+        pp.get_by_text("Once they share it", exact=False)).first.wait_for()
+    wait_for_app(pp)
     return pp.get_by_role("button", name="Watch again").count()
 
 

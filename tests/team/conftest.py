@@ -15,17 +15,15 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from playwright.sync_api import Browser, Page
 
-from tests.conftest import PG_URL
+from tests.conftest import PG_URL, drop_pg_database, new_pg_database, pg_url
 from tests.e2e.conftest import free_port
 
 REPO = Path(__file__).resolve().parents[2]
@@ -61,26 +59,14 @@ class Team:
         os.killpg(self.apps[port], signal.SIGKILL)
 
 
-def _database(name: str, create: bool) -> None:
-    admin = create_engine(make_url(PG_URL).set(database="postgres"),
-                          isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        if create:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        else:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
 def start_team(tmp: Path, extra: list[str] | None = None, *, https: int | None = None,
                env: dict[str, str] | None = None) -> Iterator[Team]:
     if not PG_URL or not REDIS_URL:
         pytest.skip("needs ATTUNE_TEST_DATABASE_URL and ATTUNE_TEST_REDIS_URL (.ci/run sets them)")
     if shutil.which("caddy") is None:
         pytest.fail("Debian's caddy is missing: run `make browser`.")
-    name = f"attune_team_{uuid.uuid4().hex[:10]}"
-    _database(name, create=True)
-    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    name = new_pg_database(prefix="attune_team")
+    url = pg_url(name)
     data = tmp / "team"
     https = https or free_port()
     app1, app2 = free_port(), free_port()
@@ -97,7 +83,7 @@ def start_team(tmp: Path, extra: list[str] | None = None, *, https: int | None =
     while not state_file.exists():
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
-            _database(name, create=False)
+            drop_pg_database(name)
             raise AssertionError(f"the team server did not start:\n{log.read_text()}")
         time.sleep(0.5)
     state = json.loads(state_file.read_text())
@@ -112,4 +98,16 @@ def start_team(tmp: Path, extra: list[str] | None = None, *, https: int | None =
             proc.wait(timeout=40)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
-        _database(name, create=False)
+        drop_pg_database(name)
+
+
+@pytest.fixture
+def page(browser: Browser, team: Team) -> Iterator[Page]:
+    """A Chromium page on the team server (each test module gives its own ``team``).
+    Caddy's local certificate authority is not in chromium's trust store: a try-out."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, base_url=team.url,
+                                  ignore_https_errors=True)
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    yield pg
+    context.close()

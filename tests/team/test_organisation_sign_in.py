@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import create_engine, text
 
@@ -76,16 +76,6 @@ client_kwargs = {{ prompt = "login" }}
                        input="a long enough password\n", text=True, check=True,
                        capture_output=True, timeout=60)
         yield team
-
-
-@pytest.fixture
-def page(browser: Browser, team: Team) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, base_url=team.url,
-                                  ignore_https_errors=True)
-    pg = context.new_page()
-    pg.set_default_timeout(30_000)
-    yield pg
-    context.close()
 
 
 def _sign_in_at_the_provider(page: Page, login: str) -> None:

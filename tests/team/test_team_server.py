@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page
 
 from tests.e2e.conftest import shot, wait_for_app
 from tests.team.conftest import Team, start_team
@@ -25,17 +25,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.redis,
 @pytest.fixture(scope="module")
 def team(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Team]:
     yield from start_team(tmp_path_factory.mktemp("team"))
-
-
-@pytest.fixture
-def page(browser: Browser, team: Team) -> Iterator[Page]:
-    # Caddy's local certificate authority is not in chromium's trust store (a try-out)
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, base_url=team.url,
-                                  ignore_https_errors=True)
-    pg = context.new_page()
-    pg.set_default_timeout(30_000)
-    yield pg
-    context.close()
 
 
 def _ready(team: Team, clip_id: int) -> None:
