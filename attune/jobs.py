@@ -1,4 +1,5 @@
-"""The background job queue (huey): ingest and reel rendering, and the periodic work
+"""The background job queue (huey): ingest, the sound analysis for suggested marks that
+follows each ingest (``attune.services.suggestions``), and reel rendering, and the periodic work
 (recovering jobs of dead workers every minute; the nightly retention and backup).
 
 The queue is a SQLite file in the data folder by default, Redis when ``ATTUNE_REDIS_URL``
@@ -26,6 +27,7 @@ from attune.services.ingest import run_ingest
 from attune.services.nightly import run_nightly
 from attune.services.recovery import recover_stalled_jobs
 from attune.services.reels import render_queued
+from attune.services.suggestions import queue_detection, run_detection
 
 log = logging.getLogger("attune.jobs")
 
@@ -59,6 +61,16 @@ def _register(queue: Huey, settings: Settings) -> None:
         except (MediaError, NotAllowedError, NotFoundError) as exc:
             # recorded on the clip and the job (a refusal in the audit log); not a crash
             log.warning("ingest of clip %s failed: %s", clip_id, exc)
+            return
+        # the clip is codable now; its sound is analysed after, as a job of its own
+        queue_detection(context(), clip_id)
+
+    @queue.task(name="attune.detect")
+    def detect(clip_id: int, job_id: int) -> None:
+        try:
+            run_detection(context(), clip_id, job_id)  # asks the gate at start and end
+        except AttuneError as exc:  # recorded on the job; the clip stays ready
+            log.warning("analysis of clip %s failed: %s", clip_id, exc)
 
     @queue.task(name="attune.reel")
     def reel(reel_id: int, job_id: int, username: str) -> None:
@@ -81,7 +93,8 @@ def _register(queue: Huey, settings: Settings) -> None:
             log.info("nightly backup written: %s", report.backup.path)
 
     queue._attune_tasks = {  # type: ignore[attr-defined]
-        "ingest": ingest, "reel": reel, "recover": recover, "nightly": nightly}
+        "ingest": ingest, "reel": reel, "detect": detect, "recover": recover,
+        "nightly": nightly}
 
 
 def _every_minute() -> Any:
@@ -104,6 +117,10 @@ def enqueue_reel(settings: Settings, reel_id: int, job_id: int, username: str) -
     huey_for(settings)._attune_tasks["reel"](reel_id, job_id, username)  # type: ignore[attr-defined]
 
 
+def enqueue_detect(settings: Settings, clip_id: int, job_id: int) -> None:
+    huey_for(settings)._attune_tasks["detect"](clip_id, job_id)  # type: ignore[attr-defined]
+
+
 class HueyQueue:
     """The services' :class:`~attune.services.queue.JobQueue` on huey, for these settings
     (the module's functions are looked up at each call, so tests can replace them)."""
@@ -116,6 +133,9 @@ class HueyQueue:
 
     def enqueue_reel(self, reel_id: int, job_id: int, username: str) -> None:
         enqueue_reel(self.settings, reel_id, job_id, username)
+
+    def enqueue_detect(self, clip_id: int, job_id: int) -> None:
+        enqueue_detect(self.settings, clip_id, job_id)
 
 
 def open_context(settings: Settings, *, migrate: bool = False) -> Context:

@@ -24,14 +24,15 @@ from attune.cli import (
     families,
     reels,
     setup,
+    suggest,
     supervise,
     words,
 )
 from attune.cli.common import common_options
 from attune.errors import AttuneError
 
-GROUPS = (setup, accounts, families, clips, coding, analysis, supervise, reels, words,
-          admin)
+GROUPS = (setup, accounts, families, clips, coding, suggest, analysis, supervise, reels,
+          words, admin)
 
 
 def build_parser() -> argparse.ArgumentParser:

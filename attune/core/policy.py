@@ -12,7 +12,9 @@ purpose                 who             may                                     
 ======================  ==============  ======================================  ================
 CARE_FOR_FAMILY         practitioner    see and run the family, record consent  none
                                         and its goals and visit plans
-CODE_OWN_FAMILY         practitioner    upload, see and code its clips          filmed under (*)
+CODE_OWN_FAMILY         practitioner    upload, see and code its clips, hear    filmed under (*)
+                                        them for suggested marks and decide
+                                        those
 SHARED_REVIEW           practitioner    make and show reels, watch them         shared review
 SUPERVISE_TEAM          supervisor      see the family's record and goals       none
 SUPERVISOR_VIEW         supervisor      see clips, coding, reels; assign coders supervision
@@ -21,7 +23,8 @@ GOLD_TRAINING           gold coder      see and code the one clip               
 PARENT_VIEW             parent          watch the family's reels                shared review
 PARENT_COPY             parent          keep a copy of a reel                   parent copy
 PARENT_GOALS            parent          read the family's goals (their words)   none
-PROCESS_MEDIA           job worker      make a clip's playable copy             filmed under (*)
+PROCESS_MEDIA           job worker      make a clip's playable copy, hear it    filmed under (*)
+                                        for suggested marks
 ADMINISTRATION          admin           see the family's record, assign people  none
 ======================  ==============  ======================================  ================
 
@@ -30,6 +33,10 @@ ADMINISTRATION          admin           see the family's record, assign people  
 No row uses the research scope: attune has no research export, so nothing in it uses a
 family's material for research (a research export would be a row needing it). Withdrawing
 a scope a coder's row needs ends those coders' assignments (:func:`assignments_ended_by`).
+
+Suggested marks are the family's practitioners' only: a second or gold coder codes
+unaided (their coding is the independent check), a supervisor sees how many events came
+from suggestions but not the suggestions, and a parent never sees one.
 
 Blind double-coding (§8): while a clip has a second coder and not every coder of it has
 marked their coding done, whoever codes it (its practitioners, the second coder, a gold
@@ -75,6 +82,8 @@ class Action(StrEnum):
     KEEP_REEL = "keep a copy of its reel"
     PROCESS_CLIP = "process its clips"
     SEE_GOALS = "read the family's goals"
+    ANALYSE_CLIP = "listen to its clips for suggested marks"
+    USE_SUGGESTIONS = "see, accept and reject suggested marks on its clips"
 
 
 class Purpose(StrEnum):
@@ -109,7 +118,8 @@ POLICY: tuple[Rule, ...] = (
     Rule(Purpose.CARE_FOR_FAMILY, Relation.PRACTITIONER,
          frozenset({A.SEE_FAMILY, A.RUN_FAMILY, A.MANAGE_RECORD, A.SEE_GOALS}), None),
     Rule(Purpose.CODE_OWN_FAMILY, Relation.PRACTITIONER,
-         frozenset({A.UPLOAD, A.VIEW_CLIP, A.CODE_CLIP}), FILMED_UNDER),
+         frozenset({A.UPLOAD, A.VIEW_CLIP, A.CODE_CLIP, A.ANALYSE_CLIP, A.USE_SUGGESTIONS}),
+         FILMED_UNDER),
     Rule(Purpose.SHARED_REVIEW, Relation.PRACTITIONER,
          frozenset({A.MAKE_REEL, A.WATCH_REEL}), ConsentScope.SHARED_REVIEW),
     Rule(Purpose.SUPERVISE_TEAM, Relation.SUPERVISOR, frozenset({A.SEE_FAMILY, A.SEE_GOALS}),
@@ -127,7 +137,8 @@ POLICY: tuple[Rule, ...] = (
     # the goals are the parent's own words: no media, so no consent scope; the codes and
     # counts against them are never a parent's (services/goals.py gives ParentGoal)
     Rule(Purpose.PARENT_GOALS, Relation.PARENT, frozenset({A.SEE_GOALS}), None),
-    Rule(Purpose.PROCESS_MEDIA, Relation.WORKER, frozenset({A.PROCESS_CLIP}), FILMED_UNDER),
+    Rule(Purpose.PROCESS_MEDIA, Relation.WORKER, frozenset({A.PROCESS_CLIP, A.ANALYSE_CLIP}),
+         FILMED_UNDER),
     Rule(Purpose.ADMINISTRATION, Relation.ADMIN,
          frozenset({A.SEE_FAMILY, A.RUN_FAMILY}), None),
 )

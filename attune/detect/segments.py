@@ -11,6 +11,8 @@ speech, also high-pitched infant-directed speech) and kept simple enough to expl
    one unbroken voiced run of 650 ms or more (adult syllables, even sung to a baby, are
    shorter; a cry's phonation is longer); or at least 200 Hz with most of its voiced
    energy above 1 kHz (the tense, bright voice of crying). Otherwise it is an adult's.
+   A stretch whose pitch does not move at all (spread under 1 %: a beep, a phone's
+   tone, a kitchen timer) is no voice and is left out: voices always waver.
 4. The baby's stretches less than 1 s apart make a *bout*; a bout of 1.5 s or more is a
    cry (excluded from turns, as LENA does); a shorter one is a vocalisation.
 """
@@ -39,6 +41,9 @@ BRIGHT_SHARE = 0.45
 BOUT_GAP_MS = 1000
 CRY_MS = 1500
 MIN_STRETCH_MS = 60
+#: A stretch whose F0 spread (interquartile range / median) is below this is a machine's
+#: tone, not a voice (the sample clips' 1 kHz sync beeps were suggested as coos).
+STEADY_PITCH = 0.01
 
 
 class Voice(StrEnum):
@@ -90,7 +95,11 @@ def stretches(fr: Frames) -> list[Segment]:
         if (b - a) * FRAME_MS < MIN_STRETCH_MS:
             continue
         v = voiced[a:b]
-        f0 = float(np.median(fr.f0_hz[a:b][v]))
+        f0s = fr.f0_hz[a:b][v]
+        f0 = float(np.median(f0s))
+        q1, q3 = np.percentile(f0s, [25, 75])
+        if (q3 - q1) / max(f0, 1.0) < STEADY_PITCH:
+            continue  # a tone, not a voice
         longest = max(e - s for s, e in _runs(v)) * FRAME_MS
         bright = float(np.median(fr.high_share[a:b][v]))
         infant, conf = _judge(f0, longest, bright)

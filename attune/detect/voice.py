@@ -17,6 +17,7 @@ mixes are in ``bench/detect.py`` and the README.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,8 +52,10 @@ class Frames:
         return int(self.level_db.shape[0])
 
 
-def frame_features(samples: np.ndarray) -> Frames:
-    """The frame values of mono ``samples`` (float, -1..1, at :data:`RATE`)."""
+def frame_features(samples: np.ndarray,
+                   progress: Callable[[float], None] | None = None) -> Frames:
+    """The frame values of mono ``samples`` (float, -1..1, at :data:`RATE`);
+    ``progress`` is told the share done after each chunk of frames."""
     x = np.asarray(samples, dtype=np.float32)
     if x.ndim != 1:
         raise ValueError(f"samples must be mono (1-D), got shape {x.shape}")
@@ -78,6 +81,8 @@ def frame_features(samples: np.ndarray) -> Frames:
         total = spec.sum(axis=1) + 1e-12
         high[a:b] = spec[:, high_bins].sum(axis=1) / total
         f0[a:b], harm[a:b] = _yin(fr)
+        if progress is not None:
+            progress(b / n)
     return Frames(level, f0, harm, high, clipped)
 
 

@@ -1,4 +1,5 @@
-"""What the services ask of the background jobs: put an ingest or a render on the queue.
+"""What the services ask of the background jobs: put an ingest, a render or
+a clip's analysis for suggested marks on the queue.
 
 The services depend on this interface only; :mod:`attune.jobs` implements it on huey and
 the entry points (the app, the command line, the worker) hand it to the services through
@@ -22,6 +23,9 @@ class JobQueue(Protocol):
     def enqueue_reel(self, reel_id: int, job_id: int, username: str) -> None:
         """Render ``reel_id`` in the background, as ``username`` (the gate asks again)."""
 
+    def enqueue_detect(self, clip_id: int, job_id: int) -> None:
+        """Listen to ready ``clip_id`` for suggested marks; ``job_id`` records progress."""
+
 
 class NoQueue:
     """The queue of a context opened without one: it says how to get one."""
@@ -35,4 +39,7 @@ class NoQueue:
         self._refuse()
 
     def enqueue_reel(self, reel_id: int, job_id: int, username: str) -> None:
+        self._refuse()
+
+    def enqueue_detect(self, clip_id: int, job_id: int) -> None:
         self._refuse()

@@ -31,6 +31,7 @@ STOPPED = ("The work stopped before it finished (the worker was stopped or the c
 RETRY = {
     "ingest": "press Retry, or run `attune clip retry {id}`.",
     "reel": "press Render again, or run `attune reel render {id}`.",
+    "detect": "run `attune detect {id}` (the clip itself is ready and codable).",
 }
 
 

@@ -20,6 +20,7 @@ from attune.storage.models import (
     ReelMomentRecord,
     ReelRecord,
     SessionRecord,
+    SuggestionRecord,
 )
 from attune.storage.txbase import utcnow
 
@@ -103,6 +104,7 @@ class Clips(Families):
             reel = self.orm.get(ReelRecord, reel_id)
             if reel is not None:
                 self.orm.delete(reel)
+        self.orm.execute(delete(SuggestionRecord).where(SuggestionRecord.clip_id == clip_id))
         event_ids = list(self.orm.scalars(select(EventRecord.id)
                                           .where(EventRecord.clip_id == clip_id)))
         if event_ids:
@@ -113,7 +115,7 @@ class Clips(Families):
             self.orm.execute(delete(EventRecord).where(EventRecord.clip_id == clip_id))
         self.orm.execute(delete(MomentRecord).where(MomentRecord.clip_id == clip_id))
         self.orm.execute(delete(ConsentRecord).where(ConsentRecord.clip_id == clip_id))
-        self.orm.execute(delete(JobRecord).where(JobRecord.kind == "ingest",
+        self.orm.execute(delete(JobRecord).where(JobRecord.kind.in_(("ingest", "detect")),
                                                  JobRecord.object_id == clip_id))
         self.orm.delete(rec)
         self.orm.flush()

@@ -467,3 +467,28 @@ class SignInThrottleRecord(Base):
     lockouts: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     last_failed_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+
+
+class SuggestionRecord(Base):
+    """A suggested mark from the clip's sound (``attune.detect``): pending until a
+    practitioner accepts it (``event_id``: the ordinary event that made) or rejects it.
+    Never counted anywhere; gone with the clip."""
+
+    __tablename__ = "suggestions"
+    __table_args__ = NO_ID_REUSE
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    clip_id: Mapped[int] = mapped_column(ForeignKey("clips.id", ondelete="CASCADE"),
+                                         index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    code: Mapped[str] = mapped_column(String(32), default="")
+    start_ms: Mapped[int] = mapped_column(Integer)
+    end_ms: Mapped[int] = mapped_column(Integer)
+    confidence: Mapped[int] = mapped_column(Integer)  # 0-100
+    guess: Mapped[bool] = mapped_column(Boolean, default=False)  # the code is a best guess
+    basis: Mapped[str] = mapped_column(Text, default="")  # what was heard, in plain words
+    status: Mapped[str] = mapped_column(String(20))
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("events.id", ondelete="SET NULL"), default=None)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())

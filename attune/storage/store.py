@@ -35,6 +35,7 @@ from attune.storage.goals import Goals
 from attune.storage.jobs import Jobs
 from attune.storage.reels import Reels
 from attune.storage.signins import SignIns
+from attune.storage.suggestions import Suggestions
 from attune.storage.txbase import utcnow
 
 __all__ = ["GENESIS_HASH", "ChainReport", "Database", "EventChange", "StoredScheme",
@@ -96,8 +97,8 @@ class Database:
         self.engine.dispose()
 
 
-class Tx(Reels, Coding, Clips, Goals, Families, Accounts, SignIns, Jobs, AuditLog):
+class Tx(Suggestions, Reels, Coding, Clips, Goals, Families, Accounts, SignIns, Jobs, AuditLog):
     """One transaction: a method per thing practitioners do, grouped by aggregate in the
     modules of ``attune.storage`` (accounts, families and consent, goals and visit plans,
-    clips, coding, reels,
+    clips, coding, suggested marks, reels,
     sign-in sessions, jobs, audit)."""
