@@ -56,6 +56,12 @@ COMMANDS: dict[str, tuple[list[str], frozenset[str | None]]] = {
     "events list": (["1"], P | S),
     "events export": (["1", "{out}/events.json"], P | S),
     "events import": (["3", "{files}/events.json", "--coder", "pat"], P),
+    # suggested marks are the family's practitioners' only (never a supervisor's, a
+    # parent's or an administrator's); the template analysed clip 1
+    "detect": (["1"], P),
+    "suggestions list": (["1"], P),
+    "suggestions accept": (["1"], P),
+    "suggestions reject": (["2"], P),
     "scheme list": ([], WORKING),
     "scheme show": ([], WORKING),
     "scheme add": (["{files}/scheme.json"], WORKING),
@@ -126,6 +132,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
                       "--as", "admin"],
                      ["clip", "add", "DEMO-01", str(files / "visit.mp4"), "--no-ingest",
                       "--on", "2026-01-02", "--as", "pat"],
+                     ["detect", "1", "--as", "pat"],
                      ["reel", "propose", "1", "--accept", "1", "--as", "pat"],
                      ["reel", "create", "DEMO-01", "--moments", "1", "--as", "pat"],
                      ["reel", "render", "1", "--as", "pat"],

@@ -5,9 +5,9 @@ The world (tests/gate_world.py) is built once per module on SQLite (and once on
 PostgreSQL when ATTUNE_TEST_DATABASE_URL is set). A refused cell raises NotAllowedError
 (or exits 2) and its message holds none of the family's data.
 
-Cells: services 12 people-and-clips x 7 uses = 84; commands 13 (no account too) x 6 = 78;
-with tests/test_gate_routes_pages.py (routes 13 x 2 = 26, pages 13 x 9 = 117) that is 305
-on each database, and tests/test_cli_roles.py adds every command x 6 accounts (270)."""
+Cells: services 12 people-and-clips x 8 uses = 96; commands 13 (no account too) x 6 = 78;
+with tests/test_gate_routes_pages.py (routes 13 x 2 = 26, pages 13 x 9 = 117) that is 317
+on each database, and tests/test_cli_roles.py adds every command x 6 accounts (294)."""
 
 from __future__ import annotations
 
@@ -34,6 +34,7 @@ from attune.services.events import add_event, list_events
 from attune.services.exchange import export_clip_events
 from attune.services.families import assign_practitioner
 from attune.services.reels import propose
+from attune.services.suggestions import list_suggestions
 from attune.services.supervision import assign_double_coding, my_assignments, set_gold_coder
 from attune.ui.routes import media_file
 from attune.ui.workspace import Workspace
@@ -86,6 +87,7 @@ SERVICE_ACTIONS: dict[str, tuple[Action, Call]] = {
     "family tally": (Action.VIEW_CLIP, _family_tally),
     "media route": (Action.VIEW_CLIP, _media),
     "propose moments": (Action.MAKE_REEL, lambda w, u, c: propose(w.ctx, u, c)),
+    "suggestions": (Action.USE_SUGGESTIONS, lambda w, u, c: list_suggestions(w.ctx, u, c)),
 }
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from attune.core.accounts import User
 from attune.core.attunement import find_answered_cue
-from attune.core.clip import ClipStatus
+from attune.core.clip import Clip, ClipStatus
 from attune.core.events import Event
 from attune.core.jobs import Job, JobStatus
 from attune.core.scheme import EventKind
@@ -27,7 +27,7 @@ from attune.detect.voice import RATE, frame_features
 from attune.errors import InputError, MediaError, NotAllowedError, NotFoundError, StateError
 from attune.media.sound import read_mono
 from attune.services import Context
-from attune.services.access import Action, require_access
+from attune.services.access import Action, decide_access, require_access
 from attune.services.schemes import load_scheme
 from attune.storage.store import Tx
 
@@ -153,6 +153,13 @@ def list_suggestions(ctx: Context, actor: User, clip_id: int,
         require_access(tx, actor, Action.USE_SUGGESTIONS, clip.family_id, clip,
                        what=f"see the suggestions of clip {clip_id}")
         return tx.list_suggestions(clip_id, status)
+
+
+def may_use_suggestions(ctx: Context, actor: User, clip: Clip) -> bool:
+    """Whether the gate lets ``actor`` see and decide the clip's suggestions (the
+    workspace shows the Suggested lane only then)."""
+    with ctx.db.transaction(actor.username) as tx:
+        return decide_access(tx, actor, Action.USE_SUGGESTIONS, clip.family_id, clip).allowed
 
 
 def _decidable(tx: Tx, actor: User, suggestion_id: int, verb: str) -> Suggestion:

@@ -55,6 +55,12 @@ from attune.services.events import (
 )
 from attune.services.reels import clip_moments
 from attune.services.schemes import load_scheme
+from attune.services.suggestions import (
+    accept_suggestion,
+    list_suggestions,
+    may_use_suggestions,
+    reject_suggestion,
+)
 
 #: How many message results a workspace remembers (for acknowledgements and resends).
 REMEMBERED_RESULTS = 2000
@@ -62,7 +68,8 @@ REMEMBERED_RESULTS = 2000
 #: of every message still in its outbox).
 ACKS_SENT = 20
 #: Operations a message may carry.
-OPS = frozenset({"create", "move", "recode", "note", "delete", "undo", "redo"})
+OPS = frozenset({"create", "move", "recode", "note", "delete", "undo", "redo", "accept",
+                 "reject"})
 EDITABLE_FIELDS = ("code", "start_ms", "end_ms", "note", "answers_id")
 #: The workspace keeps the coder's events in memory between reruns (a key press then
 #: costs one database write, not a reload of thousands of events) and reads them all
@@ -71,7 +78,8 @@ EDITABLE_FIELDS = ("code", "start_ms", "end_ms", "note", "answers_id")
 RELOAD_AFTER_S = 60.0
 LANE_KINDS = ("cue", "response", "reaction", "moment")
 LANE_TITLES = {"cue": "Infant cues", "response": "Parent responses",
-               "reaction": "Infant reactions", "moment": "Moments"}
+               "reaction": "Infant reactions", "moment": "Moments",
+               "suggested": "Suggested"}
 
 
 @dataclass
@@ -223,8 +231,12 @@ class Workspace:
                 raise InputError("This workspace belongs to another coder; open your own.")
             if op not in OPS:
                 raise ValueError(f"unknown operation {op!r}")
-            if op == "create":
-                event = self._create(ctx, actor, m)
+            if op == "reject":
+                result.update(ok=True, sid=self._reject(ctx, actor, m))
+                return result
+            if op in ("create", "accept"):
+                event = (self._create(ctx, actor, m) if op == "create"
+                         else self._accept(ctx, actor, m))
                 self.made[cid] = int(event.id or 0)
             elif op in ("undo", "redo"):
                 undone = self._undo(ctx, actor) if op == "undo" else self._redo(ctx, actor)
@@ -249,6 +261,8 @@ class Workspace:
         self.own_versions[int(event.id or 0)] = event.version
         self._note(event)
         result.update(ok=True, event_id=event.id, version=event.version)
+        if op == "accept":
+            result["sid"] = _int(m.get("sid"), 0)
         return result
 
     # ------------------------------------------------------------------ operations
@@ -278,6 +292,29 @@ class Workspace:
                           auto_link=False)
         self._push(Change("create", int(event.id or 0), version=event.version))
         return event
+
+    # suggested marks: accepting one makes an event of the coder (undo deletes it); a
+    # resend of a decision already stored answers with what it made
+    def _accept(self, ctx: Context, actor: User, m: Mapping[str, Any]) -> Event:
+        sid = _int(m.get("sid"), 0)
+        if m.get("replay"):
+            for done in list_suggestions(ctx, actor, self.clip_id, None):
+                if done.id == sid and done.event_id is not None \
+                        and done.decided_by == actor.username:
+                    return _get_event(ctx, actor, done.event_id)
+        code = str(m.get("code") or "") or None
+        event = accept_suggestion(ctx, actor, sid, code)
+        self._push(Change("create", int(event.id or 0), version=event.version))
+        return event
+
+    def _reject(self, ctx: Context, actor: User, m: Mapping[str, Any]) -> int:
+        sid = _int(m.get("sid"), 0)
+        if m.get("replay"):
+            for done in list_suggestions(ctx, actor, self.clip_id, None):
+                if done.id == sid and done.status == "rejected":
+                    return sid
+        reject_suggestion(ctx, actor, sid)
+        return sid
 
     def _target(self, m: Mapping[str, Any]) -> int:
         if m.get("id") is not None:
@@ -557,8 +594,12 @@ def build_view(ctx: Context, user: User, clip: Clip, *, read_only: bool,
             events.extend(list_events(ctx, user, clip.id, coder=coder))
         payload = {"events": event_rows(ctx, events), "events_rev": None}
     moments = clip_moments(ctx, user, clip)  # none under blind double-coding
+    suggested = suggestion_rows(ctx, user, clip) if not read_only else None
     lanes = []
     for kind in LANE_KINDS:
+        if kind == "reaction" and suggested:  # under the lanes it fills, while any wait
+            lanes.append({"id": "suggested", "kind": "suggested", "coder": "",
+                          "title": LANE_TITLES["suggested"]})
         if kind == "moment":
             lanes.append({"id": "moment", "kind": kind, "coder": "", "title": LANE_TITLES[kind]})
             continue
@@ -577,7 +618,19 @@ def build_view(ctx: Context, user: User, clip: Clip, *, read_only: bool,
                     for m in moments],
         "read_only": read_only,
         "coder": user.username,
+        "suggestions": suggested or [],
     }
+
+
+def suggestion_rows(ctx: Context, user: User, clip: Clip) -> list[dict[str, Any]] | None:
+    """The clip's pending suggestions as the Suggested lane draws them, or None when the
+    user may not see suggestions (only the family's practitioners do: never a second
+    coder, a supervisor or a parent)."""
+    if not may_use_suggestions(ctx, user, clip):
+        return None
+    return [{"id": s.id, "k": str(s.kind), "c": s.code, "s": s.start_ms, "e": s.end_ms,
+             "p": s.confidence, "g": s.guess, "b": s.basis}
+            for s in list_suggestions(ctx, user, clip.id)]
 
 
 MediaUrl = Callable[[str], "str | None"]

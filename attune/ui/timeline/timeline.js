@@ -5,7 +5,8 @@
 // (`el.onx = ...`), never stacked.
 //
 // Message protocol (see attune/ui/workspace.py and attune/ui/outbox.py): every change is
-// a message {cid, page, seq, op, ...}, op in create|move|recode|note|delete|undo|redo,
+// a message {cid, page, seq, op, ...}, op in create|move|recode|note|delete|undo|redo
+// (and accept|reject of a suggested mark, with its `sid`),
 // kept in an outbox (also in localStorage) until Python acknowledges its cid. The whole
 // outbox is POSTed (JSON, same origin, with the sign-in cookie) to `data.outbox_url`
 // after each change and again every few seconds while anything is unacknowledged; the
@@ -19,7 +20,7 @@ const LANE_H_FULL = 26, LANE_H_TIGHT = 21, RULER_H = 18, FILM_H = 44, ENV_H = 30
 const HOLD_MS = 300;
 const SPEEDS = [0.25, 0.5, 0.75, 1, 1.25, 1.5, 2];
 const VALENCE_COLOUR = { E: "#2f7ed8", D: "#d98a00", X: "#d0343c" };
-const KIND_COLOUR = { cue: "#2f7ed8", response: "#7b4fd6", reaction: "#159a7a", moment: "#8a6d3b" };
+const KIND_COLOUR = { cue: "#2f7ed8", response: "#7b4fd6", reaction: "#159a7a", moment: "#8a6d3b", suggested: "#6f7786" };
 
 function fmt(ms) {
   const neg = ms < 0; ms = Math.abs(Math.round(ms));
@@ -189,7 +190,8 @@ export default function (component) {
     const r = acks[m.cid];
     if (!r) return true;
     ackedAny = true;
-    if (m.op === "create" && r.ok && r.event_id != null) S.refIds[m.cid] = r.event_id;
+    if ((m.op === "create" || m.op === "accept") && r.ok && r.event_id != null) S.refIds[m.cid] = r.event_id;
+    suggestionAcked(m, r);
     if (!r.ok && !r.empty && !S.shownErrors[m.cid]) {
       S.shownErrors[m.cid] = true;
       showBanner((r.conflict ? "Not saved: " : "Could not save: ") + r.error +
@@ -246,11 +248,11 @@ export default function (component) {
     const byId = {};
     if (S.outbox.length) for (let i = 0; i < evs.length; i++) byId[evs[i].id] = i;
     for (const m of S.outbox) {
-      if (m.op === "create") {
+      if (m.op === "create" || (m.op === "accept" && m.start_ms != null)) {
         const id = S.refIds[m.cid];
         if (id != null && byId[id] !== undefined) continue;
         const c = codeById[m.code];
-        const e = { ref: m.cid, k: c ? c.kind : "cue", c: m.code, s: m.start_ms, e: m.end_ms,
+        const e = { ref: m.cid, k: c ? c.kind : (m.kind || "cue"), c: m.code, s: m.start_ms, e: m.end_ms,
                     o: D.coder, v: 0, pending: true };
         evs.push(e); byId["r:" + m.cid] = e;
       } else if (m.op === "move" || m.op === "recode" || m.op === "note" || m.op === "delete") {
@@ -398,7 +400,8 @@ export default function (component) {
       : "Code key: mark at this frame (hold while playing, or press again, for an interval) · " +
         "<kbd>space</kbd> play · <kbd>,</kbd> <kbd>.</kbd> frame · <kbd>←</kbd> <kbd>→</kbd> 1 s (shift 5 s) · " +
         "<kbd>+</kbd> <kbd>-</kbd> zoom · <kbd>Tab</kbd> select next · <kbd>Del</kbd> delete · " +
-        "<kbd>Enter</kbd> note · <kbd>Esc</kbd> deselect · <kbd>ctrl+z</kbd> undo · <kbd>ctrl+shift+z</kbd> redo · ◆ practitioner only";
+        "<kbd>Enter</kbd> note · <kbd>Esc</kbd> deselect · <kbd>ctrl+z</kbd> undo · <kbd>ctrl+shift+z</kbd> redo · ◆ practitioner only" +
+        suggestionHelp();
     el.ro.innerHTML = readOnly ? '<span class="ro-badge">read-only</span>' : "";
   }
   tl.querySelector(".b-undo").disabled = readOnly;
@@ -556,6 +559,7 @@ export default function (component) {
       const y = lanesTop + i * LANE_H;
       g.fillStyle = i % 2 ? "#fbfbfd" : "#ffffff"; g.fillRect(LABEL_W, y, w - LABEL_W, LANE_H);
       g.strokeStyle = "#e6e8ed"; g.beginPath(); g.moveTo(LABEL_W, y + 0.5); g.lineTo(w, y + 0.5); g.stroke();
+      if (lane.kind === "suggested") { drawSuggestions(g, y, t0, t1, w); return; }
       if (lane.kind === "moment") {
         for (const m of D.moments || []) {
           if (m.e < t0 || m.s > t1) continue;
@@ -739,6 +743,7 @@ export default function (component) {
     select(list[i], true);
   }
   function select(e, seek) {
+    if (e) S.sugSel = null;  // a mark selected: keys act on it, not on a suggestion
     S.selected = e ? (e.id != null ? { id: e.id } : { ref: e.ref }) : null;
     S.open = null;
     if (e && seek) {
@@ -751,6 +756,7 @@ export default function (component) {
 
   function onKeyDown(e) {
     if (isTyping(e)) return;
+    if (suggestionKey(e)) { e.preventDefault(); e.stopPropagation(); e.stopImmediatePropagation(); return; }
     const k = e.key;
     const ctrl = e.ctrlKey || e.metaKey;
     let handled = true;
@@ -834,7 +840,7 @@ export default function (component) {
     const li = Math.floor((y - lanesTop) / LANE_H);
     if (y < lanesTop || li < 0 || li >= lanes.length) return { lane: null };
     const lane = lanes[li];
-    if (lane.kind === "moment") return { lane };
+    if (lane.kind === "moment" || lane.kind === "suggested") return { lane };
     const list = S.byLane[lane.kind + ":" + lane.coder] || [];
     let best = null, bestD = 7, edge = null;
     for (const e of list) {
@@ -859,6 +865,7 @@ export default function (component) {
     const x = ev.clientX - r.left, y = ev.clientY - r.top;
     if (x < LABEL_W) return;
     const h0 = hit(x, y);
+    if (h0.lane && h0.lane.kind === "suggested" && pickSuggestionAt(x)) return;
     if (!h0.event) {
       seekMs(msOfX(x));
       if (S.selected) { S.selected = null; renderSelection(); draw(); }
@@ -925,6 +932,131 @@ export default function (component) {
     if (el.video.readyState < 1) el.video.addEventListener("loadedmetadata", go, { once: true });
   }
 
+  // ------------------------------------------------------------------ suggested marks
+  // The Suggested lane: what attune heard, for the coder to accept (Enter, or a code key
+  // to accept as that code) or reject (Backspace). ↓/↑ go to the next/previous one and
+  // play from a second before it; n/N do too unless the scheme codes with n (the default
+  // scheme's N03 is on n, and a code key always codes). Decisions are outbox messages,
+  // so none is lost; a suggestion decided here is hidden at once.
+  function suggestionsOn() { return !readOnly && lanes.some((l) => l.kind === "suggested"); }
+  function pendingSuggestions() {
+    if (!suggestionsOn()) return [];
+    const gone = new Set(Object.keys(S.sugDecided || {}).map(Number));
+    for (const m of S.outbox) if (m.sid != null) gone.add(m.sid);
+    const min = S.sugMin || 0;
+    return (D.suggestions || []).filter((x) => !gone.has(x.id) && x.p >= min).sort((a, b) => a.s - b.s);
+  }
+  function selectedSuggestion() {
+    if (S.sugSel == null) return null;
+    return pendingSuggestions().find((x) => x.id === S.sugSel) || null;
+  }
+  function showSuggestion(x, play) {
+    S.sugSel = x ? x.id : null;
+    if (x) {
+      S.selected = null; S.open = null;
+      seekMs(Math.max(0, x.s - 1000));
+      const xx = xOf(x.s);
+      if (xx < LABEL_W || xx > widthPx()) S.view.startMs = x.s - 0.3 * plotW() / S.view.pxPerMs;
+      if (play) el.video.play();
+    }
+    renderSuggestion(); draw();
+  }
+  function stepSuggestion(dir) {
+    const list = pendingSuggestions(); if (!list.length) { showSuggestion(null); return; }
+    const cur = selectedSuggestion();
+    let i;
+    if (cur) i = list.indexOf(cur) + dir;
+    else { const ms = curMs(); i = dir > 0 ? list.findIndex((x) => x.s > ms) : list.map((x) => x.s < ms).lastIndexOf(true); }
+    if (i < 0 || i >= list.length) i = dir > 0 ? 0 : list.length - 1;
+    showSuggestion(list[i], true);
+  }
+  function decideSuggestion(op, code) {
+    const x = selectedSuggestion(); if (!x) return;
+    const list = pendingSuggestions(); const next = list[list.indexOf(x) + 1] || null;
+    const msg = { op, sid: x.id, t: Date.now() };
+    if (op === "accept") {
+      const c = code || x.c;
+      if (!c) { showBanner("This suggestion has no code yet: press the code key to accept it as that code."); return; }
+      const cc = codeById[c];
+      if (cc && cc.kind !== x.k) { showBanner(`This suggestion is a ${x.k}: press a ${x.k} code key to accept it as that code.`); return; }
+      Object.assign(msg, { code: c, kind: x.k, start_ms: x.s, end_ms: x.e });
+    }
+    post(msg);
+    S.sugSel = null;
+    if (next) showSuggestion(next, false); else { renderSuggestion(); draw(); }
+  }
+  function suggestionAcked(m, r) {
+    if (m.sid == null) return;
+    S.sugDecided = S.sugDecided || {};
+    if (r.ok) S.sugDecided[m.sid] = true; else delete S.sugDecided[m.sid];
+  }
+  function suggestionKey(e) {
+    if (!suggestionsOn() || e.ctrlKey || e.metaKey || e.altKey) return false;
+    const k = e.key;
+    const nKeys = !codeByKey["n"];
+    if (k === "ArrowDown" || (nKeys && k === "n")) { stepSuggestion(1); return true; }
+    if (k === "ArrowUp" || (nKeys && k === "N")) { stepSuggestion(-1); return true; }
+    if (!selectedSuggestion()) return false;
+    if (k === "Enter") { decideSuggestion("accept"); return true; }
+    if (k === "Backspace" || k === "Delete") { decideSuggestion("reject"); return true; }
+    if (k === "Escape") { showSuggestion(null); return false; }
+    const c = k.length === 1 && !e.repeat ? codeByKey[k.toLowerCase()] : null;
+    if (c) { decideSuggestion("accept", c.id); return true; }
+    return false;
+  }
+  function pickSuggestionAt(x) {
+    let best = null, bestD = 8;
+    for (const s of pendingSuggestions()) {
+      const x0 = xOf(s.s), x1 = Math.max(xOf(s.e), x0 + 4);
+      const d = x >= x0 && x <= x1 ? 0 : Math.min(Math.abs(x - x0), Math.abs(x - x1));
+      if (d < bestD) { best = s; bestD = d; }
+    }
+    if (best) { el.video.pause(); showSuggestion(best, false); }
+    return !!best;
+  }
+  function drawSuggestions(g, y, t0, t1, w) {
+    const selId = S.sugSel;
+    for (const x of pendingSuggestions()) {
+      if (x.e < t0 || x.s > t1) continue;
+      const x0 = Math.max(LABEL_W, xOf(x.s)), x1 = Math.min(w, Math.max(xOf(x.e), x0 + 4));
+      const col = KIND_COLOUR[x.k] || KIND_COLOUR.suggested;
+      g.globalAlpha = 0.25 + 0.5 * (x.p / 100);
+      g.fillStyle = col; g.setLineDash([3, 2]); g.strokeStyle = col;
+      g.fillRect(x0, y + 6, x1 - x0, LANE_H - 12); g.strokeRect(x0 + 0.5, y + 4.5, x1 - x0 - 1, LANE_H - 9);
+      g.setLineDash([]); g.globalAlpha = 1;
+      if (x.id === selId) { g.strokeStyle = "#f0a020"; g.lineWidth = 2.5; g.strokeRect(x0 - 3, y + 2, x1 - x0 + 6, LANE_H - 4); g.lineWidth = 1; }
+      const label = (x.c || "?") + (x.g ? "?" : "") + " " + x.p + "%";
+      if (x1 - x0 > g.measureText(label).width + 6 || x.id === selId) { g.fillStyle = "#1f2430"; g.fillText(label, x0 + 3, y + LANE_H / 2); }
+    }
+  }
+  function renderSuggestion() {
+    const x = selectedSuggestion();
+    if (!x) { if (S.sugShown) { S.sugShown = false; S.lastSelKey = null; renderSelection(); } return; }
+    S.sugShown = true;
+    const box = el.selbox; box.innerHTML = "";
+    const c = codeById[x.c];
+    const head = h("div", "head sug", "");
+    head.appendChild(h("b", "", "Suggested " + (x.c || "") + " "));
+    head.appendChild(document.createTextNode((c ? c.label : "choose a code") + (x.g ? " (a guess)" : "")));
+    box.appendChild(head);
+    box.appendChild(h("div", "frame", fmt(x.s) + (x.e > x.s ? " – " + fmt(x.e) : "") + "  ·  " + x.p + "% sure  ·  " + (x.b || "")));
+    box.appendChild(h("div", "", "Enter accepts · a code key accepts as that code · Backspace rejects"));
+  }
+  function suggestionHelp() {
+    if (!suggestionsOn()) return "";
+    return " · Suggested: <kbd>↓</kbd> <kbd>↑</kbd>" + (codeByKey["n"] ? "" : " (or <kbd>n</kbd> <kbd>N</kbd>)") +
+      " next/previous · <kbd>Enter</kbd> accept · <kbd>Backspace</kbd> reject";
+  }
+  if (suggestionsOn() && !S.sugFilter) {  // filter by confidence, beside the speed
+    S.sugFilter = h("select", "sugmin"); S.sugFilter.title = "Which suggestions to show";
+    for (const [v, t] of [[0, "All suggestions"], [50, "Suggestions 50%+ sure"], [80, "Suggestions 80%+ sure"]]) {
+      const o = h("option", "", t); o.value = String(v); S.sugFilter.appendChild(o);
+    }
+    S.sugFilter.onchange = () => { S.sugMin = parseInt(S.sugFilter.value, 10) || 0; S.sugSel = null; renderSuggestion(); draw(); tl.focus(); };
+    el.speed.parentElement.appendChild(S.sugFilter);
+  }
+  renderSuggestion();
+
   // handy for tests and the benchmark
-  tl.__api = { post, select, curMs, curFrame, seekFrame, seekMs, zoom, draw, state: S, msOfFrame, frameOfMs, xOf, lanesTop, LANE_H };
+  tl.__api = { post, select, curMs, curFrame, seekFrame, seekMs, zoom, draw, state: S, msOfFrame, frameOfMs, xOf, lanesTop, LANE_H, pendingSuggestions };
 }
