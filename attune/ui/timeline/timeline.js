@@ -409,6 +409,7 @@ export default function (component) {
 
   // ------------------------------------------------------------------ selection panel
   function renderSelection() {
+    if (S.sugSel != null && selectedSuggestion()) { renderSuggestion(); return; }
     const e = findEvent(S.selected);
     const box = el.selbox;
     box.innerHTML = "";
@@ -1025,8 +1026,8 @@ export default function (component) {
       g.fillRect(x0, y + 6, x1 - x0, LANE_H - 12); g.strokeRect(x0 + 0.5, y + 4.5, x1 - x0 - 1, LANE_H - 9);
       g.setLineDash([]); g.globalAlpha = 1;
       if (x.id === selId) { g.strokeStyle = "#f0a020"; g.lineWidth = 2.5; g.strokeRect(x0 - 3, y + 2, x1 - x0 + 6, LANE_H - 4); g.lineWidth = 1; }
-      const label = (x.c || "?") + (x.g ? "?" : "") + " " + x.p + "%";
-      if (x1 - x0 > g.measureText(label).width + 6 || x.id === selId) { g.fillStyle = "#1f2430"; g.fillText(label, x0 + 3, y + LANE_H / 2); }
+      const label = (x.c || "?") + (x.g ? "?" : "");  // "?": the code is a guess
+      if (x1 - x0 > g.measureText(label).width + 6) { g.fillStyle = "#1f2430"; g.fillText(label, x0 + 3, y + LANE_H / 2); }
     }
   }
   function renderSuggestion() {
