@@ -33,7 +33,7 @@ TAU_MAX = int(RATE // MIN_F0_HZ)
 FRAME = WINDOW + TAU_MAX
 FFT = 1024
 YIN_THRESHOLD = 0.5  # tuned on bench/detect.py (0.2 to 0.6 tried)
-CHUNK_FRAMES = 4096  # bounds memory: about 4096 x 1024 floats at a time
+CHUNK_FRAMES = 1024  # bounds memory: about 1024 x 1024 floats at a time (~40 MB)
 FRAME_MS = 1000 * HOP // RATE
 
 
