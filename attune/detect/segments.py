@@ -11,7 +11,7 @@ speech, also high-pitched infant-directed speech) and kept simple enough to expl
    one unbroken voiced run of 650 ms or more (adult syllables, even sung to a baby, are
    shorter; a cry's phonation is longer); or at least 200 Hz with most of its voiced
    energy above 1 kHz (the tense, bright voice of crying). Otherwise it is an adult's.
-   A stretch whose pitch does not move at all (spread under 1 %: a beep, a phone's
+   A stretch whose pitch does not move at all (spread under 0.2 %: a beep, a phone's
    tone, a kitchen timer) is no voice and is left out: voices always waver.
 4. The baby's stretches less than 1 s apart make a *bout*; a bout of 1.5 s or more is a
    cry (excluded from turns, as LENA does); a shorter one is a vocalisation.
@@ -43,7 +43,7 @@ CRY_MS = 1500
 MIN_STRETCH_MS = 60
 #: A stretch whose F0 spread (interquartile range / median) is below this is a machine's
 #: tone, not a voice (the sample clips' 1 kHz sync beeps were suggested as coos).
-STEADY_PITCH = 0.01
+STEADY_PITCH = 0.002
 
 
 class Voice(StrEnum):
