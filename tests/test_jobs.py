@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from fractions import Fraction
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from attune.services import Context
 from attune.services.ingest import ingest_job, queue_ingest
 from attune.services.recovery import recover_stalled_jobs
 from attune.services.schemes import install_default_scheme
+from attune.services.suggestions import detection_job
 from tests.factories import REAL_VIDEO, make_clip, make_family, make_user
 
 REPO = Path(__file__).resolve().parents[1]
@@ -65,10 +66,12 @@ def stop(worker: subprocess.Popen[bytes], sig: int = signal.SIGINT) -> None:
             worker.wait()
 
 
-def wait_for(ctx: Context, clip_id: int, done: set[str], timeout_s: float = 180) -> Job:
+def wait_for(ctx: Context, clip_id: int, done: set[str], timeout_s: float = 180,
+             job_of: Callable[[Context, int], Job | None] = ingest_job) -> Job:
     deadline = time.monotonic() + timeout_s
+    job = None
     while time.monotonic() < deadline:
-        job = ingest_job(ctx, clip_id)
+        job = job_of(ctx, clip_id)
         if job is not None and job.status in done:
             return job
         time.sleep(0.2)
@@ -104,6 +107,9 @@ def test_worker_ingests_queued_clips(installation: Context) -> None:
     try:
         for clip in clips:
             job = wait_for(ctx, clip.id, {"done", "failed"})
+            assert job.status == "done", job.error
+        for clip in clips:  # then the worker listens to each, a job of its own
+            job = wait_for(ctx, clip.id, {"done", "failed"}, job_of=detection_job)
             assert job.status == "done", job.error
     finally:
         stop(worker)
