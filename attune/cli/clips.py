@@ -104,9 +104,11 @@ def _ingest_with_progress(ctx: Any, clip_id: int, quiet: bool = False) -> Any:
 def cmd_clip_info(args: argparse.Namespace) -> None:
     from attune.services.clips import get_clip
     from attune.services.ingest import ingest_job
+    from attune.services.suggestions import events_from_suggestions
 
     ctx = open_context()
-    clip = get_clip(ctx, acting_user(ctx, args), args.clip_id)
+    actor = acting_user(ctx, args)
+    clip = get_clip(ctx, actor, args.clip_id)
     job = ingest_job(ctx, clip.id)
     media = clip.media or {}
     facts = media.get("facts") or media.get("probe") or {}
@@ -120,7 +122,11 @@ def cmd_clip_info(args: argparse.Namespace) -> None:
         lines.append(f"  proxy: {media['proxy_width']}x{media['proxy_height']} at "
                      f"{media['proxy_fps']} fps, {media['proxy_frame_count']} frames")
     lines += [f"  {k}: {v}" for k, v in sorted(facts.items())]
-    emit(args, {**asdict(clip), "job": job}, lines)
+    from_suggestions = events_from_suggestions(ctx, actor, clip.id)
+    if from_suggestions:  # for agreement audits: marks a coder accepted, not found
+        lines.append("  marks accepted from suggestions: " + ", ".join(
+            f"{who} {n}" for who, n in sorted(from_suggestions.items())))
+    emit(args, {**asdict(clip), "job": job, "from_suggestions": from_suggestions}, lines)
 
 
 def cmd_clip_done(args: argparse.Namespace) -> None:

@@ -213,9 +213,13 @@ def reject_suggestion(ctx: Context, actor: User, suggestion_id: int) -> Suggesti
 
 def events_from_suggestions(ctx: Context, actor: User, clip_id: int) -> dict[str, int]:
     """Per coder, how many of their events on the clip came from accepted suggestions:
-    for a supervisor's agreement audit (anyone who may open the clip's coding)."""
+    for a supervisor's agreement audit (anyone who may open the clip's coding; a blind
+    coder learns only their own count)."""
     with ctx.db.transaction(actor.username) as tx:
         clip = tx.get_clip(clip_id)
-        require_access(tx, actor, Action.VIEW_CLIP, clip.family_id, clip,
-                       what=f"see the coding of clip {clip_id}")
-        return tx.accepted_counts(clip_id)
+        decision = require_access(tx, actor, Action.VIEW_CLIP, clip.family_id, clip,
+                                  what=f"see the coding of clip {clip_id}")
+        counts = tx.accepted_counts(clip_id)
+    if decision.blind:
+        return {k: v for k, v in counts.items() if k == actor.username}
+    return counts
