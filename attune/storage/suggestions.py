@@ -11,7 +11,7 @@ from attune.core.scheme import EventKind
 from attune.core.suggestions import Suggestion, SuggestionStatus, already_decided
 from attune.errors import NotFoundError, StateError
 from attune.storage.coding import Coding
-from attune.storage.models import SuggestionRecord, UserRecord
+from attune.storage.models import EventRecord, SuggestionRecord, UserRecord
 from attune.storage.txbase import utcnow
 
 
@@ -72,13 +72,15 @@ class Suggestions(Coding):
         return _suggestion(rec, self.actor)
 
     def accepted_counts(self, clip_id: int) -> dict[str, int]:
-        """Per coder, how many of their events came from accepted suggestions (for the
-        supervisor's agreement audit)."""
+        """Per coder, how many of their (not deleted) events came from accepted
+        suggestions (for the supervisor's agreement audit)."""
         rows = self.orm.execute(
             select(UserRecord.username, func.count(SuggestionRecord.id))
             .join(UserRecord, UserRecord.id == SuggestionRecord.decided_by)
+            .join(EventRecord, EventRecord.id == SuggestionRecord.event_id)
             .where(SuggestionRecord.clip_id == clip_id,
-                   SuggestionRecord.status == str(SuggestionStatus.ACCEPTED))
+                   SuggestionRecord.status == str(SuggestionStatus.ACCEPTED),
+                   EventRecord.deleted_at.is_(None))
             .group_by(UserRecord.username))
         return {who: int(n) for who, n in rows}
 

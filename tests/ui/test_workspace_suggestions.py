@@ -13,7 +13,11 @@ from attune.core.suggestions import SuggestionStatus
 from attune.services import Context
 from attune.services.events import list_events
 from attune.services.ingest import ingest_now
-from attune.services.suggestions import analyse_clip, list_suggestions
+from attune.services.suggestions import (
+    analyse_clip,
+    events_from_suggestions,
+    list_suggestions,
+)
 from attune.ui.workspace import Workspace, build_view
 from tests.factories import make_clip, make_family, make_user
 from tests.paths import REPO
@@ -63,6 +67,7 @@ def test_decisions_through_the_workspace(ctx: Context) -> None:
     # undo takes back the last accepted mark (the decision itself stays on record)
     ws.apply(ctx, pat, [msg("undo")])
     assert [e.code for e in list_events(ctx, pat, clip.id)] == [cues[0]["c"]]
+    assert events_from_suggestions(ctx, pat, clip.id) == {"pat": 1}  # the undone one not
     left = {s.id for s in list_suggestions(ctx, pat, clip.id)}
     assert not left & {cues[0]["id"], cues[1]["id"], cues[2]["id"]}
     decided = {s.id: s.status for s in list_suggestions(ctx, pat, clip.id, None)}
