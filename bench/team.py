@@ -236,10 +236,18 @@ class Practitioner:
     marks: int = 0
     placed: int = 0
 
+    @property
+    def capacity(self) -> int:
+        """How many marks :meth:`next_mark` can give, each at its own code and time."""
+        return max(1, self.duration_ms // MARK_STEP_MS - 1) * len(self.codes)
+
     def next_mark(self) -> tuple[str, int]:
         """A code and a time this practitioner has not marked before."""
         slots = max(1, self.duration_ms // MARK_STEP_MS - 1)
         n = self.marks
+        if n >= self.capacity:
+            raise SystemExit("More marks than this clip has frames for each code: give a "
+                             "shorter --duration or a longer --interval.")
         self.marks += 1
         return self.codes[(n // slots) % len(self.codes)], (n % slots) * MARK_STEP_MS
 
@@ -462,6 +470,16 @@ class Result:
     load_before: str
     load_after: str
     notes: list[str]
+    seconds: float = 0.0
+    bench_cpu_s: float = 0.0
+
+
+def cpu_seconds() -> float:
+    """CPU time this process (the bench's clients) has used so far."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def locked_in_logs(data: Path) -> int:
@@ -487,6 +505,15 @@ def check_stored(ctx: Any, people: list[Practitioner], acked_before: dict[str, s
     return lost, duplicates
 
 
+def spread(state: Mapping[str, Any], people: list[Practitioner]) -> str:
+    """How many practitioners each app server holds (by Caddy's sticky cookie)."""
+    secret = (Path(state["data"]) / "caddy_lb_secret").read_text().strip()
+    ports = sorted(int(port) for port in state["apps"])
+    on = Counter(server_of(p.client.cookies.get("attune_server"), secret, ports)
+                 for p in people)
+    return ", ".join(f"{port}: {on.get(port, 0)}" for port in ports)
+
+
 def run_load(name: str, ctx: Any, state: Mapping[str, Any], people: list[Practitioner],
              *, duration: float, interval: float, pat: Any, kill: bool,
              background: bool = True) -> Result:
@@ -500,7 +527,9 @@ def run_load(name: str, ctx: Any, state: Mapping[str, Any], people: list[Practit
     placed_before = {p.username: p.placed for p in people}
     errors_before = {p.username: Counter(p.errors) for p in people}
     refused_before = {p.username: Counter(p.outbox.refused) for p in people}
-    notes: list[str] = []
+    notes = [f"  practitioners on each app server (sticky cookie) at the start: "
+             f"{spread(state, people)}"]
+    cpu_before = cpu_seconds()
     start = time.monotonic() + 1.0
     end = start + duration
     drain_until = end + DRAIN_S
@@ -524,6 +553,7 @@ def run_load(name: str, ctx: Any, state: Mapping[str, Any], people: list[Practit
         t.start()
     for t in threads:
         t.join()
+    notes.append(f"  practitioners on each app server at the end: {spread(state, people)}")
     lost, duplicates = check_stored(ctx, people, acked_before)
     latencies = [x for p in people for x in p.outbox.latencies[done_before[p.username]:]]
     errors: Counter[str] = Counter()
@@ -536,7 +566,8 @@ def run_load(name: str, ctx: Any, state: Mapping[str, Any], people: list[Practit
     locked += locked_in_logs(data) - locked_logs
     return Result(name, sum(p.placed - placed_before[p.username] for p in people), latencies,
                   errors, locked, lost, duplicates, sum(len(p.outbox.items) for p in people),
-                  load_before, load_line(), notes + work.lines)
+                  load_before, load_line(), notes + work.lines,
+                  time.monotonic() - start, cpu_seconds() - cpu_before)
 
 
 def _delayed(at: float, fn: Callable[..., None], *args: Any) -> None:
@@ -552,21 +583,10 @@ def kill_busiest(state: Mapping[str, Any], people: list[Practitioner], notes: li
     on = Counter(server_of(p.client.cookies.get("attune_server"), secret, apps) for p in people)
     port = max(apps, key=lambda q: on.get(q, 0))
     os.killpg(apps[port], signal.SIGKILL)
-    notes.append(f"  killed the app server on port {port} (SIGKILL) half way; "
-                 f"practitioners on each server then: "
-                 + ", ".join(f"{q}: {on.get(q, 0)}" for q in sorted(apps)))
-    moved = threading.Event()
-
-    def after() -> None:  # where the killed server's practitioners are 20 s later
-        time.sleep(20)
-        now = Counter(server_of(p.client.cookies.get("attune_server"), secret, apps)
-                      for p in people)
-        notes.append("  20 s after the kill: " + ", ".join(f"{q}: {now.get(q, 0)}"
-                                                         for q in sorted(apps)))
-        moved.set()
-
-    threading.Thread(target=after, daemon=True).start()
-    moved.wait(25)
+    notes.append(f"  killed the app server on port {port} (SIGKILL) half way, when it held "
+                 f"{on.get(port, 0)} of {len(people)} practitioners")
+    time.sleep(20)
+    notes.append(f"  20 s after the kill: {spread(state, people)}")
 
 
 def report(result: Result, reference: list[float]) -> None:
@@ -586,7 +606,8 @@ def report(result: Result, reference: list[float]) -> None:
           f"{result.unacknowledged}")
     for line in result.notes:
         print(line)
-    print(f"  load average after: {result.load_after}")
+    print(f"  load average after: {result.load_after}; the bench's own clients used "
+          f"{result.bench_cpu_s:.0f} CPU-s in {result.seconds:.0f} s of this run")
 
 
 # ---------------------------------------------------------------------- the deployment
@@ -667,6 +688,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(people)} practitioners made and signed in in "
               f"{time.monotonic() - t0:.0f} s", flush=True)
 
+        wanted = opts.reference_marks + 2 * opts.duration / opts.interval + 2
+        if wanted > people[0].capacity:
+            raise SystemExit(f"{wanted:.0f} marks a practitioner is more than the clip has "
+                             "room for: give a shorter --duration or a longer --interval.")
         ref = run_load("reference: 1 practitioner alone on the idle deployment", ctx, state,
                        people[:1], duration=opts.reference_marks * 0.5, interval=0.5,
                        pat=pat, kill=False, background=False)
