@@ -715,9 +715,13 @@ def main(argv: list[str] | None = None) -> int:
             ctx.close()
         team.stop(procs)
         if not opts.keep:
-            drop_database(database)
             import shutil
 
+            drop_database(database)
+            logs = Path(f"{data}-logs")
+            if (data / "team" / "logs").is_dir():  # Caddy's, the servers' and the worker's
+                shutil.copytree(data / "team" / "logs", logs)
+                print(f"the deployment's logs: {logs}")
             shutil.rmtree(data, ignore_errors=True)
         else:
             print(f"kept: {database} and {data}")
