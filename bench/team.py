@@ -645,6 +645,8 @@ def _options(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--database-server", default="postgresql+psycopg://postgres@127.0.0.1:5432/",
                    help="the PostgreSQL server; the bench makes its own database there")
     p.add_argument("--redis-url", default="redis://127.0.0.1:6379/1")
+    p.add_argument("--caddyfile", type=Path, help="another Caddyfile than deploy/Caddyfile "
+                   "(to try a change to it under load)")
     p.add_argument("--keep", action="store_true", help="keep the database and data folder")
     opts = p.parse_args(argv)
     if not 1 <= opts.practitioners <= MAX_PRACTITIONERS:
@@ -658,6 +660,8 @@ def main(argv: list[str] | None = None) -> int:
     opts = _options(argv)
     from deploy import team
 
+    if opts.caddyfile is not None:
+        team.CADDYFILE = opts.caddyfile.absolute()
     print(f"load average at the start: {load_line()}  (a shared machine: other people's "
           "work runs too)", flush=True)
     database = f"{opts.database_server.rstrip('/')}/attune_team_bench_{os.getpid()}"
