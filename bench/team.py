@@ -30,10 +30,11 @@ after the database commit). After each run the clients have up to 60 s to get th
 last marks acknowledged; then every practitioner's marks are read back from the database
 (``list_events``): an acknowledged mark not there is **lost**, a mark stored twice a
 **duplicate**. "database is locked" is counted in the answers and in the servers' logs.
-The machine's load average is printed before and after each run.
+The machine's load average is printed before and after each run, and the deployment's
+logs (Caddy's, the app servers', the worker's) are kept in a folder it names.
 
     python bench/team.py [--practitioners 30] [--duration 300] [--interval 2]
-                         [--kill both|no|yes] [--reference-marks 30]
+                         [--kill both|no|yes] [--reference-marks 30] [--caddyfile FILE]
 
 A short try: ``python bench/team.py --practitioners 4 --duration 20``. Everything
 stays on 127.0.0.1; the run is bounded by ``--duration`` (each run, plus at most 60 s to
