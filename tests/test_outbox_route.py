@@ -26,7 +26,7 @@ from attune.ui import outbox as outbox_module
 from attune.ui.outbox import OUTBOX_PATH, Workspaces, exchange, outbox_url
 from attune.ui.routes import SESSION_COOKIE, build_routes
 from attune.ui.workspace import build_view
-from tests.factories import make_clip, make_family, make_user
+from tests.factories import age_session, make_clip, make_family, make_user
 
 
 @pytest.fixture
@@ -230,3 +230,22 @@ def test_a_blind_second_coder_cannot_touch_or_probe_the_first_coders_marks(
     own = post(client, url, [create("s1", 9, "C02", 2000)]).json()
     assert own["acks"]["s1"]["ok"]
     assert {e.coder for e in list_events(ctx, sam, clip)} == {"sam"}
+
+
+def test_saving_from_the_timeline_keeps_the_sign_in_from_going_idle(
+        ctx: Context, client: TestClient, world: dict[str, Any]) -> None:
+    """Marks saved through the route are the person's work: a practitioner coding for
+    longer than the idle limit without a page rerun stays signed in; a sign-in already
+    idle past the limit is not revived by a save."""
+    pat, clip = world["pat"], world["clip"]
+    idle_s = ctx.settings.idle_minutes * 60
+    sid = sign_in(ctx, client, pat)
+    url = outbox_url(ctx, pat, clip, sid)
+    age_session(ctx, sid, idle_s - 60)  # a minute before the limit
+    assert post(client, url, [create("a1", 1, "C05", 5000)]).json()["acks"]["a1"]["ok"]
+    assert SESSIONS.is_live(ctx, sid, 120)  # the save was noted as activity
+    age_session(ctx, sid, idle_s + 60)  # past the limit: signed out, the save refused
+    late = post(client, url, [create("a2", 2, "C05", 6000)])
+    assert late.status_code == 403
+    assert not SESSIONS.is_live(ctx, sid, idle_s)
+    assert [e for e in everything(ctx, clip) if e[2] == 6000] == []

@@ -182,19 +182,23 @@ def _load_user(ctx: Context, user_id: int) -> User:
 
 
 def signed_in_user(ctx: Context, cookie: str | None, user_id: int, session_id: str,
-                   what: str) -> User:
+                   what: str, *, activity: bool = False) -> User:
     """The user a media or upload token was made for, if ``cookie`` (the request's
     sign-in cookie) names the same sign-in session and that session is still live.
 
     A link opened without that sign-in (copied to another browser, or after signing
-    out) raises :class:`NotAllowedError`, audited; a switched-off account too.
+    out) raises :class:`NotAllowedError`, audited; a switched-off account too. With
+    ``activity`` the request counts as the person's activity (saving marks from the
+    timeline is work done without a page rerun: it keeps the sign-in from going idle).
     """
     try:
         claim = read_session_token(ctx.settings.secret_key, cookie)
     except TokenError:
         claim = None
     same = claim is not None and claim.session_id == session_id and claim.user_id == user_id
-    live = same and SESSIONS.is_live(ctx, session_id, ctx.settings.idle_minutes * 60)
+    idle_s = ctx.settings.idle_minutes * 60
+    live = same and (SESSIONS.touch(ctx, session_id, user_id, idle_s) if activity
+                     else SESSIONS.is_live(ctx, session_id, idle_s))
     user = _load_user(ctx, user_id)
     if not live or not user.active:
         why = ("switched off" if not user.active else
@@ -375,7 +379,8 @@ def _save_outbox(ctx: Context, cookie: str | None, token: str | None,
                  body: Any) -> dict[str, Any]:
     """One outbox exchange for the signed-in coder (runs in a worker thread)."""
     grant = check_outbox_token(ctx.settings.secret_key, token)
-    user = signed_in_user(ctx, cookie, grant.user_id, grant.session_id, "save coding")
+    user = signed_in_user(ctx, cookie, grant.user_id, grant.session_id, "save coding",
+                          activity=True)
     clip = clip_to_code(ctx, user, grant.clip_id)  # the gate: refused before anything
     tab = tab_in(body)
     if tab is None:
