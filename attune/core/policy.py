@@ -23,6 +23,10 @@ PARENT_COPY             parent          keep a copy of a reel                   
 PARENT_GOALS            parent          read the family's goals (their words)   none
 PROCESS_MEDIA           job worker      make a clip's playable copy             filmed under (*)
 ADMINISTRATION          admin           see the family's record, assign people  none
+SUPERVISED_PRACTICE     practitioner,   count its work as a supervised cycle    supervision
+                        supervisor
+ACCREDITATION           practitioner,   name it in an accreditation portfolio   training
+                        supervisor      (with SUPERVISED_PRACTICE too)
 ======================  ==============  ======================================  ================
 
 (*) the scope the clip was uploaded under (shared review unless chosen otherwise).
@@ -75,6 +79,8 @@ class Action(StrEnum):
     KEEP_REEL = "keep a copy of its reel"
     PROCESS_CLIP = "process its clips"
     SEE_GOALS = "read the family's goals"
+    SUPERVISED_CYCLE = "count its work as a supervised cycle"
+    LIST_IN_PORTFOLIO = "name it in an accreditation portfolio"
 
 
 class Purpose(StrEnum):
@@ -90,6 +96,8 @@ class Purpose(StrEnum):
     PARENT_GOALS = "parent_goals"
     PROCESS_MEDIA = "process_media"
     ADMINISTRATION = "administration"
+    SUPERVISED_PRACTICE = "supervised_practice"
+    ACCREDITATION = "accreditation"
 
 
 #: The consent a row needs is the scope the clip was uploaded under.
@@ -130,6 +138,16 @@ POLICY: tuple[Rule, ...] = (
     Rule(Purpose.PROCESS_MEDIA, Relation.WORKER, frozenset({A.PROCESS_CLIP}), FILMED_UNDER),
     Rule(Purpose.ADMINISTRATION, Relation.ADMIN,
          frozenset({A.SEE_FAMILY, A.RUN_FAMILY}), None),
+    # an accreditation portfolio names a family only with both: its work was supervised
+    # (supervision) and it is used to train (training); otherwise it is only counted
+    Rule(Purpose.SUPERVISED_PRACTICE, Relation.PRACTITIONER,
+         frozenset({A.SUPERVISED_CYCLE}), ConsentScope.SUPERVISION),
+    Rule(Purpose.SUPERVISED_PRACTICE, Relation.SUPERVISOR,
+         frozenset({A.SUPERVISED_CYCLE}), ConsentScope.SUPERVISION),
+    Rule(Purpose.ACCREDITATION, Relation.PRACTITIONER,
+         frozenset({A.LIST_IN_PORTFOLIO}), ConsentScope.TRAINING),
+    Rule(Purpose.ACCREDITATION, Relation.SUPERVISOR,
+         frozenset({A.LIST_IN_PORTFOLIO}), ConsentScope.TRAINING),
 )
 
 #: The coders a supervisor assigns to a clip, by how they stand to it.
@@ -158,6 +176,8 @@ STOPS: dict[Purpose, str] = {
     Purpose.PARENT_VIEW: "the parent cannot watch its reels",
     Purpose.PARENT_COPY: "the parent cannot keep a copy of the reel",
     Purpose.PROCESS_MEDIA: "its clips cannot be processed",
+    Purpose.SUPERVISED_PRACTICE: "its work cannot be counted as supervised by name",
+    Purpose.ACCREDITATION: "it cannot be named in an accreditation portfolio",
 }
 
 
