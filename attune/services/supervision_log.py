@@ -173,12 +173,13 @@ def portfolio(ctx: Context, supervisor: User, practitioner: str, tolerance_ms: i
         reel_family = {r: tx.get_reel(r).family_id for s in logged for r in s.reel_ids}
     sessions, hidden_items = [], 0
     for s in logged:
-        clips = tuple(c for c in s.clip_ids if clip_family[c] in named_ids)
-        reels = tuple(r for r in s.reel_ids if reel_family[r] in named_ids)
-        hidden_items += len(s.clip_ids) - len(clips) + len(s.reel_ids) - len(reels)
+        shown_clips = tuple(c for c in s.clip_ids if clip_family[c] in named_ids)
+        shown_reels = tuple(r for r in s.reel_ids if reel_family[r] in named_ids)
+        hidden_items += (len(s.clip_ids) - len(shown_clips) + len(s.reel_ids)
+                         - len(shown_reels))
         sessions.append(SupervisionSession(s.id, s.supervisor, s.practitioner, s.held_on,
-                                           s.minutes, clips, reels, s.notes, s.actions,
-                                           s.created_at))
+                                           s.minutes, shown_clips, shown_reels, s.notes,
+                                           s.actions, s.created_at))
     pairs = team_agreement(ctx, supervisor, tolerance_ms, step_ms, audit=False)
     over_time = coders_over_time(pairs)
     mine = over_time[over_time["coder"] == practitioner].drop(columns=["clip"])

@@ -239,7 +239,7 @@ class AgreementReport:
 
         def stat(s: Statistic) -> str:
             if s.value is None:
-                return f"undefined ({s.reason.rstrip('.')})"
+                return f"undefined ({(s.reason or 'no reason given').rstrip('.')})"
             return f"{s.value:.2f}" + (f", {s.flag.value}" if s.flag else "")
 
         def share(x: float | None) -> str:
