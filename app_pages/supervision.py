@@ -4,6 +4,8 @@ and the report files."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from attune.core.accounts import Role
@@ -12,13 +14,11 @@ from attune.errors import AttuneError
 from attune.services.supervision import (
     DEFAULT_SHARE,
     assign_double_coding,
-    calibration_results,
-    calibrations,
-    clip_group_agreement,
     create_calibration,
+    report_parameters,
     set_gold_coder,
-    team_names,
 )
+from attune.services.supervision_log import MAX_MINUTES, log_supervision, supervision_log
 from attune.ui import supervision as ui
 from attune.ui.cache import cached
 from attune.ui.families import family_table
@@ -33,7 +33,7 @@ user = page_user({Role.SUPERVISOR}, "use the Supervision page")
 ctx = get_context()
 st.html(COMPACT_CSS)
 st.title("Supervision")
-team = team_names(ctx, user)
+team = ui.team_for_page(ctx, user)
 
 c1, c2, c3 = st.columns(3)
 tolerance_ms = c1.number_input("Event tolerance (ms)", 100, 5000, 1000, 100,
@@ -51,15 +51,16 @@ except AttuneError as exc:
     pairs = []
 double = [p for p in pairs if p.role != CodingRole.GOLD]
 gold = [p for p in pairs if p.role == CodingRole.GOLD]
-params = ui.report_parameters(pairs, int(tolerance_ms), int(step_ms))
+params = report_parameters(pairs, int(tolerance_ms), int(step_ms))
 tolerance_line, step_line, *rest = ui.parameter_lines({**params, "flags": {}})
 c1.caption(tolerance_line)
 c2.caption(step_line)
 for line in rest:
     c3.caption(line)
 
-tab_agree, tab_diff, tab_gold, tab_assign = st.tabs(
-    ["Agreement", "Disagreements", "Calibration", "Assign double-coding"])
+tab_agree, tab_diff, tab_gold, tab_assign, tab_log = st.tabs(
+    ["Agreement", "Disagreements", "Calibration", "Assign double-coding",
+     "Supervision log and portfolio"])
 
 with tab_agree:
     if not double:
@@ -88,11 +89,20 @@ with tab_agree:
     if double:
         st.markdown("**Per coder pair**")
         st.dataframe(ui.per_pair_frame(double), hide_index=True, key="sup_per_pair")
+        icc_pairs = ui.pair_icc_for_page(ctx, user)
+        if icc_pairs:
+            st.markdown("**Tallies across each pair's clips** (ICC of the figures that go "
+                        "into reports, over every clip the pair double-coded)")
+            st.dataframe(ui.pair_icc_frame(icc_pairs), hide_index=True, key="sup_pair_icc")
+            for line in ui.pair_icc_lines(icc_pairs):
+                st.caption(line)
         st.markdown("**Per code** (specific agreement: the share of a code's uses the other "
                     "coder agreed with; lowest first)")
         st.dataframe(ui.per_code_frame(double), hide_index=True, key="sup_per_code",
                      height=250)
         st.altair_chart(ui.drift_chart(ui.drift_long(double)), key="sup_drift")
+    if pairs:
+        st.altair_chart(ui.coders_chart(ui.coders_long(pairs)), key="sup_coders")
     d1, d2, _ = st.columns([1, 1, 3])
     # the PDF takes a while to lay out: made when asked for, then kept for this version
     pdf_key = f"sup_pdf_wanted_{tolerance_ms}_{step_ms}"
@@ -139,13 +149,13 @@ with tab_gold:
         else:
             st.success(f"{expert}'s coding of clip {gold_clip} is now the gold standard.")
     st.markdown("**Everyone against the gold coding** (a training group on one clip)")
-    group_clip = st.selectbox("Gold clip", clips, key="sup_group_clip")
+    group_clip = st.selectbox("Gold clip", list(clips), key="sup_group_clip",
+                              format_func=clips.__getitem__)
     if group_clip:
-        try:
-            group = clip_group_agreement(ctx, user, int(group_clip), int(tolerance_ms),
-                                         int(step_ms), audit=False)
-        except AttuneError as exc:
-            st.info(str(exc))
+        group = ui.group_for_page(ctx, user, int(group_clip), int(tolerance_ms),
+                                  int(step_ms))
+        if isinstance(group, str):
+            st.info(group)
         else:
             g = st.columns(3)
             g[0].metric("Fleiss' kappa", ui.value(group.fleiss_kappa.value),
@@ -163,8 +173,8 @@ with tab_gold:
                              key="sup_group_table")
             st.dataframe(ui.group_lanes_frame(group), hide_index=True, key="sup_group_lanes")
             st.download_button("Group report (PDF)",
-                               ui.report_pdf([], "Agreement of a group of coders",
-                                             [(int(group_clip), group)]),
+                               ui.group_pdf_for_page(ctx, user, int(group_clip),
+                                                     int(tolerance_ms), int(step_ms)),
                                f"group-agreement-clip-{group_clip}.pdf", "application/pdf",
                                key="sup_group_pdf", icon=":material/download:")
     st.markdown("**Calibration sessions** (a set of gold clips each trainee codes blind; "
@@ -174,7 +184,8 @@ with tab_gold:
         n1, n2 = st.columns([2, 1])
         cal_title = n1.text_input("Title", key="sup_cal_title")
         cal_line = n2.number_input("Pass line (%)", 1, 100, 80, key="sup_cal_line")
-        cal_clips = st.multiselect("Gold clips", clips, key="sup_cal_clips")
+        cal_clips = st.multiselect("Gold clips", list(clips), key="sup_cal_clips",
+                                   format_func=clips.__getitem__)
         cal_trainees = st.multiselect("Trainees", team[:-1], key="sup_cal_trainees")
         make = st.form_submit_button("Start the calibration", key="sup_cal_create")
     if make:
@@ -185,15 +196,20 @@ with tab_gold:
             st.error(str(exc))
         else:
             st.success(f"'{made.title}' is ready: each trainee now has its clips to code.")
-    sessions = calibrations(ctx, user)
+    sessions = ui.calibrations_for_page(ctx, user)
     if sessions:
         chosen = st.selectbox("Session", sessions, format_func=lambda c: c.title,
                               index=len(sessions) - 1, key="sup_cal_session")
         if chosen is not None:
-            results = calibration_results(ctx, user, chosen.id, int(tolerance_ms))
-            st.caption(f"Pass line {chosen.pass_line_percent}% per code.")
-            st.dataframe(ui.calibration_frame(results), hide_index=True,
-                         key="sup_cal_results")
+            results = ui.calibration_results_for_page(ctx, user, chosen.id,
+                                                      int(tolerance_ms))
+            if isinstance(results, str):
+                st.info(results)
+                results = []
+            else:
+                st.caption(f"Pass line {chosen.pass_line_percent}% per code.")
+                st.dataframe(ui.calibration_frame(results), hide_index=True,
+                             key="sup_cal_results")
             for r in results:
                 if r.report is not None:
                     with st.expander(f"{r.trainee}: each code"):
@@ -231,3 +247,45 @@ with tab_assign:
             if plan.skipped_no_consent:
                 st.warning("Skipped for lack of second-coder consent: clip(s) "
                            + ", ".join(map(str, plan.skipped_no_consent)))
+
+with tab_log:
+    st.caption("Log each supervision session with a practitioner of your team; the "
+               "portfolio gathers them for an accreditation meeting.")
+    log_clips = ui.gold_clip_choices(cached(ctx, user, family_table))
+    with st.form("sup_log_new", clear_on_submit=True):
+        l1, l2, l3 = st.columns([1, 1, 1])
+        log_who = l1.selectbox("Practitioner", team[:-1], key="sup_log_who")
+        log_day = l2.date_input("Day", value=date.today(), max_value=date.today(),
+                                key="sup_log_day")
+        log_minutes = l3.number_input("Length (minutes)", 1, MAX_MINUTES, 60,
+                                      key="sup_log_minutes")
+        log_watched = st.multiselect("Clips watched", list(log_clips), key="sup_log_clips",
+                                     format_func=log_clips.__getitem__)
+        log_notes = st.text_area("Notes", key="sup_log_notes")
+        log_actions = st.text_area("Next steps agreed", key="sup_log_actions")
+        logged = st.form_submit_button("Log the session", key="sup_log_submit")
+    if logged and log_who:
+        try:
+            log_supervision(ctx, user, str(log_who), log_day, int(log_minutes),
+                            [int(c) for c in log_watched], [], str(log_notes),
+                            str(log_actions))
+        except AttuneError as exc:
+            st.error(str(exc))
+        else:
+            st.success(f"Logged the supervision of {log_who} on {log_day:%-d %B %Y}.")
+    st.dataframe(ui.supervision_log_frame(cached(ctx, user, supervision_log)),
+                 hide_index=True, key="sup_log_table")
+    st.markdown("**Accreditation portfolio** (a family is named only when its consent "
+                "covers supervision and training; others are counted, never named)")
+    p1, p2 = st.columns([1, 2], vertical_alignment="bottom")
+    folio_who = p1.selectbox("Practitioner", team[:-1], key="sup_folio_who")
+    folio_key = f"sup_folio_wanted_{folio_who}"
+    if folio_who and st.session_state.get(folio_key):
+        p2.download_button("Portfolio (PDF)",
+                           ui.portfolio_pdf_for_page(ctx, user, str(folio_who)),
+                           f"portfolio-{folio_who}.pdf", "application/pdf",
+                           key="sup_folio_pdf", icon=":material/download:")
+    elif p2.button("Prepare the portfolio", key="sup_folio_prepare", disabled=not folio_who,
+                   icon=":material/picture_as_pdf:"):
+        st.session_state[folio_key] = True
+        st.rerun()

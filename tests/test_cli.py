@@ -155,14 +155,26 @@ def test_supervise_report_writes_the_pdf(cli: Cli, tmp_path: Path) -> None:
 
     cli("demo", "--no-ingest")
     pdf = tmp_path / "agreement.pdf"
-    out = cli("supervise", "report", "--pdf", str(pdf), "--tolerance-ms", "800", "--as", "sue")
-    assert "double-coding" in out.stdout
+    table = tmp_path / "agreement.csv"
+    out = cli("supervise", "report", "--pdf", str(pdf), "--out", str(table), "--tolerance-ms",
+              "800", "--as", "sue")
+    assert "double-coding" in out.stdout and "event_kappa" not in out.stdout
+    lines = table.read_text().splitlines()
+    header = next(i for i, line in enumerate(lines) if not line.startswith("# "))
+    assert lines[0].startswith("# Events of the two coders were paired")
+    assert lines[header] == ("clip,date,coder A,coder B,kind,event kappa,time-unit kappa,"
+                             "Krippendorff's alpha,events both marked (share),"
+                             "mean onset difference (s),flag,disagreements")
     assert pdf.read_bytes().startswith(b"%PDF")
     assert shutil.which("pdftotext"), "make test installs poppler-utils"
     text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
                                    text=True, check=True).stdout.split())
     # main's PDF states its parameters in sentences (parameter_sentences), in seconds
     assert "pat and sam (double-coding" in text and "at most 0.8 s apart" in text
+    assert "Each coder's agreement over time" in text
+    assert ("Tallies across each pair's clips (ICC) pat and sam: Not shown yet: an ICC of the "
+            "tallies needs 5 clips both coders coded") in text
+    assert "1 clip is not counted: its length is not known until processed." in text
 
     for bad, message in [(tmp_path / "no-such-folder" / "a.pdf", "does not exist"),
                          (tmp_path, "is a folder")]:

@@ -72,6 +72,9 @@ COMMANDS: dict[str, tuple[list[str], frozenset[str | None]]] = {
     "supervise assign": (["--share", "1"], S),
     "supervise gold": (["2", "pat"], S),
     "supervise report": ([], S),
+    "supervise log": (["pat", "--minutes", "60", "--clips", "1", "--notes", "Pauses."], S),
+    "supervise sessions": ([], frozenset({"pat", "kim", "sue"})),  # each their own
+    "supervise portfolio": (["pat", "--pdf", "{out}/portfolio.pdf"], S),
     "reel propose": (["1"], P),
     "reel moment": (["1", "1000", "4000", "--caption", "You smiled back."], P),
     "reel create": (["DEMO-01", "--moments", "1"], P),

@@ -399,3 +399,30 @@ def test_consent_ended_while_processing_leaves_nothing(ctx: Context, how: str) -
         assert "Shared review consent for this clip was declined" in last.error
     else:  # the clip's jobs went with it
         assert last is None
+
+
+# ------------------------------------------------- the accreditation portfolio's actions
+PORTFOLIO_CELLS = [pytest.param(who, clip, action, id=f"{who}-{clip}-{action.name}")
+                   for who, clip, *_ in CELLS
+                   for action in (Action.SUPERVISED_CYCLE, Action.LIST_IN_PORTFOLIO)]
+
+
+def _portfolio_cell(w: World, who: str, clip: str, action: Action) -> None:
+    from attune.services.access import decide_access
+
+    _, _, rels, scopes, _ = cell(who, clip)
+    with w.ctx.db.transaction(who) as tx:
+        found = tx.get_clip(w.clips[clip])
+        allowed = decide_access(tx, w.users[who], action, found.family_id).allowed
+    assert allowed == expected(action, rels - {Relation.SECOND_CODER}, scopes)
+
+
+@pytest.mark.parametrize(("who", "clip", "action"), PORTFOLIO_CELLS)
+def test_matrix_portfolio_actions(world: World, who: str, clip: str, action: Action) -> None:
+    _portfolio_cell(world, who, clip, action)
+
+
+@pytest.mark.parametrize(("who", "clip", "action"), PORTFOLIO_CELLS)
+def test_matrix_portfolio_actions_postgresql(pg_world: World, who: str, clip: str,
+                                             action: Action) -> None:
+    _portfolio_cell(pg_world, who, clip, action)

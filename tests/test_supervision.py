@@ -239,3 +239,29 @@ def test_calibration_needs_the_training_consent(ctx: Context, team) -> None:
         create_calibration(ctx, sue, "Spring", [clip.id], ["sam"], 70)
     with ctx.db.transaction("x") as tx:
         assert tx.calibrations("sue") == []  # nothing half made
+
+
+def test_icc_across_a_pairs_clips_says_how_many_more_are_needed(ctx: Context, team) -> None:
+    from attune.services.supervision import pair_icc
+
+    sue, pat, sam = team
+    family = make_family(ctx, pat)
+    assert pair_icc(ctx, sue) == []
+    clip = make_clip(ctx, pat, family, SAMPLES / "sample_a_gaze_and_smiles.mp4")
+    ready(ctx, clip.id)
+    import_clip_events(ctx, pat, clip.id, SAMPLES / "sample_a_gaze_and_smiles.events.json",
+                       coder="pat")
+    assign_double_coding(ctx, sue, share=1.0)
+    import_clip_events(ctx, sam, clip.id,
+                       SAMPLES / "sample_a_gaze_and_smiles.coder2.events.json", coder="sam")
+    mark_done(ctx, pat, clip.id)
+    assert pair_icc(ctx, sue) == []  # sam is not done: nothing to compare yet
+    mark_done(ctx, sam, clip.id)
+    [pair] = pair_icc(ctx, sue)
+    assert (pair.coder_a, pair.coder_b, pair.clip_ids) == ("pat", "sam", (clip.id,))
+    by = {m.measure: m for m in pair.measures}
+    assert set(by) == {"cues per minute", "attuned responses per minute",
+                       "median latency of attuned responses (s)"}
+    assert all(m.value is None and "so 4 more" in m.sentence for m in by.values())
+    with pytest.raises(NotAllowedError):
+        pair_icc(ctx, pat)

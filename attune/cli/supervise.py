@@ -1,9 +1,12 @@
-"""Supervision: ``supervise assign`` (blind double-coding), ``supervise gold`` and
-``supervise report`` (agreement over time, as a table, CSV or PDF)."""
+"""Supervision: ``supervise assign`` (blind double-coding), ``supervise gold``,
+``supervise report`` (agreement over time, as a table, CSV or PDF), ``supervise log`` and
+``supervise sessions`` (the supervision log) and ``supervise portfolio`` (a practitioner's
+accreditation portfolio as PDF)."""
 
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from pathlib import Path
 
 from attune.cli.common import (
@@ -40,6 +43,27 @@ def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
                    help="time-unit kappa sampling step (default 1000)")
     p.add_argument("--out", help="also write the table as CSV")
     p.add_argument("--pdf", metavar="PATH", help="also write the report as PDF")
+    p = add_command(sup, "log", cmd_supervise_log, "log a supervision session held with a "
+                    "practitioner of your team (clips and reels watched, notes, next steps)",
+                    common)
+    p.add_argument("practitioner")
+    p.add_argument("--on", type=date.fromisoformat, default=None,
+                   help="day it was held, YYYY-MM-DD (default today)")
+    p.add_argument("--minutes", type=int, required=True, help="how long it lasted")
+    p.add_argument("--clips", default="", help="clips watched, e.g. 3,5")
+    p.add_argument("--reels", default="", help="reels (shared reviews) watched, e.g. 2")
+    p.add_argument("--notes", default="", help="the supervisor's notes")
+    p.add_argument("--actions", default="", help="the next steps agreed")
+    p = add_command(sup, "sessions", cmd_supervise_sessions, "the supervision log: the "
+                    "sessions you held (supervisors) or had (practitioners), oldest first",
+                    common)
+    p.add_argument("--practitioner", help="only this practitioner's (supervisors)")
+    p = add_command(sup, "portfolio", cmd_supervise_portfolio, "a practitioner's "
+                    "accreditation portfolio as PDF: supervised cycles, sessions and hours, "
+                    "agreement over time, calibration results; a family is named only when "
+                    "its consent covers supervision and training", common)
+    p.add_argument("practitioner")
+    p.add_argument("--pdf", metavar="PATH", required=True, help="where to write the PDF")
 
 
 def cmd_supervise_assign(args: argparse.Namespace) -> None:
@@ -80,26 +104,29 @@ def _report_path(value: str | None) -> Path | None:
 
 
 def cmd_supervise_report(args: argparse.Namespace) -> None:
-    from attune.core.coding import CodingRole
-    from attune.services.supervision import agreement_frame, team_agreement
+    from attune.analysis.agreement import parameter_sentences
+    from attune.services.supervision import (
+        agreement_frame,
+        agreement_table,
+        pair_icc,
+        report_parameters,
+        team_agreement,
+        write_agreement_report,
+    )
 
     pdf_path = _report_path(args.pdf)
     ctx = open_context()
-    pairs = team_agreement(ctx, acting_user(ctx, args), args.tolerance_ms, args.step_ms)
+    supervisor = acting_user(ctx, args)
+    pairs = team_agreement(ctx, supervisor, args.tolerance_ms, args.step_ms)
     frame = agreement_frame(pairs)
-    parameters = {"event matching tolerance (ms)": args.tolerance_ms,
-                  "time-unit kappa sampling step (ms)": args.step_ms}
     if args.out:
         from attune.interchange.reports import write_agreement_csv
 
-        write_agreement_csv(frame, Path(args.out), parameters)
-    if pdf_path is not None:
-        from attune.interchange.reports import write_agreement_pdf
-
-        # the same headings as the PDF the Supervision page offers
-        write_agreement_pdf([(f"Clip {p.clip_id}: {p.coder_a} and {p.coder_b} "
-                              f"({'calibration' if p.role == CodingRole.GOLD else 'double-coding'}"
-                              f", {p.assigned_on})", p.report) for p in pairs], pdf_path)
+        sentences = parameter_sentences(report_parameters(pairs, args.tolerance_ms,
+                                                          args.step_ms))
+        write_agreement_csv(agreement_table(pairs), Path(args.out), sentences)
+    if pdf_path is not None:  # the same report as the Supervision page offers
+        write_agreement_report(pairs, pdf_path, tallies=pair_icc(ctx, supervisor))
     if args.json:
         print_json([{"clip": p.clip_id, "coders": [p.coder_a, p.coder_b], "kind": str(p.role),
                      "date": p.assigned_on, "report": p.report.to_dict()} for p in pairs])
@@ -108,4 +135,49 @@ def cmd_supervise_report(args: argparse.Namespace) -> None:
     else:
         print(f"Parameters: event tolerance {args.tolerance_ms} ms, time-unit sampling step "
               f"{args.step_ms} ms")
-        print(frame.to_string(index=False))
+        print(agreement_table(pairs).to_string(index=False))
+
+
+def _ids(value: str, what: str) -> list[int]:
+    try:
+        return [int(x) for x in value.split(",") if x.strip()]
+    except ValueError:
+        raise InputError(f"Give the {what} as numbers separated by commas, e.g. 3,5; "
+                         f"not {value!r}.") from None
+
+
+def cmd_supervise_log(args: argparse.Namespace) -> None:
+    from attune.services.supervision_log import log_supervision
+
+    clips, reels = _ids(args.clips, "clips"), _ids(args.reels, "reels")
+    ctx = open_context()
+    s = log_supervision(ctx, acting_user(ctx, args), args.practitioner,
+                        args.on or date.today(), args.minutes, clips, reels, args.notes,
+                        args.actions)
+    emit(args, s, f"Logged: supervision of {s.practitioner} on {s.held_on}, {s.minutes} "
+                  f"minutes, {len(s.clip_ids)} clip(s) and {len(s.reel_ids)} reel(s) watched.")
+
+
+def cmd_supervise_sessions(args: argparse.Namespace) -> None:
+    from attune.services.supervision_log import supervision_log
+
+    ctx = open_context()
+    sessions = supervision_log(ctx, acting_user(ctx, args), args.practitioner)
+    lines = []
+    for s in sessions:
+        watched = [f"clip {c}" for c in s.clip_ids] + [f"reel {r}" for r in s.reel_ids]
+        lines.append(f"{s.held_on}  {s.supervisor} with {s.practitioner}, {s.minutes} min; "
+                     f"watched {', '.join(watched) or 'nothing'}"
+                     + (f"; notes: {s.notes}" if s.notes else "")
+                     + (f"; next steps: {s.actions}" if s.actions else ""))
+    emit(args, sessions, lines or ["No supervision session logged yet."])
+
+
+def cmd_supervise_portfolio(args: argparse.Namespace) -> None:
+    from attune.services.supervision_log import portfolio_pdf
+
+    path = _report_path(args.pdf)
+    assert path is not None
+    ctx = open_context()
+    portfolio_pdf(ctx, acting_user(ctx, args), args.practitioner, path)
+    print(f"Wrote {args.practitioner}'s accreditation portfolio to {path}.")

@@ -26,4 +26,5 @@ class AuditEntry:
 LOOK_ACTIONS: frozenset[str] = frozenset({
     "sign-in", "sign-in-refused", "serve-media", "view", "download", "handout", "export",
     "backup", "agreement", "agreement-report", "title-read-by-colleague", "not-allowed",
+    "portfolio-made",
 })

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 
@@ -42,4 +42,21 @@ class Calibration:
     pass_line_percent: int
     clip_ids: tuple[int, ...]
     trainees: tuple[str, ...]
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class SupervisionSession:
+    """A supervision session as logged: who supervised whom, when and for how long, the
+    clips and reels watched, the supervisor's notes and the agreed next steps."""
+
+    id: int
+    supervisor: str
+    practitioner: str
+    held_on: date
+    minutes: int
+    clip_ids: tuple[int, ...]
+    reel_ids: tuple[int, ...]
+    notes: str
+    actions: str  # the agreed next steps
     created_at: datetime

@@ -26,6 +26,10 @@ PARENT_GOALS            parent          read the family's goals (their words)   
 PROCESS_MEDIA           job worker      make a clip's playable copy, hear it    filmed under (*)
                                         for suggested marks
 ADMINISTRATION          admin           see the family's record, assign people  none
+SUPERVISED_PRACTICE     practitioner,   count its work as a supervised cycle    supervision
+                        supervisor
+ACCREDITATION           practitioner,   name it in an accreditation portfolio   training
+                        supervisor      (with SUPERVISED_PRACTICE too)
 ======================  ==============  ======================================  ================
 
 (*) the scope the clip was uploaded under (shared review unless chosen otherwise).
@@ -84,6 +88,8 @@ class Action(StrEnum):
     SEE_GOALS = "read the family's goals"
     ANALYSE_CLIP = "listen to its clips for suggested marks"
     USE_SUGGESTIONS = "see, accept and reject suggested marks on its clips"
+    SUPERVISED_CYCLE = "count its work as a supervised cycle"
+    LIST_IN_PORTFOLIO = "name it in an accreditation portfolio"
 
 
 class Purpose(StrEnum):
@@ -99,6 +105,8 @@ class Purpose(StrEnum):
     PARENT_GOALS = "parent_goals"
     PROCESS_MEDIA = "process_media"
     ADMINISTRATION = "administration"
+    SUPERVISED_PRACTICE = "supervised_practice"
+    ACCREDITATION = "accreditation"
 
 
 #: The consent a row needs is the scope the clip was uploaded under.
@@ -141,6 +149,16 @@ POLICY: tuple[Rule, ...] = (
          FILMED_UNDER),
     Rule(Purpose.ADMINISTRATION, Relation.ADMIN,
          frozenset({A.SEE_FAMILY, A.RUN_FAMILY}), None),
+    # an accreditation portfolio names a family only with both: its work was supervised
+    # (supervision) and it is used to train (training); otherwise it is only counted
+    Rule(Purpose.SUPERVISED_PRACTICE, Relation.PRACTITIONER,
+         frozenset({A.SUPERVISED_CYCLE}), ConsentScope.SUPERVISION),
+    Rule(Purpose.SUPERVISED_PRACTICE, Relation.SUPERVISOR,
+         frozenset({A.SUPERVISED_CYCLE}), ConsentScope.SUPERVISION),
+    Rule(Purpose.ACCREDITATION, Relation.PRACTITIONER,
+         frozenset({A.LIST_IN_PORTFOLIO}), ConsentScope.TRAINING),
+    Rule(Purpose.ACCREDITATION, Relation.SUPERVISOR,
+         frozenset({A.LIST_IN_PORTFOLIO}), ConsentScope.TRAINING),
 )
 
 #: The coders a supervisor assigns to a clip, by how they stand to it.
@@ -169,6 +187,8 @@ STOPS: dict[Purpose, str] = {
     Purpose.PARENT_VIEW: "the parent cannot watch its reels",
     Purpose.PARENT_COPY: "the parent cannot keep a copy of the reel",
     Purpose.PROCESS_MEDIA: "its clips cannot be processed",
+    Purpose.SUPERVISED_PRACTICE: "its work cannot be counted as supervised by name",
+    Purpose.ACCREDITATION: "it cannot be named in an accreditation portfolio",
 }
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from pathlib import Path
 
 import pandas as pd
 
@@ -13,8 +14,11 @@ from attune.analysis.agreement import (
     AgreementReport,
     ClipPair,
     GroupAgreement,
+    TallyICC,
     agreement_report_clips,
     group_agreement,
+    pair_sentences,
+    pair_tally_icc,
 )
 from attune.core.accounts import Role, User
 from attune.core.clip import Clip, ClipStatus, clip_label
@@ -174,26 +178,8 @@ def team_agreement(ctx: Context, supervisor: User, tolerance_ms: int = 1000,
     require_role(ctx, supervisor, {Role.SUPERVISOR}, "see the team's agreement")
     out = []
     with ctx.db.transaction(supervisor.username) as tx:
-        clips = [c for f in sorted(family_ids_for(tx, supervisor))
-                 for c in tx.clips_for_family(f)
-                 if decide_access(tx, supervisor, Action.VIEW_CLIP, f, c).allowed]
-        pairs = []
-        for clip in clips:
-            assignments = tx.assignments(clip_id=clip.id)
-            golds = [a for a in assignments if a.role == CodingRole.GOLD]
-            firsts = [a for a in assignments if a.role == CodingRole.PRIMARY]
-            for other in assignments:
-                if other.role == CodingRole.GOLD:
-                    continue
-                if golds:  # a gold clip: every coder against the gold coding
-                    x, y, role, at = golds[0], other, CodingRole.GOLD, golds[0].assigned_at
-                elif other.role == CodingRole.SECOND and firsts:
-                    x, y, role, at = firsts[0], other, other.role, other.assigned_at
-                else:
-                    continue
-                if x.done_at is None or y.done_at is None:
-                    continue
-                pairs.append((clip.id, x.coder, y.coder, role, at))
+        pairs = [(clip.id, a, b, role, at)
+                 for clip, a, b, role, at in _done_pairs(tx, supervisor)]
     for clip_id, coder_a, coder_b, role, at in pairs:
         report = clip_agreement(ctx, supervisor, [clip_id], coder_a, coder_b,
                                 tolerance_ms=tolerance_ms, step_ms=step_ms, audit=False)
@@ -202,6 +188,66 @@ def team_agreement(ctx: Context, supervisor: User, tolerance_ms: int = 1000,
         record_agreement_view(ctx, supervisor, [p.clip_id for p in out], tolerance_ms,
                               step_ms)
     return sorted(out, key=lambda p: (p.assigned_on, p.clip_id))
+
+
+def _done_pairs(tx: Tx, supervisor: User
+                ) -> list[tuple[Clip, str, str, CodingRole, datetime]]:
+    """Every compared pair the supervisor may see, both marked done: on a double-coded
+    clip its coder and the second coder, on a gold clip each coder and the gold coder
+    (clip, coder A, coder B, second or gold, when it was assigned)."""
+    clips = [c for f in sorted(family_ids_for(tx, supervisor))
+             for c in tx.clips_for_family(f)
+             if decide_access(tx, supervisor, Action.VIEW_CLIP, f, c).allowed]
+    pairs = []
+    for clip in clips:
+        assignments = tx.assignments(clip_id=clip.id)
+        golds = [a for a in assignments if a.role == CodingRole.GOLD]
+        firsts = [a for a in assignments if a.role == CodingRole.PRIMARY]
+        for other in assignments:
+            if other.role == CodingRole.GOLD:
+                continue
+            if golds:  # a gold clip: every coder against the gold coding
+                x, y, role, at = golds[0], other, CodingRole.GOLD, golds[0].assigned_at
+            elif other.role == CodingRole.SECOND and firsts:
+                x, y, role, at = firsts[0], other, other.role, other.assigned_at
+            else:
+                continue
+            if x.done_at is None or y.done_at is None:
+                continue
+            pairs.append((clip, x.coder, y.coder, role, at))
+    return pairs
+
+
+@dataclass(frozen=True)
+class PairTallyICC:
+    """A double-coding pair's ICC of per-clip tallies over every clip both coded."""
+
+    coder_a: str
+    coder_b: str
+    clip_ids: tuple[int, ...]
+    measures: tuple[TallyICC, ...]
+
+
+def pair_icc(ctx: Context, supervisor: User) -> list[PairTallyICC]:
+    """For each pair of coders, the ICC of the tallies that go into reports (cues and
+    attuned responses per minute, median latency) over all the clips they double-coded
+    (both marked done; the gate decides on each clip), or how many more clips it needs.
+    Supervisors only."""
+    require_role(ctx, supervisor, {Role.SUPERVISOR}, "see the team's agreement")
+    by_pair: dict[tuple[str, str], list[ClipPair]] = {}
+    coded: list[Event] = []
+    with ctx.db.transaction(supervisor.username) as tx:
+        for clip, x, y, role, _ in _done_pairs(tx, supervisor):
+            if role != CodingRole.SECOND:
+                continue
+            a, b = sorted((x, y))  # the same two columns whoever coded first
+            ea, eb = tx.list_events(clip.id, a), tx.list_events(clip.id, b)
+            coded += ea + eb
+            by_pair.setdefault((a, b), []).append(ClipPair(ea, eb, clip.duration_ms, clip.id))
+        scheme = _scheme_of(tx, coded)
+    return [PairTallyICC(a, b, tuple(int(c.clip_id) for c in clips),
+                         tuple(pair_tally_icc(clips, scheme)))
+            for (a, b), clips in sorted(by_pair.items())]
 
 
 def record_agreement_view(ctx: Context, supervisor: User, clip_ids: list[int],
@@ -231,6 +277,95 @@ def agreement_frame(pairs: list[PairAgreement]) -> pd.DataFrame:
                      "flag": r.flag.value if r.flag else None,
                      "disagreements": len(r.disagreements)})
     return pd.DataFrame(rows)
+
+
+#: The agreement table's columns in words (the CSV and the pages), in the order shown.
+AGREEMENT_COLUMNS = {
+    "clip": "clip", "date": "date", "coder_a": "coder A", "coder_b": "coder B",
+    "kind": "kind", "event_kappa": "event kappa", "time_unit_kappa": "time-unit kappa",
+    "alpha": "Krippendorff's alpha", "detection": "events both marked (share)",
+    "mean_onset_diff_ms": "mean onset difference (s)", "flag": "flag",
+    "disagreements": "disagreements",
+}
+
+
+def agreement_table(pairs: list[PairAgreement]) -> pd.DataFrame:
+    """:func:`agreement_frame` for reading: columns in words, three decimals, onset
+    differences in seconds, "none" for a pair without a flag."""
+    frame = agreement_frame(pairs)
+    if frame.empty:
+        return pd.DataFrame(columns=list(AGREEMENT_COLUMNS.values()))
+    for col in ("event_kappa", "time_unit_kappa", "alpha", "detection"):
+        frame[col] = frame[col].astype(float).round(3)
+    frame["mean_onset_diff_ms"] = (frame["mean_onset_diff_ms"].astype(float) / 1000).round(2)
+    frame["flag"] = frame["flag"].fillna("none")
+    return frame[list(AGREEMENT_COLUMNS)].rename(columns=AGREEMENT_COLUMNS)
+
+
+def report_parameters(pairs: list[PairAgreement], tolerance_ms: int, step_ms: int
+                      ) -> dict[str, object]:
+    """The parameters a report states first (from the reports themselves when any); give
+    them to :func:`~attune.analysis.agreement.parameter_sentences` for words."""
+    params: dict[str, object] = {"tolerance_ms": tolerance_ms, "step_ms": step_ms,
+                                 "step_is": "a sampling step for time-unit kappa, not a "
+                                            "tolerance"}
+    if pairs:
+        first = pairs[0].report.parameters
+        for key in ("matching", "scheme", "windows_ms", "flags"):
+            if key in first:
+                params[key] = first[key]
+    params["pairs"] = len(pairs)
+    return params
+
+
+def coders_over_time(pairs: list[PairAgreement]) -> pd.DataFrame:
+    """Each coder's agreement over time, one row per coder and compared clip: on a
+    double-coded clip both coders get the pair's event kappa, on a gold clip the coder
+    compared with the gold coding does (the gold coder is the yardstick)."""
+    rows = []
+    for p in pairs:
+        kappa = p.report.event_kappa.value
+        flag = p.report.flag.value if p.report.flag else "none"
+        gold = p.role == CodingRole.GOLD
+        kind = "against the gold coding" if gold else "double-coding"
+        mine = [(p.coder_b, p.coder_a)] if gold else [(p.coder_a, p.coder_b),
+                                                       (p.coder_b, p.coder_a)]
+        for coder, other in mine:
+            rows.append({"date": p.assigned_on, "coder": coder, "compared with": other,
+                         "kind": kind, "clip": p.clip_id, "event kappa": kappa,
+                         "flag": flag})
+    frame = pd.DataFrame(rows, columns=["date", "coder", "compared with", "kind", "clip",
+                                        "event kappa", "flag"])
+    return frame.sort_values(["coder", "date", "clip"], ignore_index=True)
+
+
+def pair_heading(p: PairAgreement) -> str:
+    """A compared pair as a report names it."""
+    kind = "calibration" if p.role == CodingRole.GOLD else "double-coding"
+    return f"Clip {p.clip_id}: {p.coder_a} and {p.coder_b} ({kind}, {p.assigned_on})"
+
+
+def icc_lines(pairs: list[PairTallyICC]) -> list[str]:
+    """What each pair's ICC across their clips says, one line per pair."""
+    return [f"{p.coder_a} and {p.coder_b}: " + " ".join(pair_sentences(p.measures))
+            for p in pairs]
+
+
+def write_agreement_report(pairs: list[PairAgreement], path: Path, *,
+                           title: str = "Inter-coder agreement",
+                           groups: list[tuple[int, GroupAgreement]] | None = None,
+                           tallies: list[PairTallyICC] | None = None) -> Path:
+    """The agreement report PDF the page and the command line both write: the
+    parameters, each coder's agreement over time (a chart), the ICC across each pair's
+    clips, then one section per compared pair and per group of coders on a clip."""
+    from attune.interchange.reports import write_agreement_pdf
+
+    return write_agreement_pdf(
+        [(pair_heading(p), p.report) for p in pairs], path, title,
+        [(f"Clip {clip_id}: a group of {len(g.coders)} coders", g)
+         for clip_id, g in groups or []],
+        over_time=coders_over_time(pairs) if len(pairs) > 0 else None,
+        tallies=icc_lines(tallies or []))
 
 
 def clip_group_agreement(ctx: Context, supervisor: User, clip_id: int,

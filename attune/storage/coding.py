@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from attune.core.coding import Calibration, CodingAssignment, CodingRole
+from attune.core.coding import Calibration, CodingAssignment, CodingRole, SupervisionSession
 from attune.core.events import Event
 from attune.core.scheme import EventKind
 from attune.errors import ConflictError, InputError, NotFoundError
@@ -23,6 +23,9 @@ from attune.storage.models import (
     EventChangeRecord,
     EventRecord,
     SchemeRecord,
+    SupervisionClipRecord,
+    SupervisionReelRecord,
+    SupervisionSessionRecord,
     UserRecord,
 )
 from attune.storage.txbase import utcnow
@@ -413,6 +416,52 @@ class Coding(Clips):
             CalibrationRecord.supervisor_id == self._user_rec(supervisor).id
         ).order_by(CalibrationRecord.id)
         return [self._calibration(r) for r in self.orm.scalars(q)]
+
+    def add_supervision_session(self, practitioner: str, held_on: date, minutes: int,
+                                clip_ids: Sequence[int], reel_ids: Sequence[int],
+                                notes: str, actions: str) -> SupervisionSession:
+        """A supervision session the acting supervisor held with ``practitioner``."""
+        rec = SupervisionSessionRecord(
+            supervisor_id=self._user_rec(self.actor).id,
+            practitioner_id=self._user_rec(practitioner).id, held_on=held_on,
+            minutes=minutes, notes=notes, actions=actions, created_at=utcnow())
+        self.orm.add(rec)
+        self.orm.flush()
+        for clip_id in sorted(set(clip_ids)):
+            self._clip_rec(clip_id)
+            self.orm.add(SupervisionClipRecord(session_id=rec.id, clip_id=clip_id))
+        for reel_id in sorted(set(reel_ids)):
+            self.orm.add(SupervisionReelRecord(session_id=rec.id, reel_id=reel_id))
+        self.orm.flush()
+        self.audit("supervision-logged", "supervision", rec.id,
+                   {"practitioner": practitioner, "clips": sorted(set(clip_ids)),
+                    "reels": sorted(set(reel_ids))})
+        return self._supervision(rec)
+
+    def supervision_sessions(self, *, supervisor: str | None = None,
+                             practitioner: str | None = None) -> list[SupervisionSession]:
+        """Logged supervision sessions, oldest first, of a supervisor or a practitioner."""
+        q = select(SupervisionSessionRecord)
+        if supervisor is not None:
+            q = q.where(SupervisionSessionRecord.supervisor_id ==
+                        self._user_rec(supervisor).id)
+        if practitioner is not None:
+            q = q.where(SupervisionSessionRecord.practitioner_id ==
+                        self._user_rec(practitioner).id)
+        q = q.order_by(SupervisionSessionRecord.held_on, SupervisionSessionRecord.id)
+        return [self._supervision(r) for r in self.orm.scalars(q)]
+
+    def _supervision(self, rec: SupervisionSessionRecord) -> SupervisionSession:
+        clips = self.orm.scalars(select(SupervisionClipRecord.clip_id).where(
+            SupervisionClipRecord.session_id == rec.id).order_by(SupervisionClipRecord.clip_id))
+        reels = self.orm.scalars(select(SupervisionReelRecord.reel_id).where(
+            SupervisionReelRecord.session_id == rec.id).order_by(SupervisionReelRecord.reel_id))
+        names = {u.id: u.username for u in self.orm.scalars(select(UserRecord).where(
+            UserRecord.id.in_([rec.supervisor_id, rec.practitioner_id])))}
+        return SupervisionSession(rec.id, names.get(rec.supervisor_id, "?"),
+                                  names.get(rec.practitioner_id, "?"), rec.held_on,
+                                  rec.minutes, tuple(clips), tuple(reels), rec.notes,
+                                  rec.actions, rec.created_at)
 
     def _calibration(self, rec: CalibrationRecord) -> Calibration:
         clips = self.orm.scalars(select(CalibrationClipRecord.clip_id).where(

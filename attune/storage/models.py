@@ -435,6 +435,44 @@ class CalibrationTraineeRecord(Base):
                                           primary_key=True)
 
 
+class SupervisionSessionRecord(Base):
+    """A supervision session a supervisor logged for a practitioner (the accreditation
+    portfolio counts them and their minutes)."""
+
+    __tablename__ = "supervision_sessions"
+    __table_args__ = NO_ID_REUSE
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    supervisor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                               index=True)
+    practitioner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                                 index=True)
+    held_on: Mapped[date] = mapped_column(Date)
+    minutes: Mapped[int] = mapped_column(Integer)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    actions: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class SupervisionClipRecord(Base):
+    """A clip watched in a supervision session (gone with the clip)."""
+
+    __tablename__ = "supervision_session_clips"
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("supervision_sessions.id", ondelete="CASCADE"), primary_key=True)
+    clip_id: Mapped[int] = mapped_column(ForeignKey("clips.id", ondelete="CASCADE"),
+                                         primary_key=True)
+
+
+class SupervisionReelRecord(Base):
+    """A reel (a shared review's recording) watched in a supervision session."""
+
+    __tablename__ = "supervision_session_reels"
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("supervision_sessions.id", ondelete="CASCADE"), primary_key=True)
+    reel_id: Mapped[int] = mapped_column(ForeignKey("reels.id", ondelete="CASCADE"),
+                                         primary_key=True)
+
+
 class SignInSessionRecord(Base):
     """A signed-in browser: ends when signed out, idle too long, or the account is
     switched off. Kept in the database so that a server restart signs nobody out and

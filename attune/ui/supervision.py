@@ -25,18 +25,30 @@ from attune.analysis.agreement import (
 )
 from attune.core.accounts import User
 from attune.core.clip import clip_label
-from attune.core.coding import CodingRole
+from attune.core.coding import CodingRole, SupervisionSession
 from attune.core.spans import format_ms
-from attune.interchange.reports import write_agreement_csv, write_agreement_pdf
+from attune.errors import AttuneError
+from attune.interchange.reports import write_agreement_csv
 from attune.services import Context
 from attune.services.supervision import (
     CalibrationResult,
     DoubleCodingPlan,
     PairAgreement,
+    PairTallyICC,
     agreement_frame,
+    agreement_table,
+    calibration_results,
+    calibrations,
+    clip_group_agreement,
+    coders_over_time,
+    icc_lines,
+    pair_icc,
     record_agreement_view,
     team_agreement,
+    team_names,
+    write_agreement_report,
 )
+from attune.services.supervision_log import portfolio_pdf
 from attune.ui.cache import cached
 from attune.ui.families import FamilyRow
 
@@ -228,6 +240,25 @@ def drift_chart(long: pd.DataFrame) -> alt.LayerChart:
         title="Drift: agreement over time (green ≥ .80, amber .60-.80)")
 
 
+def coders_long(pairs: Sequence[PairAgreement]) -> pd.DataFrame:
+    """Each coder's event kappa over time (double-coding and against the gold coding)."""
+    frame = coders_over_time(list(pairs))
+    frame["date"] = pd.to_datetime(frame["date"])
+    return frame
+
+
+def coders_chart(long: pd.DataFrame) -> alt.LayerChart:
+    """A line per coder: their agreement on each compared clip, by date."""
+    lines = alt.Chart(long.dropna(subset=["event kappa"])).mark_line(point=True).encode(
+        x=alt.X("date:T", title=None),
+        y=alt.Y("event kappa:Q", scale=alt.Scale(domain=[-0.2, 1])),
+        color=alt.Color("coder:N", title=None, legend=alt.Legend(orient="bottom")),
+        tooltip=["date:T", "coder", "compared with", "kind", "clip",
+                 alt.Tooltip("event kappa:Q", format=".2f"), "flag"])
+    return (_bands("event kappa") + lines).properties(
+        title="Each coder's agreement over time (green ≥ .80, amber .60-.80)")
+
+
 def calibration_chart(long: pd.DataFrame) -> alt.LayerChart:
     lines = alt.Chart(long).mark_line(point=True).encode(
         x=alt.X("date:T", title=None),
@@ -257,33 +288,15 @@ def disagreement_rows(pairs: Sequence[PairAgreement]) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (r["clip"], r["at_ms"], r["coder_a"], r["coder_b"]))
 
 
-def report_parameters(pairs: Sequence[PairAgreement], tolerance_ms: int, step_ms: int
-                      ) -> dict[str, object]:
-    """The parameters a report states first (from the reports themselves when any)."""
-    params: dict[str, object] = {"tolerance_ms": tolerance_ms,
-                                 "step_ms": step_ms,
-                                 "step_is": "a sampling step for time-unit kappa, not a "
-                                            "tolerance"}
-    if pairs:
-        first = pairs[0].report.parameters
-        for key in ("matching", "scheme", "windows_ms", "flags"):
-            if key in first:
-                params[key] = first[key]
-    params["pairs"] = len(pairs)
-    return params
-
-
 def report_pdf(pairs: Sequence[PairAgreement], title: str = "Inter-coder agreement",
-               groups: Sequence[tuple[int, GroupAgreement]] = ()) -> bytes:
-    """The agreement report as PDF bytes (one section per coded pair, then one per group
-    of coders on a clip, given as (clip id, group))."""
-    sections = [(f"Clip {p.clip_id}: {p.coder_a} and {p.coder_b} "
-                 f"({'calibration' if p.role == CodingRole.GOLD else 'double-coding'}, "
-                 f"{p.assigned_on})", p.report) for p in pairs]
+               groups: Sequence[tuple[int, GroupAgreement]] = (),
+               tallies: Sequence[PairTallyICC] = ()) -> bytes:
+    """The agreement report as PDF bytes (see
+    :func:`~attune.services.supervision.write_agreement_report`)."""
     with tempfile.TemporaryDirectory() as folder:
-        path = write_agreement_pdf(
-            sections, Path(folder) / "agreement.pdf", title,
-            [(f"Clip {clip_id}: a group of {len(g.coders)} coders", g) for clip_id, g in groups])
+        path = write_agreement_report(list(pairs), Path(folder) / "agreement.pdf",
+                                      title=title, groups=list(groups),
+                                      tallies=list(tallies))
         return path.read_bytes()
 
 
@@ -291,7 +304,8 @@ def report_csv(pairs: Sequence[PairAgreement], parameters: dict[str, object]) ->
     """The per-pair table as CSV bytes, the parameters in sentences as comment lines
     first."""
     with tempfile.TemporaryDirectory() as folder:
-        path = write_agreement_csv(pairs_frame(pairs), Path(folder) / "agreement.csv",
+        path = write_agreement_csv(agreement_table(list(pairs)),
+                                   Path(folder) / "agreement.csv",
                                    parameter_sentences(parameters))
         return path.read_bytes()
 
@@ -314,9 +328,104 @@ def agreement_for_page(ctx: Context, user: User, tolerance_ms: int, step_ms: int
 
 
 def _report_pdf_of(ctx: Context, user: User, tolerance_ms: int, step_ms: int) -> bytes:
-    return report_pdf(cached(ctx, user, _team_agreement_unaudited, tolerance_ms, step_ms))
+    return report_pdf(cached(ctx, user, _team_agreement_unaudited, tolerance_ms, step_ms),
+                      tallies=pair_icc_for_page(ctx, user))
 
 
 def team_report_pdf(ctx: Context, user: User, tolerance_ms: int, step_ms: int) -> bytes:
     """The PDF report of :func:`agreement_for_page`, made once per data version."""
     return cached(ctx, user, _report_pdf_of, tolerance_ms, step_ms)
+
+
+# The calibration reads of the page, cached per data version like the agreement above (a
+# refusal or a "not yet" is an answer too, kept as its sentence, so that a rerun does not
+# ask the database again).
+
+def _group_or_reason(ctx: Context, user: User, clip_id: int, tolerance_ms: int,
+                     step_ms: int) -> GroupAgreement | str:
+    try:
+        return clip_group_agreement(ctx, user, clip_id, tolerance_ms, step_ms, audit=False)
+    except AttuneError as exc:
+        return str(exc)
+
+
+def group_for_page(ctx: Context, user: User, clip_id: int, tolerance_ms: int,
+                   step_ms: int) -> GroupAgreement | str:
+    """Every coder of a clip compared at once, or the sentence saying why not yet."""
+    return cached(ctx, user, _group_or_reason, clip_id, tolerance_ms, step_ms)
+
+
+def _group_pdf_of(ctx: Context, user: User, clip_id: int, tolerance_ms: int,
+                  step_ms: int) -> bytes:
+    group = group_for_page(ctx, user, clip_id, tolerance_ms, step_ms)
+    if isinstance(group, str):
+        return b""
+    return report_pdf([], "Agreement of a group of coders", [(clip_id, group)])
+
+
+def group_pdf_for_page(ctx: Context, user: User, clip_id: int, tolerance_ms: int,
+                       step_ms: int) -> bytes:
+    """The group report PDF, laid out once per data version."""
+    return cached(ctx, user, _group_pdf_of, clip_id, tolerance_ms, step_ms)
+
+
+def _results_or_reason(ctx: Context, user: User, calibration_id: int,
+                       tolerance_ms: int) -> list[CalibrationResult] | str:
+    try:
+        return calibration_results(ctx, user, calibration_id, tolerance_ms)
+    except AttuneError as exc:
+        return str(exc)
+
+
+def calibration_results_for_page(ctx: Context, user: User, calibration_id: int,
+                                 tolerance_ms: int) -> list[CalibrationResult] | str:
+    """Each trainee's calibration result, or the sentence saying why not."""
+    return cached(ctx, user, _results_or_reason, calibration_id, tolerance_ms)
+
+
+def calibrations_for_page(ctx: Context, user: User) -> list[Any]:
+    """The supervisor's calibration sessions (cached per data version)."""
+    return cached(ctx, user, calibrations)
+
+
+def team_for_page(ctx: Context, user: User) -> list[str]:
+    """The supervisor's practitioners, then the supervisor (cached per data version)."""
+    return cached(ctx, user, team_names)
+
+
+def pair_icc_for_page(ctx: Context, user: User) -> list[PairTallyICC]:
+    """Each double-coding pair's ICC of the tallies over their clips (cached)."""
+    return cached(ctx, user, pair_icc)
+
+
+def pair_icc_frame(pairs: Sequence[PairTallyICC]) -> pd.DataFrame:
+    """One row per pair and measure: clips compared, ICC, its 95% interval, flag."""
+    rows = [{"coders": f"{p.coder_a} and {p.coder_b}", "tally": m.measure,
+             "clips": m.clips, "ICC": value(m.value),
+             "95% interval": "-" if m.low is None or m.high is None
+             else f"{m.low:.2f} to {m.high:.2f}",
+             "flag": m.flag.value if m.flag else "not yet"}
+            for p in pairs for m in p.measures]
+    return pd.DataFrame(rows, columns=["coders", "tally", "clips", "ICC", "95% interval",
+                                       "flag"])
+
+
+def pair_icc_lines(pairs: Sequence[PairTallyICC]) -> list[str]:
+    """What each pair's ICCs say, one line per pair (sentences joined)."""
+    return icc_lines(list(pairs))
+
+
+def supervision_log_frame(sessions: Sequence[SupervisionSession]) -> pd.DataFrame:
+    """The supervision log, newest first, in words."""
+    rows = [{"day": s.held_on, "practitioner": s.practitioner, "minutes": s.minutes,
+             "watched": ", ".join([f"clip {c}" for c in s.clip_ids]
+                                  + [f"reel {r}" for r in s.reel_ids]) or "-",
+             "notes": s.notes or "-", "next steps agreed": s.actions or "-"}
+            for s in reversed(sessions)]
+    return pd.DataFrame(rows, columns=["day", "practitioner", "minutes", "watched", "notes",
+                                       "next steps agreed"])
+
+
+def portfolio_pdf_for_page(ctx: Context, user: User, practitioner: str) -> bytes:
+    """A practitioner's portfolio PDF, made once per data version."""
+    return cached(ctx, user, portfolio_pdf, practitioner)

@@ -25,6 +25,7 @@ from attune.analysis.agreement import (
     kappa_from_table,
     krippendorff_alpha,
 )
+from attune.analysis.agreement.coefficients import icc_clips_needed, icc_interval
 
 from ._build import AGREEMENT_DATA, published
 
@@ -168,3 +169,44 @@ def test_degenerate_alpha_fleiss_icc() -> None:
         icc([[2, 2], [2, 2], [2, 2]])
     with pytest.raises(UndefinedStatisticError, match="2 targets"):
         icc([[1, 2, 3]])
+
+
+# ------------------------------------------------ ICC: Shrout & Fleiss 1979, intervals
+
+SF_FORMS = ("ICC(1,1)", "ICC(2,1)", "ICC(3,1)", "ICC(1,k)", "ICC(2,k)", "ICC(3,k)")
+
+
+@pytest.mark.parametrize("form", SF_FORMS)
+def test_icc_shrout_fleiss_table_4(form: str) -> None:
+    example = published("icc_shrout_fleiss_1979.json")
+    expected = example["expected"]
+    assert icc(example["ratings"], form) == pytest.approx(expected[form], abs=expected["tol"])
+
+
+@pytest.mark.parametrize("form", ["ICC(1,1)", "ICC(2,1)", "ICC(3,1)"])
+def test_icc_interval_shrout_fleiss_data(form: str) -> None:
+    example = published("icc_shrout_fleiss_1979.json")
+    low, high = icc_interval(example["ratings"], form)
+    want = example["expected_interval_95"][form]
+    tol = example["expected_interval_95"]["tol"]
+    assert (low, high) == (pytest.approx(want[0], abs=tol), pytest.approx(want[1], abs=tol))
+    assert low < icc(example["ratings"], form) < high
+
+
+def test_icc_interval_wine_as_pingouin_prints_it() -> None:
+    # value_provenance of icc_examples.json: CI95 of ICC1-ICC3 [0.43, 0.93]
+    ratings = published("icc_examples.json")["examples"][0]["ratings"]
+    for form in ("ICC(1,1)", "ICC(2,1)", "ICC(3,1)"):
+        low, high = icc_interval(ratings, form)
+        assert (round(low, 2), round(high, 2)) == (0.43, 0.93), form
+    with pytest.raises(ValueError, match="single-rater"):
+        icc_interval(ratings, "ICC(2,k)")
+
+
+def test_icc_clips_needed_follows_bonett() -> None:
+    # n = 1 + 8 z^2 (1-r)^2 (1+r)^2 / (2 w^2) for two raters: r .75, w .4 -> 19.4 -> 20
+    assert icc_clips_needed(0.75, 0.4) == 20
+    assert icc_clips_needed(0.75, 0.3) == 34  # a narrower interval needs more clips
+    assert icc_clips_needed(0.9, 0.4) < icc_clips_needed(0.75, 0.4)  # and a lower ICC
+    with pytest.raises(ValueError):
+        icc_clips_needed(1.0, 0.4)

@@ -178,7 +178,7 @@ def test_parameters_and_json(report: AgreementReport) -> None:
     text = json.dumps(data, allow_nan=False)  # JSON-safe: no NaN, no numpy types
     assert json.loads(text)["confusion"]["counts"][2][3] == 1
     assert data["icc"]["cues seen"]["value"] is None
-    assert "two clips" in data["icc"]["cues seen"]["reason"]
+    assert "one clip gives nothing to compare" in data["icc"]["cues seen"]["reason"]
 
 
 def _no_nan(x: Any) -> bool:

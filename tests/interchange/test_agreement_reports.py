@@ -88,7 +88,7 @@ def test_pdf_states_the_parameters_in_sentences(scheme: Scheme, tmp_path: Path) 
     assert "every 0.25 s; it is a sampling step, not a tolerance" in text
     assert ("within 3.0 s of an engagement cue, 3.0 s of a disengagement cue or 5.0 s of a "
             "distress cue") in text
-    assert "ICC needs per-clip tallies of two clips or more" in text
+    assert "one clip gives nothing to compare" in text
 
 
 def test_pdf_states_shared_parameters_once(scheme: Scheme, tmp_path: Path) -> None:

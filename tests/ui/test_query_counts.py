@@ -69,9 +69,9 @@ def test_no_page_asks_more_of_the_database_as_the_caseload_grows(ctx: Context,
     grown = {page: (small[page], large[page]) for page in small
              if large[page] > small[page]}
     assert not grown, f"statements per page run grew from 1 to 3 families: {grown}"
-    # a few: the session, the data's version (Supervision also reads its calibration
-    # sessions, about ten more)
-    assert max(large.values()) <= 40, large
+    # a few: the session, the data's version and what is not worth caching (every page,
+    # Supervision's calibration reads too, is under this cap)
+    assert max(large.values()) <= 30, large
 
 
 def test_the_cache_is_per_account_and_sees_every_change(ctx: Context) -> None:

@@ -21,7 +21,12 @@ from attune.core.words import check_words
 from attune.services import Context
 from attune.services.analysis import family_tallies
 from attune.services.demo import DEMO_FAMILY, load_demo
-from attune.services.supervision import set_gold_coder, team_agreement, team_names
+from attune.services.supervision import (
+    report_parameters,
+    set_gold_coder,
+    team_agreement,
+    team_names,
+)
 from attune.ui import supervision as sup
 from attune.ui import tallies as tal
 from attune.ui.workspace import coders_from_query, seek_from_query
@@ -286,7 +291,7 @@ def test_agreement_tables(ctx: Context, demo: dict[str, User]) -> None:
     assert rows[0]["query"] == {"clip": "1", "t": str(rows[0]["at_ms"]), "coders": "pat,sam"}
     drift = sup.drift_long(pairs)
     assert set(drift["statistic"]) == set(sup.STATISTICS.values())
-    params = sup.report_parameters(pairs, 1000, 1000)
+    params = report_parameters(pairs, 1000, 1000)
     csv = sup.report_csv(pairs, params).decode()
     assert csv.startswith("# Events of the two coders were paired")
     assert "# Time-unit agreement sampled both timelines every 1.0 s" in csv

@@ -8,6 +8,8 @@
   source;
 - :mod:`~attune.analysis.agreement.group` compares any number of coders on one clip
   (Fleiss' kappa, Krippendorff's alpha, each coder against the gold coding);
+- :mod:`~attune.analysis.agreement.across` gives a coder pair's ICC of per-clip tallies
+  over every clip they both coded, with its interval and how many clips it needs;
 - :mod:`~attune.analysis.agreement.report` assembles a supervisor's report of two coders
   on one clip or several, and states its parameters in sentences.
 
@@ -27,6 +29,12 @@ silent NaN: the low-level functions raise :class:`UndefinedStatisticError` (an
 
 from __future__ import annotations
 
+from attune.analysis.agreement.across import (
+    MIN_CLIPS,
+    TallyICC,
+    pair_sentences,
+    pair_tally_icc,
+)
 from attune.analysis.agreement.coefficients import (
     ALPHA_AMBER,
     ALPHA_GREEN,
@@ -80,6 +88,7 @@ __all__ = [
     "KAPPA_AMBER",
     "KAPPA_GREEN",
     "LANE_NAMES",
+    "MIN_CLIPS",
     "UNMATCHED",
     "AgreementReport",
     "ClipPair",
@@ -94,6 +103,7 @@ __all__ = [
     "Matching",
     "Statistic",
     "SubsetAgreement",
+    "TallyICC",
     "UndefinedStatisticError",
     "_flag",
     "agreement_report",
@@ -109,6 +119,8 @@ __all__ = [
     "krippendorff_alpha",
     "match_events",
     "match_intervals",
+    "pair_sentences",
+    "pair_tally_icc",
     "parameter_sentences",
     "per_code_agreement",
     "tally_icc",

@@ -24,6 +24,7 @@ from attune.analysis.agreement.coefficients import (
     ALPHA_GREEN,
     ICC_AMBER,
     ICC_GREEN,
+    ICC_MIN_CLIPS,
     KAPPA_AMBER,
     KAPPA_GREEN,
     Flag,
@@ -45,6 +46,7 @@ from attune.analysis.agreement.matching import (
 )
 from attune.core.events import Event
 from attune.core.scheme import EventKind, Potency, Scheme, Valence
+from attune.core.spans import format_ms
 
 UNMATCHED = "unmatched"
 
@@ -237,50 +239,65 @@ class AgreementReport:
 
         def stat(s: Statistic) -> str:
             if s.value is None:
-                return f"undefined ({s.reason})"
-            return f"{s.value:.3f}" + (f" [{s.flag.value}]" if s.flag else "")
+                return f"undefined ({(s.reason or 'no reason given').rstrip('.')})"
+            return f"{s.value:.2f}" + (f", {s.flag.value}" if s.flag else "")
 
         def share(x: float | None) -> str:
             return "-" if x is None else f"{x:.0%}"
 
+        def at(ms: int) -> str:
+            return format_ms(ms, 1)
+
+        a_name, b_name = self.coders
         p = self.parameters
-        lines = [f"Agreement of {self.coders[0]} and {self.coders[1]} on {self.clips} clip(s): "
-                 f"{self.n_events_a} and {self.n_events_b} events"]
+        step = p.get("step_ms")
+        d = self.detection
+        clips = "1 clip" if self.clips == 1 else f"{self.clips} clips"
+        lines = [f"Agreement of {a_name} and {b_name} on {clips}: {self.n_events_a} and "
+                 f"{self.n_events_b} events."]
         if parameters:
             lines += parameter_sentences(p)
         lines += [
-            f"  event kappa (codes, unmatched as a category): {stat(self.event_kappa)}",
-            f"  event kappa (matched pairs only):             {stat(self.event_kappa_matched)}",
-            f"  time-unit kappa (sampling step {p.get('step_ms')} ms):       "
-            f"{stat(self.time_unit_kappa)}",
-            f"  Krippendorff's alpha (nominal):               {stat(self.alpha)}",
-            f"  detection: {self.detection.matched} matched, {self.detection.unmatched_a} "
-            f"only {self.coders[0]}, {self.detection.unmatched_b} only {self.coders[1]} "
-            f"({share(self.detection.agreement)} of all; {self.coders[0]} "
-            f"{share(self.detection.share_a)}, {self.coders[1]} "
-            f"{share(self.detection.share_b)} matched)",
+            f"Event kappa (codes; an event the other coder did not mark counts as "
+            f"unmatched): {stat(self.event_kappa)}.",
+            f"Event kappa of the events both coders marked: {stat(self.event_kappa_matched)}.",
+            "Time-unit kappa (both timelines sampled every "
+            + (f"{step / 1000:.1f} s" if isinstance(step, int) else "step")
+            + f"): {stat(self.time_unit_kappa)}.",
+            f"Krippendorff's alpha (codes as names): {stat(self.alpha)}.",
+            f"Events both marked: {d.matched}; only {a_name}: {d.unmatched_a}; only "
+            f"{b_name}: {d.unmatched_b} ({share(d.agreement)} of all; the other found "
+            f"{share(d.share_a)} of {a_name}'s and {share(d.share_b)} of {b_name}'s).",
         ]
         if self.mean_abs_onset_diff_ms is not None:
-            lines.append(f"  mean onset difference of matched events: "
-                         f"{self.mean_abs_onset_diff_ms:.0f} ms")
-        for name, s in self.icc.items():
-            lines.append(f"  ICC(2,1) on per-clip {name}: {stat(s)}")
+            lines.append(f"Events both marked began on average "
+                         f"{self.mean_abs_onset_diff_ms / 1000:.2f} s apart.")
+        if self.icc and all(s.value is None for s in self.icc.values()) and \
+                len({s.reason for s in self.icc.values()}) == 1:
+            lines.append(f"Per-clip tallies ({' and '.join(self.icc)}): "
+                         f"{next(iter(self.icc.values())).reason}")
+        else:
+            for name, s in self.icc.items():
+                lines.append(f"ICC of the per-clip tally of {name}: {stat(s)}.")
         for sub in (self.potent, self.subtle):
             if sub is not None:
-                lines.append(f"  {sub.name} cues: kappa {stat(sub.kappa)}, "
-                             f"{sub.detection.matched} matched")
+                lines.append(f"{sub.name.capitalize()} cues: kappa {stat(sub.kappa)} "
+                             f"({sub.detection.matched} both marked).")
         for lane in self.lanes:
-            lines.append(f"  {lane.lane}: event kappa {stat(lane.event_kappa)}, time-unit "
-                         f"kappa {stat(lane.time_unit_kappa)}")
-        lines.append(f"Overall: {self.flag.value if self.flag else 'no flag'}")
-        lines += [f"  {sentence}" for sentence in self.flag_reasons]
+            lines.append(f"{lane.lane.capitalize()}: event kappa {stat(lane.event_kappa)}; "
+                         f"time-unit kappa {stat(lane.time_unit_kappa)}.")
+        lines.append(f"Overall flag: {self.flag.value if self.flag else 'none'}.")
+        lines += list(self.flag_reasons)
         if self.disagreements:
-            lines.append(f"{len(self.disagreements)} disagreement(s):")
-            for d in self.disagreements[:50]:
-                a = f"{d.a.code}@{d.a.start_ms}" if d.a else "-"
-                b = f"{d.b.code}@{d.b.start_ms}" if d.b else "-"
-                where = "" if d.clip is None else f"clip {d.clip} "
-                lines.append(f"  {where}at {d.at_ms} ms: {d.what} ({d.kind}): {a} vs {b}")
+            n = len(self.disagreements)
+            shown = "" if n <= 50 else " (the first 50)"
+            lines.append(f"Disagreements: {n}{shown}.")
+            for dis in self.disagreements[:50]:
+                marks = [f"{who} {e.code} at {at(e.start_ms)}"
+                         for who, e in ((a_name, dis.a), (b_name, dis.b)) if e is not None]
+                where = "" if dis.clip is None else f"Clip {dis.clip} "
+                lines.append(f"{where}at {at(dis.at_ms)}, {dis.kind}: {dis.what} "
+                             f"({'; '.join(marks)}).")
         return lines
 
     def to_dict(self) -> dict[str, Any]:
@@ -800,8 +817,8 @@ def _icc_statistics(clips: Sequence[ClipPair], scheme: Scheme | None) -> dict[st
     """ICC on per-clip tallies; with one clip, undefined with the reason."""
     if len(clips) >= 2:
         return tally_icc(clips, scheme)
-    reason = ("ICC needs per-clip tallies of two clips or more; compare two clips or more "
-              "together.")
+    reason = ("An ICC compares per-clip tallies, so one clip gives nothing to compare: it "
+              f"is computed over all the clips a pair coded (from {ICC_MIN_CLIPS} clips).")
     stats = {"cues seen": Statistic("ICC(2,1) cues seen", None, 1, _METHOD_ICC,
                                     reason=reason)}
     if scheme is not None:
