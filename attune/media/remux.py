@@ -26,6 +26,7 @@ import av
 import cv2
 import numpy as np
 
+from attune.core.timebase import FrameGrid
 from attune.media.colour import TRC_HLG, TRC_PQ
 from attune.media.overview import EnvelopeBuilder, FilmstripBuilder
 from attune.media.probe import MediaFacts, open_input
@@ -285,8 +286,7 @@ def _sound_envelope(source: Path, fps: Fraction, origin: Fraction,
 
 def _finish_filmstrip(strip: FilmstripBuilder, tiles: dict[int, np.ndarray] | None,
                       frames: int, fps: Fraction) -> None:
-    duration_ms = Fraction(frames * 1000) / fps
-    count = max(1, math.ceil(duration_ms / strip.interval_ms))
+    count = max(1, -(-FrameGrid(fps).start_ms(frames) // strip.interval_ms))
     found = tiles or {}
     blank = np.zeros((strip.tile_height, strip.tile_width, 3), np.uint8)
     last = blank
@@ -297,5 +297,5 @@ def _finish_filmstrip(strip: FilmstripBuilder, tiles: dict[int, np.ndarray] | No
 
 def _finish_envelope(envelope: EnvelopeBuilder, frames: int, fps: Fraction) -> None:
     """Pad with silence, or cut, to the pictures' length."""
-    total = round(Fraction(frames * envelope.sample_rate) / fps)
+    total = FrameGrid(fps).sample_at(frames, envelope.sample_rate)
     envelope.fit(total)
