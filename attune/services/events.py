@@ -11,7 +11,7 @@ from attune.core.scheme import EventKind
 from attune.errors import InputError, NotAllowedError, StateError
 from attune.services import Context
 from attune.services.access import Action, decide_access, refusal, require_access
-from attune.services.schemes import load_scheme
+from attune.services.schemes import load_scheme, scheme_in
 
 #: Who codes (supervisors and administrators look; parents see only their reels).
 CODER_ROLES = frozenset({Role.PRACTITIONER})
@@ -35,12 +35,12 @@ def add_event(ctx: Context, actor: User, clip_id: int, code: str, start_ms: int,
               auto_link: bool = True) -> Event:
     """Mark an event with ``actor`` as coder. A response with no ``answers_id`` is linked
     to the most recent cue of the same coder whose latency window covers it."""
-    stored, scheme = load_scheme(ctx, scheme_name, scheme_version)
-    kind = scheme.code(code).kind
-    event = Event(kind, code, start_ms, start_ms if end_ms is None else end_ms,
-                  coder=actor.username, scheme=stored.name, scheme_version=stored.version,
-                  note=note)
-    with ctx.db.transaction(actor.username) as tx:
+    with ctx.db.transaction(actor.username) as tx:  # one transaction, scheme included
+        stored, scheme = scheme_in(ctx, tx, scheme_name, scheme_version)
+        kind = scheme.code(code).kind
+        event = Event(kind, code, start_ms, start_ms if end_ms is None else end_ms,
+                      coder=actor.username, scheme=stored.name,
+                      scheme_version=stored.version, note=note)
         clip = tx.get_clip(clip_id)
         require_access(tx, actor, Action.CODE_CLIP, clip.family_id, clip,
                        what=f"code clip {clip_id}")

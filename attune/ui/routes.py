@@ -48,6 +48,7 @@ from starlette.routing import BaseRoute, Route
 from attune.core.accounts import User
 from attune.errors import AttuneError, NotAllowedError, NotFoundError
 from attune.services import Context
+from attune.services.access import decisions_remembered
 from attune.services.accounts import account_by_id
 from attune.services.clips import store_clip
 from attune.services.events import clip_to_code
@@ -376,12 +377,13 @@ def _save_outbox(ctx: Context, cookie: str | None, token: str | None,
     """One outbox exchange for the signed-in coder (runs in a worker thread)."""
     grant = check_outbox_token(ctx.settings.secret_key, token)
     user = signed_in_user(ctx, cookie, grant.user_id, grant.session_id, "save coding")
-    clip = clip_to_code(ctx, user, grant.clip_id)  # the gate: refused before anything
-    tab = tab_in(body)
-    if tab is None:
-        raise _Refused(400, "The page did not say which tab it is; reload the page.")
-    ws = tab_workspace(clip.id, user.username, tab)
-    return exchange(ctx, user, ws, items_of(body), have_in(body))
+    with decisions_remembered():  # the gate's permission serves every message
+        clip = clip_to_code(ctx, user, grant.clip_id)  # the gate: refused before anything
+        tab = tab_in(body)
+        if tab is None:
+            raise _Refused(400, "The page did not say which tab it is; reload the page.")
+        ws = tab_workspace(clip.id, user.username, tab)
+        return exchange(ctx, user, ws, items_of(body), have_in(body))
 
 
 def make_outbox_endpoint(context: ContextProvider) -> Callable[[Request], Any]:
