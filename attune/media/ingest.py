@@ -17,8 +17,8 @@ is placed by its own timestamps on the same clock: a late start is padded with s
 sound before the first picture is cut, and the track ends with the picture.
 
 A source the browser already plays (see :func:`attune.media.remux.copy_refusal`) takes
-the copy path instead: the proxy is its own packets remuxed with ``+faststart`` (its own
-size, sound and keyframes; no re-encode), the filmstrip comes from its keyframes and the
+the copy path instead: the proxy is its own packets with the index first (its own size,
+sound and keyframes; no re-encode), the filmstrip comes from its keyframes and the
 envelope from a decode of the sound alone. ``short_side`` applies to the transcode only.
 
 Everything is made in a hidden work folder inside ``out_dir`` and renamed into place

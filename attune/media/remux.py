@@ -1,8 +1,10 @@
 """The copy path of ingest: a source a browser already plays becomes its own proxy.
 
 When :func:`copy_refusal` finds nothing against it, the proxy is the source's own video
-and sound packets in a new MP4 with ``+faststart`` (the index first, so the browser can
-seek before it has the whole file): no picture is decoded and re-encoded. Meanwhile, in
+and sound packets in an MP4 with the index first (so the browser can seek before it has
+the whole file): no picture is decoded and re-encoded. A plain MP4 whose first picture is
+at time zero is copied as bytes with its index moved (:mod:`attune.media.faststart`);
+any other is remuxed packet by packet with ``+faststart``. Meanwhile, in
 two helper threads, the filmstrip is made from the keyframes alone (a tile shows the
 last keyframe at or before its moment; phones put one every second or so) and the sound
 envelope from a decode of the sound alone.

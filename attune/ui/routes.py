@@ -48,10 +48,9 @@ from starlette.routing import BaseRoute, Route
 from attune.core.accounts import User
 from attune.errors import AttuneError, NotAllowedError, NotFoundError
 from attune.services import Context
-from attune.services.access import decisions_remembered
 from attune.services.accounts import account_by_id
 from attune.services.clips import store_clip
-from attune.services.events import clip_to_code
+from attune.services.events import clip_to_code, gate_once_per_request
 from attune.services.ingest import queue_ingest
 from attune.services.serving import media_folder, record_outside_sign_in, record_served
 from attune.services.tokens import (
@@ -377,7 +376,7 @@ def _save_outbox(ctx: Context, cookie: str | None, token: str | None,
     """One outbox exchange for the signed-in coder (runs in a worker thread)."""
     grant = check_outbox_token(ctx.settings.secret_key, token)
     user = signed_in_user(ctx, cookie, grant.user_id, grant.session_id, "save coding")
-    with decisions_remembered():  # the gate's permission serves every message
+    with gate_once_per_request():  # the gate's permission serves every message
         clip = clip_to_code(ctx, user, grant.clip_id)  # the gate: refused before anything
         tab = tab_in(body)
         if tab is None:
