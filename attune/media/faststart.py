@@ -8,8 +8,11 @@ order: the samples are the source's own bytes, copied by the kernel in large blo
 one pass (``ffmpeg -c copy -movflags +faststart`` writes the file and then rewrites it).
 
 Only a plain MP4 qualifies (:func:`plan`): an MP4 brand, one ``moov`` that is not
-compressed, no fragments, one video track and at most one sound track, and offsets that
-still fit their boxes. Anything else returns None and the caller remuxes with PyAV.
+compressed, no fragments, no metadata boxes at the top level, one video track and at
+most one sound track, and offsets that still fit their boxes. Anything else returns
+None and the caller remuxes with PyAV. The recording's metadata inside ``moov`` (a
+phone's location, make and model) becomes ``free`` boxes: the proxy carries no more of
+it than a remux does.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ MP4_BRANDS = frozenset({b"isom", b"iso2", b"iso4", b"iso5", b"iso6", b"mp41", b"
 #: Boxes inside ``moov`` that lead to the chunk offset tables.
 _PATH = (b"trak", b"mdia", b"minf", b"stbl")
 _COPY_BLOCK = 8 * 1024 * 1024
+#: Top-level boxes a plain MP4 may have (a top-level ``udta``/``meta`` box: remuxed).
+_TOP_KINDS = frozenset({b"ftyp", b"moov", b"mdat", b"free", b"skip", b"wide"})
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,19 @@ def _offset_tables(moov: bytes) -> list[tuple[bytes, int]] | None:
     return tables or None
 
 
+def _blank_metadata(moov: bytearray) -> None:
+    """Turn the recording's own metadata (``udta``/``meta``: a phone's location, its
+    make and model) into ``free`` boxes of the same size, as the remux leaves it out."""
+    def kids(box: _Box) -> list[_Box]:
+        return _boxes(lambda p, n: bytes(moov[p:p + n]), box.start + 8,
+                      box.start + box.size) or []
+
+    for box in kids(_Box(b"moov", 0, len(moov))):
+        inner = kids(box) if box.kind == b"trak" else []
+        for meta in (b for b in [box, *inner] if b.kind in (b"udta", b"meta")):
+            moov[meta.start + 4:meta.start + 8] = b"free"
+
+
 def plan(source: Path) -> Plan | None:
     """How to write ``source`` with its index first, or None if it is not a plain MP4."""
     size = source.stat().st_size
@@ -103,8 +121,9 @@ def plan(source: Path) -> Plan | None:
         if moov_box.size > 64 * 1024 * 1024:
             return None
         moov = bytearray(read(moov_box.start, moov_box.size))
-    if b"cmov" in bytes(moov[8:16]):
+    if b"cmov" in bytes(moov[8:16]) or not set(kinds) <= _TOP_KINDS:
         return None
+    _blank_metadata(moov)
     tables = _offset_tables(bytes(moov))
     if tables is None or len(tables) > 2:
         return None

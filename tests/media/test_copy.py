@@ -182,3 +182,26 @@ def test_quicktime_and_late_starts_are_remuxed_not_byte_copied(tmp_path: Path) -
         first = next(c.decode(video=0))
     assert first.pts is not None and first.time_base is not None
     assert first.pts * first.time_base == 0 and read_number(first.to_ndarray(format="bgr24")) == 0
+
+
+def test_a_phones_location_is_not_copied_into_the_proxy(tmp_path: Path) -> None:
+    """A recording's metadata (here the place it was filmed) stays in the original: the
+    byte copy blanks it as the remux leaves it out."""
+    src = make_clip(tmp_path / "placed.mp4", fps=Fraction(25), frames=25, audio_start_ms=0)
+    placed = tmp_path / "placed_gps.mp4"
+    with av.open(str(src.path)) as inp, av.open(str(placed), "w", format="mp4") as out:
+        out.metadata["location"] = "+51.5074-000.1278/"
+        outs = {s.index: out.add_stream_from_template(s) for s in inp.streams}
+        for packet in inp.demux():
+            if packet.dts is not None:
+                packet.stream = outs[packet.stream.index]
+                out.mux(packet)
+    with av.open(str(placed)) as c:
+        assert "location" in c.metadata
+    assert remux.faststart.plan(placed) is not None
+    result = ingest_media(placed, tmp_path / "out")
+    assert result.proxy_made_by == "copy"
+    with av.open(str(result.proxy_path)) as c:
+        assert "location" not in c.metadata
+        assert sum(1 for _ in c.decode(video=0)) == 25
+    assert b"+51.5074" not in result.proxy_path.read_bytes()
