@@ -12,8 +12,9 @@ transcode path: (a) ``ingest_media(..., allow_copy=False)``: the one-pass transc
                 (b) ffmpeg making only the equivalent proxy (same size, libx264 preset
                 and CRF, keyframe interval, AAC 48 kHz stereo, +faststart).
 
-It prints the load before and after, each round's times, and the medians with the ratio
-ffmpeg/attune. Targets: copy < 1/60 of the clip's length and ratio >= 0.8; transcode
+It prints the load before and after, each round's times (wall clock, and CPU seconds,
+which hold better on a busy machine), and the medians with the ratio ffmpeg/attune.
+Targets: copy < 1/60 of the clip's length and ratio >= 0.8; transcode
 ratio >= 1.0; peak memory < 300 MB on both.
 """
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -90,9 +92,19 @@ def run_attune(source: Path, work: Path, path: str) -> dict[str, float | str | i
     return result
 
 
+#: CPU seconds of the last ffmpeg command (its own and its children's).
+LAST_FFMPEG_CPU = [0.0]
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _timed(cmd: list[str]) -> float:
-    t = time.perf_counter()
+    t, c = time.perf_counter(), _children_cpu()
     subprocess.run(cmd, check=True)
+    LAST_FFMPEG_CPU[0] = _children_cpu() - c
     return time.perf_counter() - t
 
 
@@ -140,7 +152,7 @@ def main() -> None:
     real_s = args.minutes * 60
     print(f"source: {source.name} ({source.stat().st_size / 1e6:.0f} MB, {real_s:g} s)")
     load_before = os.getloadavg()
-    runs: dict[str, list[tuple[float, float, float]]] = {p: [] for p in paths}
+    runs: dict[str, list[tuple[float, float, float, float, float]]] = {p: [] for p in paths}
     with tempfile.TemporaryDirectory(prefix="attune-bench-", dir=OUT) as tmp:
         work = Path(tmp)
         for round_no in range(1, max(1, args.repeat) + 1):
@@ -152,9 +164,11 @@ def main() -> None:
                     ff = ffmpeg_transcode(ffmpeg, source, work, int(at["width"]),
                                           int(at["height"]), str(at["fps"]))
                 at_s, peak = float(at["seconds"]), float(at["peak_mb"])
-                runs[path].append((at_s, ff, peak))
+                at_cpu, ff_cpu = float(at["cpu_s"]), LAST_FFMPEG_CPU[0]
+                runs[path].append((at_s, ff, peak, at_cpu, ff_cpu))
                 print(f"round {round_no} {path:9s}: attune {at_s:7.2f} s  ffmpeg {ff:7.2f} s  "
-                      f"ratio {ff / at_s:4.2f}  peak RSS {peak:4.0f} MB  "
+                      f"ratio {ff / at_s:4.2f}  CPU attune {at_cpu:6.2f} s ffmpeg "
+                      f"{ff_cpu:6.2f} s  peak RSS {peak:4.0f} MB  "
                       f"proxy {at['width']}x{at['height']} @ {at['fps']}  "
                       f"load {os.getloadavg()[0]:.1f}", flush=True)
     print(f"load average before: {load_before[0]:.2f} (1 min) {load_before[1]:.2f} (5 min); "
@@ -164,6 +178,8 @@ def main() -> None:
         ff = statistics.median(r[1] for r in runs[path])
         ratio = statistics.median(r[1] / r[0] for r in runs[path])
         peak = max(r[2] for r in runs[path])
+        at_cpu = statistics.median(r[3] for r in runs[path])
+        ff_cpu = statistics.median(r[4] for r in runs[path])
         target = 0.8 if path == "copy" else 1.0
         verdict = [f"ratio {'OK' if ratio >= target else 'BELOW'} (>= {target})",
                    f"memory {'OK' if peak < 300 else 'OVER'} (< 300 MB)"]
@@ -171,7 +187,8 @@ def main() -> None:
             verdict.append(f"time {'OK' if at_s < real_s / 60 else 'OVER'} (< {real_s / 60:g} s)")
         print(f"median of {len(runs[path])}, {path}: attune {at_s:.2f} s "
               f"({real_s / at_s:.0f}x real time), ffmpeg {ff:.2f} s, ratio ffmpeg/attune "
-              f"{ratio:.2f}, peak RSS {peak:.0f} MB: {', '.join(verdict)}")
+              f"{ratio:.2f}; CPU attune {at_cpu:.2f} s, ffmpeg {ff_cpu:.2f} s; "
+              f"peak RSS {peak:.0f} MB: {', '.join(verdict)}")
 
 
 if __name__ == "__main__":

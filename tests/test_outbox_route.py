@@ -17,7 +17,8 @@ from starlette.testclient import TestClient
 from attune.core.accounts import Role, User
 from attune.core.clip import ClipStatus
 from attune.core.coding import CodingRole
-from attune.services import Context
+from attune.core.policy import Action
+from attune.services import Context, access
 from attune.services.clips import get_clip
 from attune.services.events import add_event, list_events
 from attune.services.families import link_parent
@@ -249,3 +250,32 @@ def test_saving_from_the_timeline_keeps_the_sign_in_from_going_idle(
     assert late.status_code == 403
     assert not SESSIONS.is_live(ctx, sid, idle_s)
     assert [e for e in everything(ctx, clip) if e[2] == 6000] == []
+
+
+def test_an_outbox_of_many_marks_asks_the_gate_once_per_question(
+        ctx: Context, client: TestClient, world: dict[str, Any],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ten marks in one request: the route's "may pat code this clip?" is the permission
+    each mark uses (the gate is asked again in the next request, where a family's
+    practitioner who left is refused)."""
+    pat, clip = world["pat"], world["clip"]
+    url = outbox_url(ctx, pat, clip, sign_in(ctx, client, pat))
+    asked: list[tuple[str, Action]] = []
+    real = access._decide_access
+
+    def counted(tx: Any, user: Any, action: Action, *args: Any, **kw: Any) -> Any:
+        asked.append((user.username, action))
+        return real(tx, user, action, *args, **kw)
+
+    monkeypatch.setattr(access, "_decide_access", counted)
+    marks = [create(f"n{i}", i + 1, "C02", 2000 + 40 * i) for i in range(10)]
+    answer = post(client, url, marks).json()
+    assert all(answer["acks"][m["cid"]]["ok"] for m in marks)
+    assert len(everything(ctx, clip)) == 11
+    assert sorted(asked) == [("pat", Action.CODE_CLIP), ("pat", Action.VIEW_CLIP)]
+
+    with ctx.db.transaction("system") as tx:  # pat leaves the family
+        tx.unassign_practitioner("FAM-A", "pat")
+    refused = post(client, url, [create("n10", 11, "C02", 3000)])
+    assert refused.status_code == 403
+    assert len(everything(ctx, clip)) == 11

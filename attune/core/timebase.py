@@ -10,6 +10,8 @@ checked against this module by a test). The rules, for a rate ``fps`` (a Fractio
   ``[i / fps, (i + 1) / fps)``).
 - **Frame shown at ms** (``frame_at``): ``floor(ms * fps / 1000)``; so
   ``frame_at(start_ms(n)) == n`` for every rate up to 1000 fps.
+- **Length** of n frames: ``start_ms(n)``, where a next frame would start (a proxy or
+  reel of n pictures lasts that many ms); ``frames_before`` is its inverse.
 - **Snapping** a time to a frame edge (``snap``): the nearest edge, half up,
   ``floor(ms * fps / 1000 + 1/2)``; a span snaps both ends (``snap_span``), keeping at
   least one frame. ``snap(start_ms(n)) == n`` for every rate below 500 fps.
@@ -65,7 +67,12 @@ class FrameGrid:
 
     def snap(self, ms: int) -> int:
         """The frame edge nearest to ``ms`` (half up), as a frame number."""
-        return _half_up(Fraction(ms) * self.fps / 1000)
+        return self.snap_time(Fraction(ms, 1000))
+
+    def snap_time(self, seconds: Fraction) -> int:
+        """The frame edge nearest to exact time ``seconds`` (half up), as a frame number:
+        e.g. the proxy picture a source picture at that time becomes."""
+        return _half_up(Fraction(seconds) * self.fps)
 
     def snap_ms(self, ms: int) -> int:
         """``ms`` moved to the start of the nearest frame edge."""
@@ -85,8 +92,9 @@ class FrameGrid:
         return _half_up(Fraction(seconds) * self.fps)
 
     def frames_before(self, ms: int) -> int:
-        """How many frames start before ``ms`` (a clip of ``ms`` milliseconds has these)."""
-        return -((-ms * self.fps.numerator) // (1000 * self.fps.denominator))
+        """How many frames start (at their ``start_ms``) before ``ms``: a clip of ``ms``
+        milliseconds has these, and ``frames_before(start_ms(n)) == n``."""
+        return 0 if ms <= 0 else self.frame_at(ms - 1) + 1
 
     def seconds(self, frame: int) -> Fraction:
         """Exact start of ``frame`` in seconds."""

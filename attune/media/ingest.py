@@ -17,8 +17,8 @@ is placed by its own timestamps on the same clock: a late start is padded with s
 sound before the first picture is cut, and the track ends with the picture.
 
 A source the browser already plays (see :func:`attune.media.remux.copy_refusal`) takes
-the copy path instead: the proxy is its own packets remuxed with ``+faststart`` (its own
-size, sound and keyframes; no re-encode), the filmstrip comes from its keyframes and the
+the copy path instead: the proxy is its own packets with the index first (its own size,
+sound and keyframes; no re-encode), the filmstrip comes from its keyframes and the
 envelope from a decode of the sound alone. ``short_side`` applies to the transcode only.
 
 Everything is made in a hidden work folder inside ``out_dir`` and renamed into place
@@ -47,6 +47,7 @@ import av.video.stream
 import numpy as np
 from av.video.frame import PictureType
 
+from attune.core.timebase import FrameGrid
 from attune.errors import MediaError
 from attune.media import colour, files, layout, remux
 from attune.media.overview import (
@@ -434,7 +435,8 @@ class _SoundTrack:
 
 
 def _duration_ms(frame_count: int, fps: Fraction) -> int:
-    return round(Fraction(frame_count * 1000) / fps)
+    """The proxy lasts until a next picture would start (the time base's one rule)."""
+    return FrameGrid(fps).start_ms(frame_count)
 
 
 def _write_overviews(work: Path, strip: FilmstripBuilder,
@@ -469,6 +471,7 @@ class _Transcoder:
                  filmstrip_interval_ms: int, report: _ProgressReporter) -> None:
         self.source, self.facts, self.work, self.report = source, facts, work, report
         self.fps = proxy_rate(facts)
+        self.grid = FrameGrid(self.fps)
         self.width, self.height = proxy_size(facts, short_side)
         self.frame_time_base = Fraction(1, 1) / self.fps
         self.filmstrip = FilmstripBuilder(self.width, self.height, filmstrip_interval_ms,
@@ -545,7 +548,7 @@ class _Transcoder:
                 if origin is None:
                     origin = when
                     encoder.mux(sound.set_origin(round(origin * AUDIO_RATE)))
-                slot = max(0, round((when - origin) * self.fps))
+                slot = max(0, self.grid.snap_time(when - origin))
                 if pending is not None and slot > pending_slot:
                     next_slot = self._emit(pending, next_slot, slot, encoder)
                     encoder.mux(sound.allow_until(self._samples(next_slot),
@@ -557,7 +560,7 @@ class _Transcoder:
                     f"No picture could be decoded from {self.source.name}. Upload the "
                     f"video file straight from the phone's or camera's own storage."
                 )
-            end_slot = max(pending_slot + 1, round((last_time + last_gap - origin) * self.fps))
+            end_slot = max(pending_slot + 1, self.grid.snap_time(last_time + last_gap - origin))
             next_slot = self._emit(pending, next_slot, end_slot, encoder)
             if in_audio is not None:
                 for chunk in resampler.resample(None):
@@ -570,7 +573,7 @@ class _Transcoder:
         return next_slot
 
     def _samples(self, slot: int) -> int:
-        return round(Fraction(slot * AUDIO_RATE) / self.fps)
+        return self.grid.sample_at(slot, AUDIO_RATE)
 
     def _emit(self, frame: av.VideoFrame, first: int, end: int, encoder: _EncoderThread) -> int:
         """Send ``frame`` as proxy pictures ``first .. end-1``; returns ``end``."""
@@ -579,8 +582,8 @@ class _Transcoder:
         picture = self.upright(frame)
         picture.pict_type = PictureType.NONE
         for slot in range(first, end):
-            slot_end_ms = Fraction((slot + 1) * 1000) / self.fps
-            while self.filmstrip.next_tile_ms() < slot_end_ms:
+            # A tile shows the picture on screen at its ms (FrameGrid.frame_at).
+            while self.filmstrip.next_tile_ms() < self.grid.start_ms(slot + 1):
                 tile = picture.reformat(width=self.filmstrip.tile_width,
                                         height=self.filmstrip.tile_height, format="bgr24")
                 self.filmstrip.add(tile.to_ndarray())

@@ -1,8 +1,10 @@
 """The copy path of ingest: a source a browser already plays becomes its own proxy.
 
 When :func:`copy_refusal` finds nothing against it, the proxy is the source's own video
-and sound packets in a new MP4 with ``+faststart`` (the index first, so the browser can
-seek before it has the whole file): no picture is decoded and re-encoded. Meanwhile, in
+and sound packets in an MP4 with the index first (so the browser can seek before it has
+the whole file): no picture is decoded and re-encoded. A plain MP4 whose first picture is
+at time zero is copied as bytes with its index moved (:mod:`attune.media.faststart`);
+any other is remuxed packet by packet with ``+faststart``. Meanwhile, in
 two helper threads, the filmstrip is made from the keyframes alone (a tile shows the
 last keyframe at or before its moment; phones put one every second or so) and the sound
 envelope from a decode of the sound alone.
@@ -26,6 +28,8 @@ import av
 import cv2
 import numpy as np
 
+from attune.core.timebase import FrameGrid
+from attune.media import faststart
 from attune.media.colour import TRC_HLG, TRC_PQ
 from attune.media.overview import EnvelopeBuilder, FilmstripBuilder
 from attune.media.probe import MediaFacts, open_input
@@ -99,13 +103,25 @@ def make_copy(
     with open_input(source) as inp:
         video = _moving_video(inp)
         origin = Fraction(video.start_time or 0) * (video.time_base or 1)
+        plain = len(inp.streams) == 1 + min(1, len(inp.streams.audio))
+    # Picture zero already at time zero in a plain MP4: its bytes with the index moved
+    # to the front (no packet passes through Python); otherwise a remux that shifts them.
+    layout = faststart.plan(source) if origin == 0 and plain else None
     tiles = _Worker(_keyframe_tiles, source, fps, origin, filmstrip, facts.duration_ms)
     sound = _Worker(_sound_envelope, source, fps, origin, envelope, facts.duration_ms)
+    copy = None
     try:
-        times = _remux(source, proxy, origin, facts.duration_ms, progress)
+        if layout is not None:
+            copy = _Worker(faststart.write_faststart, source, proxy, layout)
+            times = _picture_times(source, facts.duration_ms, progress)
+        else:
+            times = _remux(source, proxy, origin, facts.duration_ms, progress)
     finally:
-        tiles.join()
-        sound.join()
+        for worker in (copy, tiles, sound):
+            if worker is not None:
+                worker.join()
+    if copy is not None:
+        copy.check()
     if not _on_grid(times, fps):
         return None
     frames = len(times)
@@ -155,13 +171,30 @@ def _remux(source: Path, proxy: Path, origin: Fraction, duration_ms: int,
     return times
 
 
+def _picture_times(source: Path, duration_ms: int,
+                   progress: Callable[[float], None]) -> list[Fraction]:
+    """The pictures' times (their packets read, nothing decoded), sorted."""
+    pts: list[int] = []
+    with open_input(source) as inp:
+        video = _moving_video(inp)
+        tb = video.time_base or Fraction(1, 90000)
+        ticks = float(Fraction(max(1, duration_ms), 1000) / tb)
+        for packet in inp.demux(video):
+            if packet.pts is not None:
+                pts.append(packet.pts)
+                if len(pts) % 256 == 0:
+                    progress(min(1.0, packet.pts / ticks))
+    pts.sort()
+    return [p * tb for p in pts]
+
+
 def _on_grid(times: list[Fraction], fps: Fraction) -> bool:
     return bool(times) and all(abs(t * fps - i) <= _GRID_TOLERANCE
                                for i, t in enumerate(times))
 
 
 class _Worker:
-    """Runs ``job(source, fps, origin, builder, duration_ms)`` in a thread."""
+    """Runs ``job(*args)`` in a thread; ``check`` raises its error in the caller's."""
 
     def __init__(self, job: Callable[..., Any], *args: Any) -> None:
         self.result: Any = None
@@ -285,8 +318,7 @@ def _sound_envelope(source: Path, fps: Fraction, origin: Fraction,
 
 def _finish_filmstrip(strip: FilmstripBuilder, tiles: dict[int, np.ndarray] | None,
                       frames: int, fps: Fraction) -> None:
-    duration_ms = Fraction(frames * 1000) / fps
-    count = max(1, math.ceil(duration_ms / strip.interval_ms))
+    count = max(1, -(-FrameGrid(fps).start_ms(frames) // strip.interval_ms))
     found = tiles or {}
     blank = np.zeros((strip.tile_height, strip.tile_width, 3), np.uint8)
     last = blank
@@ -297,5 +329,5 @@ def _finish_filmstrip(strip: FilmstripBuilder, tiles: dict[int, np.ndarray] | No
 
 def _finish_envelope(envelope: EnvelopeBuilder, frames: int, fps: Fraction) -> None:
     """Pad with silence, or cut, to the pictures' length."""
-    total = round(Fraction(frames * envelope.sample_rate) / fps)
+    total = FrameGrid(fps).sample_at(frames, envelope.sample_rate)
     envelope.fit(total)

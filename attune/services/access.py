@@ -15,6 +15,9 @@ transaction of its own, so that it stays on record even though the action fails.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 
 from attune.core.accounts import Role, User
@@ -34,6 +37,7 @@ __all__ = [
     "Decision",
     "decide_access",
     "decide_reel",
+    "decisions_remembered",
     "family_ids_for",
     "refusal",
     "require_access",
@@ -88,15 +92,52 @@ def double_coding_open(tx: Tx, clip: Clip) -> bool:
         not all(a.done_at is not None for a in assignments)
 
 
+#: Permissions already given in this block of :func:`decisions_remembered`.
+_GIVEN: ContextVar[dict[tuple[object, ...], Decision] | None] = ContextVar(
+    "attune_gate_given", default=None)
+
+
+@contextmanager
+def decisions_remembered() -> Iterator[None]:
+    """Within the block (one request, e.g. an outbox of many marks), each question is
+    put to the gate once: a permission given is remembered for the same question until
+    the block ends; a refusal is never remembered (asked again, it is audited again).
+    A block inside another is part of it."""
+    if _GIVEN.get() is not None:
+        yield
+        return
+    token = _GIVEN.set({})
+    try:
+        yield
+    finally:
+        _GIVEN.reset(token)
+
+
 def decide_access(tx: Tx, user: User | None, action: Action, family: Family | int,
                   clip: Clip | None = None, *, filmed_under: ConsentScope | None = None,
                   on: date | None = None) -> Decision:
     """THE question: may ``user`` (None: the job worker) do ``action`` with ``family``'s
     material (``clip`` when it is about one clip), today?"""
+    if clip is not None and clip.family_id != (family if isinstance(family, int)
+                                               else family.id):
+        raise ValueError("the clip is not of this family")
+    given = _GIVEN.get()
+    key = (user, action, family if isinstance(family, int) else family.id,
+           clip.id if clip is not None else None, filmed_under, on or date.today())
+    if given is not None and key in given:
+        return given[key]
+    decision = _decide_access(tx, user, action, family, clip, filmed_under=filmed_under,
+                              on=on)
+    if given is not None and decision.allowed:
+        given[key] = decision
+    return decision
+
+
+def _decide_access(tx: Tx, user: User | None, action: Action, family: Family | int,
+                   clip: Clip | None, *, filmed_under: ConsentScope | None,
+                   on: date | None) -> Decision:
     if isinstance(family, int):
         family = tx.family_by_id(family)
-    if clip is not None and clip.family_id != family.id:
-        raise ValueError("the clip is not of this family")
     if user is None:
         rels, active = frozenset({Relation.WORKER}), True
     else:

@@ -3,6 +3,8 @@ reported instead of overwritten."""
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
+
 from attune.core.accounts import Role, User
 from attune.core.attunement import find_answered_cue
 from attune.core.clip import Clip, ClipStatus
@@ -10,11 +12,24 @@ from attune.core.events import Event
 from attune.core.scheme import EventKind
 from attune.errors import InputError, NotAllowedError, StateError
 from attune.services import Context
-from attune.services.access import Action, decide_access, refusal, require_access
-from attune.services.schemes import load_scheme
+from attune.services.access import (
+    Action,
+    decide_access,
+    decisions_remembered,
+    refusal,
+    require_access,
+)
+from attune.services.schemes import load_scheme, scheme_in
 
 #: Who codes (supervisors and administrators look; parents see only their reels).
 CODER_ROLES = frozenset({Role.PRACTITIONER})
+
+
+def gate_once_per_request() -> AbstractContextManager[None]:
+    """Within the block (one save of the timeline's outbox), the gate is asked each
+    question once, however many marks the outbox carries
+    (:func:`attune.services.access.decisions_remembered`)."""
+    return decisions_remembered()
 
 
 def list_events(ctx: Context, actor: User, clip_id: int, coder: str | None = None,
@@ -35,12 +50,12 @@ def add_event(ctx: Context, actor: User, clip_id: int, code: str, start_ms: int,
               auto_link: bool = True) -> Event:
     """Mark an event with ``actor`` as coder. A response with no ``answers_id`` is linked
     to the most recent cue of the same coder whose latency window covers it."""
-    stored, scheme = load_scheme(ctx, scheme_name, scheme_version)
-    kind = scheme.code(code).kind
-    event = Event(kind, code, start_ms, start_ms if end_ms is None else end_ms,
-                  coder=actor.username, scheme=stored.name, scheme_version=stored.version,
-                  note=note)
-    with ctx.db.transaction(actor.username) as tx:
+    with ctx.db.transaction(actor.username) as tx:  # one transaction, scheme included
+        stored, scheme = scheme_in(ctx, tx, scheme_name, scheme_version)
+        kind = scheme.code(code).kind
+        event = Event(kind, code, start_ms, start_ms if end_ms is None else end_ms,
+                      coder=actor.username, scheme=stored.name,
+                      scheme_version=stored.version, note=note)
         clip = tx.get_clip(clip_id)
         require_access(tx, actor, Action.CODE_CLIP, clip.family_id, clip,
                        what=f"code clip {clip_id}")

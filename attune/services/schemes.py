@@ -47,7 +47,13 @@ _PARSED: dict[tuple[str, int, str, int], Scheme] = {}
 def load_scheme(ctx: Context, name: str = "attuned-moments",
                 version: int | None = None) -> tuple[StoredScheme, Scheme]:
     with ctx.db.transaction("system") as tx:
-        stored = tx.get_scheme(name, version)
+        return scheme_in(ctx, tx, name, version)
+
+
+def scheme_in(ctx: Context, tx: Tx, name: str = "attuned-moments",
+              version: int | None = None) -> tuple[StoredScheme, Scheme]:
+    """:func:`load_scheme` inside a transaction already open (one fewer round trip)."""
+    stored = tx.get_scheme(name, version)
     key = (ctx.settings.database_url, stored.id, stored.name, stored.version)
     if key not in _PARSED:
         _PARSED[key] = parse_scheme(stored.document)

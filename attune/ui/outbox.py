@@ -12,7 +12,9 @@ changed since the revision the browser says it has (``events_delta``, or all of 
 so a message that crosses from one to the other is still applied once.
 
 Nothing here imports Streamlit or asks the gate: the services do (every change goes
-through :mod:`attune.services.events`).
+through :mod:`attune.services.events`). An exchange is one question to the gate however
+many messages it carries (:func:`attune.services.events.gate_once_per_request`): the
+route's check that the coder may code the clip is the permission every message uses.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import Any
 
 from attune.core.accounts import User
 from attune.services import Context
+from attune.services.events import gate_once_per_request
 from attune.services.tokens import outbox_token
 from attune.ui.workspace import Workspace
 
@@ -110,8 +113,8 @@ def have_in(outbox: Any) -> Mapping[str, Any] | None:
 def exchange(ctx: Context, user: User, ws: Workspace, items: list[Mapping[str, Any]],
              have: Mapping[str, Any] | None) -> dict[str, Any]:
     """Apply the outbox's new messages (through the events services, which ask the
-    gate) and answer: ``acks``, ``notices`` and the events payload."""
-    with ws.lock:
+    gate, once for them all) and answer: ``acks``, ``notices`` and the events payload."""
+    with ws.lock, gate_once_per_request():
         ws.apply(ctx, user, items)
         payload = ws.event_payload(ctx, user, have)
         return {"acks": ws.acks(items), "notices": ws.take_notices(), **payload}

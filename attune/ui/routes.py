@@ -50,7 +50,7 @@ from attune.errors import AttuneError, NotAllowedError, NotFoundError
 from attune.services import Context
 from attune.services.accounts import account_by_id
 from attune.services.clips import store_clip
-from attune.services.events import clip_to_code
+from attune.services.events import clip_to_code, gate_once_per_request
 from attune.services.ingest import queue_ingest
 from attune.services.serving import media_folder, record_outside_sign_in, record_served
 from attune.services.tokens import (
@@ -381,12 +381,13 @@ def _save_outbox(ctx: Context, cookie: str | None, token: str | None,
     grant = check_outbox_token(ctx.settings.secret_key, token)
     user = signed_in_user(ctx, cookie, grant.user_id, grant.session_id, "save coding",
                           activity=True)
-    clip = clip_to_code(ctx, user, grant.clip_id)  # the gate: refused before anything
-    tab = tab_in(body)
-    if tab is None:
-        raise _Refused(400, "The page did not say which tab it is; reload the page.")
-    ws = tab_workspace(clip.id, user.username, tab)
-    return exchange(ctx, user, ws, items_of(body), have_in(body))
+    with gate_once_per_request():  # the gate's permission serves every message
+        clip = clip_to_code(ctx, user, grant.clip_id)  # the gate: refused before anything
+        tab = tab_in(body)
+        if tab is None:
+            raise _Refused(400, "The page did not say which tab it is; reload the page.")
+        ws = tab_workspace(clip.id, user.username, tab)
+        return exchange(ctx, user, ws, items_of(body), have_in(body))
 
 
 def make_outbox_endpoint(context: ContextProvider) -> Callable[[Request], Any]:

@@ -20,6 +20,8 @@ def test_a_frame_start_is_on_that_frame_and_snaps_back_to_it(fps: Fraction, n: i
     assert g.frame_at(ms) == n and g.snap(ms) == n
     assert g.frame_at(ms - 1) == n - 1 if n else True  # the first ms of the frame
     assert Fraction(ms) >= Fraction(n * 1000) / fps > ms - 1
+    assert g.frames_before(ms) == n  # n pictures last start_ms(n): a proxy's length
+    assert g.snap_time(Fraction(n) / fps) == n
 
 
 @pytest.mark.parametrize("fps", RATES_CHECKED, ids=str)
@@ -41,6 +43,7 @@ def test_the_rules_written_down() -> None:
     assert ntsc.sample_at(30) == 48_048 and FrameGrid(Fraction(25)).sample_at(25) == 48_000
     assert ntsc.snap_span(1000, 1000) == (30, 31)  # at least one frame
     assert FrameGrid(Fraction(30)).frames_before(1001) == 31
+    assert ntsc.frames_before(67) == 2 and ntsc.frames_before(68) == 3  # frame 2 from 67 ms
 
 
 def test_a_rate_must_be_positive() -> None:

@@ -130,3 +130,78 @@ def test_copy_keeps_full_range_tones_for_the_browser(tmp_path: Path) -> None:
         a = next(c.decode(video=0)).to_ndarray(format="rgb24").astype(int)
         b = next(s.decode(video=0)).to_ndarray(format="rgb24").astype(int)
     assert np.abs(a - b).max() == 0
+
+
+def _top_boxes(path: Path) -> list[bytes]:
+    kinds, pos, size = [], 0, path.stat().st_size
+    with open(path, "rb") as f:
+        while pos < size:
+            f.seek(pos)
+            length, kind = int.from_bytes(f.read(4), "big"), f.read(4)
+            if length == 1:
+                length = int.from_bytes(f.read(8), "big")
+            kinds.append(kind)
+            pos += length or size - pos
+    return kinds
+
+
+def _packets(path: Path) -> list[tuple[str, int | None, int | None, str]]:
+    with av.open(str(path)) as c:
+        return [(p.stream.type, p.pts, p.dts, hashlib.sha256(bytes(p)).hexdigest())
+                for p in c.demux() if p.size]
+
+
+def test_index_written_last_is_moved_first_and_the_bytes_copied(tmp_path: Path) -> None:
+    """A phone writes the index (moov) after the media (mdat); the proxy has it first,
+    with the same packets at the same times (the samples are the source's bytes)."""
+    src = make_clip(tmp_path / "late_index.mp4", fps=Fraction(30), frames=60,
+                    audio_start_ms=0, keyint=30)
+    boxes = _top_boxes(src.path)
+    assert boxes.index(b"moov") > boxes.index(b"mdat")
+    assert remux.faststart.plan(src.path) is not None
+    result = ingest_media(src.path, tmp_path / "out")
+    assert (result.proxy_made_by, result.proxy_frame_count) == ("copy", 60)
+    assert _top_boxes(result.proxy_path)[:2] == [b"ftyp", b"moov"]
+    assert _packets(result.proxy_path) == _packets(src.path)
+    assert result.proxy_path.stat().st_size == src.path.stat().st_size
+    with av.open(str(result.proxy_path)) as c:
+        shown = [read_number(f.to_ndarray(format="bgr24")) for f in c.decode(video=0)]
+    assert shown == list(range(60))
+
+
+def test_quicktime_and_late_starts_are_remuxed_not_byte_copied(tmp_path: Path) -> None:
+    """Only a plain MP4 whose first picture is at time zero is copied as bytes: a
+    QuickTime file is not an MP4 brand, and a late first picture must be moved to zero."""
+    assert remux.faststart.plan(VIDEOS / "quicktime_h264_1080p50_pcm.mov") is None
+    times = [400 + i * 40 for i in range(30)]
+    src = make_clip(tmp_path / "late.mp4", times_ms=times, fps=Fraction(25),
+                    audio_start_ms=0, audio_ms=1600)
+    result = ingest_media(src.path, tmp_path / "out")
+    assert result.proxy_made_by == "copy"
+    with av.open(str(result.proxy_path)) as c:
+        first = next(c.decode(video=0))
+    assert first.pts is not None and first.time_base is not None
+    assert first.pts * first.time_base == 0 and read_number(first.to_ndarray(format="bgr24")) == 0
+
+
+def test_a_phones_location_is_not_copied_into_the_proxy(tmp_path: Path) -> None:
+    """A recording's metadata (here the place it was filmed) stays in the original: the
+    byte copy blanks it as the remux leaves it out."""
+    src = make_clip(tmp_path / "placed.mp4", fps=Fraction(25), frames=25, audio_start_ms=0)
+    placed = tmp_path / "placed_gps.mp4"
+    with av.open(str(src.path)) as inp, av.open(str(placed), "w", format="mp4") as out:
+        out.metadata["location"] = "+51.5074-000.1278/"
+        outs = {s.index: out.add_stream_from_template(s) for s in inp.streams}
+        for packet in inp.demux():
+            if packet.dts is not None:
+                packet.stream = outs[packet.stream.index]
+                out.mux(packet)
+    with av.open(str(placed)) as c:
+        assert "location" in c.metadata
+    assert remux.faststart.plan(placed) is not None
+    result = ingest_media(placed, tmp_path / "out")
+    assert result.proxy_made_by == "copy"
+    with av.open(str(result.proxy_path)) as c:
+        assert "location" not in c.metadata
+        assert sum(1 for _ in c.decode(video=0)) == 25
+    assert b"+51.5074" not in result.proxy_path.read_bytes()

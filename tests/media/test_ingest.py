@@ -10,6 +10,7 @@ import av
 import numpy as np
 import pytest
 
+from attune.core.timebase import FrameGrid
 from attune.errors import MediaError
 from attune.media import remux
 from attune.media.frames import picture_at
@@ -155,12 +156,35 @@ def test_variable_frame_rate_source_becomes_constant(tmp_path: Path) -> None:
     assert fps == proxy_rate(facts)
     proxy_times, _ = _video_pts(result.proxy_path)
     assert all(b - a == 1 / fps for a, b in itertools.pairwise(proxy_times))
-    slots = [round(Fraction(t, 1000) * fps) for t in times]
+    slots = [FrameGrid(fps).snap(t) for t in times]
     with av.open(str(result.proxy_path)) as c:
         shown = [read_number(f.to_ndarray(format="bgr24")) for f in c.decode(video=0)]
     for i, number in enumerate(shown):
         expected = max(k for k, slot in enumerate(slots) if slot <= i)
         assert number == expected, f"proxy picture {i}"
+
+
+@pytest.mark.parametrize("allow_copy", [True, False], ids=["copy", "transcode"])
+def test_ntsc_clip_lasts_by_the_time_base(tmp_path: Path, allow_copy: bool) -> None:
+    """At 30000/1001 fps 50 pictures last 1668.33 ms: the proxy lasts 1669 ms, where a
+    51st picture would start (FrameGrid.start_ms), not 1668 (rounded); its last ms shows
+    picture 49, and the filmstrip's 13th tile (1668 ms) is inside the clip."""
+    fps = Fraction(30000, 1001)
+    grid = FrameGrid(fps)
+    src = make_clip(tmp_path / "ntsc.mp4", fps=fps, frames=50, audio_start_ms=0, keyint=10)
+    result = ingest_media(src.path, tmp_path / "out", filmstrip_interval_ms=139,
+                          allow_copy=allow_copy)
+    assert result.proxy_made_by == ("copy" if allow_copy else "transcode")
+    assert (result.proxy_fps, result.proxy_frame_count) == (fps, 50)
+    assert result.proxy_duration_ms == grid.start_ms(50) == 1669
+    assert grid.frames_before(result.proxy_duration_ms) == 50
+    assert grid.frame_at(result.proxy_duration_ms - 1) == 49
+    assert read_number(picture_at(result.proxy_path, result.proxy_duration_ms - 1)) == 49
+    strip = json.loads(result.filmstrip_index_path.read_text())
+    assert strip["count"] == 13 and strip["tiles_ms"][-1] == 1668
+    envelope = json.loads(result.envelope_path.read_text())
+    samples = grid.sample_at(50)  # the sound ends with the last picture
+    assert envelope["count"] == -(-samples // 2400)  # 50 ms bins at 48 kHz
 
 
 def _beep_onset_ms(proxy: Path) -> float:
