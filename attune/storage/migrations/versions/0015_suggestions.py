@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0011"  # the lead rechains when merging
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
