@@ -11,7 +11,7 @@ from attune.core.scheme import EventKind
 from attune.errors import InputError, NotAllowedError, StateError
 from attune.services import Context
 from attune.services.access import Action, decide_access, refusal, require_access
-from attune.services.schemes import load_scheme
+from attune.services.schemes import clip_scheme, load_scheme
 
 #: Who codes (supervisors and administrators look; parents see only their reels).
 CODER_ROLES = frozenset({Role.PRACTITIONER})
@@ -31,11 +31,14 @@ def list_events(ctx: Context, actor: User, clip_id: int, coder: str | None = Non
 
 def add_event(ctx: Context, actor: User, clip_id: int, code: str, start_ms: int,
               end_ms: int | None = None, *, answers_id: int | None = None, note: str = "",
-              scheme_name: str = "attuned-moments", scheme_version: int | None = None,
+              scheme_name: str | None = None, scheme_version: int | None = None,
               auto_link: bool = True) -> Event:
-    """Mark an event with ``actor`` as coder. A response with no ``answers_id`` is linked
-    to the most recent cue of the same coder whose latency window covers it."""
-    stored, scheme = load_scheme(ctx, scheme_name, scheme_version)
+    """Mark an event with ``actor`` as coder, under the clip's scheme version
+    (:func:`attune.services.schemes.clip_scheme`) unless ``scheme_name`` names another.
+    A response with no ``answers_id`` is linked to the most recent cue of the same coder
+    whose latency window covers it."""
+    stored, scheme = (clip_scheme(ctx, clip_id) if scheme_name is None
+                      else load_scheme(ctx, scheme_name, scheme_version))
     kind = scheme.code(code).kind
     event = Event(kind, code, start_ms, start_ms if end_ms is None else end_ms,
                   coder=actor.username, scheme=stored.name, scheme_version=stored.version,

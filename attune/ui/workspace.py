@@ -54,7 +54,7 @@ from attune.services.events import (
     update_event,
 )
 from attune.services.reels import clip_moments
-from attune.services.schemes import load_scheme
+from attune.services.schemes import clip_scheme, load_scheme
 
 #: How many message results a workspace remembers (for acknowledgements and resends).
 REMEMBERED_RESULTS = 2000
@@ -107,6 +107,8 @@ class Workspace:
     events: dict[int, Event] | None = None
     loaded_at: float = 0.0
     stale: bool = False
+    #: the clip's scheme (name, version), read with the events (see ``scheme``)
+    scheme_key: tuple[str, int] | None = None
     #: the browser is sent only the events changed since the revision it has (of this
     #: epoch: a new workspace, e.g. after a server restart, is a new epoch)
     epoch: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
@@ -130,7 +132,16 @@ class Workspace:
                         self._bump(event_id)
             self.events, self.stale = fresh, False
             self.loaded_at = time.monotonic()
+            self.scheme_key = None  # chosen again with the events (another tab may change it)
         return self.events
+
+    def scheme(self, ctx: Context) -> tuple[str, int]:
+        """The scheme version this clip is coded with (``clip_scheme``), read with the
+        events rather than at each key press."""
+        if self.scheme_key is None:
+            stored, _ = clip_scheme(ctx, self.clip_id)
+            self.scheme_key = (stored.name, stored.version)
+        return self.scheme_key
 
     def forget_events(self) -> None:
         """Read the events again before the next use (after a conflict or an error)."""
@@ -268,14 +279,16 @@ class Workspace:
                     return ev
         # the link to "the most recent open cue within the window" (as add_event would
         # find it) from the events in memory, so a key press reads nothing back
-        scheme = scheme_of(ctx, "attuned-moments", None)
+        self.own_events(ctx, actor)
+        name, version = self.scheme(ctx)
+        scheme = scheme_of(ctx, name, version)
         answers_id = None
         if scheme.has_code(code) and scheme.code(code).kind == EventKind.RESPONSE:
             probe = Event(EventKind.RESPONSE, code, start_ms, max(start_ms, end_ms))
             answers_id = _answered(ctx, probe, self.own_events(ctx, actor).values())
         event = add_event(ctx, actor, self.clip_id, code, start_ms, max(start_ms, end_ms),
                           note=str(m.get("note") or ""), answers_id=answers_id,
-                          auto_link=False)
+                          scheme_name=name, scheme_version=version, auto_link=False)
         self._push(Change("create", int(event.id or 0), version=event.version))
         return event
 
@@ -538,7 +551,6 @@ def scheme_codes(scheme: Scheme) -> list[dict[str, Any]]:
 
 def build_view(ctx: Context, user: User, clip: Clip, *, read_only: bool,
                coders: list[str], urls: Mapping[str, str | None] | None = None,
-               scheme_name: str = "attuned-moments",
                exchanged: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Everything the timeline component draws, for ``coders``' lanes on ``clip``.
 
@@ -547,7 +559,8 @@ def build_view(ctx: Context, user: User, clip: Clip, *, read_only: bool,
     revision), the events come from there rather than from the database. Not blind-safe
     by itself: the page decides which coders a user may see.
     """
-    scheme = scheme_of(ctx, scheme_name, None)
+    stored, _ = clip_scheme(ctx, clip.id)  # the version the clip is coded with
+    scheme = scheme_of(ctx, stored.name, stored.version)
     payload: dict[str, Any]
     if exchanged is not None:
         payload = dict(exchanged)
