@@ -37,6 +37,9 @@ class Crop:
                              "picture again.")
         if self.x + self.w > 1 + 1e-9 or self.y + self.h > 1 + 1e-9:
             raise InputError("The crop runs off the picture; move it back onto the picture.")
+        if abs(self.w - self.h) > 1e-6:
+            raise InputError("A crop keeps the picture's shape (the same share of its width "
+                             "and height); choose the part of the picture again.")
         if min(self.w, self.h) < 1 / MAX_ZOOM - 1e-9:
             raise InputError(f"That is closer than attune zooms (at most {MAX_ZOOM:g} times); "
                              "choose a larger part of the picture.")
@@ -75,6 +78,9 @@ class Crop:
         (160, 90, 320, 180)
         >>> Crop(0.333, 0.1, 0.3, 0.3).pixels(641, 361)
         (214, 36, 192, 108)
+
+        The shares are the same on both sides, so the crop keeps the picture's shape and
+        fills it again without stretching a face.
         """
         def even(v: float) -> int:
             return round(v / 2) * 2
