@@ -53,7 +53,7 @@ from attune.services.events import (
     restore_event,
     update_event,
 )
-from attune.services.reels import clip_moments
+from attune.services.reels import clip_moments, update_moment
 from attune.services.schemes import clip_scheme, load_scheme
 
 #: How many message results a workspace remembers (for acknowledgements and resends).
@@ -62,7 +62,7 @@ REMEMBERED_RESULTS = 2000
 #: of every message still in its outbox).
 ACKS_SENT = 20
 #: Operations a message may carry.
-OPS = frozenset({"create", "move", "recode", "note", "delete", "undo", "redo"})
+OPS = frozenset({"create", "move", "recode", "note", "delete", "undo", "redo", "crop"})
 EDITABLE_FIELDS = ("code", "start_ms", "end_ms", "note", "answers_id")
 #: The workspace keeps the coder's events in memory between reruns (a key press then
 #: costs one database write, not a reload of thousands of events) and reads them all
@@ -186,7 +186,8 @@ class Workspace:
               messages: Iterable[Mapping[str, Any]] | None) -> list[dict[str, Any]]:
         """Apply the messages not applied before, in sequence order; return their results.
 
-        Each result is ``{"cid", "ok", "event_id"?, "version"?, "error"?, "conflict"?}``.
+        Each result is ``{"cid", "ok", "event_id"?, "version"?, "error"?, "conflict"?}``
+        (``moment_id`` for a ``crop``: a moment's zoom and pan).
         A message whose ``cid`` was applied already is skipped (its result is kept).
         """
         fresh = []
@@ -234,6 +235,11 @@ class Workspace:
                 raise InputError("This workspace belongs to another coder; open your own.")
             if op not in OPS:
                 raise ValueError(f"unknown operation {op!r}")
+            if op == "crop":  # a moment's zoom and pan (zoom.js): not an event
+                moment = update_moment(ctx, actor, _int(m.get("moment_id"), 0),
+                                       crop=m.get("crop") or None)
+                result.update(ok=True, moment_id=moment.id)
+                return result
             if op == "create":
                 event = self._create(ctx, actor, m)
                 self.made[cid] = int(event.id or 0)
@@ -586,8 +592,8 @@ def build_view(ctx: Context, user: User, clip: Clip, *, read_only: bool,
                    "windows_ms": {str(k): v for k, v in scheme.windows_ms.items()}},
         "lanes": lanes,
         **payload,
-        "moments": [{"id": m.id, "s": m.start_ms, "e": m.end_ms, "cap": m.caption}
-                    for m in moments],
+        "moments": [{"id": m.id, "s": m.start_ms, "e": m.end_ms, "cap": m.caption,
+                     "crop": m.crop} for m in moments],
         "read_only": read_only,
         "coder": user.username,
     }
