@@ -19,8 +19,8 @@ function attuneZoom(tl, video, api) {
   if (!bar) {
     bar = h("div", "zoombar");
     bar.innerHTML = `
-      <button type="button" class="z-in" title="Closer (or the mouse wheel over the picture)">&#128269;+</button>
-      <button type="button" class="z-out" title="Less close">&minus;</button>
+      <button type="button" class="z-in" title="Closer (or the mouse wheel over the picture)">Closer</button>
+      <button type="button" class="z-out" title="Less close">Wider</button>
       <button type="button" class="z-whole" title="The whole picture (double-click)">Whole</button>
       <button type="button" class="z-keep" title="Show this part of the picture in the moment's still and film-stop">Keep for this moment</button>
       <span class="z-say"></span>`;
