@@ -51,3 +51,38 @@ def test_a_moments_framing_is_kept_through_the_outbox(ctx) -> None:  # type: ign
 def test_the_component_script_carries_the_zoom() -> None:
     js = script()
     assert js.index("function attuneZoom") < js.index("attuneZoom(tl, el.video")
+
+
+def test_the_workspace_page_says_the_clips_scheme_and_changes_it(ctx, app) -> None:  # type: ignore[no-untyped-def]
+    import copy
+
+    from attune.services.events import list_events
+    from attune.services.schemes import save_scheme
+    from attune.ui.timeline.page import COMPONENT_KEY
+
+    pat = make_user(ctx, "pat")
+    clip = make_clip(ctx, pat, make_family(ctx, pat))
+    with ctx.db.transaction("test") as tx:
+        clip = tx.set_clip_media(clip.id, status=ClipStatus.READY, duration_ms=1000,
+                                 media={"proxy_fps": "25/1", "proxy_frame_count": 25,
+                                        "proxy_duration_ms": 1000})
+        doc = copy.deepcopy(tx.get_scheme("attuned-moments").document)
+    doc["latency_windows_ms"]["E"] = 2000
+    save_scheme(ctx, pat, doc)  # version 2, the newest: a new clip codes with it
+    at = app(pat, "workspace.py", clip=str(clip.id))
+    at.run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="workspace_scheme").value == ("attuned-moments", 2)
+    at.selectbox(key="workspace_scheme").set_value(("attuned-moments", 1))
+    at.run()
+    at.button(key="workspace_scheme_use").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="workspace_scheme").value == ("attuned-moments", 1)
+    mark = {"cid": "k1", "page": "p1", "seq": 1, "op": "create", "code": "C02",
+            "start_ms": 400, "end_ms": 400}
+    at.session_state[COMPONENT_KEY] = {"outbox": {"page": "p1", "items": [mark],
+                                                  "have": None}}
+    at.run()
+    (event,) = list_events(ctx, pat, clip.id)
+    assert event.scheme_version == 1
