@@ -350,10 +350,10 @@ class _SourceReader:
         with contextlib.closing(pictures_of(self.path, self.fps, targets)) as pictures:
             for picture in pictures:
                 if picture is not last_picture or last is None:
-                    last_picture, last = picture, self.compose(picture, overlay)
+                    last_picture, last = picture, self._compose(picture, overlay)
                 yield last
 
-    def compose(self, frame: av.VideoFrame, overlay: _Overlay | None) -> av.VideoFrame:
+    def _compose(self, frame: av.VideoFrame, overlay: _Overlay | None) -> av.VideoFrame:
         """Copy the decoded picture into a new frame (the decoder's buffers are reference
         pictures and are never written to) and blend the caption into its band rows."""
         if (frame.format.name != "yuv420p" or frame.width != self.width
@@ -598,7 +598,7 @@ def _segment_pictures(seg: Segment, reel_fps: Fraction, facts: Mapping[ClipRef, 
             with contextlib.closing(pictures_of(src.path, src.fps, [seg.src_first_frame])) \
                     as decoded:
                 bgr = cropped(next(decoded).to_ndarray(format="bgr24"), seg.crop)
-            held = reader.compose(av.VideoFrame.from_ndarray(bgr, format="bgr24"), overlay)
+            held = reader._compose(av.VideoFrame.from_ndarray(bgr, format="bgr24"), overlay)
         else:
             pictures = reader.frames([seg.src_first_frame], overlay)
             held = next(pictures)
