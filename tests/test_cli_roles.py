@@ -65,6 +65,9 @@ COMMANDS: dict[str, tuple[list[str], frozenset[str | None]]] = {
     "scheme list": ([], WORKING),
     "scheme show": ([], WORKING),
     "scheme add": (["{files}/scheme.json"], WORKING),
+    "scheme export": (["attuned-moments", "{out}/scheme.template.json"], WORKING),
+    "scheme import": (["{files}/scheme.template.json"], WORKING),  # again: no change
+    "scheme use": (["1", "attuned-moments", "--version", "1"], P),
     "convert": (["{files}/events.json", "{out}/events.csv"], EVERYONE),  # no database
     "tally": (["--family", "DEMO-01"], P | S),
     "agreement": (["--clip", "1", "--coders", "pat,sam"], P | S),
@@ -141,6 +144,8 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
                      ["reel", "render", "1", "--as", "pat"],
                      ["reel", "share", "1", "--as", "pat"],
                      ["events", "export", "1", str(files / "events.json"), "--as", "pat"],
+                     ["scheme", "export", "attuned-moments",
+                      str(files / "scheme.template.json"), "--as", "pat"],
                      ["backup", str(files / "backup.tar"), "--as", "admin"]):
             mp.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
             assert main(argv) == 0, argv

@@ -351,3 +351,27 @@ def test_reel_handout_refuses_a_draft_with_a_flagged_caption(ctx: Context, coded
     assert "Shared review consent for this clip was declined" in refused.stderr
     with ctx.db.transaction("x") as tx:
         assert not [e for e in tx.audit_entries(object_type="reel") if e.action == "handout"]
+
+
+def test_a_moments_crop_is_kept_checked_and_reaches_the_parent_once_shared(
+        ctx: Context, coded) -> None:  # type: ignore[no-untyped-def]
+    from attune.services.parent_view import shared_reel
+
+    pat, mum, family, clip = coded
+    m = add_moment(ctx, pat, clip.id, 1000, 5000, "You smiled back.")
+    reel = render_now(ctx, pat, create_reel(ctx, pat, family.code, [m.id], "Maya and you").id)
+    share_reel(ctx, pat, reel.id)
+    face = {"x": 0.1, "y": 0.2, "w": 0.4, "h": 0.4}
+    assert update_moment(ctx, pat, m.id, crop=face).crop == face
+    assert reel_draft(ctx, pat, reel.id).reel.status == ReelStatus.DRAFT  # shows it no more
+    assert shared_reel(ctx, mum, reel.id).moments[0].crop is None  # not shared yet
+    for bad in ({"x": 0.9, "y": 0, "w": 0.4, "h": 0.4}, {"x": 0, "y": 0, "w": 0.4}):
+        with pytest.raises(InputError):
+            update_moment(ctx, pat, m.id, crop=bad)
+    assert reel_draft(ctx, pat, reel.id).moments[0].crop == face  # nothing lost
+    with pytest.raises(NotAllowedError):
+        update_moment(ctx, mum, m.id, crop=None)
+    render_now(ctx, pat, reel.id)
+    share_reel(ctx, pat, reel.id)
+    assert shared_reel(ctx, mum, reel.id).moments[0].crop == face
+    assert update_moment(ctx, pat, m.id, crop=None).crop is None  # the whole picture again

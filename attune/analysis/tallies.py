@@ -193,6 +193,9 @@ class SessionClip:
     duration_ms: int
     events: Sequence[Event]
     clip_id: Any = None
+    #: the scheme version this clip was coded with, when it is not the one passed for
+    #: all (a clip coded under v1 is counted with v1's codes and bands after v2)
+    scheme: Scheme | None = None
 
 
 def window_scheme(scheme: Scheme, windows_ms: Mapping[Valence | str, int] | None) -> Scheme:
@@ -574,7 +577,8 @@ def session_tallies(
                 f"Session {session_id!r} has clips with different dates; give each session "
                 "one date."
             )
-        per_clip = [tally_clip(m.events, m.duration_ms, scheme, windows_ms=windows_ms,
+        per_clip = [tally_clip(m.events, m.duration_ms, m.scheme or scheme,
+                               windows_ms=windows_ms,
                                link_unlinked=link_unlinked, clip_id=m.clip_id) for m in members]
         out.append(SessionTallies(session_id, members[0].session_date, len(members),
                                   merge_tallies(per_clip)))

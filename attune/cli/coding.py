@@ -1,5 +1,5 @@
-"""Coding: ``events`` (list, export, import), ``scheme`` (list, show, add) and ``convert``
-(events files between formats, without the database)."""
+"""Coding: ``events`` (list, export, import), ``scheme`` (list, show, add, export, import,
+use) and ``convert`` (events files between formats, without the database)."""
 
 from __future__ import annotations
 
@@ -46,6 +46,19 @@ def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
     p = add_command(sch, "add", cmd_scheme_add, "save a scheme document (JSON) as the next "
                     "version of its scheme", common)
     p.add_argument("path")
+    p = add_command(sch, "export", cmd_scheme_export, "write a scheme version to a template "
+                    "file (name, version and checksum) to share with another service", common)
+    p.add_argument("name")
+    p.add_argument("out", help="the template file to write (.json)")
+    p.add_argument("--version", type=int, help="default: the newest")
+    p = add_command(sch, "import", cmd_scheme_import, "add the scheme version in a template "
+                    "file under its own name and version (again: no change)", common)
+    p.add_argument("path")
+    p = add_command(sch, "use", cmd_scheme_use, "code a clip with this scheme version from "
+                    "now on (marks made earlier keep theirs)", common)
+    p.add_argument("clip_id", type=int)
+    p.add_argument("name")
+    p.add_argument("--version", type=int, help="default: the newest")
 
     p = add_command(sub, "convert", cmd_convert, "convert an events file between ELAN (.eaf), "
                     "BORIS (.boris in, .tsv in and out), CSV, XLSX and attune JSON, without "
@@ -132,6 +145,46 @@ def cmd_scheme_add(args: argparse.Namespace) -> None:
     stored = save_scheme(ctx, acting_user(ctx, args), document)
     emit(args, {"name": stored.name, "version": stored.version},
          f"Saved coding scheme {stored.name} v{stored.version}.")
+
+
+def cmd_scheme_export(args: argparse.Namespace) -> None:
+    from attune.fileio import write_bytes_atomic
+    from attune.services.schemes import export_scheme
+
+    ctx = open_context()
+    data = export_scheme(ctx, acting_user(ctx, args), args.name, args.version)
+    out = Path(args.out)
+    write_bytes_atomic(out, data)
+    doc = json.loads(data)
+    emit(args, {"path": str(out), "name": doc["name"], "version": doc["version"],
+                "checksum": doc["checksum"]},
+         f"Wrote {doc['name']} v{doc['version']} to {out} ({doc['checksum']}).")
+
+
+def cmd_scheme_import(args: argparse.Namespace) -> None:
+    from attune.services.schemes import import_scheme
+
+    path = Path(args.path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"There is no file at {path}.") from None
+    ctx = open_context()
+    stored, added = import_scheme(ctx, acting_user(ctx, args), data)
+    emit(args, {"name": stored.name, "version": stored.version, "added": added},
+         f"Imported coding scheme {stored.name} v{stored.version}." if added else
+         f"Coding scheme {stored.name} v{stored.version} is already here, exactly as in "
+         "the file; nothing changed.")
+
+
+def cmd_scheme_use(args: argparse.Namespace) -> None:
+    from attune.services.schemes import choose_clip_scheme
+
+    ctx = open_context()
+    stored = choose_clip_scheme(ctx, acting_user(ctx, args), args.clip_id, args.name,
+                                args.version)
+    emit(args, {"clip_id": args.clip_id, "name": stored.name, "version": stored.version},
+         f"Clip {args.clip_id} is coded with {stored.name} v{stored.version} from now on.")
 
 
 def cmd_convert(args: argparse.Namespace) -> None:

@@ -29,6 +29,7 @@ class Moment:
     slow_replay: bool = False
     caption_override: str = ""  # the practitioner's reason for keeping a flagged caption
     caption_position: str = "bottom"  # "bottom" or "top" of the picture (clear of faces)
+    crop: dict[str, float] | None = None  # zoom and pan (attune.core.crop.Crop as a dict)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ import av
 import cv2
 import numpy as np
 
+from attune.core.crop import Crop
 from attune.core.timebase import FrameGrid
 from attune.errors import MediaError
 from attune.media.files import write_bytes_atomic
@@ -59,6 +60,18 @@ def pictures_of(proxy: Path, fps: Fraction, frames: Iterable[int]
         return
     with _pictures(Path(proxy), times) as pictures:
         yield from pictures
+
+
+def cropped(picture: np.ndarray, crop: Crop | None) -> np.ndarray:
+    """``picture`` (height x width x channels) zoomed to ``crop`` and scaled back to its
+    own size (a moment's zoom and pan: the handout's still, the reel's film-stop); the
+    picture itself for no crop."""
+    if crop is None or crop.whole:
+        return picture
+    height, width = picture.shape[:2]
+    x, y, w, h = crop.pixels(width, height)
+    part = picture[y:y + h, x:x + w]
+    return cv2.resize(part, (width, height), interpolation=cv2.INTER_CUBIC)
 
 
 def frame_index_at(proxy: Path, ms: int) -> int:

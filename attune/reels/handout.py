@@ -21,7 +21,7 @@ import numpy as np
 from fpdf import FPDF
 
 from attune.fileio import write_bytes_atomic
-from attune.media.frames import picture_of
+from attune.media.frames import cropped, picture_of
 from attune.reels.plan import ClipRef, ReelPlan
 from attune.reels.render import FONT_CANDIDATES
 
@@ -61,7 +61,7 @@ def write_handout(
     """Write the handout of ``plan``'s moments to ``out_path`` (A4, atomically).
 
     ``per_page`` stills a page (1-3); the key frame of each moment is the plan's key frame
-    (``key_ms`` snapped), fetched with ``still_of``.
+    (``key_ms`` snapped), fetched with ``still_of`` and shown as the moment's crop.
     """
     if not 1 <= per_page <= 3:
         raise ValueError("per_page must be 1, 2 or 3")
@@ -89,6 +89,7 @@ def write_handout(
                 pdf.cell(page_w - 2 * margin, 8, _safe(opts.date, family), align="C")
         slot_y = margin + header_h + (n % per_page) * slot_h
         picture = still_of(Path(sources[moment.spec.clip]), moment.fps, moment.key_frame)
+        picture = cropped(picture, moment.spec.crop)  # the moment's zoom (a face, close)
         # handed to the PDF in memory: no still of the family lies about on disk
         ok, buf = cv2.imencode(".jpg", picture, [cv2.IMWRITE_JPEG_QUALITY, 90])
         if not ok:

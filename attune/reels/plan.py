@@ -26,6 +26,7 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
+from attune.core.crop import Crop
 from attune.core.practice import MOMENT_MAX_S, MOMENT_MIN_S
 from attune.core.spans import format_ms
 from attune.core.timebase import SAMPLE_RATE, FrameGrid
@@ -72,6 +73,8 @@ class MomentSpec:
     slow_replay: bool = False
     film_stop_caption: str = ""
     caption_position: CaptionPosition = CaptionPosition.BOTTOM
+    #: the part of the picture the film-stop and the handout's still show (zoom and pan)
+    crop: Crop | None = None
 
     def __post_init__(self) -> None:
         # a wrong position is a programming error (the page offers the two)
@@ -145,6 +148,7 @@ class Segment:
     fade_in_frames: int = 0
     fade_out_frames: int = 0
     card_lines: tuple[str, ...] = ()
+    crop: Crop | None = None  # FILM_STOP: the part of the held picture shown
 
     @property
     def reel_end_frame(self) -> int:
@@ -387,7 +391,7 @@ def plan_reel(
             seg = add(SegmentKind.FILM_STOP, max(1, reel_grid.frames_in(opts.film_stop_ms)),
                       caption=text, caption_position=where, moment_index=i, clip=m.clip,
                       src_first_frame=key,
-                      src_end_frame=key + 1)
+                      src_end_frame=key + 1, crop=m.crop)
             if text:
                 captions.append(CaptionCue(seg.reel_start_ms, seg.reel_end_ms, text, i, where))
 

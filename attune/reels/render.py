@@ -46,7 +46,7 @@ import numpy as np
 from attune.core.timebase import FrameGrid
 from attune.errors import InputError, MediaError
 from attune.fileio import atomic_path
-from attune.media.frames import pictures_of
+from attune.media.frames import cropped, pictures_of
 from attune.media.layout import captions_of
 from attune.media.probe import ClipFacts, probe_clip
 from attune.media.sound import AUDIO_RATE, read_audio
@@ -594,9 +594,15 @@ def _segment_pictures(seg: Segment, reel_fps: Fraction, facts: Mapping[ClipRef, 
     src = facts[seg.clip]
     reader = _SourceReader(src.path, src.fps, width, height)
     if seg.kind == SegmentKind.FILM_STOP:
-        pictures = reader.frames([seg.src_first_frame], overlay)
-        held = next(pictures)
-        pictures.close()
+        if seg.crop is not None:  # the moment's zoom: the same picture, closer
+            with contextlib.closing(pictures_of(src.path, src.fps, [seg.src_first_frame])) \
+                    as decoded:
+                bgr = cropped(next(decoded).to_ndarray(format="bgr24"), seg.crop)
+            held = reader._compose(av.VideoFrame.from_ndarray(bgr, format="bgr24"), overlay)
+        else:
+            pictures = reader.frames([seg.src_first_frame], overlay)
+            held = next(pictures)
+            pictures.close()
         for _ in range(seg.frames):
             yield held
         return

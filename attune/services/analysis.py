@@ -46,6 +46,7 @@ def primary_coder(tx: Tx, clip: Clip, events: list[Event]) -> str | None:
 
 
 def _scheme_of(tx: Tx, events: list[Event]) -> Scheme:
+    """The scheme version ``events`` were coded with (the newest default for none)."""
     name, version = (events[0].scheme, events[0].scheme_version) if events else \
         ("attuned-moments", None)
     return parse_scheme(tx.get_scheme(name, version).document)
@@ -85,6 +86,7 @@ def _family_clips(tx: Tx, actor: User, code: str, session_id: int | None, what: 
         raise InputError(f"Session {session_id} is not a session of family {code}.")
     items: list[SessionClip] = []
     scheme: Scheme | None = None
+    parsed: dict[tuple[str, int], Scheme] = {}
     for clip in tx.clips_for_family(family.id):
         if session_id is not None and clip.session_id != session_id:
             continue
@@ -98,9 +100,13 @@ def _family_clips(tx: Tx, actor: User, code: str, session_id: int | None, what: 
             events = [e for e in events if e.coder == actor.username]
         who = primary_coder(tx, clip, events)
         mine = [e for e in events if e.coder == who]
-        scheme = scheme or (_scheme_of(tx, mine) if mine else None)
+        own = None  # each clip counted with the version it was coded with
+        if mine:
+            key = (mine[0].scheme, mine[0].scheme_version)
+            own = parsed[key] if key in parsed else parsed.setdefault(key, _scheme_of(tx, mine))
+        scheme = scheme or own
         s = sessions[clip.session_id]
-        items.append(SessionClip(s.id, s.held_on, clip.duration_ms, mine, clip.id))
+        items.append(SessionClip(s.id, s.held_on, clip.duration_ms, mine, clip.id, own))
     return items, scheme or _scheme_of(tx, [])
 
 

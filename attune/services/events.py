@@ -19,7 +19,7 @@ from attune.services.access import (
     refusal,
     require_access,
 )
-from attune.services.schemes import load_scheme, scheme_in
+from attune.services.schemes import clip_scheme_in, load_scheme, scheme_in
 
 #: Who codes (supervisors and administrators look; parents see only their reels).
 CODER_ROLES = frozenset({Role.PRACTITIONER})
@@ -46,12 +46,15 @@ def list_events(ctx: Context, actor: User, clip_id: int, coder: str | None = Non
 
 def add_event(ctx: Context, actor: User, clip_id: int, code: str, start_ms: int,
               end_ms: int | None = None, *, answers_id: int | None = None, note: str = "",
-              scheme_name: str = "attuned-moments", scheme_version: int | None = None,
+              scheme_name: str | None = None, scheme_version: int | None = None,
               auto_link: bool = True) -> Event:
-    """Mark an event with ``actor`` as coder. A response with no ``answers_id`` is linked
-    to the most recent cue of the same coder whose latency window covers it."""
+    """Mark an event with ``actor`` as coder, under the clip's scheme version
+    (:func:`attune.services.schemes.clip_scheme`) unless ``scheme_name`` names another.
+    A response with no ``answers_id`` is linked to the most recent cue of the same coder
+    whose latency window covers it."""
     with ctx.db.transaction(actor.username) as tx:  # one transaction, scheme included
-        stored, scheme = scheme_in(ctx, tx, scheme_name, scheme_version)
+        stored, scheme = (clip_scheme_in(ctx, tx, clip_id) if scheme_name is None
+                          else scheme_in(ctx, tx, scheme_name, scheme_version))
         kind = scheme.code(code).kind
         event = Event(kind, code, start_ms, start_ms if end_ms is None else end_ms,
                       coder=actor.username, scheme=stored.name,

@@ -61,14 +61,15 @@ def snapshot_moment(m: Moment, reel_start_ms: int) -> dict[str, Any]:
     return {"id": m.id, "clip_id": m.clip_id, "start_ms": m.start_ms, "end_ms": m.end_ms,
             "key_ms": m.key_ms, "caption": m.caption, "film_stop": m.film_stop,
             "film_stop_caption": m.film_stop_caption, "slow_replay": m.slow_replay,
-            "caption_position": m.caption_position, "reel_start_ms": reel_start_ms}
+            "caption_position": m.caption_position, "reel_start_ms": reel_start_ms,
+            **({"crop": m.crop} if m.crop else {})}
 
 
 def _moment(d: dict[str, Any]) -> Moment:
     return Moment(int(d["id"]), int(d["clip_id"]), int(d["start_ms"]), int(d["end_ms"]),
                   str(d.get("caption", "")), d.get("key_ms"), 0, bool(d.get("film_stop")),
                   str(d.get("film_stop_caption", "")), bool(d.get("slow_replay")), "",
-                  str(d.get("caption_position", "bottom")))
+                  str(d.get("caption_position", "bottom")), d.get("crop"))
 
 
 def _clips(tx: Tx, moments: tuple[Moment, ...]) -> list[Clip] | None:

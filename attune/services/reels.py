@@ -24,6 +24,7 @@ from typing import Any
 
 from attune.core.accounts import Role, User
 from attune.core.clip import Clip, ClipStatus
+from attune.core.crop import Crop
 from attune.core.family import Family
 from attune.core.jobs import Job, JobStatus
 from attune.core.practice import MAX_MOMENTS
@@ -124,6 +125,9 @@ def update_moment(ctx: Context, actor: User, moment_id: int, **changes: object) 
     """Trim (frame-accurately), caption, film-stop and slow-replay options, order. A
     changed caption clears an earlier override: the new words are checked again. A change
     the picture shows makes the reels with this moment drafts again (storage does it)."""
+    if "crop" in changes:  # zoom and pan, kept with the moment (None: the whole picture)
+        crop = Crop.from_dict(changes["crop"])  # type: ignore[arg-type]
+        changes["crop"] = None if crop is None else crop.to_dict()
     if "caption_position" in changes:
         try:
             changes["caption_position"] = str(CaptionPosition(str(changes["caption_position"])))
@@ -319,7 +323,8 @@ def _plan(ctx: Context, draft: ReelDraft) -> tuple[ReelPlan, dict[str, Path]]:
     # clips are named by their id (as text) in the plan
     specs = [MomentSpec(str(m.clip_id), m.start_ms, m.end_ms, m.caption, m.key_ms, m.film_stop,
                         m.slow_replay, m.film_stop_caption,
-                        CaptionPosition(m.caption_position)) for m in draft.moments]
+                        CaptionPosition(m.caption_position), Crop.from_dict(m.crop))
+             for m in draft.moments]
     options = ReelOptions(title=draft.reel.title, baby_name=family.baby_name,
                           date=date.today().strftime("%-d %B %Y"))
     fps = {str(cid): proxy_fps(c) for cid, c in draft.clips.items()}

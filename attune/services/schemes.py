@@ -7,10 +7,11 @@ from typing import Any
 
 from attune.core.accounts import Role, User
 from attune.core.scheme import Scheme
-from attune.errors import NotFoundError
+from attune.core.scheme_template import canonical, checksum, from_template, template_bytes
+from attune.errors import ConflictError, NotFoundError
 from attune.schemes import default_scheme_document, parse_scheme
 from attune.services import Context
-from attune.services.access import require_role
+from attune.services.access import Action, require_access, require_role
 from attune.storage.store import StoredScheme, Tx
 
 
@@ -78,3 +79,72 @@ def get_scheme(ctx: Context, actor: User, name: str, version: int | None = None
     require_role(ctx, actor, SCHEME_ROLES, "read coding schemes")
     with ctx.db.transaction(actor.username) as tx:
         return tx.get_scheme(name, version)
+
+
+# ------------------------------------------------------------------ templates
+def export_scheme(ctx: Context, actor: User, name: str, version: int | None = None
+                  ) -> bytes:
+    """The scheme version (the newest unless ``version``) as a template file's bytes:
+    the whole document with its name, version and checksum
+    (:mod:`attune.core.scheme_template`)."""
+    stored = get_scheme(ctx, actor, name, version)
+    return template_bytes(stored.document)
+
+
+def import_scheme(ctx: Context, actor: User, data: bytes) -> tuple[StoredScheme, bool]:
+    """Add the scheme version in a template file, under its own name and version.
+
+    Returns the stored version and whether it was added (False: this service already
+    had exactly this version, so importing it again changes nothing). A file changed
+    after export, a scheme whose codes break the rules, or another content under the same
+    name and version is refused with :class:`~attune.errors.InputError` or
+    :class:`~attune.errors.ConflictError`; nothing is stored then."""
+    require_role(ctx, actor, SCHEME_ROLES, "import coding schemes")
+    document = from_template(data)
+    parse_scheme(document)  # the scheme's own rules (JSON Schema, keys, bands)
+    name, version = str(document["name"]), int(document["version"])
+    with ctx.db.transaction(actor.username) as tx:
+        try:
+            here = tx.get_scheme(name, version)
+        except NotFoundError:
+            stored = tx.add_scheme(document)
+            tx.audit("import", "scheme", stored.id, {"name": name, "version": version,
+                                                     "checksum": checksum(document)})
+            return stored, True
+    if canonical(here.document) == canonical(document):
+        return here, False
+    raise ConflictError(
+        f"This service already has a different {document.get('title', name)} version "
+        f"{version}; nothing was imported. Ask the service that exported it to save its "
+        "changes as a new version and export that, or rename the scheme in the file.")
+
+
+# ------------------------------------------------------------------ a clip's scheme
+def clip_scheme(ctx: Context, clip_id: int) -> tuple[StoredScheme, Scheme]:
+    """The scheme version a clip is coded with: the one its practitioner chose
+    (:func:`choose_clip_scheme`), else the version of its first mark (a clip coded under
+    v1 goes on under v1 after v2 is saved), else the newest default scheme. Callers
+    check access (the workspace and ``add_event`` do)."""
+    with ctx.db.transaction("system") as tx:
+        return clip_scheme_in(ctx, tx, clip_id)
+
+
+def clip_scheme_in(ctx: Context, tx: Tx, clip_id: int) -> tuple[StoredScheme, Scheme]:
+    """:func:`clip_scheme` inside a transaction already open."""
+    stored = tx.clip_scheme(clip_id) or tx.first_event_scheme(clip_id)
+    if stored is None:
+        return scheme_in(ctx, tx)
+    return scheme_in(ctx, tx, stored.name, stored.version)
+
+
+def choose_clip_scheme(ctx: Context, actor: User, clip_id: int, name: str,
+                       version: int | None = None) -> StoredScheme:
+    """Code ``clip_id`` with this scheme version (the newest unless ``version``) from now
+    on; marks made earlier keep the version they were made with."""
+    with ctx.db.transaction(actor.username) as tx:
+        clip = tx.get_clip(clip_id)
+        require_access(tx, actor, Action.CODE_CLIP, clip.family_id, clip,
+                       what=f"choose the coding scheme of clip {clip_id}")
+        stored = tx.get_scheme(name, version)
+        tx.set_clip_scheme(clip_id, stored.id)
+        return stored

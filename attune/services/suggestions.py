@@ -28,12 +28,11 @@ from attune.errors import InputError, MediaError, NotAllowedError, NotFoundError
 from attune.media.sound import read_mono
 from attune.services import Context
 from attune.services.access import Action, decide_access, require_access
-from attune.services.schemes import load_scheme
+from attune.services.schemes import clip_scheme, clip_scheme_in
 from attune.storage.store import Tx
 
 DETECT = "detect"
 Progress = Callable[[str, float], None]
-SCHEME = "attuned-moments"
 
 NO_SOUND = "This clip has no sound, so nothing could be suggested from it."
 NO_VOICES = "No voices were heard in this clip's sound, so nothing is suggested."
@@ -50,8 +49,9 @@ class Analysis:
     note: str = ""
 
 
-def _windows(ctx: Context) -> dict[str, int]:
-    _, scheme = load_scheme(ctx, SCHEME)
+def _windows(ctx: Context, clip_id: int) -> dict[str, int]:
+    """The latency windows of the vocal cues, in the scheme the clip is coded with."""
+    _, scheme = clip_scheme(ctx, clip_id)
     out = {}
     for code in ("C03", "C15", "C16"):
         if scheme.has_code(code) and scheme.code(code).valence is not None:
@@ -92,7 +92,7 @@ def analyse_clip(ctx: Context, actor: User | None, clip_id: int,
     else:
         frames = frame_features(samples, lambda f: tell("listening", 0.05 + 0.9 * f))
         del samples
-        found = suggestions_from(voices(frames), _windows(ctx))
+        found = suggestions_from(voices(frames), _windows(ctx, clip_id))
         if not found:
             note = NO_VOICES
     with ctx.db.transaction(who) as tx:  # consent may have ended while listening
@@ -178,9 +178,10 @@ def accept_suggestion(ctx: Context, actor: User, suggestion_id: int,
     """Accept a suggestion (under ``code`` when given: another code of the same kind): it
     becomes an ordinary event of ``actor``; a response is linked to the cue it answers
     as a marked one would be. Returns the event."""
-    stored, scheme = load_scheme(ctx, SCHEME)
     with ctx.db.transaction(actor.username) as tx:
         found = _decidable(tx, actor, suggestion_id, "accept")
+        # under the scheme version the clip is coded with, as a marked event would be
+        stored, scheme = clip_scheme_in(ctx, tx, found.clip_id or 0)
         chosen = (code or found.code).strip().upper()
         if not chosen:
             raise InputError("This suggestion has no code: accept it with a code key (or "

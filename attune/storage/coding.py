@@ -19,6 +19,7 @@ from attune.storage.models import (
     CalibrationClipRecord,
     CalibrationRecord,
     CalibrationTraineeRecord,
+    ClipSchemeRecord,
     CodingAssignmentRecord,
     EventChangeRecord,
     EventRecord,
@@ -85,6 +86,34 @@ class Coding(Clips):
         if rec is None:
             raise NotFoundError(f"There is no coding scheme with id {scheme_id}.")
         return _scheme(rec)
+
+    def clip_scheme(self, clip_id: int) -> StoredScheme | None:
+        """The scheme version chosen for the clip, or None (see ``set_clip_scheme``)."""
+        rec = self.orm.get(ClipSchemeRecord, clip_id)
+        return None if rec is None else self.scheme_by_id(rec.scheme_id)
+
+    def set_clip_scheme(self, clip_id: int, scheme_id: int) -> None:
+        """Code the clip with this scheme version from now on (marks made earlier keep
+        theirs)."""
+        self._clip_rec(clip_id)
+        self.scheme_by_id(scheme_id)
+        user = self.orm.scalar(select(UserRecord).where(UserRecord.username == self.actor))
+        rec = self.orm.get(ClipSchemeRecord, clip_id)
+        if rec is None:
+            rec = ClipSchemeRecord(clip_id=clip_id, scheme_id=scheme_id)
+            self.orm.add(rec)
+        rec.scheme_id = scheme_id
+        rec.assigned_by = user.id if user else None
+        rec.assigned_at = utcnow()
+        self.orm.flush()
+        self.audit("set-scheme", "clip", clip_id, {"scheme_id": scheme_id})
+
+    def first_event_scheme(self, clip_id: int) -> StoredScheme | None:
+        """The scheme version of the clip's first stored mark (deleted or not), or None."""
+        scheme_id = self.orm.scalar(select(EventRecord.scheme_id)
+                                    .where(EventRecord.clip_id == clip_id)
+                                    .order_by(EventRecord.id).limit(1))
+        return None if scheme_id is None else self.scheme_by_id(scheme_id)
 
     def list_schemes(self) -> list[StoredScheme]:
         return [_scheme(r) for r in self.orm.scalars(

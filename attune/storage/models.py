@@ -227,6 +227,18 @@ class SchemeRecord(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
+class ClipSchemeRecord(Base):
+    """The coding scheme version a clip is coded with (chosen by its practitioner; a clip
+    without one codes with the version its first marks used, else the newest)."""
+
+    __tablename__ = "clip_schemes"
+    clip_id: Mapped[int] = mapped_column(ForeignKey("clips.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    scheme_id: Mapped[int] = mapped_column(ForeignKey("schemes.id"), index=True)
+    assigned_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    assigned_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
 class EventRecord(Base):
     __tablename__ = "events"
     __table_args__ = (Index("ix_events_clip_coder", "clip_id", "coder_id"),
@@ -285,6 +297,9 @@ class MomentRecord(Base):
                                                   server_default="bottom")
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # the part of the picture the moment shows (zoom and pan): {"x", "y", "w", "h"} as
+    # fractions of the picture's width and height; None shows the whole picture
+    crop: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
 
 class ReelRecord(Base):

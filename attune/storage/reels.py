@@ -24,7 +24,7 @@ from attune.storage.txbase import utcnow
 #: Moment fields that the rendered picture shows: changing one makes the reels that show
 #: the moment drafts again (their file no longer shows what the page lists).
 RENDERED_FIELDS = frozenset({"start_ms", "end_ms", "key_ms", "caption", "film_stop",
-                             "film_stop_caption", "slow_replay", "caption_position"})
+                             "film_stop_caption", "slow_replay", "caption_position", "crop"})
 #: Reel statuses whose file (or the file being made) shows the moments as they were.
 _RENDERED = (str(ReelStatus.READY), str(ReelStatus.QUEUED), str(ReelStatus.RENDERING),
              str(ReelStatus.FAILED))
@@ -62,7 +62,8 @@ class Reels(Coding):
 
     def update_moment(self, moment_id: int, **changes: Any) -> Moment:
         allowed = {"start_ms", "end_ms", "key_ms", "caption", "position", "film_stop",
-                   "film_stop_caption", "slow_replay", "caption_override", "caption_position"}
+                   "film_stop_caption", "slow_replay", "caption_override", "caption_position",
+                   "crop"}
         if set(changes) - allowed:
             raise ValueError(f"cannot change {sorted(set(changes) - allowed)} of a moment")
         rec = self.orm.get(MomentRecord, moment_id)
@@ -260,5 +261,6 @@ class Reels(Coding):
 def _moment(rec: MomentRecord) -> Moment:
     return Moment(rec.id, rec.clip_id, rec.start_ms, rec.end_ms, rec.caption, rec.key_ms,
                   rec.position, rec.film_stop, rec.film_stop_caption, rec.slow_replay,
-                  rec.caption_override, rec.caption_position)
+                  rec.caption_override, rec.caption_position,
+                  dict(rec.crop) if rec.crop else None)
 

@@ -53,11 +53,49 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+#: The latency bands table's columns on screen (seconds; the last band has no end).
+BAND_COLUMNS = {"name": "Band", "from": "From (s)", "to": "Up to (s)"}
+
+
+def band_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """The scheme's latency bands as table rows, in seconds (an open end as None)."""
+    return [{BAND_COLUMNS["name"]: b.get("name", ""),
+             BAND_COLUMNS["from"]: b.get("from_ms", 0) / 1000,
+             BAND_COLUMNS["to"]: None if b.get("to_ms") is None else b["to_ms"] / 1000}
+            for b in document.get("latency_bands", [])]
+
+
+def bands_from_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Table rows (seconds) back as the scheme's ``latency_bands`` (ms), in order of
+    their start; the scheme's own check says when they leave a gap or overlap."""
+    bands = []
+    for i, row in enumerate(rows, start=1):
+        name = _text(row.get(BAND_COLUMNS["name"]))
+        start, end = (_text(row.get(BAND_COLUMNS[k])) for k in ("from", "to"))
+        if not (name or start or end):
+            continue  # an empty row the table editor added
+        if not name:
+            raise InputError(f"Band {i} has no name; name it, e.g. prompt.")
+        try:
+            from_ms = round(float(start or 0) * 1000)
+            to_ms = None if not end else round(float(end) * 1000)
+        except ValueError:
+            raise InputError(f"Band {name}: the times are seconds, e.g. 1 or 2.5.") from None
+        bands.append({"name": name, "from_ms": from_ms, "to_ms": to_ms})
+    if not bands:
+        raise InputError("Keep at least one latency band (from 0 seconds, with no end).")
+    return sorted(bands, key=lambda b: b["from_ms"])
+
+
 def document_from_rows(base: dict[str, Any], rows: list[dict[str, Any]],
-                       windows_s: dict[str, float]) -> dict[str, Any]:
-    """``base`` with its codes replaced by ``rows`` and its windows by ``windows_s``
-    (seconds, per valence). ``save_scheme`` validates the result and numbers it."""
+                       windows_s: dict[str, float],
+                       bands: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """``base`` with its codes replaced by ``rows``, its windows by ``windows_s``
+    (seconds, per valence) and, given ``bands`` (rows of :func:`band_rows`), its latency
+    bands. ``save_scheme`` validates the result and numbers it."""
     doc = copy.deepcopy(base)
+    if bands is not None:
+        doc["latency_bands"] = bands_from_rows(bands)
     codes = []
     for i, shown in enumerate(rows, start=1):
         row = _fields(shown)

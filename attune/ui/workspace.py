@@ -53,8 +53,8 @@ from attune.services.events import (
     restore_event,
     update_event,
 )
-from attune.services.reels import clip_moments
-from attune.services.schemes import load_scheme
+from attune.services.reels import clip_moments, update_moment
+from attune.services.schemes import clip_scheme, load_scheme
 from attune.services.suggestions import (
     accept_suggestion,
     list_suggestions,
@@ -69,7 +69,7 @@ REMEMBERED_RESULTS = 2000
 ACKS_SENT = 20
 #: Operations a message may carry.
 OPS = frozenset({"create", "move", "recode", "note", "delete", "undo", "redo", "accept",
-                 "reject"})
+                 "reject", "crop"})
 EDITABLE_FIELDS = ("code", "start_ms", "end_ms", "note", "answers_id")
 #: The workspace keeps the coder's events in memory between reruns (a key press then
 #: costs one database write, not a reload of thousands of events) and reads them all
@@ -115,6 +115,8 @@ class Workspace:
     events: dict[int, Event] | None = None
     loaded_at: float = 0.0
     stale: bool = False
+    #: the clip's scheme (name, version), read with the events (see ``scheme``)
+    scheme_key: tuple[str, int] | None = None
     #: the browser is sent only the events changed since the revision it has (of this
     #: epoch: a new workspace, e.g. after a server restart, is a new epoch)
     epoch: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
@@ -138,7 +140,16 @@ class Workspace:
                         self._bump(event_id)
             self.events, self.stale = fresh, False
             self.loaded_at = time.monotonic()
+            self.scheme_key = None  # chosen again with the events (another tab may change it)
         return self.events
+
+    def scheme(self, ctx: Context) -> tuple[str, int]:
+        """The scheme version this clip is coded with (``clip_scheme``), read with the
+        events rather than at each key press."""
+        if self.scheme_key is None:
+            stored, _ = clip_scheme(ctx, self.clip_id)
+            self.scheme_key = (stored.name, stored.version)
+        return self.scheme_key
 
     def forget_events(self) -> None:
         """Read the events again before the next use (after a conflict or an error)."""
@@ -183,7 +194,8 @@ class Workspace:
               messages: Iterable[Mapping[str, Any]] | None) -> list[dict[str, Any]]:
         """Apply the messages not applied before, in sequence order; return their results.
 
-        Each result is ``{"cid", "ok", "event_id"?, "version"?, "error"?, "conflict"?}``.
+        Each result is ``{"cid", "ok", "event_id"?, "version"?, "error"?, "conflict"?}``
+        (``moment_id`` for a ``crop``: a moment's zoom and pan).
         A message whose ``cid`` was applied already is skipped (its result is kept).
         """
         fresh = []
@@ -234,6 +246,11 @@ class Workspace:
             if op == "reject":
                 result.update(ok=True, sid=self._reject(ctx, actor, m))
                 return result
+            if op == "crop":  # a moment's zoom and pan (zoom.js): not an event
+                moment = update_moment(ctx, actor, _int(m.get("moment_id"), 0),
+                                       crop=m.get("crop") or None)
+                result.update(ok=True, moment_id=moment.id)
+                return result
             if op in ("create", "accept"):
                 event = (self._create(ctx, actor, m) if op == "create"
                          else self._accept(ctx, actor, m))
@@ -282,14 +299,16 @@ class Workspace:
                     return ev
         # the link to "the most recent open cue within the window" (as add_event would
         # find it) from the events in memory, so a key press reads nothing back
-        scheme = scheme_of(ctx, "attuned-moments", None)
+        self.own_events(ctx, actor)
+        name, version = self.scheme(ctx)
+        scheme = scheme_of(ctx, name, version)
         answers_id = None
         if scheme.has_code(code) and scheme.code(code).kind == EventKind.RESPONSE:
             probe = Event(EventKind.RESPONSE, code, start_ms, max(start_ms, end_ms))
             answers_id = _answered(ctx, probe, self.own_events(ctx, actor).values())
         event = add_event(ctx, actor, self.clip_id, code, start_ms, max(start_ms, end_ms),
                           note=str(m.get("note") or ""), answers_id=answers_id,
-                          auto_link=False)
+                          scheme_name=name, scheme_version=version, auto_link=False)
         self._push(Change("create", int(event.id or 0), version=event.version))
         return event
 
@@ -575,7 +594,6 @@ def scheme_codes(scheme: Scheme) -> list[dict[str, Any]]:
 
 def build_view(ctx: Context, user: User, clip: Clip, *, read_only: bool,
                coders: list[str], urls: Mapping[str, str | None] | None = None,
-               scheme_name: str = "attuned-moments",
                exchanged: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Everything the timeline component draws, for ``coders``' lanes on ``clip``.
 
@@ -584,7 +602,8 @@ def build_view(ctx: Context, user: User, clip: Clip, *, read_only: bool,
     revision), the events come from there rather than from the database. Not blind-safe
     by itself: the page decides which coders a user may see.
     """
-    scheme = scheme_of(ctx, scheme_name, None)
+    stored, _ = clip_scheme(ctx, clip.id)  # the version the clip is coded with
+    scheme = scheme_of(ctx, stored.name, stored.version)
     payload: dict[str, Any]
     if exchanged is not None:
         payload = dict(exchanged)
@@ -614,8 +633,8 @@ def build_view(ctx: Context, user: User, clip: Clip, *, read_only: bool,
                    "windows_ms": {str(k): v for k, v in scheme.windows_ms.items()}},
         "lanes": lanes,
         **payload,
-        "moments": [{"id": m.id, "s": m.start_ms, "e": m.end_ms, "cap": m.caption}
-                    for m in moments],
+        "moments": [{"id": m.id, "s": m.start_ms, "e": m.end_ms, "cap": m.caption,
+                     "crop": m.crop} for m in moments],
         "read_only": read_only,
         "coder": user.username,
         "suggestions": suggested or [],

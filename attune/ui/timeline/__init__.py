@@ -37,9 +37,10 @@ def _component() -> Callable[..., Any]:
 
 def script() -> str:
     """The component's JavaScript: the time base (``timebase.js``, the browser's copy of
-    :mod:`attune.core.timebase`) followed by ``timeline.js``."""
+    :mod:`attune.core.timebase`), the player's zoom and pan (``zoom.js``), then
+    ``timeline.js``."""
     return "\n".join((HERE / name).read_text(encoding="utf-8")
-                     for name in ("timebase.js", "timeline.js"))
+                     for name in ("timebase.js", "zoom.js", "timeline.js"))
 
 
 def _outbox(state: Any) -> Any:

@@ -9,6 +9,7 @@ from attune.core.accounts import User
 from attune.core.clip import Clip, ClipStatus, clip_label
 from attune.errors import AttuneError
 from attune.services import Context
+from attune.services.schemes import choose_clip_scheme, clip_scheme, list_schemes
 from attune.ui.media import current_session_id, media_url
 from attune.ui.outbox import exchange, outbox_url, workspace_for
 from attune.ui.timeline import have_of, outbox_of, tab_of, timeline
@@ -61,7 +62,40 @@ def show_workspace(ctx: Context, user: User, clip: Clip) -> None:
                                 placeholder="Choose the coders to compare") if everyone else []
         if not everyone:
             st.info("Nobody has coded this clip yet.")
+    if editable:
+        _scheme_chooser(ctx, user, clip)
     _timeline_fragment(ctx, user, clip, editable, coders)
+
+
+def _scheme_chooser(ctx: Context, user: User, clip: Clip) -> None:
+    """Which coding scheme version this clip is coded with, and choosing another (marks
+    made earlier keep theirs)."""
+    try:
+        stored, _ = clip_scheme(ctx, clip.id)
+        versions = [(s.name, s.version, s.document.get("title", s.name))
+                    for s in list_schemes(ctx, user)]
+    except AttuneError as exc:
+        st.error(str(exc))
+        return
+    title = stored.document.get("title", stored.name)
+    with st.popover(f"Coding scheme: {title} · version {stored.version}"):
+        st.caption("Marks made earlier keep the version they were made with.")
+        keys = [(n, v) for n, v, _ in versions]
+        names = {(n, v): f"{t} · version {v}" for n, v, t in versions}
+        chosen = st.selectbox("Code this clip with", keys,
+                              index=keys.index((stored.name, stored.version)),
+                              format_func=lambda k: names[k], key="workspace_scheme")
+        if chosen != (stored.name, stored.version) and \
+                st.button("Use this version", key="workspace_scheme_use"):
+            try:
+                choose_clip_scheme(ctx, user, clip.id, *chosen)
+            except AttuneError as exc:
+                st.error(str(exc))
+                return
+            state = st.session_state.get(COMPONENT_KEY)
+            workspace_for(st.session_state, clip.id, user.username,
+                          tab_of(state)).forget_events()  # its next mark uses the new one
+            st.rerun()
 
 
 @st.fragment

@@ -1060,4 +1060,5 @@ export default function (component) {
 
   // handy for tests and the benchmark
   tl.__api = { post, select, curMs, curFrame, seekFrame, seekMs, zoom, draw, state: S, msOfFrame, frameOfMs, xOf, lanesTop, LANE_H, pendingSuggestions };
+  attuneZoom(tl, el.video, tl.__api);  // zoom.js: zoom and pan on the player, moments' crops
 }
