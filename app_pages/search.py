@@ -1,5 +1,6 @@
-"""Search: coded moments across the practitioner's caseload (a supervisor: the team's),
-as a list that opens the timeline at each moment and as a playlist of them."""
+"""Search (``?family=CODE`` searches that family at once): coded moments across the
+practitioner's caseload (a supervisor: the team's), as a list that opens the timeline at
+each moment and as a playlist of them."""
 
 from __future__ import annotations
 
@@ -26,10 +27,13 @@ st.caption("Find moments across your families' clips" +
            ": e.g. every subtle cue answered promptly this month.")
 scheme = load_scheme(ctx)[1]
 families = [f.code for f in cached(ctx, user, visible_families)]
+named = str(st.query_params.get("family", ""))
+ALL = "All my families"
 
 with st.form("search_form"):
     c1, c2, c3, c4 = st.columns(4)
-    family = c1.selectbox("Family", ["All my families", *families], key="search_family")
+    family = c1.selectbox("Family", [ALL, *families], key="search_family",
+                          index=families.index(named) + 1 if named in families else 0)
     kind = c2.selectbox("Kind", list(ui.KINDS), key="search_kind")
     answered = c3.selectbox("Answered", list(ui.ANSWERED), key="search_answered")
     when = c4.selectbox("Visits", ui.PERIODS, key="search_period")
@@ -46,11 +50,15 @@ with st.form("search_form"):
     subtle = c10.checkbox("Subtle cues only", key="search_subtle")
     asked = st.form_submit_button("Search", type="primary")
 
-if asked:
+opened = bool(named) and st.session_state.get("search_opened") != named
+if opened:  # a link to this family's moments: search it once, as the page opens
+    st.session_state["search_opened"] = named
+    family = named
+if asked or opened:
     dates = chosen if isinstance(chosen, (list, tuple)) else (chosen,)
     try:
         query = ui.make_query(
-            family=None if family == "All my families" else family, kind=kind,
+            family=None if family == ALL else family, kind=kind,
             codes=[ui.code_choices(scheme)[c] for c in codes],
             modifiers=[ui.modifier_choices(scheme)[m] for m in modifiers], subtle=subtle,
             answered=answered, bands=bands, note=note,

@@ -1,4 +1,5 @@
-"""Search across clips and families: the practitioner's own caseload, a supervisor's team.
+"""Search across clips and families: the practitioner's own caseload (and the clips they
+were asked to code as a second or gold coder), a supervisor's team.
 
 Every clip is asked of the one gate (:mod:`attune.services.access`): a clip the searcher
 may not open (a consent not in force, a family not theirs) gives nothing, and under blind
@@ -17,12 +18,18 @@ from datetime import date
 from attune.analysis.tallies import link_responses
 from attune.core import modifiers as mods
 from attune.core.accounts import Role, User
-from attune.core.clip import clip_label
+from attune.core.clip import Clip, clip_label
 from attune.core.events import Event
 from attune.core.scheme import EventKind, Potency, Scheme
 from attune.errors import InputError
 from attune.services import Context
-from attune.services.access import Action, decide_access, family_ids_for, require_role
+from attune.services.access import (
+    Action,
+    decide_access,
+    family_ids_for,
+    refusal,
+    require_role,
+)
 from attune.services.schemes import load_scheme
 
 #: who searches (parents never: their view has no events; administrators run accounts)
@@ -97,16 +104,25 @@ def search_events(ctx: Context, actor: User, query: SearchQuery) -> SearchResult
     schemes: dict[tuple[str, int], Scheme] = {}
     with ctx.db.transaction(actor.username) as tx:
         mine = family_ids_for(tx, actor)
-        families = [f for f in tx.list_families() if f.id in mine]
+        # the clips they were asked to code (a second or gold coder): only those clips
+        assigned = {a.clip_id for a in tx.assignments(coder=actor.username)}
+        by_family: dict[int, list[Clip]] = {}
+        for clip_id in sorted(assigned):
+            clip = tx.get_clip(clip_id)
+            if clip.family_id not in mine:
+                by_family.setdefault(clip.family_id, []).append(clip)
+        families = [f for f in tx.list_families() if f.id in mine or f.id in by_family]
         if query.family:
             families = [f for f in families if f.code == query.family]
             if not families:
-                raise InputError(f"Family {query.family} is not one you work with; choose "
-                                 "one of your families.")
+                # not theirs, or no such family: the same refusal (audited)
+                raise refusal(f"search family {query.family}", {"family": query.family})
         batches: list[tuple[str, int, str, date, list[Event]]] = []
         for family in families:
             sessions = {s.id: s for s in tx.sessions_for_family(family.id)}
-            for clip in tx.clips_for_family(family.id):
+            clips = (tx.clips_for_family(family.id) if family.id in mine
+                     else by_family[family.id])
+            for clip in clips:
                 held_on = sessions[clip.session_id].held_on
                 if not _in_range(held_on, query):
                     continue
