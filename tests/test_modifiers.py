@@ -43,7 +43,7 @@ def test_the_default_scheme_defines_modifiers_per_code() -> None:
     assert {m.id for m in mods.for_code(s.modifiers, "C15")} == {"intensity", "initiated"}
     assert {m.id for m in mods.for_code(s.modifiers, "A03")} == {"intensity"}
     assert mods.for_code(s.modifiers, "N01") == ()  # "no response" has no modality
-    assert [v.key for v in s.modifiers[0].values] == ["v", "t", "f"]
+    assert [v.key for v in s.modifiers[0].values] == ["v", "t", "e"]
 
 
 def _doc_with(modifiers: list[dict[str, Any]]) -> dict[str, Any]:

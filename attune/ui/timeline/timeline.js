@@ -887,6 +887,8 @@ export default function (component) {
   function modifierKey(k) {  // true when k chose a modifier of the mark just made
     const f = S.modFor;
     if (!f || k.length !== 1) { if (f && k !== "Shift") endModifiers(); return false; }
+    const own = codeById[f.code];  // the code's own key again: it ends an interval, as always
+    if (own && own.key && own.key.toLowerCase() === k.toLowerCase()) { endModifiers(); return false; }
     const ev = findEvent(f.sel);
     const mods = modifiersOf(f.code);
     for (const m of mods) {
