@@ -28,3 +28,15 @@ def test_the_search_page(app, ctx: Context, world) -> None:  # type: ignore[no-u
     # a parent has no Search page: refused and audited
     at = app(world["mum"], "search.py").run()
     assert "Not allowed" in texts(at)
+
+
+def test_tallies_by_modifier_on_the_tallies_page(app, ctx: Context, world) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    at = app(world["pat"], "tallies.py", family="FAM-A").run()
+    assert not at.exception
+    at.toggle(key="tallies_by_modifier").set_value(True).run()
+    assert not at.exception
+    (table,) = [d.value for d in at.dataframe if "modifier" in d.value.columns]
+    assert set(zip(table["code"], table["modifier"], table["value"], strict=True)) == {
+        ("C07", "how strongly", "a little"), ("R03", "how", "voice"),
+        ("C02", "how strongly", "strongly"), ("C02", "who started", "the parent"),
+        ("R04", "how", "face")}
