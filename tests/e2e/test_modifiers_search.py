@@ -83,7 +83,7 @@ def test_code_with_modifiers_then_find_by_search(page: Page, server: Server) -> 
     page.get_by_role("button", name="Search").click()
     wait_for_app(page)
     expect(page.get_by_text("1 moment(s) in 1 clip(s)")).to_be_visible()
-    expect(page.get_by_text("how: touch")).to_be_visible()
+    expect(page.get_by_test_id("stTabs").locator("em", has_text="how: touch")).to_be_visible()
     expect(page.get_by_text("answered, prompt (1.0 s)")).to_be_visible()
     shot(page, "modsearch-03-search-found")
     page.get_by_role("tab", name="Playlist").click()
