@@ -81,7 +81,7 @@ tab_list, tab_play = st.tabs(["List", "Playlist"])
 with tab_list:
     st.caption("Each link opens the clip's timeline at that moment.")
     for h in one_page(result.hits, "search_page", ui.HITS_A_PAGE, "moments"):
-        a, b = st.columns([2, 5], vertical_alignment="center")
+        a, b = st.columns([3, 5], vertical_alignment="center")
         a.page_link("app_pages/workspace.py", label=ui.link_words(h),
                     icon=":material/play_circle:", query_params=ui.hit_link(h))
         b.markdown(ui.hit_words(h))

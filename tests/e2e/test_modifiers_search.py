@@ -86,10 +86,10 @@ def test_code_with_modifiers_then_find_by_search(page: Page, server: Server) -> 
     expect(page.get_by_test_id("stTabs").locator("em", has_text="how: touch")).to_be_visible()
     expect(page.get_by_text("answered, prompt (1.0 s)")).to_be_visible()
     shot(page, "modsearch-03-search-found")
-    page.get_by_role("tab", name="Playlist").click()
+    page.get_by_role("tab", name="Playlist", exact=True).click()
     expect(page.locator(".attune-playlist .now")).to_contain_text("R11")
     shot(page, "modsearch-04-playlist")
-    page.get_by_role("tab", name="List").click()
+    page.get_by_role("tab", name="List", exact=True).click()
 
     # its link opens the timeline at that moment
     page.get_by_role("link", name=f"{FAMILY} ·").first.click()
