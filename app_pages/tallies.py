@@ -13,6 +13,7 @@ from attune.services.analysis import (
     clip_tallies,
     family_contingency,
     family_goal_progress,
+    family_modifier_tallies,
     family_tallies,
 )
 from attune.services.families import visible_families
@@ -108,6 +109,15 @@ else:
     charts[2].altair_chart(ui.bands_chart(frame), key="tallies_chart_bands")
     with st.expander("Table of every tally by session"):
         st.dataframe(ui.readable_frame(frame), hide_index=True, key="tallies_family_table")
+    if st.toggle("By modifier", key="tallies_by_modifier",
+                 help="Practitioner-only: each code per modifier value (how, how strongly, "
+                      "who started), in each visit, and how many were attuned or answered."):
+        by_modifier = cached(ctx, user, family_modifier_tallies, code)
+        if by_modifier.empty:
+            st.info("No mark of this family carries a modifier yet.")
+        else:
+            st.dataframe(by_modifier.drop(columns=["session"]), hide_index=True,
+                         key="tallies_by_modifier_table")
     progress = cached(ctx, user, family_goal_progress, code, window_ms)
     if not progress.empty:
         st.altair_chart(goals_ui.progress_chart(progress), key="tallies_goals_chart")

@@ -72,6 +72,7 @@ COMMANDS: dict[str, tuple[list[str], frozenset[str | None]]] = {
     "tally": (["--family", "DEMO-01"], P | S),
     "agreement": (["--clip", "1", "--coders", "pat,sam"], P | S),
     "contingency": (["--family", "DEMO-01"], P | S),  # practitioner-only: never a parent
+    "search": (["--family", "DEMO-01"], P | S),  # kim: DEMO-01 is not a family of hers
     "supervise assign": (["--share", "1"], S),
     "supervise gold": (["2", "pat"], S),
     "supervise report": ([], S),

@@ -110,6 +110,7 @@ APP = str(__import__("pathlib").Path(__file__).resolve().parents[1] / "streamlit
 PAGES: dict[str, tuple[Action, str]] = {
     "workspace.py": (Action.VIEW_CLIP, "clip"),
     "tallies.py": (Action.VIEW_CLIP, "family"),
+    "search.py": (Action.VIEW_CLIP, "family"),
     "reels.py": (Action.MAKE_REEL, "family"),
     "consent.py": (Action.MANAGE_RECORD, "family"),
     "upload.py": (Action.UPLOAD, "family"),

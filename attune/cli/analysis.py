@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from attune.cli.common import Subcommands, acting_user, add_command, open_context, print_json
+from attune.cli.common import (
+    Subcommands,
+    acting_user,
+    add_command,
+    open_context,
+    parse_date,
+    print_json,
+)
 from attune.errors import InputError
 
 
@@ -18,6 +25,10 @@ def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
                    help="parent: only the figures a parent may see")
     p.add_argument("--window-ms", type=int, help="re-score with this latency window (ms)")
     p.add_argument("--out", help="also write the table (.csv or .xlsx)")
+    p.add_argument("--by-modifier", action="store_true",
+                   help="count each code's modifiers instead (how, how strongly, who "
+                   "started): events per visit, code and value, and how many were attuned "
+                   "or answered; practitioner figures")
 
     p = add_command(sub, "contingency", cmd_contingency, "responsiveness beyond chance "
                     "(practitioner-only): responses within the window after a cue against "
@@ -45,6 +56,74 @@ def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
                    "sampling step, not a tolerance; default 1000)")
     p.add_argument("--matching", choices=["onset", "overlap"], default="onset",
                    help="pair by onset (default) or by ELAN-style 60%% overlap")
+    register_search(sub, common)
+
+
+def register_search(sub: Subcommands, common: argparse.ArgumentParser) -> None:
+    p = add_command(sub, "search", cmd_search, "find coded events across your caseload (a "
+                    "supervisor: the team's) by code, modifier, kind, answered or not, "
+                    "latency band, note words and visit dates", common)
+    p.add_argument("--family", help="only this family")
+    p.add_argument("--code", action="append", default=[], help="a code (repeat for several)")
+    p.add_argument("--modifier", action="append", default=[], metavar="NAME=VALUE",
+                   help="a modifier the event carries, e.g. modality=voice (repeat: all)")
+    p.add_argument("--kind", choices=["cue", "response", "reaction"])
+    p.add_argument("--subtle", action="store_true", help="only subtle cues")
+    p.add_argument("--answered", choices=["yes", "no"],
+                   help="cues answered (or not) with an attuned response; responses that "
+                   "are (or are not) attuned")
+    p.add_argument("--band", action="append", default=[],
+                   help="latency band of the answer, e.g. prompt (repeat for several)")
+    p.add_argument("--note", default="", help="words in the note")
+    p.add_argument("--from", dest="date_from", type=parse_date, metavar="DATE",
+                   help="visits on or after "
+                   "this date (YYYY-MM-DD)")
+    p.add_argument("--to", dest="date_to", type=parse_date, metavar="DATE",
+                   help="visits on or before this date")
+    p.add_argument("--this-month", action="store_true", help="visits of this month")
+    p.add_argument("--limit", type=int, default=500, help="at most this many (default 500)")
+
+
+def cmd_search(args: argparse.Namespace) -> None:
+    from datetime import date
+
+    from attune.core.scheme import EventKind, Potency
+    from attune.services.search import SearchQuery, search_events
+
+    date_from, date_to = args.date_from, args.date_to
+    if args.this_month:
+        today = date.today()
+        date_from = today.replace(day=1)
+        date_to = date_to or today
+    if args.limit < 1:
+        raise InputError("--limit must be 1 or more.")
+    query = SearchQuery(
+        codes=frozenset(args.code), modifiers=frozenset(args.modifier),
+        kind=EventKind(args.kind) if args.kind else None,
+        potency=Potency.SUBTLE if args.subtle else None,
+        answered=None if args.answered is None else args.answered == "yes",
+        bands=frozenset(args.band), note=args.note, date_from=date_from, date_to=date_to,
+        family=args.family, limit=args.limit)
+    ctx = open_context()
+    result = search_events(ctx, acting_user(ctx, args), query)
+    if args.json:
+        print_json({"clips_searched": result.clips_searched, "more": result.more,
+                    "hits": [{"family": h.family, "clip": h.clip_id, "date": str(h.held_on),
+                              "coder": h.coder, "event": h.event_id, "kind": str(h.kind),
+                              "code": h.code, "start_ms": h.start_ms, "end_ms": h.end_ms,
+                              "modifiers": list(h.modifiers), "note": h.note,
+                              "answered": h.answered, "band": h.band,
+                              "latency_ms": h.latency_ms} for h in result.hits]})
+        return
+    for h in result.hits:
+        answer = ("" if h.answered is None else
+                  f"answered {h.band} ({(h.latency_ms or 0) / 1000:.1f} s)" if h.answered
+                  else "not answered")
+        parts = [str(h.held_on), h.family, f"clip {h.clip_id} at {h.start_ms / 1000:.3f} s",
+                 f"{h.code} {h.label}", h.modifier_words, answer, h.coder, h.note]
+        print("  ".join(p for p in parts if p))
+    print(f"{len(result.hits)} found{' (more: narrow the search)' if result.more else ''} "
+          f"in {result.clips_searched} clip(s).")
 
 
 def cmd_tally(args: argparse.Namespace) -> None:
@@ -52,8 +131,19 @@ def cmd_tally(args: argparse.Namespace) -> None:
     from attune.services.analysis import family_tallies
 
     ctx = open_context()
-    frame = family_tallies(ctx, acting_user(ctx, args), args.family, args.session,
-                           Audience(args.audience), args.window_ms)
+    if args.by_modifier:
+        from attune.services.analysis import family_modifier_tallies
+
+        if args.audience == "parent":
+            raise InputError("Counts by modifier are for practitioners; leave out "
+                             "--audience parent.")
+        frame = family_modifier_tallies(ctx, acting_user(ctx, args), args.family,
+                                        args.session)
+        if frame.empty:
+            raise InputError(f"No event of family {args.family} carries a modifier yet.")
+    else:
+        frame = family_tallies(ctx, acting_user(ctx, args), args.family, args.session,
+                               Audience(args.audience), args.window_ms)
     if frame.empty:
         raise InputError(f"Family {args.family} has no processed clips to count yet.")
     if args.out:
@@ -66,6 +156,8 @@ def cmd_tally(args: argparse.Namespace) -> None:
             neutralise_frame(frame).to_csv(out, index=False)
     if args.json:
         print(frame.to_json(orient="records", date_format="iso", indent=2))
+    elif args.by_modifier:
+        print(frame.to_string(index=False))
     else:
         print(frame.T.to_string(header=False))
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from attune.core.modifiers import Modifier, parse_modifiers
 from attune.errors import InputError
 
 
@@ -86,6 +87,7 @@ class Scheme:
     windows_ms: Mapping[Valence, int]
     bands: tuple[LatencyBand, ...]
     description: str = ""
+    modifiers: tuple[Modifier, ...] = ()  # what a code can carry (core/modifiers.py)
 
     def code(self, code_id: str) -> Code:
         for code in self.codes:
@@ -112,7 +114,7 @@ class Scheme:
         """The same scheme with other latency windows (a supervisor re-scoring at 1 s)."""
         merged = {**self.windows_ms, **windows_ms}
         return Scheme(self.name, self.version, self.title, self.codes, merged, self.bands,
-                      self.description)
+                      self.description, self.modifiers)
 
     @classmethod
     def from_document(cls, doc: Mapping[str, Any]) -> Scheme:
@@ -148,6 +150,7 @@ class Scheme:
             name=doc["name"], version=int(doc["version"]), title=doc.get("title", doc["name"]),
             codes=codes, windows_ms=windows, bands=bands,
             description=doc.get("description", ""),
+            modifiers=parse_modifiers(doc.get("modifiers", ()), (c.id for c in codes)),
         )
 
 

@@ -19,6 +19,13 @@ file path, Total length, FPS, Subject, Behavior, Behavioral category, Comment, S
 is read and written by :func:`read_boris_tabular` and :func:`write_boris_tabular`; the
 aggregated export (``Start (s)``/``Stop (s)`` per row) is read too. attune keeps the
 event's id, link, note and modifiers in the comment as ``attune:{json} note``.
+
+BORIS keeps an event's modifiers as its values, one per modifier set of the behaviour,
+joined with ``|`` (``voice|2``; ``None`` for a set left unchosen). Read with a scheme, a
+value becomes the scheme's modifier (``modality=voice``) when the set's name is the
+modifier's id or label and the value one of its values (id or label), or, without a set
+name (tabular exports), when exactly one of the code's modifiers has that value; any other
+value is kept as it came.
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from attune.core import modifiers as mods
 from attune.core.scheme import EventKind, Scheme
 from attune.errors import InputError
 from attune.interchange.mapping import Mapping
@@ -166,21 +174,51 @@ def _name_unpaired(r: _Raw, observation: str, status: str) -> str:
             f"{'STOP' if status == 'START' else 'START'}")
 
 
-def _drafts(pairs: list[tuple[_Raw, int]], mapping: Mapping | None) -> list[EventDraft]:
+def _resolve(values: list[str], set_names: Sequence[str], code: str,
+             scheme: Scheme | None) -> list[str]:
+    """BORIS modifier values as the scheme's ``name=value`` where they can be told."""
+    if scheme is None or not scheme.modifiers:
+        return values
+    mine = mods.for_code(scheme.modifiers, code)
+    out = []
+    for i, value in enumerate(values):
+        fold = value.casefold()
+
+        def has(m: mods.Modifier, fold: str = fold) -> str | None:
+            return next((v.id for v in m.values
+                         if fold in (v.id.casefold(), v.label.casefold())), None)
+
+        set_name = set_names[i].casefold() if i < len(set_names) else ""
+        named = [m for m in mine if set_name in (m.id.casefold(), m.label.casefold())]
+        candidates = named or ([] if set_name and any(
+            set_name in (m.id.casefold(), m.label.casefold()) for m in scheme.modifiers)
+            else [m for m in mine if has(m)])
+        hits = [(m, has(m)) for m in candidates if has(m)]
+        out.append(mods.token(hits[0][0].id, str(hits[0][1])) if len(hits) == 1 else value)
+    return out
+
+
+def _drafts(pairs: list[tuple[_Raw, int]], mapping: Mapping | None,
+            scheme: Scheme | None = None,
+            sets: dict[str, list[str]] | None = None) -> list[EventDraft]:
     drafts = []
     for r, end in sorted(pairs, key=lambda p: (p[0].time_ms, p[1])):
         kind, coder = _kind_and_coder(r.subject, mapping)
         tag, note = _split_tag(r.comment)
-        mods = [m for m in r.modifiers.split("|") if m and m != "None"] if r.modifiers else []
-        if isinstance(tag.get("modifiers"), list):
-            mods = [str(m) for m in tag["modifiers"]]
         code = mapping.map_code(r.behaviour) if mapping is not None else r.behaviour
+        parts = r.modifiers.split("|") if r.modifiers else []
+        names = (sets or {}).get(r.behaviour, [])
+        chosen = [(names[i] if i < len(names) else "", p) for i, p in enumerate(parts)
+                  if p and p != "None"]
+        found = _resolve([p for _, p in chosen], [n for n, _ in chosen], code, scheme)
+        if isinstance(tag.get("modifiers"), list):
+            found = [str(m) for m in tag["modifiers"]]
         drafts.append(EventDraft(
             where=r.where, kind=kind, code=code, start_ms=r.time_ms, end_ms=end,
             coder=coder or (mapping.coder if mapping and mapping.coder else "boris"),
             local_id=tag.get("id") if isinstance(tag.get("id"), str) else None,
             answers=tag.get("answers") if isinstance(tag.get("answers"), str) else None,
-            note=note, modifiers=tuple(mods)))
+            note=note, modifiers=tuple(found)))
     return drafts
 
 
@@ -214,6 +252,7 @@ def parse_boris_project(doc: Any, name: str, mapping: Mapping | None = None,
         raise InputError(f"{name}: no observations or behaviors_conf; this is not a BORIS "
                          "project file.")
     behaviours = []
+    modifier_sets: dict[str, list[str]] = {}
     state_codes: set[str] = set()
     for key, b in _obj(root["behaviors_conf"], f"{name}: behaviors_conf").items():
         b = _obj(b, f"{name}: behaviors_conf/{key}")
@@ -224,6 +263,12 @@ def parse_boris_project(doc: Any, name: str, mapping: Mapping | None = None,
         if kind == "state":
             state_codes.add(code)
         behaviours.append((code, kind, str(b.get("description", ""))))
+        sets = b.get("modifiers")
+        if isinstance(sets, dict):
+            ordered = sorted(sets.items(), key=lambda kv: int(kv[0]) if str(kv[0]).isdigit()
+                             else 0)
+            modifier_sets[code] = [str(v.get("name", "")) if isinstance(v, dict) else ""
+                                   for _, v in ordered]
     subjects = tuple(
         str(_obj(s, f"{name}: subjects_conf/{k}").get("name", ""))
         for k, s in _obj(root.get("subjects_conf", {}), f"{name}: subjects_conf").items())
@@ -265,7 +310,7 @@ def parse_boris_project(doc: Any, name: str, mapping: Mapping | None = None,
     _finish(unpaired, mapping, warnings)
     result = []
     for obs_id, pairs, clip in out:
-        document = build_document(_drafts(pairs, mapping),
+        document = build_document(_drafts(pairs, mapping, scheme, modifier_sets),
                                   scheme_name=scheme.name if scheme else "boris",
                                   scheme_version=scheme.version if scheme else 1,
                                   clip=clip, scheme=scheme)
@@ -399,7 +444,7 @@ def _tabular(rows: list[list[str]], at: int, name: str, mapping: Mapping | None,
     warnings: list[str] = []
     pairs = _pair(raws, set(), pre.get("Observation id", name), unpaired)
     _finish(unpaired, mapping, warnings)
-    return build_document(_drafts(pairs, mapping),
+    return build_document(_drafts(pairs, mapping, scheme),
                           scheme_name=scheme.name if scheme else "boris",
                           scheme_version=scheme.version if scheme else 1,
                           clip=ClipInfo(name=clip_name or pre.get("Player #1", ""),
@@ -472,7 +517,7 @@ def _aggregated(rows: list[list[str]], at: int, name: str, mapping: Mapping | No
             except InputError:
                 length = None
         fps = fps or _fps_text(cell(row, "FPS"))
-    return build_document(_drafts(pairs, mapping),
+    return build_document(_drafts(pairs, mapping, scheme),
                           scheme_name=scheme.name if scheme else "boris",
                           scheme_version=scheme.version if scheme else 1,
                           clip=ClipInfo(name=clip_name,

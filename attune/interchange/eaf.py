@@ -8,8 +8,12 @@ its description the label); every annotation carries its CVE_REF; the clip is th
 descriptor. ELAN cannot hold a zero-length annotation, so a point event is written
 ``POINT_DURATION_MS`` (1 ms) long and listed in the header property
 ``attune:annotations`` (a JSON object per annotation id: the event's id, ``answers``
-link, note, modifiers and ``point``), which makes the round trip exact. The output
-validates against EAFv3.0.xsd.
+link, note, modifiers and ``point``), which makes the round trip exact. A scheme's
+modifiers (``modality=voice``) are also written as ELAN users read them: a dependent tier
+per modifier, ``<kind>@<coder>:<name>`` (symbolic association with the event's tier),
+whose annotation values are the chosen values; on reading attune's own file these tiers
+decide the named modifiers, so a value changed or removed in ELAN comes back changed.
+The output validates against EAFv3.0.xsd.
 
 Import (:func:`read_eaf`) parses the XML safely (:mod:`attune.interchange.xmltree`) and
 applies a :class:`~attune.interchange.mapping.Mapping` from tiers to kinds and codes
@@ -40,6 +44,7 @@ from urllib.parse import quote, unquote, urlparse
 
 import pandas as pd
 
+from attune.core import modifiers as mods
 from attune.core.scheme import EventKind, Scheme
 from attune.errors import InputError
 from attune.interchange.mapping import GENERIC_MAPPING, Mapping, TierRule
@@ -59,6 +64,7 @@ EAF_VERSION = "3.0"
 ATTUNE_PROPERTY = "attune:annotations"
 PARTICIPANT = {EventKind.CUE: "infant", EventKind.RESPONSE: "parent",
                EventKind.REACTION: "infant"}
+MODIFIER_TYPE = "attune modifier"  # the linguistic type of the modifier tiers
 
 
 # --- the raw file ------------------------------------------------------------------------
@@ -363,6 +369,25 @@ def _clip_from(eaf: EafFile) -> ClipInfo:
                     fps=info.get("fps") if isinstance(info.get("fps"), str) else None)
 
 
+def _modifier_tiers(eaf: EafFile) -> tuple[dict[str, dict[str, str]], set[str]]:
+    """The modifier tiers of attune's file: each parent annotation's ``name -> name=value``,
+    and the event tiers that have modifier tiers."""
+    out: dict[str, dict[str, str]] = {}
+    parents: set[str] = set()
+    for tier in eaf.tiers.values():
+        if tier.parent is None or not tier.id.startswith(tier.parent + ":"):
+            continue
+        name = tier.id[len(tier.parent) + 1:]
+        if mods.pair(f"{name}=x") is None:
+            continue
+        parents.add(tier.parent)
+        for ann in tier.annotations:
+            value = ann.value.strip()
+            if ann.ref is not None and value:
+                out.setdefault(ann.ref, {})[name] = mods.token(name, value)
+    return out, parents
+
+
 def eaf_to_document(eaf: EafFile, mapping: Mapping | None = None,
                     scheme: Scheme | None = None) -> EventsDocument:
     """Events of a parsed EAF file, through ``mapping`` (attune's own files need none)."""
@@ -379,11 +404,14 @@ def eaf_to_document(eaf: EafFile, mapping: Mapping | None = None,
         if not isinstance(extra, dict):
             extra = {}
     mapping = mapping or GENERIC_MAPPING
+    tier_modifiers, with_modifier_tiers = _modifier_tiers(eaf) if attune_file else ({}, set())
     drafts: list[EventDraft] = []
     order: list[int] = []  # attune's files: annotation number, the original event order
     for tier in eaf.tiers.values():
         rule: TierRule | None
         if attune_file:
+            if tier.parent is not None:
+                continue  # a modifier tier (read above) or one someone added in ELAN
             kind_text = tier.id.split("@", 1)[0]
             try:
                 kind = EventKind(kind_text)
@@ -415,6 +443,10 @@ def eaf_to_document(eaf: EafFile, mapping: Mapping | None = None,
             if info.get("point") is True and end - start == POINT_DURATION_MS:
                 end = start
             modifiers = info.get("modifiers", [])
+            if tier.id in with_modifier_tiers:  # the tiers decide the named modifiers
+                modifiers = [*(m for m in tier_modifiers.get(ann.id, {}).values()),
+                             *mods.free(str(m) for m in modifiers
+                                        if isinstance(modifiers, list))]
             order.append(int(ann.id[1:]) if ann.id[1:].isdigit() else 0)
             drafts.append(EventDraft(
                 where=where, kind=rule.kind, code=code, start_ms=start, end_ms=end,
@@ -610,8 +642,9 @@ def build_eaf_tree(document: EventsDocument, scheme: Scheme | None = None) -> ET
         if e.modifiers:
             info["modifiers"] = list(e.modifiers)
         extra[aid] = info
+    n_ids = _add_modifier_tiers(eaf, document)
     eaf.properties = [
-        ("lastUsedAnnotationId", str(len(document.events))),
+        ("lastUsedAnnotationId", str(n_ids)),
         ("attune:scheme", document.scheme_name),
         ("attune:scheme_version", str(document.scheme_version)),
         ("attune:clip", json.dumps({k: v for k, v in vars(clip).items() if v is not None},
@@ -626,6 +659,29 @@ def build_eaf_tree(document: EventsDocument, scheme: Scheme | None = None) -> ET
             el.set("CVE_REF", cve_refs[aid])
     pympi.Elan.indent(root)
     return root
+
+
+def _add_modifier_tiers(eaf: Any, document: EventsDocument) -> int:
+    """A dependent tier per event tier and modifier name, its annotations the values;
+    returns the last annotation number used."""
+    n = len(document.events)
+    typed = False
+    for i, e in enumerate(document.events, start=1):
+        for name, value in mods.named(e.modifiers).items():
+            parent = _tier_name(e.kind, e.coder)
+            tier = f"{parent}:{name}"
+            if not typed:
+                eaf.add_linguistic_type(MODIFIER_TYPE, param_dict={
+                    "LINGUISTIC_TYPE_ID": MODIFIER_TYPE, "TIME_ALIGNABLE": "false",
+                    "GRAPHIC_REFERENCES": "false", "CONSTRAINTS": "Symbolic_Association"})
+                typed = True
+            if tier not in eaf.tiers:
+                eaf.add_tier(tier, ling=MODIFIER_TYPE, parent=parent,
+                             part=PARTICIPANT[e.kind], ann=e.coder)
+            n += 1
+            eaf.tiers[tier][1][f"a{n}"] = (f"a{i}", value, None, None)
+            eaf.annotations[f"a{n}"] = tier
+    return n
 
 
 def dumps_eaf(document: EventsDocument, scheme: Scheme | None = None) -> bytes:

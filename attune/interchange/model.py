@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from attune.core import modifiers as mods
 from attune.core.events import Event
 from attune.core.scheme import EventKind, Scheme
 from attune.errors import InputError
@@ -180,12 +181,18 @@ def build_document(
             answers_id = position[d.answers]
             if answers_id == i + 1:
                 raise InputError(f"{d.where}: an event cannot answer itself.")
+        modifiers = d.modifiers
         if scheme is not None:
             check_code(scheme, d.code, d.kind, d.where)
+            if scheme.modifiers:
+                try:  # the scheme's modifiers of the code, in its order; free ones kept
+                    modifiers = mods.check(scheme.modifiers, d.code, modifiers)
+                except InputError as err:
+                    raise InputError(f"{d.where}: {err}") from None
         events.append(Event(kind=d.kind, code=d.code, start_ms=d.start_ms, end_ms=d.end_ms,
                             coder=d.coder, id=i + 1, scheme=scheme_name,
                             scheme_version=scheme_version, answers_id=answers_id,
-                            note=d.note, modifiers=d.modifiers))
+                            note=d.note, modifiers=modifiers))
     return EventsDocument(tuple(events), scheme_name, scheme_version, clip, tuple(ids))
 
 

@@ -1,10 +1,12 @@
 """Events as tables: CSV and XLSX, one row per event, for R, SPSS and spreadsheets.
 
 Columns, in this order: ``id, coder, kind, code, label, start_ms, end_ms, answers, note,
-modifiers``. ``label`` is the scheme's label of the code (written for people, ignored
-on reading); ``answers`` is the id of the event a response follows; ``modifiers`` are
-joined with ``|``. Reading needs ``coder, kind, code, start_ms, end_ms``; the others may
-be left out; any other column is an error (it would be lost silently). Row numbers in
+modifiers``, then one ``modifier:<name>`` column per scheme modifier the events carry
+(``modifier:modality`` holding ``voice``; see :mod:`attune.core.modifiers`). ``label`` is
+the scheme's label of the code (written for people, ignored on reading); ``answers`` is
+the id of the event a response follows; ``modifiers`` are the free modifiers (from other
+tools) joined with ``|``. Reading needs ``coder, kind, code, start_ms, end_ms``; the
+others may be left out; any other column is an error (it would be lost silently). Row numbers in
 errors count the header as row 1, as spreadsheets do.
 
 Text cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``,
@@ -24,6 +26,7 @@ import zlib
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from attune.core import modifiers as mods
 from attune.core.scheme import Scheme
 from attune.errors import InputError
 from attune.interchange.model import (
@@ -45,6 +48,7 @@ COLUMNS = ("id", "coder", "kind", "code", "label", "start_ms", "end_ms", "answer
            "modifiers")
 REQUIRED = ("coder", "kind", "code", "start_ms", "end_ms")
 MODIFIER_SEPARATOR = "|"
+MODIFIER_COLUMN = "modifier:"  # + a modifier's name: one column per scheme modifier
 #: What makes a spreadsheet take a cell as a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"
@@ -76,9 +80,11 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 def events_to_rows(document: EventsDocument, scheme: Scheme | None = None) -> list[list[Any]]:
     """Header plus one row per event."""
-    rows: list[list[Any]] = [list(COLUMNS)]
+    names = modifier_names(document, scheme)
+    rows: list[list[Any]] = [list(COLUMNS) + [MODIFIER_COLUMN + n for n in names]]
     for e in document.events:
         assert e.id is not None
+        chosen = mods.named(e.modifiers)
         for m in e.modifiers:
             if MODIFIER_SEPARATOR in m:
                 raise InputError(f"Modifier {m!r} of event {document.local_id(e.id)} contains "
@@ -87,8 +93,17 @@ def events_to_rows(document: EventsDocument, scheme: Scheme | None = None) -> li
             else ""
         rows.append([document.local_id(e.id), e.coder, str(e.kind), e.code, label, e.start_ms,
                      e.end_ms, document.answers_local_id(e) or "", e.note,
-                     MODIFIER_SEPARATOR.join(e.modifiers)])
+                     MODIFIER_SEPARATOR.join(mods.free(e.modifiers)),
+                     *(chosen.get(n, "") for n in names)])
     return rows
+
+
+def modifier_names(document: EventsDocument, scheme: Scheme | None = None) -> list[str]:
+    """The named modifiers the events carry: the scheme's order, then any others."""
+    used = {n for e in document.events for n in mods.named(e.modifiers)}
+    order = [m.id for m in scheme.modifiers] if scheme is not None else []
+    seen = [n for e in document.events for n in mods.named(e.modifiers)]
+    return [n for n in dict.fromkeys([*order, *seen]) if n in used]
 
 
 def _cell_text(value: Any) -> str:
@@ -136,10 +151,13 @@ def rows_to_document(rows: Iterable[Sequence[Any]], name: str, scheme: Scheme | 
     except StopIteration:
         raise InputError(f"{name} is empty; it needs a header row: {', '.join(COLUMNS)}.") \
             from None
-    header = [_cell_text(h).strip().lower() for h in header_raw]
+    header = [_cell_text(h).strip() for h in header_raw]
+    header = [MODIFIER_COLUMN + h[len(MODIFIER_COLUMN):]  # a modifier's name keeps its case
+              if h.lower().startswith(MODIFIER_COLUMN) else h.lower() for h in header]
     while header and header[-1] == "":
         header.pop()
-    unknown = [h for h in header if h not in COLUMNS]
+    unknown = [h for h in header if h not in COLUMNS and not (
+        h.startswith(MODIFIER_COLUMN) and mods.pair(f"{h[len(MODIFIER_COLUMN):]}=x"))]
     if unknown:
         raise InputError(f"{name}, row 1: unknown column(s) {unknown}; the columns are "
                          f"{', '.join(COLUMNS)}.")
@@ -169,7 +187,9 @@ def rows_to_document(rows: Iterable[Sequence[Any]], name: str, scheme: Scheme | 
             return _cell_text(get(column)).strip()
 
         where = f"{name}, row {n}"
-        mods = text("modifiers")
+        free = text("modifiers")
+        named = tuple(mods.token(h[len(MODIFIER_COLUMN):], text(h)) for h in header
+                      if h.startswith(MODIFIER_COLUMN) and text(h))
         drafts.append(EventDraft(
             where=where,
             kind=parse_kind(text("kind"), f"{where}, column kind"),
@@ -180,7 +200,7 @@ def rows_to_document(rows: Iterable[Sequence[Any]], name: str, scheme: Scheme | 
             local_id=text("id") or None,
             answers=text("answers") or None,
             note=_cell_text(get("note")),
-            modifiers=tuple(mods.split(MODIFIER_SEPARATOR)) if mods else (),
+            modifiers=named + (tuple(free.split(MODIFIER_SEPARATOR)) if free else ()),
         ))
     return build_document(
         drafts,

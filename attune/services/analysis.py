@@ -124,6 +124,21 @@ def family_tallies(ctx: Context, actor: User, code: str, session_id: int | None 
     return session_frame(items, scheme, audience=audience, windows_ms=_windows(window_ms))
 
 
+def family_modifier_tallies(ctx: Context, actor: User, code: str,
+                            session_id: int | None = None) -> pd.DataFrame:
+    """Tallies by modifier (practitioner figures: never a parent's): each visit's events
+    per code and modifier value, and how many of them were attuned or answered."""
+    from attune.analysis.modifiers import modifier_frame
+    from attune.services.access import require_role
+
+    require_role(ctx, actor, {Role.PRACTITIONER, Role.SUPERVISOR},
+                 f"see family {code}'s tallies by modifier")
+    with ctx.db.transaction(actor.username) as tx:
+        items, scheme = _family_clips(tx, actor, code, session_id,
+                                      f"see family {code}'s tallies by modifier")
+    return modifier_frame(items, scheme)
+
+
 def family_goal_progress(ctx: Context, actor: User, code: str,
                          window_ms: int | None = None) -> pd.DataFrame:
     """For practitioners and supervisors: each visit's count of attuned responses that

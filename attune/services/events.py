@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 
+from attune.core import modifiers as mods
 from attune.core.accounts import Role, User
 from attune.core.attunement import find_answered_cue
 from attune.core.clip import Clip, ClipStatus
@@ -78,7 +79,7 @@ def add_event(ctx: Context, actor: User, clip_id: int, code: str, start_ms: int,
 def update_event(ctx: Context, actor: User, event_id: int, expected_version: int,
                  **changes: object) -> Event:
     scheme = None
-    if "code" in changes:
+    if "code" in changes or "modifiers" in changes:
         # read the scheme before the write transaction: on SQLite a second transaction
         # opened inside it waits for the first one's lock and fails ("database is locked")
         with ctx.db.transaction(actor.username) as tx:
@@ -90,8 +91,13 @@ def update_event(ctx: Context, actor: User, event_id: int, expected_version: int
         require_access(tx, actor, Action.CODE_CLIP, clip.family_id, clip,
                        what=f"change event {event_id}")
         _own(actor, event)
-        if scheme is not None and scheme.code(str(changes["code"])).kind != event.kind:
+        if scheme is not None and "code" in changes and \
+                scheme.code(str(changes["code"])).kind != event.kind:
             raise InputError(f"{changes['code']} is not a {event.kind} code.")
+        if scheme is not None and "modifiers" in changes:
+            code = str(changes.get("code", event.code))
+            changes["modifiers"] = mods.check(scheme.modifiers, code,
+                                              changes["modifiers"])  # type: ignore[arg-type]
         return tx.update_event(event_id, expected_version, **changes)
 
 

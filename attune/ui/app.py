@@ -36,6 +36,7 @@ PARENT = PageSpec("parent_view.py", "Your film", ":material/movie:")
 REELS = PageSpec("reels.py", "Reels", ":material/movie_edit:")
 TALLIES = PageSpec("tallies.py", "Tallies", ":material/bar_chart:")
 GOALS = PageSpec("goals.py", "Goals and visits", ":material/flag:")
+SEARCH = PageSpec("search.py", "Search", ":material/search:")
 SUPERVISION = PageSpec("supervision.py", "Supervision", ":material/fact_check:")
 ACCOUNTS = PageSpec("accounts.py", "Accounts", ":material/manage_accounts:")
 SIGN_OUT = PageSpec("sign_out.py", "Sign out", ":material/logout:")
@@ -44,8 +45,8 @@ SIGN_OUT = PageSpec("sign_out.py", "Sign out", ":material/logout:")
 #: listed only once its file exists (another issue's work).
 ROLE_PAGES: dict[Role, tuple[PageSpec, ...]] = {
     Role.PRACTITIONER: (MY_WORK, FAMILIES, GOALS, CONSENT, UPLOAD, SCHEME, WORKSPACE, REELS,
-                        TALLIES),
-    Role.SUPERVISOR: (FAMILIES, GOALS, SUPERVISION, TALLIES, WORKSPACE, SCHEME),
+                        TALLIES, SEARCH),
+    Role.SUPERVISOR: (FAMILIES, GOALS, SUPERVISION, TALLIES, WORKSPACE, SCHEME, SEARCH),
     Role.PARENT: (PARENT,),
     Role.ADMIN: (ACCOUNTS,),
 }
@@ -69,7 +70,7 @@ def pages_for(user: User | None, root: Path) -> list[PageSpec]:
 #: user (only their own pages are in the menu). Other pages are routable only for the
 #: roles that have them; elsewhere Streamlit answers "page not found".
 GUARDED = (MY_WORK, FAMILIES, CONSENT, UPLOAD, SCHEME, PARENT, ACCOUNTS, TALLIES, SUPERVISION,
-           REELS, GOALS)
+           REELS, GOALS, SEARCH)
 
 
 def routable_for(user: User | None, root: Path) -> list[PageSpec]:

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from attune.core import modifiers as mods
 from attune.core.accounts import User
 from attune.core.attunement import assess_response, find_answered_cue
 from attune.core.clip import Clip
@@ -68,8 +69,8 @@ REMEMBERED_RESULTS = 2000
 #: of every message still in its outbox).
 ACKS_SENT = 20
 #: Operations a message may carry.
-OPS = frozenset({"create", "move", "recode", "note", "delete", "undo", "redo", "accept",
-                 "reject", "crop"})
+OPS = frozenset({"create", "move", "recode", "note", "modifiers", "delete", "undo", "redo",
+                 "accept", "reject", "crop"})
 EDITABLE_FIELDS = ("code", "start_ms", "end_ms", "note", "answers_id")
 #: The workspace keeps the coder's events in memory between reruns (a key press then
 #: costs one database write, not a reload of thousands of events) and reads them all
@@ -375,6 +376,14 @@ class Workspace:
                                                   self.own_events(ctx, actor).values())
         elif op == "recode":
             changes = {"code": str(m.get("code") or "")}
+            scheme = scheme_of(ctx, current.scheme, current.scheme_version)
+            kept = mods.keep_fitting(scheme.modifiers, changes["code"], current.modifiers)
+            if kept != current.modifiers:
+                changes["modifiers"] = kept
+        elif op == "modifiers":
+            raw = m.get("modifiers")
+            changes = {"modifiers": tuple(str(x) for x in raw) if isinstance(raw, list)
+                       else ()}
         elif op == "note":
             changes = {"note": str(m.get("note") or "")}
         before = {k: getattr(current, k) for k in changes}
@@ -571,6 +580,8 @@ def event_rows(ctx: Context, events: list[Event],
                                "e": ev.end_ms, "o": ev.coder, "v": ev.version}
         if ev.note:
             row["n"] = ev.note
+        if ev.modifiers:
+            row["m"] = list(ev.modifiers)
         cue = by_id.get(ev.answers_id) if ev.answers_id is not None else None
         if ev.kind == EventKind.RESPONSE and cue is not None and cue.kind == EventKind.CUE:
             row["a"] = cue.id
@@ -590,6 +601,13 @@ def scheme_codes(scheme: Scheme) -> list[dict[str, Any]]:
              "valence": str(c.valence) if c.valence else None,
              "potency": str(c.potency) if c.potency else None,
              "po": c.practitioner_only} for c in scheme.codes]
+
+
+def scheme_modifiers(scheme: Scheme) -> list[dict[str, Any]]:
+    """The scheme's modifiers for the timeline: the keys chosen after a code key."""
+    return [{"id": m.id, "label": m.label, "codes": sorted(m.codes),
+             "values": [{"id": v.id, "label": v.label, "key": v.key} for v in m.values]}
+            for m in scheme.modifiers]
 
 
 def build_view(ctx: Context, user: User, clip: Clip, *, read_only: bool,
@@ -630,6 +648,7 @@ def build_view(ctx: Context, user: User, clip: Clip, *, read_only: bool,
         "urls": dict(urls or {}),
         "scheme": {"name": scheme.name, "version": scheme.version,
                    "codes": scheme_codes(scheme),
+                   "modifiers": scheme_modifiers(scheme),
                    "windows_ms": {str(k): v for k, v in scheme.windows_ms.items()}},
         "lanes": lanes,
         **payload,

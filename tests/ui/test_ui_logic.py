@@ -36,10 +36,11 @@ def test_each_role_gets_its_own_menu(tmp_path: Path) -> None:
     # no workspace file yet
     # supervisors read and edit schemes too
     assert titles[Role.SUPERVISOR] == ["Families", "Goals and visits", "Supervision",
-                                       "Tallies", "Coding scheme", "Sign out"]
+                                       "Tallies", "Coding scheme", "Search", "Sign out"]
     assert titles[Role.PRACTITIONER] == ["My work", "Families", "Goals and visits", "Consent",
                                          "Upload",
-                                         "Coding scheme", "Reels", "Tallies", "Sign out"]
+                                         "Coding scheme", "Reels", "Tallies", "Search",
+                                         "Sign out"]
     (tmp_path / "app_pages" / WORKSPACE.file).touch()
     assert WORKSPACE in pages_for(_user(Role.SUPERVISOR), tmp_path)
     # a parent can reach the guarded pages (to be told "Not allowed"), never the workspace

@@ -255,7 +255,7 @@ export default function (component) {
         const e = { ref: m.cid, k: c ? c.kind : (m.kind || "cue"), c: m.code, s: m.start_ms, e: m.end_ms,
                     o: D.coder, v: 0, pending: true };
         evs.push(e); byId["r:" + m.cid] = e;
-      } else if (m.op === "move" || m.op === "recode" || m.op === "note" || m.op === "delete") {
+      } else if (m.op === "move" || m.op === "recode" || m.op === "note" || m.op === "modifiers" || m.op === "delete") {
         const id = m.id != null ? m.id : S.refIds[m.ref];
         let e = id != null && byId[id] !== undefined ? evs[byId[id]] : byId["r:" + m.ref];
         if (!e) continue;
@@ -267,6 +267,7 @@ export default function (component) {
         if (m.op === "move") { e.s = m.start_ms; e.e = m.end_ms; }
         if (m.op === "recode") e.c = m.code;
         if (m.op === "note") e.n = m.note;
+        if (m.op === "modifiers") e.m = m.modifiers;
         if (m.op === "delete") e.gone = true;
       }
     }
@@ -431,6 +432,7 @@ export default function (component) {
         ? `answers ${e.a ? "cue" : "-"} after ${(e.lat / 1000).toFixed(2)} s · ${e.band}` + (e.att ? " · attuned" : " · not attuned")
         : "answers no cue within the window"));
     }
+    renderModifiers(box, e);
     if (readOnly) { if (e.n) box.appendChild(h("div", "", "Note: " + e.n)); return; }
     const sel = h("select", "codesel"); sel.title = "Change the code";
     for (const x of codes.filter((x) => x.kind === e.k)) {
@@ -620,6 +622,7 @@ export default function (component) {
         if (Math.max(x0 + 4, LABEL_W + 2) <= lastLabelX + 4 && (e.e <= e.s || x1 + 4 <= lastLabelX + 4)) continue;
         let label = e.c;
         if (e.lat != null) label += " " + (e.lat / 1000).toFixed(1) + "s " + e.band;
+        label += modifierLabel(e);
         if (e.n) label += " ✎";
         const tw = g.measureText(label).width;
         const inside = e.e > e.s && x1 - x0 >= tw + 8;
@@ -712,6 +715,7 @@ export default function (component) {
     S.hold = { code, cid, t0, playing: !el.video.paused, start: ms };
     draw();
     S.pendingMarks[cid] = { t0, drawn: performance.now(), code: c ? c.id : code };
+    startModifiers({ ref: cid }, code);
   }
   function stretch(ev, endMs) {
     if (endMs <= ev.s) return false;
@@ -761,7 +765,8 @@ export default function (component) {
     const k = e.key;
     const ctrl = e.ctrlKey || e.metaKey;
     let handled = true;
-    if (ctrl && (k === "z" || k === "Z")) { if (!readOnly) post({ op: e.shiftKey ? "redo" : "undo", t: Date.now() }); }
+    if (!ctrl && !e.altKey && !e.repeat && modifierKey(k)) { /* a modifier of the mark just made */ }
+    else if (ctrl && (k === "z" || k === "Z")) { if (!readOnly) post({ op: e.shiftKey ? "redo" : "undo", t: Date.now() }); }
     else if (ctrl && (k === "y" || k === "Y")) { if (!readOnly) post({ op: "redo", t: Date.now() }); }
     else if (ctrl && (k === "0")) { S.view.pxPerMs = fitZoom(); draw(); }
     else if (ctrl || e.altKey) handled = false;  // leave the browser's own shortcuts alone
@@ -823,6 +828,110 @@ export default function (component) {
     document.addEventListener("keyup", route("up"), true);
   }
   if (first) setTimeout(() => tl.focus({ preventScroll: true }), 50);
+
+  // ------------------------------------------------------------------ modifiers
+  // After a code key, the keys of that code's modifiers (scheme-defined: how, how
+  // strongly, who started) choose their values for the mark just made; any other key
+  // ends the choice and does what it always does.
+  function modifiersOf(codeId) {
+    return ((D.scheme && D.scheme.modifiers) || []).filter((m) => m.codes.indexOf(codeId) >= 0);
+  }
+  function modifierWords(list) {
+    const out = [];
+    for (const t of list || []) {
+      const i = t.indexOf("=");
+      const m = i > 0 ? ((D.scheme && D.scheme.modifiers) || []).find((x) => x.id === t.slice(0, i)) : null;
+      const v = m ? m.values.find((x) => x.id === t.slice(i + 1)) : null;
+      out.push(v ? v.label : (i > 0 ? t.slice(i + 1) : t));
+    }
+    return out;
+  }
+  function modifierLabel(e) {
+    const words = modifierWords(e.m);
+    return words.length ? " · " + words.join(" · ") : "";
+  }
+  function modBar() {
+    let bar = tl.querySelector(".modbar");
+    if (!bar) { bar = h("div", "modbar"); bar.setAttribute("aria-live", "polite"); el.status.parentNode.after(bar); }
+    return bar;
+  }
+  function showModifierPrompt() {
+    const bar = modBar();
+    bar.innerHTML = "";
+    const f = S.modFor;
+    if (!f) { bar.classList.remove("show"); return; }
+    const ev = findEvent(f.sel);
+    const chosen = {};
+    for (const t of (ev && ev.m) || []) { const i = t.indexOf("="); if (i > 0) chosen[t.slice(0, i)] = t.slice(i + 1); }
+    bar.appendChild(h("b", "", f.code + ": "));
+    for (const m of modifiersOf(f.code)) {
+      const grp = h("span", "grp", m.label + " ");
+      for (const v of m.values) {
+        const s = h("span", "mv" + (chosen[m.id] === v.id ? " on" : ""), "");
+        if (v.key) s.appendChild(h("kbd", "", v.key));
+        s.appendChild(document.createTextNode(" " + v.label));
+        grp.appendChild(s);
+      }
+      bar.appendChild(grp);
+    }
+    bar.appendChild(h("span", "hint", "or carry on coding"));
+    bar.classList.add("show");
+  }
+  function startModifiers(sel, codeId) {
+    S.modFor = !readOnly && modifiersOf(codeId).length ? { sel, code: codeId } : null;
+    showModifierPrompt();
+  }
+  function endModifiers() {
+    if (!S.modFor) return;
+    S.modFor = null; showModifierPrompt();
+  }
+  function setModifier(ev, modId, valueId) {
+    const rest = (ev.m || []).filter((t) => t.indexOf(modId + "=") !== 0);
+    const list = valueId ? rest.concat([modId + "=" + valueId]) : rest;
+    post(Object.assign({ op: "modifiers", modifiers: list, t: Date.now() }, target(ev)));
+    return list;
+  }
+  function modifierKey(k) {  // true when k chose a modifier of the mark just made
+    const f = S.modFor;
+    if (!f || k.length !== 1) { if (f && k !== "Shift") endModifiers(); return false; }
+    const own = codeById[f.code];  // the code's own key again: it ends an interval, as always
+    if (own && own.key && own.key.toLowerCase() === k.toLowerCase()) { endModifiers(); return false; }
+    const ev = findEvent(f.sel);
+    const mods = modifiersOf(f.code);
+    for (const m of mods) {
+      const v = m.values.find((x) => x.key && x.key.toLowerCase() === k.toLowerCase());
+      if (!v || !ev) continue;
+      const list = setModifier(ev, m.id, v.id);
+      const done = mods.every((x) => list.some((t) => t.indexOf(x.id + "=") === 0));
+      if (done) endModifiers(); else showModifierPrompt();
+      draw();
+      return true;
+    }
+    endModifiers();
+    return false;
+  }
+  function renderModifiers(box, e) {  // the selected mark's modifiers, changeable by the coder
+    const mods = modifiersOf(e.c);
+    const free = (e.m || []).filter((t) => t.indexOf("=") <= 0);
+    if (readOnly || e.o !== D.coder) {
+      const words = modifierWords(e.m);
+      if (words.length) box.appendChild(h("div", "mods", words.join(" · ")));
+      return;
+    }
+    for (const m of mods) {
+      const sel = h("select", "modsel"); sel.title = m.label; sel.dataset.modifier = m.id;
+      const cur = (e.m || []).find((t) => t.indexOf(m.id + "=") === 0);
+      const none = h("option", "", m.label + ": –"); none.value = ""; sel.appendChild(none);
+      for (const v of m.values) {
+        const o = h("option", "", m.label + ": " + v.label); o.value = v.id;
+        if (cur === m.id + "=" + v.id) o.selected = true;
+        sel.appendChild(o);
+      }
+      sel.onchange = () => { const cur2 = findEvent(S.selected); if (cur2) setModifier(cur2, m.id, sel.value); tl.focus(); };
+      box.appendChild(sel);
+    }
+    if (free.length) box.appendChild(h("div", "mods", free.join(" · ")));
+  }
 
   // ------------------------------------------------------------------ buttons
   tl.querySelector(".b-back").onclick = () => { el.video.pause(); seekFrame(curFrame() - 1); tl.focus(); };
