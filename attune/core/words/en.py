@@ -12,6 +12,9 @@ from attune.core.words.rules import Language, Negation, Rule, Who, WordRule, wor
 # Number words, for "eight out of ten".
 _N = (r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
       r"twenty|thirty|fifty|a hundred|hundred)")
+# Two and more ("one of her small signals" names one signal; "two of her signals" counts).
+_N2 = (r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
+       r"twenty|thirty|fifty)")
 _YOU_BE = r"you(?:'re| are| were|'ve been| have been| was)"
 
 _DESCRIBE = "Say what the parent did and what the baby did next: "
@@ -190,7 +193,7 @@ RULES: tuple[Rule, ...] = (
          _N + r" (?:out of|in|of)(?: (?:the|her|his|their|your|all|these|those))? " + _N +
          r"|\d+ ?/ ?\d+|"
          r"(?:half|a third|a quarter|two thirds|three quarters|most|some|many|a few|few|"
-         r"none|all but \w+|" + _N + r") of (?:her|his|their|the baby's|your baby's) "
+         r"none|all but \w+|" + _N2 + r") of (?:her|his|their|the baby's|your baby's) "
          r"(?:\w+ )?(?:signals|smiles|cues|sounds|bids|cries|looks|calls|attempts|turns|"
          r"babbles|reaches|coos|gestures|tries|glances)|"
          r"(?:the|your) (?:best|worst|strongest|weakest|top) (?:moment|minute|one|clip|visit|"
