@@ -93,7 +93,7 @@ for rm in moments:
         c1.button("Watch again", key=f"parent_watch_{mid}", icon=":material/replay:",
                   width="stretch", on_click=review.player_command,
                   args=(st.session_state, "play", rm.reel_start_ms, rm.reel_end_ms))
-        c2.button("Pause on the key frame", key=f"parent_pause_{mid}",
+        c2.button("Pause to talk about it", key=f"parent_pause_{mid}",
                   icon=":material/pause_circle:", width="stretch",
                   on_click=pause_on, args=(mid, rm.key_reel_ms))
         if asking == mid:

@@ -10,12 +10,15 @@ from typing import Any
 import streamlit as st
 
 from attune.core.accounts import Role
+from attune.core.clip import clip_label
 from attune.core.reel import ReelStatus
 from attune.errors import AttuneError
 from attune.reels.plan import DEFAULT_TITLE
 from attune.services.families import visible_families
 from attune.services.reels import (
+    Sharing,
     accept_proposal,
+    caption_refusal,
     create_reel,
     delete_moment,
     family_reels,
@@ -29,7 +32,7 @@ from attune.services.reels import (
     rename_reel,
     set_reel_moments,
     share_reel,
-    shared_is_current,
+    sharing,
     unshare_reel,
     update_moment,
 )
@@ -137,7 +140,7 @@ with tab_proposals:
     st.caption("Best first: complete chains, subtle signals answered, breaks given, long "
                "back-and-forth. Each is a starting point: trim and caption it next.")
     for n, clip in enumerate(fr.clips):
-        with st.expander(f"Clip {clip.id} · {clip.original_name}",
+        with st.expander(clip_label(clip),
                          expanded=n == len(fr.clips) - 1 or len(fr.clips) < 4):
             try:
                 proposals = cached(ctx, user, propose, clip.id)
@@ -228,7 +231,7 @@ with tab_moments:
                                  format_func=lambda p: ui.POSITION_WORDS[p],
                                  on_change=set_field, args=(mid, "caption_position", pkey))
             opts = st.columns([3, 2, 4], vertical_alignment="center")
-            for col, field, label in ((0, "film_stop", "Film-stop on the key frame"),
+            for col, field, label in ((0, "film_stop", "Film-stop on the key moment"),
                                       (1, "slow_replay", "Slow replay")):
                 key = f"reels_{field}_{mid}"
                 ui.sync_widget(st.session_state, key, getattr(m, field))
@@ -293,6 +296,15 @@ with tab_reel:
                    help="Keep this reel as it is and make another of the moments ticked.")
     if current is None:
         st.stop()
+    # what the parent sees, and "Stop sharing", come first: they hold even when consent
+    # has run out and the reel itself cannot be opened
+    seen = sharing(ctx, user, current.id)
+    current_shared = seen == Sharing.CURRENT
+    st.info(ui.sharing_words(current, seen), icon=":material/family_restroom:")
+    if current.shared:
+        st.button("Stop sharing", key="reels_unshare", icon=":material/visibility_off:",
+                  on_click=act, args=(unshare_reel, current.id),
+                  help="The parent sees nothing of this reel from now on.")
     try:
         draft = reel_draft(ctx, user, current.id)
     except AttuneError as exc:
@@ -303,9 +315,8 @@ with tab_reel:
     for w in draft.warnings:
         st.warning(w)
     for number, m in enumerate(draft.moments, 1):
-        for f in draft.findings.get(m.id, []):
-            st.error(f"Moment {number}: “{f.found}” needs rewording or a reason before the "
-                     "parent sees it (tab 2).")
+        for f in draft.findings.get(m.id, [])[:1]:
+            st.error(caption_refusal(number, f) + f" ({ui.STEPS[1]})")
     job = reel_job(ctx, current.id)
     busy = current.status in (ReelStatus.QUEUED, ReelStatus.RENDERING)
     if st.button("Render the reel", key="reels_render", icon=":material/movie:",
@@ -323,12 +334,6 @@ with tab_reel:
         st.fragment(run_every=1)(progress)()
     elif job is not None and current.status == ReelStatus.FAILED:
         st.error(ui.job_progress(job)[0])
-    current_shared = shared_is_current(ctx, user, current.id)
-    st.info(ui.sharing_words(current, current_shared), icon=":material/family_restroom:")
-    if current.shared:
-        st.button("Stop sharing", key="reels_unshare", icon=":material/visibility_off:",
-                  on_click=act, args=(unshare_reel, current.id),
-                  help="The parent sees nothing of this reel from now on.")
     if current.status != ReelStatus.READY:
         st.stop()
     # the captions are burned into the film: no caption track, or they would show twice

@@ -197,6 +197,8 @@ def test_words_check_reads_a_file_or_the_standard_input(cli: Cli, tmp_path: Path
                                                          (4, "unchecked")]
     assert rows[1]["findings"][0]["phrase"] == "finally" and rows[1]["findings"][0]["why"]
     assert {"text", "language", "verdict", "findings"} <= set(rows[0])
+    plain = cli("words", "check", str(captions), ok=False).stdout
+    assert "4: unchecked: Eiliadau" in plain and "read it with a colleague" in plain
     fine = cli("words", "check", "-", stdin="You waited.\n")
     assert "1: ok: You waited." in fine.stdout
     missing = cli("words", "check", str(tmp_path / "none.txt"), ok=False)

@@ -110,8 +110,11 @@ def test_caption_check_blocks_until_changed_or_kept_with_a_reason(ctx: Context, 
     reel = create_reel(ctx, pat, family.code, [m.id])
     found = reel_draft(ctx, pat, reel.id).findings[m.id]
     assert {f.found.lower() for f in found} >= {"should", "but"}
-    with pytest.raises(InputError, match="words to avoid"):
+    with pytest.raises(InputError, match="words to avoid") as refused:
         render_now(ctx, pat, reel.id)
+    # why, in the practitioner's words (never the rule's name in brackets)
+    assert "tells the parent what to do" in str(refused.value)
+    assert "(instruction)" not in str(refused.value)
     with pytest.raises(InputError, match="in a sentence"):
         keep_caption(ctx, pat, m.id, "ok")
     keep_caption(ctx, pat, m.id, "Her own words from last session; she asked for them.")
@@ -124,6 +127,24 @@ def test_caption_check_blocks_until_changed_or_kept_with_a_reason(ctx: Context, 
     assert reel_draft(ctx, pat, reel.id).findings == {}
     update_moment(ctx, pat, m.id, caption="You missed her smile")  # "she missed you" is love
     assert reel_draft(ctx, pat, reel.id).findings
+
+
+def test_a_caption_the_check_cannot_read_needs_a_colleague_and_a_reason(ctx: Context,
+                                                                       coded) -> None:
+    pat, _, family, clip = coded
+    welsh = "Arhosoch chi, ac roedd hi'n cael ei thro."
+    m = add_moment(ctx, pat, clip.id, 1000, 6000, welsh)
+    reel = create_reel(ctx, pat, family.code, [m.id])
+    assert [f.rule for f in reel_draft(ctx, pat, reel.id).findings[m.id]] == ["unchecked"]
+    with pytest.raises(InputError) as refused:  # never a silent pass
+        render_now(ctx, pat, reel.id)
+    said = str(refused.value)
+    assert "colleague" in said and "words to avoid" not in said and welsh not in said
+    keep_caption(ctx, pat, m.id, "Read with Carys, who speaks Welsh with the family.")
+    assert reel_draft(ctx, pat, reel.id).ready_to_render
+    with ctx.db.transaction("x") as tx:
+        entry = tx.audit_entries(object_type="moment", object_id=m.id, limit=1)[0]
+    assert "Carys" in entry.detail["override_reason"]
 
 
 def test_moments_snap_to_frames_and_stay_in_the_clip(ctx: Context, coded) -> None:
@@ -220,6 +241,8 @@ def test_consent_expiry_hides_a_shared_reel_at_once_and_sharing_needs_consent(
         ctx: Context, coded) -> None:
     from datetime import timedelta
 
+    from attune.services.reels import Sharing, sharing
+    from attune.ui.reels import sharing_words
     from attune.ui.routes import media_file
 
     pat, mum, family, clip = coded
@@ -235,6 +258,12 @@ def test_consent_expiry_hides_a_shared_reel_at_once_and_sharing_needs_consent(
     assert reels_for_parent(ctx, mum) == []
     with pytest.raises(NotAllowedError):
         media_file(ctx, mum, "reel", reel.id, shared.file_name)
+    # and the practitioner is told so, not "they see this version"
+    assert sharing(ctx, pat, reel.id) == Sharing.HIDDEN
+    with ctx.db.transaction("x") as tx:
+        stored = tx.get_reel(reel.id)
+    said = sharing_words(stored, sharing(ctx, pat, reel.id))
+    assert "hidden from the parent" in said and "they see this version" not in said
     with pytest.raises(ConsentError, match="cannot be shared"):
         share_reel(ctx, pat, reel.id)
     with ctx.db.transaction("x") as tx:
@@ -243,6 +272,29 @@ def test_consent_expiry_hides_a_shared_reel_at_once_and_sharing_needs_consent(
     # renewed: the shared version is back as it was
     record_consent(ctx, pat, family.code, ConsentScope.SHARED_REVIEW, True, date.today())
     assert [r.file_name for r in reels_for_parent(ctx, mum)] == [shared.file_name]
+    assert sharing(ctx, pat, reel.id) == Sharing.CURRENT
+
+
+def test_stop_sharing_works_once_consent_has_run_out(ctx: Context, coded) -> None:
+    from datetime import timedelta
+
+    from attune.services.reels import Sharing, sharing, unshare_reel
+
+    pat, mum, family, clip = coded
+    m = add_moment(ctx, pat, clip.id, 1000, 5000, "You smiled back.")
+    reel = render_now(ctx, pat, create_reel(ctx, pat, family.code, [m.id]).id)
+    share_reel(ctx, pat, reel.id)
+    record_consent(ctx, pat, family.code, ConsentScope.SHARED_REVIEW, True,
+                   date.today() - timedelta(days=3), "signed form",
+                   retain_until=date.today() - timedelta(days=1))
+    assert sharing(ctx, pat, reel.id) == Sharing.HIDDEN
+    unshare_reel(ctx, pat, reel.id)  # showing the family less needs no consent
+    assert sharing(ctx, pat, reel.id) == Sharing.NOT_SHARED
+    with pytest.raises(NotAllowedError):
+        unshare_reel(ctx, mum, reel.id)  # the practitioner's, never the parent's
+    # renewed: nothing comes back, since it was unshared
+    record_consent(ctx, pat, family.code, ConsentScope.SHARED_REVIEW, True, date.today())
+    assert reels_for_parent(ctx, mum) == []
 
 
 def test_accepting_a_proposal_twice_on_the_same_frames_keeps_one_moment(ctx: Context,

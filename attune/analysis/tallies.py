@@ -591,6 +591,27 @@ def sortable_date(d: date | datetime) -> datetime:
     return d if isinstance(d, datetime) else datetime(d.year, d.month, d.day)
 
 
+#: The figures a parent may see, in the parent's words (for the "parent watching" view
+#: and every parent's export, on the page or the command line): no total of signals, no
+#: timing figures, no percentages.
+PARENT_WORDS_COLUMNS = {
+    "date": "Visit",
+    "attuned_responses": "Moments you noticed and answered",
+    "subtle_cues_answered": "Small signals you spotted",
+    "breaks_given": "Breaks you gave",
+    "turns": "Turns in conversation",
+    "longest_back_and_forth": "Longest conversation (back and forth)",
+    "complete_chains": "Signal, answer and a reply back",
+}
+
+
+def parent_words_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A family's sessions (:func:`session_frame`) in the parent's words only: the columns
+    of :data:`PARENT_WORDS_COLUMNS`, renamed, nothing else (the parent's export)."""
+    keep = [c for c in PARENT_WORDS_COLUMNS if c in frame.columns]
+    return frame[keep].rename(columns=PARENT_WORDS_COLUMNS)
+
+
 def session_frame(
     clips: Sequence[SessionClip],
     scheme: Scheme,

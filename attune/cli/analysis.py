@@ -23,7 +23,8 @@ def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
     p.add_argument("--family", required=True)
     p.add_argument("--session", type=int, help="only this session")
     p.add_argument("--audience", choices=["practitioner", "parent"], default="practitioner",
-                   help="parent: only the figures a parent may see")
+                   help="parent: only the figures a parent may see, in the parent's words "
+                        "(the columns of the parent's export on the Tallies page)")
     p.add_argument("--window-ms", type=int, help="re-score with this latency window (ms)")
     p.add_argument("--out", help="also write the table (.csv or .xlsx)")
     p.add_argument("--by-modifier", action="store_true",
@@ -148,6 +149,10 @@ def cmd_tally(args: argparse.Namespace) -> None:
                                Audience(args.audience), args.window_ms)
     if frame.empty:
         raise InputError(f"Family {args.family} has no processed clips to count yet.")
+    if args.audience == "parent":  # what the parent reads: their words, nothing else
+        from attune.analysis.tallies import parent_words_frame
+
+        frame = parent_words_frame(frame)
     if args.out:
         out = Path(args.out)
         if out.suffix.lower() == ".xlsx":

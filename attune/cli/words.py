@@ -8,7 +8,14 @@ import sys
 from pathlib import Path
 
 from attune.cli.common import Subcommands, add_command, add_group
-from attune.core.words import DEFAULT_LANGUAGE, LANGUAGES, check_lines, json_lines
+from attune.core.words import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    UNCHECKED_SUGGESTION,
+    Verdict,
+    check_lines,
+    json_lines,
+)
 from attune.errors import InputError
 
 
@@ -36,6 +43,8 @@ def cmd_words_check(args: argparse.Namespace) -> int:
         results = list(check_lines(lines, args.language))
         for r in results:
             print(f"{r['line']}: {r['verdict']}: {r['text']}")
+            if r["verdict"] == Verdict.UNCHECKED:
+                print(f"    not checked ({r['language']}): {UNCHECKED_SUGGESTION}")
             for f in r["findings"]:  # type: ignore[attr-defined]
                 print(f"    '{f['phrase']}': {f['why']}. Try: {f['suggestion']}")
     return 0 if all(r["verdict"] == "ok" for r in results) else 1

@@ -18,6 +18,7 @@ import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -194,7 +195,7 @@ def check_title(title: str, *, read_with_colleague: bool = False) -> bool:
     if flagged:
         f = flagged[0]
         raise InputError(f"The title has words to avoid with parents: '{f.found}' "
-                         f"({f.why}); try: {f.suggestion}.")
+                         f"({f.why}); try: {f.suggestion}")
     if found and not read_with_colleague:
         raise InputError("The words check cannot read this title's language. Read it with "
                          "a colleague, then tick that you have.")
@@ -351,10 +352,18 @@ def _ready_to_render(ctx: Context, actor: User, reel_id: int) -> ReelDraft:
     check_reel_consent(ctx, actor, draft)
     for number, moment in enumerate(draft.moments, 1):
         for f in draft.findings.get(moment.id, [])[:1]:
-            raise InputError(f"Moment {number}'s caption has words to avoid with parents: "
-                             f"'{f.found}' ({f.rule}); try: {f.suggestion}. Change the "
-                             "caption, or keep it with a reason.")
+            raise InputError(caption_refusal(number, f))
     return draft
+
+
+def caption_refusal(number: int, finding: Finding) -> str:
+    """Why moment ``number`` keeps the reel from the parent, and what to do, in words."""
+    if finding.rule == WordRule.UNCHECKED:
+        return (f"Moment {number}'s caption is in a language the words check cannot read: "
+                "read it with a colleague who speaks it, then keep it with a reason.")
+    return (f"Moment {number}'s caption has words to avoid with parents: '{finding.found}' "
+            f"({finding.why}); try: {finding.suggestion} Change the caption, or keep it "
+            "with a reason.")
 
 
 def queue_render(ctx: Context, actor: User, reel_id: int) -> Job:
@@ -506,24 +515,48 @@ def share_reel(ctx: Context, actor: User, reel_id: int) -> Reel:
     return shared
 
 
-def shared_is_current(ctx: Context, actor: User, reel_id: int) -> bool:
-    """Whether the parents see the reel as it was last rendered and stands now (else they
-    see an earlier version, or nothing)."""
+class Sharing(StrEnum):
+    """What the family's parents see of a reel, for the practitioner's page."""
+
+    NOT_SHARED = "not shared"  # nothing
+    CURRENT = "current"  # the reel as last rendered and as it stands now
+    EARLIER = "earlier"  # an earlier shared version, not the changes since
+    HIDDEN = "hidden"  # shared, but consent no longer covers a clip in it: nothing
+
+
+def sharing(ctx: Context, actor: User, reel_id: int) -> Sharing:
+    """What the parents see of the reel just now (the gate decides for them at every
+    request: a shared reel whose shared-review consent was withdrawn or ran out shows
+    them nothing, and the practitioner's page must not say otherwise)."""
     with ctx.db.transaction(actor.username) as tx:
         reel = tx.get_reel(reel_id)
-        require_access(tx, actor, Action.WATCH_REEL, reel.family_id,
-                       what=f"open reel {reel_id}")
+        # the family's record, not its media: asked whatever the consent says
+        require_access(tx, actor, Action.SEE_FAMILY, reel.family_id,
+                       what=f"see what the parents see of reel {reel_id}")
         shared = tx.shared_snapshot(reel_id)
-        return shared is not None and reel.status == ReelStatus.READY and \
-            shared == tx.rendered_snapshot(reel_id)
+        if shared is None:
+            return Sharing.NOT_SHARED
+        clip_ids = dict.fromkeys(int(m["clip_id"]) for m in shared.get("moments", []))
+        try:
+            clips = [tx.get_clip(c) for c in clip_ids]
+        except NotFoundError:
+            return Sharing.HIDDEN
+        if not all(decide_access(tx, actor, Action.MAKE_REEL, reel.family_id, c).allowed
+                   for c in clips):
+            return Sharing.HIDDEN
+        if reel.status == ReelStatus.READY and shared == tx.rendered_snapshot(reel_id):
+            return Sharing.CURRENT
+        return Sharing.EARLIER
 
 
 def unshare_reel(ctx: Context, actor: User, reel_id: int) -> Reel:
     """Stop showing the reel to the family's parents, at once (audited); its shared copy
-    is deleted. The practitioner's own reel (draft or rendered) stays."""
+    is deleted. The practitioner's own reel (draft or rendered) stays. Needs no consent
+    (it shows the family less): the family's practitioner may always do it, also once
+    shared-review consent has run out."""
     with ctx.db.transaction(actor.username) as tx:
         reel = tx.get_reel(reel_id)
-        require_access(tx, actor, Action.MAKE_REEL, reel.family_id,
+        require_access(tx, actor, Action.MANAGE_RECORD, reel.family_id,
                        what=f"stop sharing reel {reel_id}")
         old = tx.unshare_reel(reel_id, "stopped by the practitioner")
         reel = tx.get_reel(reel_id)

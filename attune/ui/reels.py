@@ -21,7 +21,7 @@ from attune.core.words import RULE_WHY, Finding, WordRule, check_words
 from attune.reels.plan import CaptionPosition
 from attune.reels.propose import Proposal
 from attune.services import Context
-from attune.services.reels import proxy_fps, snap_bounds, update_moment
+from attune.services.reels import Sharing, proxy_fps, snap_bounds, update_moment
 
 RULE_WORDS = RULE_WHY  # why each kind of finding matters, in plain words
 _BUT = re.compile(r"\s*,?\s*\bbut\b", re.IGNORECASE)
@@ -141,12 +141,16 @@ def job_progress(job: Job | None) -> tuple[str, float, bool]:
     return f"Rendering: {stage} ({job.percent}%)", max(0.0, min(1.0, job.percent / 100)), False
 
 
-def sharing_words(reel: Reel, current: bool) -> str:
+def sharing_words(reel: Reel, state: Sharing) -> str:
     """What the parent sees of this reel, in a sentence for the practitioner."""
-    if reel.shared_at is None:
+    if reel.shared_at is None or state == Sharing.NOT_SHARED:
         return "Not shared: the parent sees nothing of this reel."
     when = f"{reel.shared_at:%-d %B %Y, %H:%M}"
-    if current:
+    if state == Sharing.HIDDEN:
+        return (f"Shared on {when}, and hidden from the parent now: consent to share the "
+                "film with the parent was withdrawn or has run out for a clip in it. "
+                "Renew it on the Consent page, or stop sharing.")
+    if state == Sharing.CURRENT:
         return f"Shared with the parent on {when}: they see this version."
     return (f"The parent sees the version shared on {when}, not these changes: render "
             "this one, watch it, and share it to replace it.")

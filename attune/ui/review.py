@@ -176,13 +176,19 @@ _PLAYER_CSS = """
 .attune-player video {
   width: 100%; max-height: 62vh; background: #1f1d1a; border-radius: 18px;
   box-shadow: 0 6px 24px rgba(60, 50, 40, 0.18);
+  object-fit: contain; object-position: center top;
 }
 .attune-player video::cue {
   font-size: 1.5rem; line-height: 1.4; background: rgba(30, 28, 25, 0.72); color: #fffdf8;
 }
 """
 
+#: Room below the picture for the browser's own player controls (CSS pixels): a phone's
+#: controls (buttons and the time bar) are about 60 px high.
+CONTROLS_BAND_PX = 72
+
 _PLAYER_JS = """
+const CONTROLS_BAND_PX = @BAND@;
 export default function(component) {
   const { data, parentElement, setStateValue } = component;
   if (!data || !data.src) { return; }
@@ -200,6 +206,27 @@ export default function(component) {
     parentElement.appendChild(box);
   }
   const video = box.querySelector('video');
+  if (!video.dataset.fitted) {
+    // The browser's own controls lie over the bottom of the video element, where a
+    // burned-in caption sits (on a phone they hide it whenever the film is paused): the
+    // element is made a band taller than the picture, the picture sits at its top, and
+    // the controls lie on the band below it.
+    video.dataset.fitted = '1';
+    const fit = () => {
+      const vw = video.videoWidth, vh = video.videoHeight;
+      if (!vw || !vh || !box.clientWidth) { return; }
+      const band = CONTROLS_BAND_PX;
+      const most = window.innerHeight * 0.62;
+      let w = box.clientWidth, h = w * vh / vw;
+      if (h + band > most) { h = Math.max(120, most - band); w = h * vw / vh; }
+      video.style.width = Math.round(w) + 'px';
+      video.style.height = Math.round(h + band) + 'px';
+      video.style.maxHeight = 'none';
+    };
+    video.addEventListener('loadedmetadata', fit);
+    window.addEventListener('resize', fit);
+    if (video.readyState >= 1) { fit(); }
+  }
   if (video.dataset.src !== data.src) {
     video.dataset.src = data.src;
     video.src = data.src;
@@ -243,7 +270,7 @@ export default function(component) {
     else { video.addEventListener('loadedmetadata', run, {once: true}); }
   }
 }
-"""
+""".replace("@BAND@", str(CONTROLS_BAND_PX))
 
 
 @functools.cache

@@ -19,12 +19,14 @@ import pandas as pd
 
 from attune.analysis.contingency import ContingencyReport, VisitContingency
 from attune.analysis.sentences import progress_sentences
-from attune.analysis.tallies import (
+from attune.analysis.tallies import (  # noqa: F401  (the parent's words: one place)
+    PARENT_WORDS_COLUMNS,
     Audience,
     ClipTallies,
     ParentTallies,
     PractitionerFigures,
     merge_tallies,
+    parent_words_frame,
 )
 from attune.core.accounts import User
 from attune.core.clip import clip_label
@@ -48,17 +50,6 @@ WINDOW_CHOICES: dict[str, int | None] = {
 }
 #: Kinds of cue and their potency in practitioners' words (the scheme stores letters).
 VALENCE_WORDS = {**VALENCE_WORDS, **POTENCY_WORDS}
-#: The figures a parent may see, in the parent's words (for the "parent watching" view
-#: and the parent's export): no total of signals, no timing figures, no percentages.
-PARENT_WORDS_COLUMNS = {
-    "date": "Visit",
-    "attuned_responses": "Moments you noticed and answered",
-    "subtle_cues_answered": "Small signals you spotted",
-    "breaks_given": "Breaks you gave",
-    "turns": "Turns in conversation",
-    "longest_back_and_forth": "Longest conversation (back and forth)",
-    "complete_chains": "Signal, answer and a reply back",
-}
 PRINCIPLE_NAMES = {1: "1 being attentive", 2: "2 encouraging initiatives",
                    3: "3 receiving initiatives", 4: "4 developing attuned interactions",
                    5: "5 guiding", 6: "6 deepening / repair"}
@@ -203,13 +194,6 @@ def column_words(name: str) -> str:
 def readable_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with its columns named for people (for the table on screen)."""
     return frame.rename(columns={c: column_words(str(c)) for c in frame.columns})
-
-
-def parent_words_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A family's sessions in the parent's words only: the columns of
-    :data:`PARENT_WORDS_COLUMNS`, renamed, nothing else (the parent's export)."""
-    keep = [c for c in PARENT_WORDS_COLUMNS if c in frame.columns]
-    return frame[keep].rename(columns=PARENT_WORDS_COLUMNS)
 
 
 def parent_words_chart(words: pd.DataFrame) -> alt.Chart:

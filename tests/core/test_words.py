@@ -311,3 +311,21 @@ def test_corpus_meets_the_targets(kind: str) -> None:
         assert figures.false_flags <= b.FALSE_FLAG_TARGET, (path.name, figures.false)
     english = b.read_rows(REPO / "tests" / "data" / "words" / f"{kind}.en.tsv")
     assert len(english) >= (300 if kind == "captions" else 60)
+
+
+def test_the_bench_says_how_to_run_it_and_measures_given_files(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    b = bench()
+    with pytest.raises(SystemExit) as done:
+        b.main(["--help"])
+    assert done.value.code == 0 and "false flags" in capsys.readouterr().out
+    mine = tmp_path / "mine.en.tsv"
+    mine.write_text("deficit\tpraise\tGood job!\n"
+                    "strength\tplain\tYou waited, and she had her turn.\n", encoding="utf-8")
+    assert b.main([str(mine)]) == 0
+    out = capsys.readouterr().out
+    assert "mine.en.tsv" in out and "meets the targets" in out
+    judged = tmp_path / "judged.en.tsv"
+    judged.write_text("deficit\tpraise\tGood job!\nstrength\tplain\tWell done!\n",
+                      encoding="utf-8")
+    assert b.main([str(judged)]) == 1

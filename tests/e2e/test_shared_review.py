@@ -4,20 +4,30 @@ nothing until pat shares it, then sees it with one caption on screen; pat starts
 shared review: the reel plays, "Watch again" seeks to moment 2, session mode stays until
 pat's password is typed, which takes pat back to the Reels page; pat edits a caption and
 the parent still sees the shared version; pat stops sharing and the parent sees nothing.
+The phone's paused player is compared with the shared film's own picture at the same time:
+a second caption (a caption track over the burned-in one), or the browser's controls over
+the burned-in caption, would show as a difference.
 Screenshots: test-artifacts/e2e/review-*.png."""
 
 from __future__ import annotations
 
+import contextlib
 import time
+from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from attune.config import Settings
+from attune.media.frames import picture_at
 from attune.services import Context
+from attune.services.parent_view import shared_reels
 from attune.services.reels import reel_moment_starts
 
-from .conftest import Server, ensure_ready, shot, sign_in, wait_for_app
+from .conftest import ARTIFACTS, Server, ensure_ready, shot, sign_in, wait_for_app
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 FAMILY = "DEMO-01"
@@ -62,6 +72,67 @@ def _moment_starts_ms(server: Server, monkeypatch: pytest.MonkeyPatch) -> list[i
         ctx.close()
 
 
+def _shared_film(server: Server, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The film the parent is shown (the shared copy), on the server's disk."""
+    for k, v in server.env.items():
+        if k.startswith("ATTUNE_"):
+            monkeypatch.setenv(k, v)
+    ctx = Context.open(Settings.from_env())
+    try:
+        with ctx.db.transaction("test") as tx:
+            parent = tx.get_user("parent")
+        [film] = shared_reels(ctx, parent)
+        return ctx.media.reel_path(film.id, film.file_name)
+    finally:
+        ctx.close()
+
+
+def _band_differences(shown: np.ndarray, film: np.ndarray) -> np.ndarray:
+    """Mean absolute grey-level difference of 16 horizontal bands of two pictures of one
+    size, leaving out a rim (the player's rounded corners)."""
+    a, b = (cv2.cvtColor(x, cv2.COLOR_BGR2GRAY).astype(np.float32) for x in (shown, film))
+    h, w = a.shape
+    rim_y, rim_x = h // 12, w // 12
+    diff = np.abs(a - b)[rim_y:h - rim_y, rim_x:w - rim_x]
+    return np.array([band.mean() for band in np.array_split(diff, 16, axis=0)])
+
+
+def _player_picture(pp: Page, name: str) -> np.ndarray:
+    """The picture inside the phone's player, as shown: at the top of the element (the
+    band below it holds the browser's controls), side bars cut away."""
+    path = ARTIFACTS / f"{name}.png"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    video = pp.locator(VIDEO).first
+    video.screenshot(path=str(path))
+    shown = cv2.imread(str(path))
+    cw, ch, vw, vh = video.evaluate(
+        "v => [v.clientWidth, v.clientHeight, v.videoWidth, v.videoHeight]")
+    dpr = shown.shape[1] / cw
+    scale = min(cw / vw, ch / vh)
+    w, h = vw * scale * dpr, vh * scale * dpr
+    x0 = (shown.shape[1] - w) / 2
+    assert shown.shape[0] - h >= 40 * dpr, "no room below the picture for the controls"
+    return shown[:round(h), round(x0):round(x0 + w)]
+
+
+def _one_caption_as_rendered(pp: Page, film: Path, at_ms: int) -> None:
+    """The paused player shows the film's own picture (with its one burned-in caption)
+    and nothing over it: no caption track, and the browser's controls not over the
+    caption; the comparison does see a second caption drawn over the film."""
+    shown = _player_picture(pp, "review-02c-parent-phone-player")
+    film_picture = cv2.resize(picture_at(film, at_ms), (shown.shape[1], shown.shape[0]),
+                              interpolation=cv2.INTER_AREA)
+    same = _band_differences(shown, film_picture)
+    doubled = film_picture.copy()  # what a caption track over the picture looks like
+    h, w = doubled.shape[:2]
+    cv2.rectangle(doubled, (w // 6, int(h * 0.70)), (w * 5 // 6, int(h * 0.84)),
+                  (30, 28, 25), -1)
+    cv2.putText(doubled, "You waited, and she had her turn.", (w // 6 + 8, int(h * 0.80)),
+                cv2.FONT_HERSHEY_SIMPLEX, h / 500, (248, 253, 255), max(1, h // 200))
+    assert _band_differences(doubled, film_picture).max() > 20
+    assert same.max() < 12, f"the player shows more than the film: {same.round(1)}"
+
+
 def _ensure_ready(server: Server, clip_id: int = 1) -> None:
     ensure_ready(server, clip_id)
 
@@ -72,6 +143,12 @@ def _open_reels(page: Page) -> None:
     while True:
         page.goto(f"/reels?family={FAMILY}")
         wait_for_app(page)
+        # a loaded machine can look finished before the script has drawn the page: wait
+        # for the proposals, or the words for "not processed yet"
+        with contextlib.suppress(PlaywrightTimeout):
+            page.get_by_role("button", name="Accept").or_(
+                page.get_by_text("no processed clips yet", exact=False)).first.wait_for(
+                timeout=30_000)
         if page.get_by_role("button", name="Accept").count() >= 2:
             return
         if time.monotonic() > deadline:
@@ -136,6 +213,7 @@ def test_shared_review(page: Page, server: Server, monkeypatch: pytest.MonkeyPat
     pp.locator(VIDEO).first.scroll_into_view_if_needed()
     time.sleep(0.5)
     shot(pp, "review-02b-parent-phone-one-caption")
+    _one_caption_as_rendered(pp, _shared_film(server, monkeypatch), 4500)
     shared_caption = pp.locator(".attune-caption").first.inner_text()
 
     page.get_by_role("button", name="Start shared review").click()
@@ -150,7 +228,7 @@ def test_shared_review(page: Page, server: Server, monkeypatch: pytest.MonkeyPat
     page.get_by_role("button", name="Watch again").nth(1).click()
     _until(page, f"v => !v.paused && v.currentTime >= {starts[1] / 1000 - 0.05}"
                  f" && v.currentTime < {starts[1] / 1000 + 2.5}", 15)
-    page.get_by_role("button", name="Pause on the key frame").first.click()
+    page.get_by_role("button", name="Pause to talk about it").first.click()
     wait_for_app(page)
     expect(page.get_by_text("What do you notice your baby doing here?")).to_be_visible()
     _until(page, "v => v.paused", 10)

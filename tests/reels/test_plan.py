@@ -9,9 +9,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from attune.core.timebase import FrameGrid
-from attune.core.words import Finding, WordRule
+from attune.core.words import Finding, WordRule, check_words
 from attune.errors import InputError
 from attune.reels.plan import (
+    DEFAULT_TITLE,
     MomentSpec,
     ReelOptions,
     SegmentKind,
@@ -173,6 +174,14 @@ def test_caption_findings_use_the_words_checker() -> None:
         return [Finding("x", 0, 1, WordRule.NEGATIVE, "y")] if "x" in text else []
 
     assert caption_findings([MomentSpec("a", 0, 4000, "x")], double) == {0: double("x")}
+
+
+def test_the_reels_own_words_for_the_parent_pass_the_words_check() -> None:
+    """The title card's default title and the end card's words are the reel's own: the
+    parent reads them on every film and every handout page."""
+    options = ReelOptions()
+    assert options.title == DEFAULT_TITLE
+    assert check_words(options.title) == [] and check_words(options.end_text) == []
 
 
 def test_moments_document_round_trip_and_schema() -> None:

@@ -23,7 +23,9 @@ DURATIONS_MS = (30_000, 25_000, 35_000)
 DEVELOPER_WORDS = {
     "an identifier": re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b"),
     "a query string": re.compile(r"\?[a-z_]+="),
-    "a file name": re.compile(r"\b[\w-]+\.(md|py|json|toml)\b"),
+    "a file name": re.compile(r"\b[\w-]+\.(md|py|json|toml|mp4|mov|m4v|mkv|avi|webm|3gp|"
+                              r"mts|vtt|wav)\b", re.IGNORECASE),
+    "a video editor's word": re.compile(r"\bkey ?frames?\b", re.IGNORECASE),
     "a section reference": re.compile(r"§|\bDOMAIN\b|\bDESIGN\b|\bsection \d"),
     "a raw parameter": re.compile(r"=None\b|\{'|\bIQR\b|\bE/D/X\b"),
 }
@@ -34,9 +36,9 @@ PARENT_NEVER = re.compile(
 
 PAGES = {
     "pat": ["my_work.py", "families.py", "consent.py", "upload.py", "workspace.py",
-            "tallies.py", "reels.py", "scheme.py", "goals.py"],
+            "tallies.py", "reels.py", "scheme.py", "goals.py", "search.py"],
     "sue": ["my_work.py", "families.py", "workspace.py", "tallies.py", "supervision.py",
-            "goals.py"],
+            "goals.py", "search.py", "scheme.py"],
     "parent": ["parent_view.py"],
     "admin": ["accounts.py"],
 }
@@ -101,6 +103,62 @@ def test_pages_speak_in_peoples_words(demo: dict[str, User], app: App, who: str,
     assert not found, "\n".join(found)
 
 
+def test_the_sign_in_page_speaks_in_peoples_words(app: App) -> None:
+    at = app()
+    at.run()
+    assert not at.exception, at.exception
+    said = on_screen(at)
+    assert said and not developer_words(said), developer_words(said)
+
+
+@pytest.fixture
+def shared_film(ctx: Context) -> tuple[User, User, str]:
+    """A real clip with a rendered reel shared with the parent, and a chosen moment whose
+    caption the check flags: the Reels page and the parent's film with something on them
+    (the demo above has no processed clip and no reel)."""
+    from attune.services.reels import add_moment, create_reel, render_now, share_reel
+    from tests.factories import coded_sample
+
+    pat, mum, family, clip = coded_sample(ctx)
+    m1 = add_moment(ctx, pat, clip.id, 1000, 5000, "You smiled back, and Maya smiled too.",
+                    key_ms=1600)
+    m2 = add_moment(ctx, pat, clip.id, 8000, 12_000, "You waited, and she had her turn.")
+    reel = create_reel(ctx, pat, family.code, [m1.id, m2.id], "Maya and you")
+    render_now(ctx, pat, reel.id)
+    share_reel(ctx, pat, reel.id)
+    add_moment(ctx, pat, clip.id, 14_000, 18_000, "You finally waited, but she cried.")
+    return pat, mum, family.code
+
+
+def shown_html(at: AppTest) -> list[str]:
+    """The text of the page's st.html blocks (the parent's captions and questions)."""
+    return [re.sub(r"<[^>]+>", " ", e.proto.body) for e in at.get("html")
+            if "<style" not in e.proto.body]
+
+
+@pytest.mark.slow
+def test_a_reels_page_with_moments_and_the_parents_film_speak_in_peoples_words(
+        shared_film: tuple[User, User, str], app: App) -> None:
+    pat, mum, code = shared_film
+    at = app(pat, "reels.py", family=code)
+    at.run()
+    assert not at.exception, at.exception
+    said = on_screen(at)
+    assert any("Moment 3" in t for t in said)  # the moments step is on the page too
+    found = developer_words(said)
+    assert not found, "\n".join(found)
+
+    at = app(mum, "parent_view.py")
+    at.run()
+    assert not at.exception, at.exception
+    said = on_screen(at) + shown_html(at)
+    assert any("You waited, and she had her turn." in t for t in said)
+    found = developer_words(said)
+    assert not found, "\n".join(found)
+    assert [(m.group(0), t) for t in said for m in PARENT_NEVER.finditer(t)] == []
+    assert [t for t in said if check_caption(t.replace("Maya", "Baby")).verdict != "ok"] == []
+
+
 def test_the_parent_reads_no_word_kept_from_parents(demo: dict[str, User], app: App) -> None:
     at = app(demo["parent"], "parent_view.py")
     at.run()
@@ -140,7 +198,8 @@ def test_a_parent_watching_the_tallies_reads_only_parent_words(demo: dict[str, U
 
 def test_the_scanner_catches_what_it_should() -> None:
     bad = ["needs `?clip=ID`", "'shared_review' consent", "see DOMAIN.md section 4",
-           "min_overlap=None", "IQR 0.4 s"]
+           "min_overlap=None", "IQR 0.4 s", "Clip 1 · sample_a_gaze_and_smiles.mp4",
+           "Pause on the key frame"]
     assert len(developer_words(bad)) >= len(bad)
     assert developer_words(["Share the film with the parent", "Visit of 2026-11-01",
                             ":green-badge[green] agreement",

@@ -12,6 +12,9 @@ from attune.core.words.rules import Language, Negation, Rule, Who, WordRule, wor
 # Number words, for "eight out of ten".
 _N = (r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
       r"twenty|thirty|fifty|a hundred|hundred)")
+# Two and more ("one of her small signals" names one signal; "two of her signals" counts).
+_N2 = (r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
+       r"twenty|thirty|fifty)")
 _YOU_BE = r"you(?:'re| are| were|'ve been| have been| was)"
 
 _DESCRIBE = "Say what the parent did and what the baby did next: "
@@ -41,6 +44,15 @@ RULES: tuple[Rule, ...] = (
          "compares the parent with how they were before: it says they were worse",
          "Describe this moment on its own: 'You stayed close, and she settled.'",
          who=Who.PARENT),
+    Rule(WordRule.USUAL,
+         r"compared? (?:to|with) (?:last|the last|before|earlier|previous\w*|yesterday|"
+         r"your (?:first|last|earlier|previous)\w*|how you were|when you started)\w*|"
+         r"(?:the )?first (?:visit|session|clip|film|video)s? (?:where|when|that) you|"
+         r"(?:last|previous) (?:month|week|visit|time|session) you (?:would|used|wouldn't|"
+         r"couldn't|didn't)|"
+         r"coming on|come on so|after (?:so long|all this time)",
+         "compares the parent with how they were before: it says they were worse",
+         "Describe this moment on its own: 'You stayed close, and she settled.'"),
     # ----------------------------------------------------- concessive, backhanded, "but"
     Rule(WordRule.CONTRAST, r"but",
          "'but' takes back what came before it",
@@ -65,6 +77,12 @@ RULES: tuple[Rule, ...] = (
          r"(?:slow|late|rough|loud|fast|flat|distracted|stiff|awkward|clumsy|hesitant|"
          r"unsure|wooden|forced|rushed|much)|"
          r"took (?:you )?(?:a while|a bit|some time|a long time|ages|a minute|long enough)|"
+         r"(?:(?:quite|rather|a bit of|a) )?(?:slow|shaky|rocky|rough|bumpy|wobbly|hesitant|"
+         r"tentative|tricky|difficult|hard|awkward|clumsy|bad|poor) (?:start|beginning)|"
+         r"(?:a (?:bit|little)|rather|quite|slightly|somewhat) (?:flustered|frazzled|"
+         r"stressed|rattled|thrown|wobbly|lost)|shame (?:that|the|about|you)|"
+         r"you did well to|did well (?:despite|considering)|"
+         r"considering (?:everything|all|how|that|the|what)|"
          r"in the end|got there in the end|slowly (?:but|and)|reasonably|fairly well|"
          r"(?:ok|okay|alright)[- ]ish|sort of okay",
          "backhanded: it praises and belittles in one breath",
@@ -80,7 +98,13 @@ RULES: tuple[Rule, ...] = (
          r"you (?:might|may|could) want to|why not|how about|what if you|"
          r"can you try|you could try|you might try|be careful|"
          r"be more|be less|a bit more (?:slowly|gently|quietly|calmly|patient\w*)|"
-         r"if only|if you had|if you'd|please",
+         r"if only|if you had|if you'd|please|ideally|"
+         r"(?:it )?(?:might|may|would|could) be (?:worth|good|better|best|nice|helpful|"
+         r"an idea|a good idea|useful)|worth (?:trying|letting|giving|waiting|having a go)|"
+         r"something to (?:work on|think about|try|practise|practice)|work on|"
+         r"(?:a (?:little|bit) )?(?:less|more|fewer) \w+ (?:would|will|could|might)|"
+         r"don't be (?:afraid|scared|shy|worried)|"
+         r"you(?:'d| would) have (?:\w+ed|done|been|seen|had|let|felt|given)",
          "tells the parent what to do instead of showing what worked",
          "Describe what worked and invite more of it: 'When you waited, she had her turn.'",
          negation_passes=True),
@@ -93,7 +117,12 @@ RULES: tuple[Rule, ...] = (
     Rule(WordRule.INSTRUCTION,
          r"(?:wait|slow down|stop|keep|give|let|put|hold|talk|follow|remember|listen|pick|"
          r"sit|get|turn|answer|respond|don't|do|be|try|make|take|use|leave|avoid|allow|"
-         r"offer|focus|speak|smile|copy|respond|name|mirror|reduce|lower|calm|move)(?=[\s,;:!.]|$)",
+         r"offer|focus|speak|smile|copy|respond|name|mirror|reduce|lower|calm|move|go|"
+         r"stay|slow)(?=[\s,;:!.]|$)|"
+         r"(?:maybe|perhaps|just|now|so|and|then) (?:wait|slow down|stop|keep|give|let|put|hold|"
+         r"talk|follow|remember|listen|pick|sit|try|take|leave|avoid|allow|offer|focus|"
+         r"speak|smile|copy|name|mirror|go|notice|watch|look|stay|show)(?=[\s,;:!.]|$)|"
+         r"try (?:\w+ing)",
          "an order: it tells the parent what to do",
          "Describe what the parent did: 'You waited, and she had her turn.'",
          sentence_start=True, bounded=False),
@@ -110,7 +139,10 @@ RULES: tuple[Rule, ...] = (
          r"super ?(?:mum|dad)|good (?:girl|boy)|clever (?:girl|boy)|"
          r"(?:did|got|do|get|doing|done) (?:it|that|this|everything) (?:right|"
          r"(?:so |really )?(?:beautifully|brilliantly|perfectly|well|great|amazingly))|"
-         r"(?:the )?right (?:thing|way|answer)|textbook|exactly right|just right",
+         r"(?:the )?right (?:thing|way|answer)|textbook|exactly right|just right|"
+         r"(?:what|such) a (?:star|pro|champ|legend|hero|natural|rock ?star|trooper)|"
+         r"(?:you(?:'re| are| were)|you're such) a (?:pro|champ|natural|star|legend|hero)|"
+         r"(?:top|full|high) marks|(?:ten|10) out of (?:ten|10)|a\+|well done you",
          "praises without saying what the parent did",
          _DESCRIBE + "'You held her close, and she settled.'"),
     Rule(WordRule.PRAISE,
@@ -145,14 +177,29 @@ RULES: tuple[Rule, ...] = (
          r"difficult (?:baby|child|boy|girl|one)|(?:being|is|was|so) difficult|"
          r"grumpy|moody|whiny|whingey|whing(?:e)?ing|stroppy|bad (?:baby|boy|girl|temper|mood)|"
          r"trying it on|crocodile tears|crying for nothing|fake (?:cry|crying|tears)|faking|"
-         r"sulk\w*|velcro baby|bossy|stubborn|cheeky monkey|sly|putting it on",
+         r"sulk\w*|velcro baby|bossy|stubborn|cheeky monkey|sly|putting it on|"
+         r"divas?|prima donna|little (?:princess|miss|mister|madam|man) (?:drama|bossy|"
+         r"grumpy|moody|fussy)\w*|(?:so|such a|very) dramatic|"
+         r"(?:just |only )?wants? (?:attention|a reaction|(?:her|his|their) own way)|"
+         r"for attention|(?:get|gets|getting|got|have|has|having) (?:her|his|their) own way|"
+         r"whinger\w*|whiner|moaner|"
+         r"(?:little|real|right) (?:charmer|character|rascal|minx|menace|pickle)|"
+         r"(?:a|such a) (?:fussy|grumpy|moody|needy|clingy) (?:little )?(?:one|thing|baby)",
          "puts a label on the baby instead of reading the signal",
          "Say what the baby was telling the parent: 'She was telling you she needed you "
          "close, and you held her.'"),
     # ---------------------------------------------------------------- counting, ranking
     Rule(WordRule.COUNTING,
-         _N + r" (?:out of|in|of the|of) " + _N + r"|\d+ ?/ ?\d+|"
-         r"(?:the )?only (?:time|times|once|moment|one)|only (?:once|twice|a few times|"
+         _N + r" (?:out of|in|of)(?: (?:the|her|his|their|your|all|these|those))? " + _N +
+         r"|\d+ ?/ ?\d+|"
+         r"(?:half|a third|a quarter|two thirds|three quarters|most|some|many|a few|few|"
+         r"none|all but \w+|" + _N2 + r") of (?:her|his|their|the baby's|your baby's) "
+         r"(?:\w+ )?(?:signals|smiles|cues|sounds|bids|cries|looks|calls|attempts|turns|"
+         r"babbles|reaches|coos|gestures|tries|glances)|"
+         r"(?:the|your) (?:best|worst|strongest|weakest|top) (?:moment|minute|one|clip|visit|"
+         r"session)s? (?:of|in|today|this|so far|yet)|"
+         r"(?:the )?only (?:time|times|once|moment|moments|one|clip|visit|session|video|"
+         r"film|day|part|bit|minute)|only (?:once|twice|a few times|"
          r"a couple of times|one time)|just (?:once|twice)|most of the time|"
          r"half (?:of )?the time|some of the time|none of the time|more often than not|"
          r"every other time|times out of|top (?:\d+|ten|three|five)|"
@@ -192,7 +239,9 @@ RULES: tuple[Rule, ...] = (
          r"unaware|oblivious|clueless|bored|impatient\w*|irritat\w*|annoyed|angry|"
          r"interrupt(?:ed|ing|s)?|talked over|cut (?:her|him|them) off|"
          r"pulled away from (?:her|him)|turned away from (?:her|him)|"
-         r"looked away from (?:her|him)",
+         r"looked away from (?:her|him)|"
+         r"(?:looked|turned|glanced) away (?:just )?(?:as|when|while|the moment)|"
+         r"too busy|rushed (?:her|him|them|through)|hurried (?:her|him|them)",
          "points to what the parent did badly",
          "Name what went well: 'You stayed with him, and he calmed.'",
          who=Who.NOT_BABY, negation_passes=True),
@@ -200,7 +249,10 @@ RULES: tuple[Rule, ...] = (
          r"unanswered|not answered|no (?:response|reply|answer|reaction from you)|"
          r"without (?:a )?response|went unnoticed|unnoticed|nobody answered|no one answered|"
          r"left (?:her|him|them) (?:crying|alone|to cry)|let (?:her|him|them) cry|"
-         r"(?:her|his|their) (?:call|signal|bid|cry|cries|signals|bids) went",
+         r"(?:her|his|their) (?:call|signal|bid|cry|cries|signals|bids) went|"
+         r"before (?:anyone|anybody|someone|you) (?:answered|responded|noticed|came|reacted|"
+         r"looked|turned)|(?:twice|" + _N + r" times|several times|a few times|again and "
+         r"again|for a while|for ages) before you|you didn't come|you never came|no one came",
          "mentions a signal that was not answered",
          "Leave out moments that were not answered; show one that was: "
          "'She reached, and you named it.'"),
@@ -210,7 +262,11 @@ RULES: tuple[Rule, ...] = (
          r"(?:mum|mom|mother|dad|father|parent|mummy|daddy|mam|parenting)s?|"
          r"poor(?:ly)?|bad(?:ly)?|useless|hopeless|rubbish|selfish|careless|incompetent|"
          r"inadequate|awful(?:ly)?|terribl[ey]|dreadful(?:ly)?|pathetic|not good enough|"
-         r"disappoint\w*|"
+         r"disappoint\w*|careless\w*|"
+         r"(?:you(?:'re| are| were| seemed| seem| looked| sounded| can be| could be)|"
+         r"you(?:'ve| have) been) (?:a bit |quite |so |very |rather |really |too |a little )?"
+         r"(?:cold|distant|detached|stern|snappy|unkind|harsh|abrupt|short with)|"
+         r"not your (?:finest|best) (?:moment|hour|day)|"
          r"let (?:her|him|them) down|lets (?:her|him|them) down",
          "judges the parent as a person",
          "Describe what happened in plain, warm words: 'You held her, and she settled.'",
@@ -226,6 +282,7 @@ RULES: tuple[Rule, ...] = (
          r"mentali[sz]\w*|reflective function\w*|dyad\w*|reciprocity|synchron\w*|"
          r"co-?regulat\w*|self-regulat\w*|dysregulat\w*|regulat(?:e|ed|es|ing|ion)|"
          r"scaffold\w*|intervention|baseline|metrics?|data|coded|coding|"
+         r"(?:her|his|their|your|positive|negative|flat|shared|the baby's) affect|"
          r"joint attention|marked mirroring|affect (?:attunement|matching|mismatch)|"
          r"secure base|attachment (?:behaviou?rs?|style|figure|system)|insecure\w*|"
          r"avoidant|ambivalent|disorgani[sz]ed|responsiveness|maternal|paternal|"
@@ -242,7 +299,8 @@ RULES: tuple[Rule, ...] = (
          r"mothers|fathers)|(?:other|most|average|typical|normal|the other)\s+"
          r"(?:families|parents|mums|moms|dads|babies|mothers|fathers)|"
          r"(?:the\s+)?average(?:\s+(?:family|parent|baby|mum|dad))?|everyone else|"
-         r"the rest of the group|than most|most parents|other people'?s",
+         r"the rest of the group|than most|most parents|other people'?s|"
+         r"(?:most|many|lots of|a lot of|other) (?:mums|moms|dads|parents|people) would",
          "compares with other families",
          "Compare only with this family's own earlier sessions: 'More back-and-forth than "
          "last time.'"),
