@@ -271,7 +271,7 @@ def family_reels(ctx: Context, user: User, code: str) -> FamilyReels:
     with ctx.db.transaction(user.username) as tx:
         family = tx.get_family(code)
         require_access(tx, user, Action.MAKE_REEL, family, what=f"make reels for family {code}")
-        clips, moments = [], []
+        clips, moments, hidden = [], [], set()
         for c in tx.clips_for_family(family.id):
             decision = decide_access(tx, user, Action.MAKE_REEL, family, c)
             # blind double-coding: no moments (they come from the other coder's events)
@@ -279,7 +279,10 @@ def family_reels(ctx: Context, user: User, code: str) -> FamilyReels:
                     decision.allowed and not decision.blind:
                 clips.append(c)
                 moments += tx.moments_for_clip(c.id)
-        reels = sorted(tx.reels_for_family(family.id), key=lambda r: r.id, reverse=True)
+            elif decision.blind and not decision.allowed:  # given the clip to code blind:
+                hidden |= {m.id for m in tx.moments_for_clip(c.id)}  # nor its reels
+        reels = sorted((r for r in tx.reels_for_family(family.id)
+                        if not hidden & set(r.moment_ids)), key=lambda r: r.id, reverse=True)
     moments.sort(key=lambda m: (m.position, m.id))
     return FamilyReels(family, sorted(clips, key=lambda c: c.id), moments, reels)
 
@@ -296,8 +299,7 @@ def clip_moments(ctx: Context, actor: User, clip: Clip) -> list[Moment]:
 def reel_draft(ctx: Context, actor: User, reel_id: int) -> ReelDraft:
     with ctx.db.transaction(actor.username) as tx:
         reel = tx.get_reel(reel_id)
-        require_access(tx, actor, Action.WATCH_REEL, reel.family_id,
-                       what=f"open reel {reel_id}")
+        require_reel(tx, actor, Action.WATCH_REEL, reel, what=f"open reel {reel_id}")
         moments = tuple(tx.get_moment(m) for m in reel.moment_ids)
         clips = {m.clip_id: tx.get_clip(m.clip_id) for m in moments}
     warnings = []
@@ -511,8 +513,7 @@ def shared_is_current(ctx: Context, actor: User, reel_id: int) -> bool:
     see an earlier version, or nothing)."""
     with ctx.db.transaction(actor.username) as tx:
         reel = tx.get_reel(reel_id)
-        require_access(tx, actor, Action.WATCH_REEL, reel.family_id,
-                       what=f"open reel {reel_id}")
+        require_reel(tx, actor, Action.WATCH_REEL, reel, what=f"open reel {reel_id}")
         shared = tx.shared_snapshot(reel_id)
         return shared is not None and reel.status == ReelStatus.READY and \
             shared == tx.rendered_snapshot(reel_id)
@@ -610,8 +611,7 @@ def add_reflection(ctx: Context, actor: User, moment_id: int, text: str,
 def reflections(ctx: Context, actor: User, reel_id: int) -> list[Reflection]:
     with ctx.db.transaction(actor.username) as tx:
         reel = tx.get_reel(reel_id)
-        require_access(tx, actor, Action.WATCH_REEL, reel.family_id,
-                       what=f"see reel {reel_id}")
+        require_reel(tx, actor, Action.WATCH_REEL, reel, what=f"see reel {reel_id}")
         return tx.reflections(list(reel.moment_ids))
 
 
