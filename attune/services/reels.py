@@ -53,7 +53,12 @@ from attune.services.access import (
 )
 from attune.services.analysis import primary_coder
 from attune.services.ingest import media_paths, worker_name
-from attune.services.parent_view import shared_file, shared_reel, snapshot_moment
+from attune.services.parent_view import (
+    shared_file,
+    shared_reel,
+    shared_to_keep,
+    snapshot_moment,
+)
 from attune.services.schemes import load_scheme
 from attune.storage.store import Tx
 
@@ -617,13 +622,14 @@ def reflections(ctx: Context, actor: User, reel_id: int) -> list[Reflection]:
 
 def handout(ctx: Context, actor: User, reel_id: int) -> Path:
     """The printable A4 stills handout of a reel (made once per rendering): a parent's
-    from the shared version only; the practitioner's from a reel that could be rendered
+    from the shared version only, with parent-copy consent (it is theirs to keep); the
+    practitioner's from a reel that could be rendered
     (shared-review consent, no flagged caption kept without a reason)."""
     from attune.reels.handout import write_handout
 
-    if actor.role == Role.PARENT:
+    if actor.role == Role.PARENT:  # a copy to keep: parent-copy consent as for the film
+        out = ctx.media.reel_path(reel_id, shared_to_keep(ctx, actor, reel_id).handout_name)
         draft = _shared_draft(ctx, actor, reel_id)
-        out = ctx.media.reel_path(reel_id, shared_reel(ctx, actor, reel_id).handout_name)
     else:  # what goes to the parent on paper passes the checks a rendering does
         draft, out = _ready_to_render(ctx, actor, reel_id), ctx.media.reel_handout(reel_id)
     plan, sources = _plan(ctx, draft)
