@@ -2,12 +2,14 @@
 built once per test module on SQLite, and on PostgreSQL when ATTUNE_TEST_DATABASE_URL is
 set.
 
-People: ``sue`` supervises ``pat`` and ``sam``; ``ola`` supervises ``oli``; ``nat`` is a
-practitioner in no team; ``mum`` is FAM-A's parent, ``dad`` FAM-B's; ``admin``.
+People: ``sue`` supervises ``pat``, ``sam`` and ``tia``; ``ola`` supervises ``oli``; ``nat``
+is a practitioner in no team; ``mum`` is FAM-A's parent, ``dad`` FAM-B's; ``admin``.
 Families (all of pat's but FAM-B, oli's): FAM-A (every consent), FAM-N (no supervision
 consent), FAM-W (second-coder consent withdrawn after sam coded), FAM-B (every consent).
 Clips: A1 (sam second coder, blind: nobody done), A2 (sam second coder, both done), N1,
-W1 (sam's assignment ended by the withdrawal), B1. Every clip has a processed copy on disk
+W1 (sam's assignment ended by the withdrawal), B1, and two gold clips of a calibration
+(sam their gold coder, tia the trainee, blind: nobody done): A3, and A4 whose training
+consent the family then declined for that clip. Every clip has a processed copy on disk
 (a few bytes: what matters is whether it is served), and every event a note that must
 never reach anyone who may not open the clip.
 
@@ -33,10 +35,11 @@ from attune.core.consent import ConsentScope
 from attune.core.policy import POLICY, Action, Relation
 from attune.jobs import open_context
 from attune.services import Context
-from attune.services.consent import withdraw_consent
+from attune.services.consent import record_consent, withdraw_consent
 from attune.services.events import add_event
 from attune.services.families import link_parent
 from attune.services.schemes import install_default_scheme
+from attune.services.supervision import create_calibration, set_gold_coder
 from attune.storage.db import make_engine, migrate
 from tests.conftest import PG_URL, drop_pg_database, new_pg_database, pg_url
 from tests.factories import make_clip, make_family, make_user
@@ -63,7 +66,7 @@ class World:
         the family's record too, for someone who may not see it either)."""
         code = self.family_of(clip)
         return [*([BABIES[code]] if record else []), f"note-{clip}-pat", f"note-{clip}-sam",
-                f"note-{clip}-oli", "a processed copy"]
+                f"note-{clip}-oli", f"note-{clip}-tia", "a processed copy"]
 
 
 def build(settings: Settings) -> World:
@@ -73,6 +76,7 @@ def build(settings: Settings) -> World:
     u = {n: make_user(ctx, n, r, s) for n, r, s in [
         ("sue", Role.SUPERVISOR, None), ("ola", Role.SUPERVISOR, None),
         ("pat", Role.PRACTITIONER, "sue"), ("sam", Role.PRACTITIONER, "sue"),
+        ("tia", Role.PRACTITIONER, "sue"),
         ("oli", Role.PRACTITIONER, "ola"), ("nat", Role.PRACTITIONER, None),
         ("mum", Role.PARENT, None), ("dad", Role.PARENT, None)]}
     u["admin"] = make_user(ctx, "admin", Role.ADMIN)
@@ -83,7 +87,7 @@ def build(settings: Settings) -> World:
     link_parent(ctx, pat, "FAM-A", "mum")
     link_parent(ctx, oli, "FAM-B", "dad")
     clips = {key: make_clip(ctx, oli if key == "B1" else pat, fam["FAM-" + key[0]]).id
-             for key in ("A1", "A2", "N1", "W1", "B1")}
+             for key in ("A1", "A2", "N1", "W1", "B1", "A3", "A4")}
     for key, cid in clips.items():
         coder = oli if key == "B1" else pat
         add_event(ctx, coder, cid, "C01", 100, note=f"note-{key}-{coder.username}")
@@ -102,6 +106,14 @@ def build(settings: Settings) -> World:
     with ctx.db.transaction("sam") as tx:
         tx.mark_coding_done(clips["A2"], "sam")
     withdraw_consent(ctx, pat, "FAM-W", ConsentScope.SECOND_CODER)
+    for key in ("A3", "A4"):  # the calibration: sam's gold coding, tia codes blind
+        set_gold_coder(ctx, u["sue"], clips[key], "sam")
+        add_event(ctx, u["sam"], clips[key], "C01", 120, note=f"note-{key}-sam")
+    create_calibration(ctx, u["sue"], "Spring", [clips["A3"], clips["A4"]], ["tia"], 70)
+    for key in ("A3", "A4"):
+        add_event(ctx, u["tia"], clips[key], "C01", 140, note=f"note-{key}-tia")
+    record_consent(ctx, pat, "FAM-A", ConsentScope.TRAINING, False, date.today(),
+                   "the parent said no for this visit", clip_id=clips["A4"])
     return World(ctx, u, clips, settings)
 
 
@@ -157,7 +169,13 @@ CELLS: list[Cell] = [
     ("mum", "A1", frozenset({Relation.PARENT}), frozenset(ALL), False),  # own family
     ("dad", "A1", frozenset(), frozenset(ALL), False),  # another family
     ("admin", "A1", frozenset({Relation.ADMIN}), frozenset(ALL), False),
+    ("tia", "A3", frozenset({Relation.TRAINEE}), frozenset(ALL), True),  # a trainee, blind
+    ("tia", "A4", frozenset({Relation.TRAINEE}),  # training declined for the clip
+     frozenset(ALL) - {ConsentScope.TRAINING}, False),
 ]
+
+#: Those who code a clip only because they were given it (never its family's record).
+ASSIGNED = frozenset({Relation.SECOND_CODER, Relation.TRAINEE})
 
 
 def cell(who: str, clip: str) -> Cell:
@@ -168,8 +186,8 @@ def expected(action: Action, rels: frozenset[Relation], scopes: frozenset[Consen
              ) -> bool:
     """What the policy table says, read directly (filmed under: shared review)."""
     for rule in POLICY:
-        needs = ConsentScope.SHARED_REVIEW if rule.needs == "filmed under" else rule.needs
-        if rule.who in rels and action in rule.may and (needs is None or needs in scopes):
+        needs = rule.scopes(ConsentScope.SHARED_REVIEW)
+        if rule.who in rels and action in rule.may and all(s in scopes for s in needs):
             return True
     return False
 

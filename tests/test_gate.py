@@ -5,9 +5,11 @@ The world (tests/gate_world.py) is built once per module on SQLite (and once on
 PostgreSQL when ATTUNE_TEST_DATABASE_URL is set). A refused cell raises NotAllowedError
 (or exits 2) and its message holds none of the family's data.
 
-Cells: services 12 people-and-clips x 8 uses = 96; commands 13 (no account too) x 6 = 78;
-with tests/test_gate_routes_pages.py (routes 13 x 2 = 26, pages 13 x 9 = 117) that is 317
-on each database, and tests/test_cli_roles.py adds every command x 6 accounts (294)."""
+Cells, on each database: services 14 people-and-clips x 9 uses = 126; commands 15 (no
+account too) x 6 = 90; the portfolio's two actions 14 x 2 = 28; with
+tests/test_gate_routes_pages.py (routes 15 x 3 = 45, pages 15 x 11 = 165) that is 454 (908
+on SQLite and PostgreSQL), and tests/test_cli_roles.py adds every command of the parser x
+6 accounts (59 x 6 = 354, SQLite)."""
 
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ import pytest
 from attune.core.accounts import Role, User
 from attune.core.coding import CodingRole
 from attune.core.consent import ConsentScope
-from attune.core.policy import Action, Relation
+from attune.core.policy import Action
 from attune.errors import ConsentError, MediaError, NotAllowedError, NotFoundError
 from attune.services import Context
 from attune.services.analysis import clip_contingency, clip_tallies, family_tallies
@@ -40,6 +42,7 @@ from attune.ui.routes import media_file
 from attune.ui.workspace import Workspace
 from tests.factories import make_clip, make_family, make_user
 from tests.gate_world import (
+    ASSIGNED,
     CELLS,
     DAY,
     NO_SUPERVISION,
@@ -100,7 +103,7 @@ def _run_cell(w: World, who: str, clip: str, name: str) -> None:
     _, _, rels, scopes, blind = cell(who, clip)
     action, call = SERVICE_ACTIONS[name]
     user, clip_id = w.users[who], w.clips[clip]
-    if name == "family tally" and Relation.SECOND_CODER in rels:
+    if name == "family tally" and rels & ASSIGNED:
         rels = frozenset()  # the family's record is not theirs: only the one clip
     if expected(action, rels, scopes):
         answer = call(w, user, clip_id)
@@ -163,7 +166,7 @@ def _cli_cell(world: World, monkeypatch: pytest.MonkeyPatch, who: str | None, cl
 
     rels, scopes, blind = cell(who, clip)[2:] if who else (frozenset(), frozenset(), False)
     args, action, of_family = CLI_ACTIONS[name]
-    if of_family and Relation.SECOND_CODER in rels:
+    if of_family and rels & ASSIGNED:
         rels = frozenset()  # the family's record is not theirs: only the one clip
     monkeypatch.setenv("ATTUNE_DATA_DIR", str(world.settings.data_dir))
     monkeypatch.setenv("ATTUNE_DATABASE_URL", world.settings.database_url)
@@ -176,8 +179,9 @@ def _cli_cell(world: World, monkeypatch: pytest.MonkeyPatch, who: str | None, cl
     if allowed:
         assert code == 0, err.getvalue()
         if blind and name == "events list":
-            other = "sam" if who == "pat" else "pat"
-            assert other not in out.getvalue() and f"note-{clip}-{other}" not in out.getvalue()
+            for other in {"pat", "sam", "tia"} - {who}:
+                assert other not in out.getvalue() and \
+                    f"note-{clip}-{other}" not in out.getvalue()
     else:
         assert code == 2 and out.getvalue() == "", err.getvalue()
         assert ("Not allowed" if who else "--as") in err.getvalue()
@@ -316,13 +320,54 @@ def test_blind_second_coder_in_the_family_sees_no_first_coding(ctx: Context) -> 
     _assign(ctx, sue, clip.id)
     tallies = family_tallies(ctx, sam, "FAM-S")
     assert tallies.empty or not tallies.filter(like="cue").fillna(0).to_numpy().any()
-    assert propose(ctx, sam, clip.id) == []
+    with pytest.raises(NotAllowedError, match="coding this clip blind"):
+        propose(ctx, sam, clip.id)  # moments come from the first coder's coding
     # recode: the answer is the same whether the guess is right or wrong
     ws = Workspace(clip.id, "sam")
     right = ws.apply(ctx, sam, [{"cid": "a", "op": "recode", "id": first.id, "code": "C01"}])
     wrong = ws.apply(ctx, sam, [{"cid": "b", "op": "recode", "id": first.id, "code": "C02"}])
     assert not right[0]["ok"] and not wrong[0]["ok"]
     assert right[0]["error"] == wrong[0]["error"]
+
+
+def test_a_blind_second_coder_in_the_family_opens_none_of_the_clips_reels(
+        ctx: Context) -> None:
+    """sam works with the family too, and is given one of its clips to code blind: the
+    reel pat made of that clip (moments chosen from pat's coding) was listed on sam's Reels
+    page, opened with its moments and captions, and played through the media route."""
+    from attune.core.clip import ClipStatus
+    from attune.services.reels import add_moment, create_reel, family_reels, reel_draft
+    from attune.services.supervision import mark_done
+
+    sue = make_user(ctx, "sue", Role.SUPERVISOR)
+    pat = make_user(ctx, "pat", Role.PRACTITIONER, "sue")
+    sam = make_user(ctx, "sam", Role.PRACTITIONER, "sue")
+    fam = make_family(ctx, pat, "FAM-S")
+    assign_practitioner(ctx, pat, "FAM-S", "sam")
+    clip = make_clip(ctx, pat, fam)
+    with ctx.db.transaction("system") as tx:
+        tx.set_clip_media(clip.id, status=ClipStatus.READY, duration_ms=10_000,
+                          media={"proxy_fps": "25/1", "proxy_frame_count": 250,
+                                 "proxy_duration_ms": 10_000})
+    add_event(ctx, pat, clip.id, "C01", 1000)
+    moment = add_moment(ctx, pat, clip.id, 1000, 5000, "Maya looked, and you smiled back.")
+    reel = create_reel(ctx, pat, "FAM-S", [moment.id], "Maya and you")
+    assert [r.id for r in family_reels(ctx, sam, "FAM-S").reels] == [reel.id]  # not yet blind
+    _assign(ctx, sue, clip.id)
+    assert family_reels(ctx, sam, "FAM-S").reels == []
+    assert family_reels(ctx, sam, "FAM-S").moments == []
+    for use in (lambda: reel_draft(ctx, sam, reel.id),
+                lambda: media_file(ctx, sam, "reel", reel.id, "reel.mp4"),
+                lambda: add_moment(ctx, sam, clip.id, 6000, 9000)):
+        with pytest.raises(NotAllowedError, match="coding this clip blind") as err:
+            use()
+        assert "smiled" not in str(err.value)
+    # pat, whose coding the moments come from, goes on with the family's reels
+    assert [r.id for r in family_reels(ctx, pat, "FAM-S").reels] == [reel.id]
+    assert [m.id for m in reel_draft(ctx, pat, reel.id).moments] == [moment.id]
+    mark_done(ctx, pat, clip.id)
+    mark_done(ctx, sam, clip.id)  # both done: no longer blind
+    assert [m.id for m in reel_draft(ctx, sam, reel.id).moments] == [moment.id]
 
 
 def _assign(ctx: Context, supervisor: User, clip_id: int) -> None:
@@ -428,7 +473,7 @@ def _portfolio_cell(w: World, who: str, clip: str, action: Action) -> None:
     with w.ctx.db.transaction(who) as tx:
         found = tx.get_clip(w.clips[clip])
         allowed = decide_access(tx, w.users[who], action, found.family_id).allowed
-    assert allowed == expected(action, rels - {Relation.SECOND_CODER}, scopes)
+    assert allowed == expected(action, rels - ASSIGNED, scopes)
 
 
 @pytest.mark.parametrize(("who", "clip", "action"), PORTFOLIO_CELLS)
@@ -440,3 +485,74 @@ def test_matrix_portfolio_actions(world: World, who: str, clip: str, action: Act
 def test_matrix_portfolio_actions_postgresql(pg_world: World, who: str, clip: str,
                                              action: Action) -> None:
     _portfolio_cell(pg_world, who, clip, action)
+
+
+# ------------------------------------------------- calibration trainees (training consent)
+def _calibration(ctx: Context) -> tuple[User, User, int]:
+    """FAM-G (every consent): pat's clip, eve its gold coder, sam a calibration trainee
+    who has begun coding it; (pat, sam, clip id)."""
+    from attune.services.supervision import create_calibration
+
+    sue = make_user(ctx, "sue", Role.SUPERVISOR)
+    pat = make_user(ctx, "pat", Role.PRACTITIONER, "sue")
+    sam = make_user(ctx, "sam", Role.PRACTITIONER, "sue")
+    eve = make_user(ctx, "eve", Role.PRACTITIONER, "sue")
+    clip = make_clip(ctx, pat, make_family(ctx, pat, "FAM-G"))
+    folder = ctx.media.clip_dir(clip.id)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "proxy.mp4").write_bytes(b"video")
+    add_event(ctx, pat, clip.id, "C01", 100)
+    set_gold_coder(ctx, sue, clip.id, "eve")
+    add_event(ctx, eve, clip.id, "C01", 110)
+    create_calibration(ctx, sue, "Spring", [clip.id], ["sam"], 70)
+    assert {e.coder for e in list_events(ctx, sam, clip.id)} == set()  # blind, but in
+    add_event(ctx, sam, clip.id, "C01", 120)
+    return pat, sam, clip.id
+
+
+def _refused_everything(ctx: Context, sam: User, clip_id: int, says: str) -> None:
+    for use in (lambda: list_events(ctx, sam, clip_id),
+                lambda: add_event(ctx, sam, clip_id, "C01", 300),
+                lambda: get_clip(ctx, sam, clip_id),
+                lambda: media_file(ctx, sam, "proxy", clip_id, "proxy.mp4")):
+        with pytest.raises(ConsentError, match=says):
+            use()
+
+
+def test_withdrawing_training_ends_the_calibration_trainees_too(ctx: Context) -> None:
+    """A trainee codes a gold clip to calibrate against it: the clip trains them. With
+    training consent withdrawn, the gold coder's assignment ended but the trainee's (a
+    second-coder assignment) stayed, and the trainee went on opening and coding the clip
+    and its copy under second-coder consent alone."""
+    from attune.services.consent import plan_withdrawal
+
+    pat, sam, clip_id = _calibration(ctx)
+    said = plan_withdrawal(ctx, pat, "FAM-G", ConsentScope.TRAINING).describe()
+    assert "1 assignment(s) to code a clip as gold-standard coder" in said
+    assert "1 assignment(s) to code a clip as second coder" in said  # the trainee's
+    withdraw_consent(ctx, pat, "FAM-G", ConsentScope.TRAINING)
+    for use in (lambda: list_events(ctx, sam, clip_id),
+                lambda: add_event(ctx, sam, clip_id, "C01", 300),
+                lambda: media_file(ctx, sam, "proxy", clip_id, "proxy.mp4")):
+        with pytest.raises(NotAllowedError):
+            use()
+    assert my_assignments(ctx, sam) == []
+    with ctx.db.transaction("test") as tx:  # the gold coder's and the trainee's ended
+        assert tx.assignments(clip_id=clip_id) == []
+    assert {e.coder for e in list_events(ctx, pat, clip_id)} == {"pat"}  # theirs went too
+
+
+def test_a_calibration_trainee_needs_training_consent_in_force(ctx: Context) -> None:
+    """Training declined for the gold clip (no withdrawal, so no assignment ends): the
+    gate itself stops the trainee, naming the consent."""
+    pat, sam, clip_id = _calibration(ctx)
+    record_consent(ctx, pat, "FAM-G", ConsentScope.TRAINING, False, date.today(),
+                   clip_id=clip_id)
+    _refused_everything(ctx, sam, clip_id, "Training consent for this clip was declined")
+
+
+def test_a_calibration_trainee_needs_second_coder_consent_in_force(ctx: Context) -> None:
+    pat, sam, clip_id = _calibration(ctx)
+    record_consent(ctx, pat, "FAM-G", ConsentScope.SECOND_CODER, False, date.today(),
+                   clip_id=clip_id)
+    _refused_everything(ctx, sam, clip_id, "Second coder consent for this clip was declined")

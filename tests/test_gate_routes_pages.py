@@ -1,9 +1,11 @@
 """The gate's matrix over the /api/* routes and the pages (issue: "one gate").
 
-Every person of tests/gate_world.py (and no session at all) asks every route and every
-page that shows a family's material for one clip or its family; the answer expected is
-read from the policy table (tests/gate_world.expected). A refusal holds none of the
-family's data: not the baby's name, an event's note, nor the processed copy's bytes.
+Every person of tests/gate_world.py (and no session at all) asks every route (media,
+upload, the timeline's outbox) and every page that shows a family's material for one clip
+or its family; the answer expected is read from the policy table
+(tests/gate_world.expected). A refusal holds none of the family's data: not the baby's
+name, an event's note, nor the processed copy's bytes; a blind coder's outbox answer
+holds only their own marks.
 """
 
 from __future__ import annotations
@@ -16,9 +18,16 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 from streamlit.testing.v1 import AppTest
 
-from attune.core.policy import Action
-from attune.services.tokens import SESSIONS, media_token, session_token, upload_token
+from attune.core.policy import Action, Relation
+from attune.services.tokens import (
+    SESSIONS,
+    media_token,
+    outbox_token,
+    session_token,
+    upload_token,
+)
 from attune.ui.context import reset_contexts
+from attune.ui.outbox import OUTBOX_PATH
 from attune.ui.routes import SESSION_COOKIE, build_routes
 from attune.ui.session import SESSION_KEY, USER_KEY
 from tests.gate_world import CELLS, World, cell, expected, no_secrets, world_fixture
@@ -70,6 +79,19 @@ def _route_cell(w: World, who: str | None, clip: str, route: str) -> None:
         else:
             assert answer.status_code == 403, answer.text
             no_secrets(w, clip, answer.text)
+    elif route == "outbox":  # the timeline saving marks: an exchange that changes nothing
+        token = outbox_token(secret, uid, sid, clip_id) if who else "forged.token"
+        answer = client.post(f"{OUTBOX_PATH}?t={token}",
+                             json={"page": "p1", "tab": "matrix", "items": [], "have": None},
+                             headers={"Origin": str(client.base_url)})
+        allowed = expected(Action.CODE_CLIP, rels, scopes)
+        if allowed:
+            assert answer.status_code == 200, answer.text
+            coders = {row["o"] for row in answer.json()["events"]}
+            assert coders <= {who}, f"{who} codes {clip} and was sent {coders}'s marks"
+        else:
+            assert answer.status_code == 403, answer.text
+            no_secrets(w, clip, answer.text)
     else:  # upload to the clip's family
         token = upload_token(secret, uid, sid, w.family_of(clip)) if who else "forged.token"
         answer = client.post(f"/api/upload?t={token}&name=visit.mp4",
@@ -84,7 +106,7 @@ def _route_cell(w: World, who: str | None, clip: str, route: str) -> None:
             assert w.family_of(clip) not in answer.text
 
 
-ROUTES = ("media", "upload")
+ROUTES = ("media", "upload", "outbox")
 
 
 @pytest.mark.parametrize(("who", "clip", "route"),
@@ -110,6 +132,7 @@ APP = str(__import__("pathlib").Path(__file__).resolve().parents[1] / "streamlit
 PAGES: dict[str, tuple[Action, str]] = {
     "workspace.py": (Action.VIEW_CLIP, "clip"),
     "tallies.py": (Action.VIEW_CLIP, "family"),
+    "goals.py": (Action.SEE_GOALS, "family"),
     "search.py": (Action.VIEW_CLIP, "family"),
     "reels.py": (Action.MAKE_REEL, "family"),
     "consent.py": (Action.MANAGE_RECORD, "family"),
@@ -161,15 +184,18 @@ def _page_cells(w: World, who: str | None, clip: str,
             assert not at.exception, (who, page, at.exception)
             shown = _everything(at)
             cells += 1
-            if query and expected(action, rels, scopes):
+            allowed = expected(action, rels, scopes)
+            if page == "goals.py" and Relation.PARENT in rels:
+                allowed = False  # a parent reads the goals' words on their own page only
+            if query and allowed:
                 assert "Not allowed" not in shown, (who, page)
-                if blind and page == "workspace.py":  # the other coder's events: never
-                    other = "sam" if who == "pat" else "pat"
-                    assert f"note-{clip}-{other}" not in shown
+                if blind and page == "workspace.py":  # the other coders' events: never
+                    for other in {"pat", "sam", "tia"} - {who}:
+                        assert f"note-{clip}-{other}" not in shown
                     assert f"note-{clip}-{who}" in shown
             if who is None:
                 assert "Sign in" in shown
-            if not expected(action, rels, scopes):
+            if not allowed:
                 no_secrets(w, clip, shown,
                            record=not expected(Action.SEE_FAMILY, rels, scopes))
     finally:

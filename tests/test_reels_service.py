@@ -358,9 +358,24 @@ def test_the_parents_handout_is_made_from_the_shared_version(ctx: Context, coded
         handout(ctx, mum, reel.id)
     share_reel(ctx, pat, reel.id)
     rename_reel(ctx, pat, reel.id, "A new title for Maya")
+    # the handout is the parent's to keep: like the film, only with parent-copy consent
+    with pytest.raises(ConsentError, match=r"Parent.s copy consent for this family is not "
+                                           r"recorded, so the parent cannot keep a copy"):
+        handout(ctx, mum, reel.id)
+    assert not ctx.media.reel_path(reel.id, shared_reel(ctx, mum, reel.id).handout_name
+                                   ).exists()
+    with ctx.db.transaction("x") as tx:
+        refused = tx.audit_entries(limit=1)[-1]
+    assert refused.action == "not-allowed" and refused.actor == "mum"
+    record_consent(ctx, pat, family.code, ConsentScope.PARENT_COPY, True, date.today())
     pdf = handout(ctx, mum, reel.id)
     assert pdf.name == shared_reel(ctx, mum, reel.id).handout_name
     assert media_file(ctx, mum, "handout", reel.id, pdf.name) == pdf.resolve()
+    record_consent(ctx, pat, family.code, ConsentScope.PARENT_COPY, False, date.today(),
+                   "the parent changed their mind")
+    with pytest.raises(NotAllowedError):  # the handout's link stops with the consent
+        media_file(ctx, mum, "handout", reel.id, pdf.name)
+    record_consent(ctx, pat, family.code, ConsentScope.PARENT_COPY, True, date.today())
     unshare_reel(ctx, pat, reel.id)
     assert not pdf.exists()
 

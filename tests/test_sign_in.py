@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from argon2 import PasswordHasher
 
 from attune.core.accounts import Role
 from attune.errors import AuthError
@@ -235,3 +236,77 @@ def test_sign_in_with_organisation_audits_each_outcome(ctx: Context) -> None:
     with ctx.db.transaction("test") as tx:
         actions = [e.action for e in tx.audit_entries(object_type="user", limit=2)]
     assert actions == ["sign-in", "sign-in-refused"]
+
+
+class _Spy(PasswordHasher):
+    """The real argon2 hasher, counting its hashes and the checks running at once; the
+    first check waits a little for a second one to join it (there is no sleep: it is
+    let go as soon as one does)."""
+
+    def __init__(self, real: PasswordHasher) -> None:
+        p = real._parameters
+        super().__init__(p.time_cost, p.memory_cost, p.parallelism, p.hash_len, p.salt_len)
+        self.hashes = 0
+        self.running = self.most = 0
+        self.lock = threading.Lock()
+        self.second = threading.Event()
+        self.first_waited = False
+
+    def hash(self, password: str | bytes, *, salt: bytes | None = None) -> str:
+        with self.lock:
+            self.hashes += 1
+        return super().hash(password, salt=salt)
+
+    def verify(self, hash: str | bytes, password: str | bytes) -> bool:
+        with self.lock:
+            self.running += 1
+            self.most = max(self.most, self.running)
+            if self.running > 1:
+                self.second.set()
+            wait, self.first_waited = not self.first_waited, True
+        try:
+            if wait:
+                self.second.wait(3)
+            return super().verify(hash, password)
+        finally:
+            with self.lock:
+                self.running -= 1
+
+
+@pytest.mark.slow  # twenty argon2 checks
+def test_a_flood_of_wrong_passwords_is_checked_a_few_at_a_time(
+        ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Twenty wrong passwords at once ran twenty argon2 checks at once: the processor was
+    theirs, and a plain read (or a sign-in holding the database for a moment) waited
+    seconds for it. The checks now take turns."""
+    make_user(ctx, "admin", Role.ADMIN)
+    spy = _Spy(accounts._hasher)
+    monkeypatch.setattr(accounts, "_hasher", spy)
+    threads = [threading.Thread(target=_refused, args=(ctx, "admin", f"guess {i}",
+                                                       f"10.9.{i}.1")) for i in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert spy.first_waited
+    assert 1 <= spy.most <= accounts.PASSWORD_CHECKS_AT_ONCE < 20
+
+
+@pytest.mark.parametrize("username", ["sue", "nobody"])
+def test_the_first_attempt_makes_the_dummy_hash_whoever_it_names(
+        ctx: Context, monkeypatch: pytest.MonkeyPatch, username: str) -> None:
+    """The hash an unknown username is checked against was made by the first attempt
+    that named an unknown username, so that attempt took two argon2 runs where a known
+    username took one: after each restart, whether a name exists showed in the time."""
+    make_user(ctx, "sue", Role.SUPERVISOR)
+    spy = _Spy(accounts._hasher)
+    monkeypatch.setattr(accounts, "_hasher", spy)
+    spy.first_waited = True  # no waiting here
+    accounts._dummy_hash.cache_clear()
+    try:
+        _refused(ctx, username, "a wrong password", "10.8.0.1")
+        assert spy.hashes == 1  # the dummy, made now whether the name exists or not
+        _refused(ctx, username, "another wrong one", "10.8.0.2")
+        assert spy.hashes == 1
+    finally:
+        accounts._dummy_hash.cache_clear()

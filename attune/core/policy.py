@@ -20,6 +20,8 @@ SUPERVISE_TEAM          supervisor      see the family's record and goals       
 SUPERVISOR_VIEW         supervisor      see clips, coding, reels; assign coders supervision
 SECOND_CODING           second coder    see and code the one clip, blind        second coder
 GOLD_TRAINING           gold coder      see and code the one clip               training
+GOLD_TRAINING           trainee         see and code the one clip, blind        training and
+                                                                                second coder
 PARENT_VIEW             parent          watch the family's reels                shared review
 PARENT_COPY             parent          keep a copy of a reel                   parent copy
 PARENT_GOALS            parent          read the family's goals (their words)   none
@@ -34,6 +36,10 @@ ACCREDITATION           practitioner,   name it in an accreditation portfolio   
 
 (*) the scope the clip was uploaded under (shared review unless chosen otherwise).
 
+A trainee is a second coder of a gold clip (one with a gold coder: a calibration): the
+clip trains them, so their row needs training consent as well as second-coder consent,
+and withdrawing either ends their assignment.
+
 No row uses the research scope: attune has no research export, so nothing in it uses a
 family's material for research (a research export would be a row needing it). Withdrawing
 a scope a coder's row needs ends those coders' assignments (:func:`assignments_ended_by`).
@@ -44,8 +50,10 @@ from suggestions but not the suggestions, and a parent never sees one.
 
 Blind double-coding (§8): while a clip has a second coder and not every coder of it has
 marked their coding done, whoever codes it (its practitioners, the second coder, a gold
-coder) sees only their own events and no moments; a supervisor who is not coding it sees
-every coder.
+coder, a trainee) sees only their own events and no moments; a supervisor who is not
+coding it sees every coder. Someone given the clip to code (second, gold, trainee) may
+not open its reels meanwhile either, even as a practitioner of the family: a reel shows
+the moments the family's practitioner chose from their own coding.
 """
 
 from __future__ import annotations
@@ -66,6 +74,7 @@ class Relation(StrEnum):
     SUPERVISOR = "supervisor"  # supervises one of the family's practitioners
     SECOND_CODER = "second coder"  # assigned to code this clip blind
     GOLD_CODER = "gold coder"  # assigned to code this clip as a gold standard
+    TRAINEE = "trainee"  # assigned to code this gold clip blind, to calibrate against it
     PARENT = "parent"  # linked to the family
     WORKER = "job worker"  # the background jobs, working for the family's practitioner
     ADMIN = "admin"  # manages accounts
@@ -119,7 +128,19 @@ class Rule:
     purpose: Purpose
     who: Relation
     may: frozenset[Action]
-    needs: ConsentScope | str | None  # a scope, FILMED_UNDER, or None
+    #: a scope, several scopes (all of them in force), FILMED_UNDER, or None
+    needs: ConsentScope | str | tuple[ConsentScope, ...] | None
+
+    def scopes(self, filmed_under: ConsentScope | None) -> tuple[ConsentScope, ...]:
+        """The consent scopes this row needs in force (for a clip filmed under
+        ``filmed_under``; a FILMED_UNDER row without it needs nothing yet)."""
+        if self.needs is None:
+            return ()
+        if self.needs == FILMED_UNDER:
+            return (filmed_under,) if filmed_under is not None else ()
+        if isinstance(self.needs, tuple):
+            return self.needs
+        return (ConsentScope(self.needs),)
 
 
 POLICY: tuple[Rule, ...] = (
@@ -138,6 +159,8 @@ POLICY: tuple[Rule, ...] = (
          frozenset({A.VIEW_CLIP, A.CODE_CLIP}), ConsentScope.SECOND_CODER),
     Rule(Purpose.GOLD_TRAINING, Relation.GOLD_CODER,
          frozenset({A.VIEW_CLIP, A.CODE_CLIP}), ConsentScope.TRAINING),
+    Rule(Purpose.GOLD_TRAINING, Relation.TRAINEE, frozenset({A.VIEW_CLIP, A.CODE_CLIP}),
+         (ConsentScope.TRAINING, ConsentScope.SECOND_CODER)),
     Rule(Purpose.PARENT_VIEW, Relation.PARENT, frozenset({A.WATCH_REEL}),
          ConsentScope.SHARED_REVIEW),
     Rule(Purpose.PARENT_COPY, Relation.PARENT, frozenset({A.KEEP_REEL}),
@@ -161,20 +184,25 @@ POLICY: tuple[Rule, ...] = (
          frozenset({A.LIST_IN_PORTFOLIO}), ConsentScope.TRAINING),
 )
 
-#: The coders a supervisor assigns to a clip, by how they stand to it.
+#: The coders a supervisor assigns to a clip, by how they stand to it (a trainee is a
+#: second coder of a clip that has a gold coder).
 ASSIGNED_AS: dict[Relation, CodingRole] = {Relation.SECOND_CODER: CodingRole.SECOND,
-                                           Relation.GOLD_CODER: CodingRole.GOLD}
+                                           Relation.GOLD_CODER: CodingRole.GOLD,
+                                           Relation.TRAINEE: CodingRole.SECOND}
 
 
-def assignments_ended_by(scope: ConsentScope) -> list[CodingRole]:
-    """The assignments a withdrawn ``scope`` ends (their row of the table needs it).
+def assignments_ended_by(scope: ConsentScope) -> list[Relation]:
+    """The assigned coders a withdrawn ``scope`` stops (their row of the table needs
+    it): their assignments end.
 
     >>> assignments_ended_by(ConsentScope.SECOND_CODER)
-    [<CodingRole.SECOND: 'second'>]
+    [<Relation.SECOND_CODER: 'second coder'>, <Relation.TRAINEE: 'trainee'>]
+    >>> assignments_ended_by(ConsentScope.TRAINING)
+    [<Relation.GOLD_CODER: 'gold coder'>, <Relation.TRAINEE: 'trainee'>]
     >>> assignments_ended_by(ConsentScope.RESEARCH)
     []
     """
-    return [ASSIGNED_AS[r.who] for r in POLICY if r.who in ASSIGNED_AS and r.needs == scope]
+    return [r.who for r in POLICY if r.who in ASSIGNED_AS and scope in r.scopes(None)]
 
 
 #: What a missing consent stops, said of the family ("so ... ").
@@ -265,21 +293,34 @@ def decide(facts: Facts, action: Action, on: date) -> Decision:
         return Decision(False, reason="")
     refusals: list[Decision] = []
     for rule in candidates:
-        scope = facts.filmed_under if rule.needs == FILMED_UNDER else rule.needs
-        if isinstance(scope, ConsentScope):
+        refused = None
+        for scope in rule.scopes(facts.filmed_under):
             problem = consent_problem(facts.consents, scope, facts.clip_id, on)
             if problem is not None:
                 record = deciding_record(facts.consents, scope, facts.clip_id, on)
                 clip_level = record is not None and record.clip_id is not None
-                refusals.append(Decision(False, rule.purpose, reason=_say(
-                    rule.purpose, scope, problem, clip_level), missing=scope))
-                continue
-        return Decision(True, rule.purpose, blind=_blind(facts))
+                refused = Decision(False, rule.purpose, reason=_say(
+                    rule.purpose, scope, problem, clip_level), missing=scope)
+                break
+        if refused is not None:
+            refusals.append(refused)
+            continue
+        blind = _blind(facts)
+        if blind and action in REEL_ACTIONS and facts.relations & ASSIGNED_AS.keys():
+            return Decision(False, rule.purpose, blind=True, reason=BLIND_REELS)
+        return Decision(True, rule.purpose, blind=blind)
     return refusals[0]
 
 
+#: What a reel of a clip shows: the moments chosen from its practitioner's coding.
+REEL_ACTIONS = frozenset({Action.MAKE_REEL, Action.WATCH_REEL, Action.KEEP_REEL})
+BLIND_REELS = ("You are coding this clip blind, so its moments and the reels made of them "
+               "stay hidden from you until every coder has marked their coding done.")
+
+
 def _blind(facts: Facts) -> bool:
-    coding = {Relation.PRACTITIONER, Relation.SECOND_CODER, Relation.GOLD_CODER}
+    coding = {Relation.PRACTITIONER, Relation.SECOND_CODER, Relation.GOLD_CODER,
+              Relation.TRAINEE}
     return facts.double_coding_open and bool(coding & facts.relations)
 
 

@@ -22,10 +22,17 @@ from datetime import date
 
 from attune.core.accounts import Role, User
 from attune.core.clip import Clip
-from attune.core.coding import CodingRole
+from attune.core.coding import CodingAssignment, CodingRole
 from attune.core.consent import ConsentScope
 from attune.core.family import Family
-from attune.core.policy import Action, Decision, Facts, Relation, decide
+from attune.core.policy import (
+    Action,
+    Decision,
+    Facts,
+    Relation,
+    assignments_ended_by,
+    decide,
+)
 from attune.core.reel import Reel
 from attune.errors import ConsentError, NotAllowedError
 from attune.services import Context
@@ -35,6 +42,8 @@ __all__ = [
     "Action",
     "ConsentRefused",
     "Decision",
+    "assigned_as",
+    "assignments_stopped",
     "decide_access",
     "decide_reel",
     "decisions_remembered",
@@ -78,12 +87,35 @@ def relations(tx: Tx, user: User, family: Family, clip: Clip | None = None
             if team & set(family.practitioners):
                 found.add(Relation.SUPERVISOR)
         if clip is not None:
-            for a in tx.assignments(clip_id=clip.id):
-                if a.coder == user.username and a.role == CodingRole.SECOND:
-                    found.add(Relation.SECOND_CODER)
-                elif a.coder == user.username and a.role == CodingRole.GOLD:
-                    found.add(Relation.GOLD_CODER)
+            assignments = tx.assignments(clip_id=clip.id)
+            found |= {assigned_as(a, assignments) for a in assignments
+                      if a.coder == user.username and a.role != CodingRole.PRIMARY}
     return frozenset(found)
+
+
+def assigned_as(assignment: CodingAssignment, of_clip: list[CodingAssignment]) -> Relation:
+    """How an assigned coder stands to the clip: its gold coder, a trainee (a second
+    coder of a clip that has a gold coder: a calibration), or its second coder."""
+    if assignment.role == CodingRole.GOLD:
+        return Relation.GOLD_CODER
+    if any(a.role == CodingRole.GOLD for a in of_clip):
+        return Relation.TRAINEE
+    return Relation.SECOND_CODER
+
+
+def assignments_stopped(tx: Tx, clip_ids: list[int], scope: ConsentScope
+                        ) -> dict[CodingRole, list[int]]:
+    """The clips (by the role of the assignment) whose assigned coders a withdrawn
+    ``scope`` stops: the rows of the policy table of those coders need it."""
+    stopped = set(assignments_ended_by(scope))
+    out: dict[CodingRole, list[int]] = {}
+    for clip_id in clip_ids:
+        assignments = tx.assignments(clip_id=clip_id)
+        for a in assignments:
+            if a.role != CodingRole.PRIMARY and assigned_as(a, assignments) in stopped \
+                    and clip_id not in out.get(a.role, []):
+                out.setdefault(a.role, []).append(clip_id)
+    return out
 
 
 def double_coding_open(tx: Tx, clip: Clip) -> bool:
@@ -165,6 +197,8 @@ def require_access(tx: Tx, user: User | None, action: Action, family: Family | i
     if decision.missing is not None:
         detail["consent"] = str(decision.missing)
         raise ConsentRefused(f"Not allowed: {decision.reason}", what, detail)
+    if decision.blind:  # a coder kept blind: the reason says until when
+        raise NotAllowedError(f"Not allowed: {decision.reason}", what, {**detail, "blind": True})
     raise refusal(what, detail)
 
 
@@ -188,7 +222,9 @@ def require_assignable(tx: Tx, supervisor: User, clip: Clip, coder: User,
             f"Not allowed: {coder.display_name or coder.username} is not a practitioner of "
             "your team, so you cannot give them this clip to code. Choose someone from "
             "your team.", what, {"clip_id": clip.id, "coder": coder.username})
-    relation = Relation.GOLD_CODER if role == CodingRole.GOLD else Relation.SECOND_CODER
+    relation = Relation.GOLD_CODER if role == CodingRole.GOLD else Relation.TRAINEE if any(
+        a.role == CodingRole.GOLD for a in tx.assignments(clip_id=clip.id)
+    ) else Relation.SECOND_CODER
     facts = Facts(active=True, relations=frozenset({relation}),
                   consents=tuple(tx.consents_for_family(clip.family_id)), clip_id=clip.id,
                   filmed_under=clip.uploaded_under)

@@ -30,7 +30,9 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import os
 import secrets
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -46,6 +48,12 @@ from attune.services import Context
 from attune.storage.store import ThrottleState, utcnow
 
 _hasher = PasswordHasher()
+#: Password checks (argon2, deliberately slow) run this many at a time in a process, the
+#: others wait their turn outside any transaction: a flood of wrong passwords then takes
+#: longer to answer itself, instead of starving the processor that everyone else's
+#: requests (and the sign-ins holding the database for a moment) need.
+PASSWORD_CHECKS_AT_ONCE = max(1, (os.cpu_count() or 2) - 1)
+_checking = threading.BoundedSemaphore(PASSWORD_CHECKS_AT_ONCE)
 MIN_PASSWORD_LENGTH = 8
 #: The address of sign-ins that come from this machine (the command line, a browser on
 #: localhost, or an address the server could not see).
@@ -77,10 +85,11 @@ def _dummy_hash() -> str:
 
 def verify_password(password_hash: str, password: str) -> bool:
     """True if ``password`` matches the argon2 ``password_hash`` (the slow part)."""
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
+    with _checking:
+        try:
+            return _hasher.verify(password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
 
 
 def add_user(ctx: Context, actor: str, username: str, role: Role | str, password: str,
@@ -267,6 +276,9 @@ def sign_in(ctx: Context, username: str, password: str, address: str = LOCAL_ADD
     every attempt and every refusal is audited. Raises :class:`AuthError`."""
     policy = SignInPolicy.of(ctx.settings)
     address = address or LOCAL_ADDRESS
+    # made once per process, by whichever attempt comes first, known username or not (made
+    # only for an unknown one, the first unknown username took twice as long to answer)
+    dummy = _dummy_hash()
     refused: tuple[str, str] | None = None
     with ctx.db.transaction(username) as tx:
         auth = tx.find_user_auth(username)
@@ -282,7 +294,7 @@ def sign_in(ctx: Context, username: str, password: str, address: str = LOCAL_ADD
     if refused is not None:
         raise AuthError(refused[1])
     # the slow part, outside any transaction, and the same for unknown usernames
-    right = verify_password(auth.password_hash if auth else _dummy_hash(), password)
+    right = verify_password(auth.password_hash if auth else dummy, password)
     with ctx.db.transaction(username) as tx:
         if right and auth is not None:
             states = tx.lock_sign_in_throttles(username, address)

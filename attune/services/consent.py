@@ -8,6 +8,7 @@ the family's clips.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,10 +22,9 @@ from attune.core.consent import (
     ConsentScope,
     scope_allows,
 )
-from attune.core.policy import assignments_ended_by
 from attune.errors import InputError
 from attune.services import Context
-from attune.services.access import Action, require_access
+from attune.services.access import Action, assignments_stopped, require_access
 from attune.services.clips import clip_files, delete_clips
 from attune.storage.store import Tx
 
@@ -92,9 +92,10 @@ class WithdrawalPlan:
     def describe(self) -> str:
         ends = ""
         if self.ended:
-            ends = (f" It ends {len(self.ended)} assignment(s) to code a clip as "
-                    f"{CODING_ROLE_WORDS[self.ended[0].role]}, and the coding made for "
-                    "them is deleted.")
+            roles = Counter(CODING_ROLE_WORDS[a.role] for a in self.ended)
+            ends = (" It ends " + " and ".join(
+                f"{n} assignment(s) to code a clip as {words}" for words, n in roles.items())
+                + ", and the coding made for them is deleted.")
         if not self.clips and not self.reel_ids:
             return (f"Withdrawing {SCOPE_NAMES[self.scope].lower()} consent deletes no "
                     "media: it stops future use for this purpose." + ends)
@@ -126,8 +127,9 @@ def plan_withdrawal(ctx: Context, actor: User, code: str, scope: ConsentScope,
         files = sum(len(clip_files(ctx, tx, c)) for c in doomed)
         files += sum(len(list(ctx.media.reel_dir(r).glob("*")))
                      for r in reel_ids if ctx.media.reel_dir(r).exists())
-        roles = assignments_ended_by(scope)
-        ended = tuple(a for c in clips for a in tx.assignments(clip_id=c.id) if a.role in roles)
+        stopped = assignments_stopped(tx, [c.id for c in clips], scope)
+        ended = tuple(a for role, ids in stopped.items() for c in ids
+                      for a in tx.assignments(clip_id=c) if a.role == role)
         return WithdrawalPlan(scope, tuple(doomed), tuple(sorted(reel_ids)), files, ended)
 
 
@@ -139,10 +141,12 @@ def withdraw_consent(ctx: Context, actor: User, code: str, scope: ConsentScope,
 
     def withdraw(tx: Tx) -> None:
         family = tx.get_family(code)
-        for role in assignments_ended_by(scope):  # they end now, with their coding
-            tx.end_assignments([c.id for c in tx.clips_for_family(family.id)
-                                if clip_id is None or c.id == clip_id], role,
-                               f"{SCOPE_NAMES[scope].lower()} consent withdrawn")
+        covered = [c.id for c in tx.clips_for_family(family.id)
+                   if clip_id is None or c.id == clip_id]
+        # they end now, with their coding (chosen before any ends: a trainee is one while
+        # the clip's gold coder is assigned)
+        for role, ids in assignments_stopped(tx, covered, scope).items():
+            tx.end_assignments(ids, role, f"{SCOPE_NAMES[scope].lower()} consent withdrawn")
         if tx.withdraw_consent(family.id, scope, day, clip_id):
             return
         decisions = tx.consents_for_family(family.id)

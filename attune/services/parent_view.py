@@ -148,7 +148,29 @@ def may_open(tx: Tx, user: User, reel_id: int, name: str) -> bool:
     except NotFoundError:
         return False
     shared = _shared(tx, user, reel)
-    return shared is not None and name in MediaStore.shared_names(shared.file_name)
+    if shared is None or name not in MediaStore.shared_names(shared.file_name):
+        return False
+    # the stills handout is a copy the parent keeps: parent-copy consent too
+    return name != shared.handout_name or _may_keep(tx, user, shared)
+
+
+def _may_keep(tx: Tx, user: User, shared: SharedReel) -> bool:
+    clips = _clips(tx, shared.moments)
+    return bool(clips) and all(
+        decide_access(tx, user, Action.KEEP_REEL, shared.family_id, c).allowed
+        for c in clips or [])
+
+
+def shared_to_keep(ctx: Context, actor: User, reel_id: int) -> SharedReel:
+    """The shared version, for the parent to keep (the stills handout on paper or as a
+    file): parent-copy consent for every clip in it, as for keeping the film; a refusal
+    is audited and names the consent."""
+    with ctx.db.transaction(actor.username) as tx:
+        shared = _watchable(tx, actor, reel_id)
+        for clip in _clips(tx, shared.moments) or []:
+            require_access(tx, actor, Action.KEEP_REEL, shared.family_id, clip,
+                           what=f"keep a copy of reel {reel_id}")
+    return shared
 
 
 def shared_file(ctx: Context, actor: User, reel_id: int, *, download: bool = False) -> Path:
@@ -168,7 +190,4 @@ def may_keep_copy(ctx: Context, user: User, shared: SharedReel) -> bool:
     parent's own family, parent-copy consent for every clip in it), checked without
     auditing; :func:`shared_file` checks again and audits."""
     with ctx.db.transaction(user.username) as tx:
-        clips = _clips(tx, shared.moments)
-        return bool(clips) and all(
-            decide_access(tx, user, Action.KEEP_REEL, shared.family_id, c).allowed
-            for c in clips or [])
+        return _may_keep(tx, user, shared)

@@ -54,7 +54,12 @@ from attune.services.access import (
 )
 from attune.services.analysis import primary_coder
 from attune.services.ingest import media_paths, worker_name
-from attune.services.parent_view import shared_file, shared_reel, snapshot_moment
+from attune.services.parent_view import (
+    shared_file,
+    shared_reel,
+    shared_to_keep,
+    snapshot_moment,
+)
 from attune.services.schemes import load_scheme
 from attune.storage.store import Tx
 
@@ -272,7 +277,7 @@ def family_reels(ctx: Context, user: User, code: str) -> FamilyReels:
     with ctx.db.transaction(user.username) as tx:
         family = tx.get_family(code)
         require_access(tx, user, Action.MAKE_REEL, family, what=f"make reels for family {code}")
-        clips, moments = [], []
+        clips, moments, hidden = [], [], set()
         for c in tx.clips_for_family(family.id):
             decision = decide_access(tx, user, Action.MAKE_REEL, family, c)
             # blind double-coding: no moments (they come from the other coder's events)
@@ -280,7 +285,10 @@ def family_reels(ctx: Context, user: User, code: str) -> FamilyReels:
                     decision.allowed and not decision.blind:
                 clips.append(c)
                 moments += tx.moments_for_clip(c.id)
-        reels = sorted(tx.reels_for_family(family.id), key=lambda r: r.id, reverse=True)
+            elif decision.blind and not decision.allowed:  # given the clip to code blind:
+                hidden |= {m.id for m in tx.moments_for_clip(c.id)}  # nor its reels
+        reels = sorted((r for r in tx.reels_for_family(family.id)
+                        if not hidden & set(r.moment_ids)), key=lambda r: r.id, reverse=True)
     moments.sort(key=lambda m: (m.position, m.id))
     return FamilyReels(family, sorted(clips, key=lambda c: c.id), moments, reels)
 
@@ -297,8 +305,7 @@ def clip_moments(ctx: Context, actor: User, clip: Clip) -> list[Moment]:
 def reel_draft(ctx: Context, actor: User, reel_id: int) -> ReelDraft:
     with ctx.db.transaction(actor.username) as tx:
         reel = tx.get_reel(reel_id)
-        require_access(tx, actor, Action.WATCH_REEL, reel.family_id,
-                       what=f"open reel {reel_id}")
+        require_reel(tx, actor, Action.WATCH_REEL, reel, what=f"open reel {reel_id}")
         moments = tuple(tx.get_moment(m) for m in reel.moment_ids)
         clips = {m.clip_id: tx.get_clip(m.clip_id) for m in moments}
     warnings = []
@@ -643,20 +650,20 @@ def add_reflection(ctx: Context, actor: User, moment_id: int, text: str,
 def reflections(ctx: Context, actor: User, reel_id: int) -> list[Reflection]:
     with ctx.db.transaction(actor.username) as tx:
         reel = tx.get_reel(reel_id)
-        require_access(tx, actor, Action.WATCH_REEL, reel.family_id,
-                       what=f"see reel {reel_id}")
+        require_reel(tx, actor, Action.WATCH_REEL, reel, what=f"see reel {reel_id}")
         return tx.reflections(list(reel.moment_ids))
 
 
 def handout(ctx: Context, actor: User, reel_id: int) -> Path:
     """The printable A4 stills handout of a reel (made once per rendering): a parent's
-    from the shared version only; the practitioner's from a reel that could be rendered
+    from the shared version only, with parent-copy consent (it is theirs to keep); the
+    practitioner's from a reel that could be rendered
     (shared-review consent, no flagged caption kept without a reason)."""
     from attune.reels.handout import write_handout
 
-    if actor.role == Role.PARENT:
+    if actor.role == Role.PARENT:  # a copy to keep: parent-copy consent as for the film
+        out = ctx.media.reel_path(reel_id, shared_to_keep(ctx, actor, reel_id).handout_name)
         draft = _shared_draft(ctx, actor, reel_id)
-        out = ctx.media.reel_path(reel_id, shared_reel(ctx, actor, reel_id).handout_name)
     else:  # what goes to the parent on paper passes the checks a rendering does
         draft, out = _ready_to_render(ctx, actor, reel_id), ctx.media.reel_handout(reel_id)
     plan, sources = _plan(ctx, draft)

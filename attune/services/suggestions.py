@@ -28,6 +28,7 @@ from attune.errors import InputError, MediaError, NotAllowedError, NotFoundError
 from attune.media.sound import read_mono
 from attune.services import Context
 from attune.services.access import Action, decide_access, require_access
+from attune.services.ingest import worker_name
 from attune.services.schemes import clip_scheme, clip_scheme_in
 from attune.storage.store import Tx
 
@@ -120,8 +121,10 @@ def queue_detection(ctx: Context, clip_id: int, actor: User | None = None) -> Jo
 def run_detection(ctx: Context, clip_id: int, job_id: int) -> Analysis | None:
     """The worker's job: the analysis with progress in the jobs table. A failure is
     recorded on the job only: the clip stays ready and codable."""
+    # the job names its worker, so that recovery sees at once when that worker died
     with ctx.db.transaction("worker") as tx:
-        tx.update_job(job_id, status=JobStatus.RUNNING, stage="starting", percent=0)
+        tx.update_job(job_id, status=JobStatus.RUNNING, stage="starting", percent=0,
+                      worker=worker_name())
 
     def progress(stage: str, fraction: float) -> None:
         with ctx.db.transaction("worker") as tx:

@@ -14,7 +14,7 @@ from attune.core.consent import (
     scope_allows,
 )
 from attune.core.events import Event
-from attune.core.policy import Action, Facts, Relation, consent_problem, decide
+from attune.core.policy import Action, Decision, Facts, Relation, consent_problem, decide
 from attune.core.scheme import EventKind, Valence
 from attune.core.spans import Span, format_ms
 from attune.errors import InputError
@@ -193,6 +193,24 @@ def test_refusal_says_what_to_do_in_plain_words() -> None:
     msg = decide(facts, Action.CODE_CLIP, D).reason
     assert msg.startswith("Second coder consent for this family is not recorded")
     assert "Record it on the Consent page" in msg and "second_coder" not in msg
+
+
+def test_a_calibration_trainee_needs_training_and_second_coder_consent() -> None:
+    both = (decision(ConsentScope.TRAINING), decision(ConsentScope.SECOND_CODER))
+
+    def trainee(consents: tuple[ConsentDecision, ...]) -> Decision:
+        return decide(Facts(True, frozenset({Relation.TRAINEE}), consents, 3),
+                      Action.CODE_CLIP, D)
+
+    assert trainee(both).allowed
+    for missing, words in ((ConsentScope.TRAINING, "Training"),
+                           (ConsentScope.SECOND_CODER, "Second coder")):
+        left = tuple(c for c in both if c.scope != missing)
+        refused = trainee(left)
+        assert not refused.allowed and refused.missing == missing
+        assert refused.reason.startswith(f"{words} consent for this family is not recorded")
+    withdrawn = (decision(ConsentScope.TRAINING, withdrawn_on=D), both[1])
+    assert not trainee(withdrawn).allowed
 
 
 def test_retention_dates() -> None:
