@@ -26,7 +26,7 @@ from attune.core.accounts import Role, User
 from attune.core.clip import Clip, ClipStatus
 from attune.core.crop import Crop
 from attune.core.family import Family
-from attune.core.jobs import Job, JobStatus
+from attune.core.jobs import Job, JobKind, JobStatus
 from attune.core.practice import MAX_MOMENTS
 from attune.core.pronouns import Pronoun
 from attune.core.reel import Moment, Reel, ReelStatus, Reflection
@@ -58,7 +58,6 @@ from attune.services.schemes import load_scheme
 from attune.storage.store import Tx
 
 Progress = Callable[[str, float], None]
-REEL = "reel"
 
 
 def proxy_fps(clip: Clip) -> Fraction:
@@ -361,7 +360,7 @@ def queue_render(ctx: Context, actor: User, reel_id: int) -> Job:
     """Check consent and captions, then render in the background (``attune worker``)."""
     _ready_to_render(ctx, actor, reel_id)
     with ctx.db.transaction(actor.username) as tx:
-        job = tx.create_job(REEL, reel_id)
+        job = tx.create_job(JobKind.REEL, reel_id)
         tx.set_reel_status(reel_id, ReelStatus.QUEUED)
     ctx.queue.enqueue_reel(reel_id, job.id, actor.username)
     return job
@@ -393,7 +392,7 @@ def render_now(ctx: Context, actor: User, reel_id: int, job_id: int | None = Non
     snapshot = _snapshot(draft.reel.title, draft.moments, plan)
     with ctx.db.transaction(actor.username) as tx:
         if job_id is None:
-            job_id = tx.create_job(REEL, reel_id).id
+            job_id = tx.create_job(JobKind.REEL, reel_id).id
         # the worker's name lets recovery tell at once when it died (services.recovery)
         tx.update_job(job_id, status=JobStatus.RUNNING, stage="render", percent=0,
                       worker=worker_name())
@@ -551,7 +550,7 @@ def _throttled(report: Progress) -> Progress:
 
 def reel_job(ctx: Context, reel_id: int) -> Job | None:
     with ctx.db.transaction("system") as tx:
-        return tx.latest_job(REEL, reel_id)
+        return tx.latest_job(JobKind.REEL, reel_id)
 
 
 def reel_moment_starts(ctx: Context, actor: User, reel_id: int) -> list[tuple[Moment, int]]:

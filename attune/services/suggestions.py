@@ -18,7 +18,7 @@ from attune.core.accounts import User
 from attune.core.attunement import find_answered_cue
 from attune.core.clip import Clip, ClipStatus
 from attune.core.events import Event
-from attune.core.jobs import Job, JobStatus
+from attune.core.jobs import Job, JobKind, JobStatus
 from attune.core.scheme import EventKind
 from attune.core.suggestions import Suggestion, SuggestionStatus
 from attune.detect.segments import voices
@@ -31,7 +31,6 @@ from attune.services.access import Action, decide_access, require_access
 from attune.services.schemes import clip_scheme, clip_scheme_in
 from attune.storage.store import Tx
 
-DETECT = "detect"
 Progress = Callable[[str, float], None]
 
 NO_SOUND = "This clip has no sound, so nothing could be suggested from it."
@@ -112,7 +111,7 @@ def queue_detection(ctx: Context, clip_id: int, actor: User | None = None) -> Jo
             clip = tx.get_clip(clip_id)
             require_access(tx, actor, Action.ANALYSE_CLIP, clip.family_id, clip,
                            what=f"analyse clip {clip_id}")
-        job = tx.create_job(DETECT, clip_id)
+        job = tx.create_job(JobKind.DETECT, clip_id)
     ctx.queue.enqueue_detect(clip_id, job.id)
     return job
 
@@ -141,7 +140,7 @@ def run_detection(ctx: Context, clip_id: int, job_id: int) -> Analysis | None:
 
 def detection_job(ctx: Context, clip_id: int) -> Job | None:
     with ctx.db.transaction("system") as tx:
-        return tx.latest_job(DETECT, clip_id)
+        return tx.latest_job(JobKind.DETECT, clip_id)
 
 
 def list_suggestions(ctx: Context, actor: User, clip_id: int,
