@@ -27,7 +27,7 @@ from attune.core.clip import Clip, ClipStatus
 from attune.core.crop import Crop
 from attune.core.family import Family
 from attune.core.jobs import Job, JobKind, JobStatus
-from attune.core.practice import MAX_MOMENTS
+from attune.core.practice import moment_length_note, too_many_moments
 from attune.core.pronouns import Pronoun
 from attune.core.reel import Moment, Reel, ReelStatus, Reflection
 from attune.core.timebase import FrameGrid
@@ -299,14 +299,9 @@ def reel_draft(ctx: Context, actor: User, reel_id: int) -> ReelDraft:
                        what=f"open reel {reel_id}")
         moments = tuple(tx.get_moment(m) for m in reel.moment_ids)
         clips = {m.clip_id: tx.get_clip(m.clip_id) for m in moments}
-    warnings = []
-    if len(moments) > MAX_MOMENTS:
-        warnings.append(f"{len(moments)} moments: Video Interaction Guidance shows 1-4 short "
-                        "clips in a review; consider keeping the best four.")
-    for i, m in enumerate(moments, 1):
-        seconds = (m.end_ms - m.start_ms) / 1000
-        if not 3 <= seconds <= 10:
-            warnings.append(f"Moment {i} lasts {seconds:.1f} s; moments of 3-10 s work best.")
+    notes = [too_many_moments(len(moments)),
+             *(moment_length_note(i, m.end_ms - m.start_ms) for i, m in enumerate(moments, 1))]
+    warnings = [n for n in notes if n]
     findings = {m.id: caption_findings(m) for m in moments if not m.caption_override}
     return ReelDraft(reel, moments, clips, tuple(warnings),
                      {k: v for k, v in findings.items() if v})
