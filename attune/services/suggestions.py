@@ -22,7 +22,7 @@ from attune.core.jobs import Job, JobKind, JobStatus
 from attune.core.scheme import EventKind
 from attune.core.suggestions import Suggestion, SuggestionStatus
 from attune.detect.segments import voices
-from attune.detect.suggest import suggestions_from
+from attune.detect.suggest import latency_windows, suggestions_from
 from attune.detect.voice import RATE, frame_features
 from attune.errors import InputError, MediaError, NotAllowedError, NotFoundError, StateError
 from attune.media.sound import read_mono
@@ -51,11 +51,7 @@ class Analysis:
 def _windows(ctx: Context, clip_id: int) -> dict[str, int]:
     """The latency windows of the vocal cues, in the scheme the clip is coded with."""
     _, scheme = clip_scheme(ctx, clip_id)
-    out = {}
-    for code in ("C03", "C15", "C16"):
-        if scheme.has_code(code) and scheme.code(code).valence is not None:
-            out[code] = scheme.windows_ms[scheme.code(code).valence]  # type: ignore[index]
-    return out
+    return latency_windows(scheme)
 
 
 def analyse_clip(ctx: Context, actor: User | None, clip_id: int,
