@@ -249,10 +249,15 @@ def test_my_work_marks_coding_done(ctx: Context, demo: dict[str, User], app: App
 
 
 # ------------------------------------------------------------------------ logic
-def test_exports_and_parent_safe_frame(ctx: Context, demo: dict[str, User]) -> None:
+def test_exports_and_the_parents_figures(ctx: Context, demo: dict[str, User]) -> None:
+    """What a parent may see of the tallies is the analysis's rule (Audience.PARENT): no
+    practitioner-only column reaches a parent's frame or its exports."""
     frame = family_tallies(ctx, demo["pat"], DEMO_FAMILY, audience=Audience.PRACTITIONER)
-    safe = tal.parent_safe_frame(frame)
+    safe = family_tallies(ctx, demo["pat"], DEMO_FAMILY, audience=Audience.PARENT)
     assert "N01" in frame.columns and "N01" not in safe.columns
+    assert set(safe.columns) < set(frame.columns)
+    assert not [c for c in safe.columns if c in ("responses_without_cue", "unanswered_cues")
+                or str(c).startswith("all_responses_band_")]
     assert "cues_per_minute" in safe.columns
     back = pd.read_excel(io.BytesIO(tal.xlsx_bytes(safe)))
     assert list(back.columns) == list(safe.columns) and len(back) == 3
