@@ -28,7 +28,7 @@ from attune.storage.store import utcnow
 STALE_AFTER = timedelta(minutes=3)
 STOPPED = ("The work stopped before it finished (the worker was stopped or the computer "
            "restarted). Nothing half-made was kept: ")
-RETRY = {
+RETRY: dict[str, str] = {
     JobKind.INGEST: "press Retry, or run `attune clip retry {id}`.",
     JobKind.REEL: "press Render again, or run `attune reel render {id}`.",
     JobKind.DETECT: "run `attune detect {id}` (the clip itself is ready and codable).",
