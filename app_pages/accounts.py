@@ -3,6 +3,7 @@ from __future__ import annotations
 import streamlit as st
 
 from attune.core.accounts import Role
+from attune.core.jobs import JobKind
 from attune.errors import AttuneError
 from attune.services.accounts import add_user
 from attune.services.admin import list_accounts, reset_password, set_active
@@ -13,7 +14,8 @@ user = page_user({Role.ADMIN}, "manage accounts")
 ctx = get_context()
 st.title("Accounts")
 for night in nightly_status(ctx, user):
-    what = "nightly backup" if night.kind == "backup" else "nightly deletion of media past its date"
+    what = ("nightly backup" if night.kind == JobKind.BACKUP
+            else "nightly deletion of media past its date")
     when = f"{night.last.updated_at:%Y-%m-%d %H:%M}" if night.last else ""
     if not night.set_up:
         st.warning(f"No {what} is set up yet: whoever runs the server sets the backup folder "

@@ -11,6 +11,7 @@ import streamlit as st
 
 from attune.core.accounts import Role
 from attune.core.clip import clip_label
+from attune.core.practice import MAX_MOMENTS, MOMENT_NORM_WORDS
 from attune.core.reel import ReelStatus
 from attune.errors import AttuneError
 from attune.reels.plan import DEFAULT_TITLE
@@ -47,8 +48,8 @@ user = page_user({Role.PRACTITIONER}, "make reels")
 ctx = get_context()
 st.html(COMPACT_CSS)
 st.title("Reels")
-st.caption("Choose 1-4 short attuned moments (3-10 s), caption them in the parent's words, "
-           "and watch them together in a shared review.")
+st.caption(f"Choose 1-{MAX_MOMENTS} short attuned moments ({MOMENT_NORM_WORDS}), caption them "
+           "in the parent's words, and watch them together in a shared review.")
 
 codes = [f.code for f in cached(ctx, user, visible_families)
          if user.username in f.practitioners]

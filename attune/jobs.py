@@ -21,6 +21,7 @@ from typing import Any
 from huey import Huey, RedisHuey, SqliteHuey
 
 from attune.config import Settings
+from attune.core.jobs import JobKind
 from attune.errors import AttuneError, MediaError, NotAllowedError, NotFoundError
 from attune.services import Context
 from attune.services.ingest import run_ingest
@@ -93,8 +94,8 @@ def _register(queue: Huey, settings: Settings) -> None:
             log.info("nightly backup written: %s", report.backup.path)
 
     queue._attune_tasks = {  # type: ignore[attr-defined]
-        "ingest": ingest, "reel": reel, "detect": detect, "recover": recover,
-        "nightly": nightly}
+        JobKind.INGEST: ingest, JobKind.REEL: reel, JobKind.DETECT: detect,
+        "recover": recover, "nightly": nightly}
 
 
 def _every_minute() -> Any:
@@ -110,15 +111,15 @@ def _daily_at(hour: int) -> Any:
 
 
 def enqueue_ingest(settings: Settings, clip_id: int, job_id: int) -> None:
-    huey_for(settings)._attune_tasks["ingest"](clip_id, job_id)  # type: ignore[attr-defined]
+    huey_for(settings)._attune_tasks[JobKind.INGEST](clip_id, job_id)  # type: ignore[attr-defined]
 
 
 def enqueue_reel(settings: Settings, reel_id: int, job_id: int, username: str) -> None:
-    huey_for(settings)._attune_tasks["reel"](reel_id, job_id, username)  # type: ignore[attr-defined]
+    huey_for(settings)._attune_tasks[JobKind.REEL](reel_id, job_id, username)  # type: ignore[attr-defined]
 
 
 def enqueue_detect(settings: Settings, clip_id: int, job_id: int) -> None:
-    huey_for(settings)._attune_tasks["detect"](clip_id, job_id)  # type: ignore[attr-defined]
+    huey_for(settings)._attune_tasks[JobKind.DETECT](clip_id, job_id)  # type: ignore[attr-defined]
 
 
 class HueyQueue:

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from attune.core.accounts import Role, User
-from attune.core.clip import Clip
+from attune.core.clip import Clip, ClipStatus
 from attune.core.consent import ConsentScope
 from attune.core.family import Family
 from attune.services import Context
 from attune.services.accounts import add_user
 from attune.services.clips import store_clip
 from attune.services.consent import record_consent
+from attune.services.demo import load_demo
 from attune.services.families import add_family
 from tests.paths import SAMPLE_VIDEO
 
@@ -71,3 +73,23 @@ def age_session(ctx: Context, session_id: str, seconds: float) -> None:
         rec = tx.orm.get(SignInSessionRecord, session_id)
         assert rec is not None
         rec.last_seen_at = datetime.now(UTC) - timedelta(seconds=seconds)
+
+
+#: The lengths of the demo's three sample clips (sample_clips/README.md).
+DEMO_DURATIONS_MS = (30_000, 25_000, 35_000)
+
+
+def demo_without_video(ctx: Context) -> dict[str, Any]:
+    """The demo (``load_demo``) without video processing: its clips marked ready with the
+    sample clips' lengths. Returns what ``load_demo`` returns."""
+    info = load_demo(ctx, ingest=False)
+    with ctx.db.transaction("test") as tx:
+        for clip_id, ms in zip(info["clips"], DEMO_DURATIONS_MS, strict=True):
+            tx.set_clip_media(clip_id, status=ClipStatus.READY, duration_ms=ms)
+    return info
+
+
+def demo_users(ctx: Context, *usernames: str) -> dict[str, User]:
+    """The demo's accounts by name."""
+    with ctx.db.transaction("test") as tx:
+        return {u: tx.get_user(u) for u in usernames}

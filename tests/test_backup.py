@@ -125,7 +125,7 @@ def test_backup_then_restore_brings_everything_back(ctx: Context, target: Contex
     assert report.media_files == 4 and report.warnings == ()
     assert report.rows["events"] == 3 and report.rows["event_changes"] == 5
     assert report.rows["family_goal_versions"] == 2 and report.rows["visit_plans"] == 1
-    assert not list(tmp_path.glob(".*partial"))
+    assert not list(tmp_path.glob(f".{archive.name}*"))  # no temp file left beside it
     with tarfile.open(archive) as tar:
         names = tar.getnames()
         assert names[-1] == "manifest.json"

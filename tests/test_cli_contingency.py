@@ -10,17 +10,14 @@ import json
 import pytest
 
 from attune.cli import main
-from attune.core.clip import ClipStatus
 from attune.services import Context
-from attune.services.demo import DEMO_FAMILY, load_demo
+from attune.services.demo import DEMO_FAMILY
+from tests.factories import demo_without_video
 
 
 @pytest.fixture
 def installed(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    info = load_demo(ctx, ingest=False)
-    with ctx.db.transaction("test") as tx:
-        for clip_id, ms in zip(info["clips"], (30_000, 25_000, 35_000), strict=True):
-            tx.set_clip_media(clip_id, status=ClipStatus.READY, duration_ms=ms)
+    info = demo_without_video(ctx)
     monkeypatch.setenv("ATTUNE_DATA_DIR", str(ctx.settings.data_dir))
     monkeypatch.setenv("ATTUNE_DATABASE_URL", ctx.settings.database_url)
     return list(info["clips"])

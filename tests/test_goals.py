@@ -10,14 +10,13 @@ import pytest
 
 from attune.analysis.tallies import Audience
 from attune.core.accounts import Role, User
-from attune.core.clip import ClipStatus
 from attune.core.goals import VIPP_SD_THEMES, ParentGoal
 from attune.core.scheme import EventKind
 from attune.errors import InputError, NotAllowedError
 from attune.schemes import default_scheme
 from attune.services import Context
 from attune.services.analysis import family_goal_progress, family_tallies
-from attune.services.demo import DEMO_FAMILY, load_demo
+from attune.services.demo import DEMO_FAMILY
 from attune.services.goals import (
     add_goal,
     family_goals,
@@ -27,19 +26,15 @@ from attune.services.goals import (
     save_visit_plan,
     visit_plans,
 )
-from tests.factories import make_family, make_user
+from tests.factories import demo_users, demo_without_video, make_family, make_user
 
 CRIES = "I want to know what she needs when she cries"
-DURATIONS_MS = (30_000, 25_000, 35_000)  # the demo's three sample clips
 
 
 @pytest.fixture
 def demo(ctx: Context) -> dict[str, User]:
-    info = load_demo(ctx, ingest=False)
-    with ctx.db.transaction("test") as tx:
-        for clip_id, ms in zip(info["clips"], DURATIONS_MS, strict=True):
-            tx.set_clip_media(clip_id, status=ClipStatus.READY, duration_ms=ms)
-        return {u: tx.get_user(u) for u in ("pat", "sam", "sue", "parent")}
+    demo_without_video(ctx)
+    return demo_users(ctx, "pat", "sam", "sue", "parent")
 
 
 def test_a_goal_in_the_parents_words_is_revised_and_audited(ctx: Context,

@@ -24,17 +24,6 @@ from tests.test_jobs import installation, start_worker, stop, wait_for
 __all__ = ["installation"]  # the fixture (SQLite queue, and Redis when configured)
 
 
-def _wait(ctx: Context, reel_id: int, done: set[str], timeout_s: float = 240) -> object:
-    deadline = time.monotonic() + timeout_s
-    job = None
-    while time.monotonic() < deadline:
-        job = reel_job(ctx, reel_id)
-        if job is not None and job.status in done:
-            return job
-        time.sleep(0.2)
-    raise AssertionError(f"the render of reel {reel_id} did not reach {done}: {job}")
-
-
 def test_a_killed_render_ends_failed_leaves_no_tmp_and_renders_again(
         installation: Context) -> None:
     ctx = installation
@@ -80,7 +69,7 @@ def test_a_killed_render_ends_failed_leaves_no_tmp_and_renders_again(
     queue_render(ctx, pat, reel.id)  # what the page's Render button and the CLI do
     worker = start_worker(ctx)
     try:
-        job = _wait(ctx, reel.id, {"done", "failed"})
+        job = wait_for(ctx, reel.id, {"done", "failed"}, timeout_s=240, job_of=reel_job)
     finally:
         stop(worker)
     assert getattr(job, "status", None) == JobStatus.DONE, job

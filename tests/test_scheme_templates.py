@@ -16,7 +16,7 @@ from attune.core.scheme_template import checksum, from_template, template_bytes
 from attune.errors import ConflictError, InputError, NotAllowedError
 from attune.services import Context
 from attune.services.analysis import clip_agreement, clip_tallies, family_tallies
-from attune.services.demo import DEMO_FAMILY, load_demo
+from attune.services.demo import DEMO_FAMILY
 from attune.services.events import add_event, list_events
 from attune.services.schemes import (
     choose_clip_scheme,
@@ -28,20 +28,16 @@ from attune.services.schemes import (
 )
 from attune.ui.scheme_edit import band_rows, code_rows, document_from_rows
 from attune.ui.workspace import Workspace, build_view
-from tests.factories import make_clip, make_user
-
-DURATIONS_MS = (30_000, 25_000, 35_000)  # the demo's three sample clips
+from tests.factories import demo_users, demo_without_video, make_clip, make_user
 
 
 @pytest.fixture
 def demo(ctx: Context) -> dict[str, Any]:
-    info = load_demo(ctx, ingest=False)
+    info = demo_without_video(ctx)
     with ctx.db.transaction("test") as tx:
-        for clip_id, ms in zip(info["clips"], DURATIONS_MS, strict=True):
-            tx.set_clip_media(clip_id, status=ClipStatus.READY, duration_ms=ms)
-        users = {u: tx.get_user(u) for u in ("pat", "sam", "sue", "parent")}
         family = tx.get_family(DEMO_FAMILY)
-    return {**users, "clips": info["clips"], "family": family}
+    return {**demo_users(ctx, "pat", "sam", "sue", "parent"), "clips": info["clips"],
+            "family": family}
 
 
 def _v2(ctx: Context, pat: User) -> dict[str, Any]:

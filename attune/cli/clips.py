@@ -17,6 +17,7 @@ from attune.cli.common import (
     open_context,
     parse_date,
 )
+from attune.core.clip import ClipStatus
 from attune.errors import InputError
 
 
@@ -114,7 +115,7 @@ def cmd_clip_info(args: argparse.Namespace) -> None:
     facts = media.get("facts") or media.get("probe") or {}
     lines = [f"clip {clip.id}: {clip.original_name} [{clip.status}]",
              f"  sha256 {clip.sha256}, {clip.size_bytes} bytes, duration {clip.duration_ms} ms"]
-    if job is not None and clip.status in ("queued", "ingesting"):
+    if job is not None and clip.status in (ClipStatus.QUEUED, ClipStatus.INGESTING):
         lines.append(f"  processing: {job.stage} {job.percent}%")
     if clip.failure_reason:
         lines.append(f"  failed: {clip.failure_reason}")

@@ -16,6 +16,7 @@ from attune.cli.common import (
     open_context,
     print_json,
 )
+from attune.core.practice import MAX_MOMENTS
 from attune.errors import InputError
 from attune.reels.plan import DEFAULT_TITLE
 
@@ -36,8 +37,8 @@ def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
     p.add_argument("end_ms", type=int)
     p.add_argument("--caption")
     p.add_argument("--key-ms", type=int, help="the frame to film-stop on")
-    p = add_command(reels, "create", cmd_reel_create, "make a reel of moments (1-4 is the VIG "
-                    "norm)", common)
+    p = add_command(reels, "create", cmd_reel_create, "make a reel of moments (1-"
+                    f"{MAX_MOMENTS} is the VIG norm)", common)
     p.add_argument("family")
     p.add_argument("--moments", required=True, help="moment ids in order, e.g. 3,1,2")
     p.add_argument("--title", default=DEFAULT_TITLE)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
 
 from attune.cli.common import Subcommands, acting_user, add_command, add_group, emit, open_context
+from attune.core.suggestions import Suggestion, SuggestionStatus
 
 
 def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
@@ -35,9 +35,9 @@ def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
     p.add_argument("suggestion_ids", type=int, nargs="+", metavar="SUGGESTION")
 
 
-def _line(s: Any) -> str:
+def _line(s: Suggestion) -> str:
     code = (s.code or "?") + (" (guess)" if s.guess else "")
-    status = "" if s.status == "pending" else f"  [{s.status}]"
+    status = "" if s.status == SuggestionStatus.PENDING else f"  [{s.status}]"
     return (f"  {s.id:>5}  {s.start_ms / 1000:7.1f}-{s.end_ms / 1000:<7.1f} s  {s.kind:<8} "
             f"{code:<12} {s.confidence:3d}%  {s.basis}{status}")
 

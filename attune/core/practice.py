@@ -131,3 +131,40 @@ def conversations(voc: Iterable[tuple[Event, Speaker]],
 def conversations_of(events: Iterable[Event], scheme: Scheme) -> list[Conversation]:
     """The conversations (with at least one turn) of one coder's events of a clip."""
     return conversations(vocal_events(events, scheme))
+
+
+# ------------------------------------------------------------------ the VIG norms in words
+#: The norms as a page says them: "1-4 short attuned moments (3-10 s)".
+MOMENT_NORM_WORDS = f"{MOMENT_MIN_S:g}-{MOMENT_MAX_S:g} s"
+_COUNT_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
+
+
+def too_many_moments(count: int) -> str | None:
+    """What to tell a practitioner whose reel has more moments than VIG shows, else None.
+
+    >>> too_many_moments(4) is None
+    True
+    >>> print(too_many_moments(5))  # doctest: +NORMALIZE_WHITESPACE
+    5 moments: Video Interaction Guidance shows 1-4 short clips in a review;
+    consider keeping the best four.
+    """
+    if count <= MAX_MOMENTS:
+        return None
+    return (f"{count} moments: Video Interaction Guidance shows 1-{MAX_MOMENTS} short clips in "
+            "a review; consider keeping the best "
+            f"{_COUNT_WORDS.get(MAX_MOMENTS, str(MAX_MOMENTS))}.")
+
+
+def moment_length_note(number: int, duration_ms: int) -> str | None:
+    """What to tell a practitioner whose ``number``-th moment is shorter or longer than VIG's
+    moments, else None.
+
+    >>> moment_length_note(1, 3000) is None, moment_length_note(2, 10_000) is None
+    (True, True)
+    >>> moment_length_note(3, 12_400)
+    'Moment 3 lasts 12.4 s; moments of 3-10 s work best.'
+    """
+    seconds = duration_ms / 1000
+    if MOMENT_MIN_S <= seconds <= MOMENT_MAX_S:
+        return None
+    return f"Moment {number} lasts {seconds:.1f} s; moments of {MOMENT_NORM_WORDS} work best."

@@ -13,17 +13,32 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from attune.core.scheme import EventKind
+from attune.core.scheme import EventKind, Scheme
 from attune.core.suggestions import Suggestion
 from attune.detect.segments import Segment, Voice
+from attune.schemes import default_scheme
 
 #: A cry bout this long or longer is suggested as C16 (cries), a shorter one as C15.
 LONG_CRY_MS = 3000
 #: The cue codes of the baby's bouts, and the response guessed after each.
 CUE_CODE = {Voice.INFANT: "C03"}
 RESPONSE_GUESS = {"C03": "R03", "C15": "R11", "C16": "R11"}
-#: The latency window when the caller gives none (the default scheme's windows).
-DEFAULT_WINDOW_MS = {"C03": 3000, "C15": 5000, "C16": 5000}
+#: The cue codes it suggests.
+CUE_CODES = ("C03", "C15", "C16")
+
+
+def latency_windows(scheme: Scheme) -> dict[str, int]:
+    """The latency window of each cue code it suggests, as ``scheme`` has it (by the code's
+    valence); a code the scheme lacks is left out.
+
+    >>> latency_windows(default_scheme())
+    {'C03': 3000, 'C15': 5000, 'C16': 5000}
+    """
+    out = {}
+    for code in CUE_CODES:
+        if scheme.has_code(code) and (valence := scheme.code(code).valence) is not None:
+            out[code] = scheme.windows_ms[valence]
+    return out
 
 
 def _seconds(ms: int) -> str:
@@ -34,7 +49,8 @@ def _seconds(ms: int) -> str:
 def suggestions_from(segments: Iterable[Segment],
                      windows_ms: Mapping[str, int] | None = None) -> list[Suggestion]:
     """Suggested cues and responses, in time order. ``windows_ms`` maps a cue code to
-    its latency window (the scheme's, by the code's valence).
+    its latency window (:func:`latency_windows` of the clip's scheme); a code it leaves out
+    has the default scheme's window.
 
     >>> from attune.detect.segments import Segment, Voice
     >>> segs = [Segment(Voice.INFANT, 1000, 1600, 0.8, 450.0),
@@ -43,7 +59,7 @@ def suggestions_from(segments: Iterable[Segment],
     >>> [(s.code, s.start_ms, s.guess) for s in suggestions_from(segs)]
     [('C03', 1000, False), ('R03', 2000, True), ('C16', 8000, False)]
     """
-    windows = {**DEFAULT_WINDOW_MS, **(windows_ms or {})}
+    windows = {**latency_windows(default_scheme()), **(windows_ms or {})}
     ordered = sorted(segments, key=lambda s: s.start_ms)
     out: list[Suggestion] = []
     last_cue: Suggestion | None = None
@@ -55,7 +71,7 @@ def suggestions_from(segments: Iterable[Segment],
             if last_cue is None or answered:
                 continue
             latency = seg.start_ms - last_cue.end_ms
-            if 0 <= latency <= windows.get(last_cue.code, 3000):
+            if 0 <= latency <= windows[last_cue.code]:
                 out.append(Suggestion(
                     EventKind.RESPONSE, RESPONSE_GUESS[last_cue.code], seg.start_ms,
                     seg.end_ms, min(confidence, 60), guess=True,

@@ -283,7 +283,7 @@ class _Upright:
     The proxy is yuv420p, limited ("tv") range, BT.709, as every browser expects. The
     source's own range and matrix are named to the scaler explicitly (FFmpeg's filter
     graph otherwise takes a full-range phone picture for a limited-range one and crushes
-    its shadows), and 10-bit HDR (HLG or PQ) goes through :mod:`attune.media.tonemap`.
+    its shadows), and 10-bit HDR (HLG or PQ) goes through :mod:`attune.media.colour`'s 3D table.
     """
 
     def __init__(self, facts: MediaFacts, width: int, height: int, work: Path) -> None:

@@ -24,7 +24,7 @@ ENVELOPE = "envelope.json"
 #: The folder of still frames saved from a clip.
 STILLS = "stills"
 
-#: Each single-file kind of a clip (the kinds of ``attune.services.tokens``) and its name.
+#: Each single-file kind of a clip and its name (``attune.services.tokens`` serves these kinds).
 CLIP_FILES: dict[str, str] = {"proxy": PROXY, "filmstrip": FILMSTRIP,
                               "filmstrip_index": FILMSTRIP_INDEX, "envelope": ENVELOPE}
 

@@ -27,7 +27,7 @@ from fractions import Fraction
 from typing import Any
 
 from attune.core.crop import Crop
-from attune.core.practice import MOMENT_MAX_S, MOMENT_MIN_S
+from attune.core.practice import MAX_MOMENTS, MOMENT_MAX_S, MOMENT_MIN_S
 from attune.core.spans import format_ms
 from attune.core.timebase import SAMPLE_RATE, FrameGrid
 from attune.core.words import Finding, check_words
@@ -109,7 +109,7 @@ class ReelOptions:
     slow_factor: int = 2  # each replayed frame shown this many times: 2 = half speed
     min_s: float = MOMENT_MIN_S  # VIG norm for a moment
     max_s: float = MOMENT_MAX_S
-    max_moments: int = 4
+    max_moments: int = MAX_MOMENTS
     fps: Fraction | None = None  # reel rate; default: the first moment's clip rate
 
     def __post_init__(self) -> None:

@@ -45,10 +45,11 @@ from pyrage.x25519 import Identity, Recipient
 import attune
 from attune.core.accounts import Role
 from attune.errors import InputError
+from attune.fileio import atomic_path, fsync_dir
 from attune.schemas import validate
 from attune.services import Context
 from attune.services.backup_keys import encrypting, opened_archive
-from attune.services.mediastore import CHUNK, MediaStore, fsync_dir
+from attune.services.mediastore import CHUNK, MediaStore
 from attune.storage.db import migrate
 from attune.storage.dump import (
     check_audit_rows,
@@ -179,43 +180,34 @@ def backup(ctx: Context, out_path: Path, actor: str, *,
                         "A restore refuses a backup with a broken chain.")
     tables: dict[str, list[dict[str, Any]]] = document["tables"]
 
-    tmp = out.parent / f".{out.name}.{uuid.uuid4().hex[:12]}.partial"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     files: dict[str, dict[str, Any]] = {}
-    try:
-        with os.fdopen(fd, "wb") as raw:
-            sink = _HashingWriter(raw)
-            mode = "w|gz" if compress else "w|"
-            with contextlib.ExitStack() as stack:
-                plain: Any = sink if not recipients \
-                    else stack.enter_context(encrypting(sink, recipients))
-                # stream mode only ever calls write(); the stubs ask for a whole file object
-                tar = stack.enter_context(tarfile.open(  # type: ignore[call-overload]
-                    fileobj=plain, mode=mode, format=tarfile.PAX_FORMAT))
-                _add_bytes(tar, DATABASE, _json_bytes(document), files)
-                audit = b"".join(_json_bytes(row) + b"\n" for row in tables["audit_log"])
-                _add_bytes(tar, AUDIT, audit, files)
-                for row in tables["schemes"]:
-                    name = f"{SCHEMES_DIR}/{row['name']}.v{row['version']}.json"
-                    _add_bytes(tar, name, _json_bytes(row["document"], indent=2), files)
-                media_files, media_bytes = _add_media(tar, ctx.media.root, files, warnings)
-                manifest = {
-                    "format": FORMAT, "format_version": FORMAT_VERSION,
-                    "attune_version": attune.__version__,
-                    "alembic_revision": document["alembic_revision"],
-                    "created_at": document["created_at"],
-                    "source_database": document["source_database"],
-                    "rows": {name: len(rows) for name, rows in tables.items()},
-                    "files": files,
-                }
-                _add_bytes(tar, MANIFEST, _json_bytes(manifest, indent=1), None)
-            raw.flush()
-            os.fsync(raw.fileno())
-        os.replace(tmp, out)
-        fsync_dir(out.parent)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    # whole or not at all (attune.fileio): a hidden temp file beside it, renamed at the end
+    with atomic_path(out) as tmp, tmp.open("wb") as raw:
+        sink = _HashingWriter(raw)
+        mode = "w|gz" if compress else "w|"
+        with contextlib.ExitStack() as stack:
+            plain: Any = sink if not recipients \
+                else stack.enter_context(encrypting(sink, recipients))
+            # stream mode only ever calls write(); the stubs ask for a whole file object
+            tar = stack.enter_context(tarfile.open(  # type: ignore[call-overload]
+                fileobj=plain, mode=mode, format=tarfile.PAX_FORMAT))
+            _add_bytes(tar, DATABASE, _json_bytes(document), files)
+            audit = b"".join(_json_bytes(row) + b"\n" for row in tables["audit_log"])
+            _add_bytes(tar, AUDIT, audit, files)
+            for row in tables["schemes"]:
+                name = f"{SCHEMES_DIR}/{row['name']}.v{row['version']}.json"
+                _add_bytes(tar, name, _json_bytes(row["document"], indent=2), files)
+            media_files, media_bytes = _add_media(tar, ctx.media.root, files, warnings)
+            manifest = {
+                "format": FORMAT, "format_version": FORMAT_VERSION,
+                "attune_version": attune.__version__,
+                "alembic_revision": document["alembic_revision"],
+                "created_at": document["created_at"],
+                "source_database": document["source_database"],
+                "rows": {name: len(rows) for name, rows in tables.items()},
+                "files": files,
+            }
+            _add_bytes(tar, MANIFEST, _json_bytes(manifest, indent=1), None)
 
     warnings += _missing_originals(tables["clips"], files)
     rows = {name: len(r) for name, r in tables.items()}

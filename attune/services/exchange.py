@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from attune.core.accounts import User
+from attune.core.accounts import Role, User
 from attune.core.events import Event
 from attune.errors import InputError, NotFoundError
 from attune.interchange import ClipInfo, document_from_events, read_events_file, write_events_file
@@ -69,7 +69,7 @@ def import_clip_events(ctx: Context, actor: User, clip_id: int, path: Path,
         check_code(scheme, event.code, event.kind, f"{path.name}, event {number}")
     events = [replace(e, coder=coder or e.coder) for e in doc.events]
     coders = {e.coder for e in events}
-    if coders - {actor.username} and actor.role != "admin":
+    if coders - {actor.username} and actor.role != Role.ADMIN:
         raise InputError(f"{path.name} holds events of {', '.join(sorted(coders))}; a "
                          "practitioner imports only their own coding: add --coder "
                          f"{actor.username} to import them as yours.")

@@ -15,14 +15,13 @@ from typing import Any
 
 from attune.core.accounts import User
 from attune.core.clip import Clip, ClipStatus
-from attune.core.jobs import Job, JobStatus
+from attune.core.jobs import Job, JobKind, JobStatus
 from attune.errors import MediaError, NotAllowedError, NotFoundError, StateError
 from attune.media.ingest import ingest_media
 from attune.services import Context
 from attune.services.access import Action, require_access
 
 Progress = Callable[[str, float], None]
-INGEST = "ingest"
 
 
 def worker_name() -> str:
@@ -63,7 +62,7 @@ class _JobReporter:
 
 def queue_job(ctx: Context, clip_id: int) -> Job:
     with ctx.db.transaction("system") as tx:
-        job = tx.create_job(INGEST, clip_id)
+        job = tx.create_job(JobKind.INGEST, clip_id)
         tx.set_clip_media(clip_id, status=ClipStatus.QUEUED)
     return job
 
@@ -156,4 +155,4 @@ def uploaded_clips(ctx: Context, actor: User, code: str) -> list[tuple[Clip, Job
 
 def ingest_job(ctx: Context, clip_id: int) -> Job | None:
     with ctx.db.transaction("system") as tx:
-        return tx.latest_job(INGEST, clip_id)
+        return tx.latest_job(JobKind.INGEST, clip_id)

@@ -7,7 +7,7 @@ ask it (``ctx.media.clip_file(id, "proxy")``, ``ctx.media.reel_film(id)``,
 ``ctx.media.shared_files(path)``) and never join a folder and a file name themselves. The
 names come from :mod:`attune.media.layout` (pure), which ``attune.media`` writes by.
 
-Every file appears whole or not at all (temp file in the same folder, fsync, rename).
+Every file appears whole or not at all (attune.fileio: temp file, fsync, rename).
 Deleting is two-step: files are first moved aside (``Trash``), the database change is
 committed, then the files are removed; if the database change fails they are put back.
 """
@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from attune.errors import InputError
-from attune.fileio import fsync_dir
+from attune.fileio import publish
 from attune.media import layout
 
 CHUNK = 1 << 20  # 1 MiB: files are streamed, never read whole
@@ -193,16 +193,13 @@ class MediaStore:
                                          "trim the recording or raise the limit.")
                     h.update(chunk)
                     out.write(chunk)
-                out.flush()
-                os.fsync(out.fileno())
             digest = h.hexdigest()
             final = self.original_path(digest)
             final.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             if final.exists():
                 tmp.unlink()
-            else:
-                os.replace(tmp, final)
-                fsync_dir(final.parent)
+            else:  # the temp file is in the media folder's scratch space: same file system
+                publish(tmp, final)
             return digest, size
         except BaseException:
             tmp.unlink(missing_ok=True)

@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from attune.core.accounts import Role, User
-from attune.core.jobs import Job, JobStatus
+from attune.core.jobs import Job, JobKind, JobStatus
 from attune.errors import AttuneError, InputError
 from attune.services import Context
 from attune.services.access import require_role
@@ -36,8 +36,7 @@ from attune.services.retention import RetentionItem, due_for_deletion
 #: Who the audit log names for what the schedule does.
 NIGHTLY = "nightly schedule"
 #: The jobs that record each night's parts (object id 0: the installation).
-RETENTION_JOB, BACKUP_JOB = "retention", "backup"
-NIGHTLY_KINDS = (RETENTION_JOB, BACKUP_JOB)
+NIGHTLY_KINDS = (JobKind.RETENTION, JobKind.BACKUP)
 BACKUP_NAME = re.compile(r"^attune-backup-\d{8}T\d{6}Z\.tar\.age$")
 
 
@@ -57,7 +56,7 @@ def backup_name(now: datetime) -> str:
     return f"attune-backup-{now.astimezone(UTC):%Y%m%dT%H%M%SZ}.tar.age"
 
 
-def _start(ctx: Context, kind: str, stage: str) -> Job:
+def _start(ctx: Context, kind: JobKind, stage: str) -> Job:
     with ctx.db.transaction(NIGHTLY) as tx:
         job = tx.create_job(kind, 0)
         return tx.update_job(job.id, status=JobStatus.RUNNING, stage=stage,
@@ -71,7 +70,7 @@ def _end(ctx: Context, job: Job, error: str = "", stage: str = "done") -> None:
 
 
 def _retention(ctx: Context, today: date) -> tuple[list[RetentionItem], str]:
-    job = _start(ctx, RETENTION_JOB, "deleting what is past its date")
+    job = _start(ctx, JobKind.RETENTION, "deleting what is past its date")
     done: list[RetentionItem] = []
     try:
         for item in due_for_deletion(ctx, today):
@@ -88,7 +87,7 @@ def _retention(ctx: Context, today: date) -> tuple[list[RetentionItem], str]:
 
 def _backup(ctx: Context, now: datetime) -> tuple[BackupReport | None, list[Path], str]:
     settings = ctx.settings
-    job = _start(ctx, BACKUP_JOB, "writing the encrypted backup")  # stages: 40 characters
+    job = _start(ctx, JobKind.BACKUP, "writing the encrypted backup")  # stages: 40 characters
     try:
         if not settings.backup_dir:
             raise InputError("No nightly backup is set up: set ATTUNE_BACKUP_DIR to a folder "
@@ -141,7 +140,7 @@ def run_nightly_by_hand(ctx: Context, actor: User) -> NightlyReport:
 class NightlyStatus:
     """What an administrator is shown about the nightly work."""
 
-    kind: str
+    kind: JobKind
     last: Job | None
     set_up: bool
 
@@ -154,6 +153,6 @@ def nightly_status(ctx: Context, actor: User) -> list[NightlyStatus]:
     require_role(ctx, actor, {Role.ADMIN}, "see the nightly work")
     s = ctx.settings
     with ctx.db.transaction(actor.username) as tx:
-        return [NightlyStatus(RETENTION_JOB, tx.latest_job(RETENTION_JOB, 0), True),
-                NightlyStatus(BACKUP_JOB, tx.latest_job(BACKUP_JOB, 0),
+        return [NightlyStatus(JobKind.RETENTION, tx.latest_job(JobKind.RETENTION, 0), True),
+                NightlyStatus(JobKind.BACKUP, tx.latest_job(JobKind.BACKUP, 0),
                               bool(s.backup_dir and s.backup_recipients))]

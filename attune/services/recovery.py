@@ -18,7 +18,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from attune.core.clip import ClipStatus
-from attune.core.jobs import Job, JobStatus
+from attune.core.jobs import Job, JobKind, JobStatus
 from attune.core.reel import ReelStatus
 from attune.errors import NotFoundError
 from attune.services import Context
@@ -28,10 +28,10 @@ from attune.storage.store import utcnow
 STALE_AFTER = timedelta(minutes=3)
 STOPPED = ("The work stopped before it finished (the worker was stopped or the computer "
            "restarted). Nothing half-made was kept: ")
-RETRY = {
-    "ingest": "press Retry, or run `attune clip retry {id}`.",
-    "reel": "press Render again, or run `attune reel render {id}`.",
-    "detect": "run `attune detect {id}` (the clip itself is ready and codable).",
+RETRY: dict[str, str] = {
+    JobKind.INGEST: "press Retry, or run `attune clip retry {id}`.",
+    JobKind.REEL: "press Render again, or run `attune reel render {id}`.",
+    JobKind.DETECT: "run `attune detect {id}` (the clip itself is ready and codable).",
 }
 
 
@@ -78,8 +78,8 @@ def _put_back_reel(ctx: Context, job: Job, reason: str) -> None:
 
 
 RECOVERIES: dict[str, Callable[[Context, Job, str], None]] = {
-    "ingest": _put_back_clip,
-    "reel": _put_back_reel,
+    JobKind.INGEST: _put_back_clip,
+    JobKind.REEL: _put_back_reel,
 }
 
 

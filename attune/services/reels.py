@@ -27,8 +27,8 @@ from attune.core.accounts import Role, User
 from attune.core.clip import Clip, ClipStatus
 from attune.core.crop import Crop
 from attune.core.family import Family
-from attune.core.jobs import Job, JobStatus
-from attune.core.practice import MAX_MOMENTS
+from attune.core.jobs import Job, JobKind, JobStatus
+from attune.core.practice import moment_length_note, too_many_moments
 from attune.core.pronouns import Pronoun
 from attune.core.reel import Moment, Reel, ReelStatus, Reflection
 from attune.core.timebase import FrameGrid
@@ -64,7 +64,6 @@ from attune.services.schemes import load_scheme
 from attune.storage.store import Tx
 
 Progress = Callable[[str, float], None]
-REEL = "reel"
 
 
 def proxy_fps(clip: Clip) -> Fraction:
@@ -308,14 +307,9 @@ def reel_draft(ctx: Context, actor: User, reel_id: int) -> ReelDraft:
         require_reel(tx, actor, Action.WATCH_REEL, reel, what=f"open reel {reel_id}")
         moments = tuple(tx.get_moment(m) for m in reel.moment_ids)
         clips = {m.clip_id: tx.get_clip(m.clip_id) for m in moments}
-    warnings = []
-    if len(moments) > MAX_MOMENTS:
-        warnings.append(f"{len(moments)} moments: Video Interaction Guidance shows 1-4 short "
-                        "clips in a review; consider keeping the best four.")
-    for i, m in enumerate(moments, 1):
-        seconds = (m.end_ms - m.start_ms) / 1000
-        if not 3 <= seconds <= 10:
-            warnings.append(f"Moment {i} lasts {seconds:.1f} s; moments of 3-10 s work best.")
+    notes = [too_many_moments(len(moments)),
+             *(moment_length_note(i, m.end_ms - m.start_ms) for i, m in enumerate(moments, 1))]
+    warnings = [n for n in notes if n]
     findings = {m.id: caption_findings(m) for m in moments if not m.caption_override}
     return ReelDraft(reel, moments, clips, tuple(warnings),
                      {k: v for k, v in findings.items() if v})
@@ -377,7 +371,7 @@ def queue_render(ctx: Context, actor: User, reel_id: int) -> Job:
     """Check consent and captions, then render in the background (``attune worker``)."""
     _ready_to_render(ctx, actor, reel_id)
     with ctx.db.transaction(actor.username) as tx:
-        job = tx.create_job(REEL, reel_id)
+        job = tx.create_job(JobKind.REEL, reel_id)
         tx.set_reel_status(reel_id, ReelStatus.QUEUED)
     ctx.queue.enqueue_reel(reel_id, job.id, actor.username)
     return job
@@ -409,7 +403,7 @@ def render_now(ctx: Context, actor: User, reel_id: int, job_id: int | None = Non
     snapshot = _snapshot(draft.reel.title, draft.moments, plan)
     with ctx.db.transaction(actor.username) as tx:
         if job_id is None:
-            job_id = tx.create_job(REEL, reel_id).id
+            job_id = tx.create_job(JobKind.REEL, reel_id).id
         # the worker's name lets recovery tell at once when it died (services.recovery)
         tx.update_job(job_id, status=JobStatus.RUNNING, stage="render", percent=0,
                       worker=worker_name())
@@ -591,7 +585,7 @@ def _throttled(report: Progress) -> Progress:
 
 def reel_job(ctx: Context, reel_id: int) -> Job | None:
     with ctx.db.transaction("system") as tx:
-        return tx.latest_job(REEL, reel_id)
+        return tx.latest_job(JobKind.REEL, reel_id)
 
 
 def reel_moment_starts(ctx: Context, actor: User, reel_id: int) -> list[tuple[Moment, int]]:

@@ -14,7 +14,7 @@ from attune.errors import NotFoundError
 from attune.services import Context
 from attune.services.access import Action, refusal, require_access, require_reel
 from attune.services.parent_view import may_open
-from attune.services.tokens import CLIP_KINDS, REEL_KINDS
+from attune.services.tokens import CLIP_KINDS, REEL_KINDS, STILL
 
 
 def media_folder(ctx: Context, user: User, kind: str, object_id: int, name: str) -> Path:
@@ -32,9 +32,9 @@ def media_folder(ctx: Context, user: User, kind: str, object_id: int, name: str)
             # the gate at serve time: a withdrawn or declined consent stops the link
             require_access(tx, user, Action.VIEW_CLIP, clip.family_id, clip,
                            what=f"open clip {object_id}'s media")
-        if kind != "still" and ctx.media.clip_file(clip.id, kind).name != name:
+        if kind != STILL and ctx.media.clip_file(clip.id, kind).name != name:
             raise NotFoundError("There is no such file.")
-        return ctx.media.stills_dir(clip.id) if kind == "still" else ctx.media.clip_dir(clip.id)
+        return ctx.media.stills_dir(clip.id) if kind == STILL else ctx.media.clip_dir(clip.id)
     if kind in REEL_KINDS and user.role == Role.PARENT:
         # a parent: only the shared version's own files, while shared and consented to
         with ctx.db.transaction(user.username) as tx:

@@ -18,11 +18,11 @@ from attune.core.accounts import User
 from attune.core.attunement import find_answered_cue
 from attune.core.clip import Clip, ClipStatus
 from attune.core.events import Event
-from attune.core.jobs import Job, JobStatus
+from attune.core.jobs import Job, JobKind, JobStatus
 from attune.core.scheme import EventKind
 from attune.core.suggestions import Suggestion, SuggestionStatus
 from attune.detect.segments import voices
-from attune.detect.suggest import suggestions_from
+from attune.detect.suggest import latency_windows, suggestions_from
 from attune.detect.voice import RATE, frame_features
 from attune.errors import InputError, MediaError, NotAllowedError, NotFoundError, StateError
 from attune.media.sound import read_mono
@@ -32,7 +32,6 @@ from attune.services.ingest import worker_name
 from attune.services.schemes import clip_scheme, clip_scheme_in
 from attune.storage.store import Tx
 
-DETECT = "detect"
 Progress = Callable[[str, float], None]
 
 NO_SOUND = "This clip has no sound, so nothing could be suggested from it."
@@ -53,11 +52,7 @@ class Analysis:
 def _windows(ctx: Context, clip_id: int) -> dict[str, int]:
     """The latency windows of the vocal cues, in the scheme the clip is coded with."""
     _, scheme = clip_scheme(ctx, clip_id)
-    out = {}
-    for code in ("C03", "C15", "C16"):
-        if scheme.has_code(code) and scheme.code(code).valence is not None:
-            out[code] = scheme.windows_ms[scheme.code(code).valence]  # type: ignore[index]
-    return out
+    return latency_windows(scheme)
 
 
 def analyse_clip(ctx: Context, actor: User | None, clip_id: int,
@@ -113,7 +108,7 @@ def queue_detection(ctx: Context, clip_id: int, actor: User | None = None) -> Jo
             clip = tx.get_clip(clip_id)
             require_access(tx, actor, Action.ANALYSE_CLIP, clip.family_id, clip,
                            what=f"analyse clip {clip_id}")
-        job = tx.create_job(DETECT, clip_id)
+        job = tx.create_job(JobKind.DETECT, clip_id)
     ctx.queue.enqueue_detect(clip_id, job.id)
     return job
 
@@ -144,7 +139,7 @@ def run_detection(ctx: Context, clip_id: int, job_id: int) -> Analysis | None:
 
 def detection_job(ctx: Context, clip_id: int) -> Job | None:
     with ctx.db.transaction("system") as tx:
-        return tx.latest_job(DETECT, clip_id)
+        return tx.latest_job(JobKind.DETECT, clip_id)
 
 
 def list_suggestions(ctx: Context, actor: User, clip_id: int,

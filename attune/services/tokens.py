@@ -32,6 +32,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from attune.errors import AttuneError
+from attune.media import layout
 
 if TYPE_CHECKING:
     from attune.services import Context
@@ -42,9 +43,11 @@ MEDIA_TTL_S = 2 * 60 * 60
 MEDIA_BUCKET_S = 15 * 60
 UPLOAD_TTL_S = 60 * 60
 
-#: What can be served, and which object id each names (a clip's or a reel's).
-CLIP_KINDS = frozenset({"proxy", "filmstrip", "filmstrip_index", "envelope", "still"})
-REEL_KINDS = frozenset({"reel", "vtt", "handout"})
+#: What can be served, and which object id each names (a clip's or a reel's): the kinds of
+#: file of the media layout, and a clip's stills (a folder of them).
+STILL = "still"
+CLIP_KINDS = frozenset({*layout.CLIP_FILES, STILL})
+REEL_KINDS = frozenset(layout.REEL_FILES)
 MEDIA_KINDS = CLIP_KINDS | REEL_KINDS
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import delete, select, update
 
 from attune.core.clip import Clip, ClipStatus
 from attune.core.consent import ConsentScope
+from attune.core.jobs import CLIP_JOBS
 from attune.errors import NotFoundError
 from attune.storage.families import Families
 from attune.storage.models import (
@@ -115,7 +116,7 @@ class Clips(Families):
             self.orm.execute(delete(EventRecord).where(EventRecord.clip_id == clip_id))
         self.orm.execute(delete(MomentRecord).where(MomentRecord.clip_id == clip_id))
         self.orm.execute(delete(ConsentRecord).where(ConsentRecord.clip_id == clip_id))
-        self.orm.execute(delete(JobRecord).where(JobRecord.kind.in_(("ingest", "detect")),
+        self.orm.execute(delete(JobRecord).where(JobRecord.kind.in_([str(k) for k in CLIP_JOBS]),
                                                  JobRecord.object_id == clip_id))
         self.orm.delete(rec)
         self.orm.flush()

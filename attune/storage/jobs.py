@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from attune.core.jobs import UNFINISHED, Job, JobStatus
+from attune.core.jobs import UNFINISHED, Job, JobKind, JobStatus
 from attune.errors import NotFoundError
 from attune.storage.audit import AuditLog
 from attune.storage.models import (
@@ -14,9 +14,9 @@ from attune.storage.txbase import utcnow
 
 
 class Jobs(AuditLog):
-    def create_job(self, kind: str, object_id: int) -> Job:
+    def create_job(self, kind: JobKind, object_id: int) -> Job:
         now = utcnow()
-        rec = JobRecord(kind=kind, object_id=object_id, status=str(JobStatus.QUEUED),
+        rec = JobRecord(kind=str(kind), object_id=object_id, status=str(JobStatus.QUEUED),
                         stage="queued", percent=0, error="", worker="", created_at=now,
                         updated_at=now)
         self.orm.add(rec)
@@ -53,8 +53,8 @@ class Jobs(AuditLog):
         newest = self.orm.scalar(select(func.max(JobRecord.updated_at)))
         return newest.isoformat() if newest is not None else ""
 
-    def latest_job(self, kind: str, object_id: int) -> Job | None:
-        rec = self.orm.scalars(select(JobRecord).where(JobRecord.kind == kind,
+    def latest_job(self, kind: JobKind, object_id: int) -> Job | None:
+        rec = self.orm.scalars(select(JobRecord).where(JobRecord.kind == str(kind),
                                                        JobRecord.object_id == object_id)
                                .order_by(JobRecord.id.desc())).first()
         return _job(rec) if rec else None

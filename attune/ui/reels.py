@@ -13,7 +13,7 @@ from typing import Any
 from attune.core.accounts import User
 from attune.core.clip import Clip
 from attune.core.jobs import Job, JobStatus
-from attune.core.practice import MAX_MOMENTS
+from attune.core.practice import too_many_moments
 from attune.core.reel import Moment, Reel
 from attune.core.spans import format_ms
 from attune.core.timebase import FrameGrid
@@ -95,10 +95,7 @@ def reel_order(moments: Sequence[Moment], chosen: set[int]) -> list[int]:
 def selection_warning(count: int) -> str | None:
     if count == 0:
         return "Tick at least one moment to make a reel."
-    if count > MAX_MOMENTS:
-        return (f"{count} moments: Video Interaction Guidance shows 1-4 short clips in a "
-                "review; consider keeping the best four.")
-    return None
+    return too_many_moments(count)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from attune.core.scheme import EventKind, Potency, Scheme
+from attune.core.spans import format_ms
 from attune.services.search import Hit, SearchQuery
 
 KINDS = {"Any kind": None, "Infant cues": EventKind.CUE, "Parent responses": EventKind.RESPONSE,
@@ -57,11 +58,6 @@ def make_query(*, family: str | None, kind: str, codes: Sequence[str],
                        date_from=dates[0], date_to=dates[1], family=family or None)
 
 
-def clock(ms: int) -> str:
-    """``"1:05.2"``."""
-    return f"{ms // 60000}:{ms % 60000 / 1000:04.1f}"
-
-
 def hit_words(h: Hit) -> str:
     """A hit in practitioners' words (markdown)."""
     parts = [f"**{h.code}** {h.label}"]
@@ -79,7 +75,7 @@ def hit_words(h: Hit) -> str:
 
 
 def link_words(h: Hit) -> str:
-    return f"{h.family} · {h.clip} · {clock(h.start_ms)}"
+    return f"{h.family} · {h.clip} · {format_ms(h.start_ms, 1)}"
 
 
 def hit_link(h: Hit) -> dict[str, str]:
@@ -97,7 +93,7 @@ def playlist_items(hits: Sequence[Hit], url_for: Callable[[int], str | None]
             continue
         start, end = h.span_ms
         out.append({"src": src, "from_ms": start, "to_ms": end,
-                    "title": f"{h.family} · {h.clip} · {clock(h.start_ms)} · {h.code} "
+                    "title": f"{h.family} · {h.clip} · {format_ms(h.start_ms, 1)} · {h.code} "
                              f"{h.label}" + (f" · {h.modifier_words}" if h.modifier_words
                                              else "")})
     return out

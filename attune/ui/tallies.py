@@ -57,10 +57,6 @@ PRINCIPLE_NAMES = {1: "1 being attentive", 2: "2 encouraging initiatives",
 RATES = {"cues_per_minute": "cues seen", "attuned_per_minute": "attuned responses",
          "turns_per_minute": "vocal turns"}
 BANDS = ("immediate", "prompt", "delayed", "none")
-#: Columns a parent-facing export or view never has (``practitioner_row`` of tallies.py).
-PRACTITIONER_ONLY_COLUMNS = ("N01", "N02", "N03", "responses", "responses_without_cue",
-                             "responses_not_attuned", "cues_answered", "unanswered_cues",
-                             "cues_open_at_end", "proportion_answered")
 
 
 @dataclass(frozen=True)
@@ -143,13 +139,6 @@ def clip_breakdown(t: ParentTallies) -> pd.DataFrame:
              for k, v in t.cues_by_potency.items()]
     rows += [{"what": f"answered {k}", "count": t.attuned_by_band.get(k, 0)} for k in BANDS]
     return pd.DataFrame(rows)
-
-
-def parent_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` without any practitioner-only column (belt and braces for exports)."""
-    drop = [c for c in frame.columns
-            if c in PRACTITIONER_ONLY_COLUMNS or str(c).startswith("all_responses_band_")]
-    return frame.drop(columns=drop)
 
 
 _COLUMN_WORDS = {

@@ -40,6 +40,7 @@ from attune.core.attunement import assess_response, find_answered_cue
 from attune.core.clip import Clip
 from attune.core.events import Event
 from attune.core.scheme import EventKind, Scheme
+from attune.core.suggestions import SuggestionStatus
 from attune.core.timebase import FrameGrid
 from attune.errors import AttuneError, ConflictError, InputError, NotFoundError
 from attune.services import Context
@@ -331,7 +332,7 @@ class Workspace:
         sid = _int(m.get("sid"), 0)
         if m.get("replay"):
             for done in list_suggestions(ctx, actor, self.clip_id, None):
-                if done.id == sid and done.status == "rejected":
+                if done.id == sid and done.status == SuggestionStatus.REJECTED:
                     return sid
         reject_suggestion(ctx, actor, sid)
         return sid

@@ -11,11 +11,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from attune.core.accounts import User
-from attune.core.clip import ClipStatus
 from attune.core.goals import VIPP_SD_THEMES
 from attune.services import Context
-from attune.services.demo import DEMO_FAMILY, load_demo
+from attune.services.demo import DEMO_FAMILY
 from attune.services.goals import add_goal, family_goals, visit_plans
+from tests.factories import demo_users, demo_without_video
 
 from .conftest import texts
 
@@ -25,11 +25,8 @@ CRIES = "I want to know what she needs when she cries"
 
 @pytest.fixture
 def demo(ctx: Context) -> dict[str, User]:
-    info = load_demo(ctx, ingest=False)
-    with ctx.db.transaction("test") as tx:
-        for clip_id, ms in zip(info["clips"], (30_000, 25_000, 35_000), strict=True):
-            tx.set_clip_media(clip_id, status=ClipStatus.READY, duration_ms=ms)
-        return {u: tx.get_user(u) for u in ("pat", "sue", "parent")}
+    demo_without_video(ctx)
+    return demo_users(ctx, "pat", "sue", "parent")
 
 
 def test_a_practitioner_writes_a_goal_and_plans_a_visit(ctx: Context, demo: dict[str, User],

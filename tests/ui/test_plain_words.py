@@ -11,13 +11,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from attune.core.accounts import User
-from attune.core.clip import ClipStatus
 from attune.core.words import check_caption
 from attune.services import Context
-from attune.services.demo import DEMO_FAMILY, load_demo
+from attune.services.demo import DEMO_FAMILY
+from tests.factories import demo_users, demo_without_video
 
 App = Callable[..., AppTest]
-DURATIONS_MS = (30_000, 25_000, 35_000)
 
 #: Developers' words: snake_case identifiers, query strings, file and section references.
 DEVELOPER_WORDS = {
@@ -49,11 +48,8 @@ QUERY = {"consent.py": {"family": DEMO_FAMILY}, "upload.py": {"family": DEMO_FAM
 
 @pytest.fixture
 def demo(ctx: Context) -> dict[str, User]:
-    info = load_demo(ctx, ingest=False)
-    with ctx.db.transaction("test") as tx:
-        for clip_id, ms in zip(info["clips"], DURATIONS_MS, strict=True):
-            tx.set_clip_media(clip_id, status=ClipStatus.READY, duration_ms=ms)
-        return {u: tx.get_user(u) for u in ("pat", "sam", "sue", "parent", "admin")}
+    demo_without_video(ctx)
+    return demo_users(ctx, "pat", "sam", "sue", "parent", "admin")
 
 
 def on_screen(at: AppTest) -> list[str]:

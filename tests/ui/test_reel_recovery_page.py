@@ -11,11 +11,11 @@ from collections.abc import Callable
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from attune.core.jobs import JobStatus
+from attune.core.jobs import JobKind, JobStatus
 from attune.core.reel import ReelStatus
 from attune.services import Context
 from attune.services.recovery import recover_stalled_jobs
-from attune.services.reels import REEL, add_moment, create_reel
+from attune.services.reels import add_moment, create_reel
 from tests.factories import coded_sample
 
 App = Callable[..., AppTest]
@@ -30,7 +30,7 @@ def test_page_renders_again_after_a_dead_workers_reel_is_recovered(ctx: Context,
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True).stdout.strip()
     with ctx.db.transaction("worker") as tx:  # as a worker killed mid-render leaves it
-        job = tx.create_job(REEL, reel.id)
+        job = tx.create_job(JobKind.REEL, reel.id)
         tx.update_job(job.id, status=JobStatus.RUNNING, stage="render", percent=40,
                       worker=f"{socket.gethostname()}:{gone}")
         tx.set_reel_status(reel.id, ReelStatus.RENDERING)

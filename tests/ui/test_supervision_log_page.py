@@ -11,9 +11,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from attune.core.accounts import User
-from attune.core.clip import ClipStatus
 from attune.services import Context
-from attune.services.demo import load_demo
+from tests.factories import demo_users, demo_without_video
 
 from .conftest import texts
 
@@ -22,11 +21,8 @@ App = Callable[..., AppTest]
 
 @pytest.fixture
 def demo(ctx: Context) -> dict[str, User]:
-    info = load_demo(ctx, ingest=False)
-    with ctx.db.transaction("test") as tx:
-        for clip_id, ms in zip(info["clips"], (30_000, 25_000, 35_000), strict=True):
-            tx.set_clip_media(clip_id, status=ClipStatus.READY, duration_ms=ms)
-        return {u: tx.get_user(u) for u in ("pat", "sue")}
+    demo_without_video(ctx)
+    return demo_users(ctx, "pat", "sue")
 
 
 def _frame(at: AppTest, column: str) -> pd.DataFrame:

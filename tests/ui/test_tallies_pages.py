@@ -20,7 +20,7 @@ from attune.core.scheme import EventKind
 from attune.core.words import check_words
 from attune.services import Context
 from attune.services.analysis import family_tallies
-from attune.services.demo import DEMO_FAMILY, load_demo
+from attune.services.demo import DEMO_FAMILY
 from attune.services.supervision import (
     report_parameters,
     set_gold_coder,
@@ -30,12 +30,11 @@ from attune.services.supervision import (
 from attune.ui import supervision as sup
 from attune.ui import tallies as tal
 from attune.ui.workspace import coders_from_query, seek_from_query
-from tests.factories import make_clip, make_family, make_user
+from tests.factories import demo_users, demo_without_video, make_clip, make_family, make_user
 
 from .conftest import texts
 
 App = Callable[..., AppTest]
-DURATIONS_MS = (30_000, 25_000, 35_000)  # the three sample clips (sample_clips/README.md)
 PRACTITIONER_ONLY = ("N01", "N02", "N03", "Unanswered cues", "Proportion answered",
                      "Practitioner-only", "unanswered_cues", "proportion_answered",
                      "beyond chance", "Yule's Q", "Shift test p", "Fisher p")
@@ -44,11 +43,8 @@ PRACTITIONER_ONLY = ("N01", "N02", "N03", "Unanswered cues", "Proportion answere
 @pytest.fixture
 def demo(ctx: Context) -> dict[str, User]:
     """The demo without video processing: clips marked ready with their lengths."""
-    info = load_demo(ctx, ingest=False)
-    with ctx.db.transaction("test") as tx:
-        for clip_id, ms in zip(info["clips"], DURATIONS_MS, strict=True):
-            tx.set_clip_media(clip_id, status=ClipStatus.READY, duration_ms=ms)
-        return {u: tx.get_user(u) for u in ("pat", "sam", "sue", "parent")}
+    demo_without_video(ctx)
+    return demo_users(ctx, "pat", "sam", "sue", "parent")
 
 
 def _all_text(at: AppTest) -> str:
@@ -253,10 +249,15 @@ def test_my_work_marks_coding_done(ctx: Context, demo: dict[str, User], app: App
 
 
 # ------------------------------------------------------------------------ logic
-def test_exports_and_parent_safe_frame(ctx: Context, demo: dict[str, User]) -> None:
+def test_exports_and_the_parents_figures(ctx: Context, demo: dict[str, User]) -> None:
+    """What a parent may see of the tallies is the analysis's rule (Audience.PARENT): no
+    practitioner-only column reaches a parent's frame or its exports."""
     frame = family_tallies(ctx, demo["pat"], DEMO_FAMILY, audience=Audience.PRACTITIONER)
-    safe = tal.parent_safe_frame(frame)
+    safe = family_tallies(ctx, demo["pat"], DEMO_FAMILY, audience=Audience.PARENT)
     assert "N01" in frame.columns and "N01" not in safe.columns
+    assert set(safe.columns) < set(frame.columns)
+    assert not [c for c in safe.columns if c in ("responses_without_cue", "unanswered_cues")
+                or str(c).startswith("all_responses_band_")]
     assert "cues_per_minute" in safe.columns
     back = pd.read_excel(io.BytesIO(tal.xlsx_bytes(safe)))
     assert list(back.columns) == list(safe.columns) and len(back) == 3

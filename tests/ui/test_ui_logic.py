@@ -119,3 +119,16 @@ def test_gold_clip_choices_are_named_not_numbered() -> None:
     choices = gold_clip_choices([FamilyRow(family, [clip], False)])
     assert choices == {7: "FAM-A · Clip 7 · 0:30"}
     assert "visit.mp4" not in choices[7]
+
+
+def test_search_hits_read_their_time_by_the_one_formatter() -> None:
+    """A hit 59,960 ms in reads 1:00.0 (a formatter of its own once wrote 0:60.0)."""
+    from attune.core.scheme import EventKind
+    from attune.services.search import Hit
+    from attune.ui.search import link_words, playlist_items
+
+    hit = Hit("FAM-A", 3, "visit 1", DAY, "pat", 7, EventKind.CUE, "C02", "smiles",
+              59_960, 60_500, (), "", "", True, "prompt", 400)
+    assert link_words(hit) == "FAM-A · visit 1 · 1:00.0"
+    (item,) = playlist_items([hit], lambda clip_id: f"/media/{clip_id}")
+    assert item["title"].startswith("FAM-A · visit 1 · 1:00.0 · C02 smiles")
