@@ -5,9 +5,10 @@ The world (tests/gate_world.py) is built once per module on SQLite (and once on
 PostgreSQL when ATTUNE_TEST_DATABASE_URL is set). A refused cell raises NotAllowedError
 (or exits 2) and its message holds none of the family's data.
 
-Cells: services 12 people-and-clips x 8 uses = 96; commands 13 (no account too) x 6 = 78;
-with tests/test_gate_routes_pages.py (routes 13 x 2 = 26, pages 13 x 9 = 117) that is 317
-on each database, and tests/test_cli_roles.py adds every command x 6 accounts (294)."""
+Cells: services 12 people-and-clips x 9 uses = 108, the portfolio's two actions 12 x 2 =
+24 and the portfolio made 12; commands 13 (no account too) x 6 = 78 and the portfolio
+command 13; with tests/test_gate_routes_pages.py (routes 13 x 2 = 26, pages 13 x 11 = 143)
+that is 404 on each database, and tests/test_cli_roles.py adds every command x 6 accounts."""
 
 from __future__ import annotations
 
@@ -426,3 +427,83 @@ def test_matrix_portfolio_actions(world: World, who: str, clip: str, action: Act
 def test_matrix_portfolio_actions_postgresql(pg_world: World, who: str, clip: str,
                                              action: Action) -> None:
     _portfolio_cell(pg_world, who, clip, action)
+
+
+# ----------------------------------- the accreditation portfolio, made through the gate
+def _portfolio_expected(who: str, clip: str) -> tuple[bool, bool]:
+    """(may make the portfolio of the clip's family's practitioner, pat: only pat and
+    pat's supervisor; is the family named in it: both portfolio actions allowed)."""
+    _, _, rels, scopes, _ = cell(who, clip)
+    rels = rels - {Relation.SECOND_CODER}  # a clip's coder is not the family's
+    named = all(expected(a, rels, scopes)
+                for a in (Action.SUPERVISED_CYCLE, Action.LIST_IN_PORTFOLIO))
+    return who in ("pat", "sue"), named
+
+
+def _portfolio_use(w: World, who: str, clip: str) -> None:
+    from attune.services.supervision_log import portfolio
+
+    may, named = _portfolio_expected(who, clip)
+    code = w.family_of(clip)
+    if not may:
+        with pytest.raises(NotAllowedError) as err:
+            portfolio(w.ctx, w.users[who], "pat")
+        no_secrets(w, clip, str(err.value))
+        assert code not in str(err.value)
+        return
+    made = portfolio(w.ctx, w.users[who], "pat")
+    assert (code in [f.code for f in made.families]) == named, (who, clip)
+    assert made.unnamed_families >= (0 if named else 1)
+
+
+PORTFOLIO_USE_CELLS = [pytest.param(who, clip, id=f"{who}-{clip}") for who, clip, *_ in CELLS]
+
+
+@pytest.mark.parametrize(("who", "clip"), PORTFOLIO_USE_CELLS)
+def test_matrix_portfolio(world: World, who: str, clip: str) -> None:
+    _portfolio_use(world, who, clip)
+
+
+@pytest.mark.parametrize(("who", "clip"), PORTFOLIO_USE_CELLS)
+def test_matrix_portfolio_postgresql(pg_world: World, who: str, clip: str) -> None:
+    _portfolio_use(pg_world, who, clip)
+
+
+def _portfolio_cli(w: World, monkeypatch: pytest.MonkeyPatch, who: str | None,
+                   clip: str) -> None:
+    """``attune supervise portfolio pat --pdf … --json --as WHO``: made by pat or sue
+    only, naming the family only where the gate allows both portfolio actions."""
+    from attune.cli import main
+
+    may, named = _portfolio_expected(who, clip) if who else (False, False)
+    monkeypatch.setenv("ATTUNE_DATA_DIR", str(w.settings.data_dir))
+    monkeypatch.setenv("ATTUNE_DATABASE_URL", w.settings.database_url)
+    monkeypatch.delenv("ATTUNE_USER", raising=False)
+    pdf = w.settings.data_dir / f"portfolio-{who}-{clip}.pdf"
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["supervise", "portfolio", "pat", "--pdf", str(pdf), "--json",
+                     *(["--as", who] if who else [])])
+    if may:
+        assert code == 0, err.getvalue()
+        said = json.loads(out.getvalue())
+        assert (w.family_of(clip) in said["families_named"]) == named, (who, clip, said)
+        assert pdf.read_bytes().startswith(b"%PDF")
+    else:
+        assert code == 2 and out.getvalue() == "" and not pdf.exists(), err.getvalue()
+        assert ("Not allowed" if who else "--as") in err.getvalue()
+        no_secrets(w, clip, err.getvalue())
+
+
+@pytest.mark.parametrize(("who", "clip"), [pytest.param(w, c, id=f"{w}-{c}")
+                                           for w, c in CLI_WHO])
+def test_matrix_portfolio_cli(world: World, monkeypatch: pytest.MonkeyPatch,
+                              who: str | None, clip: str) -> None:
+    _portfolio_cli(world, monkeypatch, who, clip)
+
+
+@pytest.mark.parametrize(("who", "clip"), [pytest.param(w, c, id=f"{w}-{c}")
+                                           for w, c in CLI_WHO])
+def test_matrix_portfolio_cli_postgresql(pg_world: World, monkeypatch: pytest.MonkeyPatch,
+                                         who: str | None, clip: str) -> None:
+    _portfolio_cli(pg_world, monkeypatch, who, clip)
