@@ -34,7 +34,7 @@ PARENT_NEVER = re.compile(
 
 PAGES = {
     "pat": ["my_work.py", "families.py", "consent.py", "upload.py", "workspace.py",
-            "tallies.py", "reels.py", "scheme.py", "goals.py"],
+            "tallies.py", "reels.py", "scheme.py", "goals.py", "my_supervision.py"],
     "sue": ["my_work.py", "families.py", "workspace.py", "tallies.py", "supervision.py",
             "goals.py"],
     "parent": ["parent_view.py"],
