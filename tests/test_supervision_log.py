@@ -83,7 +83,7 @@ def test_the_portfolio_names_only_families_whose_consent_covers_it(ctx: Context,
     assert [f.code for f in made.families] == ["FAM-001"]
     assert made.families[0].visits == 1 and made.families[0].clips == 1
     assert (made.unnamed_families, made.unnamed_visits) == (2, 2)
-    assert made.sessions[0].clip_ids == (clips["FAM-001"].id,)  # FAM-002's is not listed
+    assert made.sessions[0].session.clip_ids == (clips["FAM-001"].id,)  # not FAM-002
     assert made.unnamed_items == 1 and made.minutes == 75
     assert "2 other families are counted in the totals but not named" in \
         made.consent_sentence()

@@ -331,13 +331,18 @@ def portfolio_document(made: Portfolio) -> tuple[str, list[str],
           "notes": e.session.notes or "-", "next steps agreed": e.session.actions or "-"}
          for e in made.sessions],
         columns=["day", "supervisor", "length", "watched", "notes", "next steps agreed"])
+    if len(made.supervisors) < 2:  # one supervisor: the sentence above names them
+        log = log.drop(columns=["supervisor"])
     n = len(made.sessions)
     if n:
         hours = [f"{n} supervision {'session' if n == 1 else 'sessions'} with "
                  f"{_names(made.supervisors)}, {_hours(made.minutes)} in all."]
     else:
         hours = ["No supervision session has been logged yet."]
-    if made.unnamed_items:
+    if made.unnamed_items == 1:
+        hours.append("1 clip or reel watched in these sessions belongs to a family not "
+                     "named here, so it is not listed.")
+    elif made.unnamed_items:
         hours.append(f"{made.unnamed_items} clips or reels watched in these sessions belong "
                      "to families not named here, so they are not listed.")
     if made.agreement.empty:
