@@ -252,7 +252,7 @@ with tab_log:
     st.caption("Log each supervision session with a practitioner of your team; the "
                "portfolio gathers them for an accreditation meeting.")
     log_clips = ui.gold_clip_choices(cached(ctx, user, family_table))
-    log_reels = ui.reel_choices_for_page(ctx, user)
+    log_entries, log_reels = ui.log_tab_for_page(ctx, user)
     with st.form("sup_log_new", clear_on_submit=True):
         l1, l2, l3 = st.columns([1, 1, 1])
         log_who = l1.selectbox("Practitioner", team[:-1], key="sup_log_who")
@@ -279,8 +279,9 @@ with tab_log:
             st.error(str(exc))
         else:
             st.success(f"Logged the supervision of {log_who} on {log_day:%-d %B %Y}.")
-    st.dataframe(ui.supervision_log_frame(ui.supervision_log_for_page(ctx, user)),
-                 hide_index=True, key="sup_log_table")
+    if logged:  # just logged: read again (a change makes a new data version)
+        log_entries, log_reels = ui.log_tab_for_page(ctx, user)
+    st.dataframe(ui.supervision_log_frame(log_entries), hide_index=True, key="sup_log_table")
     st.markdown("**Accreditation portfolio** (a family is named only when its consent "
                 "covers supervision and training; others are counted, never named)")
     p1, p2 = st.columns([1, 2], vertical_alignment="bottom")

@@ -454,9 +454,16 @@ def my_calibration_frame(found: Sequence[tuple[Calibration, CalibrationResult]]
     return frame
 
 
-def reel_choices_for_page(ctx: Context, user: User) -> dict[int, str]:
-    """The reels a supervisor may name in a session, in words (cached)."""
-    return cached(ctx, user, reel_choices)
+def _log_tab_reads(ctx: Context, user: User
+                   ) -> tuple[list[LoggedSession], dict[int, str]]:
+    return supervision_log_entries(ctx, user), reel_choices(ctx, user)
+
+
+def log_tab_for_page(ctx: Context, user: User
+                     ) -> tuple[list[LoggedSession], dict[int, str]]:
+    """The supervisor's log in words and the reels they may name in a session, in one
+    cached read (the page's statements stay under the N+1 guard's cap)."""
+    return cached(ctx, user, _log_tab_reads)
 
 
 def portfolio_pdf_for_page(ctx: Context, user: User, practitioner: str) -> bytes:
