@@ -77,7 +77,7 @@ COMMANDS: dict[str, tuple[list[str], frozenset[str | None]]] = {
     "supervise gold": (["2", "pat"], S),
     "supervise report": ([], S),
     "supervise group": (["1"], S),  # the demo's double-coded clip: both coders done
-    "supervise calibrate": (["Spring", "--clips", "3", "--trainees", "sam"], S),
+    "supervise calibrate": (["Spring", "--clips", "3", "--trainees", "pat"], S),
     "supervise calibrations": ([], frozenset({"pat", "kim", "sue"})),  # each their own
     "supervise log": (["pat", "--minutes", "60", "--clips", "1", "--notes", "Pauses."], S),
     "supervise sessions": ([], frozenset({"pat", "kim", "sue"})),  # each their own
@@ -147,7 +147,9 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
                      ["reel", "create", "DEMO-01", "--moments", "1", "--as", "pat"],
                      ["reel", "render", "1", "--as", "pat"],
                      ["reel", "share", "1", "--as", "pat"],
-                     ["supervise", "gold", "3", "sue", "--as", "sue"],  # for calibrate
+                     # clip 3's gold coding is sam's (for calibrate; sue stays no coder
+                     # of it, so her events import is still refused)
+                     ["supervise", "gold", "3", "sam", "--as", "sue"],
                      ["events", "export", "1", str(files / "events.json"), "--as", "pat"],
                      ["scheme", "export", "attuned-moments",
                       str(files / "scheme.template.json"), "--as", "pat"],
