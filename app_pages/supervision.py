@@ -19,7 +19,7 @@ from attune.services.supervision import (
     report_parameters,
     set_gold_coder,
 )
-from attune.services.supervision_log import MAX_MINUTES, log_supervision, supervision_log
+from attune.services.supervision_log import MAX_MINUTES, log_supervision
 from attune.ui import supervision as ui
 from attune.ui.cache import cached
 from attune.ui.families import family_table
@@ -253,6 +253,7 @@ with tab_log:
     st.caption("Log each supervision session with a practitioner of your team; the "
                "portfolio gathers them for an accreditation meeting.")
     log_clips = ui.gold_clip_choices(cached(ctx, user, family_table))
+    log_entries, log_reels = ui.log_tab_for_page(ctx, user)
     with st.form("sup_log_new", clear_on_submit=True):
         l1, l2, l3 = st.columns([1, 1, 1])
         log_who = l1.selectbox("Practitioner", team[:-1], key="sup_log_who")
@@ -262,20 +263,26 @@ with tab_log:
                                       key="sup_log_minutes")
         log_watched = st.multiselect("Clips watched", list(log_clips), key="sup_log_clips",
                                      format_func=log_clips.__getitem__)
+        log_reels_watched = st.multiselect(
+            "Reels watched (shared reviews)", list(log_reels), key="sup_log_reels",
+            format_func=log_reels.__getitem__,
+            placeholder="Choose reels" if log_reels else "No reel made yet")
         log_notes = st.text_area("Notes", key="sup_log_notes")
         log_actions = st.text_area("Next steps agreed", key="sup_log_actions")
         logged = st.form_submit_button("Log the session", key="sup_log_submit")
     if logged and log_who:
         try:
             log_supervision(ctx, user, str(log_who), log_day, int(log_minutes),
-                            [int(c) for c in log_watched], [], str(log_notes),
+                            [int(c) for c in log_watched],
+                            [int(r) for r in log_reels_watched], str(log_notes),
                             str(log_actions))
         except AttuneError as exc:
             st.error(str(exc))
         else:
             st.success(f"Logged the supervision of {log_who} on {log_day:%-d %B %Y}.")
-    st.dataframe(ui.supervision_log_frame(cached(ctx, user, supervision_log)),
-                 hide_index=True, key="sup_log_table")
+    if logged:  # just logged: read again (a change makes a new data version)
+        log_entries, log_reels = ui.log_tab_for_page(ctx, user)
+    st.dataframe(ui.supervision_log_frame(log_entries), hide_index=True, key="sup_log_table")
     st.markdown("**Accreditation portfolio** (a family is named only when its consent "
                 "covers supervision and training; others are counted, never named)")
     p1, p2 = st.columns([1, 2], vertical_alignment="bottom")

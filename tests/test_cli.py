@@ -159,6 +159,7 @@ def test_supervise_report_writes_the_pdf(cli: Cli, tmp_path: Path) -> None:
     out = cli("supervise", "report", "--pdf", str(pdf), "--out", str(table), "--tolerance-ms",
               "800", "--as", "sue")
     assert "double-coding" in out.stdout and "event_kappa" not in out.stdout
+    assert "Tallies across each pair's clips (ICC):\n  pat and sam: Not shown yet" in out.stdout
     lines = table.read_text().splitlines()
     header = next(i for i, line in enumerate(lines) if not line.startswith("# "))
     assert lines[0].startswith("# Events of the two coders were paired")
@@ -204,3 +205,31 @@ def test_words_check_reads_a_file_or_the_standard_input(cli: Cli, tmp_path: Path
     missing = cli("words", "check", str(tmp_path / "none.txt"), ok=False)
     assert missing.returncode == 2 and "There is no file" in missing.stderr
     assert "Traceback" not in missing.stderr
+
+
+def test_supervise_group_calibration_and_own_portfolio(cli: Cli, tmp_path: Path) -> None:
+    """README: `attune supervise group`, `supervise calibrate` / `calibrations` and a
+    practitioner's own `supervise portfolio --pdf` (no name: their own)."""
+    cli("demo", "--no-ingest")
+    out = cli("supervise", "group", "1", "--pdf", str(tmp_path / "group.pdf"), "--as", "sue")
+    assert "Clip 1: a group of 2 coders" in out.stdout and "Fleiss' kappa" in out.stdout
+    assert (tmp_path / "group.pdf").read_bytes().startswith(b"%PDF")
+    cli("supervise", "gold", "3", "sue", "--as", "sue")
+    out = cli("supervise", "calibrate", "Spring", "--clips", "3", "--trainees", "sam",
+              "--pass-line", "70", "--as", "sue")
+    assert "'Spring' is ready (pass line 70%): sam now has 1 clip(s)" in out.stdout
+    out = cli("supervise", "calibrations", "--as", "sue")
+    assert "Spring (pass line 70%): sam, 0 of 1 clips done, not finished" in out.stdout
+    out = cli("supervise", "calibrations", "--as", "sam")  # a trainee reads their own
+    assert "Spring (pass line 70%): sam, 0 of 1 clips done, not finished" in out.stdout
+    out = cli("supervise", "calibrations", "--as", "pat")
+    assert "No calibration session yet." in out.stdout
+    mine = tmp_path / "mine.pdf"
+    out = cli("supervise", "portfolio", "--pdf", str(mine), "--json", "--as", "pat")
+    said = json.loads(out.stdout)
+    assert said["practitioner"] == "pat" and said["made_by"] == "pat"
+    assert said["families_named"] == ["DEMO-01"] and mine.read_bytes().startswith(b"%PDF")
+    proc = cli("supervise", "portfolio", "sam", "--pdf", str(mine), "--as", "pat", ok=False)
+    assert proc.returncode == 2 and "their own portfolio only" in proc.stderr
+    proc = cli("supervise", "portfolio", "--pdf", str(mine), "--as", "sue", ok=False)
+    assert proc.returncode == 2 and "Name the practitioner" in proc.stderr

@@ -76,9 +76,12 @@ COMMANDS: dict[str, tuple[list[str], frozenset[str | None]]] = {
     "supervise assign": (["--share", "1"], S),
     "supervise gold": (["2", "pat"], S),
     "supervise report": ([], S),
+    "supervise group": (["1"], S),  # the demo's double-coded clip: both coders done
+    "supervise calibrate": (["Spring", "--clips", "3", "--trainees", "pat"], S),
+    "supervise calibrations": ([], frozenset({"pat", "kim", "sue"})),  # each their own
     "supervise log": (["pat", "--minutes", "60", "--clips", "1", "--notes", "Pauses."], S),
     "supervise sessions": ([], frozenset({"pat", "kim", "sue"})),  # each their own
-    "supervise portfolio": (["pat", "--pdf", "{out}/portfolio.pdf"], S),
+    "supervise portfolio": (["pat", "--pdf", "{out}/portfolio.pdf"], P | S),  # pat: own
     "reel propose": (["1"], P),
     "reel moment": (["1", "1000", "4000", "--caption", "You smiled back."], P),
     "reel create": (["DEMO-01", "--moments", "1"], P),
@@ -144,6 +147,9 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
                      ["reel", "create", "DEMO-01", "--moments", "1", "--as", "pat"],
                      ["reel", "render", "1", "--as", "pat"],
                      ["reel", "share", "1", "--as", "pat"],
+                     # clip 3's gold coding is sam's (for calibrate; sue stays no coder
+                     # of it, so her events import is still refused)
+                     ["supervise", "gold", "3", "sam", "--as", "sue"],
                      ["events", "export", "1", str(files / "events.json"), "--as", "pat"],
                      ["scheme", "export", "attuned-moments",
                       str(files / "scheme.template.json"), "--as", "pat"],

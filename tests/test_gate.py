@@ -5,11 +5,11 @@ The world (tests/gate_world.py) is built once per module on SQLite (and once on
 PostgreSQL when ATTUNE_TEST_DATABASE_URL is set). A refused cell raises NotAllowedError
 (or exits 2) and its message holds none of the family's data.
 
-Cells, on each database: services 14 people-and-clips x 9 uses = 126; commands 15 (no
-account too) x 6 = 90; the portfolio's two actions 14 x 2 = 28; with
-tests/test_gate_routes_pages.py (routes 15 x 3 = 45, pages 15 x 11 = 165) that is 454 (908
-on SQLite and PostgreSQL), and tests/test_cli_roles.py adds every command of the parser x
-6 accounts (59 x 6 = 354, SQLite)."""
+Cells, on each database: services 14 people-and-clips x 9 uses = 126, the portfolio's two
+actions 14 x 2 = 28 and the portfolio made 14; commands 15 (no account too) x 6 = 90 and
+the portfolio command 15; with tests/test_gate_routes_pages.py (routes 15 x 3 = 45, pages
+15 x 12 = 180) that is 498 (996 on SQLite and PostgreSQL), and tests/test_cli_roles.py adds
+every command of the parser x 6 accounts (SQLite)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ import pytest
 from attune.core.accounts import Role, User
 from attune.core.coding import CodingRole
 from attune.core.consent import ConsentScope
-from attune.core.policy import Action
+from attune.core.policy import Action, Relation
 from attune.errors import ConsentError, MediaError, NotAllowedError, NotFoundError
 from attune.services import Context
 from attune.services.analysis import clip_contingency, clip_tallies, family_tallies
@@ -556,3 +556,83 @@ def test_a_calibration_trainee_needs_second_coder_consent_in_force(ctx: Context)
     record_consent(ctx, pat, "FAM-G", ConsentScope.SECOND_CODER, False, date.today(),
                    clip_id=clip_id)
     _refused_everything(ctx, sam, clip_id, "Second coder consent for this clip was declined")
+
+
+# ----------------------------------- the accreditation portfolio, made through the gate
+def _portfolio_expected(who: str, clip: str) -> tuple[bool, bool]:
+    """(may make the portfolio of the clip's family's practitioner, pat: only pat and
+    pat's supervisor; is the family named in it: both portfolio actions allowed)."""
+    _, _, rels, scopes, _ = cell(who, clip)
+    rels = rels - {Relation.SECOND_CODER}  # a clip's coder is not the family's
+    named = all(expected(a, rels, scopes)
+                for a in (Action.SUPERVISED_CYCLE, Action.LIST_IN_PORTFOLIO))
+    return who in ("pat", "sue"), named
+
+
+def _portfolio_use(w: World, who: str, clip: str) -> None:
+    from attune.services.supervision_log import portfolio
+
+    may, named = _portfolio_expected(who, clip)
+    code = w.family_of(clip)
+    if not may:
+        with pytest.raises(NotAllowedError) as err:
+            portfolio(w.ctx, w.users[who], "pat")
+        no_secrets(w, clip, str(err.value))
+        assert code not in str(err.value)
+        return
+    made = portfolio(w.ctx, w.users[who], "pat")
+    assert (code in [f.code for f in made.families]) == named, (who, clip)
+    assert made.unnamed_families >= (0 if named else 1)
+
+
+PORTFOLIO_USE_CELLS = [pytest.param(who, clip, id=f"{who}-{clip}") for who, clip, *_ in CELLS]
+
+
+@pytest.mark.parametrize(("who", "clip"), PORTFOLIO_USE_CELLS)
+def test_matrix_portfolio(world: World, who: str, clip: str) -> None:
+    _portfolio_use(world, who, clip)
+
+
+@pytest.mark.parametrize(("who", "clip"), PORTFOLIO_USE_CELLS)
+def test_matrix_portfolio_postgresql(pg_world: World, who: str, clip: str) -> None:
+    _portfolio_use(pg_world, who, clip)
+
+
+def _portfolio_cli(w: World, monkeypatch: pytest.MonkeyPatch, who: str | None,
+                   clip: str) -> None:
+    """``attune supervise portfolio pat --pdf … --json --as WHO``: made by pat or sue
+    only, naming the family only where the gate allows both portfolio actions."""
+    from attune.cli import main
+
+    may, named = _portfolio_expected(who, clip) if who else (False, False)
+    monkeypatch.setenv("ATTUNE_DATA_DIR", str(w.settings.data_dir))
+    monkeypatch.setenv("ATTUNE_DATABASE_URL", w.settings.database_url)
+    monkeypatch.delenv("ATTUNE_USER", raising=False)
+    pdf = w.settings.data_dir / f"portfolio-{who}-{clip}.pdf"
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["supervise", "portfolio", "pat", "--pdf", str(pdf), "--json",
+                     *(["--as", who] if who else [])])
+    if may:
+        assert code == 0, err.getvalue()
+        said = json.loads(out.getvalue())
+        assert (w.family_of(clip) in said["families_named"]) == named, (who, clip, said)
+        assert pdf.read_bytes().startswith(b"%PDF")
+    else:
+        assert code == 2 and out.getvalue() == "" and not pdf.exists(), err.getvalue()
+        assert ("Not allowed" if who else "--as") in err.getvalue()
+        no_secrets(w, clip, err.getvalue())
+
+
+@pytest.mark.parametrize(("who", "clip"), [pytest.param(w, c, id=f"{w}-{c}")
+                                           for w, c in CLI_WHO])
+def test_matrix_portfolio_cli(world: World, monkeypatch: pytest.MonkeyPatch,
+                              who: str | None, clip: str) -> None:
+    _portfolio_cli(world, monkeypatch, who, clip)
+
+
+@pytest.mark.parametrize(("who", "clip"), [pytest.param(w, c, id=f"{w}-{c}")
+                                           for w, c in CLI_WHO])
+def test_matrix_portfolio_cli_postgresql(pg_world: World, monkeypatch: pytest.MonkeyPatch,
+                                         who: str | None, clip: str) -> None:
+    _portfolio_cli(pg_world, monkeypatch, who, clip)

@@ -140,6 +140,7 @@ PAGES: dict[str, tuple[Action, str]] = {
     "families.py": (Action.SEE_FAMILY, ""),
     "my_work.py": (Action.CODE_CLIP, ""),
     "supervision.py": (Action.ASSIGN_CODERS, ""),
+    "my_supervision.py": (Action.LIST_IN_PORTFOLIO, ""),  # one's own log and portfolio
     "parent_view.py": (Action.WATCH_REEL, ""),
 }
 

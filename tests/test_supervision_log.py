@@ -22,7 +22,9 @@ from attune.services.supervision_log import (
     log_supervision,
     portfolio,
     portfolio_pdf,
+    reel_choices,
     supervision_log,
+    supervision_log_entries,
 )
 from tests.factories import make_clip, make_family, make_user
 
@@ -81,12 +83,20 @@ def test_the_portfolio_names_only_families_whose_consent_covers_it(ctx: Context,
     assert [f.code for f in made.families] == ["FAM-001"]
     assert made.families[0].visits == 1 and made.families[0].clips == 1
     assert (made.unnamed_families, made.unnamed_visits) == (2, 2)
-    assert made.sessions[0].clip_ids == (clips["FAM-001"].id,)  # FAM-002's is not listed
+    assert made.sessions[0].session.clip_ids == (clips["FAM-001"].id,)  # not FAM-002
     assert made.unnamed_items == 1 and made.minutes == 75
     assert "2 other families are counted in the totals but not named" in \
         made.consent_sentence()
+    # the practitioner makes their own: the gate names the same families for them
+    own = portfolio(ctx, pat, "pat")
+    assert [f.code for f in own.families] == ["FAM-001"] and own.unnamed_families == 2
+    assert own.own and own.made_by == "pat" and own.supervisors == ("sue",)
+    assert own.sessions[0].session.clip_ids == (clips["FAM-001"].id,)
+    assert own.sessions[0].watched == made.sessions[0].watched
+    with pytest.raises(NotAllowedError, match="their own portfolio only"):
+        portfolio(ctx, pat, "nat")  # another practitioner's: never
     with pytest.raises(NotAllowedError):
-        portfolio(ctx, pat, "pat")
+        portfolio(ctx, make_user(ctx, "mum", Role.PARENT), "pat")
 
 
 def test_the_portfolio_pdf_reads_as_words(ctx: Context, world, tmp_path: Path) -> None:
@@ -126,4 +136,77 @@ def test_the_portfolio_pdf_reads_as_words(ctx: Context, world, tmp_path: Path) -
     assert "No event kappa to chart" not in flat  # a value, so a line is drawn
     for header in ("filmed visits", "shared reviews", "next steps agreed", "compared with"):
         assert header in flat
+    assert "_" not in flat and "None" not in flat and "{" not in flat
+
+
+def _shared_reel(ctx: Context, pat, family, title: str) -> int:  # type: ignore[no-untyped-def]
+    with ctx.db.transaction(pat.username) as tx:
+        reel = tx.add_reel(family.id, title, [])
+        tx.share_reel(reel.id, "shared.mp4", {"moments": []})
+    return reel.id
+
+
+def test_reels_watched_are_named_in_words(ctx: Context, world) -> None:
+    """The log names the reels (shared reviews) watched as the CLI can, in words: the
+    family, the reel's title and the day it was shared; only reels the supervisor may
+    watch are offered (FAM-003 gave no supervision consent)."""
+    sue, pat, _, clips = world
+    with ctx.db.transaction("test") as tx:
+        fams = {f.code: f for f in tx.list_families()}
+    maya = _shared_reel(ctx, pat, fams["FAM-001"], "Maya and you")
+    ada = _shared_reel(ctx, pat, fams["FAM-003"], "Ada's smiles")
+    with ctx.db.transaction(pat.username) as tx:
+        draft = tx.add_reel(fams["FAM-001"].id, "Not made yet", []).id
+    offered = reel_choices(ctx, sue)
+    today = date.today()
+    assert offered == {maya: f'FAM-001 · reel "Maya and you" · shared {today.day} '
+                             f'{today:%b %Y}'}  # not FAM-003's, not a draft
+    assert draft not in offered and ada not in offered
+    with pytest.raises(ConsentError):
+        log_supervision(ctx, sue, "pat", today, 30, reel_ids=[ada])
+    logged = log_supervision(ctx, sue, "pat", today, 45, [clips["FAM-001"].id], [maya])
+    assert logged.reel_ids == (maya,)
+    for reader in (sue, pat):
+        [entry] = supervision_log_entries(ctx, reader)
+        assert entry.watched[1] == offered[maya]
+        assert entry.watched[0].startswith("FAM-001 · Clip ")
+        assert "visit of" in entry.watched[0]
+    with pytest.raises(NotAllowedError):
+        reel_choices(ctx, pat)
+
+
+def test_a_practitioner_makes_their_own_portfolio_pdf(ctx: Context, world,
+                                                      tmp_path: Path) -> None:
+    """The practitioner's own portfolio: every session logged for them (two
+    supervisors), their own agreement and calibration, and the same consent rule."""
+    sue, pat, _, clips = world
+    kim = make_user(ctx, "kim", Role.SUPERVISOR)
+    with ctx.db.transaction("test") as tx:
+        fams = {f.code: f for f in tx.list_families()}
+    reel = _shared_reel(ctx, pat, fams["FAM-001"], "Maya and you")
+    log_supervision(ctx, sue, "pat", date.today() - timedelta(days=7), 60,
+                    [clips["FAM-001"].id, clips["FAM-002"].id], [reel],
+                    notes="The feeding clip.")
+    with ctx.db.transaction("test") as tx:  # pat moves to kim's team
+        from attune.storage.models import UserRecord
+
+        tx._user_rec("pat").supervisor_id = tx._user_rec("kim").id
+        assert isinstance(tx._user_rec("pat"), UserRecord)
+    log_supervision(ctx, kim, "pat", date.today(), 30, notes="First with kim.")
+    own = portfolio(ctx, pat, "pat")
+    assert own.supervisors == ("kim", "sue") and own.minutes == 90
+    assert own.unnamed_items == 1  # FAM-002's clip: not named, not listed
+    assert [e.session.supervisor for e in own.sessions] == ["sue", "kim"]
+    assert len(portfolio(ctx, kim, "pat").sessions) == 1  # a supervisor's: their own
+    out = tmp_path / "own.pdf"
+    portfolio_pdf(ctx, pat, "pat", out)
+    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    flat = " ".join(text.split())
+    ARTIFACTS.mkdir(exist_ok=True)
+    shutil.copy(out, ARTIFACTS / "portfolio-own.pdf")
+    assert "by pat (their own, with every session logged for them)" in flat
+    assert "2 supervision sessions with kim and sue, 1 h 30 min in all." in flat
+    assert 'reel "Maya and you"' in flat and "FAM-001 · Clip" in flat
+    assert "FAM-002" not in flat and "FAM-003" not in flat
     assert "_" not in flat and "None" not in flat and "{" not in flat

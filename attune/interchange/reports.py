@@ -297,12 +297,19 @@ def _table(pdf: FPDF, font: str, frame: pd.DataFrame) -> None:
     least = [max([width(h, "B", True)] + [width(r[j], "", True) for r in cells])
              for j, h in enumerate(heads)]
     widths = full
-    if sum(full) > pdf.epw:  # shrink what can wrap, never below the longest word
-        spare = [f - m for f, m in zip(full, least, strict=True)]
-        cut = min(sum(full) - pdf.epw, sum(spare))
-        widths = [f - cut * s / max(sum(spare), 1e-9) for f, s in zip(full, spare, strict=True)]
+    if sum(full) > pdf.epw:
+        # shrink the widest columns first, to one cap (never below a column's longest
+        # word): a short column such as a day stays on one line, long notes wrap
+        def fitted(cap: float) -> list[float]:
+            return [max(m, min(f, cap)) for f, m in zip(full, least, strict=True)]
+
+        low, high = 0.0, max(full)
+        for _ in range(40):
+            cap = (low + high) / 2
+            low, high = (cap, high) if sum(fitted(cap)) <= pdf.epw else (low, cap)
+        widths = fitted(low)
     pdf.set_font(font, "", size)
-    with pdf.table(col_widths=widths, width=sum(widths), align="LEFT",
+    with pdf.table(col_widths=widths, width=sum(widths), align="LEFT", text_align="LEFT",
                    first_row_as_headings=True, line_height=4.5,
                    padding=(0.5, pdf.c_margin + 1)) as table:
         head = table.row()

@@ -199,6 +199,24 @@ def _done_pairs(tx: Tx, supervisor: User
     clips = [c for f in sorted(family_ids_for(tx, supervisor))
              for c in tx.clips_for_family(f)
              if decide_access(tx, supervisor, Action.VIEW_CLIP, f, c).allowed]
+    return _pairs_on(tx, clips)
+
+
+def _own_done_pairs(tx: Tx, practitioner: User
+                    ) -> list[tuple[Clip, str, str, CodingRole, datetime]]:
+    """The compared pairs a practitioner is one of, both marked done, on the clips the
+    gate lets them open with every coder's events (not blind)."""
+    clips = []
+    for clip_id in sorted({a.clip_id for a in tx.assignments(coder=practitioner.username)}):
+        clip = tx.get_clip(clip_id)
+        decision = decide_access(tx, practitioner, Action.VIEW_CLIP, clip.family_id, clip)
+        if decision.allowed and not decision.blind:
+            clips.append(clip)
+    return [p for p in _pairs_on(tx, clips) if practitioner.username in (p[1], p[2])]
+
+
+def _pairs_on(tx: Tx, clips: list[Clip]
+              ) -> list[tuple[Clip, str, str, CodingRole, datetime]]:
     pairs = []
     for clip in clips:
         assignments = tx.assignments(clip_id=clip.id)
@@ -227,6 +245,28 @@ class PairTallyICC:
     coder_b: str
     clip_ids: tuple[int, ...]
     measures: tuple[TallyICC, ...]
+
+
+def my_agreement(ctx: Context, practitioner: User, tolerance_ms: int = MATCH_TOLERANCE_MS,
+                 step_ms: int = SAMPLING_STEP_MS) -> list[PairAgreement]:
+    """A practitioner's own agreement, oldest first: every double-coded or gold clip
+    they coded that both coders marked done and the gate lets them open (one audit
+    entry, like the team's report)."""
+    require_role(ctx, practitioner, {Role.PRACTITIONER}, "see your own agreement")
+    with ctx.db.transaction(practitioner.username) as tx:
+        pairs = [(clip.id, a, b, role, at)
+                 for clip, a, b, role, at in _own_done_pairs(tx, practitioner)]
+    out = [PairAgreement(clip_id, a, b, role, at.date(),
+                         clip_agreement(ctx, practitioner, [clip_id], a, b,
+                                        tolerance_ms=tolerance_ms, step_ms=step_ms,
+                                        audit=False))
+           for clip_id, a, b, role, at in pairs]
+    if out:
+        with ctx.db.transaction(practitioner.username) as tx:
+            tx.audit("agreement-report", "user", practitioner.username,
+                     {"clips": [p.clip_id for p in out], "tolerance_ms": tolerance_ms,
+                      "step_ms": step_ms})
+    return sorted(out, key=lambda p: (p.assigned_on, p.clip_id))
 
 
 def pair_icc(ctx: Context, supervisor: User) -> list[PairTallyICC]:
@@ -480,30 +520,51 @@ def calibration_results(ctx: Context, supervisor: User, calibration_id: int,
         found = [c for c in tx.calibrations(supervisor.username) if c.id == calibration_id]
         if not found:
             raise InputError(f"There is no calibration session {calibration_id} of yours.")
-        session = found[0]
-        pairs: dict[str, list[ClipPair]] = {t: [] for t in session.trainees}
-        visible = 0
-        coded: list[Event] = []
-        for clip_id in session.clip_ids:
-            clip = tx.get_clip(clip_id)
-            if not decide_access(tx, supervisor, Action.VIEW_CLIP, clip.family_id,
-                                 clip).allowed:
-                continue
-            visible += 1
-            done = {a.coder: a for a in tx.assignments(clip_id=clip_id)
-                    if a.done_at is not None}
-            gold = next((c for c, a in done.items() if a.role == CodingRole.GOLD), None)
-            if gold is None:
-                continue
-            gold_events = tx.list_events(clip_id, gold)
-            coded += gold_events
-            for trainee in session.trainees:
-                if trainee in done:
-                    mine = tx.list_events(clip_id, trainee)
-                    coded += mine
-                    pairs[trainee].append(ClipPair(gold_events, mine, clip.duration_ms,
-                                                   clip_id))
-        scheme = _scheme_of(tx, coded)
+        return _calibration_results(tx, supervisor, found[0], found[0].trainees,
+                                    tolerance_ms)
+
+
+def my_calibration_results(ctx: Context, trainee: User,
+                           tolerance_ms: int = MATCH_TOLERANCE_MS
+                           ) -> list[tuple[Calibration, CalibrationResult]]:
+    """A practitioner's own result in each calibration session they are a trainee of,
+    oldest first. A clip counts once the gate lets them open it with the gold coding:
+    while any trainee of it still codes blind, it is not counted (nor shown) yet."""
+    require_role(ctx, trainee, {Role.PRACTITIONER}, "see your calibration results")
+    with ctx.db.transaction(trainee.username) as tx:
+        return [(c, _calibration_results(tx, trainee, c, (trainee.username,),
+                                         tolerance_ms)[0])
+                for c in tx.calibrations(trainee=trainee.username)]
+
+
+def _calibration_results(tx: Tx, viewer: User, session: Calibration,
+                         trainees: tuple[str, ...], tolerance_ms: int
+                         ) -> list[CalibrationResult]:
+    pairs: dict[str, list[ClipPair]] = {t: [] for t in trainees}
+    visible = 0
+    coded: list[Event] = []
+    for clip_id in session.clip_ids:
+        clip = tx.get_clip(clip_id)
+        decision = decide_access(tx, viewer, Action.VIEW_CLIP, clip.family_id, clip)
+        if not decision.allowed:
+            continue
+        visible += 1
+        if decision.blind:  # a trainee before every coder of the clip is done
+            continue
+        done = {a.coder: a for a in tx.assignments(clip_id=clip_id)
+                if a.done_at is not None}
+        gold = next((c for c, a in done.items() if a.role == CodingRole.GOLD), None)
+        if gold is None:
+            continue
+        gold_events = tx.list_events(clip_id, gold)
+        coded += gold_events
+        for trainee in trainees:
+            if trainee in done:
+                mine = tx.list_events(clip_id, trainee)
+                coded += mine
+                pairs[trainee].append(ClipPair(gold_events, mine, clip.duration_ms,
+                                               clip_id))
+    scheme = _scheme_of(tx, coded)
     return [CalibrationResult(
         t, len(p), visible, session.pass_line_percent,
         agreement_report_clips(p, tolerance_ms=tolerance_ms, scheme=scheme,

@@ -7,10 +7,15 @@ and the next steps agreed. Each clip or reel named must be one the supervisor ma
 
 The portfolio gathers, for an accreditation meeting, a practitioner's supervised cycles
 (families with their filmed visits and shared reviews), the supervision sessions and
-hours, their agreement over time and their calibration results. Consent decides what is
-named: a family appears by its code only when its consent covers supervision (its work
-was supervised) and training (a portfolio is for training); any other family is counted
-together with the rest, never named, and no clip or reel of it is listed.
+hours, their agreement over time and their calibration results. Their supervisor makes
+it (with the sessions that supervisor held), or the practitioner makes their own (with
+every session logged for them). Consent decides what is named, through the gate, for
+whoever makes it: a family appears by its code only when its consent covers supervision
+(its work was supervised) and training (a portfolio is for training); any other family
+is counted together with the rest, never named, and no clip or reel of it is listed.
+
+Clips and reels are named in words everywhere (the family's code, the clip's visit and
+length, the reel's title and the day it was shared), never by a number alone.
 """
 
 from __future__ import annotations
@@ -23,9 +28,11 @@ from pathlib import Path
 import pandas as pd
 
 from attune.core.accounts import Role, User
+from attune.core.clip import clip_label
 from attune.core.coding import SupervisionSession
 from attune.core.policy import Action
 from attune.core.practice import MATCH_TOLERANCE_MS, SAMPLING_STEP_MS
+from attune.core.reel import Reel
 from attune.errors import InputError, NotAllowedError
 from attune.services import Context
 from attune.services.access import decide_access, require_access, require_role
@@ -34,6 +41,8 @@ from attune.services.supervision import (
     calibration_results,
     calibrations,
     coders_over_time,
+    my_agreement,
+    my_calibration_results,
     team_agreement,
 )
 from attune.storage.store import Tx
@@ -83,14 +92,78 @@ def supervision_log(ctx: Context, user: User, practitioner: str | None = None
     """Logged sessions, oldest first: a supervisor sees those they held (with one
     practitioner when named); a practitioner sees their own."""
     with ctx.db.transaction(user.username) as tx:
-        if user.active and user.role == Role.SUPERVISOR:
-            return tx.supervision_sessions(supervisor=user.username,
-                                           practitioner=practitioner)
-        if user.active and user.role == Role.PRACTITIONER and practitioner in (
-                None, user.username):
-            return tx.supervision_sessions(practitioner=user.username)
+        return _log(tx, user, practitioner)
+
+
+def _log(tx: Tx, user: User, practitioner: str | None) -> list[SupervisionSession]:
+    if user.active and user.role == Role.SUPERVISOR:
+        return tx.supervision_sessions(supervisor=user.username, practitioner=practitioner)
+    if user.active and user.role == Role.PRACTITIONER and practitioner in (
+            None, user.username):
+        return tx.supervision_sessions(practitioner=user.username)
     raise NotAllowedError("Not allowed: only a supervisor or the practitioner supervised "
                           "may read a supervision log.", "read the supervision log", {})
+
+
+@dataclass(frozen=True)
+class LoggedSession:
+    """A logged session with what was watched in words, as its reader may see it."""
+
+    session: SupervisionSession
+    watched: tuple[str, ...]  # each clip and reel in words
+
+
+def supervision_log_entries(ctx: Context, user: User, practitioner: str | None = None
+                            ) -> list[LoggedSession]:
+    """:func:`supervision_log` with each clip and reel watched named in words (the
+    family's code, the clip's visit and length; the reel's title and when it was shared
+    or made); one the reader may no longer open (its consent ended) is said so, unnamed."""
+    with ctx.db.transaction(user.username) as tx:
+        return [LoggedSession(s, tuple(
+            [_clip_words(tx, user, c) for c in s.clip_ids]
+            + [_reel_words(tx, user, r) for r in s.reel_ids]))
+            for s in _log(tx, user, practitioner)]
+
+
+def _clip_words(tx: Tx, user: User, clip_id: int) -> str:
+    clip = tx.get_clip(clip_id)
+    if not decide_access(tx, user, Action.VIEW_CLIP, clip.family_id, clip).allowed:
+        return "a clip you may no longer open"
+    held_on = tx.get_session(clip.session_id).held_on if clip.session_id else None
+    return f"{tx.family_by_id(clip.family_id).code} · {clip_label(clip, held_on)}"
+
+
+def _reel_words(tx: Tx, user: User, reel_id: int) -> str:
+    reel = tx.get_reel(reel_id)
+    if not decide_access(tx, user, Action.WATCH_REEL, reel.family_id).allowed:
+        return "a reel you may no longer watch"
+    return reel_words(tx.family_by_id(reel.family_id).code, reel)
+
+
+def reel_words(family_code: str, reel: Reel) -> str:
+    """A reel in words: ``FAM-014 · reel "Maya and you" · shared 7 Nov 2026``."""
+    when = (f"shared {_day(reel.shared_at.date())}" if reel.shared_at
+            else f"made {_day(reel.rendered_at.date())}" if reel.rendered_at
+            else "not made yet")
+    return f'{family_code} · reel "{reel.title}" · {when}'
+
+
+def reel_choices(ctx: Context, supervisor: User) -> dict[int, str]:
+    """The reels (recordings of shared reviews) a supervisor may name in a session:
+    those made or shared, of the families of their team whose consent lets them watch
+    its reels; each in words, newest first within a family."""
+    require_role(ctx, supervisor, {Role.SUPERVISOR}, "log a supervision session")
+    out: dict[int, str] = {}
+    with ctx.db.transaction(supervisor.username) as tx:
+        for family in tx.list_families():
+            if not decide_access(tx, supervisor, Action.SEE_FAMILY, family).allowed or \
+                    not decide_access(tx, supervisor, Action.WATCH_REEL, family).allowed:
+                continue
+            for reel in sorted(tx.reels_for_family(family.id), key=lambda r: r.id,
+                               reverse=True):
+                if reel.shared or reel.rendered_at is not None:
+                    out[reel.id] = reel_words(family.code, reel)
+    return out
 
 
 @dataclass(frozen=True)
@@ -108,20 +181,26 @@ class PortfolioFamily:
 @dataclass(frozen=True)
 class Portfolio:
     practitioner: str
-    supervisor: str
+    made_by: str  # their supervisor, or the practitioner themselves
+    supervisors: tuple[str, ...]  # who held the sessions listed
     made_on: date
     families: tuple[PortfolioFamily, ...]
     unnamed_families: int  # counted, not named: their consent does not cover it
     unnamed_visits: int
     unnamed_shared_reviews: int
-    sessions: tuple[SupervisionSession, ...]  # clips and reels of named families only
+    sessions: tuple[LoggedSession, ...]  # clips and reels of named families only
     unnamed_items: int  # clips and reels watched of families not named
     agreement: pd.DataFrame = field(repr=False)  # date, compared with, kind, event kappa
     calibrations: tuple[tuple[str, CalibrationResult], ...] = ()
 
     @property
     def minutes(self) -> int:
-        return sum(s.minutes for s in self.sessions)
+        return sum(s.session.minutes for s in self.sessions)
+
+    @property
+    def own(self) -> bool:
+        """Made by the practitioner themselves."""
+        return self.made_by == self.practitioner
 
     def consent_sentence(self) -> str:
         """What the consent rule did, in words."""
@@ -134,16 +213,24 @@ class Portfolio:
                 "the totals but not named, and none of their clips or reels is listed.")
 
 
-def portfolio(ctx: Context, supervisor: User, practitioner: str,
-              tolerance_ms: int = MATCH_TOLERANCE_MS,
+def portfolio(ctx: Context, user: User, practitioner: str, tolerance_ms: int = MATCH_TOLERANCE_MS,
               step_ms: int = SAMPLING_STEP_MS) -> Portfolio:
-    """A practitioner's accreditation portfolio, made by their supervisor."""
-    require_role(ctx, supervisor, {Role.SUPERVISOR}, "make an accreditation portfolio")
+    """A practitioner's accreditation portfolio, made by their supervisor (with the
+    sessions that supervisor held) or by the practitioner themselves (with every session
+    logged for them). The gate decides, for whoever makes it, which families are named."""
+    require_role(ctx, user, {Role.SUPERVISOR, Role.PRACTITIONER},
+                 "make an accreditation portfolio")
+    own = user.role == Role.PRACTITIONER
     named: list[PortfolioFamily] = []
     hidden_families = hidden_visits = hidden_reviews = 0
     named_ids: set[int] = set()
-    with ctx.db.transaction(supervisor.username) as tx:
-        if practitioner not in _team(tx, supervisor):
+    with ctx.db.transaction(user.username) as tx:
+        if own and practitioner != user.username:
+            raise NotAllowedError(
+                "Not allowed: a practitioner makes their own portfolio only; their "
+                "supervisor can make it too.", "make an accreditation portfolio",
+                {"practitioner": practitioner})
+        if not own and practitioner not in _team(tx, user):
             raise NotAllowedError(
                 f"Not allowed: {practitioner} is not a practitioner of your team, so you "
                 "cannot make their portfolio.", "make an accreditation portfolio",
@@ -157,7 +244,7 @@ def portfolio(ctx: Context, supervisor: User, practitioner: str,
             shared = sum(1 for r in tx.reels_for_family(family.id) if r.shared)
             if not visits and not shared:
                 continue  # no filmed work with this family yet
-            cleared = all(decide_access(tx, supervisor, action, family).allowed
+            cleared = all(decide_access(tx, user, action, family).allowed
                           for action in (Action.SUPERVISED_CYCLE, Action.LIST_IN_PORTFOLIO))
             if not cleared:
                 hidden_families += 1
@@ -169,34 +256,40 @@ def portfolio(ctx: Context, supervisor: User, practitioner: str,
             named.append(PortfolioFamily(family.code, len(visits), len(clips), shared,
                                          days[0] if days else None,
                                          days[-1] if days else None))
-        logged = tx.supervision_sessions(supervisor=supervisor.username,
+        logged = tx.supervision_sessions(supervisor=None if own else user.username,
                                          practitioner=practitioner)
-        clip_family = {c: tx.get_clip(c).family_id for s in logged for c in s.clip_ids}
-        reel_family = {r: tx.get_reel(r).family_id for s in logged for r in s.reel_ids}
-    sessions, hidden_items = [], 0
-    for s in logged:
-        shown_clips = tuple(c for c in s.clip_ids if clip_family[c] in named_ids)
-        shown_reels = tuple(r for r in s.reel_ids if reel_family[r] in named_ids)
-        hidden_items += (len(s.clip_ids) - len(shown_clips) + len(s.reel_ids)
-                         - len(shown_reels))
-        sessions.append(SupervisionSession(s.id, s.supervisor, s.practitioner, s.held_on,
-                                           s.minutes, shown_clips, shown_reels, s.notes,
-                                           s.actions, s.created_at))
-    pairs = team_agreement(ctx, supervisor, tolerance_ms, step_ms, audit=False)
+        sessions, hidden_items = [], 0
+        for s in logged:
+            shown_clips = [c for c in s.clip_ids if tx.get_clip(c).family_id in named_ids]
+            shown_reels = [r for r in s.reel_ids if tx.get_reel(r).family_id in named_ids]
+            hidden_items += (len(s.clip_ids) - len(shown_clips) + len(s.reel_ids)
+                             - len(shown_reels))
+            shown = SupervisionSession(s.id, s.supervisor, s.practitioner, s.held_on,
+                                       s.minutes, tuple(shown_clips), tuple(shown_reels),
+                                       s.notes, s.actions, s.created_at)
+            sessions.append(LoggedSession(shown, tuple(
+                [_clip_words(tx, user, c) for c in shown_clips]
+                + [_reel_words(tx, user, r) for r in shown_reels])))
+    if own:
+        pairs = my_agreement(ctx, user, tolerance_ms, step_ms)
+        mine_calibrated = [(c.title, r) for c, r in
+                           my_calibration_results(ctx, user, tolerance_ms)]
+    else:
+        pairs = team_agreement(ctx, user, tolerance_ms, step_ms, audit=False)
+        mine_calibrated = [(c.title, r) for c in calibrations(ctx, user)
+                           if practitioner in c.trainees
+                           for r in calibration_results(ctx, user, c.id, tolerance_ms)
+                           if r.trainee == practitioner]
     over_time = coders_over_time(pairs)
     mine = over_time[over_time["coder"] == practitioner].drop(columns=["clip"])
-    results = []
-    for c in calibrations(ctx, supervisor):
-        if practitioner in c.trainees:
-            for r in calibration_results(ctx, supervisor, c.id, tolerance_ms):
-                if r.trainee == practitioner:
-                    results.append((c.title, r))
-    with ctx.db.transaction(supervisor.username) as tx:
+    with ctx.db.transaction(user.username) as tx:
         tx.audit("portfolio-made", "user", practitioner,
                  {"families_named": len(named), "families_counted": hidden_families})
-    return Portfolio(practitioner, supervisor.username, date.today(), tuple(named),
-                     hidden_families, hidden_visits, hidden_reviews, tuple(sessions),
-                     hidden_items, mine.reset_index(drop=True), tuple(results))
+    return Portfolio(practitioner, user.username,
+                     tuple(sorted({s.session.supervisor for s in sessions})), date.today(),
+                     tuple(named), hidden_families, hidden_visits, hidden_reviews,
+                     tuple(sessions), hidden_items, mine.reset_index(drop=True),
+                     tuple(mine_calibrated))
 
 
 def _hours(minutes: int) -> str:
@@ -206,6 +299,10 @@ def _hours(minutes: int) -> str:
 
 def _day(d: date | None) -> str:
     return "-" if d is None else f"{d.day} {d:%b %Y}"
+
+
+def _names(names: tuple[str, ...]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def portfolio_document(made: Portfolio) -> tuple[str, list[str],
@@ -230,16 +327,23 @@ def portfolio_document(made: Portfolio) -> tuple[str, list[str],
     cycles.append(f"In all: {len(made.families) + made.unnamed_families} families, "
                   f"{total_visits} filmed visits, {total_reviews} shared reviews.")
     log = pd.DataFrame(
-        [{"day": _day(s.held_on), "length": _hours(s.minutes),
-          "watched": ", ".join([f"clip {c}" for c in s.clip_ids]
-                               + [f"reel {r}" for r in s.reel_ids]) or "-",
-          "notes": s.notes or "-", "next steps agreed": s.actions or "-"}
-         for s in made.sessions],
-        columns=["day", "length", "watched", "notes", "next steps agreed"])
+        [{"day": _day(e.session.held_on), "supervisor": e.session.supervisor,
+          "length": _hours(e.session.minutes), "watched": "; ".join(e.watched) or "-",
+          "notes": e.session.notes or "-", "next steps agreed": e.session.actions or "-"}
+         for e in made.sessions],
+        columns=["day", "supervisor", "length", "watched", "notes", "next steps agreed"])
+    if len(made.supervisors) < 2:  # one supervisor: the sentence above names them
+        log = log.drop(columns=["supervisor"])
     n = len(made.sessions)
-    hours = [f"{n} supervision {'session' if n == 1 else 'sessions'} with {made.supervisor}, "
-             f"{_hours(made.minutes)} in all."]
-    if made.unnamed_items:
+    if n:
+        hours = [f"{n} supervision {'session' if n == 1 else 'sessions'} with "
+                 f"{_names(made.supervisors)}, {_hours(made.minutes)} in all."]
+    else:
+        hours = ["No supervision session has been logged yet."]
+    if made.unnamed_items == 1:
+        hours.append("1 clip or reel watched in these sessions belongs to a family not "
+                     "named here, so it is not listed.")
+    elif made.unnamed_items:
         hours.append(f"{made.unnamed_items} clips or reels watched in these sessions belong "
                      "to families not named here, so they are not listed.")
     if made.agreement.empty:
@@ -259,9 +363,10 @@ def portfolio_document(made: Portfolio) -> tuple[str, list[str],
               r.per_code.loc[~r.per_code["passed"], "code"].astype(str)) or "-"}
          for t, r in made.calibrations],
         columns=["calibration", "clips done", "pass line", "result", "codes under the line"])
-    intro = [f"Made by attune on {_day(made.made_on)} by {made.supervisor} for an "
-             "accreditation meeting. Descriptive figures only; no licensed measure is "
-             "scored."]
+    by = (f"by {made.practitioner} (their own, with every session logged for them)"
+          if made.own else f"by {made.made_by}, their supervisor")
+    intro = [f"Made by attune on {_day(made.made_on)} {by}, for an accreditation meeting. "
+             "Descriptive figures only; no licensed measure is scored."]
     return title, intro, [
         ("Supervised cycles (families, filmed visits, shared reviews)", cycles),
         ("Families named", families),
@@ -271,14 +376,20 @@ def portfolio_document(made: Portfolio) -> tuple[str, list[str],
         ("Calibration results", calib)]
 
 
-def portfolio_pdf(ctx: Context, supervisor: User, practitioner: str, path: Path | None = None,
+def portfolio_pdf(ctx: Context, user: User, practitioner: str, path: Path | None = None,
                   tolerance_ms: int = MATCH_TOLERANCE_MS) -> bytes:
-    """The portfolio as a PDF (written to ``path`` when given; the bytes are returned)."""
+    """The portfolio as a PDF (written to ``path`` when given; the bytes are returned),
+    made by the practitioner's supervisor or by the practitioner themselves."""
+    return write_portfolio(portfolio(ctx, user, practitioner, tolerance_ms), path)
+
+
+def write_portfolio(made: Portfolio, path: Path | None = None) -> bytes:
+    """A portfolio laid out as a PDF (written atomically to ``path`` when given)."""
     from attune.interchange.reports import write_portfolio_pdf
 
-    made = portfolio(ctx, supervisor, practitioner, tolerance_ms)
     title, intro, sections = portfolio_document(made)
-    chart = made.agreement.assign(coder=practitioner) if not made.agreement.empty else None
+    chart = made.agreement.assign(coder=made.practitioner) \
+        if not made.agreement.empty else None
     with tempfile.TemporaryDirectory() as folder:
         out = write_portfolio_pdf(Path(folder) / "portfolio.pdf", title, intro, sections,
                                   over_time=chart, chart_after=4)
@@ -288,3 +399,14 @@ def portfolio_pdf(ctx: Context, supervisor: User, practitioner: str, path: Path 
 
         write_bytes_atomic(path, data)
     return data
+
+
+def portfolio_summary(made: Portfolio) -> dict[str, object]:
+    """What a portfolio holds, for a script (``attune supervise portfolio --json``)."""
+    return {"practitioner": made.practitioner, "made_by": made.made_by,
+            "families_named": [f.code for f in made.families],
+            "families_counted_not_named": made.unnamed_families,
+            "sessions": len(made.sessions), "supervision_minutes": made.minutes,
+            "supervisors": list(made.supervisors),
+            "agreement_rows": len(made.agreement),
+            "calibrations": [t for t, _ in made.calibrations]}

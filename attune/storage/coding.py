@@ -440,10 +440,17 @@ class Coding(Clips):
                     "pass_line_percent": pass_line_percent})
         return self._calibration(rec)
 
-    def calibrations(self, supervisor: str) -> list[Calibration]:
-        q = select(CalibrationRecord).where(
-            CalibrationRecord.supervisor_id == self._user_rec(supervisor).id
-        ).order_by(CalibrationRecord.id)
+    def calibrations(self, supervisor: str | None = None, *,
+                     trainee: str | None = None) -> list[Calibration]:
+        """Calibration sessions, oldest first: a supervisor's, or those with ``trainee``
+        among their trainees."""
+        q = select(CalibrationRecord).order_by(CalibrationRecord.id)
+        if supervisor is not None:
+            q = q.where(CalibrationRecord.supervisor_id == self._user_rec(supervisor).id)
+        if trainee is not None:
+            q = q.where(CalibrationRecord.id.in_(
+                select(CalibrationTraineeRecord.calibration_id).where(
+                    CalibrationTraineeRecord.coder_id == self._user_rec(trainee).id)))
         return [self._calibration(r) for r in self.orm.scalars(q)]
 
     def add_supervision_session(self, practitioner: str, held_on: date, minutes: int,

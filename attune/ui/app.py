@@ -38,6 +38,7 @@ TALLIES = PageSpec("tallies.py", "Tallies", ":material/bar_chart:")
 GOALS = PageSpec("goals.py", "Goals and visits", ":material/flag:")
 SEARCH = PageSpec("search.py", "Search", ":material/search:")
 SUPERVISION = PageSpec("supervision.py", "Supervision", ":material/fact_check:")
+MY_SUPERVISION = PageSpec("my_supervision.py", "My supervision", ":material/school:")
 ACCOUNTS = PageSpec("accounts.py", "Accounts", ":material/manage_accounts:")
 SIGN_OUT = PageSpec("sign_out.py", "Sign out", ":material/logout:")
 
@@ -45,7 +46,7 @@ SIGN_OUT = PageSpec("sign_out.py", "Sign out", ":material/logout:")
 #: listed only once its file exists (another issue's work).
 ROLE_PAGES: dict[Role, tuple[PageSpec, ...]] = {
     Role.PRACTITIONER: (MY_WORK, FAMILIES, GOALS, CONSENT, UPLOAD, SCHEME, WORKSPACE, REELS,
-                        TALLIES, SEARCH),
+                        TALLIES, SEARCH, MY_SUPERVISION),
     Role.SUPERVISOR: (FAMILIES, GOALS, SUPERVISION, TALLIES, WORKSPACE, SCHEME, SEARCH),
     Role.PARENT: (PARENT,),
     Role.ADMIN: (ACCOUNTS,),
@@ -70,7 +71,7 @@ def pages_for(user: User | None, root: Path) -> list[PageSpec]:
 #: user (only their own pages are in the menu). Other pages are routable only for the
 #: roles that have them; elsewhere Streamlit answers "page not found".
 GUARDED = (MY_WORK, FAMILIES, CONSENT, UPLOAD, SCHEME, PARENT, ACCOUNTS, TALLIES, SUPERVISION,
-           REELS, GOALS, SEARCH)
+           REELS, GOALS, SEARCH, MY_SUPERVISION)
 
 
 def routable_for(user: User | None, root: Path) -> list[PageSpec]:

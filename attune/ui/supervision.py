@@ -25,7 +25,7 @@ from attune.analysis.agreement import (
 )
 from attune.core.accounts import User
 from attune.core.clip import clip_label
-from attune.core.coding import CodingRole, SupervisionSession
+from attune.core.coding import Calibration, CodingRole
 from attune.core.spans import format_ms
 from attune.errors import AttuneError
 from attune.interchange.reports import write_agreement_csv
@@ -42,13 +42,19 @@ from attune.services.supervision import (
     clip_group_agreement,
     coders_over_time,
     icc_lines,
+    my_calibration_results,
     pair_icc,
     record_agreement_view,
     team_agreement,
     team_names,
     write_agreement_report,
 )
-from attune.services.supervision_log import portfolio_pdf
+from attune.services.supervision_log import (
+    LoggedSession,
+    portfolio_pdf,
+    reel_choices,
+    supervision_log_entries,
+)
 from attune.ui.cache import cached
 from attune.ui.families import FamilyRow
 
@@ -415,17 +421,52 @@ def pair_icc_lines(pairs: Sequence[PairTallyICC]) -> list[str]:
     return icc_lines(list(pairs))
 
 
-def supervision_log_frame(sessions: Sequence[SupervisionSession]) -> pd.DataFrame:
-    """The supervision log, newest first, in words."""
-    rows = [{"day": s.held_on, "practitioner": s.practitioner, "minutes": s.minutes,
-             "watched": ", ".join([f"clip {c}" for c in s.clip_ids]
-                                  + [f"reel {r}" for r in s.reel_ids]) or "-",
-             "notes": s.notes or "-", "next steps agreed": s.actions or "-"}
-            for s in reversed(sessions)]
-    return pd.DataFrame(rows, columns=["day", "practitioner", "minutes", "watched", "notes",
+def supervision_log_frame(entries: Sequence[LoggedSession], *, who: str = "practitioner"
+                          ) -> pd.DataFrame:
+    """The supervision log, newest first, in words (clips and reels named by family,
+    visit, title and day, never by a number alone); ``who`` is the other person's column:
+    the practitioner (a supervisor's log) or the supervisor (a practitioner's own)."""
+    rows = [{"day": e.session.held_on, who: getattr(e.session, who),
+             "minutes": e.session.minutes, "watched": "; ".join(e.watched) or "-",
+             "notes": e.session.notes or "-", "next steps agreed": e.session.actions or "-"}
+            for e in reversed(entries)]
+    return pd.DataFrame(rows, columns=["day", who, "minutes", "watched", "notes",
                                        "next steps agreed"])
 
 
+def supervision_log_for_page(ctx: Context, user: User) -> list[LoggedSession]:
+    """The reader's supervision log in words (cached per data version)."""
+    return cached(ctx, user, supervision_log_entries)
+
+
+def my_calibrations_for_page(ctx: Context, user: User
+                             ) -> list[tuple[Calibration, CalibrationResult]]:
+    """A practitioner's own calibration results (cached per data version)."""
+    return cached(ctx, user, my_calibration_results)
+
+
+def my_calibration_frame(found: Sequence[tuple[Calibration, CalibrationResult]]
+                         ) -> pd.DataFrame:
+    """One row per calibration session of the practitioner's, in words."""
+    frame = calibration_frame([r for _, r in found]).drop(columns=["trainee"])
+    frame.insert(0, "calibration", [c.title for c, _ in found])
+    frame.insert(1, "pass line", [f"{c.pass_line_percent}%" for c, _ in found])
+    return frame
+
+
+def _log_tab_reads(ctx: Context, user: User
+                   ) -> tuple[list[LoggedSession], dict[int, str]]:
+    return supervision_log_entries(ctx, user), reel_choices(ctx, user)
+
+
+def log_tab_for_page(ctx: Context, user: User
+                     ) -> tuple[list[LoggedSession], dict[int, str]]:
+    """The supervisor's log in words and the reels they may name in a session, in one
+    cached read (the page's statements stay under the N+1 guard's cap)."""
+    return cached(ctx, user, _log_tab_reads)
+
+
 def portfolio_pdf_for_page(ctx: Context, user: User, practitioner: str) -> bytes:
-    """A practitioner's portfolio PDF, made once per data version."""
+    """A practitioner's portfolio PDF (made by their supervisor or by themselves), made
+    once per data version."""
     return cached(ctx, user, portfolio_pdf, practitioner)

@@ -183,14 +183,56 @@ def test_icc_shrout_fleiss_table_4(form: str) -> None:
     assert icc(example["ratings"], form) == pytest.approx(expected[form], abs=expected["tol"])
 
 
+def test_icc_mean_squares_are_shrout_fleiss_table_2() -> None:
+    example = published("icc_shrout_fleiss_1979.json")
+    ms = coefficients_module._icc_mean_squares(example["ratings"])
+    table = example["anova_table_2"]
+    got = {"BMS": ms.rows, "WMS": ms.within, "JMS": ms.cols, "EMS": ms.error}
+    assert got == {k: pytest.approx(table[k], abs=table["tol"]) for k in got}
+
+
 @pytest.mark.parametrize("form", ["ICC(1,1)", "ICC(2,1)", "ICC(3,1)"])
 def test_icc_interval_shrout_fleiss_data(form: str) -> None:
+    # Pinned to pingouin 0.7.0's intraclass_corr run on this data (CI95, three decimals);
+    # psych's ICC() (cran/psych R/ICC.R) computes the same limits by the same formulas.
     example = published("icc_shrout_fleiss_1979.json")
     low, high = icc_interval(example["ratings"], form)
     want = example["expected_interval_95"][form]
     tol = example["expected_interval_95"]["tol"]
     assert (low, high) == (pytest.approx(want[0], abs=tol), pytest.approx(want[1], abs=tol))
     assert low < icc(example["ratings"], form) < high
+
+
+@pytest.mark.parametrize("form", ["ICC(1,1)", "ICC(2,1)", "ICC(3,1)"])
+def test_icc_interval_from_the_published_formulas(form: str) -> None:
+    """The interval again, written out from the papers' formulas on the mean squares
+    published in Shrout & Fleiss's Table 2 (two decimals, so agreeing to about .01):
+    ICC(1,1) and ICC(3,1) by F_L = F0 / F(1-a/2; n-1, df2) and F_U = F0 F(1-a/2; df2, n-1),
+    limits (F-1)/(F+k-1) (Shrout & Fleiss 1979); ICC(2,1), two-way random and absolute
+    agreement, by McGraw & Wong (1996, with its erratum) with Satterthwaite's degrees of
+    freedom, as R psych's ICC() writes them out (cran/psych R/ICC.R)."""
+    from scipy.stats import f
+
+    example = published("icc_shrout_fleiss_1979.json")
+    t = example["anova_table_2"]
+    bms, wms, jms, ems, n, k, a = t["BMS"], t["WMS"], t["JMS"], t["EMS"], 6, 4, 0.05
+    if form == "ICC(2,1)":
+        r = (bms - ems) / (bms + (k - 1) * ems + k * (jms - ems) / n)
+        fj = jms / ems
+        c = n * (1 + (k - 1) * r) - k * r
+        v = (k - 1) * (n - 1) * (k * r * fj + c) ** 2 / ((n - 1) * k**2 * r**2 * fj**2 + c**2)
+        f_star, f_2star = f.ppf(1 - a / 2, n - 1, v), f.ppf(1 - a / 2, v, n - 1)
+        want = (n * (bms - f_star * ems) / (f_star * (k * jms + (k * n - k - n) * ems)
+                                            + n * bms),
+                n * (f_2star * bms - ems) / (k * jms + (k * n - k - n) * ems
+                                             + n * f_2star * bms))
+    else:
+        f0, df2 = (bms / wms, n * (k - 1)) if form == "ICC(1,1)" else \
+            (bms / ems, (n - 1) * (k - 1))
+        fl, fu = f0 / f.ppf(1 - a / 2, n - 1, df2), f0 * f.ppf(1 - a / 2, df2, n - 1)
+        want = ((fl - 1) / (fl + k - 1), (fu - 1) / (fu + k - 1))
+    got = icc_interval(example["ratings"], form)
+    assert got == (pytest.approx(want[0], abs=0.01), pytest.approx(want[1], abs=0.01))
 
 
 def test_icc_interval_wine_as_pingouin_prints_it() -> None:

@@ -35,7 +35,8 @@ PARENT_NEVER = re.compile(
 
 PAGES = {
     "pat": ["my_work.py", "families.py", "consent.py", "upload.py", "workspace.py",
-            "tallies.py", "reels.py", "scheme.py", "goals.py", "search.py"],
+            "tallies.py", "reels.py", "scheme.py", "goals.py", "search.py",
+            "my_supervision.py"],
     "sue": ["my_work.py", "families.py", "workspace.py", "tallies.py", "supervision.py",
             "goals.py", "search.py", "scheme.py"],
     "parent": ["parent_view.py"],

@@ -25,7 +25,8 @@ from attune.ui.context import shared_context
 
 App = Callable[..., AppTest]
 PAGES = (("pat", "my_work.py"), ("pat", "families.py"), ("pat", "consent.py"),
-         ("pat", "reels.py"), ("pat", "tallies.py"), ("sue", "families.py"),
+         ("pat", "reels.py"), ("pat", "tallies.py"), ("pat", "my_supervision.py"),
+         ("sue", "families.py"),
          ("sue", "supervision.py"), ("sue", "tallies.py"), ("parent", "parent_view.py"),
          ("admin", "accounts.py"))
 

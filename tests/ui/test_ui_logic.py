@@ -40,7 +40,7 @@ def test_each_role_gets_its_own_menu(tmp_path: Path) -> None:
     assert titles[Role.PRACTITIONER] == ["My work", "Families", "Goals and visits", "Consent",
                                          "Upload",
                                          "Coding scheme", "Reels", "Tallies", "Search",
-                                         "Sign out"]
+                                         "My supervision", "Sign out"]
     (tmp_path / "app_pages" / WORKSPACE.file).touch()
     assert WORKSPACE in pages_for(_user(Role.SUPERVISOR), tmp_path)
     # a parent can reach the guarded pages (to be told "Not allowed"), never the workspace

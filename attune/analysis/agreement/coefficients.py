@@ -421,8 +421,10 @@ def icc_interval(ratings: Any, form: str = "ICC(2,1)", confidence: float = 0.95
                  ) -> tuple[float, float]:
     """The confidence interval of a single-rater ICC: ICC(1,1) and ICC(3,1) by the F
     distribution (Shrout & Fleiss 1979, eqs. 6-7 and 12-13), ICC(2,1) by McGraw & Wong's
-    (1996) approximation (Satterthwaite degrees of freedom), as R's psych and irr and
-    pingouin compute them.
+    (1996) approximation (Satterthwaite degrees of freedom, with their erratum), as R's
+    psych (``ICC``, R/ICC.R) and pingouin (``intraclass_corr``, reliability.py) compute
+    them: checked against pingouin 0.7.0 run on Shrout & Fleiss's data
+    (tests/analysis/test_agreement_published.py).
 
     >>> lo, hi = icc_interval([[9, 2, 5, 8], [6, 1, 3, 2], [8, 4, 6, 8], [7, 1, 2, 6],
     ...                        [10, 5, 6, 9], [6, 2, 4, 7]], "ICC(3,1)")
