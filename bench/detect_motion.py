@@ -114,6 +114,7 @@ if sys.argv[1] == "analyse":
     field = motion_field(Path(sys.argv[2]))
     seen = len(motion_suggestions(movements(field)))
     t2, c2 = time.perf_counter(), time.process_time()
+    dur = max(dur, float(field.times_ms[-1]) / 1000)  # a clip made without sound
     print(t1 - t0, t2 - t1, dur, heard, seen, len(field), hwm(), c1 - c0, c2 - c1)
 else:
     print(hwm())
