@@ -18,6 +18,7 @@ from attune.services.supervision import (
     create_calibration,
     report_parameters,
     set_gold_coder,
+    suggestion_line,
 )
 from attune.services.supervision_log import MAX_MINUTES, log_supervision
 from attune.ui import supervision as ui
@@ -81,6 +82,7 @@ with tab_agree:
             m[4].metric("Disagreements", len(r.disagreements))
             for line in ui.flag_lines(r):
                 st.markdown(line)
+            st.caption(suggestion_line(p))
             st.dataframe(ui.lanes_frame(r), hide_index=True,
                          key=f"sup_lanes_{p.clip_id}_{p.coder_a}_{p.coder_b}")
             subs = [f"{s.name} cues kappa {ui.value(s.kappa.value)} {ui.badge(s.kappa.flag)}"

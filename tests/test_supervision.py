@@ -265,3 +265,49 @@ def test_icc_across_a_pairs_clips_says_how_many_more_are_needed(ctx: Context, te
     assert all(m.value is None and "so 4 more" in m.sentence for m in by.values())
     with pytest.raises(NotAllowedError):
         pair_icc(ctx, pat)
+
+
+def test_the_supervisor_sees_marks_accepted_from_suggestions(ctx: Context, team,
+                                                             tmp_path: Path) -> None:
+    import subprocess
+
+    from attune.core.scheme import EventKind
+    from attune.core.suggestions import Suggestion
+    from attune.services.suggestions import accept_suggestion, list_suggestions
+    from attune.services.supervision import suggestion_line, write_agreement_report
+
+    sue, pat, sam = team
+    other = make_user(ctx, "ola", Role.SUPERVISOR)
+    family = make_family(ctx, pat)
+    clip = make_clip(ctx, pat, family, SAMPLES / "sample_a_gaze_and_smiles.mp4")
+    ready(ctx, clip.id)
+    import_clip_events(ctx, pat, clip.id, SAMPLES / "sample_a_gaze_and_smiles.events.json",
+                       coder="pat")
+    with ctx.db.transaction("worker") as tx:  # as the analysis stores them
+        tx.replace_suggestions(clip.id, [Suggestion(EventKind.CUE, "C03", 26_000, 26_500, 80),
+                                         Suggestion(EventKind.CUE, "C16", 28_000, 29_000, 70)])
+    first = list_suggestions(ctx, pat, clip.id)[0]
+    accept_suggestion(ctx, pat, int(first.id or 0))
+    assign_double_coding(ctx, sue, share=1.0)
+    import_clip_events(ctx, sam, clip.id,
+                       SAMPLES / "sample_a_gaze_and_smiles.coder2.events.json", coder="sam")
+    mark_done(ctx, pat, clip.id)
+    mark_done(ctx, sam, clip.id)
+    (pair,) = team_agreement(ctx, sue)
+    assert pair.from_suggestions == (1, 0)
+    assert pair.marks == (len(list_events(ctx, sue, clip.id, coder="pat")),
+                          len(list_events(ctx, sue, clip.id, coder="sam")))
+    # the accepted mark is pat's own, compared with sam's as any of pat's marks; the
+    # suggestion still pending is nowhere in the agreement
+    a_events = pair.report.detection.matched + pair.report.detection.unmatched_a
+    assert a_events == pair.marks[0]
+    line = suggestion_line(pair)
+    assert f"pat 1 of {pair.marks[0]}, sam none of {pair.marks[1]}" in line
+    row = agreement_frame([pair]).iloc[0]
+    assert (row["suggested_a"], row["suggested_b"]) == (1, 0)
+    pdf = write_agreement_report([pair], tmp_path / "a.pdf")
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
+                                   text=True, check=True).stdout.split())
+    assert "Marks accepted from suggested marks: pat 1 of" in text
+    # through the gate: a supervisor outside the team sees no pair, so no count
+    assert team_agreement(ctx, other) == []

@@ -10,8 +10,9 @@ from attune.core.suggestions import Suggestion, SuggestionStatus
 
 
 def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
-    p = add_command(sub, "detect", cmd_detect, "listen to a ready clip's sound and suggest "
-                    "marks (the baby's vocalisations, fussing and crying, adult answers as "
+    p = add_command(sub, "detect", cmd_detect, "listen to a ready clip's sound and watch its "
+                    "picture, and suggest marks (the baby's vocalisations, fussing and "
+                    "crying, adult answers as guesses, clear movements toward or away as "
                     "guesses); run again to refresh: rejected suggestions stay rejected",
                     common)
     p.add_argument("clip_id", type=int)
@@ -65,10 +66,10 @@ def cmd_detect(args: argparse.Namespace) -> None:
     finally:
         if tty:
             print(file=sys.stderr)
-    text = result.note or (f"Clip {args.clip_id}: {result.pending} suggestions wait for a "
-                           f"decision (`attune suggestions list {args.clip_id}`).")
-    if result.note and result.pending:
-        text += f" {result.pending} earlier suggestions still wait for a decision."
+    text = (f"Clip {args.clip_id}: {result.pending} suggestions wait for a decision "
+            f"(`attune suggestions list {args.clip_id}`).") if result.pending else ""
+    text = " ".join(t for t in (result.note, text) if t) or \
+        f"Clip {args.clip_id}: nothing is suggested."
     emit(args, result, text)
 
 

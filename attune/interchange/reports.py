@@ -49,14 +49,16 @@ def write_agreement_pdf(reports: Sequence[tuple[str, AgreementReport]], path: Pa
                         title: str = "Inter-coder agreement",
                         groups: Sequence[tuple[str, GroupAgreement]] = (), *,
                         over_time: pd.DataFrame | None = None,
-                        tallies: Sequence[str] = ()) -> Path:
+                        tallies: Sequence[str] = (),
+                        notes: Sequence[Sequence[str]] = ()) -> Path:
     """One section per (heading, report): statistics with flags, the confusion matrix and
     the disagreements with their times; the parameters in sentences first (once for all
     sections when they share them); then one section per group of coders on one clip
     (Fleiss' kappa, alpha, each coder against the gold coding). ``over_time`` (columns
     date, coder, event kappa) adds a chart of each coder's agreement over time, and
     ``tallies`` the sentences of the ICC across each pair's clips, both before the
-    sections. Written atomically."""
+    sections. ``notes`` (one list of sentences per report, in the same order) are written
+    under each section's heading. Written atomically."""
     pdf, font = _pdf()
     pdf.add_page()
     pdf.set_font(font, "B", 16)
@@ -73,12 +75,13 @@ def write_agreement_pdf(reports: Sequence[tuple[str, AgreementReport]], path: Pa
         chart_over_time(pdf, font, over_time, "Each coder's agreement over time")
     if tallies:
         _paragraphs(pdf, font, "Tallies across each pair's clips (ICC)", tallies)
-    for heading, report in reports:
+    for i, (heading, report) in enumerate(reports):
         pdf.ln(3)
         pdf.set_font(font, "B", 12)
         pdf.multi_cell(0, 7, _text(font, heading), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font(font, "", 9)
-        for line in report.summary_lines(parameters=not shared):
+        for line in [*(notes[i] if i < len(notes) else ()),
+                     *report.summary_lines(parameters=not shared)]:
             pdf.multi_cell(0, 5, _lines(font, line), new_x="LMARGIN", new_y="NEXT")
         if not report.confusion.empty:
             _confusion(pdf, font, report)

@@ -1,5 +1,9 @@
-"""Suggested marks: the clip's sound analysed after ingest (a job of its own, so it never
-slows or fails the ingest that makes a clip codable), and a practitioner's decisions.
+"""Suggested marks: the clip's sound and picture analysed after ingest (a job of its own,
+so it never slows or fails the ingest that makes a clip codable), and a practitioner's
+decisions. The sound gives the baby's vocalisations, fussing and crying and the adult
+answers after them (:mod:`attune.detect.suggest`); the picture gives clear movements
+toward or away from its middle (:mod:`attune.detect.motion`), also for a clip without
+sound.
 
 Only the family's practitioners see and decide suggestions (the gate:
 ``Action.USE_SUGGESTIONS``); the analysis runs only where the clip may be processed
@@ -11,6 +15,7 @@ reels read events only.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -21,10 +26,12 @@ from attune.core.events import Event
 from attune.core.jobs import Job, JobKind, JobStatus
 from attune.core.scheme import EventKind
 from attune.core.suggestions import Suggestion, SuggestionStatus
+from attune.detect.motion import motion_suggestions, movements
 from attune.detect.segments import voices
 from attune.detect.suggest import latency_windows, suggestions_from
 from attune.detect.voice import RATE, frame_features
 from attune.errors import InputError, MediaError, NotAllowedError, NotFoundError, StateError
+from attune.media.motion import motion_field
 from attune.media.sound import read_mono
 from attune.services import Context
 from attune.services.access import Action, decide_access, require_access
@@ -34,14 +41,16 @@ from attune.storage.store import Tx
 
 Progress = Callable[[str, float], None]
 
-NO_SOUND = "This clip has no sound, so nothing could be suggested from it."
-NO_VOICES = "No voices were heard in this clip's sound, so nothing is suggested."
+NO_SOUND = "This clip has no sound, so nothing could be suggested from what was heard."
+NO_VOICES = "No voices were heard in this clip's sound, so nothing is suggested from it."
+NO_PICTURE = ("This clip's picture could not be read, so no movements are suggested: "
+              "the suggestions from its sound are there as usual.")
 
 
 @dataclass(frozen=True)
 class Analysis:
     """What an analysis found: how many suggestions are now waiting, and a plain note
-    when it could suggest nothing (no sound, silence)."""
+    for what it could not use (no sound, no voices, a picture it could not read)."""
 
     clip_id: int
     pending: int
@@ -55,10 +64,19 @@ def _windows(ctx: Context, clip_id: int) -> dict[str, int]:
     return latency_windows(scheme)
 
 
+def _in_scheme(ctx: Context, clip_id: int, found: list[Suggestion]) -> list[Suggestion]:
+    """The suggestions with a code the clip's scheme lacks left without a code (the
+    practitioner chooses one with a code key when accepting)."""
+    _, scheme = clip_scheme(ctx, clip_id)
+    return [s if not s.code or scheme.has_code(s.code)
+            else dataclasses.replace(s, code="", guess=False) for s in found]
+
+
 def analyse_clip(ctx: Context, actor: User | None, clip_id: int,
                  progress: Progress | None = None) -> Analysis:
-    """Listen to the clip's proxy and store its suggestions (replacing the pending ones;
-    decided ones stay decided). ``actor`` None is the job worker."""
+    """Listen to the clip's proxy and watch its picture, and store its suggestions
+    (replacing the pending ones; decided ones stay decided). ``actor`` None is the job
+    worker."""
     who = actor.username if actor else "worker"
     with ctx.db.transaction(who) as tx:
         clip = tx.get_clip(clip_id)
@@ -82,22 +100,31 @@ def analyse_clip(ctx: Context, actor: User | None, clip_id: int,
     recorded_sound = bool((clip.media or {}).get("facts", {}).get("has_audio", True))
     samples, has_sound = read_mono(proxy, RATE) if recorded_sound else (None, False)
     found: list[Suggestion] = []
-    note = ""
+    notes: list[str] = []
     if samples is None or not has_sound or len(samples) == 0:
-        note = NO_SOUND
+        notes.append(NO_SOUND)
     else:
-        frames = frame_features(samples, lambda f: tell("listening", 0.05 + 0.9 * f))
+        frames = frame_features(samples, lambda f: tell("listening", 0.05 + 0.6 * f))
         del samples
         found = suggestions_from(voices(frames), _windows(ctx, clip_id))
         if not found:
-            note = NO_VOICES
+            notes.append(NO_VOICES)
+    tell("watching", 0.65)
+    try:
+        field = motion_field(proxy, lambda f: tell("watching", 0.65 + 0.3 * f))
+    except MediaError:
+        notes.append(NO_PICTURE)
+        field = None
+    if field is not None:
+        found += motion_suggestions(movements(field))
+    found = _in_scheme(ctx, clip_id, sorted(found, key=lambda s: (s.start_ms, s.kind)))
     with ctx.db.transaction(who) as tx:  # consent may have ended while listening
         clip = tx.get_clip(clip_id)
         require_access(tx, actor, Action.ANALYSE_CLIP, clip.family_id, clip,
                        what=f"analyse clip {clip_id}")
         pending = tx.replace_suggestions(clip_id, found)
     tell("done", 1.0)
-    return Analysis(clip_id, pending, len(found), note)
+    return Analysis(clip_id, pending, len(found), " ".join(notes))
 
 
 def queue_detection(ctx: Context, clip_id: int, actor: User | None = None) -> Job:

@@ -168,6 +168,11 @@ class PairAgreement:
     role: CodingRole  # second (double-coding) or gold (calibration)
     assigned_on: date
     report: AgreementReport
+    #: Each coder's marks on the clip (A, B), and how many of them were accepted from
+    #: suggested marks: the agreement audit's context (agreement itself is always between
+    #: the two coders' marks, never against the suggestions).
+    marks: tuple[int, int] = (0, 0)
+    from_suggestions: tuple[int, int] = (0, 0)
 
 
 def team_agreement(ctx: Context, supervisor: User, tolerance_ms: int = MATCH_TOLERANCE_MS,
@@ -179,12 +184,17 @@ def team_agreement(ctx: Context, supervisor: User, tolerance_ms: int = MATCH_TOL
     require_role(ctx, supervisor, {Role.SUPERVISOR}, "see the team's agreement")
     out = []
     with ctx.db.transaction(supervisor.username) as tx:
-        pairs = [(clip.id, a, b, role, at)
-                 for clip, a, b, role, at in _done_pairs(tx, supervisor)]
-    for clip_id, coder_a, coder_b, role, at in pairs:
+        pairs = []
+        for clip, a, b, role, at in _done_pairs(tx, supervisor):  # the gate's clips only
+            counts = tx.accepted_counts(clip.id)
+            pairs.append((clip.id, a, b, role, at,
+                          (len(tx.list_events(clip.id, a)), len(tx.list_events(clip.id, b))),
+                          (counts.get(a, 0), counts.get(b, 0))))
+    for clip_id, coder_a, coder_b, role, at, marks, accepted in pairs:
         report = clip_agreement(ctx, supervisor, [clip_id], coder_a, coder_b,
                                 tolerance_ms=tolerance_ms, step_ms=step_ms, audit=False)
-        out.append(PairAgreement(clip_id, coder_a, coder_b, role, at.date(), report))
+        out.append(PairAgreement(clip_id, coder_a, coder_b, role, at.date(), report,
+                                 marks, accepted))
     if audit and out:
         record_agreement_view(ctx, supervisor, [p.clip_id for p in out], tolerance_ms,
                               step_ms)
@@ -316,7 +326,9 @@ def agreement_frame(pairs: list[PairAgreement]) -> pd.DataFrame:
                      "detection": r.detection.agreement,
                      "mean_onset_diff_ms": r.mean_abs_onset_diff_ms,
                      "flag": r.flag.value if r.flag else None,
-                     "disagreements": len(r.disagreements)})
+                     "disagreements": len(r.disagreements),
+                     "marks_a": p.marks[0], "suggested_a": p.from_suggestions[0],
+                     "marks_b": p.marks[1], "suggested_b": p.from_suggestions[1]})
     return pd.DataFrame(rows)
 
 
@@ -327,6 +339,8 @@ AGREEMENT_COLUMNS = {
     "alpha": "Krippendorff's alpha", "detection": "events both marked (share)",
     "mean_onset_diff_ms": "mean onset difference (s)", "flag": "flag",
     "disagreements": "disagreements",
+    "marks_a": "coder A's marks", "suggested_a": "of them accepted from suggestions (A)",
+    "marks_b": "coder B's marks", "suggested_b": "of them accepted from suggestions (B)",
 }
 
 
@@ -386,6 +400,24 @@ def pair_heading(p: PairAgreement) -> str:
     return f"Clip {p.clip_id}: {p.coder_a} and {p.coder_b} ({kind}, {p.assigned_on})"
 
 
+def suggestion_line(p: PairAgreement) -> str:
+    """How many of each coder's marks were accepted from suggested marks, in words.
+
+    >>> p = PairAgreement(3, "pat", "sam", CodingRole.SECOND, date(2026, 1, 5),
+    ...                   None, (20, 18), (6, 0))  # type: ignore[arg-type]
+    >>> suggestion_line(p)
+    'Marks accepted from suggested marks: pat 6 of 20, sam none of 18.
+    Agreement compares the two coders; suggestions are never counted as a coder.'
+    """
+    def one(who: str, marks: int, accepted: int) -> str:
+        return f"{who} {accepted or 'none'} of {marks}"
+
+    return ("Marks accepted from suggested marks: "
+            f"{one(p.coder_a, p.marks[0], p.from_suggestions[0])}, "
+            f"{one(p.coder_b, p.marks[1], p.from_suggestions[1])}. Agreement compares the "
+            "two coders; suggestions are never counted as a coder.")
+
+
 def icc_lines(pairs: list[PairTallyICC]) -> list[str]:
     """What each pair's ICC across their clips says, one line per pair."""
     return [f"{p.coder_a} and {p.coder_b}: " + " ".join(pair_sentences(p.measures))
@@ -405,6 +437,7 @@ def write_agreement_report(pairs: list[PairAgreement], path: Path, *,
         [(pair_heading(p), p.report) for p in pairs], path, title,
         [(f"Clip {clip_id}: a group of {len(g.coders)} coders", g)
          for clip_id, g in groups or []],
+        notes=[[suggestion_line(p)] for p in pairs],
         over_time=coders_over_time(pairs) if len(pairs) > 0 else None,
         tallies=icc_lines(tallies or []))
 

@@ -172,8 +172,17 @@ def per_pair_frame(pairs: Sequence[PairAgreement]) -> pd.DataFrame:
         clips=("clip", "count"), event_kappa=("event_kappa", "mean"),
         time_unit_kappa=("time_unit_kappa", "mean"), alpha=("alpha", "mean"),
         disagreements=("disagreements", "sum"),
-        red=("flag", lambda s: int((s == "red").sum())))
+        red=("flag", lambda s: int((s == "red").sum())),
+        marks_a=("marks_a", "sum"), suggested_a=("suggested_a", "sum"),
+        marks_b=("marks_b", "sum"), suggested_b=("suggested_b", "sum"))
+    for x in ("a", "b"):  # the agreement audit's context: marks accepted from suggestions
+        grouped[f"from_suggestions_{x}"] = [
+            f"{n} of {m}" for n, m in zip(grouped[f"suggested_{x}"], grouped[f"marks_{x}"],
+                                          strict=True)]
+    grouped = grouped.drop(columns=["marks_a", "suggested_a", "marks_b", "suggested_b"])
     return grouped.round(3).rename(columns={
+        "from_suggestions_a": "coder A's marks from suggestions",
+        "from_suggestions_b": "coder B's marks from suggestions",
         "coder_a": "coder A", "coder_b": "coder B", "event_kappa": "event kappa (mean)",
         "time_unit_kappa": "time-unit kappa (mean)", "alpha": "alpha (mean)",
         "red": "red flags"})

@@ -133,3 +133,18 @@ def test_a_clip_without_sound_gets_a_note_not_a_failure(ctx: Context) -> None:
     with ctx.db.transaction("test") as tx:
         assert tx.get_clip(clip.id).status == ClipStatus.READY
     assert list_suggestions(ctx, pat, clip.id) == []
+
+
+def test_a_silent_clip_with_a_clear_reach_gets_it_suggested(ctx: Context,
+                                                             tmp_path: Path) -> None:
+    from tests.motion_clips import make_clip
+
+    video = make_clip(tmp_path / "reach.mp4", 9, 60, [(3.0, 3.8, 60, 140)])
+    pat, _, clip = _ready(ctx, video)
+    result = analyse_clip(ctx, pat, clip.id)
+    assert result.note == NO_SOUND  # the plain note for the sound ...
+    (reach,) = list_suggestions(ctx, pat, clip.id)  # ... and the movement all the same
+    assert (reach.kind, reach.code, reach.guess) == (EventKind.CUE, "C04", True)
+    assert abs(reach.start_ms - 3000) <= 1000 and "toward the middle" in reach.basis
+    event = accept_suggestion(ctx, pat, int(reach.id or 0), "C05")  # turned, not reached
+    assert (event.code, event.coder) == ("C05", "pat")
