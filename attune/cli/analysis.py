@@ -154,13 +154,9 @@ def cmd_tally(args: argparse.Namespace) -> None:
 
         frame = parent_words_frame(frame)
     if args.out:
-        out = Path(args.out)
-        if out.suffix.lower() == ".xlsx":
-            frame.to_excel(out, index=False)
-        else:
-            from attune.interchange.tables import neutralise_frame
+        from attune.interchange.tables import write_frame
 
-            neutralise_frame(frame).to_csv(out, index=False)
+        write_frame(frame, Path(args.out))
     if args.json:
         print(frame.to_json(orient="records", date_format="iso", indent=2))
     elif args.by_modifier:

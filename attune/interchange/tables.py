@@ -69,13 +69,35 @@ def restore_cell(text: str) -> str:
 
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` for CSV: text cells neutralised, numbers untouched."""
+    """A copy of ``frame`` for CSV or XLSX: text cells neutralised, numbers untouched."""
     out = frame.copy()
     for column in out.columns:
         if out[column].dtype.kind not in "biufcmM":  # text (object or str), not numbers
             out[column] = out[column].map(neutralise_cell)
     out.columns = [neutralise_cell(str(c)) for c in out.columns]
     return out
+
+
+def frame_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A table (tallies, reports) as CSV, UTF-8, its text cells neutralised."""
+    return neutralise_frame(frame).to_csv(index=False).encode("utf-8")
+
+
+def frame_xlsx_bytes(frame: pd.DataFrame, sheet: str = "tallies") -> bytes:
+    """A table as one XLSX sheet (openpyxl; dates as dates), its text cells neutralised:
+    a spreadsheet runs a formula in a cell of a workbook as it does in a CSV."""
+    import pandas as pd
+
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        neutralise_frame(frame).to_excel(writer, sheet_name=sheet[:31], index=False)
+    return buffer.getvalue()
+
+
+def write_frame(frame: pd.DataFrame, path: str | os.PathLike[str]) -> None:
+    """A table to ``path``: XLSX for a ``.xlsx`` name, CSV otherwise (written whole)."""
+    xlsx = str(path).lower().endswith(".xlsx")
+    write_atomic(path, frame_xlsx_bytes(frame) if xlsx else frame_csv_bytes(frame))
 
 
 def events_to_rows(document: EventsDocument, scheme: Scheme | None = None) -> list[list[Any]]:

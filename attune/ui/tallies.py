@@ -9,7 +9,6 @@ Altair specifications the page hands to ``st.altair_chart``.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -33,6 +32,7 @@ from attune.core.clip import clip_label
 from attune.core.family import Family
 from attune.core.pronouns import Pronoun
 from attune.core.scheme import POTENCY_WORDS, VALENCE_WORDS, VIG_PRINCIPLES
+from attune.interchange.tables import frame_csv_bytes, frame_xlsx_bytes
 from attune.services import Context
 from attune.services.analysis import clip_tallies
 from attune.services.families import get_family, processed_clips
@@ -338,18 +338,8 @@ def contingency_chart(visits: Sequence[VisitContingency]) -> alt.LayerChart:
 
 
 # ------------------------------------------------------------------------- exports
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    from attune.interchange.tables import neutralise_frame
-
-    return neutralise_frame(frame).to_csv(index=False).encode("utf-8")
-
-
-def xlsx_bytes(frame: pd.DataFrame, sheet: str = "tallies") -> bytes:
-    """One sheet, written with openpyxl (dates as dates)."""
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, sheet_name=sheet[:31], index=False)
-    return buffer.getvalue()
+csv_bytes = frame_csv_bytes  # one place for table files: attune.interchange.tables
+xlsx_bytes = frame_xlsx_bytes
 
 
 # ------------------------------------------------------------------------- parent words

@@ -13,6 +13,8 @@ import pytest
 from attune.interchange.model import EventsDocument
 from attune.interchange.tables import (
     dumps_events_csv,
+    frame_csv_bytes,
+    frame_xlsx_bytes,
     loads_events_csv,
     neutralise_cell,
     neutralise_frame,
@@ -74,3 +76,23 @@ def test_boris_tsv_has_no_live_formula_and_round_trips(document: EventsDocument,
     back = loads_boris_tabular(text)
     assert back.clip.name == clip.name
     assert events_key(back) == events_key(doc)
+
+
+def test_table_files_carry_no_live_formula_in_csv_or_xlsx(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Tallies and reports leave as CSV or XLSX (the Tallies page, ``attune tally --out``):
+    a workbook runs a formula in a cell as a CSV does, so both are neutralised."""
+    from openpyxl import load_workbook
+
+    from attune.interchange.tables import write_frame
+
+    frame = pd.DataFrame({"label": ["=HYPERLINK(\"http://evil.example\")", "smiles"],
+                          "count": [-3, 4]})
+    assert "'=HYPERLINK" in frame_csv_bytes(frame).decode()
+    for data in (frame_xlsx_bytes(frame),
+                 (write_frame(frame, tmp_path / "t.xlsx"), (tmp_path / "t.xlsx").read_bytes())[1]):
+        sheet = load_workbook(io.BytesIO(data)).active
+        cells = [c.value for row in sheet.iter_rows() for c in row]
+        assert not [c for c in cells if isinstance(c, str) and c.startswith("=")], cells
+        assert "'=HYPERLINK(\"http://evil.example\")" in cells and -3 in cells
+    write_frame(frame, tmp_path / "t.csv")
+    assert "'=HYPERLINK" in (tmp_path / "t.csv").read_text()
