@@ -133,12 +133,13 @@ def test_tallies_by_modifier(setup) -> None:  # type: ignore[no-untyped-def]
         from attune.core.clip import ClipStatus
 
         tx.set_clip_media(clip.id, status=ClipStatus.READY, duration_ms=60_000)
+        v2 = {"scheme_version": 2}  # the default scheme's modifiers are v2's
         cue = tx.add_event(clip.id, Event(EventKind.CUE, "C15", 1000, 1000, coder="pat",
-                                          modifiers=("intensity=3",)))
+                                          modifiers=("intensity=3",), **v2))
         tx.add_event(clip.id, Event(EventKind.RESPONSE, "R11", 2000, 2000, coder="pat",
-                                    modifiers=("modality=touch",)), answers_id=cue.id)
+                                    modifiers=("modality=touch",), **v2), answers_id=cue.id)
         tx.add_event(clip.id, Event(EventKind.RESPONSE, "R03", 9000, 9000, coder="pat",
-                                    modifiers=("modality=voice",)))
+                                    modifiers=("modality=voice",), **v2))
     frame = family_modifier_tallies(ctx, pat, family.code)
     rows = frame[["code", "modifier", "value", "events", "attuned"]].values.tolist()
     assert rows == [["C15", "how strongly", "strongly", 1, 1],

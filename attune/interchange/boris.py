@@ -408,7 +408,9 @@ def boris_project(document: EventsDocument, observation_id: str = "attune",
             "coding map": "",
         }
     subjects = sorted({f"{e.kind}@{e.coder}" for e in document.events})
-    rows: list[tuple[int, int, int, list[Any]]] = []
+    # (time, order at that time, event, its row): at one time earlier intervals stop (0),
+    # then events start (1), a point of a state code stopping right after its start
+    rows: list[tuple[int, int, int, int, list[Any]]] = []
     last_end: dict[tuple[str, str], tuple[int, str]] = {}
     for n, e in enumerate(sorted(document.events, key=lambda e: (e.start_ms, e.end_ms))):
         assert e.id is not None
@@ -423,9 +425,9 @@ def boris_project(document: EventsDocument, observation_id: str = "attune",
         comment = TAG + json.dumps(tag, ensure_ascii=False, separators=(",", ":"))
         if e.note:
             comment += " " + e.note
+        start = [e.start_ms / 1000, subject, e.code, values, comment]
         if e.code not in state:
-            rows.append((e.start_ms, 1, n, [e.start_ms / 1000, subject, e.code, values,
-                                            comment]))
+            rows.append((e.start_ms, 1, n, 0, start))
             continue
         key = (subject, e.code)
         if key in last_end and last_end[key][0] > e.start_ms:
@@ -433,11 +435,10 @@ def boris_project(document: EventsDocument, observation_id: str = "attune",
                              f"({e.code}, {e.coder}) overlap; BORIS cannot hold overlapping "
                              "state events of one subject and behaviour.")
         last_end[key] = (e.end_ms, document.local_id(e.id))
-        # at one time: earlier intervals stop, then this one starts (and a point stops)
-        rows.append((e.start_ms, 1, n, [e.start_ms / 1000, subject, e.code, values, comment]))
-        rows.append((e.end_ms, 2 if e.is_point else 0, n,
+        rows.append((e.start_ms, 1, n, 0, start))
+        rows.append((e.end_ms, 1 if e.is_point else 0, n, 1,
                      [e.end_ms / 1000, subject, e.code, values, ""]))
-    rows.sort(key=lambda r: (r[0], r[1], r[2]))
+    rows.sort(key=lambda r: r[:4])
     clip = document.clip
     media = clip.name or "clip"
     info: dict[str, Any] = {"length": {}, "fps": {}, "hasVideo": {media: True},
@@ -449,7 +450,7 @@ def boris_project(document: EventsDocument, observation_id: str = "attune",
         if den and int(den):
             info["fps"][media] = round(int(num) / int(den), 3)
     observation = {"file": {"1": [media]}, "type": "MEDIA", "date": "", "description": "",
-                   "time offset": 0.0, "events": [r[3] for r in rows],
+                   "time offset": 0.0, "events": [r[4] for r in rows],
                    "media_info": info, "independent_variables": {},
                    "close_behaviors_between_videos": False, "visualize_spectrogram": False}
     return {

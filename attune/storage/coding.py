@@ -25,6 +25,7 @@ from attune.storage.models import (
     EventChangeRecord,
     EventRecord,
     SchemeRecord,
+    SessionRecord,
     SupervisionClipRecord,
     SupervisionReelRecord,
     SupervisionSessionRecord,
@@ -122,7 +123,9 @@ class Coding(Clips):
         of ``clip_ids``, by name and version: one query, whatever the caseload."""
         if not family_ids and not clip_ids:
             return []
-        in_clips = select(ClipRecord.id).where(ClipRecord.family_id.in_(list(family_ids)))
+        in_clips = select(ClipRecord.id).join(
+            SessionRecord, SessionRecord.id == ClipRecord.session_id).where(
+            SessionRecord.family_id.in_(list(family_ids)))
         used = select(EventRecord.scheme_id).where(
             EventRecord.clip_id.in_(in_clips) | EventRecord.clip_id.in_(list(clip_ids))
         ).distinct()

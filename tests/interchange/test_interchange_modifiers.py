@@ -178,7 +178,7 @@ def test_a_boris_project_carries_each_codes_modifier_sets_and_reads_them_back() 
     assert ethogram["N01"]["modifiers"] == {}  # a code without modifiers has no set
     events = project["observations"]["visit 1"]["events"]
     assert [e[3] for e in events if e[2] == "C15"] == ["3|baby", "3|baby"]  # START, STOP
-    assert [e[3] for e in events if e[2] == "C01"] == [""]
+    assert [e[3] for e in events if e[2] == "C01"] == ["None|None"]  # none chosen
     # read back by attune: with its tags, exactly
     mapping = None
     doc = parse_boris_project(project, "p.boris", mapping, SCHEME).observations[0].document

@@ -20,6 +20,7 @@ from sqlalchemy import MetaData, create_engine, text
 
 from attune.config import Settings
 from attune.core.accounts import Role
+from attune.core.clip import ClipStatus
 from attune.core.scheme_template import canonical, checksum, from_template
 from attune.errors import ConflictError, InputError
 from attune.schemes import shipped_scheme_documents
@@ -90,6 +91,7 @@ def _copy_rows(source: Path, url: str) -> None:
             if table.name == "alembic_version":
                 continue
             rows = [dict(r._mapping) for r in s.execute(src_meta.tables[table.name].select())]
+            d.execute(table.delete())  # what the migrations wrote (the audit head)
             if rows:
                 d.execute(table.insert(), rows)
             if "id" in table.c:
@@ -177,6 +179,8 @@ def test_upgrading_a_revision_0011_database_keeps_v1_and_adds_v2(
         for clip_id in coded:
             assert {e.scheme_version for e in list_events(ctx, pat, clip_id)} == {1}
             assert clip_scheme(ctx, clip_id)[0].version == 1
+        with ctx.db.transaction("test") as tx:  # the demo's clips were never processed
+            tx.set_clip_media(coded[0], status=ClipStatus.READY, duration_ms=30_000)
         mark = add_event(ctx, pat, coded[0], "C15", 1000)
         assert mark.scheme_version == 1
         with pytest.raises(InputError, match="no modifier"):
