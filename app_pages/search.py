@@ -11,8 +11,7 @@ import streamlit as st
 from attune.core.accounts import Role
 from attune.errors import AttuneError
 from attune.services.families import visible_families
-from attune.services.schemes import load_scheme
-from attune.services.search import search_events
+from attune.services.search import search_events, search_schemes
 from attune.ui import search as ui
 from attune.ui.cache import cached
 from attune.ui.media import media_url
@@ -25,7 +24,7 @@ st.title("Search")
 st.caption("Find moments across your families' clips" +
            (" and your team's" if user.role == Role.SUPERVISOR else "") +
            ": e.g. every subtle cue answered promptly this month.")
-scheme = load_scheme(ctx)[1]
+schemes = cached(ctx, user, search_schemes)  # the versions the clips were coded with
 families = [f.code for f in cached(ctx, user, visible_families)]
 named = str(st.query_params.get("family", ""))
 ALL = "All my families"
@@ -38,11 +37,11 @@ with st.form("search_form"):
     answered = c3.selectbox("Answered", list(ui.ANSWERED), key="search_answered")
     when = c4.selectbox("Visits", ui.PERIODS, key="search_period")
     c5, c6, c7 = st.columns([3, 3, 2])
-    codes = c5.multiselect("Codes", list(ui.code_choices(scheme)), key="search_codes",
+    codes = c5.multiselect("Codes", list(ui.code_choices(schemes)), key="search_codes",
                            placeholder="Any code")
-    modifiers = c6.multiselect("Modifiers", list(ui.modifier_choices(scheme)),
+    modifiers = c6.multiselect("Modifiers", list(ui.modifier_choices(schemes)),
                                key="search_modifiers", placeholder="Any modifiers")
-    bands = c7.multiselect("Answer time", [b.name for b in scheme.bands], key="search_bands",
+    bands = c7.multiselect("Answer time", ui.band_choices(schemes), key="search_bands",
                            placeholder="Any")
     c8, c9, c10 = st.columns([3, 3, 2], vertical_alignment="bottom")
     note = c8.text_input("Words in the note", key="search_note")
@@ -59,8 +58,8 @@ if asked or opened:
     try:
         query = ui.make_query(
             family=None if family == ALL else family, kind=kind,
-            codes=[ui.code_choices(scheme)[c] for c in codes],
-            modifiers=[ui.modifier_choices(scheme)[m] for m in modifiers], subtle=subtle,
+            codes=[ui.code_choices(schemes)[c] for c in codes],
+            modifiers=[ui.modifier_choices(schemes)[m] for m in modifiers], subtle=subtle,
             answered=answered, bands=bands, note=note,
             dates=ui.period(when, date.today(), [d for d in dates if d]))
         st.session_state["search_result"] = search_events(ctx, user, query)

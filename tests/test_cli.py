@@ -122,7 +122,7 @@ def test_malformed_scheme_document(ready: Cli, tmp_path: Path) -> None:
     proc = ready("scheme", "add", str(bad), "--as", "pat", ok=False)
     assert proc.returncode == 2 and "is not a JSON document" in proc.stderr
     listed = ready("scheme", "list", "--json", "--as", "pat").stdout
-    assert [s["name"] for s in json.loads(listed)] == ["attuned-moments"]
+    assert [s["name"] for s in json.loads(listed)] == ["attuned-moments"] * 2  # v1, v2
 
 
 def test_scheme_edit_makes_a_new_version(ready: Cli, tmp_path: Path) -> None:
@@ -131,10 +131,10 @@ def test_scheme_edit_makes_a_new_version(ready: Cli, tmp_path: Path) -> None:
     path = tmp_path / "edited.json"
     path.write_text(json.dumps(doc))
     out = ready("scheme", "add", str(path), "--as", "pat").stdout
-    assert "attuned-moments v2" in out
+    assert "attuned-moments v3" in out  # attune ships v1 and v2
     listed = ready("scheme", "list", "--json", "--as", "pat").stdout
     versions = [s["version"] for s in json.loads(listed)]
-    assert versions == [1, 2]
+    assert versions == [1, 2, 3]
 
 
 def test_audit_verify_fails_on_a_changed_entry(ready: Cli, tmp_path: Path) -> None:

@@ -1,18 +1,16 @@
 """Modifiers (issue 17 item 3): defined in the scheme per code, chosen in the workspace
 after the code key, checked by the service, kept through a recode and undo, counted by
-modifier in the tallies; the migration gives a stored default scheme its modifiers."""
+modifier in the tallies. The default scheme has them from v2 (v1 stays as first shipped:
+tests/storage/test_scheme_versions.py)."""
 
 from __future__ import annotations
 
 import copy
 import itertools
-import json
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
 
 from attune.analysis.modifiers import modifier_frame
 from attune.analysis.tallies import SessionClip
@@ -24,7 +22,6 @@ from attune.schemes import default_scheme, default_scheme_document, parse_scheme
 from attune.services import Context
 from attune.services.analysis import family_modifier_tallies
 from attune.services.events import add_event, list_events, update_event
-from attune.storage.db import make_engine, migrate
 from attune.ui.workspace import Workspace, build_view
 from tests.factories import make_clip, make_family, make_user
 
@@ -136,12 +133,13 @@ def test_tallies_by_modifier(setup) -> None:  # type: ignore[no-untyped-def]
         from attune.core.clip import ClipStatus
 
         tx.set_clip_media(clip.id, status=ClipStatus.READY, duration_ms=60_000)
+        v2 = {"scheme_version": 2}  # the default scheme's modifiers are v2's
         cue = tx.add_event(clip.id, Event(EventKind.CUE, "C15", 1000, 1000, coder="pat",
-                                          modifiers=("intensity=3",)))
+                                          modifiers=("intensity=3",), **v2))
         tx.add_event(clip.id, Event(EventKind.RESPONSE, "R11", 2000, 2000, coder="pat",
-                                    modifiers=("modality=touch",)), answers_id=cue.id)
+                                    modifiers=("modality=touch",), **v2), answers_id=cue.id)
         tx.add_event(clip.id, Event(EventKind.RESPONSE, "R03", 9000, 9000, coder="pat",
-                                    modifiers=("modality=voice",)))
+                                    modifiers=("modality=voice",), **v2))
     frame = family_modifier_tallies(ctx, pat, family.code)
     rows = frame[["code", "modifier", "value", "events", "attuned"]].values.tolist()
     assert rows == [["C15", "how strongly", "strongly", 1, 1],
@@ -154,30 +152,3 @@ def test_modifier_frame_leaves_free_modifiers_and_deleted_events_out() -> None:
                 deleted_at=__import__("datetime").datetime(2026, 1, 1))]
     assert modifier_frame([SessionClip(1, date(2026, 1, 1), 1000, ev)],
                           default_scheme()).empty
-
-
-# ---------------------------------------------------------------- the migration
-def test_migration_0012_gives_a_stored_default_scheme_its_modifiers(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
-    migrate(engine, "0011")
-    old = default_scheme_document()
-    del old["modifiers"]
-    with engine.begin() as conn:
-        conn.execute(text("INSERT INTO schemes (name, version, document, created_at) "
-                          "VALUES ('attuned-moments', 1, :d, '2026-01-01 00:00:00')"),
-                     {"d": json.dumps(old)})
-    migrate(engine, "head")
-    with engine.connect() as conn:
-        doc = json.loads(conn.execute(text("SELECT document FROM schemes")).scalar_one())
-    assert doc["modifiers"] == default_scheme_document()["modifiers"]
-    assert {k: v for k, v in doc.items() if k != "modifiers"} == old
-    parse_scheme(doc)
-    from alembic import command
-
-    from attune.storage.db import alembic_config
-
-    command.downgrade(alembic_config(engine), "0011")
-    with engine.connect() as conn:
-        doc = json.loads(conn.execute(text("SELECT document FROM schemes")).scalar_one())
-    assert "modifiers" not in doc
-    engine.dispose()

@@ -40,8 +40,14 @@ def demo(ctx: Context) -> dict[str, Any]:
             "family": family}
 
 
+#: the version a service's first edit of the default scheme becomes (attune ships v1 and
+#: v2, v1 with modifiers)
+NEW = 3
+
+
 def _v2(ctx: Context, pat: User) -> dict[str, Any]:
-    """Version 2 of the default scheme: a new cue C99 and a stricter first band (0.5 s)."""
+    """The service's own next version of the default scheme (v3: attune ships v1 and v2),
+    made from v1: a new cue C99 and a stricter first band (0.5 s)."""
     with ctx.db.transaction("test") as tx:
         doc = copy.deepcopy(tx.get_scheme("attuned-moments", 1).document)
     doc["codes"].append({"id": "C99", "kind": "cue", "label": "hand to mouth",
@@ -79,19 +85,19 @@ def test_a_clip_coded_under_v1_goes_on_under_v1_after_v2(ctx: Context,
 
     # a new clip codes under the newest version; the practitioner may choose another
     fresh = _new_ready_clip(ctx, pat, demo["family"])
-    assert clip_scheme(ctx, fresh)[0].version == 2
+    assert clip_scheme(ctx, fresh)[0].version == NEW
     view = build_view(ctx, pat, _clip(ctx, fresh), read_only=False, coders=["pat"])
-    assert view["scheme"]["version"] == 2 and "C99" in {c["id"] for c in
-                                                          view["scheme"]["codes"]}
-    assert add_event(ctx, pat, fresh, "C99", 1000).scheme_version == 2
+    assert view["scheme"]["version"] == NEW and "C99" in {c["id"] for c in
+                                                            view["scheme"]["codes"]}
+    assert add_event(ctx, pat, fresh, "C99", 1000).scheme_version == NEW
     assert choose_clip_scheme(ctx, pat, fresh, "attuned-moments", 1).version == 1
     assert clip_scheme(ctx, fresh)[0].version == 1
     assert add_event(ctx, pat, fresh, "C01", 2000).scheme_version == 1
     assert {(e.code, e.scheme_version) for e in list_events(ctx, pat, fresh)} == \
-        {("C99", 2), ("C01", 1)}  # marks made earlier keep their version
+        {("C99", NEW), ("C01", 1)}  # marks made earlier keep their version
     # choosing is for those who code the clip: a supervisor looks
     with pytest.raises(NotAllowedError):
-        choose_clip_scheme(ctx, demo["sue"], fresh, "attuned-moments", 2)
+        choose_clip_scheme(ctx, demo["sue"], fresh, "attuned-moments", NEW)
     with ctx.db.transaction("test") as tx:
         assert [e.action for e in tx.audit_entries(object_type="clip", object_id=fresh)
                 if e.action == "set-scheme"] == ["set-scheme"]
@@ -123,20 +129,20 @@ def test_a_template_travels_to_another_service_once(ctx: Context, target: Contex
                                                     demo: dict[str, Any]) -> None:
     pat = demo["pat"]
     doc = _v2(ctx, pat)
-    data = export_scheme(ctx, pat, "attuned-moments", 2)
+    data = export_scheme(ctx, pat, "attuned-moments", NEW)
     template = json.loads(data)
-    assert (template["name"], template["version"]) == ("attuned-moments", 2)
+    assert (template["name"], template["version"]) == ("attuned-moments", NEW)
     assert template["checksum"] == checksum(doc)
     assert template["scheme"] == doc  # the whole document, every field
     kim = make_user(target, "kim")
     stored, added = import_scheme(target, kim, data)
-    assert added and (stored.name, stored.version) == ("attuned-moments", 2)
+    assert added and (stored.name, stored.version) == ("attuned-moments", NEW)
     assert stored.document == doc
     # again: nothing changes
     again, added = import_scheme(target, kim, data)
     assert not added and again.id == stored.id
     assert [(s.name, s.version) for s in list_schemes(target, kim)] == \
-        [("attuned-moments", 1), ("attuned-moments", 2)]
+        [("attuned-moments", 1), ("attuned-moments", 2), ("attuned-moments", NEW)]
     # the same file with its keys in another order and other spacing is the same scheme
     relaid = json.dumps(json.loads(data), sort_keys=True).encode()
     assert import_scheme(target, kim, relaid) == (stored, False)
@@ -168,7 +174,7 @@ def test_a_changed_or_broken_template_is_refused_and_nothing_is_stored(
     bad_codes["checksum"] = checksum(bad_codes["scheme"])
     with pytest.raises(InputError, match="appears twice"):
         import_scheme(target, kim, json.dumps(bad_codes).encode())
-    assert [s.version for s in list_schemes(target, kim)] == [1]
+    assert [s.version for s in list_schemes(target, kim)] == [1, 2]  # as shipped
 
 
 def test_another_content_under_the_same_name_and_version_is_refused(
@@ -179,14 +185,16 @@ def test_another_content_under_the_same_name_and_version_is_refused(
     with target.db.transaction("test") as tx:
         theirs = copy.deepcopy(tx.get_scheme("attuned-moments", 1).document)
     theirs["latency_windows_ms"]["E"] = 2000
-    assert save_scheme(target, kim, theirs).version == 2  # their own, different v2
+    assert save_scheme(target, kim, theirs).version == NEW  # their own, different v3
     with pytest.raises(ConflictError, match="already has a different"):
-        import_scheme(target, kim, export_scheme(ctx, pat, "attuned-moments", 2))
+        import_scheme(target, kim, export_scheme(ctx, pat, "attuned-moments", NEW))
     with target.db.transaction("test") as tx:
-        assert tx.get_scheme("attuned-moments", 2).document["latency_windows_ms"]["E"] == 2000
-    # version 1 is the same on both: importing it changes nothing
-    assert import_scheme(target, kim, export_scheme(ctx, pat, "attuned-moments", 1))[1] \
-        is False
+        assert tx.get_scheme("attuned-moments", NEW).document["latency_windows_ms"]["E"] \
+            == 2000
+    # the shipped versions are the same on both: importing them changes nothing
+    for shipped in (1, 2):
+        assert import_scheme(target, kim, export_scheme(ctx, pat, "attuned-moments",
+                                                        shipped))[1] is False
     with pytest.raises(NotAllowedError):
         import_scheme(ctx, demo["parent"], export_scheme(ctx, pat, "attuned-moments", 1))
 
@@ -203,7 +211,7 @@ def test_bands_are_edited_in_seconds_and_checked(demo: dict[str, Any], ctx: Cont
     assert doc["latency_bands"][:2] == [
         {"name": "immediate", "from_ms": 0, "to_ms": 500},
         {"name": "prompt", "from_ms": 500, "to_ms": 3000}]
-    assert save_scheme(ctx, demo["pat"], doc).version == 2
+    assert save_scheme(ctx, demo["pat"], doc).version == NEW
     gap = band_rows(base)
     gap[1]["From (s)"] = 1.5
     with pytest.raises(InputError, match="without gaps"):

@@ -23,8 +23,9 @@ TODAY = date.today()
 
 
 def _code(ctx: Context, clip: Clip, coder: str, events: list[Event],
-          links: dict[int, int] | None = None) -> list[Event]:
-    """Store ``events`` for ``coder``; ``links`` maps an index to the index it answers."""
+          links: dict[int, int] | None = None, version: int = 2) -> list[Event]:
+    """Store ``events`` for ``coder`` under ``attuned-moments`` ``version`` (v2 has the
+    modifiers); ``links`` maps an index to the index it answers."""
     out: list[Event] = []
     with ctx.db.transaction(coder) as tx:
         tx.set_clip_media(clip.id, status=ClipStatus.READY, duration_ms=60_000)
@@ -32,7 +33,8 @@ def _code(ctx: Context, clip: Clip, coder: str, events: list[Event],
             answers = (links or {}).get(i)
             out.append(tx.add_event(clip.id, Event(e.kind, e.code, e.start_ms, e.end_ms,
                                                    coder=coder, note=e.note,
-                                                   modifiers=e.modifiers),
+                                                   modifiers=e.modifiers,
+                                                   scheme_version=version),
                                     answers_id=out[answers].id if answers is not None else None))
     return out
 
@@ -76,7 +78,7 @@ def world(ctx: Context) -> dict[str, object]:
     ], {1: 0, 4: 3})
     _code(ctx, a_old, "pat", [cue("C07", 5_000), resp("R03", 6_500)], {1: 0})
     _code(ctx, b_clip, "pat", [cue("C08", 1_000, note="ooh face")])
-    _code(ctx, c_clip, "sam", [cue("C09", 2_000)])
+    _code(ctx, c_clip, "sam", [cue("C09", 2_000)], version=1)  # coded before modifiers
     return {"sue": sue, "pat": pat, "sam": sam, "kim": kim, "mum": mum, "a_now": a_now,
             "a_old": a_old, "b": b_clip, "c": c_clip}
 
@@ -151,3 +153,53 @@ def test_a_blind_second_coder_finds_only_their_own_events(ctx: Context, world) -
     # pat, the family's coder, is blind to kim's coding too until both are done
     assert "kim" not in {h.coder for h in search_events(ctx, world["pat"], SearchQuery()).hits}
     assert found(ctx, world["pat"], note="kim") == []
+
+
+def test_the_pickers_offer_the_versions_the_clips_were_coded_with(  # type: ignore[no-untyped-def]
+        ctx: Context, world) -> None:
+    """The Search page's codes, modifiers and answer times come from the scheme versions
+    of the searcher's clips, not from the newest default alone (issue 17)."""
+    import copy
+
+    from attune.services.events import add_event
+    from attune.services.schemes import choose_clip_scheme, save_scheme
+    from attune.services.search import search_schemes
+    from attune.ui.search import band_choices, code_choices, modifier_choices
+
+    def versions(user: User) -> list[int]:
+        return [s.version for s in search_schemes(ctx, user)]
+
+    assert versions(world["pat"]) == [2]
+    assert versions(world["sam"]) == [1]  # FAM-C was coded under v1
+    assert versions(world["sue"]) == [1, 2]  # the team's
+    assert versions(world["kim"]) == [2]  # nothing coded: the newest default
+    assert modifier_choices(search_schemes(ctx, world["sam"])) == {}  # v1 has none
+    assert modifier_choices(search_schemes(ctx, world["pat"]))["how: touch"] == \
+        "modality=touch"
+    # pat's service saves v3 (a new cue with a modifier of its own) and codes a clip with it
+    with ctx.db.transaction("test") as tx:
+        doc = copy.deepcopy(tx.get_scheme("attuned-moments", 2).document)
+    doc["codes"].append({"id": "C99", "kind": "cue", "label": "hand to mouth",
+                         "valence": "D", "potency": "S"})
+    doc["modifiers"].append({"id": "place", "label": "where", "codes": ["C99"],
+                             "values": [{"id": "lap", "label": "on the lap", "key": "l"}]})
+    doc["latency_bands"][0]["name"] = "at once"
+    assert save_scheme(ctx, world["pat"], doc).version == 3
+    with ctx.db.transaction("test") as tx:
+        family = tx.get_family("FAM-A")
+    clip = make_clip(ctx, world["pat"], family)
+    with ctx.db.transaction("test") as tx:
+        tx.set_clip_media(clip.id, status=ClipStatus.READY, duration_ms=60_000)
+    choose_clip_scheme(ctx, world["pat"], clip.id, "attuned-moments", 3)
+    add_event(ctx, world["pat"], clip.id, "C99", 1000)
+    schemes = search_schemes(ctx, world["pat"])
+    assert [s.version for s in schemes] == [2, 3]
+    codes = code_choices(schemes)
+    assert codes["C99 hand to mouth"] == "C99" and codes["C07 face brightens, eyes wide, "
+                                                        "brows up"] == "C07"
+    assert modifier_choices(schemes)["where: on the lap"] == "place=lap"
+    assert "how: voice" in modifier_choices(schemes)  # v2's stay offered
+    assert {"at once", "immediate"} <= set(band_choices(schemes))
+    assert versions(world["sam"]) == [1]  # not pat's: sam's pickers are unchanged
+    with pytest.raises(NotAllowedError):
+        search_schemes(ctx, world["mum"])

@@ -263,6 +263,13 @@ class ContingencyParameters:
     windows_ms: Mapping[str, int]
     clips: int
     duration_ms: int
+    #: the scheme versions the clips were coded with (each clip analysed with its own:
+    #: its codes, and its windows when ``windows_ms`` is not given), e.g.
+    #: ``("attuned-moments v1", "attuned-moments v2")``
+    schemes: tuple[str, ...] = ()
+    #: each version's windows, when the versions' windows differ (``windows_ms`` is then
+    #: the first version's)
+    windows_by_scheme: Mapping[str, Mapping[str, int]] | None = None
     alternative: str = "greater"
     responses: str = "every parent response except the practitioner-only codes"
     permutation: str = ("the response series slid round each clip (circular shift), every "
@@ -314,10 +321,15 @@ class ContingencyReport:
     def summary_lines(self) -> list[str]:
         p = self.parameters
         windows = ", ".join(f"{k} {v / 1000:g} s" for k, v in p.windows_ms.items())
+        if p.windows_by_scheme:
+            windows = "; ".join(
+                f"{name}: " + ", ".join(f"{k} {v / 1000:g} s" for k, v in w.items())
+                for name, w in p.windows_by_scheme.items())
         lines = [
             "Responsiveness beyond chance (time-window analysis; practitioner-only)",
             f"  clips {p.clips}, {p.duration_ms / 60_000:.1f} min, time unit {p.step_ms} ms, "
             f"windows {windows}",
+            f"  coding scheme{'s' if len(p.schemes) > 1 else ''}: {', '.join(p.schemes)}",
             f"  responses: {p.responses}; p-values one-sided ({p.alternative})",
             f"  permutation: {p.permutation}",
             "  group  cues  in window  at other times  Yule's Q  Fisher p  permutation p",
@@ -343,15 +355,26 @@ def _num(x: float | None, fmt: str) -> str:
     return "-" if x is None else format(x, fmt)
 
 
+#: one clip: its events (one coder's) and duration, and the scheme version it was coded
+#: with when that is not the one passed for all
+ClipEvents = tuple[Sequence[Event], int] | tuple[Sequence[Event], int, Scheme | None]
+
+
+def _scheme_name(scheme: Scheme) -> str:
+    return f"{scheme.name} v{scheme.version}"
+
+
 def contingency(
-    clips: Sequence[tuple[Sequence[Event], int]],
+    clips: Sequence[ClipEvents],
     scheme: Scheme,
     *,
     step_ms: int = DEFAULT_STEP_MS,
     windows_ms: Mapping[Valence | str, int] | None = None,
 ) -> ContingencyReport:
     """Responsiveness beyond chance over one or more clips, each ``(events, duration_ms)``
-    (one coder's events). ``windows_ms`` re-applies the windows as for the tallies.
+    (one coder's events) or ``(events, duration_ms, own_scheme)``: a clip is analysed with
+    the scheme version it was coded with (its codes, groups and windows; ``scheme`` for a
+    clip that names none). ``windows_ms`` re-applies the windows as for the tallies.
 
     >>> from attune.schemes import default_scheme
     >>> times = (0, 10_000, 20_000, 30_000)
@@ -363,8 +386,9 @@ def contingency(
     """
     if not clips:
         raise InputError("There is no coded clip to analyse; code a clip first.")
-    scheme = window_scheme(scheme, windows_ms)
-    series = [unit_series(events, duration, scheme, step_ms) for events, duration in clips]
+    own = [window_scheme((c[2] if len(c) > 2 else None) or scheme, windows_ms)
+           for c in clips]
+    series = [unit_series(c[0], c[1], s, step_ms) for c, s in zip(clips, own, strict=True)]
     results = []
     for group in GROUPS:
         tables = [table_of(s.windows[group], s.responses) for s in series]
@@ -376,11 +400,18 @@ def contingency(
         perm = pooled_permutation_p(refs) if cues and pooled.a + pooled.c else None
         results.append(GroupResult(group, cues, pooled, fisher, perm,
                                    sum(len(r) - 1 for r in refs)))
+    used: dict[str, dict[str, int]] = {}
+    for s in own:
+        used.setdefault(_scheme_name(s), {k.value: v for k, v in s.windows_ms.items()})
+    first = next(iter(used.values()))
+    differ = any(w != first for w in used.values())
     params = ContingencyParameters(
         step_ms=step_ms,
-        windows_ms={k.value: v for k, v in scheme.windows_ms.items()},
+        windows_ms=first,
         clips=len(clips),
-        duration_ms=sum(d for _, d in clips),
+        duration_ms=sum(c[1] for c in clips),
+        schemes=tuple(used),
+        windows_by_scheme=used if differ else None,
     )
     return ContingencyReport(params, tuple(results))
 
@@ -400,15 +431,18 @@ def contingency_over_visits(
     windows_ms: Mapping[Valence | str, int] | None = None,
 ) -> tuple[list[VisitContingency], ContingencyReport]:
     """Each visit's report (its clips pooled), oldest first, and the report over every
-    visit. Only one family's clips should be passed (docs/practice.md §5)."""
+    visit. Each clip is analysed with its own scheme version (``SessionClip.scheme``;
+    ``scheme`` for a clip without one), as the tallies count it. Only one family's clips
+    should be passed (docs/practice.md §5)."""
     groups: dict[Any, list[SessionClip]] = {}
     for clip in clips:
         groups.setdefault(clip.session_id, []).append(clip)
     visits = [VisitContingency(sid, members[0].session_date,
-                               contingency([(m.events, m.duration_ms) for m in members],
+                               contingency([(m.events, m.duration_ms, m.scheme)
+                                            for m in members],
                                            scheme, step_ms=step_ms, windows_ms=windows_ms))
               for sid, members in groups.items()]
     visits.sort(key=lambda v: (sortable_date(v.session_date), str(v.session_id)))
-    overall = contingency([(c.events, c.duration_ms) for c in clips], scheme,
+    overall = contingency([(c.events, c.duration_ms, c.scheme) for c in clips], scheme,
                           step_ms=step_ms, windows_ms=windows_ms)
     return visits, overall

@@ -61,7 +61,8 @@ def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
     p.add_argument("--version", type=int, help="default: the newest")
 
     p = add_command(sub, "convert", cmd_convert, "convert an events file between ELAN (.eaf), "
-                    "BORIS (.boris in, .tsv in and out), CSV, XLSX and attune JSON, without "
+                    "BORIS (.boris projects with modifier sets, .tsv; in and out), CSV, XLSX and "
+                    "attune JSON, without "
                     "the database (needs no account)", common)
     p.add_argument("input")
     p.add_argument("output")

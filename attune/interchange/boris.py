@@ -1,4 +1,4 @@
-"""BORIS: ``.boris`` projects and tabular event exports in, tabular TSV out.
+"""BORIS: ``.boris`` projects and tabular event exports in, both out.
 
 A ``.boris`` project (JSON, project format 7) holds an ethogram (``behaviors_conf``:
 the codes), subjects (``subjects_conf``) and observations, each a list of events
@@ -16,9 +16,11 @@ behaviour is one event. attune reads each observation as one clip's events:
 
 The tabular export that BORIS writes (one observation: a preamble, then ``Time, Media
 file path, Total length, FPS, Subject, Behavior, Behavioral category, Comment, Status``)
-is read and written by :func:`read_boris_tabular` and :func:`write_boris_tabular`; the
-aggregated export (``Start (s)``/``Stop (s)`` per row) is read too. attune keeps the
-event's id, link, note and modifiers in the comment as ``attune:{json} note``.
+is read and written by :func:`read_boris_tabular` and :func:`write_boris_tabular`, a
+project by :func:`read_boris_project` and :func:`write_boris_project` (the ethogram with
+each code's modifier sets); the aggregated export (``Start (s)``/``Stop (s)`` per row)
+is read too. attune keeps the event's id, link, note and modifiers in the comment as
+``attune:{json} note``.
 
 BORIS keeps an event's modifiers as its values, one per modifier set of the behaviour,
 joined with ``|`` (``voice|2``; ``None`` for a set left unchosen). Read with a scheme, a
@@ -365,6 +367,119 @@ def read_boris_project(path: str | os.PathLike[str], mapping: Mapping | None = N
     except RecursionError:
         raise InputError(f"{name}: the JSON is nested too deeply.") from None
     return parse_boris_project(doc, name, mapping, scheme)
+
+
+def _modifier_sets(code: str, scheme: Scheme | None) -> list[mods.Modifier]:
+    return list(mods.for_code(scheme.modifiers, code)) if scheme is not None else []
+
+
+def boris_project(document: EventsDocument, observation_id: str = "attune",
+                  scheme: Scheme | None = None) -> dict[str, Any]:
+    """A .boris project (format 7) of one clip's events, as a dict ready for JSON.
+
+    The ethogram (``behaviors_conf``) has the scheme's codes (or, without a scheme, the
+    codes used), each with its **modifier sets**: one single-choice set per modifier the
+    scheme gives that code, named by the modifier's id, its values by their ids. An
+    event's modifiers are its value of each set, in order, joined by ``|`` (``None`` where
+    none was chosen), as BORIS writes them; free modifiers (not the scheme's) travel in
+    the comment's tag only. A code with any interval event is a state behaviour (a point
+    event of it is a START and a STOP at the same time); the subject is
+    ``<kind>@<coder>``. Two overlapping events of one subject and code are refused, as
+    in the tabular export.
+    """
+    codes: list[str] = [c.id for c in scheme.codes] if scheme is not None else []
+    for e in document.events:
+        if e.code not in codes:
+            codes.append(e.code)
+    state = {e.code for e in document.events if not e.is_point}
+    behaviours: dict[str, Any] = {}
+    for i, code in enumerate(codes):
+        known = scheme.code(code) if scheme is not None and scheme.has_code(code) else None
+        behaviours[str(i)] = {
+            "type": "State event" if code in state else "Point event",
+            "key": (known.key or "") if known is not None else "",
+            "code": code,
+            "description": known.label if known is not None else "",
+            "category": str(known.kind) if known is not None else "",
+            "modifiers": {str(j): {"name": m.id, "description": m.label, "type": 0,
+                                   "values": [v.id for v in m.values]}
+                          for j, m in enumerate(_modifier_sets(code, scheme))},
+            "excluded": "",
+            "coding map": "",
+        }
+    subjects = sorted({f"{e.kind}@{e.coder}" for e in document.events})
+    # (time, order at that time, event, its row): at one time earlier intervals stop (0),
+    # then events start (1), a point of a state code stopping right after its start
+    rows: list[tuple[int, int, int, int, list[Any]]] = []
+    last_end: dict[tuple[str, str], tuple[int, str]] = {}
+    for n, e in enumerate(sorted(document.events, key=lambda e: (e.start_ms, e.end_ms))):
+        assert e.id is not None
+        subject = f"{e.kind}@{e.coder}"
+        chosen = mods.named(e.modifiers)
+        values = "|".join(chosen.get(m.id, "None") for m in _modifier_sets(e.code, scheme))
+        tag: dict[str, Any] = {"id": document.local_id(e.id)}
+        if e.answers_id is not None:
+            tag["answers"] = document.local_id(e.answers_id)
+        if e.modifiers:
+            tag["modifiers"] = list(e.modifiers)
+        comment = TAG + json.dumps(tag, ensure_ascii=False, separators=(",", ":"))
+        if e.note:
+            comment += " " + e.note
+        start = [e.start_ms / 1000, subject, e.code, values, comment]
+        if e.code not in state:
+            rows.append((e.start_ms, 1, n, 0, start))
+            continue
+        key = (subject, e.code)
+        if key in last_end and last_end[key][0] > e.start_ms:
+            raise InputError(f"Events {last_end[key][1]} and {document.local_id(e.id)} "
+                             f"({e.code}, {e.coder}) overlap; BORIS cannot hold overlapping "
+                             "state events of one subject and behaviour.")
+        last_end[key] = (e.end_ms, document.local_id(e.id))
+        rows.append((e.start_ms, 1, n, 0, start))
+        rows.append((e.end_ms, 1 if e.is_point else 0, n, 1,
+                     [e.end_ms / 1000, subject, e.code, values, ""]))
+    rows.sort(key=lambda r: r[:4])
+    clip = document.clip
+    media = clip.name or "clip"
+    info: dict[str, Any] = {"length": {}, "fps": {}, "hasVideo": {media: True},
+                            "hasAudio": {media: True}, "offset": {"1": 0.0}}
+    if clip.duration_ms is not None:
+        info["length"][media] = clip.duration_ms / 1000
+    if clip.fps:
+        num, _, den = clip.fps.partition("/")
+        if den and int(den):
+            info["fps"][media] = round(int(num) / int(den), 3)
+    observation = {"file": {"1": [media]}, "type": "MEDIA", "date": "", "description": "",
+                   "time offset": 0.0, "events": [r[4] for r in rows],
+                   "media_info": info, "independent_variables": {},
+                   "close_behaviors_between_videos": False, "visualize_spectrogram": False}
+    return {
+        "project_format_version": "7.0",
+        "project_name": observation_id,
+        "project_date": "",
+        "project_description": f"Exported by attune from {document.scheme_name} "
+                               f"v{document.scheme_version}",
+        "time_format": "s",
+        "subjects_conf": {str(i): {"key": "", "name": name, "description": ""}
+                          for i, name in enumerate(subjects)},
+        "behaviors_conf": behaviours,
+        "behavioral_categories": [str(k) for k in EventKind],
+        "coding_map": {},
+        "independent_variables": {},
+        "converters": {},
+        "observations": {observation_id: observation},
+    }
+
+
+def dumps_boris_project(document: EventsDocument, observation_id: str = "attune",
+                        scheme: Scheme | None = None) -> str:
+    return json.dumps(boris_project(document, observation_id, scheme), ensure_ascii=False,
+                      indent=1) + "\n"
+
+
+def write_boris_project(document: EventsDocument, path: str | os.PathLike[str],
+                        observation_id: str = "attune", scheme: Scheme | None = None) -> None:
+    write_atomic(path, dumps_boris_project(document, observation_id, scheme).encode("utf-8"))
 
 
 # --- tabular exports ---------------------------------------------------------------------

@@ -13,6 +13,7 @@ from attune.errors import InputError
 from attune.interchange.boris import (
     read_boris_project,
     read_boris_tabular,
+    write_boris_project,
     write_boris_tabular,
 )
 from attune.interchange.eaf import read_eaf, write_eaf
@@ -28,7 +29,7 @@ from attune.interchange.tables import (
 
 FORMATS = ("eaf", "boris", "boris-tsv", "csv", "xlsx", "json")
 INPUT_FORMATS = FORMATS
-OUTPUT_FORMATS = ("eaf", "boris-tsv", "csv", "xlsx", "json")
+OUTPUT_FORMATS = ("eaf", "boris", "boris-tsv", "csv", "xlsx", "json")
 
 
 def sniff_format(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> str:
@@ -103,6 +104,8 @@ def write_events_file(document: EventsDocument, path: str | os.PathLike[str],
     fmt = fmt or format_from_extension(path)
     if fmt == "eaf":
         write_eaf(document, path, scheme)
+    elif fmt == "boris":
+        write_boris_project(document, path, scheme=scheme)
     elif fmt == "boris-tsv":
         write_boris_tabular(document, path, scheme=scheme)
     elif fmt == "csv":
@@ -113,7 +116,7 @@ def write_events_file(document: EventsDocument, path: str | os.PathLike[str],
         write_events_json(document, path)
     else:
         raise InputError(f"attune cannot write {fmt!r} files; write one of "
-                         f"{', '.join(OUTPUT_FORMATS)} (BORIS: .tsv).")
+                         f"{', '.join(OUTPUT_FORMATS)} (BORIS: .boris or .tsv).")
 
 
 def convert(input_path: str | os.PathLike[str], output_path: str | os.PathLike[str],
@@ -125,7 +128,8 @@ def convert(input_path: str | os.PathLike[str], output_path: str | os.PathLike[s
     INPUT may be ELAN (.eaf, 2.x or 3.0), a BORIS project (.boris), a BORIS tabular or
     aggregated export (.tsv), CSV, XLSX or attune JSON; the format is sniffed from the
     content (tabs make a BORIS TSV, commas a CSV), then the extension. OUTPUT is written
-    as .eaf (EAF 3.0), .tsv (BORIS tabular), .csv, .xlsx or .json, all at once or not at
+    as .eaf (EAF 3.0), .boris (a BORIS project, its ethogram with the scheme's modifier
+    sets), .tsv (BORIS tabular), .csv, .xlsx or .json, all at once or not at
     all. MAPPING is a JSON file (or a Mapping) saying how ELAN tiers and BORIS subjects
     become cues, responses and reactions and which code each gets; without it attune's
     own files read back exactly and other files take every tier, value as code. For a
@@ -136,8 +140,8 @@ def convert(input_path: str | os.PathLike[str], output_path: str | os.PathLike[s
         mapping = load_mapping(mapping)
     out_fmt = format_from_extension(output_path)
     if out_fmt not in OUTPUT_FORMATS:
-        raise InputError(f"attune cannot write {out_fmt!r} files; write one of .eaf, .tsv, "
-                         ".csv, .xlsx, .json.")
+        raise InputError(f"attune cannot write {out_fmt!r} files; write one of .eaf, "
+                         ".boris, .tsv, .csv, .xlsx, .json.")
     if Path(input_path).resolve() == Path(output_path).resolve():
         raise InputError("The input and output are the same file; give another output.")
     document = read_events_file(input_path, mapping, scheme, max_bytes=max_bytes)

@@ -463,6 +463,7 @@ def moments_from_document(
             caption=m.get("caption", ""), key_ms=m.get("key_ms"),
             film_stop=m.get("film_stop", False), slow_replay=m.get("slow_replay", False),
             film_stop_caption=m.get("film_stop_caption", ""),
+            crop=Crop.from_dict(m.get("crop")),  # InputError saying what to fix
         ))
     opts = options or ReelOptions()
     changes = {k: doc[k] for k in ("title", "baby_name", "date") if k in doc}
@@ -479,7 +480,8 @@ def moments_to_document(moments: Sequence[MomentSpec], options: ReelOptions) -> 
         "moments": [
             {"clip": m.clip, "start_ms": m.start_ms, "end_ms": m.end_ms, "caption": m.caption,
              "key_ms": m.key_ms, "film_stop": m.film_stop, "slow_replay": m.slow_replay,
-             "film_stop_caption": m.film_stop_caption}
+             "film_stop_caption": m.film_stop_caption,
+             "crop": m.crop.to_dict() if m.crop is not None else None}
             for m in moments
         ],
     }

@@ -15,6 +15,7 @@ from attune.interchange.model import check_code
 from attune.schemes import parse_scheme
 from attune.services import Context
 from attune.services.access import Action, require_access
+from attune.services.schemes import clip_scheme_in
 
 DEFAULT_SCHEME = "attuned-moments"
 
@@ -29,9 +30,11 @@ def export_clip_events(ctx: Context, actor: User, clip_id: int, out: Path,
         events = tx.list_events(clip_id, coder)
         if decision.blind:
             events = [e for e in events if e.coder == actor.username]
-        scheme_name, version = (events[0].scheme, events[0].scheme_version) if events else \
-            ("attuned-moments", 1)
-        stored = tx.get_scheme(scheme_name, version)
+        # the version the events were coded with; for none, the clip's (a file of an
+        # uncoded clip names the version its coding would use)
+        stored = tx.get_scheme(events[0].scheme, events[0].scheme_version) if events else \
+            clip_scheme_in(ctx, tx, clip_id)[0]
+        scheme_name, version = stored.name, stored.version
         tx.audit("export", "clip", clip_id, {"format": out.suffix.lstrip("."),
                                              "events": len(events), "coder": coder})
     fps = clip.media.get("proxy_fps")

@@ -9,18 +9,24 @@ from attune.core.accounts import Role, User
 from attune.core.scheme import Scheme
 from attune.core.scheme_template import canonical, checksum, from_template, template_bytes
 from attune.errors import ConflictError, NotFoundError
-from attune.schemes import default_scheme_document, parse_scheme
+from attune.schemes import default_scheme_document, parse_scheme, shipped_scheme_documents
 from attune.services import Context
 from attune.services.access import Action, require_access, require_role
 from attune.storage.store import StoredScheme, Tx
 
 
 def install_default_scheme(tx: Tx) -> StoredScheme:
-    doc = default_scheme_document()
-    try:
-        return tx.get_scheme(doc["name"], doc["version"])
-    except NotFoundError:
-        return tx.add_scheme(doc)
+    """Add each shipped scheme version this installation lacks (``attune init``, after
+    every upgrade) and return the newest default. A stored version is never changed: a
+    version number this service already used for its own edit of the scheme keeps that
+    edit, and the shipped version of that number is then not installed (its codes can be
+    added in the scheme editor, which saves them as a next version)."""
+    for doc in shipped_scheme_documents():
+        try:
+            tx.get_scheme(doc["name"], doc["version"])
+        except NotFoundError:
+            tx.add_scheme(doc)
+    return tx.get_scheme(default_scheme_document()["name"])
 
 
 def save_scheme(ctx: Context, actor: User, document: dict[str, Any]) -> StoredScheme:

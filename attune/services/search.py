@@ -30,7 +30,7 @@ from attune.services.access import (
     refusal,
     require_role,
 )
-from attune.services.schemes import load_scheme
+from attune.services.schemes import load_scheme, scheme_in
 
 #: who searches (parents never: their view has no events; administrators run accounts)
 SEARCH_ROLES = {Role.PRACTITIONER, Role.SUPERVISOR}
@@ -142,6 +142,23 @@ def search_events(ctx: Context, actor: User, query: SearchQuery) -> SearchResult
                                 held_on))
     found.sort(key=lambda h: (h.held_on, h.family, h.clip_id, h.start_ms, h.coder))
     return SearchResult(tuple(found[:query.limit]), clips_searched, len(found) > query.limit)
+
+
+def search_schemes(ctx: Context, actor: User) -> list[Scheme]:
+    """The scheme versions the searcher's clips were coded with (their caseload, a
+    supervisor's team, the clips they code as a second or gold coder), oldest first: what
+    the Search page offers to pick codes, modifiers and answer times from. The newest
+    default scheme when nothing is coded yet. Names only codes, never a family's
+    material, so the clips' consents are not asked here (:func:`search_events` asks
+    them for every clip it reads)."""
+    require_role(ctx, actor, SEARCH_ROLES, "search coded events")
+    with ctx.db.transaction(actor.username) as tx:
+        families = sorted(family_ids_for(tx, actor))
+        assigned = sorted({a.clip_id for a in tx.assignments(coder=actor.username)})
+        used = tx.schemes_used(families, assigned)
+        if not used:
+            return [scheme_in(ctx, tx)[1]]
+        return [scheme_in(ctx, tx, s.name, s.version)[1] for s in used]
 
 
 def _in_range(held_on: date, q: SearchQuery) -> bool:

@@ -19,11 +19,13 @@ from attune.storage.models import (
     CalibrationClipRecord,
     CalibrationRecord,
     CalibrationTraineeRecord,
+    ClipRecord,
     ClipSchemeRecord,
     CodingAssignmentRecord,
     EventChangeRecord,
     EventRecord,
     SchemeRecord,
+    SessionRecord,
     SupervisionClipRecord,
     SupervisionReelRecord,
     SupervisionSessionRecord,
@@ -114,6 +116,22 @@ class Coding(Clips):
                                     .where(EventRecord.clip_id == clip_id)
                                     .order_by(EventRecord.id).limit(1))
         return None if scheme_id is None else self.scheme_by_id(scheme_id)
+
+    def schemes_used(self, family_ids: Sequence[int], clip_ids: Sequence[int] = ()
+                     ) -> list[StoredScheme]:
+        """The scheme versions of the events (deleted or not) of the families' clips and
+        of ``clip_ids``, by name and version: one query, whatever the caseload."""
+        if not family_ids and not clip_ids:
+            return []
+        in_clips = select(ClipRecord.id).join(
+            SessionRecord, SessionRecord.id == ClipRecord.session_id).where(
+            SessionRecord.family_id.in_(list(family_ids)))
+        used = select(EventRecord.scheme_id).where(
+            EventRecord.clip_id.in_(in_clips) | EventRecord.clip_id.in_(list(clip_ids))
+        ).distinct()
+        return [_scheme(r) for r in self.orm.scalars(
+            select(SchemeRecord).where(SchemeRecord.id.in_(used))
+            .order_by(SchemeRecord.name, SchemeRecord.version))]
 
     def list_schemes(self) -> list[StoredScheme]:
         return [_scheme(r) for r in self.orm.scalars(

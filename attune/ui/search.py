@@ -20,15 +20,32 @@ PERIODS = ("Any time", "This month", "Last 30 days", "Choose dates")
 HITS_A_PAGE = 25
 
 
-def code_choices(scheme: Scheme) -> dict[str, str]:
-    """``"C07 face brightens…" -> "C07"`` for the code picker."""
-    return {f"{c.id} {c.label}": c.id for c in scheme.codes}
+def code_choices(schemes: Sequence[Scheme]) -> dict[str, str]:
+    """``"C07 face brightens…" -> "C07"`` for the code picker: every code of the scheme
+    versions searched (oldest first; a code's words are its newest version's)."""
+    labels: dict[str, str] = {}
+    for scheme in reversed(schemes):  # the newest version's order, then older codes
+        for c in scheme.codes:
+            labels.setdefault(c.id, c.label)
+    return {f"{i} {label}": i for i, label in labels.items()}
 
 
-def modifier_choices(scheme: Scheme) -> dict[str, str]:
-    """``"how: voice" -> "modality=voice"`` for the modifier picker."""
-    return {f"{m.label}: {v.label}": f"{m.id}={v.id}" for m in scheme.modifiers
-            for v in m.values}
+def modifier_choices(schemes: Sequence[Scheme]) -> dict[str, str]:
+    """``"how: voice" -> "modality=voice"`` for the modifier picker: every modifier value
+    of the scheme versions searched, once each."""
+    out: dict[str, str] = {}
+    for scheme in reversed(schemes):  # the newest version's words first
+        for m in scheme.modifiers:
+            for v in m.values:
+                token = f"{m.id}={v.id}"
+                if token not in out.values():
+                    out[f"{m.label}: {v.label}"] = token
+    return out
+
+
+def band_choices(schemes: Sequence[Scheme]) -> list[str]:
+    """The answer-time bands of the scheme versions searched, each name once."""
+    return list(dict.fromkeys(b.name for s in reversed(schemes) for b in s.bands))
 
 
 def period(choice: str, today: date, chosen: Sequence[date] = ()

@@ -9,7 +9,7 @@ Altair specifications the page hands to ``st.altair_chart``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -303,15 +303,32 @@ def contingency_table(report: ContingencyReport) -> pd.DataFrame:
 def contingency_parameters(report: ContingencyReport) -> str:
     """The parameters every beyond-chance report states, in one line."""
     p = report.parameters
-    windows = ", ".join(f"{GROUP_WORDS.get(k, k)} {v / 1000:g} s"
-                        for k, v in p.windows_ms.items())
+
+    def words(w: Mapping[str, int]) -> str:
+        return ", ".join(f"{GROUP_WORDS.get(k, k)} {v / 1000:g} s" for k, v in w.items())
+
+    windows = words(p.windows_ms)
+    if p.windows_by_scheme:  # clips coded with scheme versions whose windows differ
+        windows = "; ".join(f"{_version_words(n)}: {words(w)}"
+                            for n, w in p.windows_by_scheme.items())
+    versions = ""
+    if len(p.schemes) > 1:
+        versions = (" · each clip with the scheme version it was coded with ("
+                    + ", ".join(_version_words(n) for n in p.schemes) + ")")
     clips = "1 clip" if p.clips == 1 else f"{p.clips} clips"
     return (f"{clips}, {p.duration_ms / 60_000:.1f} min cut into time units of "
-            f"{p.step_ms / 1000:g} s · answer windows: {windows} · a response is any parent "
+            f"{p.step_ms / 1000:g} s{versions} · answer windows: {windows} · a response is "
+            "any parent "
             "response except the practitioner-only codes · p-values one-sided (more "
             "responses in the windows than at other times); the shift test slides the "
             "whole response series round each clip by every shift at least as long as the "
             "longest window, so the parent's own rhythm is kept")
+
+
+def _version_words(name: str) -> str:
+    """``"attuned-moments v2"`` as "version 2" (the scheme's own name is an id)."""
+    _, _, version = name.rpartition(" v")
+    return f"version {version}" if version.isdigit() else name
 
 
 def contingency_visits_long(visits: Sequence[VisitContingency]) -> pd.DataFrame:

@@ -172,7 +172,7 @@ def test_parameters_and_json(report: AgreementReport) -> None:
     assert params["tolerance_ms"] == 1000 and params["step_ms"] == 1000
     assert params["matching"] == "onset"
     assert "not a tolerance" in params["step_is"]
-    assert params["scheme"] == "attuned-moments v1"
+    assert params["scheme"] == "attuned-moments v2"
     assert params["clip_durations_ms"] == [20_000]
     data = report.to_dict()
     text = json.dumps(data, allow_nan=False)  # JSON-safe: no NaN, no numpy types

@@ -210,3 +210,49 @@ def test_over_visits_pools_each_visit_and_all() -> None:
     for cell in "abcd":
         assert getattr(overall.group("all").table, cell) == sum(
             getattr(v.report.group("all").table, cell) for v in visits)
+
+
+def _version(number: int, window_e_ms: int, extra_code: str | None = None) -> Any:
+    """Another version of the default scheme: its own E window, maybe a code of its own."""
+    import copy
+
+    from attune.schemes import default_scheme_document, parse_scheme
+
+    doc = copy.deepcopy(default_scheme_document())
+    doc["version"] = number
+    doc["latency_windows_ms"]["E"] = window_e_ms
+    if extra_code:
+        doc["codes"].append({"id": extra_code, "kind": "cue", "label": "hand to mouth",
+                             "valence": "E", "potency": "S"})
+    return parse_scheme(doc)
+
+
+def test_over_visits_each_clip_is_analysed_with_its_own_scheme_version() -> None:
+    """A family coded under two versions (issue 17): each clip with its own codes and
+    windows, the versions named in the report."""
+    strict = _version(7, 1000, extra_code="C99")
+    answered = [ev("C02", 1000), ev("R04", 3000)]  # 2 s: in v2's 3 s window, not in 1 s
+    old = SessionClip(1, date(2026, 3, 1), 60_000, answered, clip_id=10)  # default scheme
+    new = SessionClip(2, date(2026, 4, 1), 60_000, [*answered, ev("C99", 30_000)],
+                      clip_id=11, scheme=strict)
+    visits, overall = contingency_over_visits([old, new], SCHEME)
+    assert visits[0].report.group("E").table.a == 1  # answered within 3 s
+    assert visits[1].report.group("E").table.a == 0  # not within v7's 1 s
+    assert visits[1].report.group("E").cues == 2  # C99 counted: a cue of v7's
+    assert visits[1].report.parameters.schemes == ("attuned-moments v7",)
+    assert visits[1].report.parameters.windows_ms["E"] == 1000
+    assert overall.parameters.schemes == ("attuned-moments v2", "attuned-moments v7")
+    assert overall.parameters.windows_by_scheme == {
+        "attuned-moments v2": {"E": 3000, "D": 3000, "X": 5000},
+        "attuned-moments v7": {"E": 1000, "D": 3000, "X": 5000}}
+    for cell in "abcd":  # the pooled table is the sum of each clip's own
+        assert getattr(overall.group("E").table, cell) == sum(
+            getattr(v.report.group("E").table, cell) for v in visits)
+    text = "\n".join(overall.summary_lines())
+    assert "attuned-moments v2: E 3 s" in text and "attuned-moments v7: E 1 s" in text
+    # the same clips with one scheme for all (the old behaviour) would not know C99
+    with pytest.raises(InputError, match="C99"):
+        contingency([(new.events, new.duration_ms)], SCHEME)
+    # re-applied windows (the tallies' "answer window" setting) hold for every version
+    _, both = contingency_over_visits([old, new], SCHEME, windows_ms={"E": 5000})
+    assert both.group("E").table.a == 2 and both.parameters.windows_by_scheme is None

@@ -15,7 +15,12 @@ import pytest
 from attune.core.events import Event
 from attune.core.scheme import EventKind
 from attune.errors import InputError
-from attune.interchange.boris import loads_boris_tabular, parse_boris_project
+from attune.interchange.boris import (
+    boris_project,
+    dumps_boris_project,
+    loads_boris_tabular,
+    parse_boris_project,
+)
 from attune.interchange.convert import read_events_file, write_events_file
 from attune.interchange.eaf import dumps_eaf, eaf_to_document, parse_eaf
 from attune.interchange.mapping import parse_mapping
@@ -47,7 +52,7 @@ def key(doc: EventsDocument) -> list[tuple[object, ...]]:
 
 
 @pytest.mark.parametrize("name", ["events.json", "events.csv", "events.xlsx", "events.eaf",
-                                  "events.tsv"])
+                                  "events.tsv", "events.boris"])
 def test_every_format_keeps_modifiers(tmp_path: Path, name: str) -> None:
     doc = modified()
     write_events_file(doc, tmp_path / name, SCHEME)
@@ -147,3 +152,72 @@ def test_borises_own_modifier_values_map_onto_the_schemes() -> None:
            "1.0\tv.mp4\t10\t25\tparent\tR11\t\tface\t\tPOINT\n")
     read = loads_boris_tabular(tsv, mapping=mapping, scheme=SCHEME)
     assert read.events[0].modifiers == ("modality=face",)
+
+
+def _untagged(project: dict[str, object]) -> dict[str, object]:
+    """The project as BORIS would leave it after a user edits it there: attune's tags
+    (which carry the modifiers too) gone from the comments, so only the modifier sets and
+    each event's values are left."""
+    out = json.loads(json.dumps(project))
+    for obs in out["observations"].values():
+        for ev in obs["events"]:
+            ev[4] = ""
+    return out
+
+
+def test_a_boris_project_carries_each_codes_modifier_sets_and_reads_them_back() -> None:
+    project = json.loads(dumps_boris_project(modified(), "visit 1", SCHEME))
+    ethogram = {b["code"]: b for b in project["behaviors_conf"].values()}
+    assert len(ethogram) == len(SCHEME.codes)  # the whole scheme, to code on in BORIS
+    assert ethogram["C15"]["type"] == "State event" and ethogram["C01"]["type"] == \
+        "Point event"
+    assert [(m["name"], m["type"], m["values"]) for m in
+            ethogram["C15"]["modifiers"].values()] == [
+        ("intensity", 0, ["1", "2", "3"]), ("initiated", 0, ["baby", "parent"])]
+    assert [m["name"] for m in ethogram["R11"]["modifiers"].values()] == ["modality"]
+    assert ethogram["N01"]["modifiers"] == {}  # a code without modifiers has no set
+    events = project["observations"]["visit 1"]["events"]
+    assert [e[3] for e in events if e[2] == "C15"] == ["3|baby", "3|baby"]  # START, STOP
+    assert [e[3] for e in events if e[2] == "C01"] == ["None|None"]  # none chosen
+    # read back by attune: with its tags, exactly
+    mapping = None
+    doc = parse_boris_project(project, "p.boris", mapping, SCHEME).observations[0].document
+    assert key(doc) == key(modified())
+    # and from the modifier sets alone (the tags removed, as after editing in BORIS): the
+    # scheme's modifiers come back; the free one ("from BORIS") lived only in the tag
+    bare = parse_boris_project(_untagged(project), "p.boris", None, SCHEME)
+    got = {(e.code, e.start_ms, e.end_ms): e.modifiers for e in
+           bare.observations[0].document.events}
+    assert got == {("C15", 1000, 2500): ("intensity=3", "initiated=baby"),
+                   ("R11", 1800, 3200): ("modality=touch",),
+                   ("A03", 3300, 3300): ("intensity=1",),
+                   ("R03", 4000, 4000): ("modality=voice",),
+                   ("C01", 5000, 5000): ()}
+
+
+def test_a_boris_project_keeps_a_point_of_a_state_code_and_refuses_overlaps() -> None:
+    events = [Event(EventKind.CUE, "C15", 1000, 3000, coder="zoë", id=1,
+                    modifiers=("intensity=2",)),
+              Event(EventKind.CUE, "C15", 3000, 3000, coder="zoë", id=2),  # a point
+              Event(EventKind.CUE, "C15", 3000, 4000, coder="zoë", id=3)]
+    doc = document_from_events(events, clip=ClipInfo(name="v.mp4", duration_ms=10_000,
+                                                     fps="25/1"))
+    project = boris_project(doc, "o", SCHEME)
+    back = parse_boris_project(_untagged(project), "p.boris", None, SCHEME)
+    assert [(e.start_ms, e.end_ms, e.modifiers) for e in back.observations[0].document.events
+            ] == [(1000, 3000, ("intensity=2",)), (3000, 3000, ()), (3000, 4000, ())]
+    assert back.observations[0].document.clip.duration_ms == 10_000
+    overlapping = document_from_events(
+        [Event(EventKind.CUE, "C15", 1000, 3000, coder="zoë", id=1),
+         Event(EventKind.CUE, "C15", 2000, 4000, coder="zoë", id=2)])
+    with pytest.raises(InputError, match="overlap"):
+        boris_project(overlapping, "o", SCHEME)
+
+
+def test_a_boris_project_without_a_scheme_lists_the_codes_used() -> None:
+    project = boris_project(modified(), "o")
+    assert sorted(b["code"] for b in project["behaviors_conf"].values()) == \
+        ["A03", "C01", "C15", "R03", "R11"]
+    assert all(b["modifiers"] == {} for b in project["behaviors_conf"].values())
+    doc = parse_boris_project(project, "p.boris").observations[0].document
+    assert key(doc) == key(modified())  # the tags carry the modifiers

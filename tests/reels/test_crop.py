@@ -101,3 +101,37 @@ def test_the_handout_still_and_the_film_stop_show_the_moments_crop(tmp_path: Pat
     # the moment's own playing frames are not cropped (the crop is for the held picture)
     clip_seg = next(s for s in plan.segments if s.kind == SegmentKind.CLIP)
     assert _diff(frames[clip_seg.reel_start_frame][:top], ref[:top]) > 10
+
+
+def test_the_moments_file_carries_the_crop_to_the_file_based_render(tmp_path: Path) -> None:
+    """`attune reel render --moments`: a moment's crop in the file (schemas/moments.v1)
+    frames its film-stop as the app's reels do."""
+    import json
+
+    from attune.reels.render import read_moments_file, render_reel_files
+
+    doc = {"schema_version": 1, "title": "", "moments": [
+        {"start_ms": 1000, "end_ms": 3000, "caption": "You looked at each other.",
+         "key_ms": 2000, "film_stop": True, "crop": FACE.to_dict()}]}
+    path = tmp_path / "moments.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    (moment,) = read_moments_file(path, default_clip=str(SAMPLE)).moments
+    assert moment.crop == FACE
+    result = render_reel_files(path, tmp_path / "reel.mp4", clip=SAMPLE, options=BARE)
+    fps = _fps(SAMPLE)
+    plan = plan_reel([moment], {str(SAMPLE): fps}, BARE)
+    stop = next(s for s in plan.segments if s.kind == SegmentKind.FILM_STOP)
+    expected = cropped(picture_of(SAMPLE, fps, plan.moments[0].key_frame), FACE)
+    with av.open(str(tmp_path / "reel.mp4")) as c:
+        frames = [f.to_ndarray(format="bgr24") for f in c.decode(video=0)]
+    assert result.frames == len(frames)
+    held = frames[stop.reel_start_frame + stop.frames // 2]
+    top = held.shape[0] * 2 // 3
+    ref = cv2.resize(expected, (held.shape[1], held.shape[0]), interpolation=cv2.INTER_AREA)
+    assert _diff(held[:top], ref[:top]) < 6
+    # a crop that would stretch the picture is refused with advice, nothing rendered
+    doc["moments"][0]["crop"] = {"x": 0, "y": 0, "w": 0.5, "h": 0.3}
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(InputError, match="shape"):
+        render_reel_files(path, tmp_path / "bad.mp4", clip=SAMPLE, options=BARE)
+    assert not (tmp_path / "bad.mp4").exists()

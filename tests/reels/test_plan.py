@@ -192,7 +192,8 @@ def test_moments_document_round_trip_and_schema() -> None:
             {"clip": "clip.mp4", "start_ms": 1000, "end_ms": 5000,
              "caption": "She smiled, and you smiled back.", "key_ms": 2000,
              "film_stop": True, "slow_replay": False, "film_stop_caption": "Look here."},
-            {"start_ms": 6000, "end_ms": 9000},
+            {"start_ms": 6000, "end_ms": 9000,
+             "crop": {"x": 0.25, "y": 0.1, "w": 0.5, "h": 0.5}},
         ],
     }
     validate(doc, "moments.v1")
@@ -200,6 +201,8 @@ def test_moments_document_round_trip_and_schema() -> None:
     assert parsed.options.baby_name == "Maya"
     assert parsed.moments[0].film_stop and parsed.moments[0].key_ms == 2000
     assert parsed.moments[1].clip == "other.mp4" and parsed.moments[1].caption == ""
+    assert parsed.moments[0].crop is None
+    assert parsed.moments[1].crop is not None and parsed.moments[1].crop.zoom == 2
     again = moments_to_document(parsed.moments, parsed.options)
     validate(again, "moments.v1")
     assert moments_from_document(again).moments == parsed.moments
@@ -207,6 +210,9 @@ def test_moments_document_round_trip_and_schema() -> None:
         moments_from_document(doc)
     with pytest.raises(InputError):
         validate({"moments": [{"start_ms": -1, "end_ms": 5}]}, "moments.v1")
+    with pytest.raises(InputError):  # a crop off the picture is refused by the schema
+        validate({"moments": [{"start_ms": 0, "end_ms": 5,
+                               "crop": {"x": 1.2, "y": 0, "w": 0.5, "h": 0.5}}]}, "moments.v1")
 
 
 def test_every_schema_property_has_a_description() -> None:

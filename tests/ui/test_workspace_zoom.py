@@ -68,11 +68,12 @@ def test_the_workspace_page_says_the_clips_scheme_and_changes_it(ctx, app) -> No
                                         "proxy_duration_ms": 1000})
         doc = copy.deepcopy(tx.get_scheme("attuned-moments").document)
     doc["latency_windows_ms"]["E"] = 2000
-    save_scheme(ctx, pat, doc)  # version 2, the newest: a new clip codes with it
+    save_scheme(ctx, pat, doc)  # version 3 (attune ships 1 and 2), the newest: a new
+    # clip codes with it
     at = app(pat, "workspace.py", clip=str(clip.id))
     at.run()
     assert not at.exception, at.exception
-    assert at.selectbox(key="workspace_scheme").value == ("attuned-moments", 2)
+    assert at.selectbox(key="workspace_scheme").value == ("attuned-moments", 3)
     at.selectbox(key="workspace_scheme").set_value(("attuned-moments", 1))
     at.run()
     at.button(key="workspace_scheme_use").click()
