@@ -216,23 +216,32 @@ class Coding(Clips):
 
     def list_events(self, clip_id: int, coder: str | None = None,
                     include_deleted: bool = False) -> list[Event]:
-        q = select(EventRecord).where(EventRecord.clip_id == clip_id)
+        return self.events_of_clips([clip_id], coder, include_deleted)[clip_id]
+
+    def events_of_clips(self, clip_ids: Sequence[int], coder: str | None = None,
+                        include_deleted: bool = False) -> dict[int, list[Event]]:
+        """Each clip's events (by start, then id), as :meth:`list_events`, in three
+        queries for all the clips."""
+        out: dict[int, list[Event]] = {cid: [] for cid in clip_ids}
+        if not clip_ids:
+            return out
+        q = select(EventRecord).where(EventRecord.clip_id.in_(set(clip_ids)))
         if coder is not None:
             q = q.where(EventRecord.coder_id == self._user_rec(coder).id)
         if not include_deleted:
             q = q.where(EventRecord.deleted_at.is_(None))
-        q = q.order_by(EventRecord.start_ms, EventRecord.id)
-        users = {u.id: u.username for u in self.orm.scalars(select(UserRecord))}
+        q = q.order_by(EventRecord.clip_id, EventRecord.start_ms, EventRecord.id)
+        users = dict(self.orm.execute(select(UserRecord.id, UserRecord.username)).tuples())
         schemes = {s.id: (s.name, s.version) for s in self.orm.scalars(select(SchemeRecord))}
-        out = []
         for rec in self.orm.scalars(q):
             name, version = schemes[rec.scheme_id]
-            out.append(Event(kind=EventKind(rec.kind), code=rec.code, start_ms=rec.start_ms,
-                             end_ms=rec.end_ms, coder=users[rec.coder_id], id=rec.id,
-                             clip_id=rec.clip_id, scheme=name, scheme_version=version,
-                             answers_id=rec.answers_id, note=rec.note,
-                             modifiers=tuple(rec.modifiers or ()), version=rec.version,
-                             deleted_at=rec.deleted_at, created_at=rec.created_at))
+            out[rec.clip_id].append(Event(
+                kind=EventKind(rec.kind), code=rec.code, start_ms=rec.start_ms,
+                end_ms=rec.end_ms, coder=users[rec.coder_id], id=rec.id,
+                clip_id=rec.clip_id, scheme=name, scheme_version=version,
+                answers_id=rec.answers_id, note=rec.note,
+                modifiers=tuple(rec.modifiers or ()), version=rec.version,
+                deleted_at=rec.deleted_at, created_at=rec.created_at))
         return out
 
     def event_counts(self, clip_ids: Sequence[int], coder: str) -> dict[int, int]:
@@ -380,6 +389,25 @@ class Coding(Clips):
         if coder is not None:
             q = q.where(CodingAssignmentRecord.coder_id == self._user_rec(coder).id)
         return [self._assignment(r) for r in self.orm.scalars(q)]
+
+    def assignments_of_clips(self, clip_ids: Sequence[int]
+                             ) -> dict[int, list[CodingAssignment]]:
+        """Each clip's coding assignments (oldest first), in two queries."""
+        out: dict[int, list[CodingAssignment]] = {cid: [] for cid in clip_ids}
+        if not clip_ids:
+            return out
+        recs = list(self.orm.scalars(
+            select(CodingAssignmentRecord)
+            .where(CodingAssignmentRecord.clip_id.in_(set(clip_ids)))
+            .order_by(CodingAssignmentRecord.id)))
+        names = self._usernames({r.coder_id for r in recs} |
+                                {r.assigned_by for r in recs if r.assigned_by})
+        for rec in recs:
+            out[rec.clip_id].append(CodingAssignment(
+                rec.clip_id, names.get(rec.coder_id, "?"), CodingRole(rec.role),
+                rec.assigned_at, names.get(rec.assigned_by, "") if rec.assigned_by else "",
+                rec.done_at))
+        return out
 
     def end_assignments(self, clip_ids: Sequence[int], role: CodingRole,
                         reason: str) -> list[CodingAssignment]:
