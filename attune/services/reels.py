@@ -46,7 +46,7 @@ from attune.reels.propose import Proposal, propose_moments
 from attune.services import Context
 from attune.services.access import (
     Action,
-    decide_access,
+    decide_many,
     decide_reel,
     require_access,
     require_reel,
@@ -271,14 +271,14 @@ def family_reels(ctx: Context, user: User, code: str) -> FamilyReels:
     with ctx.db.transaction(user.username) as tx:
         family = tx.get_family(code)
         require_access(tx, user, Action.MAKE_REEL, family, what=f"make reels for family {code}")
-        clips, moments = [], []
-        for c in tx.clips_for_family(family.id):
-            decision = decide_access(tx, user, Action.MAKE_REEL, family, c)
-            # blind double-coding: no moments (they come from the other coder's events)
-            if c.status == ClipStatus.READY and c.media.get("proxy_fps") and \
-                    decision.allowed and not decision.blind:
-                clips.append(c)
-                moments += tx.moments_for_clip(c.id)
+        every = tx.clips_for_family(family.id)
+        decisions = decide_many(tx, user, Action.MAKE_REEL, [(family, c) for c in every])
+        # blind double-coding: no moments (they come from the other coder's events)
+        clips = [c for c, decision in zip(every, decisions, strict=True)
+                 if c.status == ClipStatus.READY and c.media.get("proxy_fps")
+                 and decision.allowed and not decision.blind]
+        of_clips = tx.moments_of_clips([c.id for c in clips])
+        moments = [m for c in clips for m in of_clips[c.id]]
         reels = sorted(tx.reels_for_family(family.id), key=lambda r: r.id, reverse=True)
     moments.sort(key=lambda m: (m.position, m.id))
     return FamilyReels(family, sorted(clips, key=lambda c: c.id), moments, reels)

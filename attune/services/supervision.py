@@ -29,6 +29,7 @@ from attune.services import Context
 from attune.services.access import (
     Action,
     decide_access,
+    decide_many,
     family_ids_for,
     refusal,
     require_access,
@@ -36,7 +37,6 @@ from attune.services.access import (
     require_role,
 )
 from attune.services.analysis import _scheme_of, clip_agreement, primary_coder
-from attune.services.families import visible_families
 from attune.storage.store import Tx
 
 DEFAULT_SHARE = 0.2
@@ -135,12 +135,15 @@ def my_assignments(ctx: Context, actor: User) -> list[CodingAssignment]:
     """The clips given to ``actor`` to code that they may still code (a withdrawn or
     expired consent ends the assignment)."""
     with ctx.db.transaction(actor.username) as tx:
-        out = []
-        for a in tx.assignments(coder=actor.username):
-            clip = tx.get_clip(a.clip_id)
-            if decide_access(tx, actor, Action.CODE_CLIP, clip.family_id, clip).allowed:
-                out.append(a)
-        return out
+        return _my_assignments(tx, actor)
+
+
+def _my_assignments(tx: Tx, actor: User) -> list[CodingAssignment]:
+    assigned = tx.assignments(coder=actor.username)
+    clips = tx.get_clips([a.clip_id for a in assigned])
+    decisions = decide_many(tx, actor, Action.CODE_CLIP,
+                            [(clips[a.clip_id].family_id, clips[a.clip_id]) for a in assigned])
+    return [a for a, d in zip(assigned, decisions, strict=True) if d.allowed]
 
 
 def team_names(ctx: Context, supervisor: User) -> list[str]:
@@ -529,19 +532,25 @@ def my_work(ctx: Context, user: User) -> list[WorkRow]:
     """'My work': the clips of the families the user codes, and the clips assigned to
     them, with how many marks they made on each."""
     rows: dict[int, WorkRow] = {}
-    # only the assignments the gate still allows (a withdrawn consent ends them)
-    assigned = {a.clip_id: a for a in my_assignments(ctx, user)}
     found: dict[int, tuple[str, Clip]] = {}
-    for family in visible_families(ctx, user):
-        with ctx.db.transaction(user.username) as tx:
-            for clip in tx.clips_for_family(family.id):
-                if decide_access(tx, user, Action.CODE_CLIP, family, clip).allowed:
-                    found[clip.id] = (family.code, clip)
     with ctx.db.transaction(user.username) as tx:
+        # only the assignments the gate still allows (a withdrawn consent ends them)
+        assigned = {a.clip_id: a for a in _my_assignments(tx, user)}
+        ids = family_ids_for(tx, user)
+        families = [f for f in tx.list_families() if f.id in ids]
+        clips = tx.clips_of_families([f.id for f in families])
+        items = [(f, c) for f in families for c in clips[f.id]]
+        for (family, clip), decision in zip(
+                items, decide_many(tx, user, Action.CODE_CLIP, items), strict=True):
+            if decision.allowed:
+                found[clip.id] = (family.code, clip)
+        others = tx.get_clips([cid for cid in assigned if cid not in found])
+        codes = {f.id: f.code for f in tx.families_by_ids(
+            [c.family_id for c in others.values()]).values()}
         for clip_id in assigned:
             if clip_id not in found:
-                clip = tx.get_clip(clip_id)
-                found[clip_id] = (tx.family_by_id(clip.family_id).code, clip)
+                clip = others[clip_id]
+                found[clip_id] = (codes[clip.family_id], clip)
         counts = tx.event_counts(list(found), user.username)  # one query, not one a clip
     for clip_id, (code, clip) in found.items():
         rows[clip_id] = _work_row(user, code, clip, assigned.get(clip_id), counts[clip_id])
