@@ -125,9 +125,10 @@ else:
                    "the family's goals (written on the Goals and visits page).")
 d1, d2, _ = st.columns([1, 1, 2])
 stem = f"tallies-{code}" + ("-parent" if audience == Audience.PARENT else "")
-d1.download_button("Download CSV", ui.csv_bytes(frame), f"{stem}.csv", "text/csv",
-                   key="tallies_csv", icon=":material/download:")
-d2.download_button("Download XLSX", ui.xlsx_bytes(frame), f"{stem}.xlsx",
+# the files are made only when asked for (an XLSX of a year of visits takes a while)
+d1.download_button("Download CSV", lambda f=frame: ui.csv_bytes(f), f"{stem}.csv",
+                   "text/csv", key="tallies_csv", icon=":material/download:")
+d2.download_button("Download XLSX", lambda f=frame: ui.xlsx_bytes(f), f"{stem}.xlsx",
                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                    key="tallies_xlsx", icon=":material/download:")
 
