@@ -24,10 +24,12 @@ from attune.core.accounts import Role, User
 from attune.core.clip import Clip, ClipStatus, clip_label
 from attune.core.coding import CODING_ROLE_WORDS, Calibration, CodingAssignment, CodingRole
 from attune.core.events import Event
+from attune.core.scheme import Scheme
 from attune.errors import InputError, NotAllowedError
 from attune.services import Context
 from attune.services.access import (
     Action,
+    Decision,
     decide_access,
     decide_many,
     family_ids_for,
@@ -36,7 +38,7 @@ from attune.services.access import (
     require_assignable,
     require_role,
 )
-from attune.services.analysis import _scheme_of, clip_agreement, primary_coder
+from attune.services.analysis import _scheme_of, primary_coder
 from attune.storage.store import Tx
 
 DEFAULT_SHARE = 0.2
@@ -181,12 +183,30 @@ def team_agreement(ctx: Context, supervisor: User, tolerance_ms: int = 1000,
     require_role(ctx, supervisor, {Role.SUPERVISOR}, "see the team's agreement")
     out = []
     with ctx.db.transaction(supervisor.username) as tx:
-        pairs = [(clip.id, a, b, role, at)
-                 for clip, a, b, role, at in _done_pairs(tx, supervisor)]
-    for clip_id, coder_a, coder_b, role, at in pairs:
-        report = clip_agreement(ctx, supervisor, [clip_id], coder_a, coder_b,
-                                tolerance_ms=tolerance_ms, step_ms=step_ms, audit=False)
-        out.append(PairAgreement(clip_id, coder_a, coder_b, role, at.date(), report))
+        # what clip_agreement reads and checks for each pair, read once for them all
+        done = _done_pairs(tx, supervisor)
+        events = tx.events_of_clips([clip.id for clip, *_ in done])
+        parsed: dict[tuple[str, int], Scheme] = {}
+        pairs = []
+        for clip, coder_a, coder_b, role, at, decision in done:
+            if decision.blind:
+                raise refusal(f"compare coders on clip {clip.id} before both marked it "
+                              "done", {"clip_id": clip.id})
+            a = [e for e in events[clip.id] if e.coder == coder_a]
+            b = [e for e in events[clip.id] if e.coder == coder_b]
+            if not a and not b:
+                raise InputError(f"Neither {coder_a} nor {coder_b} coded clip {clip.id}.")
+            first = (a or b)[0]
+            key = (first.scheme, first.scheme_version)
+            if key not in parsed:
+                parsed[key] = _scheme_of(tx, a or b)
+            pairs.append((clip, coder_a, coder_b, role, at, ClipPair(
+                a, b, clip.duration_ms, clip.id), parsed[key]))
+    for clip, coder_a, coder_b, role, at, pair, scheme in pairs:
+        report = agreement_report_clips([pair], tolerance_ms=tolerance_ms, step_ms=step_ms,
+                                        scheme=scheme, matching="onset", coder_a=coder_a,
+                                        coder_b=coder_b)
+        out.append(PairAgreement(clip.id, coder_a, coder_b, role, at.date(), report))
     if audit and out:
         record_agreement_view(ctx, supervisor, [p.clip_id for p in out], tolerance_ms,
                               step_ms)
@@ -194,16 +214,20 @@ def team_agreement(ctx: Context, supervisor: User, tolerance_ms: int = 1000,
 
 
 def _done_pairs(tx: Tx, supervisor: User
-                ) -> list[tuple[Clip, str, str, CodingRole, datetime]]:
+                ) -> list[tuple[Clip, str, str, CodingRole, datetime, Decision]]:
     """Every compared pair the supervisor may see, both marked done: on a double-coded
     clip its coder and the second coder, on a gold clip each coder and the gold coder
-    (clip, coder A, coder B, second or gold, when it was assigned)."""
-    clips = [c for f in sorted(family_ids_for(tx, supervisor))
-             for c in tx.clips_for_family(f)
-             if decide_access(tx, supervisor, Action.VIEW_CLIP, f, c).allowed]
+    (clip, coder A, coder B, second or gold, when it was assigned, the gate's answer on
+    opening the clip)."""
+    ids = sorted(family_ids_for(tx, supervisor))
+    of_families = tx.clips_of_families(ids)
+    every = [(f, c) for f in ids for c in of_families[f]]
+    decisions = decide_many(tx, supervisor, Action.VIEW_CLIP, every)
+    clips = [(c, d) for (_, c), d in zip(every, decisions, strict=True) if d.allowed]
+    of_clips = tx.assignments_of_clips([c.id for c, _ in clips])
     pairs = []
-    for clip in clips:
-        assignments = tx.assignments(clip_id=clip.id)
+    for clip, decision in clips:
+        assignments = of_clips[clip.id]
         golds = [a for a in assignments if a.role == CodingRole.GOLD]
         firsts = [a for a in assignments if a.role == CodingRole.PRIMARY]
         for other in assignments:
@@ -217,7 +241,7 @@ def _done_pairs(tx: Tx, supervisor: User
                 continue
             if x.done_at is None or y.done_at is None:
                 continue
-            pairs.append((clip, x.coder, y.coder, role, at))
+            pairs.append((clip, x.coder, y.coder, role, at, decision))
     return pairs
 
 
@@ -240,11 +264,12 @@ def pair_icc(ctx: Context, supervisor: User) -> list[PairTallyICC]:
     by_pair: dict[tuple[str, str], list[ClipPair]] = {}
     coded: list[Event] = []
     with ctx.db.transaction(supervisor.username) as tx:
-        for clip, x, y, role, _ in _done_pairs(tx, supervisor):
-            if role != CodingRole.SECOND:
-                continue
+        done = [p for p in _done_pairs(tx, supervisor) if p[3] == CodingRole.SECOND]
+        events = tx.events_of_clips([clip.id for clip, *_ in done])
+        for clip, x, y, *_ in done:
             a, b = sorted((x, y))  # the same two columns whoever coded first
-            ea, eb = tx.list_events(clip.id, a), tx.list_events(clip.id, b)
+            ea = [e for e in events[clip.id] if e.coder == a]
+            eb = [e for e in events[clip.id] if e.coder == b]
             coded += ea + eb
             by_pair.setdefault((a, b), []).append(ClipPair(ea, eb, clip.duration_ms, clip.id))
         scheme = _scheme_of(tx, coded)
