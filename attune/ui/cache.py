@@ -65,3 +65,16 @@ def cached(ctx: Context, user: User, fn: Callable[..., T], *args: Any) -> T:
     result: T = _call(run_version(ctx), date.today().isoformat(), _who(user), _name(fn),
                       args, lambda: fn(ctx, user, *args))
     return result
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _built(name: str, data: Any, _build: Callable[[Any], Any]) -> Any:
+    return _build(data)
+
+
+def built(build: Callable[[Any], T], data: Any) -> T:
+    """``build(data)`` (a chart of a table), made once per distinct table: the table is
+    the key (hashed by its content), so nothing of one account's can reach another's
+    view unless it is the same table."""
+    result: T = _built(_name(build), data, build)
+    return result
