@@ -10,6 +10,7 @@ import streamlit as st
 
 from attune.core.accounts import Role
 from attune.core.coding import CodingRole
+from attune.core.practice import MATCH_TOLERANCE_MS, SAMPLING_STEP_MS
 from attune.errors import AttuneError
 from attune.services.supervision import (
     DEFAULT_SHARE,
@@ -36,9 +37,9 @@ st.title("Supervision")
 team = ui.team_for_page(ctx, user)
 
 c1, c2, c3 = st.columns(3)
-tolerance_ms = c1.number_input("Event tolerance (ms)", 100, 5000, 1000, 100,
+tolerance_ms = c1.number_input("Event tolerance (ms)", 100, 5000, MATCH_TOLERANCE_MS, 100,
                                key="sup_tolerance_ms")
-step_ms = c2.number_input("Time-unit sampling step (ms)", 100, 5000, 1000, 100,
+step_ms = c2.number_input("Time-unit sampling step (ms)", 100, 5000, SAMPLING_STEP_MS, 100,
                           key="sup_step_ms")
 # audited once per set of parameters in this browser session, not on every redraw
 audit_key = f"sup_audited_{tolerance_ms}_{step_ms}"

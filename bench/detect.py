@@ -17,20 +17,21 @@ Run: ``PYTHONPATH=. .venv/bin/python bench/detect.py [--mixes 20] [--long]``
 from __future__ import annotations
 
 import argparse
-import os
-import resource
 import statistics
+import sys
 import tempfile
-import time
 from pathlib import Path
 
-import av
 import numpy as np
 
 from attune.detect.segments import Voice, turn_count, voices
 from attune.detect.voice import RATE, frame_features
 from attune.media.sound import read_mono
 from tests.detect_mixes import CRIES, load_sounds, make_mix, seconds_of
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from longclip import time_analysis, write_aac  # bench/longclip.py
 
 BABY = {Voice.INFANT, Voice.CRY}
 
@@ -91,44 +92,14 @@ def mixes(count: int) -> None:
           f"{sum(e <= 1 for e in abs_err)}/{len(abs_err)}")
 
 
-def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def long_clip(minutes: float) -> None:
     cries, speech = load_sounds()
-    parts = [make_mix(s, cries, speech).samples for s in range(int(minutes))]
-    x = np.concatenate(parts)
+    x = np.concatenate([make_mix(s, cries, speech).samples for s in range(int(minutes))])
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "long.m4a"
-        with av.open(str(path), "w") as out:
-            st = out.add_stream("aac", rate=48_000)
-            st.layout = "mono"
-            rs = av.AudioResampler(format="fltp", layout="mono", rate=48_000)
-            for a in range(0, len(x), RATE):
-                fr = av.AudioFrame.from_ndarray(x[None, a:a + RATE], format="flt",
-                                                layout="mono")
-                fr.sample_rate = RATE
-                for r in rs.resample(fr):
-                    for pkt in st.encode(r):
-                        out.mux(pkt)
-            for pkt in st.encode(None):
-                out.mux(pkt)
-        del parts, x
-        print(f"load before: {os.getloadavg()[0]:.2f}; memory before {_rss_mb():.0f} MB")
-        t0 = time.perf_counter()
-        y, _ = read_mono(path, RATE)
-        segs = voices(frame_features(y))
-        took = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        n = len(y) // 1024 * 1024
-        np.fft.rfft(y[:n].reshape(-1, 1024), axis=1)
-        ref = time.perf_counter() - t0
-        dur = len(y) / RATE
-        print(f"{minutes:.0f}-minute clip: analysis {took:.1f} s = 1/{dur / took:.0f} of its "
-              f"duration ({len(segs)} segments); reference FFT {ref:.2f} s, ratio "
-              f"{took / ref:.0f}x; peak memory {_rss_mb():.0f} MB; load after "
-              f"{os.getloadavg()[0]:.2f}")
+        write_aac(path, x)
+        del x
+        time_analysis(path, minutes, suggestions=False)
 
 
 def main() -> None:

@@ -25,13 +25,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-import av
 import numpy as np
 
 from attune.analysis.agreement.matching import match_events
@@ -41,6 +38,10 @@ from attune.detect.segments import voices
 from attune.detect.suggest import suggestions_from
 from attune.detect.voice import RATE, frame_features
 from attune.media.sound import read_mono
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from longclip import time_analysis, write_aac  # bench/longclip.py
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((REPO / "sample_clips").glob("sample_*.mp4"))
@@ -84,71 +85,18 @@ def sample_clips() -> None:
           f"{tot['keys_with']} with suggestions vs {tot['keys_without']} from nothing")
 
 
-CHILD = """
-import sys, time
-def hwm():  # this process's own peak (ru_maxrss after fork and exec can count the parent's)
-    line = [x for x in open("/proc/self/status") if x.startswith("VmHWM")][0]
-    return int(line.split()[1]) / 1024
-import numpy as np
-from attune.detect.segments import voices
-from attune.detect.suggest import suggestions_from
-from attune.detect.voice import RATE, frame_features
-from attune.media.sound import read_mono
-if sys.argv[1] == "analyse":
-    t0 = time.perf_counter()
-    x, _ = read_mono(sys.argv[2], RATE)
-    n = len(suggestions_from(voices(frame_features(x))))
-    took = time.perf_counter() - t0
-    peak = hwm()  # before the reference, which needs memory of its own
-    t0 = time.perf_counter()
-    m = len(x) // 1024 * 1024
-    np.fft.rfft(x[:m].reshape(-1, 1024), axis=1)
-    ref = time.perf_counter() - t0
-    print(took, ref, len(x) / RATE, n, peak)
-else:
-    print(hwm())
-"""
-
-
 def _write_long(path: Path, minutes: float) -> None:
     parts = [read_mono(c, RATE)[0] for c in SAMPLES]
     one = np.concatenate(parts)
     reps = int(np.ceil(minutes * 60 * RATE / len(one)))
-    x = np.tile(one, reps)[: int(minutes * 60 * RATE)]
-    with av.open(str(path), "w") as out:
-        st = out.add_stream("aac", rate=48_000)
-        st.layout = "mono"
-        rs = av.AudioResampler(format="fltp", layout="mono", rate=48_000)
-        for a in range(0, len(x), RATE):
-            fr = av.AudioFrame.from_ndarray(x[None, a:a + RATE], format="flt", layout="mono")
-            fr.sample_rate = RATE
-            for r in rs.resample(fr):
-                for pkt in st.encode(r):
-                    out.mux(pkt)
-        for pkt in st.encode(None):
-            out.mux(pkt)
-
-
-def _child(*args: str) -> list[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    done = subprocess.run([sys.executable, "-c", CHILD, *args], env=env, check=True,
-                          capture_output=True, text=True)
-    return done.stdout.split()
+    write_aac(path, np.tile(one, reps)[: int(minutes * 60 * RATE)])
 
 
 def long_clip(minutes: float) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "long.m4a"
         _write_long(path, minutes)
-        print(f"load before: {os.getloadavg()[0]:.2f} (2 cores shared with other people's "
-              "work: times are indicative)")
-        base = float(_child("imports")[0])
-        took, ref, dur, n, peak = (float(v) for v in _child("analyse", str(path)))
-        print(f"{minutes:.0f}-minute clip, own process: analysis {took:.1f} s = 1/"
-              f"{dur / took:.0f} of its duration ({n:.0f} suggestions); reference FFT "
-              f"{ref:.2f} s, ratio {took / ref:.0f}x; peak memory {peak:.0f} MB (a process "
-              f"importing the same modules: {base:.0f} MB; the analysis adds "
-              f"{peak - base:.0f} MB); load after {os.getloadavg()[0]:.2f}")
+        time_analysis(path, minutes, suggestions=True)
 
 
 def main() -> None:

@@ -261,6 +261,20 @@ def test_withdrawing_second_coder_ends_the_second_coders_access(ctx: Context) ->
     assert {e.coder for e in list_events(ctx, pat, clip.id)} == {"pat"}
 
 
+def test_adding_an_event_asks_the_gate_before_the_scheme(ctx: Context) -> None:
+    """Someone refused hears 'not allowed' whatever code they try: a code check first
+    would tell them which codes the clip's scheme has."""
+    pat = make_user(ctx, "pat")
+    eve = make_user(ctx, "eve")
+    clip = make_clip(ctx, pat, make_family(ctx, pat, "FAM-G"))
+    for code in ("C01", "NOT-A-CODE"):
+        with pytest.raises(NotAllowedError):
+            add_event(ctx, eve, clip.id, code, 100)
+    from attune.errors import InputError
+    with pytest.raises(InputError):  # the family's practitioner still hears about the code
+        add_event(ctx, pat, clip.id, "NOT-A-CODE", 100)
+
+
 def test_clip_withdrawal_under_a_family_consent_deletes_the_clip(ctx: Context) -> None:
     pat = make_user(ctx, "pat")
     fam = make_family(ctx, pat, "FAM-C")

@@ -13,6 +13,7 @@ from attune.cli.common import (
     parse_date,
     print_json,
 )
+from attune.core.practice import MATCH_TOLERANCE_MS, SAMPLING_STEP_MS
 from attune.errors import InputError
 
 
@@ -49,11 +50,12 @@ def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
     p.add_argument("--coders", help="the two coders, A,B")
     p.add_argument("--files", nargs=2, metavar=("A", "B"),
                    help="two events files instead of the database")
-    p.add_argument("--tolerance-ms", type=int, default=1000,
-                   help="event matching: onsets at most this far apart pair up (default 1000)")
-    p.add_argument("--step-ms", type=int, default=1000,
+    p.add_argument("--tolerance-ms", type=int, default=MATCH_TOLERANCE_MS,
+                   help="event matching: onsets at most this far apart pair up "
+                   f"(default {MATCH_TOLERANCE_MS})")
+    p.add_argument("--step-ms", type=int, default=SAMPLING_STEP_MS,
                    help="time-unit kappa: sample both timelines every this many ms (a "
-                   "sampling step, not a tolerance; default 1000)")
+                   f"sampling step, not a tolerance; default {SAMPLING_STEP_MS})")
     p.add_argument("--matching", choices=["onset", "overlap"], default="onset",
                    help="pair by onset (default) or by ELAN-style 60%% overlap")
     register_search(sub, common)

@@ -18,6 +18,7 @@ from attune.cli.common import (
     open_context,
     print_json,
 )
+from attune.core.practice import MATCH_TOLERANCE_MS, SAMPLING_STEP_MS
 from attune.errors import InputError
 
 
@@ -37,10 +38,10 @@ def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
     p.add_argument("expert")
     p = add_command(sup, "report", cmd_supervise_report, "agreement on every double-coded or "
                     "gold clip, oldest first (drift over time)", common)
-    p.add_argument("--tolerance-ms", type=int, default=1000,
-                   help="event matching tolerance (default 1000)")
-    p.add_argument("--step-ms", type=int, default=1000,
-                   help="time-unit kappa sampling step (default 1000)")
+    p.add_argument("--tolerance-ms", type=int, default=MATCH_TOLERANCE_MS,
+                   help=f"event matching tolerance (default {MATCH_TOLERANCE_MS})")
+    p.add_argument("--step-ms", type=int, default=SAMPLING_STEP_MS,
+                   help=f"time-unit kappa sampling step (default {SAMPLING_STEP_MS})")
     p.add_argument("--out", help="also write the table as CSV")
     p.add_argument("--pdf", metavar="PATH", help="also write the report as PDF")
     p = add_command(sup, "log", cmd_supervise_log, "log a supervision session held with a "

@@ -29,6 +29,13 @@ from enum import StrEnum
 from attune.core.events import Event
 from attune.core.scheme import EventKind, Scheme, Valence
 
+#: Agreement (docs/practice.md §8): two marks of the same kind whose onsets are at most this
+#: far apart are the same moment (the onset tolerance of event matching, Bakeman, Quera &
+#: Gnisci 2009). Suggestions use it too: a new one this close to a decided one is that one.
+MATCH_TOLERANCE_MS = 1000
+#: Agreement over time units: both timelines are sampled this often (a sampling step, not a
+#: tolerance).
+SAMPLING_STEP_MS = 1000
 #: VIG: a moment for the shared review lasts 3-10 seconds.
 MOMENT_MIN_S = 3.0
 MOMENT_MAX_S = 10.0

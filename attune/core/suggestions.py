@@ -14,11 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from attune.core.practice import MATCH_TOLERANCE_MS
 from attune.core.scheme import EventKind
-
-#: How close (ms) a new suggestion must be to a decided one to count as the same moment
-#: (the tolerance of event matching in agreement).
-SAME_MOMENT_MS = 1000
 
 
 class SuggestionStatus(StrEnum):
@@ -56,7 +53,7 @@ class Suggestion:
 
 def same_moment(a: Suggestion, b: Suggestion) -> bool:
     """The same kind of mark at about the same time (onsets within
-    :data:`SAME_MOMENT_MS`).
+    :data:`attune.core.practice.MATCH_TOLERANCE_MS`, the tolerance of event matching in agreement).
 
     >>> s = Suggestion(EventKind.CUE, "C03", 1000, 1500, 80)
     >>> same_moment(s, Suggestion(EventKind.CUE, "C03", 1800, 2000, 70))
@@ -64,7 +61,7 @@ def same_moment(a: Suggestion, b: Suggestion) -> bool:
     >>> same_moment(s, Suggestion(EventKind.RESPONSE, "R03", 1000, 1500, 70))
     False
     """
-    return a.kind == b.kind and abs(a.start_ms - b.start_ms) <= SAME_MOMENT_MS
+    return a.kind == b.kind and abs(a.start_ms - b.start_ms) <= MATCH_TOLERANCE_MS
 
 
 def already_decided(new: Iterable[Suggestion], decided: Iterable[Suggestion]

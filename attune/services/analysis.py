@@ -25,6 +25,7 @@ from attune.analysis.tallies import (
 from attune.core.accounts import Role, User
 from attune.core.clip import Clip
 from attune.core.events import Event
+from attune.core.practice import MATCH_TOLERANCE_MS, SAMPLING_STEP_MS
 from attune.core.scheme import Scheme, Valence
 from attune.errors import InputError
 from attune.schemes import parse_scheme
@@ -229,7 +230,8 @@ def family_contingency(ctx: Context, actor: User, code: str, step_ms: int = 1000
 
 
 def clip_agreement(ctx: Context, actor: User, clip_ids: list[int], coder_a: str,
-                   coder_b: str, *, tolerance_ms: int = 1000, step_ms: int = 1000,
+                   coder_b: str, *, tolerance_ms: int = MATCH_TOLERANCE_MS,
+                   step_ms: int = SAMPLING_STEP_MS,
                    matching: str = "onset", audit: bool = True) -> AgreementReport:
     """Agreement of two coders over one or more clips (supervisors and practitioners).
     ``audit=False`` for a page that recomputes it on every rerun (the page load itself

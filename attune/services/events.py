@@ -54,15 +54,16 @@ def add_event(ctx: Context, actor: User, clip_id: int, code: str, start_ms: int,
     A response with no ``answers_id`` is linked to the most recent cue of the same coder
     whose latency window covers it."""
     with ctx.db.transaction(actor.username) as tx:  # one transaction, scheme included
+        clip = tx.get_clip(clip_id)
+        # the gate first: someone refused learns nothing of the clip's scheme or codes
+        require_access(tx, actor, Action.CODE_CLIP, clip.family_id, clip,
+                       what=f"code clip {clip_id}")
         stored, scheme = (clip_scheme_in(ctx, tx, clip_id) if scheme_name is None
                           else scheme_in(ctx, tx, scheme_name, scheme_version))
         kind = scheme.code(code).kind
         event = Event(kind, code, start_ms, start_ms if end_ms is None else end_ms,
                       coder=actor.username, scheme=stored.name,
                       scheme_version=stored.version, note=note)
-        clip = tx.get_clip(clip_id)
-        require_access(tx, actor, Action.CODE_CLIP, clip.family_id, clip,
-                       what=f"code clip {clip_id}")
         if clip.duration_ms is not None and event.start_ms > clip.duration_ms:
             raise InputError(f"{start_ms} ms is after the end of the clip "
                              f"({clip.duration_ms} ms).")

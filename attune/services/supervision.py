@@ -24,6 +24,7 @@ from attune.core.accounts import Role, User
 from attune.core.clip import Clip, ClipStatus, clip_label
 from attune.core.coding import CODING_ROLE_WORDS, Calibration, CodingAssignment, CodingRole
 from attune.core.events import Event
+from attune.core.practice import MATCH_TOLERANCE_MS, SAMPLING_STEP_MS
 from attune.core.scheme import Scheme
 from attune.errors import InputError, NotAllowedError
 from attune.services import Context
@@ -174,8 +175,8 @@ class PairAgreement:
     report: AgreementReport
 
 
-def team_agreement(ctx: Context, supervisor: User, tolerance_ms: int = 1000,
-                   step_ms: int = 1000, audit: bool = True) -> list[PairAgreement]:
+def team_agreement(ctx: Context, supervisor: User, tolerance_ms: int = MATCH_TOLERANCE_MS,
+                   step_ms: int = SAMPLING_STEP_MS, audit: bool = True) -> list[PairAgreement]:
     """Agreement on every double-coded clip (its coder and the second coder) and every
     gold clip (each of its coders against the gold coding) both marked done, oldest first
     (one audit entry for the whole report, none with ``audit=False``); supervisors
@@ -397,7 +398,7 @@ def write_agreement_report(pairs: list[PairAgreement], path: Path, *,
 
 
 def clip_group_agreement(ctx: Context, supervisor: User, clip_id: int,
-                         tolerance_ms: int = 1000, step_ms: int = 1000,
+                         tolerance_ms: int = MATCH_TOLERANCE_MS, step_ms: int = SAMPLING_STEP_MS,
                          audit: bool = True) -> GroupAgreement:
     """Every coder who marked their coding of a clip done, compared at once (Fleiss'
     kappa, Krippendorff's alpha) and, when the clip has a gold coder who marked done,
@@ -499,7 +500,7 @@ class CalibrationResult:
 
 
 def calibration_results(ctx: Context, supervisor: User, calibration_id: int,
-                        tolerance_ms: int = 1000) -> list[CalibrationResult]:
+                        tolerance_ms: int = MATCH_TOLERANCE_MS) -> list[CalibrationResult]:
     """Each trainee's score per code against the gold coding, on the clips of the session
     that both the gold coder and the trainee marked done (and the gate still shows)."""
     require_role(ctx, supervisor, {Role.SUPERVISOR}, "see calibration results")

@@ -25,6 +25,7 @@ import pandas as pd
 from attune.core.accounts import Role, User
 from attune.core.coding import SupervisionSession
 from attune.core.policy import Action
+from attune.core.practice import MATCH_TOLERANCE_MS, SAMPLING_STEP_MS
 from attune.errors import InputError, NotAllowedError
 from attune.services import Context
 from attune.services.access import decide_access, require_access, require_role
@@ -133,8 +134,9 @@ class Portfolio:
                 "the totals but not named, and none of their clips or reels is listed.")
 
 
-def portfolio(ctx: Context, supervisor: User, practitioner: str, tolerance_ms: int = 1000,
-              step_ms: int = 1000) -> Portfolio:
+def portfolio(ctx: Context, supervisor: User, practitioner: str,
+              tolerance_ms: int = MATCH_TOLERANCE_MS,
+              step_ms: int = SAMPLING_STEP_MS) -> Portfolio:
     """A practitioner's accreditation portfolio, made by their supervisor."""
     require_role(ctx, supervisor, {Role.SUPERVISOR}, "make an accreditation portfolio")
     named: list[PortfolioFamily] = []
@@ -270,7 +272,7 @@ def portfolio_document(made: Portfolio) -> tuple[str, list[str],
 
 
 def portfolio_pdf(ctx: Context, supervisor: User, practitioner: str, path: Path | None = None,
-                  tolerance_ms: int = 1000) -> bytes:
+                  tolerance_ms: int = MATCH_TOLERANCE_MS) -> bytes:
     """The portfolio as a PDF (written to ``path`` when given; the bytes are returned)."""
     from attune.interchange.reports import write_portfolio_pdf
 

@@ -56,6 +56,7 @@ from attune.analysis.agreement.report import (
     flag_notes,
 )
 from attune.core.events import Event
+from attune.core.practice import MATCH_TOLERANCE_MS, SAMPLING_STEP_MS
 from attune.core.scheme import Scheme
 from attune.errors import InputError
 
@@ -183,8 +184,8 @@ def group_agreement(
     events_by_coder: Mapping[str, Sequence[Event]],
     *,
     gold: str | None = None,
-    tolerance_ms: int = 1000,
-    step_ms: int = 1000,
+    tolerance_ms: int = MATCH_TOLERANCE_MS,
+    step_ms: int = SAMPLING_STEP_MS,
     clip_duration_ms: int | None = None,
     scheme: Scheme | None = None,
 ) -> GroupAgreement:

@@ -31,6 +31,7 @@ import numpy as np
 
 from attune.analysis.agreement.coefficients import UndefinedStatisticError, _kappa_of_ints
 from attune.core.events import Event
+from attune.core.practice import MATCH_TOLERANCE_MS, SAMPLING_STEP_MS
 from attune.core.scheme import EventKind
 from attune.errors import InputError
 
@@ -237,7 +238,7 @@ def _check_share(name: str, value: float) -> None:
 
 
 def match_events(
-    a: Sequence[Event], b: Sequence[Event], tolerance_ms: int = 1000
+    a: Sequence[Event], b: Sequence[Event], tolerance_ms: int = MATCH_TOLERANCE_MS
 ) -> Matching:
     """Pair two coders' events one-to-one by onset (Bakeman, Quera & Gnisci 2009).
 
@@ -346,7 +347,7 @@ def _time_unit_states(a: _Coded, b: _Coded, step_ms: int, duration_ms: int | Non
 
 
 def time_unit_kappa(
-    a: Sequence[Event], b: Sequence[Event], step_ms: int = 1000, *,
+    a: Sequence[Event], b: Sequence[Event], step_ms: int = SAMPLING_STEP_MS, *,
     duration_ms: int | None = None,
 ) -> float:
     """Time-unit kappa (Bakeman et al. 2009, time-based; BORIS "time-unit kappa").

@@ -45,6 +45,7 @@ from attune.analysis.agreement.matching import (
     _time_unit_states,
 )
 from attune.core.events import Event
+from attune.core.practice import MATCH_TOLERANCE_MS, SAMPLING_STEP_MS
 from attune.core.scheme import EventKind, Potency, Scheme, Valence
 from attune.core.spans import format_ms
 
@@ -466,8 +467,8 @@ def agreement_report(
     a: Sequence[Event],
     b: Sequence[Event],
     *,
-    tolerance_ms: int = 1000,
-    step_ms: int = 1000,
+    tolerance_ms: int = MATCH_TOLERANCE_MS,
+    step_ms: int = SAMPLING_STEP_MS,
     scheme: Scheme | None = None,
     clip_duration_ms: int | None = None,
     matching: str = "onset",
@@ -495,8 +496,8 @@ def agreement_report(
 def agreement_report_clips(
     clips: Sequence[ClipPair],
     *,
-    tolerance_ms: int = 1000,
-    step_ms: int = 1000,
+    tolerance_ms: int = MATCH_TOLERANCE_MS,
+    step_ms: int = SAMPLING_STEP_MS,
     scheme: Scheme | None = None,
     matching: str = "onset",
     min_overlap: float = 0.6,
