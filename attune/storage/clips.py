@@ -65,7 +65,7 @@ class Clips(Families):
         return [self._clip(rec, family_id) for rec, family_id in self.orm.execute(
             select(ClipRecord, SessionRecord.family_id)
             .join(SessionRecord, SessionRecord.id == ClipRecord.session_id)
-            .where(where).order_by(ClipRecord.id)).tuples()]
+            .where(where).order_by(ClipRecord.id))]
 
     def get_clip(self, clip_id: int) -> Clip:
         return self._clip(self._clip_rec(clip_id))

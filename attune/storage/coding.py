@@ -231,7 +231,8 @@ class Coding(Clips):
         if not include_deleted:
             q = q.where(EventRecord.deleted_at.is_(None))
         q = q.order_by(EventRecord.clip_id, EventRecord.start_ms, EventRecord.id)
-        users = dict(self.orm.execute(select(UserRecord.id, UserRecord.username)).tuples())
+        users = {uid: name for uid, name in self.orm.execute(
+            select(UserRecord.id, UserRecord.username))}
         schemes = {s.id: (s.name, s.version) for s in self.orm.scalars(select(SchemeRecord))}
         for rec in self.orm.scalars(q):
             name, version = schemes[rec.scheme_id]

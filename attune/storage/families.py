@@ -162,8 +162,8 @@ class Families(Accounts):
         """Usernames by id, in one query."""
         if not user_ids:
             return {}
-        return dict(self.orm.execute(select(UserRecord.id, UserRecord.username)
-                                     .where(UserRecord.id.in_(user_ids))).tuples())
+        return {uid: name for uid, name in self.orm.execute(
+            select(UserRecord.id, UserRecord.username).where(UserRecord.id.in_(user_ids)))}
 
     def consents_for_family(self, family_id: int) -> list[ConsentDecision]:
         return self.consents_for_families([family_id])[family_id]
