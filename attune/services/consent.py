@@ -121,13 +121,14 @@ def plan_withdrawal(ctx: Context, actor: User, code: str, scope: ConsentScope,
         doomed = [c for c in clips if c.uploaded_under == scope]
         reel_ids: set[int] = set()
         if scope == ConsentScope.SHARED_REVIEW:
-            for c in clips:
-                reel_ids |= {r.id for r in tx.reels_for_clip(c.id)}
-        files = sum(len(clip_files(ctx, tx, c)) for c in doomed)
+            reel_ids = tx.reel_ids_of_clips([c.id for c in clips])
+        same_content = tx.clips_with_shas([c.sha256 for c in doomed])
+        files = sum(len(clip_files(ctx, tx, c, same_content)) for c in doomed)
         files += sum(len(list(ctx.media.reel_dir(r).glob("*")))
                      for r in reel_ids if ctx.media.reel_dir(r).exists())
         roles = assignments_ended_by(scope)
-        ended = tuple(a for c in clips for a in tx.assignments(clip_id=c.id) if a.role in roles)
+        of_clips = tx.assignments_of_clips([c.id for c in clips])
+        ended = tuple(a for c in clips for a in of_clips[c.id] if a.role in roles)
         return WithdrawalPlan(scope, tuple(doomed), tuple(sorted(reel_ids)), files, ended)
 
 

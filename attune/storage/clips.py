@@ -93,6 +93,15 @@ class Clips(Families):
     def clips_with_sha(self, sha256: str) -> list[int]:
         return list(self.orm.scalars(select(ClipRecord.id).where(ClipRecord.sha256 == sha256)))
 
+    def clips_with_shas(self, shas: Sequence[str]) -> dict[str, list[int]]:
+        """:meth:`clips_with_sha` of each of ``shas``, in one query."""
+        out: dict[str, list[int]] = {sha: [] for sha in shas}
+        if shas:
+            for clip_id, sha in self.orm.execute(select(ClipRecord.id, ClipRecord.sha256)
+                                                 .where(ClipRecord.sha256.in_(set(shas)))):
+                out[sha].append(clip_id)
+        return out
+
     def set_clip_media(self, clip_id: int, *, status: ClipStatus,
                        media: dict[str, Any] | None = None, duration_ms: int | None = None,
                        failure_reason: str = "") -> Clip:

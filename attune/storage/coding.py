@@ -389,7 +389,16 @@ class Coding(Clips):
             q = q.where(CodingAssignmentRecord.clip_id == clip_id)
         if coder is not None:
             q = q.where(CodingAssignmentRecord.coder_id == self._user_rec(coder).id)
-        return [self._assignment(r) for r in self.orm.scalars(q)]
+        return self._assignments(list(self.orm.scalars(q)))
+
+    def _assignments(self, recs: list[CodingAssignmentRecord]) -> list[CodingAssignment]:
+        """The assignments of ``recs``, their people's names read in one query."""
+        names = self._usernames({r.coder_id for r in recs} |
+                                {r.assigned_by for r in recs if r.assigned_by})
+        return [CodingAssignment(rec.clip_id, names.get(rec.coder_id, "?"),
+                                 CodingRole(rec.role), rec.assigned_at,
+                                 names.get(rec.assigned_by, "") if rec.assigned_by else "",
+                                 rec.done_at) for rec in recs]
 
     def assignments_of_clips(self, clip_ids: Sequence[int]
                              ) -> dict[int, list[CodingAssignment]]:
@@ -401,13 +410,8 @@ class Coding(Clips):
             select(CodingAssignmentRecord)
             .where(CodingAssignmentRecord.clip_id.in_(set(clip_ids)))
             .order_by(CodingAssignmentRecord.id)))
-        names = self._usernames({r.coder_id for r in recs} |
-                                {r.assigned_by for r in recs if r.assigned_by})
-        for rec in recs:
-            out[rec.clip_id].append(CodingAssignment(
-                rec.clip_id, names.get(rec.coder_id, "?"), CodingRole(rec.role),
-                rec.assigned_at, names.get(rec.assigned_by, "") if rec.assigned_by else "",
-                rec.done_at))
+        for a in self._assignments(recs):
+            out[a.clip_id].append(a)
         return out
 
     def end_assignments(self, clip_ids: Sequence[int], role: CodingRole,

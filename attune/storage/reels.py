@@ -265,6 +265,15 @@ class Reels(Coding):
                 moments[reel_id].append(moment_id)
         return [self._reel(r, tuple(moments[r.id])) for r in recs]
 
+    def reel_ids_of_clips(self, clip_ids: Sequence[int]) -> set[int]:
+        """The ids of the reels that show a moment of any of ``clip_ids``, in one query."""
+        if not clip_ids:
+            return set()
+        return set(self.orm.scalars(
+            select(ReelMomentRecord.reel_id).join(
+                MomentRecord, MomentRecord.id == ReelMomentRecord.moment_id)
+            .where(MomentRecord.clip_id.in_(set(clip_ids))).distinct()))
+
     def reels_for_clip(self, clip_id: int) -> list[Reel]:
         ids = self.orm.scalars(
             select(ReelMomentRecord.reel_id).join(
