@@ -225,24 +225,29 @@ class Coding(Clips):
         out: dict[int, list[Event]] = {cid: [] for cid in clip_ids}
         if not clip_ids:
             return out
-        q = select(EventRecord).where(EventRecord.clip_id.in_(set(clip_ids)))
+        # columns, not ORM records: a caseload's clips hold tens of thousands of events
+        e = EventRecord
+        q = select(e.clip_id, e.kind, e.code, e.start_ms, e.end_ms, e.coder_id, e.id,
+                   e.scheme_id, e.answers_id, e.note, e.modifiers, e.version, e.deleted_at,
+                   e.created_at).where(e.clip_id.in_(set(clip_ids)))
         if coder is not None:
-            q = q.where(EventRecord.coder_id == self._user_rec(coder).id)
+            q = q.where(e.coder_id == self._user_rec(coder).id)
         if not include_deleted:
-            q = q.where(EventRecord.deleted_at.is_(None))
-        q = q.order_by(EventRecord.clip_id, EventRecord.start_ms, EventRecord.id)
+            q = q.where(e.deleted_at.is_(None))
+        q = q.order_by(e.clip_id, e.start_ms, e.id)
         users = {uid: name for uid, name in self.orm.execute(
             select(UserRecord.id, UserRecord.username))}
         schemes = {s.id: (s.name, s.version) for s in self.orm.scalars(select(SchemeRecord))}
-        for rec in self.orm.scalars(q):
-            name, version = schemes[rec.scheme_id]
-            out[rec.clip_id].append(Event(
-                kind=EventKind(rec.kind), code=rec.code, start_ms=rec.start_ms,
-                end_ms=rec.end_ms, coder=users[rec.coder_id], id=rec.id,
-                clip_id=rec.clip_id, scheme=name, scheme_version=version,
-                answers_id=rec.answers_id, note=rec.note,
-                modifiers=tuple(rec.modifiers or ()), version=rec.version,
-                deleted_at=rec.deleted_at, created_at=rec.created_at))
+        kinds = {str(k): k for k in EventKind}
+        for (clip_id, kind, code, start_ms, end_ms, coder_id, event_id, scheme_id, answers_id,
+             note, modifiers, version, deleted_at, created_at) in self.orm.connection().execute(q):
+            name, scheme_version = schemes[scheme_id]
+            out[clip_id].append(Event(
+                kind=kinds[kind], code=code, start_ms=start_ms, end_ms=end_ms,
+                coder=users[coder_id], id=event_id, clip_id=clip_id, scheme=name,
+                scheme_version=scheme_version, answers_id=answers_id, note=note,
+                modifiers=tuple(modifiers or ()), version=version, deleted_at=deleted_at,
+                created_at=created_at))
         return out
 
     def event_counts(self, clip_ids: Sequence[int], coder: str) -> dict[int, int]:
