@@ -140,9 +140,15 @@ tab_proposals, tab_moments, tab_reel = st.tabs(list(ui.STEPS), key="reels_tab",
 with tab_proposals:
     st.caption("Best first: complete chains, subtle signals answered, breaks given, long "
                "back-and-forth. Each is a starting point: trim and caption it next.")
-    for n, clip in enumerate(fr.clips):
+    shown = fr.clips
+    if len(fr.clips) > ui.CLIPS_AT_ONCE:  # a year of visits: one clip at a time, the newest first
+        pick = st.selectbox("Clip", list(clips), index=len(clips) - 1,
+                            format_func=lambda c: clip_label(clips[c]),
+                            key="reels_proposals_clip")
+        shown = [clips[pick]]
+    for n, clip in enumerate(shown):
         with st.expander(clip_label(clip),
-                         expanded=n == len(fr.clips) - 1 or len(fr.clips) < 4):
+                         expanded=n == len(shown) - 1 or len(shown) <= ui.CLIPS_AT_ONCE):
             try:
                 proposals = cached(ctx, user, propose, clip.id)
             except AttuneError as exc:

@@ -19,7 +19,7 @@ from attune.services.analysis import (
 from attune.services.families import visible_families
 from attune.ui import goals as goals_ui
 from attune.ui import tallies as ui
-from attune.ui.cache import cached
+from attune.ui.cache import built, cached
 from attune.ui.session import get_context, page_user
 
 user = page_user({Role.PRACTITIONER, Role.SUPERVISOR}, "see tallies")
@@ -100,13 +100,14 @@ except AttuneError as exc:
     st.stop()
 if parent_watching:
     frame = ui.parent_words_frame(frame)
-    st.altair_chart(ui.parent_words_chart(frame), key="tallies_chart_parent")
+    st.altair_chart(built(ui.parent_words_chart, frame), key="tallies_chart_parent")
     st.dataframe(frame, hide_index=True, key="tallies_family_table")
 else:
     charts = st.columns(3)
-    charts[0].altair_chart(ui.rates_chart(frame), key="tallies_chart_rates")
-    charts[1].altair_chart(ui.principles_chart(frame), key="tallies_chart_principles")
-    charts[2].altair_chart(ui.bands_chart(frame), key="tallies_chart_bands")
+    charts[0].altair_chart(built(ui.rates_chart, frame), key="tallies_chart_rates")
+    charts[1].altair_chart(built(ui.principles_chart, frame),
+                           key="tallies_chart_principles")
+    charts[2].altair_chart(built(ui.bands_chart, frame), key="tallies_chart_bands")
     with st.expander("Table of every tally by session"):
         st.dataframe(ui.readable_frame(frame), hide_index=True, key="tallies_family_table")
     if st.toggle("By modifier", key="tallies_by_modifier",
@@ -120,14 +121,15 @@ else:
                          key="tallies_by_modifier_table")
     progress = cached(ctx, user, family_goal_progress, code, window_ms)
     if not progress.empty:
-        st.altair_chart(goals_ui.progress_chart(progress), key="tallies_goals_chart")
+        st.altair_chart(built(goals_ui.progress_chart, progress), key="tallies_goals_chart")
         st.caption("Practitioner-only · attuned responses in each visit that show each of "
                    "the family's goals (written on the Goals and visits page).")
 d1, d2, _ = st.columns([1, 1, 2])
 stem = f"tallies-{code}" + ("-parent" if audience == Audience.PARENT else "")
-d1.download_button("Download CSV", ui.csv_bytes(frame), f"{stem}.csv", "text/csv",
-                   key="tallies_csv", icon=":material/download:")
-d2.download_button("Download XLSX", ui.xlsx_bytes(frame), f"{stem}.xlsx",
+# the files are made only when asked for (an XLSX of a year of visits takes a while)
+d1.download_button("Download CSV", lambda f=frame: ui.csv_bytes(f), f"{stem}.csv",
+                   "text/csv", key="tallies_csv", icon=":material/download:")
+d2.download_button("Download XLSX", lambda f=frame: ui.xlsx_bytes(f), f"{stem}.xlsx",
                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                    key="tallies_xlsx", icon=":material/download:")
 

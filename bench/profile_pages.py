@@ -3,6 +3,10 @@ existing data folder (e.g. a caseload made by ``attune demo --caseload N``), wit
 statement count and the top of its cProfile.
 
     ATTUNE_DATA_DIR=... python bench/profile_pages.py [--top 25] [--page supervision.py]
+        [--cold] [--repo PATH]
+
+``--cold`` empties the pages' cache before the measured run (what the first view after a
+change costs); ``--repo`` runs another checkout's app (the "before" figures).
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if "--repo" in sys.argv:
+    ROOT = Path(sys.argv[sys.argv.index("--repo") + 1]).resolve()
 sys.path.insert(0, str(ROOT))
 
 PAGES = {"pat": ["my_work.py", "families.py", "consent.py", "reels.py", "tallies.py",
@@ -37,6 +43,10 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--page", default=None)
     parser.add_argument("--clip", default=None, help="the Workspace's clip (?clip=)")
+    parser.add_argument("--cold", action="store_true",
+                        help="empty the pages' cache before the measured run")
+    parser.add_argument("--repo", type=Path, default=ROOT,
+                        help="the checkout whose app is run (default: this one)")
     args = parser.parse_args()
     ctx = Context.open(Settings.from_env())
     with ctx.db.transaction("bench") as tx:
@@ -61,6 +71,10 @@ def main() -> None:
                 at.query_params["clip"] = clip
             at.switch_page(f"app_pages/{page}")
             at.run()  # warm: imports, caches
+            if args.cold:
+                import streamlit as st
+
+                st.cache_data.clear()
             count[0] = 0
             prof = cProfile.Profile()
             t0 = time.perf_counter()

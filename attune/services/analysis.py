@@ -30,7 +30,7 @@ from attune.core.scheme import Scheme, Valence
 from attune.errors import InputError
 from attune.schemes import parse_scheme
 from attune.services import Context
-from attune.services.access import Action, decide_access, refusal, require_access
+from attune.services.access import Action, decide_many, refusal, require_access
 from attune.storage.store import Tx
 
 
@@ -39,10 +39,16 @@ def primary_coder(tx: Tx, clip: Clip, events: list[Event]) -> str | None:
     else whoever coded most. A second coder's events never add to the tallies."""
     if not events:
         return None
-    session = tx.get_session(clip.session_id)
+    return _primary_coder(tx.get_session(clip.session_id).practitioner, events)
+
+
+def _primary_coder(practitioner: str, events: list[Event]) -> str | None:
+    """:func:`primary_coder` given the session's practitioner."""
+    if not events:
+        return None
     counts = Counter(e.coder for e in events)
-    if session.practitioner in counts:
-        return session.practitioner
+    if practitioner in counts:
+        return practitioner
     return counts.most_common(1)[0][0]
 
 
@@ -76,6 +82,40 @@ def clip_tallies(ctx: Context, actor: User, clip_id: int, coder: str | None = No
                       clip_id=clip_id)
 
 
+def tallies_of_clips(ctx: Context, actor: User, clip_ids: list[int],
+                     window_ms: int | None = None) -> dict[int, ClipTallies]:
+    """:func:`clip_tallies` of many clips (their primary coders), read at once."""
+    with ctx.db.transaction(actor.username) as tx:
+        clips = tx.get_clips(clip_ids)
+        for clip_id in clip_ids:
+            if clip_id not in clips:
+                tx.get_clip(clip_id)  # raises NotFoundError, as clip_tallies would
+        ordered = [clips[cid] for cid in clip_ids]
+        decisions = decide_many(tx, actor, Action.VIEW_CLIP,
+                                [(c.family_id, c) for c in ordered])
+        for clip, decision in zip(ordered, decisions, strict=True):
+            if not decision.allowed:  # the refusal, audited, as clip_tallies gives it
+                require_access(tx, actor, Action.VIEW_CLIP, clip.family_id, clip,
+                               what=f"see clip {clip.id}'s tallies")
+        events_of = tx.events_of_clips(clip_ids)
+        practitioners = {s.id: s.practitioner for sessions in tx.sessions_of_families(
+            list({c.family_id for c in ordered})).values() for s in sessions}
+        chosen: dict[int, tuple[list[Event], Scheme]] = {}
+        parsed: dict[tuple[str, int | None], Scheme] = {}
+        for clip, decision in zip(ordered, decisions, strict=True):
+            events = events_of[clip.id]
+            if decision.blind:  # blind double-coding: only their own coding
+                events = [e for e in events if e.coder == actor.username]
+            who = _primary_coder(practitioners[clip.session_id], events)
+            mine = [e for e in events if e.coder == who]
+            key = (mine[0].scheme, mine[0].scheme_version) if mine else ("", None)
+            if key not in parsed:
+                parsed[key] = _scheme_of(tx, mine)
+            chosen[clip.id] = (mine, parsed[key])
+    return {c.id: tally_clip(chosen[c.id][0], c.duration_ms or 0, chosen[c.id][1],
+                             windows_ms=_windows(window_ms), clip_id=c.id) for c in ordered}
+
+
 def _family_clips(tx: Tx, actor: User, code: str, session_id: int | None, what: str
                   ) -> tuple[list[SessionClip], Scheme]:
     """The family's processed clips the actor may open (each with its primary coder's
@@ -88,18 +128,19 @@ def _family_clips(tx: Tx, actor: User, code: str, session_id: int | None, what: 
     items: list[SessionClip] = []
     scheme: Scheme | None = None
     parsed: dict[tuple[str, int], Scheme] = {}
-    for clip in tx.clips_for_family(family.id):
-        if session_id is not None and clip.session_id != session_id:
-            continue
-        if clip.duration_ms is None:
-            continue  # not processed yet: no length to count per minute
-        decision = decide_access(tx, actor, Action.VIEW_CLIP, family, clip)
-        if not decision.allowed:
-            continue  # e.g. a clip-level consent that this use does not have
-        events = tx.list_events(clip.id)
+    # not processed yet: no length to count per minute
+    clips = [c for c in tx.clips_for_family(family.id) if c.duration_ms is not None
+             and (session_id is None or c.session_id == session_id)]
+    decisions = decide_many(tx, actor, Action.VIEW_CLIP, [(family, c) for c in clips])
+    # e.g. a clip-level consent that this use does not have
+    allowed = [(c, d) for c, d in zip(clips, decisions, strict=True) if d.allowed]
+    events_of = tx.events_of_clips([c.id for c, _ in allowed])
+    for clip, decision in allowed:
+        assert clip.duration_ms is not None
+        events = events_of[clip.id]
         if decision.blind:  # blind double-coding: only their own coding
             events = [e for e in events if e.coder == actor.username]
-        who = primary_coder(tx, clip, events)
+        who = _primary_coder(sessions[clip.session_id].practitioner, events)
         mine = [e for e in events if e.coder == who]
         own = None  # each clip counted with the version it was coded with
         if mine:

@@ -105,6 +105,13 @@ def verify_audit(ctx: Context, anchors: Path | None = None) -> ChainReport:
     return report
 
 
+def changes_made(ctx: Context) -> int:
+    """How many changes this process has committed so far: while it stays the same, a
+    data version read in this process still holds for what this process did (a page
+    reads the version once per run, :mod:`attune.ui.cache`)."""
+    return ctx.db.changes
+
+
 def data_version(ctx: Context) -> tuple[int, str]:
     """A number that changes whenever anything shown changes: every change a person makes
     is audited, so the newest audit entry that records a change (not a look,

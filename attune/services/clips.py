@@ -83,11 +83,14 @@ def get_clip(ctx: Context, actor: User, clip_id: int) -> Clip:
         return clip
 
 
-def clip_files(ctx: Context, tx: Tx, clip: Clip) -> list[Path]:
+def clip_files(ctx: Context, tx: Tx, clip: Clip,
+               same_content: dict[str, list[int]] | None = None) -> list[Path]:
     """Every file of a clip: what was made from it, and the original unless another clip
-    has the same content."""
+    has the same content (``same_content``: the clips of each content, read before)."""
     files = ctx.media.derived_files(clip.id)
-    others = [c for c in tx.clips_with_sha(clip.sha256) if c != clip.id]
+    with_sha = same_content[clip.sha256] if same_content is not None else \
+        tx.clips_with_sha(clip.sha256)
+    others = [c for c in with_sha if c != clip.id]
     original = ctx.media.original_path(clip.sha256)
     if not others and original.exists():
         files.append(original)

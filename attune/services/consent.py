@@ -24,7 +24,12 @@ from attune.core.consent import (
 )
 from attune.errors import InputError
 from attune.services import Context
-from attune.services.access import Action, assignments_stopped, require_access
+from attune.services.access import (
+    Action,
+    assignments_ended,
+    assignments_stopped,
+    require_access,
+)
 from attune.services.clips import clip_files, delete_clips
 from attune.storage.store import Tx
 
@@ -122,14 +127,12 @@ def plan_withdrawal(ctx: Context, actor: User, code: str, scope: ConsentScope,
         doomed = [c for c in clips if c.uploaded_under == scope]
         reel_ids: set[int] = set()
         if scope == ConsentScope.SHARED_REVIEW:
-            for c in clips:
-                reel_ids |= {r.id for r in tx.reels_for_clip(c.id)}
-        files = sum(len(clip_files(ctx, tx, c)) for c in doomed)
+            reel_ids = tx.reel_ids_of_clips([c.id for c in clips])
+        same_content = tx.clips_with_shas([c.sha256 for c in doomed])
+        files = sum(len(clip_files(ctx, tx, c, same_content)) for c in doomed)
         files += sum(len(list(ctx.media.reel_dir(r).glob("*")))
                      for r in reel_ids if ctx.media.reel_dir(r).exists())
-        stopped = assignments_stopped(tx, [c.id for c in clips], scope)
-        ended = tuple(a for role, ids in stopped.items() for c in ids
-                      for a in tx.assignments(clip_id=c) if a.role == role)
+        ended = tuple(assignments_ended(tx, [c.id for c in clips], scope))
         return WithdrawalPlan(scope, tuple(doomed), tuple(sorted(reel_ids)), files, ended)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 
 from attune.core.accounts import Role, User
@@ -14,6 +15,7 @@ from attune.services import Context
 from attune.services.access import (
     Action,
     decide_access,
+    decide_many,
     family_ids_for,
     require_access,
     require_role,
@@ -87,12 +89,38 @@ def get_family(ctx: Context, actor: User, code: str,
         return family
 
 
+@dataclass(frozen=True)
+class FamilyClips:
+    """A family the actor may see, the clips of it they may open, and whether they may
+    run it (assign people, link a parent, end involvement)."""
+
+    family: Family
+    clips: list[Clip]
+    can_run: bool
+
+
+def families_with_clips(ctx: Context, actor: User) -> list[FamilyClips]:
+    """Every family ``actor`` may see (by code), with :func:`family_clips` and
+    :func:`may_run_family` of each: the gate asked for all of them at once."""
+    with ctx.db.transaction(actor.username) as tx:
+        ids = family_ids_for(tx, actor)
+        families = [f for f in tx.list_families() if f.id in ids]
+        clips = tx.clips_of_families([f.id for f in families])
+        items = [(f, c) for f in families for c in clips[f.id]]
+        may_view = decide_many(tx, actor, Action.VIEW_CLIP, items)
+        viewable = {c.id for (_, c), d in zip(items, may_view, strict=True) if d.allowed}
+        may_run = decide_many(tx, actor, Action.RUN_FAMILY, [(f, None) for f in families])
+        return [FamilyClips(f, [c for c in clips[f.id] if c.id in viewable], run.allowed)
+                for f, run in zip(families, may_run, strict=True)]
+
+
 def family_clips(ctx: Context, actor: User, family: Family) -> list[Clip]:
     """The family's clips that ``actor`` may open (none without the consent their use
     needs, e.g. supervision for a supervisor)."""
     with ctx.db.transaction(actor.username) as tx:
-        return [c for c in tx.clips_for_family(family.id)
-                if decide_access(tx, actor, Action.VIEW_CLIP, family, c).allowed]
+        clips = tx.clips_for_family(family.id)
+        decisions = decide_many(tx, actor, Action.VIEW_CLIP, [(family, c) for c in clips])
+        return [c for c, d in zip(clips, decisions, strict=True) if d.allowed]
 
 
 def may_run_family(ctx: Context, actor: User, family: Family) -> bool:
@@ -103,12 +131,11 @@ def may_run_family(ctx: Context, actor: User, family: Family) -> bool:
 
 def editable_family_codes(ctx: Context, actor: User) -> list[str]:
     """The codes of the families ``actor`` may record consent for and upload to."""
-    out = []
-    for family in visible_families(ctx, actor):
-        with ctx.db.transaction(actor.username) as tx:
-            if decide_access(tx, actor, Action.MANAGE_RECORD, family).allowed:
-                out.append(family.code)
-    return out
+    with ctx.db.transaction(actor.username) as tx:
+        ids = family_ids_for(tx, actor)
+        families = [f for f in tx.list_families() if f.id in ids]
+        decisions = decide_many(tx, actor, Action.MANAGE_RECORD, [(f, None) for f in families])
+        return [f.code for f, d in zip(families, decisions, strict=True) if d.allowed]
 
 
 def processed_clips(ctx: Context, actor: User, family: Family
@@ -118,9 +145,11 @@ def processed_clips(ctx: Context, actor: User, family: Family
     not open them)."""
     with ctx.db.transaction(actor.username) as tx:
         by_id = {s.id: s for s in tx.sessions_for_family(family.id)}
-        return [(c, by_id[c.session_id]) for c in tx.clips_for_family(family.id)
-                if c.status == ClipStatus.READY and c.duration_ms
-                and decide_access(tx, actor, Action.VIEW_CLIP, family, c).allowed]
+        ready = [c for c in tx.clips_for_family(family.id)
+                 if c.status == ClipStatus.READY and c.duration_ms]
+        decisions = decide_many(tx, actor, Action.VIEW_CLIP, [(family, c) for c in ready])
+        return [(c, by_id[c.session_id]) for c, d in zip(ready, decisions, strict=True)
+                if d.allowed]
 
 
 def assign_practitioner(ctx: Context, actor: User, code: str, username: str) -> None:

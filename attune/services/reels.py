@@ -48,6 +48,7 @@ from attune.services import Context
 from attune.services.access import (
     Action,
     decide_access,
+    decide_many,
     decide_reel,
     require_access,
     require_reel,
@@ -276,16 +277,18 @@ def family_reels(ctx: Context, user: User, code: str) -> FamilyReels:
     with ctx.db.transaction(user.username) as tx:
         family = tx.get_family(code)
         require_access(tx, user, Action.MAKE_REEL, family, what=f"make reels for family {code}")
-        clips, moments, hidden = [], [], set()
-        for c in tx.clips_for_family(family.id):
-            decision = decide_access(tx, user, Action.MAKE_REEL, family, c)
-            # blind double-coding: no moments (they come from the other coder's events)
-            if c.status == ClipStatus.READY and c.media.get("proxy_fps") and \
-                    decision.allowed and not decision.blind:
-                clips.append(c)
-                moments += tx.moments_for_clip(c.id)
-            elif decision.blind and not decision.allowed:  # given the clip to code blind:
-                hidden |= {m.id for m in tx.moments_for_clip(c.id)}  # nor its reels
+        every = tx.clips_for_family(family.id)
+        decisions = decide_many(tx, user, Action.MAKE_REEL, [(family, c) for c in every])
+        # blind double-coding: no moments (they come from the other coder's events)
+        clips = [c for c, decision in zip(every, decisions, strict=True)
+                 if c.status == ClipStatus.READY and c.media.get("proxy_fps")
+                 and decision.allowed and not decision.blind]
+        # given a clip to code blind: none of its moments, nor the reels made of them
+        blind = [c.id for c, decision in zip(every, decisions, strict=True)
+                 if decision.blind and not decision.allowed]
+        of_clips = tx.moments_of_clips([c.id for c in clips] + blind)
+        moments = [m for c in clips for m in of_clips[c.id]]
+        hidden = {m.id for c in blind for m in of_clips[c]}
         reels = sorted((r for r in tx.reels_for_family(family.id)
                         if not hidden & set(r.moment_ids)), key=lambda r: r.id, reverse=True)
     moments.sort(key=lambda m: (m.position, m.id))

@@ -25,11 +25,14 @@ from attune.core.clip import Clip, ClipStatus, clip_label
 from attune.core.coding import CODING_ROLE_WORDS, Calibration, CodingAssignment, CodingRole
 from attune.core.events import Event
 from attune.core.practice import MATCH_TOLERANCE_MS, SAMPLING_STEP_MS
+from attune.core.scheme import Scheme
 from attune.errors import InputError, NotAllowedError
 from attune.services import Context
 from attune.services.access import (
     Action,
+    Decision,
     decide_access,
+    decide_many,
     family_ids_for,
     refusal,
     require_access,
@@ -37,7 +40,6 @@ from attune.services.access import (
     require_role,
 )
 from attune.services.analysis import _scheme_of, clip_agreement, primary_coder
-from attune.services.families import visible_families
 from attune.storage.store import Tx
 
 DEFAULT_SHARE = 0.2
@@ -136,12 +138,15 @@ def my_assignments(ctx: Context, actor: User) -> list[CodingAssignment]:
     """The clips given to ``actor`` to code that they may still code (a withdrawn or
     expired consent ends the assignment)."""
     with ctx.db.transaction(actor.username) as tx:
-        out = []
-        for a in tx.assignments(coder=actor.username):
-            clip = tx.get_clip(a.clip_id)
-            if decide_access(tx, actor, Action.CODE_CLIP, clip.family_id, clip).allowed:
-                out.append(a)
-        return out
+        return _my_assignments(tx, actor)
+
+
+def _my_assignments(tx: Tx, actor: User) -> list[CodingAssignment]:
+    assigned = tx.assignments(coder=actor.username)
+    clips = tx.get_clips([a.clip_id for a in assigned])
+    decisions = decide_many(tx, actor, Action.CODE_CLIP,
+                            [(clips[a.clip_id].family_id, clips[a.clip_id]) for a in assigned])
+    return [a for a, d in zip(assigned, decisions, strict=True) if d.allowed]
 
 
 def team_names(ctx: Context, supervisor: User) -> list[str]:
@@ -184,17 +189,34 @@ def team_agreement(ctx: Context, supervisor: User, tolerance_ms: int = MATCH_TOL
     require_role(ctx, supervisor, {Role.SUPERVISOR}, "see the team's agreement")
     out = []
     with ctx.db.transaction(supervisor.username) as tx:
+        # what clip_agreement reads and checks for each pair, read once for them all
+        done = _done_pairs(tx, supervisor)
+        events = tx.events_of_clips([clip.id for clip, *_ in done])
+        accepted = tx.accepted_counts_of_clips([clip.id for clip, *_ in done])
+        parsed: dict[tuple[str, int], Scheme] = {}
         pairs = []
-        for clip, a, b, role, at in _done_pairs(tx, supervisor):  # the gate's clips only
-            counts = tx.accepted_counts(clip.id)
-            pairs.append((clip.id, a, b, role, at,
-                          (len(tx.list_events(clip.id, a)), len(tx.list_events(clip.id, b))),
-                          (counts.get(a, 0), counts.get(b, 0))))
-    for clip_id, coder_a, coder_b, role, at, marks, accepted in pairs:
-        report = clip_agreement(ctx, supervisor, [clip_id], coder_a, coder_b,
-                                tolerance_ms=tolerance_ms, step_ms=step_ms, audit=False)
-        out.append(PairAgreement(clip_id, coder_a, coder_b, role, at.date(), report,
-                                 marks, accepted))
+        for clip, coder_a, coder_b, role, at, decision in done:
+            if decision.blind:
+                raise refusal(f"compare coders on clip {clip.id} before both marked it "
+                              "done", {"clip_id": clip.id})
+            a = [e for e in events[clip.id] if e.coder == coder_a]
+            b = [e for e in events[clip.id] if e.coder == coder_b]
+            if not a and not b:
+                raise InputError(f"Neither {coder_a} nor {coder_b} coded clip {clip.id}.")
+            first = (a or b)[0]
+            key = (first.scheme, first.scheme_version)
+            if key not in parsed:
+                parsed[key] = _scheme_of(tx, a or b)
+            counts = accepted[clip.id]
+            pairs.append((clip, coder_a, coder_b, role, at, ClipPair(
+                a, b, clip.duration_ms, clip.id), parsed[key], (len(a), len(b)),
+                (counts.get(coder_a, 0), counts.get(coder_b, 0))))
+    for clip, coder_a, coder_b, role, at, pair, scheme, marks, from_suggestions in pairs:
+        report = agreement_report_clips([pair], tolerance_ms=tolerance_ms, step_ms=step_ms,
+                                        scheme=scheme, matching="onset", coder_a=coder_a,
+                                        coder_b=coder_b)
+        out.append(PairAgreement(clip.id, coder_a, coder_b, role, at.date(), report,
+                                 marks, from_suggestions))
     if audit and out:
         record_agreement_view(ctx, supervisor, [p.clip_id for p in out], tolerance_ms,
                               step_ms)
@@ -202,34 +224,38 @@ def team_agreement(ctx: Context, supervisor: User, tolerance_ms: int = MATCH_TOL
 
 
 def _done_pairs(tx: Tx, supervisor: User
-                ) -> list[tuple[Clip, str, str, CodingRole, datetime]]:
+                ) -> list[tuple[Clip, str, str, CodingRole, datetime, Decision]]:
     """Every compared pair the supervisor may see, both marked done: on a double-coded
     clip its coder and the second coder, on a gold clip each coder and the gold coder
-    (clip, coder A, coder B, second or gold, when it was assigned)."""
-    clips = [c for f in sorted(family_ids_for(tx, supervisor))
-             for c in tx.clips_for_family(f)
-             if decide_access(tx, supervisor, Action.VIEW_CLIP, f, c).allowed]
-    return _pairs_on(tx, clips)
+    (clip, coder A, coder B, second or gold, when it was assigned, the gate's answer on
+    opening the clip)."""
+    ids = sorted(family_ids_for(tx, supervisor))
+    of_families = tx.clips_of_families(ids)
+    every = [(f, c) for f in ids for c in of_families[f]]
+    decisions = decide_many(tx, supervisor, Action.VIEW_CLIP, every)
+    return _pairs_on(tx, [(c, d) for (_, c), d in zip(every, decisions, strict=True)
+                          if d.allowed])
 
 
 def _own_done_pairs(tx: Tx, practitioner: User
-                    ) -> list[tuple[Clip, str, str, CodingRole, datetime]]:
+                    ) -> list[tuple[Clip, str, str, CodingRole, datetime, Decision]]:
     """The compared pairs a practitioner is one of, both marked done, on the clips the
     gate lets them open with every coder's events (not blind)."""
-    clips = []
-    for clip_id in sorted({a.clip_id for a in tx.assignments(coder=practitioner.username)}):
-        clip = tx.get_clip(clip_id)
-        decision = decide_access(tx, practitioner, Action.VIEW_CLIP, clip.family_id, clip)
-        if decision.allowed and not decision.blind:
-            clips.append(clip)
+    ids = sorted({a.clip_id for a in tx.assignments(coder=practitioner.username)})
+    every = [(c.family_id, c) for c in sorted(tx.get_clips(ids).values(), key=lambda c: c.id)]
+    decisions = decide_many(tx, practitioner, Action.VIEW_CLIP, every)
+    clips = [(c, d) for (_, c), d in zip(every, decisions, strict=True)
+             if d.allowed and not d.blind]
     return [p for p in _pairs_on(tx, clips) if practitioner.username in (p[1], p[2])]
 
 
-def _pairs_on(tx: Tx, clips: list[Clip]
-              ) -> list[tuple[Clip, str, str, CodingRole, datetime]]:
+def _pairs_on(tx: Tx, clips: list[tuple[Clip, Decision]]
+              ) -> list[tuple[Clip, str, str, CodingRole, datetime, Decision]]:
+    """The compared pairs on these clips (each with the gate's answer), both marked done."""
+    of_clips = tx.assignments_of_clips([c.id for c, _ in clips])
     pairs = []
-    for clip in clips:
-        assignments = tx.assignments(clip_id=clip.id)
+    for clip, decision in clips:
+        assignments = of_clips[clip.id]
         golds = [a for a in assignments if a.role == CodingRole.GOLD]
         firsts = [a for a in assignments if a.role == CodingRole.PRIMARY]
         for other in assignments:
@@ -243,7 +269,7 @@ def _pairs_on(tx: Tx, clips: list[Clip]
                 continue
             if x.done_at is None or y.done_at is None:
                 continue
-            pairs.append((clip, x.coder, y.coder, role, at))
+            pairs.append((clip, x.coder, y.coder, role, at, decision))
     return pairs
 
 
@@ -265,7 +291,7 @@ def my_agreement(ctx: Context, practitioner: User, tolerance_ms: int = MATCH_TOL
     require_role(ctx, practitioner, {Role.PRACTITIONER}, "see your own agreement")
     with ctx.db.transaction(practitioner.username) as tx:
         pairs = [(clip.id, a, b, role, at)
-                 for clip, a, b, role, at in _own_done_pairs(tx, practitioner)]
+                 for clip, a, b, role, at, _ in _own_done_pairs(tx, practitioner)]
     out = [PairAgreement(clip_id, a, b, role, at.date(),
                          clip_agreement(ctx, practitioner, [clip_id], a, b,
                                         tolerance_ms=tolerance_ms, step_ms=step_ms,
@@ -288,11 +314,12 @@ def pair_icc(ctx: Context, supervisor: User) -> list[PairTallyICC]:
     by_pair: dict[tuple[str, str], list[ClipPair]] = {}
     coded: list[Event] = []
     with ctx.db.transaction(supervisor.username) as tx:
-        for clip, x, y, role, _ in _done_pairs(tx, supervisor):
-            if role != CodingRole.SECOND:
-                continue
+        done = [p for p in _done_pairs(tx, supervisor) if p[3] == CodingRole.SECOND]
+        events = tx.events_of_clips([clip.id for clip, *_ in done])
+        for clip, x, y, *_ in done:
             a, b = sorted((x, y))  # the same two columns whoever coded first
-            ea, eb = tx.list_events(clip.id, a), tx.list_events(clip.id, b)
+            ea = [e for e in events[clip.id] if e.coder == a]
+            eb = [e for e in events[clip.id] if e.coder == b]
             coded += ea + eb
             by_pair.setdefault((a, b), []).append(ClipPair(ea, eb, clip.duration_ms, clip.id))
         scheme = _scheme_of(tx, coded)
@@ -624,19 +651,25 @@ def my_work(ctx: Context, user: User) -> list[WorkRow]:
     """'My work': the clips of the families the user codes, and the clips assigned to
     them, with how many marks they made on each."""
     rows: dict[int, WorkRow] = {}
-    # only the assignments the gate still allows (a withdrawn consent ends them)
-    assigned = {a.clip_id: a for a in my_assignments(ctx, user)}
     found: dict[int, tuple[str, Clip]] = {}
-    for family in visible_families(ctx, user):
-        with ctx.db.transaction(user.username) as tx:
-            for clip in tx.clips_for_family(family.id):
-                if decide_access(tx, user, Action.CODE_CLIP, family, clip).allowed:
-                    found[clip.id] = (family.code, clip)
     with ctx.db.transaction(user.username) as tx:
+        # only the assignments the gate still allows (a withdrawn consent ends them)
+        assigned = {a.clip_id: a for a in _my_assignments(tx, user)}
+        ids = family_ids_for(tx, user)
+        families = [f for f in tx.list_families() if f.id in ids]
+        clips = tx.clips_of_families([f.id for f in families])
+        items = [(f, c) for f in families for c in clips[f.id]]
+        for (family, clip), decision in zip(
+                items, decide_many(tx, user, Action.CODE_CLIP, items), strict=True):
+            if decision.allowed:
+                found[clip.id] = (family.code, clip)
+        others = tx.get_clips([cid for cid in assigned if cid not in found])
+        codes = {f.id: f.code for f in tx.families_by_ids(
+            [c.family_id for c in others.values()]).values()}
         for clip_id in assigned:
             if clip_id not in found:
-                clip = tx.get_clip(clip_id)
-                found[clip_id] = (tx.family_by_id(clip.family_id).code, clip)
+                clip = others[clip_id]
+                found[clip_id] = (codes[clip.family_id], clip)
         counts = tx.event_counts(list(found), user.username)  # one query, not one a clip
     for clip_id, (code, clip) in found.items():
         rows[clip_id] = _work_row(user, code, clip, assigned.get(clip_id), counts[clip_id])

@@ -182,6 +182,7 @@ class AuditLog(TxBase):
                           hash=digest)
         self.orm.add(rec)
         self.orm.flush()
+        self.changed = True
         head.last_id = rec.id
         head.last_hash = digest
         return _audit(rec)

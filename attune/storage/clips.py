@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, true, update
 
 from attune.core.clip import Clip, ClipStatus
 from attune.core.consent import ConsentScope
@@ -50,28 +51,57 @@ class Clips(Families):
                                 "List a family's clips with `attune family list --clips`.")
         return rec
 
-    def _clip(self, rec: ClipRecord) -> Clip:
-        session = self.orm.get(SessionRecord, rec.session_id)
-        assert session is not None  # foreign key
-        return Clip(rec.id, rec.session_id, session.family_id, rec.original_name, rec.sha256,
+    def _clip(self, rec: ClipRecord, family_id: int | None = None) -> Clip:
+        if family_id is None:
+            session = self.orm.get(SessionRecord, rec.session_id)
+            assert session is not None  # foreign key
+            family_id = session.family_id
+        return Clip(rec.id, rec.session_id, family_id, rec.original_name, rec.sha256,
                     rec.size_bytes, ClipStatus(rec.status), ConsentScope(rec.uploaded_under),
                     dict(rec.media or {}), rec.failure_reason, rec.third_parties_in_frame,
                     rec.duration_ms, rec.created_at)
 
+    def _clips_with_family(self, where: Any) -> list[Clip]:
+        """Clips (by id) with their family read in the same query."""
+        return [self._clip(rec, family_id) for rec, family_id in self.orm.execute(
+            select(ClipRecord, SessionRecord.family_id)
+            .join(SessionRecord, SessionRecord.id == ClipRecord.session_id)
+            .where(where).order_by(ClipRecord.id))]
+
     def get_clip(self, clip_id: int) -> Clip:
         return self._clip(self._clip_rec(clip_id))
 
+    def get_clips(self, clip_ids: Sequence[int]) -> dict[int, Clip]:
+        """The clips of ``clip_ids`` that exist, by id, in one query."""
+        if not clip_ids:
+            return {}
+        return {c.id: c for c in self._clips_with_family(ClipRecord.id.in_(set(clip_ids)))}
+
     def clips_for_family(self, family_id: int) -> list[Clip]:
-        return [self._clip(r) for r in self.orm.scalars(
-            select(ClipRecord).join(SessionRecord, SessionRecord.id == ClipRecord.session_id)
-            .where(SessionRecord.family_id == family_id).order_by(ClipRecord.id))]
+        return self._clips_with_family(SessionRecord.family_id == family_id)
+
+    def clips_of_families(self, family_ids: Sequence[int]) -> dict[int, list[Clip]]:
+        """Each family's clips (oldest first), in one query."""
+        out: dict[int, list[Clip]] = {fid: [] for fid in family_ids}
+        if family_ids:
+            for clip in self._clips_with_family(SessionRecord.family_id.in_(set(family_ids))):
+                out[clip.family_id].append(clip)
+        return out
 
     def all_clips(self) -> list[Clip]:
-        return [self._clip(r) for r in self.orm.scalars(select(ClipRecord)
-                                                        .order_by(ClipRecord.id))]
+        return self._clips_with_family(true())
 
     def clips_with_sha(self, sha256: str) -> list[int]:
         return list(self.orm.scalars(select(ClipRecord.id).where(ClipRecord.sha256 == sha256)))
+
+    def clips_with_shas(self, shas: Sequence[str]) -> dict[str, list[int]]:
+        """:meth:`clips_with_sha` of each of ``shas``, in one query."""
+        out: dict[str, list[int]] = {sha: [] for sha in shas}
+        if shas:
+            for clip_id, sha in self.orm.execute(select(ClipRecord.id, ClipRecord.sha256)
+                                                 .where(ClipRecord.sha256.in_(set(shas)))):
+                out[sha].append(clip_id)
+        return out
 
     def set_clip_media(self, clip_id: int, *, status: ClipStatus,
                        media: dict[str, Any] | None = None, duration_ms: int | None = None,

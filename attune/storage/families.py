@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import select
@@ -44,16 +45,24 @@ class Families(Accounts):
         return rec
 
     def _family(self, rec: FamilyRecord) -> Family:
-        practitioners = tuple(self.orm.scalars(
-            select(UserRecord.username).join(
-                FamilyPractitionerRecord, FamilyPractitionerRecord.user_id == UserRecord.id)
-            .where(FamilyPractitionerRecord.family_id == rec.id).order_by(UserRecord.username)))
-        parents = tuple(self.orm.scalars(
-            select(UserRecord.username).join(
-                FamilyParentRecord, FamilyParentRecord.user_id == UserRecord.id)
-            .where(FamilyParentRecord.family_id == rec.id).order_by(UserRecord.username)))
-        return Family(rec.id, rec.code, rec.baby_name, rec.birth_month,
-                      rec.involvement_ended_on, practitioners, parents, Pronoun(rec.pronoun))
+        return self._families([rec])[0]
+
+    def _families(self, recs: Sequence[FamilyRecord]) -> list[Family]:
+        """Families with their practitioners and parents, in two queries for all."""
+        ids = [r.id for r in recs]
+        people: dict[tuple[str, int], list[str]] = {}
+        for kind, link in (("practitioner", FamilyPractitionerRecord),
+                           ("parent", FamilyParentRecord)):
+            for family_id, username in self.orm.execute(
+                    select(link.family_id, UserRecord.username)
+                    .join(UserRecord, link.user_id == UserRecord.id)
+                    .where(link.family_id.in_(ids)).order_by(UserRecord.username)):
+                people.setdefault((kind, family_id), []).append(username)
+        return [Family(rec.id, rec.code, rec.baby_name, rec.birth_month,
+                       rec.involvement_ended_on,
+                       tuple(people.get(("practitioner", rec.id), ())),
+                       tuple(people.get(("parent", rec.id), ())), Pronoun(rec.pronoun))
+                for rec in recs]
 
     def set_baby(self, code: str, baby_name: str, pronoun: Pronoun) -> Family:
         """Change how the family's baby is named and spoken of."""
@@ -75,8 +84,16 @@ class Families(Accounts):
         return self._family(rec)
 
     def list_families(self) -> list[Family]:
-        return [self._family(r) for r in
-                self.orm.scalars(select(FamilyRecord).order_by(FamilyRecord.code))]
+        return self._families(list(
+            self.orm.scalars(select(FamilyRecord).order_by(FamilyRecord.code))))
+
+    def families_by_ids(self, family_ids: Sequence[int]) -> dict[int, Family]:
+        """The families of ``family_ids`` (those that exist), by id, in a few queries."""
+        if not family_ids:
+            return {}
+        recs = list(self.orm.scalars(select(FamilyRecord)
+                                     .where(FamilyRecord.id.in_(set(family_ids)))))
+        return {f.id: f for f in self._families(recs)}
 
     def assign_practitioner(self, code: str, username: str) -> None:
         fam, user = self._family_rec(code), self._user_rec(username)
@@ -128,18 +145,42 @@ class Families(Accounts):
                     "retain_until": retain_until.isoformat() if retain_until else None})
         return self._consent(rec)
 
-    def _consent(self, rec: ConsentRecord) -> ConsentDecision:
-        recorder = self.orm.get(UserRecord, rec.recorded_by)
+    def _consent(self, rec: ConsentRecord, names: dict[int, str] | None = None
+                 ) -> ConsentDecision:
+        if names is None:
+            recorder = self.orm.get(UserRecord, rec.recorded_by)
+            recorded_by = recorder.username if recorder else ""
+        else:
+            recorded_by = names.get(rec.recorded_by, "")
         return ConsentDecision(
             family_id=rec.family_id, scope=ConsentScope(rec.scope), granted=rec.granted,
             decided_on=rec.decided_on, clip_id=rec.clip_id, retain_until=rec.retain_until,
-            withdrawn_on=rec.withdrawn_on, id=rec.id,
-            recorded_by=recorder.username if recorder else "", evidence=rec.evidence)
+            withdrawn_on=rec.withdrawn_on, id=rec.id, recorded_by=recorded_by,
+            evidence=rec.evidence)
+
+    def _usernames(self, user_ids: set[int]) -> dict[int, str]:
+        """Usernames by id, in one query."""
+        if not user_ids:
+            return {}
+        return {uid: name for uid, name in self.orm.execute(
+            select(UserRecord.id, UserRecord.username).where(UserRecord.id.in_(user_ids)))}
 
     def consents_for_family(self, family_id: int) -> list[ConsentDecision]:
-        return [self._consent(r) for r in self.orm.scalars(
-            select(ConsentRecord).where(ConsentRecord.family_id == family_id)
-            .order_by(ConsentRecord.id))]
+        return self.consents_for_families([family_id])[family_id]
+
+    def consents_for_families(self, family_ids: Sequence[int]
+                              ) -> dict[int, list[ConsentDecision]]:
+        """Each family's consent decisions (oldest record first), in two queries."""
+        out: dict[int, list[ConsentDecision]] = {fid: [] for fid in family_ids}
+        if not family_ids:
+            return out
+        recs = list(self.orm.scalars(
+            select(ConsentRecord).where(ConsentRecord.family_id.in_(set(family_ids)))
+            .order_by(ConsentRecord.id)))
+        names = self._usernames({r.recorded_by for r in recs})
+        for rec in recs:
+            out[rec.family_id].append(self._consent(rec, names))
+        return out
 
     def withdraw_consent(self, family_id: int, scope: ConsentScope, on: date,
                          clip_id: int | None = None) -> list[ConsentDecision]:
@@ -184,9 +225,21 @@ class Families(Accounts):
                        rec.note)
 
     def sessions_for_family(self, family_id: int) -> list[Session]:
-        return [self._session(r) for r in self.orm.scalars(
-            select(SessionRecord).where(SessionRecord.family_id == family_id)
-            .order_by(SessionRecord.held_on, SessionRecord.id))]
+        return self.sessions_of_families([family_id])[family_id]
+
+    def sessions_of_families(self, family_ids: Sequence[int]) -> dict[int, list[Session]]:
+        """Each family's sessions (visits), oldest first, in two queries."""
+        out: dict[int, list[Session]] = {fid: [] for fid in family_ids}
+        if not family_ids:
+            return out
+        recs = list(self.orm.scalars(
+            select(SessionRecord).where(SessionRecord.family_id.in_(set(family_ids)))
+            .order_by(SessionRecord.held_on, SessionRecord.id)))
+        names = self._usernames({r.practitioner_id for r in recs})
+        for rec in recs:
+            out[rec.family_id].append(Session(rec.id, rec.family_id, rec.held_on,
+                                              names.get(rec.practitioner_id, ""), rec.note))
+        return out
 
     def find_session(self, family_id: int, held_on: date) -> Session | None:
         rec = self.orm.scalar(select(SessionRecord).where(

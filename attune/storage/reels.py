@@ -105,9 +105,17 @@ class Reels(Coding):
         self.orm.flush()
 
     def moments_for_clip(self, clip_id: int) -> list[Moment]:
-        return [_moment(r) for r in self.orm.scalars(
-            select(MomentRecord).where(MomentRecord.clip_id == clip_id)
-            .order_by(MomentRecord.position, MomentRecord.id))]
+        return self.moments_of_clips([clip_id])[clip_id]
+
+    def moments_of_clips(self, clip_ids: Sequence[int]) -> dict[int, list[Moment]]:
+        """Each clip's chosen moments (by position, then id), in one query."""
+        out: dict[int, list[Moment]] = {cid: [] for cid in clip_ids}
+        if clip_ids:
+            for r in self.orm.scalars(
+                    select(MomentRecord).where(MomentRecord.clip_id.in_(set(clip_ids)))
+                    .order_by(MomentRecord.position, MomentRecord.id)):
+                out[r.clip_id].append(_moment(r))
+        return out
 
     def add_reel(self, family_id: int, title: str, moment_ids: Sequence[int]) -> Reel:
         creator = self._user_rec(self.actor)
@@ -122,10 +130,10 @@ class Reels(Coding):
                                               "moments": list(moment_ids)})
         return self._reel(rec)
 
-    def _reel(self, rec: ReelRecord) -> Reel:
-        ids = tuple(self.orm.scalars(select(ReelMomentRecord.moment_id)
-                                     .where(ReelMomentRecord.reel_id == rec.id)
-                                     .order_by(ReelMomentRecord.position)))
+    def _reel(self, rec: ReelRecord, moment_ids: tuple[int, ...] | None = None) -> Reel:
+        ids = moment_ids if moment_ids is not None else tuple(self.orm.scalars(
+            select(ReelMomentRecord.moment_id).where(ReelMomentRecord.reel_id == rec.id)
+            .order_by(ReelMomentRecord.position)))
         return Reel(rec.id, rec.family_id, rec.title, ReelStatus(rec.status), ids, rec.path,
                     rec.duration_ms, rec.error, rec.rendered_at, rec.created_at,
                     rec.shared_at, rec.shared_path)
@@ -245,9 +253,26 @@ class Reels(Coding):
                                           .order_by(ReflectionRecord.id))]
 
     def reels_for_family(self, family_id: int) -> list[Reel]:
-        return [self._reel(r) for r in self.orm.scalars(
-            select(ReelRecord).where(ReelRecord.family_id == family_id)
-            .order_by(ReelRecord.id))]
+        recs = list(self.orm.scalars(select(ReelRecord).where(ReelRecord.family_id ==
+                                                              family_id)
+                                     .order_by(ReelRecord.id)))
+        moments: dict[int, list[int]] = {r.id: [] for r in recs}
+        if recs:
+            for reel_id, moment_id in self.orm.execute(
+                    select(ReelMomentRecord.reel_id, ReelMomentRecord.moment_id)
+                    .where(ReelMomentRecord.reel_id.in_(list(moments)))
+                    .order_by(ReelMomentRecord.position)):
+                moments[reel_id].append(moment_id)
+        return [self._reel(r, tuple(moments[r.id])) for r in recs]
+
+    def reel_ids_of_clips(self, clip_ids: Sequence[int]) -> set[int]:
+        """The ids of the reels that show a moment of any of ``clip_ids``, in one query."""
+        if not clip_ids:
+            return set()
+        return set(self.orm.scalars(
+            select(ReelMomentRecord.reel_id).join(
+                MomentRecord, MomentRecord.id == ReelMomentRecord.moment_id)
+            .where(MomentRecord.clip_id.in_(set(clip_ids))).distinct()))
 
     def reels_for_clip(self, clip_id: int) -> list[Reel]:
         ids = self.orm.scalars(

@@ -52,6 +52,8 @@ class Database:
         self.audit_key = audit_key
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._local = threading.local()
+        #: how many transactions of this process audited something (and committed)
+        self.changes = 0
 
     @classmethod
     def open(cls, url: str, *, audit_key: bytes, migrate_to_head: bool = False) -> Database:
@@ -82,8 +84,12 @@ class Database:
         try:
             self._local.open = True
             try:
-                with self._sessions() as orm, orm.begin():
-                    yield Tx(orm, actor, self.audit_key)
+                with self._sessions() as orm:
+                    with orm.begin():
+                        tx = Tx(orm, actor, self.audit_key)
+                        yield tx
+                    if tx.changed:
+                        self.changes += 1
             finally:
                 self._local.open = False
         except NotAllowedError as exc:

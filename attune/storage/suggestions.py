@@ -74,15 +74,26 @@ class Suggestions(Coding):
     def accepted_counts(self, clip_id: int) -> dict[str, int]:
         """Per coder, how many of their (not deleted) events came from accepted
         suggestions (for the supervisor's agreement audit)."""
+        return self.accepted_counts_of_clips([clip_id])[clip_id]
+
+    def accepted_counts_of_clips(self, clip_ids: Sequence[int]
+                                 ) -> dict[int, dict[str, int]]:
+        """:meth:`accepted_counts` of each clip, in one query."""
+        out: dict[int, dict[str, int]] = {c: {} for c in clip_ids}
+        if not clip_ids:
+            return out
         rows = self.orm.execute(
-            select(UserRecord.username, func.count(SuggestionRecord.id))
+            select(SuggestionRecord.clip_id, UserRecord.username,
+                   func.count(SuggestionRecord.id))
             .join(UserRecord, UserRecord.id == SuggestionRecord.decided_by)
             .join(EventRecord, EventRecord.id == SuggestionRecord.event_id)
-            .where(SuggestionRecord.clip_id == clip_id,
+            .where(SuggestionRecord.clip_id.in_(set(clip_ids)),
                    SuggestionRecord.status == str(SuggestionStatus.ACCEPTED),
                    EventRecord.deleted_at.is_(None))
-            .group_by(UserRecord.username))
-        return {who: int(n) for who, n in rows}
+            .group_by(SuggestionRecord.clip_id, UserRecord.username))
+        for clip_id, who, n in rows:
+            out[int(clip_id)][who] = int(n)
+        return out
 
     def delete_suggestions(self, clip_id: int) -> int:
         result = self.orm.execute(delete(SuggestionRecord)

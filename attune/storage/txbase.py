@@ -17,3 +17,5 @@ class TxBase:
         self.actor = actor
         #: keys the audit chain's HMAC; kept outside the database (attune.config)
         self.audit_key = audit_key
+        #: set when this transaction audited something (every change is audited)
+        self.changed = False

@@ -6,7 +6,8 @@ newest audit entry that is not a look changes with the data), per account, per d
 (consent can lapse with the date) and per arguments. The account is part of every key:
 one person's results are never given to another, and the gate's answers (which depend on
 who asks) are cached only for the one who asked. Use it for reads whose cost grows with
-the caseload; never for anything that writes.
+the caseload; never for anything that writes. The version is read once per script run
+(:func:`run_version`), and again after a change made by this process.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from datetime import date
 from typing import Any, TypeVar
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from attune.core.accounts import User
 from attune.services import Context
-from attune.services.audit import data_version
+from attune.services.audit import changes_made, data_version
 
 T = TypeVar("T")
 
@@ -38,8 +40,41 @@ def _name(fn: Callable[..., Any]) -> str:
     return f"{fn.__module__}.{fn.__qualname__}"
 
 
+def run_version(ctx: Context) -> tuple[int, str]:
+    """The data version, read once per script run: a page asks :func:`cached` for
+    several things and each would read it again. Read anew when this process has made a
+    change since (a button's change seen in the same run)."""
+    run = get_script_run_ctx()
+    if run is None:
+        return data_version(ctx)
+    # the run's cursors are a new dict each run: held here, it marks this run
+    marker, made = run.cursors, changes_made(ctx)
+    seen = getattr(run, _VERSION_ATTR, None)
+    if seen is not None and seen[0] is marker and seen[1] == made and seen[2] is ctx:
+        return seen[3]  # type: ignore[no-any-return]
+    version = data_version(ctx)
+    setattr(run, _VERSION_ATTR, (marker, made, ctx, version))
+    return version
+
+
+_VERSION_ATTR = "_attune_data_version"
+
+
 def cached(ctx: Context, user: User, fn: Callable[..., T], *args: Any) -> T:
     """``fn(ctx, user, *args)``, cached for ``user`` at this data version."""
-    result: T = _call(data_version(ctx), date.today().isoformat(), _who(user), _name(fn),
+    result: T = _call(run_version(ctx), date.today().isoformat(), _who(user), _name(fn),
                       args, lambda: fn(ctx, user, *args))
+    return result
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _built(name: str, data: Any, _build: Callable[[Any], Any]) -> Any:
+    return _build(data)
+
+
+def built(build: Callable[[Any], T], data: Any) -> T:
+    """``build(data)`` (a chart of a table), made once per distinct table: the table is
+    the key (hashed by its content), so nothing of one account's can reach another's
+    view unless it is the same table."""
+    result: T = _built(_name(build), data, build)
     return result

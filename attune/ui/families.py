@@ -11,8 +11,7 @@ from attune.services import Context
 from attune.services.accounts import active_usernames
 from attune.services.families import (
     editable_family_codes,
-    family_clips,
-    may_run_family,
+    families_with_clips,
     visible_families,
 )
 
@@ -26,11 +25,9 @@ class FamilyRow:
 
 def family_table(ctx: Context, user: User) -> list[FamilyRow]:
     """Each visible family with its clips (admins see the families, not their clips)."""
-    rows = []
-    for family in visible_families(ctx, user):
-        clips = family_clips(ctx, user, family)  # only those the gate lets them open
-        rows.append(FamilyRow(family, clips, may_run_family(ctx, user, family)))
-    return rows
+    # only the clips the gate lets them open
+    return [FamilyRow(row.family, row.clips, row.can_run)
+            for row in families_with_clips(ctx, user)]
 
 
 def clip_rows(clips: list[Clip]) -> list[dict[str, object]]:

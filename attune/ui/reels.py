@@ -30,6 +30,11 @@ STEPS = ("1 · Proposals", "2 · Chosen moments", "3 · Reel")
 POSITION_WORDS = {CaptionPosition.BOTTOM: "Bottom", CaptionPosition.TOP: "Top"}
 
 
+#: The proposals tab lists up to this many clips; a family with more (a year of visits)
+#: shows them one clip at a time, chosen from a list (each clip's proposals take a while).
+CLIPS_AT_ONCE = 3
+
+
 def proposal_moment(clip: Clip, proposal: Proposal, moments: Sequence[Moment]
                     ) -> Moment | None:
     """The chosen moment that is this proposal: the same frames of the same clip (at

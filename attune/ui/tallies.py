@@ -34,7 +34,7 @@ from attune.core.pronouns import Pronoun
 from attune.core.scheme import POTENCY_WORDS, VALENCE_WORDS, VIG_PRINCIPLES
 from attune.interchange.tables import frame_csv_bytes, frame_xlsx_bytes
 from attune.services import Context
-from attune.services.analysis import clip_tallies
+from attune.services.analysis import tallies_of_clips
 from attune.services.families import get_family, processed_clips
 
 #: Less empty space above the page title, so a laptop screen (1366x768) shows more.
@@ -364,9 +364,9 @@ def session_parent_tallies(ctx: Context, user: User, clips: Sequence[ClipChoice]
                            ) -> list[tuple[int, ParentTallies]]:
     """Each session's pooled parent-safe tallies (scheme windows), oldest first."""
     by_session: dict[int, list[ClipTallies]] = {}
+    tallies = tallies_of_clips(ctx, user, [clip.clip_id for clip in clips])
     for clip in clips:
-        by_session.setdefault(clip.session_id, []).append(
-            clip_tallies(ctx, user, clip.clip_id))
+        by_session.setdefault(clip.session_id, []).append(tallies[clip.clip_id])
     order = sorted(by_session, key=lambda s: min((c.held_on, c.session_id) for c in clips
                                                  if c.session_id == s))
     return [(s, merge_tallies(by_session[s]).parent_safe) for s in order]
