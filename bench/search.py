@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -27,44 +26,12 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+# the caseload and its environment as bench/pages.py makes them
+from pages import ensure_pg_database, grow_caseload, load, make_env, pct  # noqa: E402
+
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/attune_bench_search"
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
-
-
-def load() -> str:
-    return ", ".join(f"{x:.1f}" for x in os.getloadavg())
-
-
-def make_env(db: str, work: Path, pg_url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ATTUNE_")}
-    data = work / db
-    data.mkdir(parents=True, exist_ok=True)
-    env.update({"ATTUNE_DATA_DIR": str(data), "ATTUNE_SECRET_KEY": "bench-search-secret",
-                "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(ROOT)})
-    if db == "postgresql":
-        env["ATTUNE_DATABASE_URL"] = pg_url
-    return env
-
-
-def fresh_pg_database(url: str) -> None:
-    import psycopg
-
-    base, _, name = url.replace("postgresql+psycopg://", "postgresql://").rpartition("/")
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def grow_caseload(env: dict[str, str], n: int, cache: Path) -> None:
-    started = time.monotonic()
-    subprocess.run([sys.executable, "-m", "attune", "demo", "--caseload", str(n),
-                    "--media-cache", str(cache)], env=env, cwd=ROOT, check=True,
-                   capture_output=True)
-    print(f"  caseload of {n} families ready ({time.monotonic() - started:.0f} s)", flush=True)
 
 
 # ------------------------------------------------------------------ the measuring process
@@ -140,8 +107,8 @@ def main() -> None:
         for db in args.db.split(","):
             print(f"== {db}", flush=True)
             if db == "postgresql":
-                fresh_pg_database(args.pg_url)
-            env = make_env(db, work, args.pg_url)
+                ensure_pg_database(args.pg_url, fresh=True)
+            env = {**make_env(db, work, args.pg_url), "PYTHONPATH": str(ROOT)}
             results: dict[int, dict[str, Any]] = {}
             for n in sizes:
                 grow_caseload(env, n, cache)

@@ -42,6 +42,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from attune.core import modifiers as mods
+from attune.core.events import Event
 from attune.core.scheme import EventKind, Scheme
 from attune.errors import InputError
 from attune.interchange.mapping import Mapping
@@ -373,6 +374,19 @@ def _modifier_sets(code: str, scheme: Scheme | None) -> list[mods.Modifier]:
     return list(mods.for_code(scheme.modifiers, code)) if scheme is not None else []
 
 
+def _comment(document: EventsDocument, e: Event) -> str:
+    """What BORIS keeps of an event that it has no field for (its id, the cue it answers,
+    its modifiers' keys) as a tagged JSON comment, then the practitioner's note."""
+    assert e.id is not None  # a document's events are numbered
+    tag: dict[str, Any] = {"id": document.local_id(e.id)}
+    if e.answers_id is not None:
+        tag["answers"] = document.local_id(e.answers_id)
+    if e.modifiers:
+        tag["modifiers"] = list(e.modifiers)
+    comment = TAG + json.dumps(tag, ensure_ascii=False, separators=(",", ":"))
+    return comment + " " + e.note if e.note else comment
+
+
 def boris_project(document: EventsDocument, observation_id: str = "attune",
                   scheme: Scheme | None = None) -> dict[str, Any]:
     """A .boris project (format 7) of one clip's events, as a dict ready for JSON.
@@ -417,14 +431,7 @@ def boris_project(document: EventsDocument, observation_id: str = "attune",
         subject = f"{e.kind}@{e.coder}"
         chosen = mods.named(e.modifiers)
         values = "|".join(chosen.get(m.id, "None") for m in _modifier_sets(e.code, scheme))
-        tag: dict[str, Any] = {"id": document.local_id(e.id)}
-        if e.answers_id is not None:
-            tag["answers"] = document.local_id(e.answers_id)
-        if e.modifiers:
-            tag["modifiers"] = list(e.modifiers)
-        comment = TAG + json.dumps(tag, ensure_ascii=False, separators=(",", ":"))
-        if e.note:
-            comment += " " + e.note
+        comment = _comment(document, e)
         start = [e.start_ms / 1000, subject, e.code, values, comment]
         if e.code not in state:
             rows.append((e.start_ms, 1, n, 0, start))
@@ -681,14 +688,7 @@ def dumps_boris_tabular(document: EventsDocument, observation_id: str = "attune"
         category = ""
         if scheme is not None and scheme.has_code(e.code):
             category = str(scheme.code(e.code).kind)
-        tag: dict[str, Any] = {"id": document.local_id(e.id)}
-        if e.answers_id is not None:
-            tag["answers"] = document.local_id(e.answers_id)
-        if e.modifiers:
-            tag["modifiers"] = list(e.modifiers)
-        comment = TAG + json.dumps(tag, ensure_ascii=False, separators=(",", ":"))
-        if e.note:
-            comment += " " + e.note
+        comment = _comment(document, e)
         base = [clip.name, length, fps, subject, e.code, category]
         if e.is_point:
             rows.append((e.start_ms, 1, [format_seconds(e.start_ms), *base, comment, "POINT"]))
