@@ -44,6 +44,13 @@ class UndefinedStatisticError(InputError):
     """A statistic is undefined for these data; the message says why and what to do."""
 
 
+#: Why kappa has no value (the two ways it can lack one), in words for the report.
+_NO_UNITS = "Kappa is undefined: there are no units to compare. Code some events first."
+_ONE_CATEGORY = ("Kappa is undefined: both coders used one and the same category for every "
+                 "unit, so chance agreement is already 100%. Compare more varied clips, or "
+                 "report the raw agreement instead.")
+
+
 class Flag(StrEnum):
     GREEN = "green"
     AMBER = "amber"
@@ -97,9 +104,7 @@ def kappa_from_table(table: Any, weights: str | None = None) -> float:
         raise ValueError(f"a contingency table must be square, got shape {cm.shape}")
     n = cm.sum()
     if n == 0:
-        raise UndefinedStatisticError(
-            "Kappa is undefined: there are no units to compare. Code some events first."
-        )
+        raise UndefinedStatisticError(_NO_UNITS)
     rows, cols = cm.sum(axis=1), cm.sum(axis=0)
     if weights is None:  # 1 - (1 - p_o) / (1 - p_e), without building k x k matrices
         disagreement = float(n - np.trace(cm))
@@ -109,11 +114,7 @@ def kappa_from_table(table: Any, weights: str | None = None) -> float:
         disagreement = float((w * cm).sum())
         denominator = float((w * np.outer(rows, cols)).sum() / n)
     if denominator <= 1e-12 * n:
-        raise UndefinedStatisticError(
-            "Kappa is undefined: both coders used one and the same category for every "
-            "unit, so chance agreement is already 100%. Compare more varied clips, or "
-            "report the raw agreement instead."
-        )
+        raise UndefinedStatisticError(_ONE_CATEGORY)
     return 1.0 - disagreement / denominator
 
 
@@ -204,9 +205,7 @@ def _kappa_of_ints(sa: np.ndarray, sb: np.ndarray) -> float:
     """
     n = sa.size
     if n == 0:
-        raise UndefinedStatisticError(
-            "Kappa is undefined: there are no units to compare. Code some events first."
-        )
+        raise UndefinedStatisticError(_NO_UNITS)
     disagreement = float(n - np.count_nonzero(sa == sb))
     # sum over values of (A's count) x (B's count) = for each of A's units, how many of
     # B's units have its value: two binary searches into B's sorted states
@@ -214,11 +213,7 @@ def _kappa_of_ints(sa: np.ndarray, sb: np.ndarray) -> float:
     same = np.searchsorted(sorted_b, sa, "right") - np.searchsorted(sorted_b, sa, "left")
     denominator = float(n - float(same.sum()) / n)
     if denominator <= 1e-12 * n:
-        raise UndefinedStatisticError(
-            "Kappa is undefined: both coders used one and the same category for every "
-            "unit, so chance agreement is already 100%. Compare more varied clips, or "
-            "report the raw agreement instead."
-        )
+        raise UndefinedStatisticError(_ONE_CATEGORY)
     return 1.0 - disagreement / denominator
 
 
