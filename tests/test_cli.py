@@ -165,7 +165,9 @@ def test_supervise_report_writes_the_pdf(cli: Cli, tmp_path: Path) -> None:
     assert lines[0].startswith("# Events of the two coders were paired")
     assert lines[header] == ("clip,date,coder A,coder B,kind,event kappa,time-unit kappa,"
                              "Krippendorff's alpha,events both marked (share),"
-                             "mean onset difference (s),flag,disagreements")
+                             "mean onset difference (s),flag,disagreements,coder A's marks,"
+                             "of them accepted from suggestions (A),coder B's marks,"
+                             "of them accepted from suggestions (B)")
     assert pdf.read_bytes().startswith(b"%PDF")
     assert shutil.which("pdftotext"), "make test installs poppler-utils"
     text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,

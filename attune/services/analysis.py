@@ -25,6 +25,7 @@ from attune.analysis.tallies import (
 from attune.core.accounts import Role, User
 from attune.core.clip import Clip
 from attune.core.events import Event
+from attune.core.policy import Decision
 from attune.core.practice import MATCH_TOLERANCE_MS, SAMPLING_STEP_MS
 from attune.core.scheme import Scheme, Valence
 from attune.errors import InputError
@@ -229,6 +230,19 @@ def family_contingency(ctx: Context, actor: User, code: str, step_ms: int = 1000
                                    windows_ms=_windows(window_ms))
 
 
+def pair_to_compare(clip: Clip, decision: Decision, coder_a: str, a: list[Event],
+                    coder_b: str, b: list[Event]) -> ClipPair:
+    """Two coders' events on a clip, to compare: refused while the gate keeps the one
+    asking blind (the comparison would show the other coder's coding), and an error
+    when neither coded it."""
+    if decision.blind:
+        raise refusal(f"compare coders on clip {clip.id} before both marked it done",
+                      {"clip_id": clip.id})
+    if not a and not b:
+        raise InputError(f"Neither {coder_a} nor {coder_b} coded clip {clip.id}.")
+    return ClipPair(a, b, clip.duration_ms, clip.id)
+
+
 def clip_agreement(ctx: Context, actor: User, clip_ids: list[int], coder_a: str,
                    coder_b: str, *, tolerance_ms: int = MATCH_TOLERANCE_MS,
                    step_ms: int = SAMPLING_STEP_MS,
@@ -243,15 +257,10 @@ def clip_agreement(ctx: Context, actor: User, clip_ids: list[int], coder_a: str,
             clip = tx.get_clip(clip_id)
             decision = require_access(tx, actor, Action.VIEW_CLIP, clip.family_id, clip,
                                       what=f"see agreement on clip {clip_id}")
-            if decision.blind:
-                raise refusal(f"compare coders on clip {clip_id} before both marked it done",
-                              {"clip_id": clip_id})
             a = tx.list_events(clip_id, coder_a)
             b = tx.list_events(clip_id, coder_b)
-            if not a and not b:
-                raise InputError(f"Neither {coder_a} nor {coder_b} coded clip {clip_id}.")
+            pairs.append(pair_to_compare(clip, decision, coder_a, a, coder_b, b))
             scheme = scheme or _scheme_of(tx, a or b)
-            pairs.append(ClipPair(a, b, clip.duration_ms, clip_id))
         if audit:
             tx.audit("agreement", "clip", ",".join(map(str, clip_ids)),
                      {"coders": [coder_a, coder_b], "tolerance_ms": tolerance_ms,

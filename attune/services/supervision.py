@@ -39,7 +39,12 @@ from attune.services.access import (
     require_assignable,
     require_role,
 )
-from attune.services.analysis import _scheme_of, clip_agreement, primary_coder
+from attune.services.analysis import (
+    _scheme_of,
+    clip_agreement,
+    pair_to_compare,
+    primary_coder,
+)
 from attune.storage.store import Tx
 
 DEFAULT_SHARE = 0.2
@@ -196,20 +201,15 @@ def team_agreement(ctx: Context, supervisor: User, tolerance_ms: int = MATCH_TOL
         parsed: dict[tuple[str, int], Scheme] = {}
         pairs = []
         for clip, coder_a, coder_b, role, at, decision in done:
-            if decision.blind:
-                raise refusal(f"compare coders on clip {clip.id} before both marked it "
-                              "done", {"clip_id": clip.id})
             a = [e for e in events[clip.id] if e.coder == coder_a]
             b = [e for e in events[clip.id] if e.coder == coder_b]
-            if not a and not b:
-                raise InputError(f"Neither {coder_a} nor {coder_b} coded clip {clip.id}.")
+            pair = pair_to_compare(clip, decision, coder_a, a, coder_b, b)
             first = (a or b)[0]
             key = (first.scheme, first.scheme_version)
             if key not in parsed:
                 parsed[key] = _scheme_of(tx, a or b)
             counts = accepted[clip.id]
-            pairs.append((clip, coder_a, coder_b, role, at, ClipPair(
-                a, b, clip.duration_ms, clip.id), parsed[key], (len(a), len(b)),
+            pairs.append((clip, coder_a, coder_b, role, at, pair, parsed[key], (len(a), len(b)),
                 (counts.get(coder_a, 0), counts.get(coder_b, 0))))
     for clip, coder_a, coder_b, role, at, pair, scheme, marks, from_suggestions in pairs:
         report = agreement_report_clips([pair], tolerance_ms=tolerance_ms, step_ms=step_ms,
