@@ -20,12 +20,13 @@ from attune.core import modifiers as mods
 from attune.core.accounts import Role, User
 from attune.core.clip import Clip, clip_label
 from attune.core.events import Event
+from attune.core.family import Family
 from attune.core.scheme import EventKind, Potency, Scheme
 from attune.errors import InputError
 from attune.services import Context
 from attune.services.access import (
     Action,
-    decide_access,
+    decide_many,
     family_ids_for,
     refusal,
     require_role,
@@ -107,8 +108,7 @@ def search_events(ctx: Context, actor: User, query: SearchQuery) -> SearchResult
         # the clips they were asked to code (a second or gold coder): only those clips
         assigned = {a.clip_id for a in tx.assignments(coder=actor.username)}
         by_family: dict[int, list[Clip]] = {}
-        for clip_id in sorted(assigned):
-            clip = tx.get_clip(clip_id)
+        for _, clip in sorted(tx.get_clips(sorted(assigned)).items()):
             if clip.family_id not in mine:
                 by_family.setdefault(clip.family_id, []).append(clip)
         families = [f for f in tx.list_families() if f.id in mine or f.id in by_family]
@@ -117,24 +117,25 @@ def search_events(ctx: Context, actor: User, query: SearchQuery) -> SearchResult
             if not families:
                 # not theirs, or no such family: the same refusal (audited)
                 raise refusal(f"search family {query.family}", {"family": query.family})
-        batches: list[tuple[str, int, str, date, list[Event]]] = []
+        # read at once for the whole caseload: the clips, the gate's answers, the events
+        own_clips = tx.clips_of_families([f.id for f in families if f.id in mine])
+        wanted: list[tuple[Family, Clip, date]] = []
         for family in families:
             sessions = {s.id: s for s in tx.sessions_for_family(family.id)}
-            clips = (tx.clips_for_family(family.id) if family.id in mine
-                     else by_family[family.id])
-            for clip in clips:
-                held_on = sessions[clip.session_id].held_on
-                if not _in_range(held_on, query):
-                    continue
-                decision = decide_access(tx, actor, Action.VIEW_CLIP, family, clip)
-                if not decision.allowed:
-                    continue  # not theirs, or a consent not in force
-                clips_searched += 1
-                events = tx.list_events(clip.id)
-                if decision.blind:
-                    events = [e for e in events if e.coder == actor.username]
-                batches.append((family.code, clip.id, clip_label(clip, held_on), held_on,
-                                events))
+            clips = own_clips[family.id] if family.id in mine else by_family[family.id]
+            wanted += [(family, clip, sessions[clip.session_id].held_on) for clip in clips
+                       if _in_range(sessions[clip.session_id].held_on, query)]
+        decisions = decide_many(tx, actor, Action.VIEW_CLIP, [(f, c) for f, c, _ in wanted])
+        allowed = [(f, c, held_on, d) for (f, c, held_on), d
+                   in zip(wanted, decisions, strict=True) if d.allowed]  # else not theirs
+        of_clips = tx.events_of_clips([c.id for _, c, _, _ in allowed])
+        batches: list[tuple[str, int, str, date, list[Event]]] = []
+        for family, clip, held_on, decision in allowed:
+            clips_searched += 1
+            events = of_clips[clip.id]
+            if decision.blind:
+                events = [e for e in events if e.coder == actor.username]
+            batches.append((family.code, clip.id, clip_label(clip, held_on), held_on, events))
     for family_code, clip_id, label, held_on, events in batches:
         for coder in sorted({e.coder for e in events}):
             own = [e for e in events if e.coder == coder]
