@@ -374,6 +374,23 @@ def _modifier_sets(code: str, scheme: Scheme | None) -> list[mods.Modifier]:
     return list(mods.for_code(scheme.modifiers, code)) if scheme is not None else []
 
 
+def _refuse_overlap(document: EventsDocument,
+                    last_end: dict[tuple[str, str], tuple[int, str]], e: Event) -> None:
+    """Refuse an interval that starts before the last one of its subject and code ended.
+
+    BORIS cannot tell two overlapping state events of one subject and behaviour apart;
+    ``last_end`` carries, per (subject, code), where the previous one ended and its id.
+    Events come in order of start.
+    """
+    assert e.id is not None
+    key = (f"{e.kind}@{e.coder}", e.code)
+    if key in last_end and last_end[key][0] > e.start_ms:
+        raise InputError(f"Events {last_end[key][1]} and {document.local_id(e.id)} "
+                         f"({e.code}, {e.coder}) overlap; BORIS cannot hold overlapping "
+                         "state events of one subject and behaviour.")
+    last_end[key] = (e.end_ms, document.local_id(e.id))
+
+
 def _comment(document: EventsDocument, e: Event) -> str:
     """What BORIS keeps of an event that it has no field for (its id, the cue it answers,
     its modifiers' keys) as a tagged JSON comment, then the practitioner's note."""
@@ -427,7 +444,6 @@ def boris_project(document: EventsDocument, observation_id: str = "attune",
     rows: list[tuple[int, int, int, int, list[Any]]] = []
     last_end: dict[tuple[str, str], tuple[int, str]] = {}
     for n, e in enumerate(sorted(document.events, key=lambda e: (e.start_ms, e.end_ms))):
-        assert e.id is not None
         subject = f"{e.kind}@{e.coder}"
         chosen = mods.named(e.modifiers)
         values = "|".join(chosen.get(m.id, "None") for m in _modifier_sets(e.code, scheme))
@@ -436,12 +452,7 @@ def boris_project(document: EventsDocument, observation_id: str = "attune",
         if e.code not in state:
             rows.append((e.start_ms, 1, n, 0, start))
             continue
-        key = (subject, e.code)
-        if key in last_end and last_end[key][0] > e.start_ms:
-            raise InputError(f"Events {last_end[key][1]} and {document.local_id(e.id)} "
-                             f"({e.code}, {e.coder}) overlap; BORIS cannot hold overlapping "
-                             "state events of one subject and behaviour.")
-        last_end[key] = (e.end_ms, document.local_id(e.id))
+        _refuse_overlap(document, last_end, e)
         rows.append((e.start_ms, 1, n, 0, start))
         rows.append((e.end_ms, 1 if e.is_point else 0, n, 1,
                      [e.end_ms / 1000, subject, e.code, values, ""]))
@@ -683,7 +694,6 @@ def dumps_boris_tabular(document: EventsDocument, observation_id: str = "attune"
     rows: list[tuple[int, int, list[str]]] = []
     last_end: dict[tuple[str, str], tuple[int, str]] = {}
     for e in sorted(document.events, key=lambda e: (e.start_ms, e.end_ms)):
-        assert e.id is not None
         subject = f"{e.kind}@{e.coder}"
         category = ""
         if scheme is not None and scheme.has_code(e.code):
@@ -693,12 +703,7 @@ def dumps_boris_tabular(document: EventsDocument, observation_id: str = "attune"
         if e.is_point:
             rows.append((e.start_ms, 1, [format_seconds(e.start_ms), *base, comment, "POINT"]))
             continue
-        key = (subject, e.code)
-        if key in last_end and last_end[key][0] > e.start_ms:
-            raise InputError(f"Events {last_end[key][1]} and {document.local_id(e.id)} "
-                             f"({e.code}, {e.coder}) overlap; BORIS cannot hold overlapping "
-                             "state events of one subject and behaviour.")
-        last_end[key] = (e.end_ms, document.local_id(e.id))
+        _refuse_overlap(document, last_end, e)
         rows.append((e.start_ms, 2, [format_seconds(e.start_ms), *base, comment, "START"]))
         rows.append((e.end_ms, 0, [format_seconds(e.end_ms), *base, "", "STOP"]))
     rows.sort(key=lambda r: (r[0], r[1]))
