@@ -12,7 +12,7 @@ from attune.services.families import (
     link_parent,
     set_baby,
 )
-from attune.ui.cache import cached
+from attune.ui.cache import cached, kept
 from attune.ui.families import account_names, clip_rows, family_table
 from attune.ui.paging import one_page
 from attune.ui.session import get_context, page_user
@@ -23,7 +23,7 @@ user = page_user({Role.PRACTITIONER, Role.SUPERVISOR}, "use the Families page")
 ctx = get_context()
 st.title("Families" if user.role == Role.PRACTITIONER else "Families of your team")
 
-rows = cached(ctx, user, family_table)
+rows = kept(ctx, user, family_table)
 with st.expander("Add a family", expanded=not rows), st.form("add_family", clear_on_submit=True):
     st.caption("Families are pseudonymous: a code (never the surname) and the baby's first "
                "name or a nickname.")

@@ -9,20 +9,18 @@ from datetime import date
 import streamlit as st
 
 from attune.core.accounts import Role
-from attune.core.coding import CodingRole
 from attune.core.practice import MATCH_TOLERANCE_MS, SAMPLING_STEP_MS
 from attune.errors import AttuneError
 from attune.services.supervision import (
     DEFAULT_SHARE,
     assign_double_coding,
     create_calibration,
-    report_parameters,
     set_gold_coder,
     suggestion_line,
 )
 from attune.services.supervision_log import MAX_MINUTES, log_supervision
 from attune.ui import supervision as ui
-from attune.ui.cache import cached
+from attune.ui.cache import kept
 from attune.ui.families import family_table
 from attune.ui.paging import one_page
 from attune.ui.session import get_context, page_user
@@ -45,15 +43,13 @@ step_ms = c2.number_input("Time-unit sampling step (ms)", 100, 5000, SAMPLING_ST
 # audited once per set of parameters in this browser session, not on every redraw
 audit_key = f"sup_audited_{tolerance_ms}_{step_ms}"
 try:
-    pairs = ui.agreement_for_page(ctx, user, int(tolerance_ms), int(step_ms),
-                                  audit=audit_key not in st.session_state)
+    view = ui.agreement_for_page(ctx, user, int(tolerance_ms), int(step_ms),
+                                 audit=audit_key not in st.session_state)
     st.session_state[audit_key] = True
 except AttuneError as exc:
     st.error(str(exc))
-    pairs = []
-double = [p for p in pairs if p.role != CodingRole.GOLD]
-gold = [p for p in pairs if p.role == CodingRole.GOLD]
-params = report_parameters(pairs, int(tolerance_ms), int(step_ms))
+    view = ui.team_view([], int(tolerance_ms), int(step_ms))
+pairs, double, params = view.pairs, view.double, view.parameters
 tolerance_line, step_line, *rest = ui.parameter_lines({**params, "flags": {}})
 c1.caption(tolerance_line)
 c2.caption(step_line)
@@ -91,7 +87,7 @@ with tab_agree:
                 st.markdown(" · ".join(subs))
     if double:
         st.markdown("**Per coder pair**")
-        st.dataframe(ui.per_pair_frame(double), hide_index=True, key="sup_per_pair")
+        st.dataframe(view.per_pair, hide_index=True, key="sup_per_pair")
         icc_pairs = ui.pair_icc_for_page(ctx, user)
         if icc_pairs:
             st.markdown("**Tallies across each pair's clips** (ICC of the figures that go "
@@ -101,11 +97,10 @@ with tab_agree:
                 st.caption(line)
         st.markdown("**Per code** (specific agreement: the share of a code's uses the other "
                     "coder agreed with; lowest first)")
-        st.dataframe(ui.per_code_frame(double), hide_index=True, key="sup_per_code",
-                     height=250)
-        st.altair_chart(ui.drift_chart(ui.drift_long(double)), key="sup_drift")
+        st.dataframe(view.per_code, hide_index=True, key="sup_per_code", height=250)
+        st.altair_chart(ui.drift_chart(view.drift), key="sup_drift")
     if pairs:
-        st.altair_chart(ui.coders_chart(ui.coders_long(pairs)), key="sup_coders")
+        st.altair_chart(ui.coders_chart(view.coders), key="sup_coders")
     d1, d2, _ = st.columns([1, 1, 3])
     # the PDF takes a while to lay out: made when asked for, then kept for this version
     pdf_key = f"sup_pdf_wanted_{tolerance_ms}_{step_ms}"
@@ -118,12 +113,12 @@ with tab_agree:
                    icon=":material/picture_as_pdf:"):
         st.session_state[pdf_key] = True
         st.rerun()
-    d2.download_button("Table (CSV)", ui.report_csv(pairs, params), "agreement.csv",
+    d2.download_button("Table (CSV)", view.csv, "agreement.csv",
                        "text/csv", key="sup_csv", icon=":material/download:",
                        disabled=not pairs)
 
 with tab_diff:
-    rows = ui.disagreement_rows(pairs)
+    rows = view.disagreements
     if not rows:
         st.info("No disagreements to look at.")
     else:
@@ -139,7 +134,7 @@ with tab_diff:
 with tab_gold:
     st.caption("A gold-standard clip is coded by an expert; each coder's agreement with "
                "it is tracked over time.")
-    clips = ui.gold_clip_choices(cached(ctx, user, family_table))
+    clips = ui.gold_clip_choices(kept(ctx, user, family_table))
     g1, g2, g3 = st.columns([1, 1, 1], vertical_alignment="bottom")
     gold_clip = g1.selectbox("Clip", list(clips), key="sup_gold_clip",
                              format_func=clips.__getitem__)
@@ -218,7 +213,7 @@ with tab_gold:
                     with st.expander(f"{r.trainee}: each code"):
                         st.dataframe(r.per_code, hide_index=True,
                                      key=f"sup_cal_codes_{r.trainee}")
-    calib = ui.calibration_long(gold)
+    calib = view.calibration
     if calib.empty:
         st.info("No calibration yet: it appears once the expert and the clip's coder have "
                 "both marked their coding done.")
@@ -254,7 +249,7 @@ with tab_assign:
 with tab_log:
     st.caption("Log each supervision session with a practitioner of your team; the "
                "portfolio gathers them for an accreditation meeting.")
-    log_clips = ui.gold_clip_choices(cached(ctx, user, family_table))
+    log_clips = ui.gold_clip_choices(kept(ctx, user, family_table))
     log_entries, log_reels = ui.log_tab_for_page(ctx, user)
     with st.form("sup_log_new", clear_on_submit=True):
         l1, l2, l3 = st.columns([1, 1, 1])

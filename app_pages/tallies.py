@@ -154,7 +154,8 @@ if not parent_watching:
                          key="tallies_chance_clip")
             st.caption(ui.contingency_parameters(chance))
             left_q, right_q = st.columns([3, 2])
-            left_q.altair_chart(ui.contingency_chart(visits), key="tallies_chance_chart")
+            left_q.altair_chart(built(ui.contingency_chart, ui.contingency_visits_long(visits)),
+                               key="tallies_chance_chart")
             with right_q:
                 st.markdown("Every visit together")
                 st.dataframe(ui.contingency_table(overall), hide_index=True,

@@ -61,9 +61,26 @@ _VERSION_ATTR = "_attune_data_version"
 
 
 def cached(ctx: Context, user: User, fn: Callable[..., T], *args: Any) -> T:
-    """``fn(ctx, user, *args)``, cached for ``user`` at this data version."""
+    """``fn(ctx, user, *args)``, cached for ``user`` at this data version (a copy each
+    time)."""
     result: T = _call(run_version(ctx), date.today().isoformat(), _who(user), _name(fn),
                       args, lambda: fn(ctx, user, *args))
+    return result
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _kept_call(version: tuple[int, str], day: str, who: tuple[int, str, str, bool],
+               name: str, args: tuple[Any, ...], _compute: Callable[[], Any]) -> Any:
+    return _compute()
+
+
+def kept(ctx: Context, user: User, fn: Callable[..., T], *args: Any) -> T:
+    """``fn(ctx, user, *args)`` as :func:`cached` (same keys: per account, data version,
+    day and arguments) but not copied: every run of this account gets the same object.
+    Only for results that no page changes (frozen records, lists and tables that are
+    only shown)."""
+    result: T = _kept_call(run_version(ctx), date.today().isoformat(), _who(user),
+                           _name(fn), args, lambda: fn(ctx, user, *args))
     return result
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,7 @@ from attune.services.supervision import (
     my_calibration_results,
     pair_icc,
     record_agreement_view,
+    report_parameters,
     team_agreement,
     team_names,
     write_agreement_report,
@@ -55,7 +57,7 @@ from attune.services.supervision_log import (
     reel_choices,
     supervision_log_entries,
 )
-from attune.ui.cache import cached
+from attune.ui.cache import cached, kept
 from attune.ui.families import FamilyRow
 
 FLAG_BADGE = {Flag.GREEN: ":green-badge[green]", Flag.AMBER: ":orange-badge[amber]",
@@ -189,11 +191,19 @@ def per_pair_frame(pairs: Sequence[PairAgreement]) -> pd.DataFrame:
 
 
 def _confusion_sum(pairs: Sequence[PairAgreement]) -> pd.DataFrame:
-    total: pd.DataFrame | None = None
+    """The pairs' confusion matrices added cell by cell (a code one pair never used
+    counts 0 there)."""
+    totals: dict[tuple[str, str], int] = {}
+    order: dict[str, None] = {}
     for p in pairs:
-        conf = p.report.confusion
-        total = conf.copy() if total is None else total.add(conf, fill_value=0)
-    return pd.DataFrame() if total is None else total.fillna(0).astype(int)
+        r = p.report
+        order.update(dict.fromkeys(r.categories))
+        for i, a in enumerate(r.categories):
+            for j, b in enumerate(r.categories):
+                totals[a, b] = totals.get((a, b), 0) + int(r.confusion_counts[i][j])
+    codes = sorted(order)
+    return pd.DataFrame([[totals.get((a, b), 0) for b in codes] for a in codes],
+                        index=codes, columns=codes, dtype=int)
 
 
 def per_code_frame(pairs: Sequence[PairAgreement]) -> pd.DataFrame:
@@ -325,25 +335,57 @@ def report_csv(pairs: Sequence[PairAgreement], parameters: dict[str, object]) ->
         return path.read_bytes()
 
 
-def _team_agreement_unaudited(ctx: Context, user: User, tolerance_ms: int,
-                              step_ms: int) -> list[PairAgreement]:
-    return team_agreement(ctx, user, tolerance_ms=tolerance_ms, step_ms=step_ms, audit=False)
+@dataclass(frozen=True)
+class TeamView:
+    """What the Supervision page shows of the team's agreement, made once per data
+    version and parameters (a page run only lays it out; nothing here is changed)."""
+
+    pairs: list[PairAgreement]
+    double: list[PairAgreement]  # double-coded clips
+    gold: list[PairAgreement]  # a coder against the gold coding
+    parameters: dict[str, object]
+    per_pair: pd.DataFrame
+    per_code: pd.DataFrame
+    drift: pd.DataFrame
+    coders: pd.DataFrame
+    calibration: pd.DataFrame
+    disagreements: list[dict[str, Any]]
+    csv: bytes
+
+
+def team_view(pairs: list[PairAgreement], tolerance_ms: int, step_ms: int) -> TeamView:
+    """The page's tables of ``pairs`` (none: an empty view, stating the parameters)."""
+    double = [p for p in pairs if p.role != CodingRole.GOLD]
+    gold = [p for p in pairs if p.role == CodingRole.GOLD]
+    parameters = report_parameters(pairs, tolerance_ms, step_ms)
+    return TeamView(pairs, double, gold, parameters, per_pair_frame(double),
+                    per_code_frame(double), drift_long(double),
+                    coders_long(pairs) if pairs else pd.DataFrame(),
+                    calibration_long(gold), disagreement_rows(pairs),
+                    report_csv(pairs, parameters))
+
+
+def _team_view(ctx: Context, user: User, tolerance_ms: int, step_ms: int) -> TeamView:
+    return team_view(team_agreement(ctx, user, tolerance_ms=tolerance_ms, step_ms=step_ms,
+                                    audit=False), tolerance_ms, step_ms)
 
 
 def agreement_for_page(ctx: Context, user: User, tolerance_ms: int, step_ms: int,
-                       audit: bool) -> list[PairAgreement]:
-    """The team's agreement, computed once per data version and parameters for this
-    supervisor (the page's reruns and the reports reuse it). ``audit``: the first view
-    with these parameters in a browser session is audited, as :func:`team_agreement`
-    does."""
-    pairs = cached(ctx, user, _team_agreement_unaudited, tolerance_ms, step_ms)
+                       audit: bool) -> TeamView:
+    """The team's agreement and the page's tables of it, made once per data version and
+    parameters for this supervisor and not copied on each run (a year of a team's pairs
+    takes longer to copy than to lay out; the reports reuse it). ``audit``: the first
+    view with these parameters in a browser session is audited, as
+    :func:`team_agreement` does."""
+    view = kept(ctx, user, _team_view, tolerance_ms, step_ms)
     if audit:  # a look: the entry does not change the data's version
-        record_agreement_view(ctx, user, [p.clip_id for p in pairs], tolerance_ms, step_ms)
-    return pairs
+        record_agreement_view(ctx, user, [p.clip_id for p in view.pairs], tolerance_ms,
+                              step_ms)
+    return view
 
 
 def _report_pdf_of(ctx: Context, user: User, tolerance_ms: int, step_ms: int) -> bytes:
-    return report_pdf(cached(ctx, user, _team_agreement_unaudited, tolerance_ms, step_ms),
+    return report_pdf(kept(ctx, user, _team_view, tolerance_ms, step_ms).pairs,
                       tallies=pair_icc_for_page(ctx, user))
 
 

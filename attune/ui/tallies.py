@@ -339,10 +339,9 @@ def contingency_visits_long(visits: Sequence[VisitContingency]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["visit", "cues", "yules_q", "shift_p"])
 
 
-def contingency_chart(visits: Sequence[VisitContingency]) -> alt.LayerChart:
+def contingency_chart(data: pd.DataFrame) -> alt.LayerChart:
     """Practitioner-only: Yule's Q of each visit per group of cues (0 = no more than
-    chance)."""
-    data = contingency_visits_long(visits)
+    chance), from :func:`contingency_visits_long`."""
     order = [GROUP_WORDS[g] for g in ("E", "D", "X", "all")]
     line = alt.Chart(data, title="Beyond chance, visit by visit (Yule's Q)").mark_line(
         point=True).encode(

@@ -11,6 +11,7 @@ to another, and a change (every change is audited) is seen at once.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from sqlalchemy import event
@@ -20,7 +21,7 @@ from attune.core.accounts import User
 from attune.services import Context
 from attune.services.caseload import load_caseload
 from attune.services.families import visible_families
-from attune.ui.cache import cached
+from attune.ui.cache import cached, kept
 from attune.ui.context import shared_context
 
 App = Callable[..., AppTest]
@@ -75,7 +76,8 @@ def test_no_page_asks_more_of_the_database_as_the_caseload_grows(ctx: Context,
     assert max(large.values()) <= 30, large
 
 
-def test_the_cache_is_per_account_and_sees_every_change(ctx: Context) -> None:
+@pytest.mark.parametrize("cache", [cached, kept], ids=["copied", "kept"])
+def test_the_cache_is_per_account_and_sees_every_change(ctx: Context, cache: Any) -> None:
     load_caseload(ctx, 2, media=False)
     users = _users(ctx)
     calls: list[str] = []
@@ -85,17 +87,19 @@ def test_the_cache_is_per_account_and_sees_every_change(ctx: Context) -> None:
         return [f.code for f in visible_families(ctx, user)]
 
     pat, bea = users["pat"], users["bea"]  # CL-001 is pat's, CL-002 is sam's: neither bea's
-    assert cached(ctx, pat, families) == ["CL-001"]
-    assert cached(ctx, pat, families) == ["CL-001"] and calls == ["pat"]
-    assert cached(ctx, bea, families) == []  # never pat's answer
+    first, again = cache(ctx, pat, families), cache(ctx, pat, families)
+    assert first == again == ["CL-001"] and calls == ["pat"]
+    # kept hands every run the same object (nothing to unpickle); cached, a copy each time
+    assert (first is again) == (cache is kept)
+    assert cache(ctx, bea, families) == []  # never pat's answer
     assert calls == ["pat", "bea"]
     from attune.services.families import add_family
 
     add_family(ctx, bea, "CL-900", "Zoe", None)  # a change: audited, so a new version
-    assert cached(ctx, bea, families) == ["CL-900"]
-    assert cached(ctx, pat, families) == ["CL-001"]
+    assert cache(ctx, bea, families) == ["CL-900"]
+    assert cache(ctx, pat, families) == ["CL-001"]
     assert calls == ["pat", "bea", "bea", "pat"]
     with ctx.db.transaction("pat") as tx:  # a look (e.g. a film watched) changes nothing
         tx.audit("serve-media", "clip", 1)
-    assert cached(ctx, pat, families) == ["CL-001"]
+    assert cache(ctx, pat, families) == ["CL-001"]
     assert calls == ["pat", "bea", "bea", "pat"]
