@@ -70,6 +70,8 @@ RESPONSE_SENTENCES: Mapping[str, str] = {
     "R11": "You soothed {her} {times}, with your touch, your arms or a calm voice.",
     "R12": "You found each other again {times} after a moment apart.",
 }
+#: The response that is a break given (docs/practice.md §4): told by the breaks sentence.
+_BREAK_RESPONSE = "R10"
 #: At most this many response sentences, the most frequent first: a shared review is
 #: about a few strengths, not an inventory.
 MAX_RESPONSE_SENTENCES = 4
@@ -175,7 +177,11 @@ def clip_sentences(
             else:
                 out.append(_fill("You took the time to come to {her} when {she} needed you.",
                                  f))
-    out.extend(response_sentences(t.attuned_by_code, f))
+    # "a break given" is told once: by the sentence on breaks below, which says what the
+    # baby needed too, not again as the parent's letting things go quiet
+    by_code = ({c: n for c, n in t.attuned_by_code.items() if c != _BREAK_RESPONSE}
+               if t.breaks_given else t.attuned_by_code)
+    out.extend(response_sentences(by_code, f))
     if t.subtle_cues_answered:
         top = max(t.subtle_answered_by_code.items(), key=lambda kv: (kv[1], kv[0]))[0]
         like = _SUBTLE_LIKE.get(top)

@@ -68,7 +68,8 @@ def cached(ctx: Context, user: User, fn: Callable[..., T], *args: Any) -> T:
     return result
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+# few entries: each holds a large result as objects (an older data version's is dead weight)
+@st.cache_resource(max_entries=16, show_spinner=False)
 def _kept_call(version: tuple[int, str], day: str, who: tuple[int, str, str, bool],
                name: str, args: tuple[Any, ...], _compute: Callable[[], Any]) -> Any:
     return _compute()
