@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from attune.core.scheme import EventKind
-from attune.core.spans import Span
+from attune.core.spans import Span, check_span
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Event:
     created_at: datetime | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
-        Span(self.start_ms, self.end_ms)  # validates the times
+        check_span(self.start_ms, self.end_ms)
 
     @property
     def span(self) -> Span:

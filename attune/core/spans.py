@@ -8,20 +8,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+def check_span(start_ms: int, end_ms: int) -> None:
+    """Refuse times that are not a span: ints of milliseconds (not bools), from 0, the
+    end not before the start. Every event and span read is checked, so the usual case
+    (two plain ints) is tested first."""
+    if type(start_ms) is not int or type(end_ms) is not int:
+        for name, value in (("start_ms", start_ms), ("end_ms", end_ms)):
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise TypeError(f"{name} must be an int of milliseconds, got {value!r}")
+    if start_ms < 0:
+        raise ValueError(f"start_ms must be >= 0, got {start_ms}")
+    if end_ms < start_ms:
+        raise ValueError(f"end_ms ({end_ms}) is before start_ms ({start_ms})")
+
+
 @dataclass(frozen=True, order=True)
 class Span:
     start_ms: int
     end_ms: int
 
     def __post_init__(self) -> None:
-        for name in ("start_ms", "end_ms"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise TypeError(f"{name} must be an int of milliseconds, got {value!r}")
-        if self.start_ms < 0:
-            raise ValueError(f"start_ms must be >= 0, got {self.start_ms}")
-        if self.end_ms < self.start_ms:
-            raise ValueError(f"end_ms ({self.end_ms}) is before start_ms ({self.start_ms})")
+        check_span(self.start_ms, self.end_ms)
 
     @classmethod
     def point(cls, at_ms: int) -> Span:
