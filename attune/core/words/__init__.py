@@ -177,11 +177,13 @@ def _subject(lang: Language, text: str, norm: str, clause: tuple[int, int],
     pats = _compiled_language(lang)
     parent_re, baby_re, passive_re, parent_verb, baby_verb = pats[4:9]
     before = [(m.start(), m.group()) for m in _WORD.finditer(norm, clause[0], match.start())]
-    if before and passive_re.fullmatch(before[-1][1]) and _PARTICIPLE.search(match.group()):
+    first = match.group().split()[0] if match.group().split() else ""
+    if (before and passive_re.fullmatch(before[-1][1]) and _PARTICIPLE.search(first)
+            and not (lang.states and re.fullmatch(lang.states, first))):
         return "passive"
-    matched = match.group().split()[0] if match.group().split() else ""
-    if parent_verb.fullmatch(matched):
-        return "parent"
+    matched = first
+    if parent_verb.fullmatch(matched) or parent_re.fullmatch(matched):
+        return "parent"  # the phrase starts with its subject: "you've learnt to wait"
 
     def who(pos: int, word: str) -> str | None:
         if parent_re.fullmatch(word) or parent_verb.fullmatch(word):
@@ -199,9 +201,15 @@ def _subject(lang: Language, text: str, norm: str, clause: tuple[int, int],
             return found
     if baby_verb.fullmatch(matched):
         return "baby"
+    # after it: to the end of the sentence, stopping at a joining word ("for the first
+    # time, you let her" is the parent's; "it took a while, and then she settled" is not
+    # the baby's doing)
     stop = _SENTENCE_END.search(norm, match.end())
-    after = [(m.start(), m.group())
-             for m in _WORD.finditer(norm, match.end(), stop.start() if stop else len(norm))]
+    after = []
+    for m in _WORD.finditer(norm, match.end(), stop.start() if stop else len(norm)):
+        if pats[3].fullmatch(m.group()):
+            break
+        after.append((m.start(), m.group()))
     for pos, word in after[:3]:
         found = who(pos, word)
         if found:

@@ -62,6 +62,10 @@ _STATES = (r"confident|relaxed|patient|natural|comfortable|at ease|sure of yours
            r"tuned in|responsive|gentle|attentive|present|playful|calm|focused|engaged|"
            r"settled|in tune|connected|assured|at home|sensitive|available|warm|loving|"
            r"affectionate|tender|careful|sure|aware|in sync")
+# times a comparison may be anchored in ("since the summer", "since the first visit")
+_THEN = (r"summer|spring|autumn|winter|christmas|easter|new year|birth|start|beginning|"
+         r"first|last|early|earlier|(?:first|last|early|earlier|previous) (?:visit|session|"
+         r"film|clip|week|month|time)s?|(?:time|visit|session|film|week|month)")
 # comparatives of a parent's qualities ("calmer than before": then they were worse)
 _BETTER = (r"calmer|gentler|softer|braver|happier|better|steadier|surer|warmer|kinder|"
            r"quicker|faster|slower|closer|patienter|more patient|more relaxed|more natural")
@@ -73,7 +77,8 @@ _FAULT = (r"chaotic|messy|slow|late|rough|tense|stiff|awkward|clumsy|hesitant|wo
           r"all over the place|off|unsteady|uneasy|uncomfortable|sharp|harsh|hasty|"
           r"mechanical|robotic|half-hearted|lukewarm|detached|stilted|tentative|jerky|"
           r"frenzied|manic|full on|full-on|over the top|overbearing|pushy|insistent|"
-          r"impatient|cross|short|snappy|grumpy|cold|vague|absent|preoccupied|scattered")
+          r"impatient|cross|short|snappy|grumpy|cold|vague|absent|preoccupied|scattered|"
+          r"loud|thrown")
 # traits that judge the parent as a person
 _FAULT_TRAITS = (
     r"lazy|sloppy|half-hearted|lacklustre|lackluster|careless|thoughtless|clumsy|cold|"
@@ -209,14 +214,12 @@ RULES: tuple[Rule, ...] = (
          r"not (?:too |so |that |half )?(?:bad|awful|terrible)|"
          r"(?:good|well|quick|fast|calm|patient|gentle|nice|great|okay|ok|alright) for you|"
          r"for (?:someone like you|a (?:young|new|first[- ]time|single) (?:mum|dad|parent)\w*)|"
-         r"(?:a (?:bit|little|tad)|rather|quite|somewhat|a touch) "
-         r"(?:slow|late|rough|loud|fast|flat|distracted|stiff|awkward|clumsy|hesitant|"
-         r"unsure|wooden|forced|rushed|much)|"
          r"took (?:you )?(?:a while|a bit|some time|a long time|ages|a minute|long enough)|"
+         r"(?:took|after|with) (?:you )?(?:a (?:few|couple of)|several|lots of|many) "
+         r"(?:goes|tries|attempts)|"
          r"(?:(?:quite|rather|a bit of|a) )?(?:slow|shaky|rocky|rough|bumpy|wobbly|hesitant|"
          r"tentative|tricky|difficult|hard|awkward|clumsy|bad|poor) (?:start|beginning)|"
-         r"(?:a (?:bit|little)|rather|quite|slightly|somewhat) (?:flustered|frazzled|"
-         r"stressed|rattled|thrown|wobbly|lost)|shame (?:that|the|about|you)|"
+         r"shame (?:that|the|about|you)|"
          r"you did well to|did well (?:despite|considering)|"
          r"considering (?:everything|all|how|that|the|what)|"
          r"in the end|got there in the end|slowly (?:but|and)|reasonably|fairly well|"
@@ -439,7 +442,9 @@ RULES: tuple[Rule, ...] = (
          r"(?:most|many|lots of|a lot of|other) (?:mums|moms|dads|parents|people) would",
          "compares with other families",
          "Compare only with this family's own earlier sessions: 'More back-and-forth than "
-         "last time.'"),
+         "last time.'",
+         unless_before=r"(?:watch\w*|with|at|to|near|beside|among|amongst|saw|see|join\w*|"
+                       r"play\w* with|cop(?:y|ied|ying)|and)(?:\s+the)?"),
     # =================================================================================
     # Structure, not phrases: the rules below read the shape of a clause (a modal or a
     # suggestion addressed to the parent, a comparative anchored in the past, a bid that
@@ -476,7 +481,7 @@ RULES: tuple[Rule, ...] = (
          r"(?:(?:mum|dad|mummy|daddy|[a-z]+),\s+)?(?:(?:maybe|perhaps|just|now|so|then|also|"
          r"again|gently|slowly|first|please|always|really|simply|do)\s+)*"
          r"(?:" + _IMPERATIVE + r")(?=[\s,;:!.]|$)"
-         r"(?![\s-]+(?:time|times|of|is|was|were|and|with|for|from)\b)",
+         r"(?![\s-]+(?:time|times|of|is|was|were|with|for|from|and tell)\b)",
          "an order: it tells the parent what to do",
          "Describe what the parent did: 'You waited, and she had her turn.'",
          sentence_start=True, bounded=False),
@@ -490,25 +495,34 @@ RULES: tuple[Rule, ...] = (
          r"(?:a )?different (?:person|parent|mum|dad|mother|father)|what a (?:change|"
          r"difference|transformation)|transform\w*|"
          r"since (?:we (?:started|began|first|met)|you (?:started|began|first)|"
-         r"(?:the|our|my|your) (?:start|beginning|first|last|early|earlier)|"
-         r"last (?:time|visit|week|month|session|film)|then|before)|"
-         r"the (?:\w+est|most \w+|best|least \w+)(?: (?:i|we)(?:'ve| have) (?:ever )?"
-         r"(?:seen|filmed|watched|known)| ever)|"
+         r"(?:the |last |this |our |my |your )?(?:" + _THEN + r")|then|before)|"
+         r"(?:from|compared (?:to|with)|unlike) (?:the |our |my |your |that )?(?:very )?"
+         r"(?:first|early|earlier|start|beginning)(?: (?:visit|session|film|clip|week|"
+         r"month|days|weeks|time))?|"
+         r"than ever|(?:like|as) we (?:talked about|discussed|practised|said|agreed|planned)|"
+         r"what we (?:talked about|discussed|practised|worked on)",
+         "compares the parent with how they were before: it says they were worse",
+         "Describe this moment on its own: 'You stayed close, and she settled.'",
+         who=Who.NOT_BABY),
+    Rule(WordRule.USUAL,
+         r"the (?:\w+est|most \w+|best|least \w+)(?: \w+)? (?:i|we)(?:'ve| have) (?:ever )?"
+         r"(?:seen|filmed|watched|known|had)",
+         "compares this moment with all the others: it says the others were worse",
+         "Describe this moment on its own: 'You stayed close, and she settled.'"),
+    Rule(WordRule.USUAL,
          r"(?:(?:more|less) (?:" + _STATES + r")|" + _BETTER + r")(?: [\w']+){0,4} than "
          r"(?:ever|before|earlier|at the start|at first|in the beginning|"
          r"when we (?:started|began|met)|last (?:time|visit|week|month|session)|"
          r"the first|the last|previous\w*|(?:the )?other (?:times|visits|weeks|days))|"
-         r"than ever|"
          r"you(?:'ve| have) (?:really |now |finally |clearly |definitely |so )?"
          r"(?:learnt|learned|grown|blossomed|developed|mastered|got the hang|cracked it|"
-         r"changed|come on|found your feet)|"
-         r"(?:more and more|increasingly|growing in confidence|each (?:visit|week|time I see "
-         r"you)|every (?:visit|week|time i see you)|week (?:by|on) week|visit by visit)|"
+         r"changed|come on|found your feet)|(?:grown|growing|grew) in (?:confidence|"
+         r"yourself)|"
+         r"(?:more and more|increasingly|each (?:visit|week|time I see you)|every (?:visit|"
+         r"week|time i see you)|week (?:by|on) week|visit by visit)|"
          r"(?:so much|much|a lot|far|way|even|lots|loads) (?:more|less) (?:" + _STATES +
          r")|(?:more|less) (?:" + _STATES + r") (?:now|these days|today|than)|"
-         r"actually|these days|nowadays|not any more|anymore|no longer|remembered to|"
-         r"(?:like|as) we (?:talked about|discussed|practised|said|agreed|planned)|"
-         r"what we (?:talked about|discussed|practised|worked on)",
+         r"actually|these days|nowadays|not any ?more|any ?more|no longer|remembered to",
          "compares the parent with how they were before: it says they were worse",
          "Describe this moment on its own: 'You stayed close, and she settled.'",
          who=Who.PARENT),
@@ -554,10 +568,11 @@ RULES: tuple[Rule, ...] = (
          "Say what the baby was telling the parent: 'She was telling you she needed you "
          "close, and you held her.'",
          unless_after=r"\s*(?:toy|puppet|teddy|book|song|rhyme|game|costume|face|noise|"
-                      r"sound|voice|picture|mask)"),
+                      r"sound|voice|picture|mask)",
+         unless_before=r"the|this|that|these|those|his|her|their|your|my|its|toy"),
     Rule(WordRule.LABEL,
-         r"kicking off|being (?:awkward|difficult|silly|cheeky|a pain|rude|mean)|acting up|"
-         r"showing off|on purpose|deliberately|to (?:wind|get at|annoy|test|play) you|"
+         r"kick(?:ed|s|ing)? off|being (?:awkward|difficult|silly|cheeky|a pain|rude|mean)|"
+         r"acting up|showing off|on purpose|deliberately|to (?:wind|get at|annoy|test|play) you|"
          r"(?:(?<=is )|(?<=was )|(?<='s )|(?<=being )|(?<=so )|(?<=such )|(?<=a bit )|"
          r"(?<=very )|(?<=really )|(?<=such a ))(?:" + _BABY_TRAITS + r")",
          "puts a label on the baby instead of reading the signal",
@@ -568,9 +583,11 @@ RULES: tuple[Rule, ...] = (
     Rule(WordRule.NEGATIVE,
          r"(?:looking at|looked at|watching|watched|on|checking|checked|scrolling|scrolled|"
          r"texting|reading|glued to|busy with|distracted by|staring at|stared at|answering|"
-         r"picking up|picked up|taking|took|on a|back to|back on|typing on|playing on)"
+         r"picking up|picked up|on a|back to|back on|typing on|playing on)"
          r" (?:the |your |a |his |her |my )?(?:" + _SCREENS + r")|"
-         r"(?:had )?your back (?:to (?:her|him|them)|turned)|"
+         r"(?:had )?your back (?:was |were )?(?:to (?:her|him|them)|turned)|texting|"
+         r"scrolling|swiping|(?:the )?(?:tv|telly|television|radio) (?:was|were) (?:on|"
+         r"blaring)|"
          r"(?:were|was|went|had gone|'d gone|stepped|popped|nipped) (?:out |off )?(?:to |into |"
          r"in )?(?:the other room|the kitchen|the next room|the hall|another room|elsewhere|"
          r"somewhere else|out of the room)|(?:were|was|seemed|looked|'re) miles away|"
@@ -672,7 +689,8 @@ NEGATION = Negation(
         r"(?:happier|calmer|closer|prouder|cosier|comfier|safer)|"
         r"problem|bother\w*|complain\w*|startl\w*|jump\w*|less than|surprise|"
         r"question|shy away|shied away|back off|backed off|distract\w*|"
-        r"too (?:busy|tired) to|put (?:her|him) down|rush\w*"),
+        r"too (?:busy|tired) to|put (?:her|him) down|rush\w*|"
+        r"(?:pull|tear|drag|draw)\w* (?:her|his|their|your) (?:eyes|gaze|attention) away"),
 )
 
 # Common English words: telling names apart from sentence-initial words, and detection.
@@ -733,6 +751,9 @@ LANGUAGE = Language(
                 r"brother|sister|dog|cat|toddler|son|daughter|boy|girl|twin|twins"),
     passive=r"was|were|got|get|gets|been|being|is|are|be|went|go|goes|felt|seemed|left",
     lexicon=LEXICON,
+    states=(r"bored|tired|worried|frightened|scared|startled|interested|excited|pleased|"
+            r"surprised|annoyed|distracted|irritated|frustrated|overwhelmed|unsettled|"
+            r"settled|delighted|amused|fed|relaxed|soothed|calmed|engaged|absorbed"),
     evaluative=EVALUATIVE,
     filler=FILLER,
     bare_suggestion=_DESCRIBE + "'You held her close, and she settled.'",

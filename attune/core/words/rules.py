@@ -118,6 +118,8 @@ class Language:
     # bare evaluation: a sentence made only of ``evaluative`` words ("gorgeous", "lovely")
     # and ``filler`` words ("so", "just", "what", "a", "mum"), with one evaluative word at
     # least, describes nothing: it is bare praise ("Gorgeous, just gorgeous!")
+    # participles that after "was" name a state, not a passive ("he was bored")
+    states: str = ""
     evaluative: frozenset[str] = frozenset()
     filler: frozenset[str] = frozenset()
     bare_suggestion: str = ""
