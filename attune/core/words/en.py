@@ -34,7 +34,10 @@ _PERCEPTION = (r"see|tell|hear|feel|sense|notice|spot|read|watch|imagine|guess|s
 # "had"), or "have" (another rule) is no instruction
 _NOT_AN_INSTRUCTION = (
     r"(?:" + _PERCEPTION + r"|have|has|had|been|be (?:proud|pleased|happy|sure)|"
-    r"[a-z]*[^e\W]ed|[a-z]*ied|done|gone|seen|got|given|taken|made|put|held|left|come|"
+    r"[a-z]*[^e\W]ed|[a-z]*ied)(?![\w'])")
+# after "you'd" a participle makes it "you had": "you'd already picked her up"
+_PARTICIPLE = (
+    r"(?:done|gone|seen|got|given|taken|made|put|held|left|come|"
     r"become|brought|caught|fed|found|heard|kept|known|let|run|said|sat|set|shown|slept|"
     r"sung|spent|stood|taught|thought|told|won|worn|written|begun|drunk|eaten|fallen|"
     r"felt|grown|hidden|lain|led|lost|meant|met|paid|rung|risen|sought|sold|sent|shaken|"
@@ -130,6 +133,8 @@ _BIDS = (r"called|called out|reached|reached out|waved|babbled|cooed|squealed|sh
          r"fussed|looked|glanced|tugged|pulled at|tapped|pointed|whimpered|grizzled|"
          r"banged|tried|held out (?:her|his) arms|lifted (?:her|his) arms|"
          r"put (?:her|his) arms up|looked up|looked over|looked across")
+_BIDS_1 = (r"called|cried|reached|waved|babbled|cooed|squealed|shouted|fussed|tugged|"
+           r"tapped|pointed|whimpered|grizzled|banged|tried|calling|crying|reaching|waving")
 _BIDS_ING = (r"calling|calling out|reaching|reaching out|waving|babbling|cooing|squealing|"
              r"shouting|crying|fussing|tugging|tapping|pointing|trying|"
              r"whimpering|grizzling|banging|holding out (?:her|his) arms")
@@ -332,7 +337,7 @@ RULES: tuple[Rule, ...] = (
          _N + r" (?:out of|in|of)(?: (?:the|her|his|their|your|all|these|those))? " + _N +
          r"|\d+ ?/ ?\d+|"
          r"(?:half|a third|a quarter|two thirds|three quarters|most|some|many|a few|few|"
-         r"none|all but \w+|" + _N2 + r") of (?:her|his|their|the baby's|your baby's) "
+         r"none|all but \w+|" + _N2 + r") (?:of )?(?:her|his|their|the baby's|your baby's) "
          r"(?:\w+ )?(?:signals|smiles|cues|sounds|bids|cries|looks|calls|attempts|turns|"
          r"babbles|reaches|coos|gestures|tries|glances)|"
          r"(?:the|your) (?:best|worst|strongest|weakest|top) (?:moment|minute|one|clip|visit|"
@@ -451,8 +456,10 @@ RULES: tuple[Rule, ...] = (
     # repeats) and take their words from the small closed classes above.
     # ------------------------------------------ instructions by grammar: modal + verb
     Rule(WordRule.INSTRUCTION,
-         r"you(?:'d| could| can| might| may| would)(?: (?:" + _ADVERBS + r"))*+ "
-         r"(?!" + _NOT_AN_INSTRUCTION + r")[a-z]+",
+         r"you(?: could| can| might| may| would)(?: (?:" + _ADVERBS + r"))*+ "
+         r"(?!" + _NOT_AN_INSTRUCTION + r")[a-z]+|"
+         r"you'd(?: (?:" + _ADVERBS + r"))*+ (?!" + _NOT_AN_INSTRUCTION + r"|" + _PARTICIPLE +
+         r")[a-z]+",
          "a suggestion to the parent about what to do: it tells them what to do instead of "
          "showing what worked",
          "Describe what the parent did that worked: 'When you waited, she had her turn.'",
@@ -463,8 +470,13 @@ RULES: tuple[Rule, ...] = (
          r"(?:do you think|i wonder if|i wonder whether|wonder if) you (?:could|can|might)|"
          r"what (?:would|might) happen if you|let'?s(?! (?:watch|look|see (?:what|how)|"
          r"enjoy|have a look|just watch|listen))|let us (?:try|see if|practise|work)|"
-         r"i(?:'d| would) (?:love|like|suggest|encourage|invite|recommend|ask) "
-         r"(?:to see |for )?(?:you|it if you)|i (?:want|need|suggest|recommend|encourage) "
+         r"(?:i|we)(?:'d| would)? (?:love|like|want|hope|need) to see|"
+         r"(?:i|we)(?:'d| would) (?:love|like) (?:you|it if you)|"
+         r"(?:i|we)(?:'d| would)? (?:suggest|recommend|encourage|advise|urge|invite)|"
+         r"it(?:'d| would|'ll| will| could)(?: \w+)? be (?:\w+ )?(?:if|to)|"
+         r"(?:have|had) you (?:thought about|considered|tried)|did you (?:think about|"
+         r"consider|try)|what about (?:\w+ing)|have a think about|"
+         r"i (?:want|need|suggest|recommend|encourage) "
          r"(?:that )?you|(?:my|a|one|top|little|quick) (?:tip|suggestion|idea|challenge)\w*|"
          r"have a go at|give (?:it|that|this|these|them|her|him)? ?(?:a|another) (?:go|try|"
          r"whirl|bash)|see (?:if|whether) you (?:can|could|might)|feel free to|"
@@ -499,6 +511,9 @@ RULES: tuple[Rule, ...] = (
          r"(?:from|compared (?:to|with)|unlike) (?:the |our |my |your |that )?(?:very )?"
          r"(?:first|early|earlier|start|beginning)(?: (?:visit|session|film|clip|week|"
          r"month|days|weeks|time))?|"
+         r"than (?:a |an |one |two |three |a few |some )?(?:day|week|month|year|visit|"
+         r"session)s? ago|(?:big|huge|giant|real) step (?:up|forward)|step up|"
+         r"back to your (?:best|old self|usual)|"
          r"than ever|(?:like|as) we (?:talked about|discussed|practised|said|agreed|planned)|"
          r"what we (?:talked about|discussed|practised|worked on)",
          "compares the parent with how they were before: it says they were worse",
@@ -522,7 +537,9 @@ RULES: tuple[Rule, ...] = (
          r"week|time i see you)|week (?:by|on) week|visit by visit)|"
          r"(?:so much|much|a lot|far|way|even|lots|loads) (?:more|less) (?:" + _STATES +
          r")|(?:more|less) (?:" + _STATES + r") (?:now|these days|today|than)|"
-         r"actually|these days|nowadays|not any ?more|any ?more|no longer|remembered to",
+         r"actually|these days|nowadays|not any ?more|any ?more|no longer|remembered to|"
+         r"(?:getting|got|get|getting) the hang|(?:enjoying|loving|enjoy|love|enjoyed|loved|"
+         r"laughing|playing|having fun)(?: with)? (?:her|him|them|it|this|each other) again",
          "compares the parent with how they were before: it says they were worse",
          "Describe this moment on its own: 'You stayed close, and she settled.'",
          who=Who.PARENT),
@@ -536,6 +553,10 @@ RULES: tuple[Rule, ...] = (
          r"(?:sort of|kind of|kinda|more or less|to some extent|up to a point|partly|"
          r"partially|half) (?:answered|managed|got|noticed|followed|waited|copied|responded|"
          r"held|calmed|settled|picked|looked|turned|caught|joined|listened|smiled|matched)|"
+         r"at (?:the )?(?:start|first|beginning)|to (?:begin|start) with|in the beginning|"
+         r"(?:a |bit of a )?(?:wobble|wobbly bit|shaky bit|rocky patch|blip|hiccup|"
+         r"stumble|false start|rough patch|bumpy bit|tricky bit)|fairly|reasonably|"
+         r"moderately|relatively|tolerably|passably|"
          r"at times|in (?:places|patches|fits and starts)|on and off|now and again|"
          r"now and then|here and there|from time to time|once or twice|hit and miss|patchy|"
          r"inconsistent\w*|hit or miss|a mixed|(?:a|after) (?:few|couple of|several|lots of|"
@@ -608,7 +629,10 @@ RULES: tuple[Rule, ...] = (
     Rule(WordRule.JUDGEMENT,
          r"(?:a bit of a|bit of a|rather a|quite a|such a|a rather|a pretty|a fairly) (?:"
          + _FAULT_TRAITS + r") (?:moment|effort|attempt|job|performance|start|response|"
-         r"approach|go)|(?:" + _FAULT_TRAITS + r"|silly|unfair|unhelpful|inappropriate)"
+         r"approach|go)|(?:an?|such an?|rather an?|quite an?) (?:" + _FAULT_TRAITS +
+         r") (?:bit of |piece of )?(?:parenting|mothering|fathering|effort|attempt|job|"
+         r"performance|response|approach)|"
+         r"(?:" + _FAULT_TRAITS + r"|silly|unfair|unhelpful|inappropriate)"
          r"(?: (?:moment|effort|attempt|job|performance|start|response|approach|go))? "
          r"(?:of you|from you|by you|on your part)|"
          r"(?:you(?:'re| are| were| was| seemed| seem| looked| sounded| came across| can be|"
@@ -630,12 +654,15 @@ RULES: tuple[Rule, ...] = (
          r"several times |a few times |so hard |hard |over and over |again and again |"
          r"repeatedly )?to (?:get|catch|grab|attract|win|have) (?:your|mummy's|daddy's|"
          r"mum's|dad's|her mum's|his mum's|her dad's|his dad's) (?:attention|eye|eyes|gaze)|"
-         r"(?:" + _BIDS + r")(?: (?:to|at|for|towards|out to|out for) (?:you|mum|dad|mummy|"
-         r"daddy))? (?:(?:" + _N + r") times|twice|several times|a few times|again and again|"
+         r"(?:" + _BIDS + r")(?: (?:up|out|over|across))?(?: (?:to|at|for|towards|out to|"
+         r"out for) (?:you|mum|dad|mummy|daddy))? (?:(?:" + _N + r") times|twice|"
+         r"several times|a few times|again and again|"
          r"over and over|repeatedly|more than once)|"
          r"(?:kept|keeps|carried on|went on) (?:" + _BIDS_ING + r")(?: (?:to|at|for|towards|"
          r"out to|out for) (?:you|mum|dad|mummy|daddy))?(?=\s*(?:[.!?,]|$|until|before|but|"
-         r"while))|(?:for|to get) your attention(?=\s*(?:[.!?]|$))",
+         r"while))|(?:for|to get) your attention(?=\s*(?:[.!?]|$))|"
+         r"(?:was|were|is|are) (?:" + _BIDS_ING + r")(?: out)? (?:for|to) (?:you|mum|dad|"
+         r"mummy|daddy)|(?<![\w'])(" + _BIDS_1 + r")(?: out| up)? and \1",
          "mentions a signal that was not answered",
          "Leave out moments that were not answered; show one that was: "
          "'She reached, and you named it.'",
@@ -690,7 +717,8 @@ NEGATION = Negation(
         r"problem|bother\w*|complain\w*|startl\w*|jump\w*|less than|surprise|"
         r"question|shy away|shied away|back off|backed off|distract\w*|"
         r"too (?:busy|tired) to|put (?:her|him) down|rush\w*|"
-        r"(?:pull|tear|drag|draw)\w* (?:her|his|their|your) (?:eyes|gaze|attention) away"),
+        r"(?:pull|tear|drag|draw)\w* (?:her|his|their|your) (?:eyes|gaze|attention) away|"
+        r"scared|afraid|frightened|fazed|upset|unsettled|troubled|nervous|anxious|unhappy"),
 )
 
 # Common English words: telling names apart from sentence-initial words, and detection.
