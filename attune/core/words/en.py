@@ -127,7 +127,8 @@ _BABY_TRAITS = (
 # screens and calls: where a parent's attention went
 _SCREENS = (r"tv|telly|television|phone|mobile|screen|laptop|tablet|ipad|computer|"
             r"messages|texts|emails?|notifications|call|instagram|facebook|tiktok|whatsapp|"
-            r"youtube|netflix|console|xbox|playstation|social media|news")
+            r"youtube|netflix|console|xbox|playstation|social media|news|facetime|zoom|"
+            r"video call|teams")
 # a baby's bids for the parent, said in the past and as "-ing"
 _BIDS = (r"called|called out|reached|reached out|waved|babbled|cooed|squealed|shouted|cried|"
          r"fussed|looked|glanced|tugged|pulled at|tapped|pointed|whimpered|grizzled|"
@@ -140,7 +141,7 @@ _BIDS_ING = (r"calling|calling out|reaching|reaching out|waving|babbling|cooing|
              r"whimpering|grizzling|banging|holding out (?:her|his) arms")
 # an answer from the parent after the bid: "she reached twice, and you picked her up"
 _ANSWERED = (r"[^.!?]*?(?:,|\band\b|\bso\b|\bthen\b|\beach time\b|\bevery time\b|\bwhen\b)"
-             r"\s*(?:each time |every time |then |straight away |right away )?"
+             r"\s*(?:[a-z]+ ){0,3}?"
              r"(?:you|mum|dad|mummy|daddy)(?!r)\s+(?!didn't|did not|never|weren't|were not|"
              r"wasn't|still|kept|carried|only|finally|eventually|at last|missed|ignored|"
              r"were (?:busy|looking|on|talking|watching|reading|texting|scrolling))")
@@ -247,6 +248,11 @@ RULES: tuple[Rule, ...] = (
          r"an idea|a good idea|useful)|worth (?:trying|letting|giving|waiting|having a go)|"
          r"something to (?:work on|think about|try|practise|practice)|work on|"
          r"(?:a (?:little|bit) )?(?:less|more|fewer) \w+ (?:would|will|could|might)|"
+         r"(?:less|fewer|more) \w+,? (?:and )?(?:less|fewer|more) \w+|"
+         r"you(?:'ll| will|'re going to|'ll probably|'ll maybe) (?:want|need|have) to|"
+         r"(?:it'?s |it is |always |probably |usually |often |generally )?(?:best|better|"
+         r"wiser|wise|helpful|useful|key|vital|essential|crucial) (?:to|if you) "
+         r"(?!(?:see|watch|hear)(?![\w']))[a-z]+|"
          r"don't be (?:afraid|scared|shy|worried)|"
          r"you(?:'d| would) have (?:\w+ed|done|been|seen|had|let|felt|given)",
          "tells the parent what to do instead of showing what worked",
@@ -343,9 +349,11 @@ RULES: tuple[Rule, ...] = (
          r"(?:the|your) (?:best|worst|strongest|weakest|top) (?:moment|minute|one|clip|visit|"
          r"session)s? (?:of|in|today|this|so far|yet)|"
          r"(?:the )?only (?:time|times|once|moment|moments|one|clip|visit|session|video|"
-         r"film|day|part|bit|minute)|only (?:once|twice|a few times|"
-         r"a couple of times|one time)|just (?:once|twice)|most of the time|"
-         r"half (?:of )?the time|some of the time|none of the time|more often than not|"
+         r"film|day|part|bit|minute)|only(?: [a-z']+){0,3} (?:once|twice|a few times|"
+         r"a couple of times|one time|" + _N2 + r" times)|just (?:once|twice)|"
+         r"(?:most|half|some|none|much|part|a lot|a third|a quarter|two thirds|"
+         r"three quarters|a fraction|the rest) of the time|half the time|"
+         r"more often than not|"
          r"every other time|times out of|top (?:\d+|ten|three|five)|"
          r"ranking|ranked|rating|rated|graded|(?:a|one) in (?:two|three|four|ten)",
          "counts against a total or ranks: it shows what was not done",
@@ -537,7 +545,8 @@ RULES: tuple[Rule, ...] = (
          r"week|time i see you)|week (?:by|on) week|visit by visit)|"
          r"(?:so much|much|a lot|far|way|even|lots|loads) (?:more|less) (?:" + _STATES +
          r")|(?:more|less) (?:" + _STATES + r") (?:now|these days|today|than)|"
-         r"actually|these days|nowadays|not any ?more|any ?more|no longer|remembered to|"
+         r"(?:turning|turned|turn) into|becoming|you(?:'ve| have|'re| are) become|"
+         r"these days|nowadays|not any ?more|any ?more|no longer|remembered to|"
          r"(?:getting|got|get|getting) the hang|(?:enjoying|loving|enjoy|love|enjoyed|loved|"
          r"laughing|playing|having fun)(?: with)? (?:her|him|them|it|this|each other) again",
          "compares the parent with how they were before: it says they were worse",
@@ -554,6 +563,8 @@ RULES: tuple[Rule, ...] = (
          r"partially|half) (?:answered|managed|got|noticed|followed|waited|copied|responded|"
          r"held|calmed|settled|picked|looked|turned|caught|joined|listened|smiled|matched)|"
          r"at (?:the )?(?:start|first|beginning)|to (?:begin|start) with|in the beginning|"
+         r"(?:got|get|getting|became|went) (?:a bit |a little |quite |rather |slightly )?"
+         r"(?:flustered|wound up|worked up|in a (?:state|flap|tizz)|panicky|" + _FAULT + r")|"
          r"(?:a |bit of a )?(?:wobble|wobbly bit|shaky bit|rocky patch|blip|hiccup|"
          r"stumble|false start|rough patch|bumpy bit|tricky bit)|fairly|reasonably|"
          r"moderately|relatively|tolerably|passably|"
@@ -607,7 +618,7 @@ RULES: tuple[Rule, ...] = (
          r"picking up|picked up|on a|back to|back on|typing on|playing on)"
          r" (?:the |your |a |his |her |my )?(?:" + _SCREENS + r")|"
          r"(?:had )?your back (?:was |were )?(?:to (?:her|him|them)|turned)|texting|"
-         r"scrolling|swiping|(?:the )?(?:tv|telly|television|radio) (?:was|were) (?:on|"
+         r"scrolling|swiping|facetiming|(?:the )?(?:tv|telly|television|radio) (?:was|were) (?:on|"
          r"blaring)|"
          r"(?:were|was|went|had gone|'d gone|stepped|popped|nipped) (?:out |off )?(?:to |into |"
          r"in )?(?:the other room|the kitchen|the next room|the hall|another room|elsewhere|"
@@ -718,7 +729,8 @@ NEGATION = Negation(
         r"question|shy away|shied away|back off|backed off|distract\w*|"
         r"too (?:busy|tired) to|put (?:her|him) down|rush\w*|"
         r"(?:pull|tear|drag|draw)\w* (?:her|his|their|your) (?:eyes|gaze|attention) away|"
-        r"scared|afraid|frightened|fazed|upset|unsettled|troubled|nervous|anxious|unhappy"),
+        r"scared|afraid|frightened|fazed|upset|unsettled|troubled|nervous|anxious|unhappy|"
+        r"put off|thrown|wait to|want\w* (?:[a-z]+ ){0,3}to (?:end|stop|finish)"),
 )
 
 # Common English words: telling names apart from sentence-initial words, and detection.
@@ -754,14 +766,15 @@ incredible impressive cool ace smashing cracking sweet precious adorable delight
 heartwarming heart-warming special wow yay hooray hurray woohoo bravo yes love loved loving
 goals perfection beauty joy bliss gold star stars superstar legend hero champ pro winner
 natural best top class stellar proud spot nailed smashed aced well bless aww aw phenomenal
-exceptional remarkable unreal epic treat delight dream inspiring bang
+exceptional remarkable unreal epic treat delight dream inspiring bang nicely expertly
+superbly textbook
 """)
 FILLER = words("""
 a an the so such just really very absolutely totally truly simply utterly quite what how
 that this that's it's it is was were are there here again too all oh ooh ah mum dad
 mummy daddy mama mam you you're your both two guys team of to see watch watching one ones
 moment moments stuff bit job work effort parenting today indeed and my god gosh on done
-ever moment there's job's lot lots thing things
+ever moment there's job's lot lots thing things played spotted timed handled caught judged
 """)
 
 LANGUAGE = Language(
