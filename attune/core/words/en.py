@@ -501,7 +501,9 @@ RULES: tuple[Rule, ...] = (
          r"(?:(?:mum|dad|mummy|daddy|[a-z]+),\s+)?(?:(?:maybe|perhaps|just|now|so|then|also|"
          r"again|gently|slowly|first|please|always|really|simply|do)\s+)*"
          r"(?:" + _IMPERATIVE + r")(?=[\s,;:!.]|$)"
-         r"(?![\s-]+(?:time|times|of|is|was|were|with|for|from|and tell)\b)",
+         r"(?![\s-]+(?:time|times|of|is|was|were|with|for|from|and tell)\b)"
+         # the film's own controls are no orders: "Pause to talk about it", "Play it again"
+         r"(?!\s+(?:to (?:talk|look|watch|see|chat|think)|it again|the (?:film|clip|video)))",
          "an order: it tells the parent what to do",
          "Describe what the parent did: 'You waited, and she had her turn.'",
          sentence_start=True, bounded=False),
