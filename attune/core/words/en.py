@@ -138,7 +138,8 @@ _BIDS_1 = (r"called|cried|reached|waved|babbled|cooed|squealed|shouted|fussed|tu
            r"tapped|pointed|whimpered|grizzled|banged|tried|calling|crying|reaching|waving")
 _BIDS_ING = (r"calling|calling out|reaching|reaching out|waving|babbling|cooing|squealing|"
              r"shouting|crying|fussing|tugging|tapping|pointing|trying|"
-             r"whimpering|grizzling|banging|holding out (?:her|his) arms")
+             r"whimpering|grizzling|banging|holding out (?:her|his) arms|"
+             r"(?:holding|putting|lifting|reaching) (?:up )?(?:her|his|their) arms(?: up| out)?")
 # an answer from the parent after the bid: "she reached twice, and you picked her up"
 _ANSWERED = (r"[^.!?]*?(?:,|\band\b|\bso\b|\bthen\b|\beach time\b|\bevery time\b|\bwhen\b)"
              r"\s*(?:[a-z]+ ){0,3}?"
@@ -353,7 +354,8 @@ RULES: tuple[Rule, ...] = (
          r"a couple of times|one time|" + _N2 + r" times)|just (?:once|twice)|"
          r"(?:most|half|some|none|much|part|a lot|a third|a quarter|two thirds|"
          r"three quarters|a fraction|the rest) of the time|half the time|"
-         r"more often than not|"
+         r"more often than not|(?:better|worse|calmer|smoother|easier|harder) than the "
+         r"(?:first|second|last|other|rest|beginning|start)|"
          r"every other time|times out of|top (?:\d+|ten|three|five)|"
          r"ranking|ranked|rating|rated|graded|(?:a|one) in (?:two|three|four|ten)",
          "counts against a total or ranks: it shows what was not done",
@@ -486,7 +488,8 @@ RULES: tuple[Rule, ...] = (
          r"consider|try)|what about (?:\w+ing)|have a think about|"
          r"i (?:want|need|suggest|recommend|encourage) "
          r"(?:that )?you|(?:my|a|one|top|little|quick) (?:tip|suggestion|idea|challenge)\w*|"
-         r"have a go at|give (?:it|that|this|these|them|her|him)? ?(?:a|another) (?:go|try|"
+         r"have (?:a|another) (?:go|try|think)|"
+         r"give (?:it|that|this|these|them|her|him)? ?(?:a|another) (?:go|try|"
          r"whirl|bash)|see (?:if|whether) you (?:can|could|might)|feel free to|"
          r"(?:you )?might like to|you may like to|aim (?:to|for)|the (?:trick|key|idea|goal|"
          r"aim) (?:is|was|would be|will be) to|homework|practise|practice (?:\w+ing|this|that|"
@@ -524,6 +527,9 @@ RULES: tuple[Rule, ...] = (
          r"than (?:a |an |one |two |three |a few |some )?(?:day|week|month|year|visit|"
          r"session)s? ago|(?:big|huge|giant|real) step (?:up|forward)|step up|"
          r"back to your (?:best|old self|usual)|"
+         r"who (?:knew|would have thought|'d have thought)|had it in you|"
+         r"(?:you )?surprised (?:me|us|everyone)|out of character|not like you|"
+         r"no (?:more )?[a-z]+ing (?:this (?:week|time|visit|morning|afternoon)|today)|"
          r"than ever|(?:like|as) we (?:talked about|discussed|practised|said|agreed|planned)|"
          r"what we (?:talked about|discussed|practised|worked on)",
          "compares the parent with how they were before: it says they were worse",
@@ -565,6 +571,7 @@ RULES: tuple[Rule, ...] = (
          r"partially|half) (?:answered|managed|got|noticed|followed|waited|copied|responded|"
          r"held|calmed|settled|picked|looked|turned|caught|joined|listened|smiled|matched)|"
          r"at (?:the )?(?:start|first|beginning)|to (?:begin|start) with|in the beginning|"
+         r"even (?:with|after|without)|you (?:managed|coped|survived|got through)|"
          r"(?:got|get|getting|became|went) (?:a bit |a little |quite |rather |slightly )?"
          r"(?:flustered|wound up|worked up|in a (?:state|flap|tizz)|panicky|" + _FAULT + r")|"
          r"(?:a |bit of a )?(?:wobble|wobbly bit|shaky bit|rocky patch|blip|hiccup|"
@@ -596,6 +603,9 @@ RULES: tuple[Rule, ...] = (
          r"(?:(?:" + _LABEL_FRAME + r")\s+)+(?:" + _LABEL_NOUNS + r")|"
          r"(?:is|was|'s|being|such) an? (?:" + _LABEL_NOUNS + r")|madam|"
          r"(?:his|her) (?:lordship|ladyship|majesty|highness)|boss baby|"
+         r"(?:mummy|mommy|daddy|mum|dad)'s (?:girl|boy)|"
+         r"(?:" + _BABY_TRAITS + r") (?:little )?(?:thing|one|girl|boy|baby|eater|feeder|"
+         r"sleeper|customer|character|lady|man)|"
          r"typical (?:\w+ )?(?:toddler|baby|boy|girl|teenager|teething|one-year-old|"
          r"two-year-old)(?: behaviou?r)?|(?:toddler|baby|boy|girl) behaviou?r",
          "puts a label on the baby instead of reading the signal",
@@ -626,6 +636,9 @@ RULES: tuple[Rule, ...] = (
          r"in )?(?:the other room|the kitchen|the next room|the hall|another room|elsewhere|"
          r"somewhere else|out of the room)|(?:were|was|seemed|looked|'re) miles away|"
          r"in your own world|lost in (?:thought|your thoughts)|away with the fairies|"
+         r"(?:chatting|talking|speaking) (?:to|with) (?:me|us|someone|somebody|your \w+|"
+         r"the \w+|(?:her|his) (?:sister|brother|dad|mum|nan|gran))|"
+         r"passed (?:you|her|him) by|went (?:past|by) you|slipped (?:by|past) you|"
          r"(?:kept|carried on|went on) (?:\w+ing)(?: \w+){0,4} (?:even )?(?:when|while|as|"
          r"after|though) (?:she|he|they|the baby|[a-z]+) (?:\w+ )?(?:turned away|looked "
          r"away|pulled away|arched|pushed|fussed|cried|yawned|frowned|squirmed|grimaced|"
@@ -732,7 +745,9 @@ NEGATION = Negation(
         r"too (?:busy|tired) to|put (?:her|him) down|rush\w*|"
         r"(?:pull|tear|drag|draw)\w* (?:her|his|their|your) (?:eyes|gaze|attention) away|"
         r"scared|afraid|frightened|fazed|upset|unsettled|troubled|nervous|anxious|unhappy|"
-        r"put off|thrown|wait to|want\w* (?:[a-z]+ ){0,3}to (?:end|stop|finish)"),
+        r"put off|thrown|wait to|(?:look|seem|feel|sound)\w* (?:bothered|worried|upset|"
+        r"scared|afraid|fazed|troubled|unhappy|sad|nervous|anxious|unsure)|"
+        r"want\w* (?:[a-z]+ ){0,3}to (?:end|stop|finish)"),
 )
 
 # Common English words: telling names apart from sentence-initial words, and detection.
@@ -769,7 +784,7 @@ heartwarming heart-warming special wow yay hooray hurray woohoo bravo yes love l
 goals perfection beauty joy bliss gold star stars superstar legend hero champ pro winner
 natural best top class stellar proud spot nailed smashed aced well bless aww aw phenomenal
 exceptional remarkable unreal epic treat delight dream inspiring bang nicely expertly
-superbly textbook
+superbly textbook way
 """)
 FILLER = words("""
 a an the so such just really very absolutely totally truly simply utterly quite what how
