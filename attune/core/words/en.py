@@ -604,8 +604,8 @@ RULES: tuple[Rule, ...] = (
          r"(?:is|was|'s|being|such) an? (?:" + _LABEL_NOUNS + r")|madam|"
          r"(?:his|her) (?:lordship|ladyship|majesty|highness)|boss baby|"
          r"(?:mummy|mommy|daddy|mum|dad)'s (?:girl|boy)|"
-         r"(?:" + _BABY_TRAITS + r") (?:little )?(?:thing|one|girl|boy|baby|eater|feeder|"
-         r"sleeper|customer|character|lady|man)|"
+         r"(?:" + _BABY_TRAITS + r")(?= (?:little )?(?:thing|one|girl|boy|baby|eater|feeder|"
+         r"sleeper|customer|character|lady|man)(?![\w']))|"
          r"typical (?:\w+ )?(?:toddler|baby|boy|girl|teenager|teething|one-year-old|"
          r"two-year-old)(?: behaviou?r)?|(?:toddler|baby|boy|girl) behaviou?r",
          "puts a label on the baby instead of reading the signal",
