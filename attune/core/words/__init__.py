@@ -211,7 +211,9 @@ def _subject(lang: Language, text: str, norm: str, clause: tuple[int, int],
             break
         after.append((m.start(), m.group()))
     for pos, word in after[:3]:
-        found = who(pos, word)
+        # a verb form that names its own subject ("płakała": she cried)
+        found = who(pos, word) or ("baby" if baby_verb.fullmatch(word) and not (
+            lang.impersonal and re.fullmatch(lang.impersonal, word)) else None)
         if found:
             return found
     return None

@@ -125,6 +125,7 @@ class Language:
     bare_suggestion: str = ""
     parent_verb: str = ""  # regex of a verb form that is itself the parent's (Polish -łaś)
     baby_verb: str = ""  # regex of a verb form that is itself a third person's
+    impersonal: str = ""  # regex of a verb form that names no one ("udało się", "było")
     unchecked_note: str = field(default="")
 
 
