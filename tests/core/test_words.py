@@ -275,7 +275,27 @@ def test_polish_rules_flag(text: str, rule: WordRule) -> None:
     assert result.language == "pl" and rule in {f.rule for f in result.findings}
 
 
+@pytest.mark.parametrize(("text", "rule"), [
+    ("Możesz dać jej łyżkę do ręki.", WordRule.INSTRUCTION),
+    ("Dałabyś mu chwilę na odpowiedź.", WordRule.INSTRUCTION),
+    ("Jesteś o wiele spokojniejsza niż na początku.", WordRule.USUAL),
+    ("Byłaś trochę nerwowa, i ona się uspokoiła.", WordRule.CONTRAST),
+    ("Pięknie, po prostu pięknie!", WordRule.PRAISE),
+    ("Patrzyłaś w telewizor, kiedy się uśmiechnęła.", WordRule.NEGATIVE),
+    ("Wołał cię kilka razy.", WordRule.UNANSWERED),
+    ("Mało który tata tak potrafi.", WordRule.COMPARISON),
+])
+def test_polish_structural_rules_flag(text: str, rule: WordRule) -> None:
+    assert rule in rules_of(text, "pl"), check_caption(text, "pl").findings
+
+
 @pytest.mark.parametrize("text", [
+    "Mogłaś zobaczyć, że jest zmęczona, więc przygasiłaś światło.",
+    "Tym razem to ona zaczęła zabawę, a ty dołączyłaś.",
+    "Na początku płakała, a ty ją kołysałaś, i się uspokoiła.",
+    "Sięgnęła do ciebie dwa razy, i wzięłaś ją na ręce.",
+    "Uśmiechałaś się do niej, aż zaczęła gaworzyć.",
+    "Zobacz, jak ona patrzy na twoją twarz.",
     "Nie poddałaś się, i ona się uspokoiła.",
     "Nigdy nie przestałaś się uśmiechać.",
     "Nic nie mogło powstrzymać jej chichotu.",

@@ -13,7 +13,8 @@ from __future__ import annotations
 from attune.core.words.rules import Language, Negation, Rule, Who, WordRule, words
 
 _N = (r"(?:\d+|jeden|jedna|jedno|dwa|dwie|trzy|cztery|pięć|sześć|siedem|osiem|dziewięć|"
-      r"dziesięć|dwadzieścia|sto)")
+      r"dziesięć|dwadzieścia|sto|jednego|jednej|dwóch|dwu|trzech|czterech|pięciu|sześciu|"
+      r"siedmiu|ośmiu|dziewięciu|dziesięciu|dwudziestu|stu)")
 _OPIS = "Opisz, co zrobił rodzic i co dziecko zrobiło potem: "
 
 # ------------------------------------------------------------ closed word classes
@@ -38,9 +39,11 @@ _EKRANY = (r"telewizor\w*|telewizj\w*|ekran\w*|tablet\w*|laptop\w*|komputer\w*|k
            r"smartfon\w*|telefon\w*|wiadomoś\w*|sms\w*|esemes\w*|mail\w*|facebook\w*|"
            r"instagram\w*|tiktok\w*")
 # a baby's bids for the parent
-_WOŁANIE = (r"wołał\w*|woła|płakał\w*|sięgał\w*|machał\w*|gaworzył\w*|piszczał\w*|"
-            r"wyciągał\w*|marudził\w*|próbował\w*|zaczepiał\w*|patrzył\w*|zerkał\w*|"
-            r"uśmiechał\w*|krzyczał\w*|pokazywał\w*|ciągnął\w*|ciągnęł\w*")
+# (the baby's forms only: "uśmiechałaś się" is the parent's)
+_WOŁANIE = (r"(?!\w+(?:łaś|łeś|łyście|liście)(?!\w))(?:wołał\w*|woła|płakał\w*|sięgał\w*|"
+            r"machał\w*|gaworzył\w*|piszczał\w*|wyciągał\w*|marudził\w*|próbował\w*|"
+            r"zaczepiał\w*|patrzył\w*|zerkał\w*|uśmiechał\w*|krzyczał\w*|pokazywał\w*|"
+            r"ciągnął\w*|ciągnęł\w*)")
 _POWTÓRZENIE = (r"(?:" + _N + r"|kilka|parę|wiele|kilkanaście) razy|raz po raz|w kółko|"
                 r"znowu i znowu|ciągle|bez przerwy|wielokrotnie|raz za razem")
 # an answer from the parent after the bid: "sięgnęła dwa razy, i wzięłaś ją na ręce"
@@ -249,7 +252,8 @@ RULES: tuple[Rule, ...] = (
          r"od (?:zeszłego|ostatniego|pierwszego) (?:razu|tygodnia|miesiąca|nagrania|"
          r"spotkania)|naj\w+[^.!?]{0,30}(?:widziała?m|widziałem|widzieliśmy|widziałyśmy|"
          r"nagrała?m|nagrałem|nagraliśmy|nagrałyśmy)|kto by pomyślał|zaskoczyła?ś|"
-         r"zaskoczyłeś|w porównaniu z (?:pierwsz|poprzedni|ostatni|początk)\w*",
+         r"zaskoczyłeś|w porównaniu z (?:pierwsz|poprzedni|ostatni|początk)\w*|"
+         r"inaczej niż|w odróżnieniu od",
          "compares the parent with how they were before: it says they were worse",
          "Opisz tę chwilę samą w sobie: 'Byłaś blisko, i ona się uspokoiła.'",
          who=Who.NOT_BABY),
@@ -263,7 +267,8 @@ RULES: tuple[Rule, ...] = (
          r"(?:trochę|nieco|dość|dosyć|raczej|ciut|odrobinę|lekko|niezbyt|mało) (?:"
          + _USTERKA + r")|na początku|z początku|początkowo|najpierw|"
          r"jakoś (?:dała?ś|dałeś|poszło|wyszło|się udało|przeszła?ś)|dała?ś radę|dałeś radę|"
-         r"udało ci się|nawet (?:z|przy|mimo|pomimo)|w sumie|ogólnie rzecz biorąc",
+         r"udało ci się|nawet (?:z|przy|mimo|pomimo)|w sumie|ogólnie rzecz biorąc|"
+         r"dopiero(?! co)",
          "backhanded: it praises and belittles in one breath",
          "Powiedz, co się wydarzyło: 'Odwróciłaś się do niej, i ona się uśmiechnęła.'",
          who=Who.NOT_BABY),
@@ -304,6 +309,11 @@ RULES: tuple[Rule, ...] = (
          "Pomiń chwile bez odpowiedzi; pokaż taką, na którą odpowiedziano: "
          "'Sięgnęła, i nazwałaś to.'",
          unless_after=_ODPOWIEDŹ),
+    Rule(WordRule.UNANSWERED,
+         r"(?:" + _WOŁANIE + r"|czekała?(?!\w))(?: \w+){0,3},? (?:zanim|aż|dopóki nie)",
+         "mentions a signal that was not answered",
+         "Pomiń chwile bez odpowiedzi; pokaż taką, na którą odpowiedziano: "
+         "'Sięgnęła, i nazwałaś to.'"),
     Rule(WordRule.COUNTING,
          r"(?:połow\w*|większoś\w*|część|częś\w*|mniejszoś\w*|ćwierć|kilka|parę) (?:z )?"
          r"(?:jej|jego|ich|tych) (?:\w+ )?(?:sygnał|uśmiech|dźwięk|spojrze|gest|prób|"
