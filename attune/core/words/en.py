@@ -108,7 +108,8 @@ _LABEL_NOUNS = (
     r"attention[- ]seeker|rogue|scamp|toe-?rag|so-and-so|tinker|drama (?:queen|king|llama)|"
     r"live ?wire|wind-?up merchant|piece of work|operator|moaner|whinger|fuss-?pot|grump|"
     r"grumpy-?guts|sulker|screamer|cry-?baby|princess|miss bossy|little miss|sod|beggar|"
-    r"bugger|pest|nuisance|imp|gremlin|tearaway|manipulator|charmer|character|mischief|"
+    r"bugger|pest|nuisance|imp|gremlin|tearaway|cry[- ]?baby|manipulator|charmer|"
+    r"character|mischief|"
     r"hooligan|savage|tornado|whirlwind|handful|diva|despot|dictator|demon|horror|"
     r"little emperor|madam|mare|nightmare|drama|rebel|rascal|schemer|fibber|faker|actor|"
     r"actress|performer")
@@ -394,7 +395,7 @@ RULES: tuple[Rule, ...] = (
          r"interrupt(?:ed|ing|s)?|talked over|cut (?:her|him|them) off|"
          r"pulled away from (?:her|him)|turned away from (?:her|him)|"
          r"looked away from (?:her|him)|"
-         r"(?:looked|turned|glanced) away (?:just )?(?:as|when|while|the moment)|"
+         r"(?:looked|turned|glanced) away (?:just |right |exactly )?(?:as|when|while|the moment)|"
          r"too busy|rushed (?:her|him|them|through)|hurried (?:her|him|them)",
          "points to what the parent did badly",
          "Name what went well: 'You stayed with him, and he calmed.'",
@@ -486,6 +487,8 @@ RULES: tuple[Rule, ...] = (
          r"it(?:'d| would|'ll| will| could)(?: \w+)? be (?:\w+ )?(?:if|to)|"
          r"(?:have|had) you (?:thought about|considered|tried)|did you (?:think about|"
          r"consider|try)|what about (?:\w+ing)|have a think about|"
+         r"(?:[a-z]+'d|would|could|might) (?:really )?(?:benefit|do with|love it if|enjoy it if|"
+         r"like it if)|"
          r"i (?:want|need|suggest|recommend|encourage) "
          r"(?:that )?you|(?:my|a|one|top|little|quick) (?:tip|suggestion|idea|challenge)\w*|"
          r"have (?:a|another) (?:go|try|think)|"
@@ -515,8 +518,9 @@ RULES: tuple[Rule, ...] = (
          r"(?:come|came|coming) (?:on )?(?:such |so |a )?(?:a )?long way|"
          r"(?:come|came|coming) on (?:leaps|so much|loads|a lot|brilliantly|so well)|"
          r"leaps and bounds|turned a corner|(?:such|so much|a lot of|real|big|great|huge|"
-         r"massive|lovely|clear) (?:progress|improvement|change|difference)|"
-         r"(?:progress|improvement|change|difference) (?:since|from|in you)|"
+         r"massive|lovely|clear|real) (?:progress|improvement|change|difference|shift|"
+         r"turnaround|step forward)|"
+         r"(?:progress|improvement|change|difference|shift) (?:since|from|in you|in how)|"
          r"(?:a )?different (?:person|parent|mum|dad|mother|father)|what a (?:change|"
          r"difference|transformation)|transform\w*|"
          r"since (?:we (?:started|began|first|met)|you (?:started|began|first)|"
@@ -551,6 +555,8 @@ RULES: tuple[Rule, ...] = (
          r"yourself)|"
          r"(?:more and more|increasingly|each (?:visit|week|time I see you)|every (?:visit|"
          r"week|time i see you)|week (?:by|on) week|visit by visit)|"
+         r"(?:so much|much|far|a lot|way|loads|lots) (?!(?:together|other|over|under|after|"
+         r"rather|ever|never|water|longer)(?![\w']))(?:[a-z]+ier|[a-z]+er)(?![\w'])|"
          r"(?:so much|much|a lot|far|way|even|lots|loads) (?:more|less) (?:" + _STATES +
          r")|(?:more|less) (?:" + _STATES + r") (?:now|these days|today|than)|"
          r"(?:turning|turned|turn) into|becoming|you(?:'ve| have|'re| are) become|"
@@ -655,7 +661,8 @@ RULES: tuple[Rule, ...] = (
     Rule(WordRule.JUDGEMENT,
          r"(?:a bit of a|bit of a|rather a|quite a|such a|a rather|a pretty|a fairly) (?:"
          + _FAULT_TRAITS + r") (?:moment|effort|attempt|job|performance|start|response|"
-         r"approach|go)|(?:an?|such an?|rather an?|quite an?) (?:" + _FAULT_TRAITS +
+         r"approach|go|feed|change|bath|bedtime|session|visit|play|game)|"
+         r"(?:an?|such an?|rather an?|quite an?) (?:" + _FAULT_TRAITS +
          r") (?:bit of |piece of )?(?:parenting|mothering|fathering|effort|attempt|job|"
          r"performance|response|approach)|"
          r"(?:" + _FAULT_TRAITS + r"|silly|unfair|unhelpful|inappropriate)"
@@ -732,7 +739,8 @@ NEGATION = Negation(
         r"look(?:ed|ing)? away|turn(?:ed|ing)? away|pull(?:ed|ing)? away|"
         r"(?:take|took|taking|taken) (?:your|her|his|their) eyes off|"
         r"(?:break|broke) (?:eye contact|your gaze)|miss\w*|ignor\w*|fail\w*|forg[eo]t\w*|"
-        r"lose|lost|losing|give in|gave in|need\w*|mind\w*|panic\w*|flinch\w*|"
+        r"let (?:\w+ )?(?:fall|get hurt|bump)|lose|lost|losing|give in|gave in|need\w*|"
+        r"mind\w*|panic\w*|flinch\w*|"
         r"cr(?:y|ied|ying)|fuss\w*|protest\w*|worr\w*|doubt\w*|wonder|matter|only|just|"
         r"longer|far|alone|time|end|ended|ending|tire\w*|wait(?:ed)? long|last long|"
         r"take long|took long|get enough|got enough|get bored|got bored|wane|waver\w*|"
@@ -771,6 +779,8 @@ normally sometimes again gently softly warm warmly calm calmed settled reached l
 giggled cooed babbled answered noticed named copied followed lead turns turn helped
 break rest looked listened sang song singing peekaboo bath nappy bottle feed feeding
 cuddle cuddled hug hugged held lap kiss kissed rocked rocking stroked voice eyebrows
+there's here's what's let's who's how's where's today tonight yesterday tomorrow morning
+evening afternoon later earlier
 """)
 
 # Bare evaluation (see :class:`~attune.core.words.rules.Language`): a sentence made only
@@ -784,7 +794,7 @@ heartwarming heart-warming special wow yay hooray hurray woohoo bravo yes love l
 goals perfection beauty joy bliss gold star stars superstar legend hero champ pro winner
 natural best top class stellar proud spot nailed smashed aced well bless aww aw phenomenal
 exceptional remarkable unreal epic treat delight dream inspiring bang nicely expertly
-superbly textbook way
+superbly textbook way brill lush mint wicked
 """)
 FILLER = words("""
 a an the so such just really very absolutely totally truly simply utterly quite what how
@@ -792,6 +802,7 @@ that this that's it's it is was were are there here again too all oh ooh ah mum 
 mummy daddy mama mam you you're your both two guys team of to see watch watching one ones
 moment moments stuff bit job work effort parenting today indeed and my god gosh on done
 ever moment there's job's lot lots thing things played spotted timed handled caught judged
+mothering fathering mummying daddying
 """)
 
 LANGUAGE = Language(
