@@ -1,10 +1,11 @@
 """Benchmark: the words check against labelled captions (docs/practice.md §6).
 
-Reads ``tests/data/words/captions.<lang>.tsv`` (the corpus the rules were tuned on),
-``heldout.<lang>.tsv`` (written after the rules were frozen, never used to tune them) and
-``unseen.<lang>.tsv`` (written by another author after the last change of the rules and
-measured once: how the rules generalise to phrasings nobody tuned them for; the tests
-assert the targets on the first two only).
+Reads ``tests/data/words/captions.<lang>.tsv`` (the corpus the rules were tuned on; sets
+that were once unseen join it after they have been measured, with a comment giving the
+figure they had), ``heldout.<lang>.tsv`` (written after an earlier freeze of the rules)
+and any ``unseen*.<lang>.tsv`` (written by another author after the last change of the
+rules and measured once: how the rules generalise to phrasings nobody tuned them for; the
+tests assert the targets on the first two only).
 Each row is ``label<TAB>rule-or-tag<TAB>caption``: a ``deficit`` caption must be flagged
 for the rule named; a ``strength`` caption must pass (its tag names the exception it
 exercises: a negated strength, "but" inside a word, quoted baby speech, a name...).
@@ -124,10 +125,11 @@ def report(name: str, figures: Figures) -> list[str]:
 
 def sets() -> dict[str, list[Row]]:
     out: dict[str, list[Row]] = {}
-    for kind in ("captions", "heldout", "unseen"):
-        for path in sorted(DATA.glob(f"{kind}.*.tsv")):
+    for kind, pattern in (("captions", "captions.*.tsv"), ("heldout", "heldout.*.tsv"),
+                          ("unseen", "unseen*.*.tsv")):
+        for path in sorted(DATA.glob(pattern)):
             out[path.name] = read_rows(path)
-        rows = [r for p in sorted(DATA.glob(f"{kind}.*.tsv")) for r in read_rows(p)]
+        rows = [r for p in sorted(DATA.glob(pattern)) for r in read_rows(p)]
         if rows:
             out[f"{kind} (all languages)"] = rows
     return out
@@ -142,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("files", nargs="*", type=Path,
                         help="TSV files to measure (label<TAB>rule-or-tag<TAB>caption; the "
                              "language is the name's second part, e.g. mine.en.tsv); "
-                             "default: captions.*.tsv, heldout.*.tsv and unseen.*.tsv in "
+                             "default: captions.*.tsv, heldout.*.tsv and unseen*.*.tsv in "
                              "tests/data/words")
     args = parser.parse_args(argv)
     chosen = {p.name: read_rows(p) for p in args.files} if args.files else sets()

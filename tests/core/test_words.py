@@ -191,6 +191,73 @@ def test_findings_do_not_overlap_and_the_longest_phrase_wins() -> None:
         ("should have", WordRule.INSTRUCTION)]
 
 
+# ------------------------------------------------------- structure, not phrases
+
+STRUCTURE = [
+    # a modal addressed to the parent about now or later, against a past ability
+    ("You could give her the spoon yourself.", WordRule.INSTRUCTION),
+    ("You can let him lead more.", WordRule.INSTRUCTION),
+    ("You'd get more smiles if you slowed right down.", WordRule.INSTRUCTION),
+    ("Next visit let's see if you can wait even longer.", WordRule.INSTRUCTION),
+    ("I'd love to see you try this at bath time.", WordRule.INSTRUCTION),
+    ("Mum, let him come to you.", WordRule.INSTRUCTION),
+    # comparatives and superlatives of the parent anchored in the past
+    ("This is the calmest I've seen you with him.", WordRule.USUAL),
+    ("You've come a long way since we started filming.", WordRule.USUAL),
+    ("You were gentler than before.", WordRule.USUAL),
+    ("You're so much more relaxed with her these days.", WordRule.USUAL),
+    # a softener on a fault word; bare evaluation
+    ("It started a bit chaotic, and then you found a rhythm.", WordRule.CONTRAST),
+    ("Gorgeous, just gorgeous!", WordRule.PRAISE),
+    ("Excellent work there, Dad.", WordRule.PRAISE),
+    # labels by frame, screens, repeated or unanswered bids, other parents, jargon
+    ("He's a right little monkey.", WordRule.LABEL),
+    ("She's doing it on purpose to get a reaction.", WordRule.LABEL),
+    ("You were looking at the TV when she smiled.", WordRule.NEGATIVE),
+    ("She tried twice to get your attention.", WordRule.UNANSWERED),
+    ("He called and called.", WordRule.UNANSWERED),
+    ("You're doing better than a lot of the parents in the group.", WordRule.COMPARISON),
+    ("A nice example of reciprocal engagement.", WordRule.JARGON),
+    ("A bit of a lazy moment from you.", WordRule.JUDGEMENT),
+]
+STRUCTURE_PASS = [
+    "You could tell she was tired, so you slowed down.",
+    "You moved the mat so you could see her face.",
+    "You'd already started to smile when he looked at you.",
+    "Can you see how he watches your mouth?",
+    "Let's watch what she does next.",
+    "Show and tell: he held up the block, and you named it.",
+    "She reached for you more often than last time.",
+    "He was a little unsure of the water, and you held his hand.",
+    "At first she cried, and then you rocked her and she settled.",
+    "Lovely: she laughed, and you laughed too.",
+    "She held the toy monkey up for you to see.",
+    "He was looking at the screen, and you named the colours with him.",
+    "He was bored of the rattle, so you found the drum.",
+    "She reached for you twice, and you picked her up.",
+    "She cried out twice, and both times you came to her.",
+    "She watched the other babies, and then she turned back to you.",
+    "She wasn't scared of the water with you there.",
+]
+
+
+@pytest.mark.parametrize(("text", "rule"), STRUCTURE)
+def test_structural_rules_find_new_phrasings(text: str, rule: WordRule) -> None:
+    assert rule in rules_of(text), check_caption(text).findings
+
+
+@pytest.mark.parametrize("text", STRUCTURE_PASS)
+def test_structural_rules_let_strengths_that_share_their_words_pass(text: str) -> None:
+    assert check_caption(text).findings == (), check_caption(text).findings
+
+
+def test_bare_evaluation_is_the_whole_sentence_and_gives_way_to_a_named_phrase() -> None:
+    (f,) = check_caption("Gorgeous, just gorgeous!").findings
+    assert (f.phrase, f.rule) == ("Gorgeous, just gorgeous", WordRule.PRAISE)
+    assert [f.phrase for f in check_caption("You are a good mum.").findings] == ["good mum"]
+    assert rules_of("Maya, gorgeous! She laughed when you sang.") == {WordRule.PRAISE}
+
+
 # ---------------------------------------------------------------------- Polish
 
 @pytest.mark.parametrize(("text", "rule"), [
@@ -208,7 +275,27 @@ def test_polish_rules_flag(text: str, rule: WordRule) -> None:
     assert result.language == "pl" and rule in {f.rule for f in result.findings}
 
 
+@pytest.mark.parametrize(("text", "rule"), [
+    ("Możesz dać jej łyżkę do ręki.", WordRule.INSTRUCTION),
+    ("Dałabyś mu chwilę na odpowiedź.", WordRule.INSTRUCTION),
+    ("Jesteś o wiele spokojniejsza niż na początku.", WordRule.USUAL),
+    ("Byłaś trochę nerwowa, i ona się uspokoiła.", WordRule.CONTRAST),
+    ("Pięknie, po prostu pięknie!", WordRule.PRAISE),
+    ("Patrzyłaś w telewizor, kiedy się uśmiechnęła.", WordRule.NEGATIVE),
+    ("Wołał cię kilka razy.", WordRule.UNANSWERED),
+    ("Mało który tata tak potrafi.", WordRule.COMPARISON),
+])
+def test_polish_structural_rules_flag(text: str, rule: WordRule) -> None:
+    assert rule in rules_of(text, "pl"), check_caption(text, "pl").findings
+
+
 @pytest.mark.parametrize("text", [
+    "Mogłaś zobaczyć, że jest zmęczona, więc przygasiłaś światło.",
+    "Tym razem to ona zaczęła zabawę, a ty dołączyłaś.",
+    "Na początku płakała, a ty ją kołysałaś, i się uspokoiła.",
+    "Sięgnęła do ciebie dwa razy, i wzięłaś ją na ręce.",
+    "Uśmiechałaś się do niej, aż zaczęła gaworzyć.",
+    "Zobacz, jak ona patrzy na twoją twarz.",
     "Nie poddałaś się, i ona się uspokoiła.",
     "Nigdy nie przestałaś się uśmiechać.",
     "Nic nie mogło powstrzymać jej chichotu.",

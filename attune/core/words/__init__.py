@@ -34,6 +34,7 @@ never a silent pass. Pure: no I/O.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -118,6 +119,7 @@ _QUOTED = re.compile(r'"[^"\n]*"|\u201c[^\u201d\n]*\u201d|\u201e[^\u201d"\n]*[\u
 _SENTENCE_START = re.compile(r"(?:^|[.!?]+[\s\"')\u201d]*)\s*(?=\w)")
 _WORD = re.compile(r"[\w'-]+")
 _SENTENCE_END = re.compile(r"[.!?]")
+_SENTENCE = re.compile(r"[^.!?]+")
 # a participle after "was" makes a passive: "he was ignored", "została zignorowana"
 _PARTICIPLE = re.compile(r"(?:ed|en|ona|ony|ana|any|ęta|ęty)$")
 
@@ -175,11 +177,13 @@ def _subject(lang: Language, text: str, norm: str, clause: tuple[int, int],
     pats = _compiled_language(lang)
     parent_re, baby_re, passive_re, parent_verb, baby_verb = pats[4:9]
     before = [(m.start(), m.group()) for m in _WORD.finditer(norm, clause[0], match.start())]
-    if before and passive_re.fullmatch(before[-1][1]) and _PARTICIPLE.search(match.group()):
+    first = match.group().split()[0] if match.group().split() else ""
+    if (before and passive_re.fullmatch(before[-1][1]) and _PARTICIPLE.search(first)
+            and not (lang.states and re.fullmatch(lang.states, first))):
         return "passive"
-    matched = match.group().split()[0] if match.group().split() else ""
-    if parent_verb.fullmatch(matched):
-        return "parent"
+    matched = first
+    if parent_verb.fullmatch(matched) or parent_re.fullmatch(matched):
+        return "parent"  # the phrase starts with its subject: "you've learnt to wait"
 
     def who(pos: int, word: str) -> str | None:
         if parent_re.fullmatch(word) or parent_verb.fullmatch(word):
@@ -197,11 +201,19 @@ def _subject(lang: Language, text: str, norm: str, clause: tuple[int, int],
             return found
     if baby_verb.fullmatch(matched):
         return "baby"
+    # after it: to the end of the sentence, stopping at a joining word ("for the first
+    # time, you let her" is the parent's; "it took a while, and then she settled" is not
+    # the baby's doing)
     stop = _SENTENCE_END.search(norm, match.end())
-    after = [(m.start(), m.group())
-             for m in _WORD.finditer(norm, match.end(), stop.start() if stop else len(norm))]
+    after = []
+    for m in _WORD.finditer(norm, match.end(), stop.start() if stop else len(norm)):
+        if pats[3].fullmatch(m.group()):
+            break
+        after.append((m.start(), m.group()))
     for pos, word in after[:3]:
-        found = who(pos, word)
+        # a verb form that names its own subject ("płakała": she cried)
+        found = who(pos, word) or ("baby" if baby_verb.fullmatch(word) and not (
+            lang.impersonal and re.fullmatch(lang.impersonal, word)) else None)
         if found:
             return found
     return None
@@ -235,11 +247,37 @@ def lang_negation_suggestion(lang: Language) -> str:
                 "Say what the parent did.")
 
 
+def _bare_evaluations(lang: Language, text: str, norm: str) -> list[Finding]:
+    """A finding for each sentence made only of evaluative and filler words (and names):
+    it evaluates and describes nothing ("Gorgeous, just gorgeous!", "What a star!")."""
+    if not lang.evaluative:
+        return []
+    found = []
+    for sentence in _SENTENCE.finditer(norm):
+        tokens = list(_WORD.finditer(norm, sentence.start(), sentence.end()))
+        if not tokens:
+            continue
+        evaluative = False
+        for t in tokens:
+            word = t.group().strip("'-")
+            if word in lang.evaluative:
+                evaluative = True
+            elif not (word in lang.filler or word.isdigit()
+                      or (text[t.start()].isupper() and word not in lang.lexicon)):
+                break
+        else:
+            if evaluative:
+                start, end = tokens[0].start(), tokens[-1].end()
+                found.append(Finding(text[start:end], start, end, WordRule.PRAISE,
+                                     lang.bare_suggestion, RULE_WHY[WordRule.PRAISE]))
+    return found
+
+
 def _findings(text: str, lang: Language) -> list[Finding]:
     norm = _normalise(text)
     clause_re = _compiled_language(lang)[3]
     clauses = _Clauses([(m.start(), m.end()) for m in clause_re.finditer(norm)], len(norm))
-    starts = {m.end() for m in _SENTENCE_START.finditer(norm)}
+    starts = sorted({m.end() for m in _SENTENCE_START.finditer(norm)})
     found, scopes = _negations(lang, text, norm, clauses)
     for rule in lang.rules:
         for m in _compiled(rule).finditer(norm):
@@ -251,6 +289,11 @@ def _findings(text: str, lang: Language) -> list[Finding]:
             if rule.unless_before and re.search(rf"(?<![\w'])(?:{rule.unless_before})\s*$",
                                                 norm[clause[0]:m.start()]):
                 continue
+            if rule.unless_sentence_before:
+                sentence = starts[bisect.bisect_right(starts, m.start()) - 1] if starts else 0
+                if re.search(rf"(?<![\w'])(?:{rule.unless_sentence_before})\s*$",
+                             norm[min(sentence, m.start()):m.start()]):
+                    continue
             if rule.negation_passes and any(s <= m.start() < e for s, e in scopes):
                 continue
             if rule.who != Who.ANY:
@@ -259,8 +302,13 @@ def _findings(text: str, lang: Language) -> list[Finding]:
                     continue
                 if rule.who == Who.PARENT and subject not in {"parent", "passive"}:
                     continue
+                if rule.who == Who.BABY and subject != "baby":
+                    continue
             found.append(Finding(text[m.start():m.end()], m.start(), m.end(), rule.kind,
                                  rule.suggestion, rule.why))
+    # a bare evaluation is found only where no rule named a phrase in that sentence
+    found += [b for b in _bare_evaluations(lang, text, norm)
+              if not any(f.start < b.end and b.start < f.end for f in found)]
     # one finding per stretch of text: the longest phrase wins ("not bad" over "not"),
     # then the earlier rule
     found.sort(key=lambda f: (f.start, -(f.end - f.start)))

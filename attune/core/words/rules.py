@@ -54,6 +54,7 @@ class Who(StrEnum):
     ANY = "any"  # anyone's: flag always
     NOT_BABY = "not_baby"  # flag unless the baby is the subject ("she missed you" passes)
     PARENT = "parent"  # flag only when the parent is named as the subject
+    BABY = "baby"  # flag only when the baby is the subject ("she did it on purpose")
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,8 @@ class Rule:
     - ``negation_passes`` and a negation governs it ("you never failed to answer her");
     - ``unless_after`` matches the text right after it ("missing *you*");
     - ``unless_before`` matches the clause's text right before it;
+    - ``unless_sentence_before`` matches the sentence's text right before it (it reaches
+      back past "so", "if", "when": "so you could see her");
     - ``sentence_start`` and it does not start a sentence (imperatives).
     """
 
@@ -79,6 +82,7 @@ class Rule:
     negation_passes: bool = False
     unless_after: str = ""
     unless_before: str = ""
+    unless_sentence_before: str = ""
     sentence_start: bool = False
     bounded: bool = True
 
@@ -111,8 +115,17 @@ class Language:
     baby_words: str  # regex of one word naming the baby as subject ("she", "baby")
     passive: str  # regex of the word before a participle that makes it passive ("was")
     lexicon: frozenset[str]  # common words: language detection, and telling names apart
+    # bare evaluation: a sentence made only of ``evaluative`` words ("gorgeous", "lovely")
+    # and ``filler`` words ("so", "just", "what", "a", "mum"), with one evaluative word at
+    # least, describes nothing: it is bare praise ("Gorgeous, just gorgeous!")
+    # participles that after "was" name a state, not a passive ("he was bored")
+    states: str = ""
+    evaluative: frozenset[str] = frozenset()
+    filler: frozenset[str] = frozenset()
+    bare_suggestion: str = ""
     parent_verb: str = ""  # regex of a verb form that is itself the parent's (Polish -łaś)
     baby_verb: str = ""  # regex of a verb form that is itself a third person's
+    impersonal: str = ""  # regex of a verb form that names no one ("udało się", "było")
     unchecked_note: str = field(default="")
 
 
