@@ -48,7 +48,6 @@ from starlette.routing import BaseRoute, Route
 from attune.core.accounts import User
 from attune.errors import AttuneError, NotAllowedError, NotFoundError
 from attune.services import Context
-from attune.services.accounts import account_by_id
 from attune.services.clips import store_clip
 from attune.services.events import clip_to_code, gate_once_per_request
 from attune.services.ingest import queue_ingest
@@ -177,10 +176,6 @@ def _denied(message: str = "Not allowed.") -> Response:
     return PlainTextResponse(message, status_code=403, headers=PRIVATE_HEADERS)
 
 
-def _load_user(ctx: Context, user_id: int) -> User:
-    return account_by_id(ctx, user_id)
-
-
 def signed_in_user(ctx: Context, cookie: str | None, user_id: int, session_id: str,
                    what: str, *, activity: bool = False) -> User:
     """The user a media or upload token was made for, if ``cookie`` (the request's
@@ -196,10 +191,8 @@ def signed_in_user(ctx: Context, cookie: str | None, user_id: int, session_id: s
     except TokenError:
         claim = None
     same = claim is not None and claim.session_id == session_id and claim.user_id == user_id
-    idle_s = ctx.settings.idle_minutes * 60
-    live = same and (SESSIONS.touch(ctx, session_id, user_id, idle_s) if activity
-                     else SESSIONS.is_live(ctx, session_id, idle_s))
-    user = _load_user(ctx, user_id)
+    user, live = SESSIONS.account_if_live(ctx, session_id if same else None, user_id,
+                                          ctx.settings.idle_minutes * 60, activity=activity)
     if not live or not user.active:
         why = ("switched off" if not user.active else
                "no sign-in" if claim is None else "another sign-in" if not same else "ended")
