@@ -97,6 +97,9 @@ def test_marks_are_stored_once_acknowledged_undone_and_shown_after_a_rerun(
     answer = post(client, url, [mark])
     assert answer.status_code == 200, answer.text
     assert "no-store" in answer.headers["cache-control"]
+    # the answer closes its connection: the app server leaves Nagle's algorithm on, and
+    # the body would wait for the browser's delayed acknowledgement (routes.OUTBOX_HEADERS)
+    assert answer.headers["connection"] == "close"
     body = answer.json()
     ack = body["acks"]["m1"]
     assert ack["ok"] and ack["event_id"]

@@ -23,7 +23,7 @@ from datetime import date
 from attune.core.accounts import Role, User
 from attune.core.clip import Clip
 from attune.core.coding import CodingAssignment, CodingRole
-from attune.core.consent import ConsentScope
+from attune.core.consent import ConsentDecision, ConsentScope
 from attune.core.family import Family
 from attune.core.policy import (
     Action,
@@ -73,20 +73,11 @@ def family_ids_for(tx: Tx, user: User) -> set[int]:
             or (user.role == Role.PARENT and user.active and user.username in f.parents)}
 
 
-def relations(tx: Tx, user: User, family: Family, clip: Clip | None = None
-              ) -> frozenset[Relation]:
-    """How ``user`` stands to ``family`` (and to ``clip``)."""
-    team = {u.username for u in tx.team_of(user.username)} \
-        if user.role == Role.SUPERVISOR else set()
-    assignments = tx.assignments(clip_id=clip.id) if clip is not None and \
-        user.role in (Role.PRACTITIONER, Role.SUPERVISOR) else []
-    return _relations(user, family, team, assignments)
-
-
 def _relations(user: User, family: Family, team: set[str],
                assignments: Iterable[CodingAssignment]) -> frozenset[Relation]:
-    """:func:`relations` from facts already read (``team``: a supervisor's practitioners;
-    ``assignments``: the clip's, empty when it is about the family)."""
+    """How ``user`` stands to ``family`` (and to a clip), from facts already read
+    (``team``: a supervisor's practitioners; ``assignments``: the clip's, empty when it
+    is about the family)."""
     found: set[Relation] = set()
     if user.role == Role.ADMIN:
         found.add(Relation.ADMIN)
@@ -134,10 +125,6 @@ def assignments_stopped(tx: Tx, clip_ids: list[int], scope: ConsentScope
         if a.clip_id not in out.get(a.role, []):
             out.setdefault(a.role, []).append(a.clip_id)
     return out
-
-
-def double_coding_open(tx: Tx, clip: Clip) -> bool:
-    return _double_coding_open(tx.assignments(clip_id=clip.id))
 
 
 def _double_coding_open(assignments: Sequence[CodingAssignment]) -> bool:
@@ -191,16 +178,32 @@ def _decide_access(tx: Tx, user: User | None, action: Action, family: Family | i
                    on: date | None) -> Decision:
     if isinstance(family, int):
         family = tx.family_by_id(family)
+    of_clip = tx.assignments(clip_id=clip.id) if clip is not None else []
+    facts = _facts(user, family, _team(tx, user), of_clip,
+                   tx.consents_for_family(family.id), clip, filmed_under)
+    return decide(facts, action, on or date.today())
+
+
+def _team(tx: Tx, user: User | None) -> set[str]:
+    """A supervisor's practitioners (nobody's for anyone else)."""
+    return {u.username for u in tx.team_of(user.username)} \
+        if user is not None and user.role == Role.SUPERVISOR else set()
+
+
+def _facts(user: User | None, family: Family, team: set[str],
+           of_clip: Sequence[CodingAssignment], consents: Sequence[ConsentDecision],
+           clip: Clip | None, filmed_under: ConsentScope | None) -> Facts:
+    """What the rule needs to know, from facts already read (``of_clip``: the clip's
+    assignments, read once for the relation and for double-coding)."""
     if user is None:
         rels, active = frozenset({Relation.WORKER}), True
     else:
-        rels, active = relations(tx, user, family, clip), user.active
-    facts = Facts(active=active, relations=rels,
-                  consents=tuple(tx.consents_for_family(family.id)),
-                  clip_id=clip.id if clip is not None else None,
-                  filmed_under=clip.uploaded_under if clip is not None else filmed_under,
-                  double_coding_open=clip is not None and double_coding_open(tx, clip))
-    return decide(facts, action, on or date.today())
+        coder = user.role in (Role.PRACTITIONER, Role.SUPERVISOR)
+        rels, active = _relations(user, family, team, of_clip if coder else []), user.active
+    return Facts(active=active, relations=rels, consents=tuple(consents),
+                 clip_id=clip.id if clip is not None else None,
+                 filmed_under=clip.uploaded_under if clip is not None else filmed_under,
+                 double_coding_open=clip is not None and _double_coding_open(of_clip))
 
 
 def decide_many(tx: Tx, user: User | None, action: Action,
@@ -226,8 +229,7 @@ def decide_many(tx: Tx, user: User | None, action: Action,
     consents = tx.consents_for_families(list(families))
     clip_ids = [c.id for _, c in items if c is not None]
     assignments = tx.assignments_of_clips(clip_ids)
-    team = {u.username for u in tx.team_of(user.username)} \
-        if user is not None and user.role == Role.SUPERVISOR else set()
+    team = _team(tx, user)
     given = _GIVEN.get()
     out = []
     for family_id, (_, clip) in zip(ids, items, strict=True):
@@ -235,18 +237,9 @@ def decide_many(tx: Tx, user: User | None, action: Action,
         if given is not None and key in given:
             out.append(given[key])
             continue
-        family = families[family_id]
         of_clip = assignments[clip.id] if clip is not None else []
-        if user is None:
-            rels, active = frozenset({Relation.WORKER}), True
-        else:
-            coder = user.role in (Role.PRACTITIONER, Role.SUPERVISOR)
-            rels = _relations(user, family, team, of_clip if coder else [])
-            active = user.active
-        facts = Facts(active=active, relations=rels, consents=tuple(consents[family_id]),
-                      clip_id=clip.id if clip is not None else None,
-                      filmed_under=clip.uploaded_under if clip is not None else None,
-                      double_coding_open=clip is not None and _double_coding_open(of_clip))
+        facts = _facts(user, families[family_id], team, of_clip, consents[family_id], clip,
+                       None)
         decision = decide(facts, action, day)
         if given is not None and decision.allowed:
             given[key] = decision

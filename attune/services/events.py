@@ -74,7 +74,7 @@ def add_event(ctx: Context, actor: User, clip_id: int, code: str, start_ms: int,
             cues = [e for e in tx.list_events(clip_id, actor.username) if e.kind == EventKind.CUE]
             cue = find_answered_cue(event, cues, scheme)
             answers_id = cue.id if cue else None
-        return tx.add_event(clip_id, event, answers_id=answers_id)
+        return tx.add_event(clip_id, event, answers_id=answers_id, scheme=stored)
 
 
 def update_event(ctx: Context, actor: User, event_id: int, expected_version: int,

@@ -35,6 +35,7 @@ from attune.errors import AttuneError
 from attune.media import layout
 
 if TYPE_CHECKING:
+    from attune.core.accounts import User
     from attune.services import Context
 
 #: Media URLs are valid for at least this long after they are made ...
@@ -248,6 +249,20 @@ class SessionRegistry:
         with ctx.db.transaction("system") as tx:
             return tx.touch_sign_in(session_id, user_id, timedelta(seconds=idle_s),
                                     self.WRITE_EVERY)
+
+    def account_if_live(self, ctx: Context, session_id: str | None, user_id: int,
+                        idle_s: float, *, activity: bool = False) -> tuple[User, bool]:
+        """The account ``user_id`` as it is now, and whether ``session_id`` (None: no
+        session) is a live sign-in of it (with ``activity``, noted as :meth:`touch`
+        does), read in one transaction: a request's sign-in check."""
+        idle = timedelta(seconds=idle_s)
+        with ctx.db.transaction("system") as tx:
+            user = tx.user_by_id(user_id)
+            if session_id is None:
+                return user, False
+            live = (tx.touch_sign_in(session_id, user_id, idle, self.WRITE_EVERY) if activity
+                    else tx.sign_in_is_live(session_id, idle))
+            return user, live
 
     def is_live(self, ctx: Context, session_id: str, idle_s: float) -> bool:
         with ctx.db.transaction("system") as tx:

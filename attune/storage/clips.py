@@ -69,7 +69,10 @@ class Clips(Families):
             .where(where).order_by(ClipRecord.id))]
 
     def get_clip(self, clip_id: int) -> Clip:
-        return self._clip(self._clip_rec(clip_id))
+        found = self._clips_with_family(ClipRecord.id == clip_id)  # one query
+        if not found:
+            self._clip_rec(clip_id)  # raises NotFoundError
+        return found[0]
 
     def get_clips(self, clip_ids: Sequence[int]) -> dict[int, Clip]:
         """The clips of ``clip_ids`` that exist, by id, in one query."""

@@ -138,10 +138,14 @@ class Coding(Clips):
             select(SchemeRecord).order_by(SchemeRecord.name, SchemeRecord.version))]
 
     def add_event(self, clip_id: int, event: Event, coder: str | None = None,
-                  answers_id: int | None = None) -> Event:
+                  answers_id: int | None = None, scheme: StoredScheme | None = None) -> Event:
+        """``scheme``: the stored scheme version ``event`` names, when the caller has read
+        it in this transaction already."""
         self._clip_rec(clip_id)
         coder_rec = self._user_rec(coder or event.coder or self.actor)
-        scheme = self.get_scheme(event.scheme, event.scheme_version)
+        if scheme is None or (scheme.name, scheme.version) != (event.scheme,
+                                                                event.scheme_version):
+            scheme = self.get_scheme(event.scheme, event.scheme_version)
         if answers_id is not None:
             self._check_link(clip_id, answers_id)
         now = utcnow()
@@ -153,7 +157,8 @@ class Coding(Clips):
         self.orm.add(rec)
         self.orm.flush()
         stored = self._event(rec)
-        self._history(rec.id, "create", None, _event_dict(stored))
+        self._history(rec.id, "create", None, _event_dict(stored),
+                      actor_id=coder_rec.id if coder_rec.username == self.actor else None)
         self.audit("create", "event", rec.id, {"clip_id": clip_id, "code": event.code})
         return stored
 
@@ -368,9 +373,11 @@ class Coding(Clips):
         return len(ids)
 
     def _history(self, event_id: int, action: str, before: dict[str, Any] | None,
-                 after: dict[str, Any] | None) -> None:
-        actor = self._user_rec(self.actor)
-        self.orm.add(EventChangeRecord(event_id=event_id, actor_id=actor.id, at=utcnow(),
+                 after: dict[str, Any] | None, *, actor_id: int | None = None) -> None:
+        """``actor_id``: the acting account's id when the caller has read it already."""
+        if actor_id is None:
+            actor_id = self._user_rec(self.actor).id
+        self.orm.add(EventChangeRecord(event_id=event_id, actor_id=actor_id, at=utcnow(),
                                        action=action, before=before, after=after))
 
     def event_history(self, event_id: int) -> list[EventChange]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import CompoundSelect, literal_column, select, union_all
 
 from attune.core.accounts import Role
 from attune.core.consent import ConsentDecision, ConsentScope
@@ -48,16 +48,18 @@ class Families(Accounts):
         return self._families([rec])[0]
 
     def _families(self, recs: Sequence[FamilyRecord]) -> list[Family]:
-        """Families with their practitioners and parents, in two queries for all."""
+        """Families with their practitioners and parents, in one query for all."""
         ids = [r.id for r in recs]
         people: dict[tuple[str, int], list[str]] = {}
-        for kind, link in (("practitioner", FamilyPractitionerRecord),
-                           ("parent", FamilyParentRecord)):
-            for family_id, username in self.orm.execute(
-                    select(link.family_id, UserRecord.username)
-                    .join(UserRecord, link.user_id == UserRecord.id)
-                    .where(link.family_id.in_(ids)).order_by(UserRecord.username)):
-                people.setdefault((kind, family_id), []).append(username)
+        both: CompoundSelect[str, int, str] = union_all(*(
+            select(literal_column(f"'{kind}'").label("kind"), link.family_id.label("family_id"),
+                   UserRecord.username.label("username"))
+            .join(UserRecord, link.user_id == UserRecord.id).where(link.family_id.in_(ids))
+            for kind, link in (("practitioner", FamilyPractitionerRecord),
+                               ("parent", FamilyParentRecord))))
+        for kind, family_id, username in self.orm.execute(
+                both.order_by(both.selected_columns.username)):
+            people.setdefault((kind, family_id), []).append(username)
         return [Family(rec.id, rec.code, rec.baby_name, rec.birth_month,
                        rec.involvement_ended_on,
                        tuple(people.get(("practitioner", rec.id), ())),
@@ -174,11 +176,13 @@ class Families(Accounts):
         out: dict[int, list[ConsentDecision]] = {fid: [] for fid in family_ids}
         if not family_ids:
             return out
-        recs = list(self.orm.scalars(
-            select(ConsentRecord).where(ConsentRecord.family_id.in_(set(family_ids)))
+        rows = list(self.orm.execute(  # the recorders' names in the same query
+            select(ConsentRecord, UserRecord.username)
+            .outerjoin(UserRecord, UserRecord.id == ConsentRecord.recorded_by)
+            .where(ConsentRecord.family_id.in_(set(family_ids)))
             .order_by(ConsentRecord.id)))
-        names = self._usernames({r.recorded_by for r in recs})
-        for rec in recs:
+        names = {rec.recorded_by: name for rec, name in rows if name is not None}
+        for rec, _ in rows:
             out[rec.family_id].append(self._consent(rec, names))
         return out
 

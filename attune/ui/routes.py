@@ -19,7 +19,8 @@
   codes this clip (:func:`attune.services.events.clip_to_code`, refusals audited) and
   the messages are applied through the events services (:func:`attune.ui.outbox.exchange`,
   which ask the gate again for each change). Answers JSON ``{"acks", "notices",
-  "events_delta" | "events"}``, or 403 ``{"error"}`` with nothing stored.
+  "events_delta" | "events"}``, or 403 ``{"error"}`` with nothing stored; each answer
+  closes its connection (``OUTBOX_HEADERS``: why).
 - ``POST /api/session``: body ``{"token": ...}``; sets the HttpOnly, SameSite=Strict
   sign-in cookie so that a browser refresh keeps the user signed in.
 - ``POST /api/signout``: clears that cookie and ends the session.
@@ -48,7 +49,6 @@ from starlette.routing import BaseRoute, Route
 from attune.core.accounts import User
 from attune.errors import AttuneError, NotAllowedError, NotFoundError
 from attune.services import Context
-from attune.services.accounts import account_by_id
 from attune.services.clips import store_clip
 from attune.services.events import clip_to_code, gate_once_per_request
 from attune.services.ingest import queue_ingest
@@ -177,10 +177,6 @@ def _denied(message: str = "Not allowed.") -> Response:
     return PlainTextResponse(message, status_code=403, headers=PRIVATE_HEADERS)
 
 
-def _load_user(ctx: Context, user_id: int) -> User:
-    return account_by_id(ctx, user_id)
-
-
 def signed_in_user(ctx: Context, cookie: str | None, user_id: int, session_id: str,
                    what: str, *, activity: bool = False) -> User:
     """The user a media or upload token was made for, if ``cookie`` (the request's
@@ -196,10 +192,8 @@ def signed_in_user(ctx: Context, cookie: str | None, user_id: int, session_id: s
     except TokenError:
         claim = None
     same = claim is not None and claim.session_id == session_id and claim.user_id == user_id
-    idle_s = ctx.settings.idle_minutes * 60
-    live = same and (SESSIONS.touch(ctx, session_id, user_id, idle_s) if activity
-                     else SESSIONS.is_live(ctx, session_id, idle_s))
-    user = _load_user(ctx, user_id)
+    user, live = SESSIONS.account_if_live(ctx, session_id if same else None, user_id,
+                                          ctx.settings.idle_minutes * 60, activity=activity)
     if not live or not user.active:
         why = ("switched off" if not user.active else
                "no sign-in" if claim is None else "another sign-in" if not same else "ended")
@@ -365,6 +359,14 @@ def _json_post(request: Request) -> bool:
     return kind == "application/json" and _same_origin(request)
 
 
+#: The outbox's answers close their connection. Streamlit's uvicorn listens on a socket
+#: it creates itself (protocol 0), so asyncio does not switch Nagle's algorithm off on
+#: its connections (TCP_NODELAY): an answer's body, written just after its headers,
+#: waited for the browser's delayed acknowledgement of the headers, about 40 ms of a
+#: mark's time to stored (``bench/timeline.py``). Closing the connection sends the body at
+#: once; the next save opens a new connection, which costs far less.
+OUTBOX_HEADERS = {**PRIVATE_HEADERS, "Connection": "close"}
+
 TOO_MANY = ("Too many unsaved changes to send at once: keep this page open and reload it "
             "when the connection is back.")
 
@@ -395,7 +397,7 @@ def make_outbox_endpoint(context: ContextProvider) -> Callable[[Request], Any]:
         ctx = context()
         if not _json_post(request):
             return JSONResponse({"error": "Not allowed."}, status_code=403,
-                                headers=PRIVATE_HEADERS)
+                                headers=OUTBOX_HEADERS)
         try:
             try:
                 check_declared_size(request.headers.get("content-length"), MAX_BODY_BYTES)
@@ -411,16 +413,16 @@ def make_outbox_endpoint(context: ContextProvider) -> Callable[[Request], Any]:
                 _save_outbox, ctx, request.cookies.get(SESSION_COOKIE),
                 request.query_params.get("t"), body)
         except (TokenError, NotAllowedError) as exc:
-            return JSONResponse({"error": str(exc)}, status_code=403, headers=PRIVATE_HEADERS)
+            return JSONResponse({"error": str(exc)}, status_code=403, headers=OUTBOX_HEADERS)
         except ValueError:  # not JSON (json.JSONDecodeError, UnicodeDecodeError)
             return JSONResponse({"error": "That was not a list of changes."},
-                                status_code=400, headers=PRIVATE_HEADERS)
+                                status_code=400, headers=OUTBOX_HEADERS)
         except _Refused as exc:
             return JSONResponse({"error": str(exc)}, status_code=exc.status,
-                                headers=PRIVATE_HEADERS)
+                                headers=OUTBOX_HEADERS)
         except NotFoundError as exc:
-            return JSONResponse({"error": str(exc)}, status_code=404, headers=PRIVATE_HEADERS)
-        return JSONResponse(answer, headers=PRIVATE_HEADERS)
+            return JSONResponse({"error": str(exc)}, status_code=404, headers=OUTBOX_HEADERS)
+        return JSONResponse(answer, headers=OUTBOX_HEADERS)
 
     return save_outbox
 

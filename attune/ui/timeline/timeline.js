@@ -343,8 +343,8 @@ export default function (component) {
     msg.cid = uid(); msg.page = S.page; msg.seq = ++S.seq;
     S.outbox.push(msg);
     persistOutbox();
+    send();  // on its way first: the lanes are rebuilt while the server stores it
     rebuildEvents();
-    send();
     return msg.cid;
   }
   if (!S.retryTimer) {
