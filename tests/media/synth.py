@@ -7,12 +7,15 @@ survives scaling and compression; :func:`read_number` decodes it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import av
+import cv2
 import numpy as np
 
 from tests.paths import TEST_DATA
@@ -41,6 +44,19 @@ def read_number(bgr: np.ndarray) -> int:
                    col * width // 4 + width // 16:(col + 1) * width // 4 - width // 16]
         value = (value << 1) | int(cell.mean() > 127)
     return value
+
+
+def filmstrip_numbers(index_path: Path, sprite_path: Path) -> tuple[dict[str, Any], list[int]]:
+    """A filmstrip's index and the number shown in each of its tiles."""
+    index: dict[str, Any] = json.loads(index_path.read_text())
+    sprite = cv2.imread(str(sprite_path))
+    assert sprite is not None
+    w, h, cols = index["tile_width"], index["tile_height"], index["columns"]
+    shown = []
+    for i in range(index["count"]):
+        row, col = divmod(i, cols)
+        shown.append(read_number(sprite[row * h:(row + 1) * h, col * w:(col + 1) * w]))
+    return index, shown
 
 
 @dataclass(frozen=True)
