@@ -41,9 +41,11 @@ def test_long_copied_clip_is_ready_with_a_coarse_strip_then_gets_the_full_one(
         return real(out_dir, fps, frames)
 
     monkeypatch.setattr(ingest_service, "sharpen_filmstrip", watched)
-    ready = ingest_now(ctx, clip.id)
+    stages: list[tuple[str, float]] = []
+    ready = ingest_now(ctx, clip.id, lambda stage, f: stages.append((stage, f)))
     assert ready.status == ClipStatus.READY and ready.media["proxy_made_by"] == "copy"
     assert seen == [(ClipStatus.READY, True, 41)]  # codable already, 41 pictures
+    assert stages[-3:] == [("finish", 1.0), ("filmstrip", 0.0), ("filmstrip", 1.0)]
     index, shown = filmstrip_numbers(*strip)
     assert index["coarse"] is False and shown == [i * 5 for i in range(120)]
     assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # no leftovers

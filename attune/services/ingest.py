@@ -103,18 +103,24 @@ def run_ingest(ctx: Context, clip_id: int, job_id: int | None = None,
                                   media=_stored_media(result),
                                   duration_ms=result.proxy_duration_ms)
     if result.filmstrip.coarse:
-        _sharpen(ctx, clip_id, job_id, result)
+        _sharpen(ctx, clip_id, job_id, result, progress)
     return ready
 
 
-def _sharpen(ctx: Context, clip_id: int, job_id: int, result: IngestResult) -> None:
-    """The full filmstrip of a ready clip that got a coarse one. A failure leaves the
-    coarse one (right, only less detailed) and is logged; the clip stays ready."""
+def _sharpen(ctx: Context, clip_id: int, job_id: int, result: IngestResult,
+             progress: Progress | None) -> None:
+    """The full filmstrip of a ready clip that got a coarse one (``progress``: the stage
+    ``"filmstrip"``; the job itself is done). A failure leaves the coarse one (right,
+    only less detailed) and is logged; the clip stays ready."""
+    if progress is not None:
+        progress("filmstrip", 0.0)
     try:
         sharpen_filmstrip(ctx.media.clip_dir(clip_id), result.proxy_fps,
                           result.proxy_frame_count)
     except (MediaError, OSError, ValueError) as exc:
         log.warning("the full filmstrip of clip %s was not made: %s", clip_id, exc)
+    if progress is not None:
+        progress("filmstrip", 1.0)
     # consent withdrawn (the clip deleted) meanwhile: what was written goes too
     with contextlib.suppress(NotAllowedError, NotFoundError):
         _gate(ctx, clip_id, job_id)
