@@ -156,8 +156,12 @@ def plan(source: Path) -> Plan | None:
     return Plan(tuple(order), bytes(moov), already)
 
 
-def write_faststart(source: Path, target: Path, the_plan: Plan) -> None:
-    """Write ``target`` by ``the_plan``: the moved ``moov``, the rest copied as bytes."""
+def write_faststart(source: Path, target: Path, the_plan: Plan,
+                    progress: Callable[[float], None] | None = None) -> None:
+    """Write ``target`` by ``the_plan``: the moved ``moov``, the rest copied as bytes
+    (``progress``: the fraction written, after each block)."""
+    total = max(1, sum(box.size for box in the_plan.order))
+    done = 0
     with open(source, "rb") as src, open(target, "wb", buffering=0) as out:
         for box in the_plan.order:
             if box.kind == b"moov":
@@ -171,6 +175,9 @@ def write_faststart(source: Path, target: Path, the_plan: Plan) -> None:
                 _start_writing(out, n)
                 left -= n
                 offset += n
+                done += n
+                if progress is not None:
+                    progress(done / total)
 
 
 def _start_writing(out: object, count: int) -> None:

@@ -12,8 +12,10 @@ A long clip's filmstrip is first a coarse one (:func:`keyframe_filmstrip`): deco
 1080p keyframe for every second of a 15-minute clip took four times as long as the copy.
 
 The proxy keeps the transcode path's clock: time zero is the first picture, picture
-``i`` starts at ``i / fps``. The frame times are checked while copying; a source whose
-pictures are off that grid (:func:`make_copy` returns None) goes the transcode way.
+``i`` starts at ``i / fps``. The frame times are checked (from the MP4's index when
+no picture is shown out of decoding order, else from the packets while copying); a
+source whose pictures are off that grid (:func:`make_copy` returns None) goes the
+transcode way.
 """
 
 from __future__ import annotations
@@ -107,6 +109,7 @@ def make_copy(
         video = _moving_video(inp)
         origin = Fraction(video.start_time or 0) * (video.time_base or 1)
         plain = len(inp.streams) == 1 + min(1, len(inp.streams.audio))
+        indexed = _indexed_times(video) if origin == 0 and plain else None
     # Picture zero already at time zero in a plain MP4: its bytes with the index moved
     # to the front (no packet passes through Python); otherwise a remux that shifts them.
     layout = faststart.plan(source) if origin == 0 and plain else None
@@ -114,7 +117,10 @@ def make_copy(
     sound = _Worker(_sound_envelope, source, fps, origin, envelope, facts.duration_ms)
     copy = None
     try:
-        if layout is not None:
+        if layout is not None and indexed is not None:
+            faststart.write_faststart(source, proxy, layout, progress)
+            times = indexed
+        elif layout is not None:
             copy = _Worker(faststart.write_faststart, source, proxy, layout)
             times = _picture_times(source, facts.duration_ms, progress)
         else:
@@ -197,6 +203,18 @@ def _picture_times(source: Path, duration_ms: int,
                     progress(min(1.0, packet.pts / ticks))
     pts.sort()
     return _Times(pts, tb)
+
+
+def _indexed_times(video: Any) -> _Times | None:
+    """The pictures' times from the MP4's index, without reading a packet, when that is
+    exact: no picture is shown out of decoding order (no B-frames, so each picture's
+    presentation time is its index time) and the first is at zero. None otherwise."""
+    if video.codec_context.has_b_frames:
+        return None
+    entries = [e.timestamp for e in video.index_entries if not e.is_discard]
+    if not entries or entries[0] != 0:
+        return None
+    return _Times(sorted(entries), video.time_base or Fraction(1, 90000))
 
 
 @dataclass(frozen=True)

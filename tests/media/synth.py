@@ -77,6 +77,7 @@ def make_clip(
     audio_ms: int | None = None,
     beep_ms: int | None = None,
     keyint: int = 12,
+    bframes: int = 0,
 ) -> Synthetic:
     """An H.264 (+ AAC when ``audio_start_ms`` is given) MP4 of numbered pictures.
 
@@ -96,7 +97,7 @@ def make_clip(
         video = out.add_stream("libx264", rate=fps)
         video.width, video.height, video.pix_fmt = width, height, "yuv420p"
         video.codec_context.time_base = time_base
-        gop = f"keyint={keyint}:min-keyint={keyint}:scenecut=0"
+        gop = f"keyint={keyint}:min-keyint={keyint}:scenecut=0:bframes={bframes}"
         video.codec_context.options = {"preset": "ultrafast", "crf": "18", "x264-params": gop}
         audio = None
         if audio_start_ms is not None:

@@ -130,6 +130,25 @@ def test_long_copy_opens_with_a_coarse_filmstrip_then_gets_the_full_one(
                              result.proxy_frame_count) is None
 
 
+@pytest.mark.parametrize("bframes", [0, 2], ids=["in-order", "b-frames"])
+def test_picture_times_come_from_the_index_only_when_it_is_exact(
+        tmp_path: Path, bframes: int) -> None:
+    """Without B-frames a picture's presentation time is its index time: the copy reads
+    no packet to check the frame grid. With them the packets are read, as before."""
+    src = make_clip(tmp_path / "c.mp4", fps=Fraction(25), frames=60, bframes=bframes)
+    with av.open(str(src.path)) as c:
+        indexed = remux._indexed_times(c.streams.video[0])
+    read = remux._picture_times(src.path, 2400, lambda f: None)
+    assert read.pts == sorted(read.pts) and len(read.pts) == 60
+    if bframes:
+        assert indexed is None
+    else:
+        assert indexed == read
+    result = ingest_media(src.path, tmp_path / "out")
+    assert (result.proxy_made_by, result.proxy_frame_count) == ("copy", 60)
+    assert _video_packet_hashes(result.proxy_path) == _video_packet_hashes(src.path)
+
+
 def test_coarse_filmstrip_counts_the_tiles_the_timeline_draws() -> None:
     """The timeline draws a tile ``FILM_H`` pixels high; the coarse count follows it."""
     script = (HERE / "timeline.js").read_text(encoding="utf-8")
