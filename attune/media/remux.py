@@ -109,10 +109,13 @@ def make_copy(
         video = _moving_video(inp)
         origin = Fraction(video.start_time or 0) * (video.time_base or 1)
         plain = len(inp.streams) == 1 + min(1, len(inp.streams.audio))
-        indexed = _indexed_times(video) if origin == 0 and plain else None
-    # Picture zero already at time zero in a plain MP4: its bytes with the index moved
-    # to the front (no packet passes through Python); otherwise a remux that shifts them.
-    layout = faststart.plan(source) if origin == 0 and plain else None
+        # Picture zero already at time zero in a plain MP4: its bytes with the index
+        # moved to the front (no packet passes through Python); otherwise a remux that
+        # shifts them.
+        layout = faststart.plan(source) if origin == 0 and plain else None
+        # No composition offsets (``ctts``): each picture is shown at its index time.
+        indexed = (_indexed_times(video) if layout is not None
+                   and b"ctts" not in layout.moov else None)
     tiles = _Worker(_keyframe_tiles, source, fps, origin, filmstrip, facts.duration_ms, coarse)
     sound = _Worker(_sound_envelope, source, fps, origin, envelope, facts.duration_ms)
     copy = None
@@ -206,9 +209,9 @@ def _picture_times(source: Path, duration_ms: int,
 
 
 def _indexed_times(video: Any) -> _Times | None:
-    """The pictures' times from the MP4's index, without reading a packet, when that is
-    exact: no picture is shown out of decoding order (no B-frames, so each picture's
-    presentation time is its index time) and the first is at zero. None otherwise."""
+    """The pictures' times from the MP4's index, without reading a packet, for a file
+    without composition offsets: when also no picture is shown out of decoding order (no
+    B-frames) and the first is at zero, that is exact. None otherwise."""
     if video.codec_context.has_b_frames:
         return None
     entries = [e.timestamp for e in video.index_entries if not e.is_discard]

@@ -15,7 +15,7 @@ import av
 import numpy as np
 import pytest
 
-from attune.media import overview, remux
+from attune.media import faststart, overview, remux
 from attune.media.ingest import ingest_media, proxy_rate, sharpen_filmstrip
 from attune.media.probe import MediaFacts, probe
 from attune.ui.timeline import HERE
@@ -140,6 +140,8 @@ def test_picture_times_come_from_the_index_only_when_it_is_exact(
         indexed = remux._indexed_times(c.streams.video[0])
     read = remux._picture_times(src.path, 2400, lambda f: None)
     assert read.pts == sorted(read.pts) and len(read.pts) == 60
+    plan = faststart.plan(src.path)
+    assert plan is not None and (b"ctts" in plan.moov) == bool(bframes)  # both guards
     if bframes:
         assert indexed is None
     else:
