@@ -3,8 +3,8 @@ exists), then make the proxy, filmstrip and envelope in the background with prog
 the ``jobs`` table (``attune.services.recovery`` puts back jobs whose worker died).
 
 A copied proxy comes with a coarse filmstrip (:mod:`attune.media.ingest`): the clip is
-ready and codable at once, and the same job then puts in the full filmstrip, which the
-timeline shows the next time the clip is opened."""
+ready and codable at once, and the same job then puts in the full filmstrip, which a
+timeline that has the clip open swaps in (it looks again while its strip is coarse)."""
 
 from __future__ import annotations
 
