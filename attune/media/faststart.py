@@ -156,8 +156,12 @@ def plan(source: Path) -> Plan | None:
     return Plan(tuple(order), bytes(moov), already)
 
 
-def write_faststart(source: Path, target: Path, the_plan: Plan) -> None:
-    """Write ``target`` by ``the_plan``: the moved ``moov``, the rest copied as bytes."""
+def write_faststart(source: Path, target: Path, the_plan: Plan,
+                    progress: Callable[[float], None] | None = None) -> None:
+    """Write ``target`` by ``the_plan``: the moved ``moov``, the rest copied as bytes
+    (``progress``: the fraction written, after each block)."""
+    total = max(1, sum(box.size for box in the_plan.order))
+    done = 0
     with open(source, "rb") as src, open(target, "wb", buffering=0) as out:
         for box in the_plan.order:
             if box.kind == b"moov":
@@ -168,8 +172,21 @@ def write_faststart(source: Path, target: Path, the_plan: Plan) -> None:
             left, offset = box.size, box.start
             while left:
                 n = _copy_range(src, out, offset, min(left, _COPY_BLOCK))
+                _start_writing(out, n)
                 left -= n
                 offset += n
+                done += n
+                if progress is not None:
+                    progress(done / total)
+
+
+def _start_writing(out: object, count: int) -> None:
+    """Start writing the last ``count`` bytes of ``out`` to the disk now, not all at the
+    fsync that publishes the file (measured: that fsync took 0.35-0.6 s for 1.4 GB)."""
+    fd = out.fileno()  # type: ignore[attr-defined]
+    end = os.lseek(fd, 0, os.SEEK_CUR)
+    if hasattr(os, "posix_fadvise"):  # Linux: starts the writeback of dirty pages
+        os.posix_fadvise(fd, end - count, count, os.POSIX_FADV_DONTNEED)
 
 
 def _copy_range(src: object, out: object, offset: int, count: int) -> int:

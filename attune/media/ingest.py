@@ -19,7 +19,10 @@ sound before the first picture is cut, and the track ends with the picture.
 A source the browser already plays (see :func:`attune.media.remux.copy_refusal`) takes
 the copy path instead: the proxy is its own packets with the index first (its own size,
 sound and keyframes; no re-encode), the filmstrip comes from its keyframes and the
-envelope from a decode of the sound alone. ``short_side`` applies to the transcode only.
+envelope from a decode of the sound alone. A clip longer than the timeline's whole-clip
+view gets a coarse filmstrip (a few keyframes, the full strip's layout) so that it is
+ready at the speed of a copy; :func:`sharpen_filmstrip` then puts in every keyframe
+(the ingest job does, once the clip is ready). ``short_side`` applies to the transcode only.
 
 Everything is made in a hidden work folder inside ``out_dir`` and renamed into place
 only when all of it is ready; on failure the work folder is removed and
@@ -49,12 +52,15 @@ from av.video.frame import PictureType
 
 from attune.core.timebase import FrameGrid
 from attune.errors import MediaError
+from attune.fileio import atomic_path
 from attune.media import colour, files, layout, remux
 from attune.media.overview import (
     EnvelopeBuilder,
     FilmstripBuilder,
     FilmstripIndex,
+    coarse_pictures,
     dumps_compact,
+    read_json,
 )
 from attune.media.probe import MediaFacts, open_input, probe
 
@@ -439,10 +445,10 @@ def _duration_ms(frame_count: int, fps: Fraction) -> int:
     return FrameGrid(fps).start_ms(frame_count)
 
 
-def _write_overviews(work: Path, strip: FilmstripBuilder,
-                     envelope: EnvelopeBuilder) -> FilmstripIndex:
+def _write_overviews(work: Path, strip: FilmstripBuilder, envelope: EnvelopeBuilder,
+                     *, coarse: bool = False) -> FilmstripIndex:
     files.write_bytes_atomic(work / FILMSTRIP_NAME, strip.encode_jpeg())
-    index = strip.index()
+    index = strip.index(coarse=coarse)
     files.write_bytes_atomic(work / FILMSTRIP_INDEX_NAME, dumps_compact(index.to_dict()))
     files.write_bytes_atomic(work / ENVELOPE_NAME, dumps_compact(envelope.to_dict()))
     return index
@@ -454,16 +460,53 @@ def _copy(source: Path, facts: MediaFacts, work: Path, filmstrip_interval_ms: in
     fps = proxy_rate(facts)
     width, height = facts.coded_width, facts.coded_height
     strip = FilmstripBuilder(width, height, filmstrip_interval_ms, facts.duration_ms)
+    # More tiles than the whole-clip view shows: a coarse strip now, the full one later.
+    coarse = (math.ceil(facts.duration_ms / strip.interval_ms)
+              > coarse_pictures(strip.tile_width, strip.tile_height))
     envelope = EnvelopeBuilder(facts.audio_sample_rate or AUDIO_RATE)
     copied = remux.make_copy(source, facts, fps, work / PROXY_NAME, strip, envelope,
-                             lambda f: report("proxy", f))
+                             lambda f: report("proxy", f), coarse=coarse)
     if copied is None:
         (work / PROXY_NAME).unlink(missing_ok=True)
         return None
     report("proxy", 1.0)
-    index = _write_overviews(work, strip, envelope)
+    index = _write_overviews(work, strip, envelope, coarse=coarse)
     return _Made(fps, width, height, copied.frame_count,
                  _duration_ms(copied.frame_count, fps), index)
+
+
+def sharpen_filmstrip(out_dir: Path, fps: Fraction, frame_count: int) -> FilmstripIndex | None:
+    """Replace the coarse filmstrip of a copied proxy in ``out_dir`` (made by
+    :func:`ingest_media`) by the full one: a tile for every interval from the proxy's
+    keyframes. Returns its index, or None when the filmstrip was not coarse.
+
+    The layout stays the same (only the pictures in the tiles change), so a timeline that
+    read the old index and gets the new sprite, or the reverse, still shows each part of
+    the clip where it belongs. The sprite is replaced first, then the index; each appears
+    whole. ``out_dir`` must exist (a clip deleted meanwhile is not made again).
+    """
+    out_dir = Path(out_dir)
+    index = FilmstripIndex.from_dict(read_json(out_dir / FILMSTRIP_INDEX_NAME))
+    if not index.coarse:
+        return None
+    # Tiles of this size give tiles of this size; the count keeps the interval.
+    strip = FilmstripBuilder(index.tile_width, index.tile_height, index.interval_ms,
+                             index.count * index.interval_ms)
+    try:
+        remux.keyframe_filmstrip(out_dir / PROXY_NAME, fps, strip, frame_count, coarse=False)
+    except av.FFmpegError as err:
+        raise MediaError(f"The filmstrip could not be made from the playable copy ({err}); "
+                         f"the timeline keeps the first one.") from err
+    fine = strip.index()
+    if (fine.tile_width, fine.tile_height, fine.interval_ms, fine.count) != (
+            index.tile_width, index.tile_height, index.interval_ms, index.count):
+        raise MediaError("The playable copy no longer matches its filmstrip; the timeline "
+                         "keeps the first one.")
+    with atomic_path(out_dir / FILMSTRIP_NAME) as tmp:
+        tmp.write_bytes(strip.encode_jpeg())
+    with atomic_path(out_dir / FILMSTRIP_INDEX_NAME) as tmp:
+        tmp.write_bytes(dumps_compact(fine.to_dict()))
+    return fine
 
 
 class _Transcoder:

@@ -2,6 +2,13 @@
 
 Both are built incrementally while the proxy is encoded (one decoding pass), from the
 proxy's own pictures and sound, so they line up with what the browser plays.
+
+A copied proxy (:mod:`attune.media.remux`) first gets a *coarse* filmstrip: the same
+layout and index as the full one (a tile per interval), but its tiles show only
+:func:`coarse_pictures` keyframes spread over the clip, as many as the timeline's
+whole-clip view on a wide screen draws; the full strip replaces it later
+(:func:`attune.media.ingest.sharpen_filmstrip`). Since the layout is the same, the
+timeline reads either index with either sprite and shows the right part of the clip.
 """
 
 from __future__ import annotations
@@ -24,6 +31,11 @@ SPRITE_COLUMNS = 10
 #: Most tiles in one sprite: a longer clip gets a longer interval (a multiple of the asked
 #: one) so that the sprite stays small in memory and in the browser.
 MAX_TILES = 3600
+#: Height in CSS pixels of a tile drawn in the timeline (``FILM_H`` in timeline.js).
+TIMELINE_TILE_HEIGHT_PX = 44
+#: Width of the timeline's filmstrip on a wide screen (a 2560-pixel one less the labels):
+#: the whole-clip view draws at most this divided by a drawn tile's width.
+WIDE_TIMELINE_PX = 2400
 #: Width of one envelope bin.
 ENVELOPE_BIN_MS = 50
 JPEG_QUALITY = 80
@@ -38,6 +50,8 @@ class FilmstripIndex:
     columns: int
     interval_ms: int
     count: int
+    #: True while the tiles show only a few keyframes (:func:`coarse_pictures`).
+    coarse: bool = False
 
     def tile_ms(self, index: int) -> int:
         return index * self.interval_ms
@@ -53,7 +67,20 @@ class FilmstripIndex:
             "interval_ms": self.interval_ms,
             "count": self.count,
             "tiles_ms": [self.tile_ms(i) for i in range(self.count)],
+            "coarse": self.coarse,
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FilmstripIndex:
+        return cls(int(data["tile_width"]), int(data["tile_height"]), int(data["columns"]),
+                   int(data["interval_ms"]), int(data["count"]), bool(data.get("coarse")))
+
+
+def coarse_pictures(tile_width: int, tile_height: int) -> int:
+    """Pictures a coarse filmstrip shows: the tiles of the timeline's whole-clip view on a
+    wide screen (31 of a landscape 16:9 picture, 99 of a portrait one)."""
+    drawn_width = tile_width * TIMELINE_TILE_HEIGHT_PX / tile_height
+    return max(1, math.ceil(WIDE_TIMELINE_PX / drawn_width))
 
 
 class FilmstripBuilder:
@@ -90,9 +117,9 @@ class FilmstripBuilder:
         self._sprite[top:top + self.tile_height, left:left + self.tile_width] = tile_bgr
         self.count += 1
 
-    def index(self) -> FilmstripIndex:
+    def index(self, *, coarse: bool = False) -> FilmstripIndex:
         return FilmstripIndex(self.tile_width, self.tile_height, SPRITE_COLUMNS,
-                              self.interval_ms, self.count)
+                              self.interval_ms, self.count, coarse)
 
     def encode_jpeg(self) -> bytes:
         rows = max(1, math.ceil(self.count / SPRITE_COLUMNS))

@@ -7,11 +7,15 @@ at time zero is copied as bytes with its index moved (:mod:`attune.media.faststa
 any other is remuxed packet by packet with ``+faststart``. Meanwhile, in
 two helper threads, the filmstrip is made from the keyframes alone (a tile shows the
 last keyframe at or before its moment; phones put one every second or so) and the sound
-envelope from a decode of the sound alone.
+envelope from a decode of the sound alone (the demuxer skipping the pictures' bytes).
+A long clip's filmstrip is first a coarse one (:func:`keyframe_filmstrip`): decoding a
+1080p keyframe for every second of a 15-minute clip took four times as long as the copy.
 
 The proxy keeps the transcode path's clock: time zero is the first picture, picture
-``i`` starts at ``i / fps``. The frame times are checked while copying; a source whose
-pictures are off that grid (:func:`make_copy` returns None) goes the transcode way.
+``i`` starts at ``i / fps``. The frame times are checked (from the MP4's index when
+no picture is shown out of decoding order, else from the packets while copying); a
+source whose pictures are off that grid (:func:`make_copy` returns None) goes the
+transcode way.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ import numpy as np
 from attune.core.timebase import FrameGrid
 from attune.media import faststart
 from attune.media.colour import TRC_HLG, TRC_PQ
-from attune.media.overview import EnvelopeBuilder, FilmstripBuilder
+from attune.media.overview import EnvelopeBuilder, FilmstripBuilder, coarse_pictures
 from attune.media.probe import MediaFacts, open_input
 
 #: H.264 profiles Chromium's decoder plays (High 10, 4:2:2 and 4:4:4 it does not).
@@ -93,9 +97,10 @@ class Copied:
 def make_copy(
     source: Path, facts: MediaFacts, fps: Fraction, proxy: Path,
     filmstrip: FilmstripBuilder, envelope: EnvelopeBuilder,
-    progress: Callable[[float], None],
+    progress: Callable[[float], None], *, coarse: bool = False,
 ) -> Copied | None:
-    """Remux ``source`` into ``proxy`` and fill ``filmstrip`` and ``envelope``.
+    """Remux ``source`` into ``proxy`` and fill ``filmstrip`` (``coarse``: from a few
+    keyframes, see :func:`keyframe_filmstrip`) and ``envelope``.
 
     Returns None when the pictures turned out to be off the ``fps`` grid (``proxy`` is
     then unusable and the caller transcodes). Errors of the helper threads are raised.
@@ -104,14 +109,21 @@ def make_copy(
         video = _moving_video(inp)
         origin = Fraction(video.start_time or 0) * (video.time_base or 1)
         plain = len(inp.streams) == 1 + min(1, len(inp.streams.audio))
-    # Picture zero already at time zero in a plain MP4: its bytes with the index moved
-    # to the front (no packet passes through Python); otherwise a remux that shifts them.
-    layout = faststart.plan(source) if origin == 0 and plain else None
-    tiles = _Worker(_keyframe_tiles, source, fps, origin, filmstrip, facts.duration_ms)
+        # Picture zero already at time zero in a plain MP4: its bytes with the index
+        # moved to the front (no packet passes through Python); otherwise a remux that
+        # shifts them.
+        layout = faststart.plan(source) if origin == 0 and plain else None
+        # No composition offsets (``ctts``): each picture is shown at its index time.
+        indexed = (_indexed_times(video) if layout is not None
+                   and b"ctts" not in layout.moov else None)
+    tiles = _Worker(_keyframe_tiles, source, fps, origin, filmstrip, facts.duration_ms, coarse)
     sound = _Worker(_sound_envelope, source, fps, origin, envelope, facts.duration_ms)
     copy = None
     try:
-        if layout is not None:
+        if layout is not None and indexed is not None:
+            faststart.write_faststart(source, proxy, layout, progress)
+            times = indexed
+        elif layout is not None:
             copy = _Worker(faststart.write_faststart, source, proxy, layout)
             times = _picture_times(source, facts.duration_ms, progress)
         else:
@@ -124,7 +136,7 @@ def make_copy(
         copy.check()
     if not _on_grid(times, fps):
         return None
-    frames = len(times)
+    frames = len(times.pts)
     tiles.check()
     sound.check()
     _finish_filmstrip(filmstrip, tiles.result, frames, fps)
@@ -137,10 +149,18 @@ def _moving_video(inp: av.container.InputContainer) -> Any:
                 if not (s.disposition & av.stream.Disposition.attached_pic))
 
 
+def _read_only(inp: av.container.InputContainer, stream: Any) -> None:
+    """Make the demuxer skip the other streams' packets (an MP4's are then not even
+    read from the file: the sound alone is 1% of a phone recording's bytes)."""
+    for other in inp.streams:
+        if other.index != stream.index:
+            other.discard = av.stream.Discard.all
+
+
 def _remux(source: Path, proxy: Path, origin: Fraction, duration_ms: int,
-           progress: Callable[[float], None]) -> list[Fraction]:
+           progress: Callable[[float], None]) -> _Times:
     """Copy the packets, picture zero at time zero; the pictures' times, sorted."""
-    times: list[Fraction] = []
+    times: list[int] = []
     with open_input(source) as inp, \
             av.open(str(proxy), "w", format="mp4", options={"movflags": "+faststart"}) as out:
         video = _moving_video(inp)
@@ -161,22 +181,22 @@ def _remux(source: Path, proxy: Path, origin: Fraction, duration_ms: int,
             if packet.dts is not None:
                 packet.dts -= shift
             if index == video.index and packet.pts is not None:
-                when = packet.pts * vtb
-                times.append(when)
+                times.append(packet.pts)
                 if len(times) % 64 == 0:
-                    progress(float(when / total))
+                    progress(float(packet.pts * vtb / total))
             packet.stream = outs[index]
             out.mux(packet)
     times.sort()
-    return times
+    return _Times(times, vtb)
 
 
 def _picture_times(source: Path, duration_ms: int,
-                   progress: Callable[[float], None]) -> list[Fraction]:
+                   progress: Callable[[float], None]) -> _Times:
     """The pictures' times (their packets read, nothing decoded), sorted."""
     pts: list[int] = []
     with open_input(source) as inp:
         video = _moving_video(inp)
+        _read_only(inp, video)
         tb = video.time_base or Fraction(1, 90000)
         ticks = float(Fraction(max(1, duration_ms), 1000) / tb)
         for packet in inp.demux(video):
@@ -185,12 +205,38 @@ def _picture_times(source: Path, duration_ms: int,
                 if len(pts) % 256 == 0:
                     progress(min(1.0, packet.pts / ticks))
     pts.sort()
-    return [p * tb for p in pts]
+    return _Times(pts, tb)
 
 
-def _on_grid(times: list[Fraction], fps: Fraction) -> bool:
-    return bool(times) and all(abs(t * fps - i) <= _GRID_TOLERANCE
-                               for i, t in enumerate(times))
+def _indexed_times(video: Any) -> _Times | None:
+    """The pictures' times from the MP4's index, without reading a packet, for a file
+    without composition offsets: when also no picture is shown out of decoding order (no
+    B-frames) and the first is at zero, that is exact. None otherwise."""
+    if video.codec_context.has_b_frames:
+        return None
+    entries = [e.timestamp for e in video.index_entries if not e.is_discard]
+    if not entries or entries[0] != 0:
+        return None
+    return _Times(sorted(entries), video.time_base or Fraction(1, 90000))
+
+
+@dataclass(frozen=True)
+class _Times:
+    """The pictures' presentation times, sorted: ``pts`` in ``time_base`` units."""
+
+    pts: list[int]
+    time_base: Fraction
+
+
+def _on_grid(times: _Times, fps: Fraction) -> bool:
+    """Is picture ``i`` at ``i / fps`` (within the tolerance) for every ``i``? In whole
+    numbers (Fractions took 0.2 s for a 15-minute clip, after the copy)."""
+    step = times.time_base * fps  # frames per tick
+    n, d = step.numerator, step.denominator
+    tn, td = _GRID_TOLERANCE.numerator, _GRID_TOLERANCE.denominator
+    slack = tn * d  # |pts * n / d - i| <= tn / td, times d * td
+    return bool(times.pts) and all(abs(p * n - i * d) * td <= slack
+                                   for i, p in enumerate(times.pts))
 
 
 class _Worker:
@@ -217,9 +263,24 @@ class _Worker:
             raise self.error
 
 
-def _keyframe_tiles(source: Path, fps: Fraction, origin: Fraction,
-                    strip: FilmstripBuilder, duration_ms: int) -> dict[int, np.ndarray]:
-    """Tile index -> picture: each tile shows the last keyframe at or before its moment.
+def keyframe_filmstrip(source: Path, fps: Fraction, strip: FilmstripBuilder, frames: int,
+                       *, coarse: bool) -> None:
+    """Fill ``strip`` for a clip of ``frames`` pictures from the keyframes of ``source``
+    (a proxy, or the source it copies): each tile shows the last keyframe at or before its
+    moment, or when ``coarse`` the last of :func:`~attune.media.overview.coarse_pictures`
+    keyframes spread over the clip (the same layout, far fewer pictures decoded)."""
+    with open_input(source) as inp:
+        video = _moving_video(inp)
+        origin = Fraction(video.start_time or 0) * (video.time_base or 1)
+    duration_ms = FrameGrid(fps).start_ms(frames)
+    tiles = _keyframe_tiles(source, fps, origin, strip, duration_ms, coarse)
+    _finish_filmstrip(strip, tiles, frames, fps)
+
+
+def _keyframe_tiles(source: Path, fps: Fraction, origin: Fraction, strip: FilmstripBuilder,
+                    duration_ms: int, coarse: bool = False) -> dict[int, np.ndarray]:
+    """Tile index -> picture: each tile shows the last keyframe at or before its moment
+    (``coarse``: the last of the few chosen keyframes, see :func:`keyframe_filmstrip`).
 
     Only keyframes are read (straight from the file, where the MP4 index says they are)
     and decoded (without the deblocking filter: a 90-pixel tile cannot show it), each at
@@ -227,17 +288,27 @@ def _keyframe_tiles(source: Path, fps: Fraction, origin: Fraction,
     """
     half_frame = Fraction(1, 2) / fps
     count = max(1, math.ceil(duration_ms / strip.interval_ms))
-    wanted: dict[int, list[int]] = {}  # keyframe number -> tiles it shows
-    tiles: dict[int, np.ndarray] = {}
     with open_input(source) as inp, open(source, "rb") as raw:
         video = _moving_video(inp)
         tb = video.time_base or Fraction(1, 90000)
         ctx = video.codec_context
         ctx.options = {"skip_loop_filter": "all", "flags2": "+fast"}
         ctx.thread_type = "SLICE"
-        ctx.thread_count = 1  # the other core is remuxing; threads only add overhead here
+        # One thread: at ingest the other core copies; later, the practitioner's work
+        # keeps a core (a keyframe is small work: threads only add overhead here).
+        ctx.thread_count = 1
         keys = [(e.timestamp * tb - origin, e.pos, e.size)
                 for e in video.index_entries if e.is_keyframe]
+        if not keys:
+            return {}
+        shows = _keyframe_of_tiles([when for when, _, _ in keys], count,
+                                   strip.interval_ms, half_frame)
+        if coarse:
+            shows = _coarse(shows, coarse_pictures(strip.tile_width, strip.tile_height))
+        wanted: dict[int, list[int]] = {}  # keyframe number -> tiles it shows
+        for tile, number in enumerate(shows):
+            wanted.setdefault(number, []).append(tile)
+        tiles: dict[int, np.ndarray] = {}
 
         def decode(number: int | None) -> None:
             packet = None
@@ -248,25 +319,46 @@ def _keyframe_tiles(source: Path, fps: Fraction, origin: Fraction,
                 packet.pts = packet.dts = number
                 packet.time_base = tb
             for frame in ctx.decode(packet):
-                for tile in wanted.pop(frame.pts, []) if frame.pts is not None else []:
-                    tiles[tile] = _tile(frame, strip.tile_width, strip.tile_height)
+                if frame.pts is None or frame.pts not in wanted:
+                    continue
+                picture = _tile(frame, strip.tile_width, strip.tile_height)
+                for tile in wanted.pop(frame.pts):
+                    tiles[tile] = picture
 
-        next_tile = 0
-        for number, (when, _, _) in enumerate(keys):
-            # Tiles before this keyframe show the one before it.
-            shown = []
-            while next_tile < count and number and (
-                    Fraction(next_tile * strip.interval_ms, 1000) < when - half_frame):
-                shown.append(next_tile)
-                next_tile += 1
-            if shown:
-                wanted[number - 1] = shown
-                decode(number - 1)
-        if keys and next_tile < count:
-            wanted[len(keys) - 1] = list(range(next_tile, count))
-            decode(len(keys) - 1)
+        for number in sorted(wanted):
+            decode(number)
         decode(None)
     return tiles
+
+
+def _keyframe_of_tiles(key_times: list[Fraction], count: int, interval_ms: int,
+                       half_frame: Fraction) -> list[int]:
+    """For each of ``count`` tiles, the number of the last keyframe at or before its moment
+    (half a frame's slack; the first keyframe for tiles before it)."""
+    shows = []
+    number = 0
+    for tile in range(count):
+        moment = Fraction(tile * interval_ms, 1000)
+        while number + 1 < len(key_times) and key_times[number + 1] - half_frame <= moment:
+            number += 1
+        shows.append(number)
+    return shows
+
+
+def _coarse(shows: list[int], pictures: int) -> list[int]:
+    """``shows`` with only ``pictures`` keyframes: those of tiles spread evenly over the
+    strip; each tile shows the last of them at or before its own keyframe."""
+    count = len(shows)
+    if count <= pictures:
+        return shows
+    chosen = sorted({shows[k * count // pictures] for k in range(pictures)})
+    out = []
+    at = 0
+    for number in shows:  # both ascending; chosen[0] == shows[0]
+        while at + 1 < len(chosen) and chosen[at + 1] <= number:
+            at += 1
+        out.append(chosen[at])
+    return out
 
 
 def _tile(frame: av.VideoFrame, width: int, height: int) -> np.ndarray:
@@ -289,6 +381,7 @@ def _sound_envelope(source: Path, fps: Fraction, origin: Fraction,
         if not inp.streams.audio:
             return
         audio = inp.streams.audio[0]
+        _read_only(inp, audio)
         resampler = av.AudioResampler(format="fltp", rate=rate)
         for packet in inp.demux(audio):
             try:

@@ -34,7 +34,7 @@ from attune.core.events import Event
 from attune.core.pronouns import Pronoun
 from attune.core.scheme import EventKind
 from attune.fileio import write_bytes_atomic
-from attune.media.ingest import ingest_media
+from attune.media.ingest import ingest_media, sharpen_filmstrip
 from attune.media.layout import CLIP_FILES
 from attune.media.loop import loop_recording
 from attune.services import Context
@@ -106,6 +106,9 @@ def _template_media(ctx: Context, cache: Path | None) -> dict[str, Any]:
         loop_recording(source, original, CLIP_MINUTES * 2)  # the samples are 30 s
         result = ingest_media(original, folder, short_side=360)
         data = result.to_dict()
+        if result.filmstrip.coarse:  # every clip links these files: the full strip now
+            fine = sharpen_filmstrip(folder, result.proxy_fps, result.proxy_frame_count)
+            data["filmstrip"] = fine.to_dict() if fine else data["filmstrip"]
         for key in ("proxy_path", "filmstrip_path", "filmstrip_index_path", "envelope_path"):
             data.pop(key, None)
         write_bytes_atomic(facts, json.dumps(data).encode())

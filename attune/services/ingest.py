@@ -1,10 +1,15 @@
 """Ingest as a job: probe at upload (reject what is not a playable video before any row
 exists), then make the proxy, filmstrip and envelope in the background with progress in
-the ``jobs`` table (``attune.services.recovery`` puts back jobs whose worker died)."""
+the ``jobs`` table (``attune.services.recovery`` puts back jobs whose worker died).
+
+A copied proxy comes with a coarse filmstrip (:mod:`attune.media.ingest`): the clip is
+ready and codable at once, and the same job then puts in the full filmstrip, which a
+timeline that has the clip open swaps in (it looks again while its strip is coarse)."""
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import shutil
 import socket
@@ -17,11 +22,13 @@ from attune.core.accounts import User
 from attune.core.clip import Clip, ClipStatus
 from attune.core.jobs import Job, JobKind, JobStatus
 from attune.errors import MediaError, NotAllowedError, NotFoundError, StateError
-from attune.media.ingest import ingest_media
+from attune.media.ingest import IngestResult, ingest_media, sharpen_filmstrip
 from attune.services import Context
 from attune.services.access import Action, require_access
 
 Progress = Callable[[str, float], None]
+
+log = logging.getLogger("attune.ingest")
 
 
 def worker_name() -> str:
@@ -92,8 +99,31 @@ def run_ingest(ctx: Context, clip_id: int, job_id: int | None = None,
     _gate(ctx, clip_id, job_id)
     with ctx.db.transaction("worker") as tx:
         tx.update_job(job_id, status=JobStatus.DONE, stage="done", percent=100)
-        return tx.set_clip_media(clip_id, status=ClipStatus.READY, media=_stored_media(result),
-                                 duration_ms=result.proxy_duration_ms)
+        ready = tx.set_clip_media(clip_id, status=ClipStatus.READY,
+                                  media=_stored_media(result),
+                                  duration_ms=result.proxy_duration_ms)
+    if result.filmstrip.coarse:
+        _sharpen(ctx, clip_id, job_id, result, progress)
+    return ready
+
+
+def _sharpen(ctx: Context, clip_id: int, job_id: int, result: IngestResult,
+             progress: Progress | None) -> None:
+    """The full filmstrip of a ready clip that got a coarse one (``progress``: the stage
+    ``"filmstrip"``; the job itself is done). A failure leaves the coarse one (right,
+    only less detailed) and is logged; the clip stays ready."""
+    if progress is not None:
+        progress("filmstrip", 0.0)
+    try:
+        sharpen_filmstrip(ctx.media.clip_dir(clip_id), result.proxy_fps,
+                          result.proxy_frame_count)
+    except (MediaError, OSError, ValueError) as exc:
+        log.warning("the full filmstrip of clip %s was not made: %s", clip_id, exc)
+    if progress is not None:
+        progress("filmstrip", 1.0)
+    # consent withdrawn (the clip deleted) meanwhile: what was written goes too
+    with contextlib.suppress(NotAllowedError, NotFoundError):
+        _gate(ctx, clip_id, job_id)
 
 
 def _gate(ctx: Context, clip_id: int, job_id: int) -> None:

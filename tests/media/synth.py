@@ -7,12 +7,15 @@ survives scaling and compression; :func:`read_number` decodes it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import av
+import cv2
 import numpy as np
 
 from tests.paths import TEST_DATA
@@ -43,6 +46,19 @@ def read_number(bgr: np.ndarray) -> int:
     return value
 
 
+def filmstrip_numbers(index_path: Path, sprite_path: Path) -> tuple[dict[str, Any], list[int]]:
+    """A filmstrip's index and the number shown in each of its tiles."""
+    index: dict[str, Any] = json.loads(index_path.read_text())
+    sprite = cv2.imread(str(sprite_path))
+    assert sprite is not None
+    w, h, cols = index["tile_width"], index["tile_height"], index["columns"]
+    shown = []
+    for i in range(index["count"]):
+        row, col = divmod(i, cols)
+        shown.append(read_number(sprite[row * h:(row + 1) * h, col * w:(col + 1) * w]))
+    return index, shown
+
+
 @dataclass(frozen=True)
 class Synthetic:
     path: Path
@@ -61,6 +77,7 @@ def make_clip(
     audio_ms: int | None = None,
     beep_ms: int | None = None,
     keyint: int = 12,
+    bframes: int = 0,
 ) -> Synthetic:
     """An H.264 (+ AAC when ``audio_start_ms`` is given) MP4 of numbered pictures.
 
@@ -80,7 +97,7 @@ def make_clip(
         video = out.add_stream("libx264", rate=fps)
         video.width, video.height, video.pix_fmt = width, height, "yuv420p"
         video.codec_context.time_base = time_base
-        gop = f"keyint={keyint}:min-keyint={keyint}:scenecut=0"
+        gop = f"keyint={keyint}:min-keyint={keyint}:scenecut=0:bframes={bframes}"
         video.codec_context.options = {"preset": "ultrafast", "crf": "18", "x264-params": gop}
         audio = None
         if audio_start_ms is not None:

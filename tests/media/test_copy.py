@@ -7,19 +7,20 @@ import dataclasses
 import hashlib
 import json
 import math
+import re
 from fractions import Fraction
 from pathlib import Path
 
 import av
-import cv2
 import numpy as np
 import pytest
 
-from attune.media import remux
-from attune.media.ingest import ingest_media, proxy_rate
+from attune.media import faststart, overview, remux
+from attune.media.ingest import ingest_media, proxy_rate, sharpen_filmstrip
 from attune.media.probe import MediaFacts, probe
+from attune.ui.timeline import HERE
 from tests.media.conftest import BrowserPlayer
-from tests.media.synth import VIDEOS, make_clip, read_number
+from tests.media.synth import VIDEOS, filmstrip_numbers, make_clip, read_number
 
 READY = VIDEOS / "h264_aac_1080x720_sample.mp4"  # H.264 High + AAC, 29.97 CFR, upright
 
@@ -87,18 +88,86 @@ def test_filmstrip_of_a_copy_shows_the_keyframe_at_or_before_each_tile(tmp_path:
                     keyint=12)  # keyframes at pictures 0, 12, 24, ...
     result = ingest_media(src.path, tmp_path / "out", filmstrip_interval_ms=1000)
     assert result.proxy_made_by == "copy"
-    index = json.loads(result.filmstrip_index_path.read_text())
+    index, shown = filmstrip_numbers(result.filmstrip_index_path, result.filmstrip_path)
     assert index["count"] == math.ceil(result.proxy_duration_ms / 1000) == 6
-    sprite = cv2.imread(str(result.filmstrip_path))
-    w, h, cols = index["tile_width"], index["tile_height"], index["columns"]
-    shown = []
-    for i in range(index["count"]):
-        row, col = divmod(i, cols)
-        shown.append(read_number(sprite[row * h:(row + 1) * h, col * w:(col + 1) * w]))
     assert shown == [max(k for k in range(0, 130, 12) if k <= i * 25) for i in range(6)]
     envelope = json.loads(result.envelope_path.read_text())
     assert envelope["count"] == math.ceil(result.proxy_duration_ms / 50)
     assert set(envelope["peaks"]) == {0.0}  # no sound: silence, as long as the pictures
+
+
+def test_long_copy_opens_with_a_coarse_filmstrip_then_gets_the_full_one(
+        tmp_path: Path) -> None:
+    """Two minutes at 5 fps, a keyframe every second: 120 tiles, more than the 41 that
+    the timeline's whole-clip view draws of a 4:3 picture on a wide screen. The ingest
+    decodes only those 41 keyframes; each tile shows one at or before its moment, never
+    further back than a coarse step. Sharpening puts every keyframe in, in the same
+    layout (the timeline reads either index with either sprite)."""
+    fps = Fraction(5)
+    src = make_clip(tmp_path / "long.mp4", fps=fps, frames=600, size=(160, 120), keyint=5)
+    result = ingest_media(src.path, tmp_path / "out")
+    assert result.proxy_made_by == "copy" and result.filmstrip.coarse
+    index, coarse = filmstrip_numbers(result.filmstrip_index_path, result.filmstrip_path)
+    assert index["coarse"] is True and index["count"] == 120
+    pictures = overview.coarse_pictures(index["tile_width"], index["tile_height"])
+    assert pictures == 41
+    assert len(set(coarse)) == pictures
+    step = math.ceil(120 / pictures)  # tiles between two coarse pictures, at most
+    for i, number in enumerate(coarse):
+        moment = i * 5  # picture number at the tile's moment (a keyframe: 5 a second)
+        assert number % 5 == 0 and moment - step * 5 < number <= moment, f"tile {i}"
+    assert coarse == sorted(coarse) and coarse[0] == 0
+
+    fine = sharpen_filmstrip(tmp_path / "out", result.proxy_fps, result.proxy_frame_count)
+    assert fine is not None and not fine.coarse
+    sharp, shown = filmstrip_numbers(result.filmstrip_index_path, result.filmstrip_path)
+    assert shown == [i * 5 for i in range(120)]  # every tile its own keyframe
+    assert {k: v for k, v in sharp.items() if k != "coarse"} == {
+        k: v for k, v in index.items() if k != "coarse"}
+    assert sharp["coarse"] is False
+    # done once: a full filmstrip is left as it is
+    assert sharpen_filmstrip(tmp_path / "out", result.proxy_fps,
+                             result.proxy_frame_count) is None
+
+
+@pytest.mark.parametrize("bframes", [0, 2], ids=["in-order", "b-frames"])
+def test_picture_times_come_from_the_index_only_when_it_is_exact(
+        tmp_path: Path, bframes: int) -> None:
+    """Without B-frames a picture's presentation time is its index time: the copy reads
+    no packet to check the frame grid. With them the packets are read, as before."""
+    src = make_clip(tmp_path / "c.mp4", fps=Fraction(25), frames=60, bframes=bframes)
+    with av.open(str(src.path)) as c:
+        indexed = remux._indexed_times(c.streams.video[0])
+    read = remux._picture_times(src.path, 2400, lambda f: None)
+    assert read.pts == sorted(read.pts) and len(read.pts) == 60
+    plan = faststart.plan(src.path)
+    assert plan is not None and (b"ctts" in plan.moov) == bool(bframes)  # both guards
+    if bframes:
+        assert indexed is None
+    else:
+        assert indexed == read
+    result = ingest_media(src.path, tmp_path / "out")
+    assert (result.proxy_made_by, result.proxy_frame_count) == ("copy", 60)
+    assert _video_packet_hashes(result.proxy_path) == _video_packet_hashes(src.path)
+
+
+def test_coarse_filmstrip_counts_the_tiles_the_timeline_draws() -> None:
+    """The timeline draws a tile ``FILM_H`` pixels high; the coarse count follows it."""
+    script = (HERE / "timeline.js").read_text(encoding="utf-8")
+    film_h = re.search(r"\bFILM_H = (\d+)", script)
+    assert film_h is not None and int(film_h.group(1)) == overview.TIMELINE_TILE_HEIGHT_PX
+    # a landscape 16:9 tile (160 x 90) is drawn 78 pixels wide, a portrait one 24
+    assert overview.coarse_pictures(160, 90) == 31
+    assert overview.coarse_pictures(50, 90) == 99
+
+
+def test_short_copy_gets_the_full_filmstrip_at_once(tmp_path: Path) -> None:
+    src = make_clip(tmp_path / "short.mp4", fps=Fraction(5), frames=200, size=(160, 120),
+                    keyint=5)  # 40 tiles: the whole-clip view draws 41
+    result = ingest_media(src.path, tmp_path / "out")
+    index, shown = filmstrip_numbers(result.filmstrip_index_path, result.filmstrip_path)
+    assert result.proxy_made_by == "copy" and index["coarse"] is False
+    assert shown == [i * 5 for i in range(40)]
 
 
 @pytest.mark.parametrize("allow_copy", [True, False], ids=["copy", "transcode"])

@@ -16,6 +16,7 @@
 // So a dropped send, an answer racing a key press, a refresh or a lost connection loses
 // nothing; Python applies each cid once.
 
+const FILM_RECHECK_MS = 5000, FILM_RECHECKS = 120;  // a coarse filmstrip: looked at again for 10 min
 const LANE_H_FULL = 26, LANE_H_TIGHT = 21, RULER_H = 18, FILM_H = 44, ENV_H = 30, LABEL_W = 138;
 const HOLD_MS = 300;
 const SPEEDS = [0.25, 0.5, 0.75, 1, 1.25, 1.5, 2];
@@ -168,13 +169,30 @@ export default function (component) {
       el.video.onloadedmetadata = () => { el.video.currentTime = t; if (!paused) el.video.play(); };
     }
   };
+  // A long copied clip opens with a coarse filmstrip (few keyframes, the full strip's
+  // layout: attune/media/overview.py) that the worker soon replaces: while it is coarse,
+  // look again every few seconds and swap in the new one once its picture has loaded.
+  S.filmUrls = urls;
+  function loadFilm(clipId, tries) {
+    const u = S.filmUrls, first = tries === 0;
+    if (S.clipId !== clipId || !u.filmstrip_index || !u.filmstrip) return;
+    const again = () => { if (tries < FILM_RECHECKS) setTimeout(() => loadFilm(clipId, tries + 1), FILM_RECHECK_MS); };
+    fetch(u.filmstrip_index).then((r) => r.json()).then((idx) => {
+      if (S.clipId !== clipId) return;
+      if (!first && idx.coarse) { again(); return; }
+      const img = new Image();
+      img.onload = () => {
+        if (S.clipId !== clipId) return;
+        S.film = { idx, img }; S.dirty = true;
+        if (idx.coarse) again();
+      };
+      img.onerror = () => { if (first) S.film = { failed: true }; else again(); };
+      img.src = u.filmstrip;
+    }).catch(() => { if (first) S.film = { failed: true }; else again(); });
+  }
   if (!S.film && urls.filmstrip_index && urls.filmstrip) {
     S.film = { loading: true };
-    fetch(urls.filmstrip_index).then((r) => r.json()).then((idx) => {
-      const img = new Image();
-      img.onload = () => { S.film = { idx, img }; S.dirty = true; };
-      img.src = urls.filmstrip;
-    }).catch(() => { S.film = { failed: true }; });
+    loadFilm(clip.id, 0);
   }
   if (!S.env && urls.envelope) {
     S.env = { loading: true };
