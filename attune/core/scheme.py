@@ -12,7 +12,7 @@ six principles of attuned interaction of Video Interaction Guidance (VIG).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -89,6 +89,16 @@ class Scheme:
     description: str = ""
     modifiers: tuple[Modifier, ...] = ()  # what a code can carry (core/modifiers.py)
 
+    @property
+    def label(self) -> str:
+        """The version as reports name it: ``attuned-moments v2``."""
+        return f"{self.name} v{self.version}"
+
+    @property
+    def windows_by_letter(self) -> dict[str, int]:
+        """The latency windows as reports state them: ``{"E": 3000, ...}``."""
+        return {v.value: ms for v, ms in self.windows_ms.items()}
+
     def code(self, code_id: str) -> Code:
         for code in self.codes:
             if code.id == code_id:
@@ -152,6 +162,26 @@ class Scheme:
             description=doc.get("description", ""),
             modifiers=parse_modifiers(doc.get("modifiers", ()), (c.id for c in codes)),
         )
+
+
+def pooled_versions(used: Iterable[tuple[str, Mapping[str, int]]]
+                    ) -> tuple[tuple[str, ...], dict[str, int] | None,
+                               dict[str, dict[str, int]] | None]:
+    """What a report over several clips states about the scheme versions it pools, from
+    each clip's ``(label, windows)``: the versions in the order first used, the first
+    one's windows, and every version's windows when they differ (else None). A clip is
+    always analysed with its own version; this only says which ones were pooled.
+
+    >>> pooled_versions([("s v1", {"E": 3000}), ("s v2", {"E": 2000}), ("s v1", {"E": 3000})])
+    (('s v1', 's v2'), {'E': 3000}, {'s v1': {'E': 3000}, 's v2': {'E': 2000}})
+    >>> pooled_versions([("s v1", {"E": 3000}), ("s v2", {"E": 3000})])
+    (('s v1', 's v2'), {'E': 3000}, None)
+    """
+    by: dict[str, dict[str, int]] = {}
+    for label, windows in used:
+        by.setdefault(label, dict(windows))
+    first = next(iter(by.values()), None)
+    return tuple(by), first, (by if any(w != first for w in by.values()) else None)
 
 
 def _code(c: Mapping[str, Any]) -> Code:
