@@ -15,6 +15,7 @@ import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from attune.core.modifiers import Modifier, parse_modifiers
@@ -99,17 +100,22 @@ class Scheme:
         """The latency windows as reports state them: ``{"E": 3000, ...}``."""
         return {v.value: ms for v, ms in self.windows_ms.items()}
 
+    @cached_property
+    def _by_id(self) -> dict[str, Code]:
+        """The codes by id, made once: ``code`` is asked for every event of a caseload."""
+        return {c.id: c for c in self.codes}
+
     def code(self, code_id: str) -> Code:
-        for code in self.codes:
-            if code.id == code_id:
-                return code
+        found = self._by_id.get(code_id)
+        if found is not None:
+            return found
         raise InputError(
             f"Code {code_id!r} is not in coding scheme {self.name} v{self.version}; "
             "use one of its codes or map it to one."
         )
 
     def has_code(self, code_id: str) -> bool:
-        return any(c.id == code_id for c in self.codes)
+        return code_id in self._by_id
 
     def codes_of(self, kind: EventKind) -> tuple[Code, ...]:
         return tuple(c for c in self.codes if c.kind == kind)
