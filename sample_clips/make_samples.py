@@ -33,7 +33,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 WIDTH, HEIGHT, FPS = 640, 360, 25
 SAMPLE_RATE = 48_000
-SCHEME = {"name": "attuned-moments", "version": 1}
+SCHEME = {"name": "attuned-moments", "version": 2}  # v1 with modifiers
 #: Frame-number code at the bottom edge: 16 blocks of 40 x 16 pixels.
 CODE_BITS, CODE_BLOCK_H = 16, 16
 #: Beeps (1 kHz, 120 ms) at these times in every clip, for sync tests.
@@ -43,7 +43,8 @@ BEEP_MS, BEEP_HZ = 120, 1000
 
 @dataclass(frozen=True)
 class Ev:
-    """One true event: id, kind, code, span [start_ms, end_ms), the id it answers."""
+    """One true event: id, kind, code, span [start_ms, end_ms), the id it answers, and
+    its modifiers (``name=value`` of the scheme's)."""
 
     id: str
     kind: str
@@ -52,6 +53,7 @@ class Ev:
     end_ms: int
     answers: str | None = None
     note: str = ""
+    modifiers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,26 @@ CLIPS: tuple[Clip, ...] = (
     )),
 )
 
+#: The modifiers the true events carry where what is drawn and heard shows them: how a
+#: response is made (a smile is the face, talk and imitation the voice, soothing the
+#: touch), how strongly a cue shows (a subtle cue a little, turning well away strongly),
+#: and who started (the baby, for a cue that opens an exchange). Other events carry none.
+MODIFIERS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("sample_a_gaze_and_smiles", "c1"): ("initiated=baby",),
+    ("sample_a_gaze_and_smiles", "r1"): ("modality=face",),
+    ("sample_a_gaze_and_smiles", "r2"): ("modality=voice",),
+    ("sample_a_gaze_and_smiles", "c4"): ("intensity=1",),
+    ("sample_a_gaze_and_smiles", "r4"): ("modality=voice",),
+    ("sample_a_gaze_and_smiles", "r6"): ("modality=face",),
+    ("sample_b_turns", "c1"): ("initiated=baby",),
+    ("sample_b_turns", "r2"): ("modality=voice",),
+    ("sample_b_turns", "r6"): ("modality=face",),
+    ("sample_c_fuss_and_soothe", "c1"): ("intensity=2",),
+    ("sample_c_fuss_and_soothe", "r1"): ("modality=touch",),
+    ("sample_c_fuss_and_soothe", "c2"): ("intensity=3",),
+    ("sample_c_fuss_and_soothe", "c3"): ("intensity=1",),
+}
+
 #: The second coder of the first clip: onsets 200-900 ms away from the truth, the subtle
 #: cue c4 not seen (its response then answers nothing), and r2 coded R04 not R05.
 CODER2_SHIFT_MS = {"c1": 300, "r1": 400, "a1": 250, "c2": -200, "r2": 500, "c3": 350,
@@ -133,8 +155,13 @@ CODER2_RECODE = {"r2": "R04"}
 # ---------------------------------------------------------------- events documents
 
 def events_document(clip: Clip, coder: str = "truth") -> dict[str, Any]:
-    events = [_event_dict(ev, coder) for ev in clip.events]
+    events = [_event_dict(_with_modifiers(clip, ev), coder) for ev in clip.events]
     return _document(clip, events)
+
+
+def _with_modifiers(clip: Clip, ev: Ev) -> Ev:
+    mods = MODIFIERS.get((clip.name, ev.id), ())
+    return Ev(ev.id, ev.kind, ev.code, ev.start_ms, ev.end_ms, ev.answers, ev.note, mods)
 
 
 def coder2_document(clip: Clip) -> dict[str, Any]:
@@ -145,7 +172,7 @@ def coder2_document(clip: Clip) -> dict[str, Any]:
         shift = CODER2_SHIFT_MS[ev.id]
         answers = None if ev.answers == CODER2_MISSED else ev.answers
         moved = Ev(ev.id, ev.kind, CODER2_RECODE.get(ev.id, ev.code), ev.start_ms + shift,
-                   ev.end_ms + shift, answers, "")
+                   ev.end_ms + shift, answers, "", _with_modifiers(clip, ev).modifiers)
         events.append(_event_dict(moved, "coder2"))
     return _document(clip, events)
 
@@ -156,6 +183,8 @@ def _event_dict(ev: Ev, coder: str) -> dict[str, Any]:
                            "answers": ev.answers}
     if ev.note:
         out["note"] = ev.note
+    if ev.modifiers:
+        out["modifiers"] = list(ev.modifiers)
     return out
 
 

@@ -21,9 +21,10 @@ from attune.errors import InputError
 from attune.schemes import default_scheme, default_scheme_document, parse_scheme
 from attune.services import Context
 from attune.services.analysis import family_modifier_tallies
+from attune.services.demo import DEMO_FAMILY
 from attune.services.events import add_event, list_events, update_event
 from attune.ui.workspace import Workspace, build_view
-from tests.factories import make_clip, make_family, make_user
+from tests.factories import demo_users, demo_without_video, make_clip, make_family, make_user
 
 _cids = itertools.count(1)
 
@@ -144,6 +145,24 @@ def test_tallies_by_modifier(setup) -> None:  # type: ignore[no-untyped-def]
     rows = frame[["code", "modifier", "value", "events", "attuned"]].values.tolist()
     assert rows == [["C15", "how strongly", "strongly", 1, 1],
                     ["R03", "how", "voice", 1, 0], ["R11", "how", "touch", 1, 1]]
+
+
+def test_the_demo_is_coded_under_v2_with_a_few_modifiers(ctx: Context) -> None:
+    """`attune demo` codes its sample clips under v2 (v1 with modifiers): a few true marks
+    carry what the clip shows (sample_clips/README.md), and the tallies count them."""
+    info = demo_without_video(ctx)
+    pat = demo_users(ctx, "pat")["pat"]
+    events = [e for clip_id in info["clips"] for e in list_events(ctx, pat, clip_id)]
+    assert {e.scheme_version for e in events} == {2}
+    carried = {(e.coder, e.code, e.start_ms): e.modifiers for e in events if e.modifiers}
+    assert carried[("pat", "C15", 2000)] == ("intensity=2",)  # the fuss, clip C
+    assert carried[("pat", "R11", 3500)] == ("modality=touch",)  # soothed by touch
+    assert carried[("sam", "R04", 2000)] == ("modality=face",)  # the second coder's too
+    assert 10 <= len(carried) < len(events) // 2  # a few, not every mark
+    rows = family_modifier_tallies(ctx, pat, DEMO_FAMILY)[
+        ["code", "modifier", "value", "events", "attuned"]].values.tolist()
+    assert ["R11", "how", "touch", 1, 1] in rows and ["C13", "how strongly", "strongly",
+                                                      1, 1] in rows
 
 
 def test_modifier_frame_leaves_free_modifiers_and_deleted_events_out() -> None:

@@ -64,22 +64,23 @@ def _new_ready_clip(ctx: Context, pat: User, family: Any) -> int:
     return clip.id
 
 
-def test_a_clip_coded_under_v1_goes_on_under_v1_after_v2(ctx: Context,
+def test_a_clip_goes_on_under_its_version_after_a_new_one(ctx: Context,
                                                          demo: dict[str, Any]) -> None:
     pat, first = demo["pat"], demo["clips"][0]
-    assert {e.scheme_version for e in list_events(ctx, pat, first)} == {1}
+    # the demo's clips are coded under v2 (v1 with modifiers, shipped)
+    assert {e.scheme_version for e in list_events(ctx, pat, first)} == {2}
     _v2(ctx, pat)
-    assert clip_scheme(ctx, first)[0].version == 1
+    assert clip_scheme(ctx, first)[0].version == 2
     view = build_view(ctx, pat, _clip(ctx, first), read_only=False, coders=["pat"])
-    assert view["scheme"]["version"] == 1
+    assert view["scheme"]["version"] == 2
     assert "C99" not in {c["id"] for c in view["scheme"]["codes"]}
     ws = Workspace(first, "pat")
     [result] = ws.apply(ctx, pat, [{"cid": "c1", "page": "p", "seq": 1, "op": "create",
                                     "code": "C01", "start_ms": 900, "end_ms": 900}])
     assert result["ok"], result
     made = [e for e in list_events(ctx, pat, first) if e.id == result["event_id"]]
-    assert made[0].scheme_version == 1
-    # the new code of v2 is not offered on a v1 clip, and the service says so
+    assert made[0].scheme_version == 2
+    # the new code of v3 is not offered on a v2 clip, and the service says so
     with pytest.raises(InputError, match="C99"):
         add_event(ctx, pat, first, "C99", 1000)
 

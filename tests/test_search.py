@@ -119,6 +119,28 @@ def test_each_filter(ctx: Context, world) -> None:  # type: ignore[no-untyped-de
     assert search_events(ctx, pat, SearchQuery(limit=2)).more
 
 
+def test_a_limited_search_reads_clips_in_order_and_stops_without_changing_the_hits(
+        ctx: Context, world, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """Clips are read a batch at a time in the order hits are listed and the search stops
+    once it has more than ``limit``: the hits are the first ``limit`` of the whole
+    search, whatever the batch, and the clips searched are all the clips."""
+    import attune.services.search as search
+
+    sue = world["sue"]
+    whole = search_events(ctx, sue, SearchQuery())
+    assert len(whole.hits) == 8 and not whole.more and whole.clips_searched == 3
+    for batch in (1, 2, 50):
+        monkeypatch.setattr(search, "BATCH_CLIPS", batch)
+        for limit in range(1, 10):
+            part = search_events(ctx, sue, SearchQuery(limit=limit))
+            assert part.hits == whole.hits[:limit], (batch, limit)
+            assert part.more == (limit < len(whole.hits))
+            assert part.clips_searched == whole.clips_searched
+        # a kind reads only what that kind needs, with the same hits
+        cues = search_events(ctx, sue, SearchQuery(kind=EventKind.CUE, limit=3))
+        assert cues.hits == tuple(h for h in whole.hits if h.kind == EventKind.CUE)[:3]
+
+
 def test_bad_queries_say_what_to_do(ctx: Context, world) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(InputError, match="name=value"):
         SearchQuery(modifiers=frozenset({"voice"}))

@@ -53,7 +53,7 @@ import numpy as np
 
 from attune.analysis.tallies import Audience, SessionClip, sortable_date, window_scheme
 from attune.core.events import Event
-from attune.core.scheme import EventKind, Scheme, Valence
+from attune.core.scheme import EventKind, Scheme, Valence, pooled_versions
 from attune.errors import InputError
 
 Alternative = Literal["greater", "less", "two-sided"]
@@ -368,10 +368,6 @@ def _num(x: float | None, fmt: str) -> str:
 ClipEvents = tuple[Sequence[Event], int] | tuple[Sequence[Event], int, Scheme | None]
 
 
-def _scheme_name(scheme: Scheme) -> str:
-    return f"{scheme.name} v{scheme.version}"
-
-
 def contingency(
     clips: Sequence[ClipEvents],
     scheme: Scheme,
@@ -408,18 +404,15 @@ def contingency(
         perm = pooled_permutation_p(refs) if cues and pooled.a + pooled.c else None
         results.append(GroupResult(group, cues, pooled, fisher, perm,
                                    sum(len(r) - 1 for r in refs)))
-    used: dict[str, dict[str, int]] = {}
-    for s in own:
-        used.setdefault(_scheme_name(s), {k.value: v for k, v in s.windows_ms.items()})
-    first = next(iter(used.values()))
-    differ = any(w != first for w in used.values())
+    versions, first, by_version = pooled_versions((s.label, s.windows_by_letter) for s in own)
+    assert first is not None  # there is a clip, so a version
     params = ContingencyParameters(
         step_ms=step_ms,
         windows_ms=first,
         clips=len(clips),
         duration_ms=sum(c[1] for c in clips),
-        schemes=tuple(used),
-        windows_by_scheme=used if differ else None,
+        schemes=versions,
+        windows_by_scheme=by_version,
     )
     return ContingencyReport(params, tuple(results))
 

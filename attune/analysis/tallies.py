@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from attune.analysis.turns import TurnTally, count_turns
-from attune.core.attunement import ResponseAssessment, assess_response, find_answered_cue
+from attune.core.attunement import AnsweredCues, ResponseAssessment, assess_response
 from attune.core.events import Event
 from attune.core.practice import BREAK_CODES
 from attune.core.scheme import VIG_PRINCIPLES, EventKind, Potency, Scheme, Valence
@@ -218,6 +218,7 @@ def link_responses(
     cues = [e for e in live if e.kind == EventKind.CUE]
     by_id = {c.id: c for c in cues if c.id is not None}
     out: list[LinkedResponse] = []
+    nearest: AnsweredCues | None = None  # made when a response needs it
     for response in (e for e in live if e.kind == EventKind.RESPONSE):
         cue: Event | None = None
         how = "none"
@@ -225,7 +226,8 @@ def link_responses(
             cue = by_id.get(response.answers_id)
             how = "answers_id" if cue is not None else "none"
         elif link_unlinked:
-            cue = find_answered_cue(response, cues, scheme)
+            nearest = nearest or AnsweredCues(cues, scheme)
+            cue = nearest.of(response)
             how = "nearest cue" if cue is not None else "none"
         assessment = None if cue is None else assess_response(cue, response, scheme)
         out.append(LinkedResponse(response, cue, assessment, how))

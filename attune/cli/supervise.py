@@ -168,6 +168,10 @@ def cmd_supervise_report(args: argparse.Namespace) -> None:
     else:
         print(f"Parameters: event tolerance {args.tolerance_ms} ms, time-unit sampling step "
               f"{args.step_ms} ms")
+        versions = report_parameters(pairs, args.tolerance_ms, args.step_ms).get("schemes")
+        if isinstance(versions, list) and len(versions) > 1:
+            print(f"Coding scheme versions (each clip compared with its own): "
+                  f"{', '.join(versions)}")
         print(agreement_table(pairs).to_string(index=False))
         lines = icc_lines(tallies)
         if lines:  # the ICC across each pair's clips, as on the page and in the PDF

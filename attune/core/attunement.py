@@ -11,6 +11,8 @@ re-score with a stricter window.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from attune.core.events import Event
@@ -55,19 +57,43 @@ def assess_response(cue: Event, response: Event, scheme: Scheme) -> ResponseAsse
 
 
 def find_answered_cue(
-    response: Event, cues: list[Event], scheme: Scheme
+    response: Event, cues: Sequence[Event], scheme: Scheme
 ) -> Event | None:
-    """The most recent cue at or before ``response`` whose window still covers it.
+    """The most recent cue at or before ``response`` whose window still covers it (of
+    cues starting together, the last given).
 
-    This is how keyboard coding links a response to "the most recent open cue".
+    This is how keyboard coding links a response to "the most recent open cue". For many
+    responses against the same cues use :class:`AnsweredCues`.
     """
-    best: Event | None = None
-    for cue in cues:
-        if cue.kind != EventKind.CUE or cue.start_ms > response.start_ms:
-            continue
-        valence = scheme.code(cue.code).valence
-        if valence is None or response.start_ms - cue.start_ms > scheme.windows_ms[valence]:
-            continue
-        if best is None or cue.start_ms >= best.start_ms:
-            best = cue
-    return best
+    return AnsweredCues(cues, scheme).of(response)
+
+
+class AnsweredCues:
+    """:func:`find_answered_cue` for many responses against the same cues: the cues are
+    sorted once, and each response looks back only as far as the longest window (a clip
+    of a few hundred events is then linked in one pass, not cues times responses)."""
+
+    def __init__(self, cues: Sequence[Event], scheme: Scheme) -> None:
+        entries: list[tuple[int, int, int, Event]] = []
+        for i, cue in enumerate(cues):
+            if cue.kind != EventKind.CUE:
+                continue
+            valence = scheme.code(cue.code).valence
+            if valence is not None:
+                entries.append((cue.start_ms, i, scheme.windows_ms[valence], cue))
+        entries.sort(key=lambda t: (t[0], t[1]))
+        self._entries = entries
+        self._starts = [t[0] for t in entries]
+        self._longest = max((t[2] for t in entries), default=0)
+
+    def of(self, response: Event) -> Event | None:
+        at = response.start_ms
+        k = bisect_right(self._starts, at)
+        while k > 0:
+            k -= 1
+            start, _, window_ms, cue = self._entries[k]
+            if at - start > self._longest:
+                return None
+            if at - start <= window_ms:
+                return cue
+        return None

@@ -12,9 +12,10 @@ six principles of attuned interaction of Video Interaction Guidance (VIG).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from attune.core.modifiers import Modifier, parse_modifiers
@@ -89,17 +90,32 @@ class Scheme:
     description: str = ""
     modifiers: tuple[Modifier, ...] = ()  # what a code can carry (core/modifiers.py)
 
+    @property
+    def label(self) -> str:
+        """The version as reports name it: ``attuned-moments v2``."""
+        return f"{self.name} v{self.version}"
+
+    @property
+    def windows_by_letter(self) -> dict[str, int]:
+        """The latency windows as reports state them: ``{"E": 3000, ...}``."""
+        return {v.value: ms for v, ms in self.windows_ms.items()}
+
+    @cached_property
+    def _by_id(self) -> dict[str, Code]:
+        """The codes by id, made once: ``code`` is asked for every event of a caseload."""
+        return {c.id: c for c in self.codes}
+
     def code(self, code_id: str) -> Code:
-        for code in self.codes:
-            if code.id == code_id:
-                return code
+        found = self._by_id.get(code_id)
+        if found is not None:
+            return found
         raise InputError(
             f"Code {code_id!r} is not in coding scheme {self.name} v{self.version}; "
             "use one of its codes or map it to one."
         )
 
     def has_code(self, code_id: str) -> bool:
-        return any(c.id == code_id for c in self.codes)
+        return code_id in self._by_id
 
     def codes_of(self, kind: EventKind) -> tuple[Code, ...]:
         return tuple(c for c in self.codes if c.kind == kind)
@@ -152,6 +168,26 @@ class Scheme:
             description=doc.get("description", ""),
             modifiers=parse_modifiers(doc.get("modifiers", ()), (c.id for c in codes)),
         )
+
+
+def pooled_versions(used: Iterable[tuple[str, Mapping[str, int]]]
+                    ) -> tuple[tuple[str, ...], dict[str, int] | None,
+                               dict[str, dict[str, int]] | None]:
+    """What a report over several clips states about the scheme versions it pools, from
+    each clip's ``(label, windows)``: the versions in the order first used, the first
+    one's windows, and every version's windows when they differ (else None). A clip is
+    always analysed with its own version; this only says which ones were pooled.
+
+    >>> pooled_versions([("s v1", {"E": 3000}), ("s v2", {"E": 2000}), ("s v1", {"E": 3000})])
+    (('s v1', 's v2'), {'E': 3000}, {'s v1': {'E': 3000}, 's v2': {'E': 2000}})
+    >>> pooled_versions([("s v1", {"E": 3000}), ("s v2", {"E": 3000})])
+    (('s v1', 's v2'), {'E': 3000}, None)
+    """
+    by: dict[str, dict[str, int]] = {}
+    for label, windows in used:
+        by.setdefault(label, dict(windows))
+    first = next(iter(by.values()), None)
+    return tuple(by), first, (by if any(w != first for w in by.values()) else None)
 
 
 def _code(c: Mapping[str, Any]) -> Code:

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from attune.core.attunement import assess_response, find_answered_cue
+from attune.core.attunement import AnsweredCues, assess_response
 from attune.core.events import Event
 from attune.core.practice import BREAK_CODES, MOMENT_MAX_S, MOMENT_MIN_S, conversations_of
 from attune.core.pronouns import Pronoun, PronounForms, pronoun_forms
@@ -181,13 +181,14 @@ def propose_moments(
 
     candidates: list[tuple[tuple[int, int, int, int], Proposal]] = []
     used_cues: set[int] = set()
+    nearest = AnsweredCues(cues, scheme)  # the cues sorted once for every response
     for response in responses:
         cue: Event | None = None
         if response.answers_id is not None:
             linked = by_id.get(response.answers_id)
             cue = linked if linked is not None and linked.kind == EventKind.CUE else None
         else:
-            cue = find_answered_cue(response, cues, scheme)
+            cue = nearest.of(response)
         if cue is None or keys[id(cue)] in used_cues:
             continue
         assessment = assess_response(cue, response, scheme)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -53,11 +54,28 @@ def _primary_coder(practitioner: str, events: list[Event]) -> str | None:
     return counts.most_common(1)[0][0]
 
 
-def _scheme_of(tx: Tx, events: list[Event]) -> Scheme:
-    """The scheme version ``events`` were coded with (the newest default for none)."""
-    name, version = (events[0].scheme, events[0].scheme_version) if events else \
+#: scheme versions already read and parsed in a transaction, by name and version
+Parsed = dict[tuple[str, int | None], Scheme]
+
+
+def _scheme_of(tx: Tx, events: Sequence[Event], parsed: Parsed | None = None) -> Scheme:
+    """The scheme version ``events`` were coded with (the newest default for none), read
+    once per transaction when the caller keeps ``parsed``."""
+    key = (events[0].scheme, events[0].scheme_version) if events else \
         ("attuned-moments", None)
-    return parse_scheme(tx.get_scheme(name, version).document)
+    if parsed is None:
+        parsed = {}
+    if key not in parsed:
+        parsed[key] = parse_scheme(tx.get_scheme(*key).document)
+    return parsed[key]
+
+
+def clip_pair(tx: Tx, clip: Clip, a: list[Event], b: list[Event],
+              parsed: Parsed) -> ClipPair:
+    """Two coders' events on a clip with the scheme version they were coded with (the
+    first coder's, else the second's): every report over several clips compares each
+    clip with its own version and states the versions it pools."""
+    return ClipPair(a, b, clip.duration_ms, clip.id, _scheme_of(tx, a or b, parsed))
 
 
 def _windows(window_ms: int | None) -> dict[Valence | str, int] | None:
@@ -102,17 +120,14 @@ def tallies_of_clips(ctx: Context, actor: User, clip_ids: list[int],
         practitioners = {s.id: s.practitioner for sessions in tx.sessions_of_families(
             list({c.family_id for c in ordered})).values() for s in sessions}
         chosen: dict[int, tuple[list[Event], Scheme]] = {}
-        parsed: dict[tuple[str, int | None], Scheme] = {}
+        parsed: Parsed = {}
         for clip, decision in zip(ordered, decisions, strict=True):
             events = events_of[clip.id]
             if decision.blind:  # blind double-coding: only their own coding
                 events = [e for e in events if e.coder == actor.username]
             who = _primary_coder(practitioners[clip.session_id], events)
             mine = [e for e in events if e.coder == who]
-            key = (mine[0].scheme, mine[0].scheme_version) if mine else ("", None)
-            if key not in parsed:
-                parsed[key] = _scheme_of(tx, mine)
-            chosen[clip.id] = (mine, parsed[key])
+            chosen[clip.id] = (mine, _scheme_of(tx, mine, parsed))
     return {c.id: tally_clip(chosen[c.id][0], c.duration_ms or 0, chosen[c.id][1],
                              windows_ms=_windows(window_ms), clip_id=c.id) for c in ordered}
 
@@ -128,7 +143,7 @@ def _family_clips(tx: Tx, actor: User, code: str, session_id: int | None, what: 
         raise InputError(f"Session {session_id} is not a session of family {code}.")
     items: list[SessionClip] = []
     scheme: Scheme | None = None
-    parsed: dict[tuple[str, int], Scheme] = {}
+    parsed: Parsed = {}
     # not processed yet: no length to count per minute
     clips = [c for c in tx.clips_for_family(family.id) if c.duration_ms is not None
              and (session_id is None or c.session_id == session_id)]
@@ -143,14 +158,12 @@ def _family_clips(tx: Tx, actor: User, code: str, session_id: int | None, what: 
             events = [e for e in events if e.coder == actor.username]
         who = _primary_coder(sessions[clip.session_id].practitioner, events)
         mine = [e for e in events if e.coder == who]
-        own = None  # each clip counted with the version it was coded with
-        if mine:
-            key = (mine[0].scheme, mine[0].scheme_version)
-            own = parsed[key] if key in parsed else parsed.setdefault(key, _scheme_of(tx, mine))
+        # each clip counted with the version it was coded with
+        own = _scheme_of(tx, mine, parsed) if mine else None
         scheme = scheme or own
         s = sessions[clip.session_id]
         items.append(SessionClip(s.id, s.held_on, clip.duration_ms, mine, clip.id, own))
-    return items, scheme or _scheme_of(tx, [])
+    return items, scheme or _scheme_of(tx, [], parsed)
 
 
 def family_tallies(ctx: Context, actor: User, code: str, session_id: int | None = None,
@@ -230,41 +243,41 @@ def family_contingency(ctx: Context, actor: User, code: str, step_ms: int = 1000
                                    windows_ms=_windows(window_ms))
 
 
-def pair_to_compare(clip: Clip, decision: Decision, coder_a: str, a: list[Event],
-                    coder_b: str, b: list[Event]) -> ClipPair:
-    """Two coders' events on a clip, to compare: refused while the gate keeps the one
-    asking blind (the comparison would show the other coder's coding), and an error
-    when neither coded it."""
+def pair_to_compare(tx: Tx, clip: Clip, decision: Decision, coder_a: str, a: list[Event],
+                    coder_b: str, b: list[Event], parsed: Parsed) -> ClipPair:
+    """Two coders' events on a clip, to compare (:func:`clip_pair`): refused while the
+    gate keeps the one asking blind (the comparison would show the other coder's
+    coding), and an error when neither coded it."""
     if decision.blind:
         raise refusal(f"compare coders on clip {clip.id} before both marked it done",
                       {"clip_id": clip.id})
     if not a and not b:
         raise InputError(f"Neither {coder_a} nor {coder_b} coded clip {clip.id}.")
-    return ClipPair(a, b, clip.duration_ms, clip.id)
+    return clip_pair(tx, clip, a, b, parsed)
 
 
 def clip_agreement(ctx: Context, actor: User, clip_ids: list[int], coder_a: str,
                    coder_b: str, *, tolerance_ms: int = MATCH_TOLERANCE_MS,
                    step_ms: int = SAMPLING_STEP_MS,
                    matching: str = "onset", audit: bool = True) -> AgreementReport:
-    """Agreement of two coders over one or more clips (supervisors and practitioners).
-    ``audit=False`` for a page that recomputes it on every rerun (the page load itself
-    is what matters there, not each redraw)."""
+    """Agreement of two coders over one or more clips (supervisors and practitioners),
+    each clip compared with the scheme version it was coded with (the report states the
+    versions it pools). ``audit=False`` for a page that recomputes it on every rerun (the
+    page load itself is what matters there, not each redraw)."""
     pairs = []
+    parsed: Parsed = {}
     with ctx.db.transaction(actor.username) as tx:
-        scheme: Scheme | None = None
         for clip_id in clip_ids:
             clip = tx.get_clip(clip_id)
             decision = require_access(tx, actor, Action.VIEW_CLIP, clip.family_id, clip,
                                       what=f"see agreement on clip {clip_id}")
             a = tx.list_events(clip_id, coder_a)
             b = tx.list_events(clip_id, coder_b)
-            pairs.append(pair_to_compare(clip, decision, coder_a, a, coder_b, b))
-            scheme = scheme or _scheme_of(tx, a or b)
+            pairs.append(pair_to_compare(tx, clip, decision, coder_a, a, coder_b, b, parsed))
         if audit:
             tx.audit("agreement", "clip", ",".join(map(str, clip_ids)),
                      {"coders": [coder_a, coder_b], "tolerance_ms": tolerance_ms,
                       "step_ms": step_ms})
     return agreement_report_clips(pairs, tolerance_ms=tolerance_ms, step_ms=step_ms,
-                                  scheme=scheme, matching=matching, coder_a=coder_a,
+                                  matching=matching, coder_a=coder_a,
                                   coder_b=coder_b)

@@ -7,6 +7,11 @@ double-coding only the searcher's own events are searched. "Answered" means what
 tallies mean (:func:`attune.analysis.tallies.link_responses`): a cue with an attuned
 response (practitioner-only codes left out), a response that is attuned to its cue; the
 latency band is that of the cue's first attuned response, or of the response itself.
+
+The caseload is read at once (its clips, the gate's answers); the events a batch of clips
+at a time, in the order the hits are listed (visit date, family, clip), only the kinds the
+query needs, and the search stops once it has more than ``limit`` hits. A clip's cues and
+responses are linked only when one of its events passes the other filters.
 """
 
 from __future__ import annotations
@@ -31,7 +36,8 @@ from attune.services.access import (
     refusal,
     require_role,
 )
-from attune.services.schemes import load_scheme, scheme_in
+from attune.services.schemes import scheme_in
+from attune.storage.store import Tx
 
 #: who searches (parents never: their view has no events; administrators run accounts)
 SEARCH_ROLES = {Role.PRACTITIONER, Role.SUPERVISOR}
@@ -101,7 +107,6 @@ def search_events(ctx: Context, actor: User, query: SearchQuery) -> SearchResult
     """The events of ``actor``'s caseload (a supervisor: their team's) that match."""
     require_role(ctx, actor, SEARCH_ROLES, "search coded events")
     found: list[Hit] = []
-    clips_searched = 0
     schemes: dict[tuple[str, int], Scheme] = {}
     with ctx.db.transaction(actor.username) as tx:
         mine = family_ids_for(tx, actor)
@@ -120,27 +125,36 @@ def search_events(ctx: Context, actor: User, query: SearchQuery) -> SearchResult
         # read at once for the whole caseload: the clips, the gate's answers, the events
         own_clips = tx.clips_of_families([f.id for f in families if f.id in mine])
         wanted: list[tuple[Family, Clip, date]] = []
+        of_families = tx.sessions_of_families([f.id for f in families])
         for family in families:
-            sessions = {s.id: s for s in tx.sessions_for_family(family.id)}
+            sessions = {s.id: s for s in of_families[family.id]}
             clips = own_clips[family.id] if family.id in mine else by_family[family.id]
             wanted += [(family, clip, sessions[clip.session_id].held_on) for clip in clips
                        if _in_range(sessions[clip.session_id].held_on, query)]
         decisions = decide_many(tx, actor, Action.VIEW_CLIP, [(f, c) for f, c, _ in wanted])
         allowed = [(f, c, held_on, d) for (f, c, held_on), d
                    in zip(wanted, decisions, strict=True) if d.allowed]  # else not theirs
-        of_clips = tx.events_of_clips([c.id for _, c, _, _ in allowed])
-        batches: list[tuple[str, int, str, date, list[Event]]] = []
-        for family, clip, held_on, decision in allowed:
-            clips_searched += 1
-            events = of_clips[clip.id]
-            if decision.blind:
-                events = [e for e in events if e.coder == actor.username]
-            batches.append((family.code, clip.id, clip_label(clip, held_on), held_on, events))
-    for family_code, clip_id, label, held_on, events in batches:
-        for coder in sorted({e.coder for e in events}):
-            own = [e for e in events if e.coder == coder]
-            found.extend(_match(ctx, schemes, query, own, family_code, clip_id, label,
-                                held_on))
+        clips_searched = len(allowed)
+        # the clips in the order their hits are listed, their events read a batch at a
+        # time: once more than ``limit`` hits are found, the clips after cannot change
+        # the first ``limit``, so they are not read
+        allowed.sort(key=lambda a: (a[2], a[0].code, a[1].id))
+        kinds = _kinds_needed(query)
+        for at in range(0, len(allowed), BATCH_CLIPS):
+            batch = allowed[at:at + BATCH_CLIPS]
+            of_clips = tx.events_of_clips([c.id for _, c, _, _ in batch], kinds=kinds,
+                                          created=False)
+            for family, clip, held_on, decision in batch:
+                events = of_clips[clip.id]
+                if decision.blind:
+                    events = [e for e in events if e.coder == actor.username]
+                label = clip_label(clip, held_on)
+                for coder in sorted({e.coder for e in events}):
+                    own = [e for e in events if e.coder == coder]
+                    found.extend(_match(ctx, tx, schemes, query, own, family.code, clip.id,
+                                        label, held_on))
+            if len(found) > query.limit:
+                break
     found.sort(key=lambda h: (h.held_on, h.family, h.clip_id, h.start_ms, h.coder))
     return SearchResult(tuple(found[:query.limit]), clips_searched, len(found) > query.limit)
 
@@ -162,27 +176,58 @@ def search_schemes(ctx: Context, actor: User) -> list[Scheme]:
         return [scheme_in(ctx, tx, s.name, s.version)[1] for s in used]
 
 
+#: clips whose events a search reads at once
+BATCH_CLIPS = 50
+
+
+def _kinds_needed(q: SearchQuery) -> set[EventKind] | None:
+    """The kinds of event a search must read: a cue or a response is answered or not by
+    the clip's cues and responses (reactions play no part), a reaction by nothing."""
+    if q.kind is None:
+        return None
+    return {EventKind.REACTION} if q.kind == EventKind.REACTION else \
+        {EventKind.CUE, EventKind.RESPONSE}
+
+
 def _in_range(held_on: date, q: SearchQuery) -> bool:
     return (q.date_from is None or held_on >= q.date_from) and \
         (q.date_to is None or held_on <= q.date_to)
 
 
-def _scheme(ctx: Context, cache: dict[tuple[str, int], Scheme], events: Iterable[Event]
-            ) -> Scheme | None:
+def _scheme(ctx: Context, tx: Tx, cache: dict[tuple[str, int], Scheme],
+            events: Iterable[Event]) -> Scheme | None:
     for e in events:
         key = (e.scheme, e.scheme_version)
         if key not in cache:
-            cache[key] = load_scheme(ctx, *key)[1]
+            cache[key] = scheme_in(ctx, tx, *key)[1]
         return cache[key]
     return None
 
 
-def _match(ctx: Context, schemes: dict[tuple[str, int], Scheme], q: SearchQuery,
+def _match(ctx: Context, tx: Tx, schemes: dict[tuple[str, int], Scheme], q: SearchQuery,
            events: list[Event], family: str, clip_id: int, label: str, held_on: date
            ) -> list[Hit]:
-    """One coder's events of one clip that match ``q``."""
-    scheme = _scheme(ctx, schemes, events)
+    """One coder's events of one clip that match ``q``: the filters on the event itself
+    first, and the links between cues and responses only for a clip with a candidate."""
+    scheme = _scheme(ctx, tx, schemes, events)
     if scheme is None:
+        return []
+    note = q.note.strip().casefold()
+    candidates = []
+    for e in events:
+        if q.kind is not None and e.kind != q.kind:
+            continue
+        if q.codes and e.code not in q.codes:
+            continue
+        code = scheme.code(e.code) if scheme.has_code(e.code) else None
+        if q.potency is not None and (code is None or code.potency != q.potency):
+            continue
+        if q.modifiers and not q.modifiers <= set(e.modifiers):
+            continue
+        if note and note not in e.note.casefold():
+            continue
+        candidates.append((e, code))
+    if not candidates:
         return []
     outcome: dict[int, tuple[bool, str | None, int | None]] = {}
     for link in link_responses(events, scheme):
@@ -196,20 +241,8 @@ def _match(ctx: Context, schemes: dict[tuple[str, int], Scheme], q: SearchQuery,
             before = outcome.get(link.cue.id or 0)
             if before is None or not before[0] or (before[2] or 0) > a.latency_ms:
                 outcome[link.cue.id or 0] = (True, a.band, a.latency_ms)
-    note = q.note.strip().casefold()
     out = []
-    for e in events:
-        if q.kind is not None and e.kind != q.kind:
-            continue
-        if q.codes and e.code not in q.codes:
-            continue
-        code = scheme.code(e.code) if scheme.has_code(e.code) else None
-        if q.potency is not None and (code is None or code.potency != q.potency):
-            continue
-        if q.modifiers and not q.modifiers <= set(e.modifiers):
-            continue
-        if note and note not in e.note.casefold():
-            continue
+    for e, code in candidates:
         answered, band, latency = outcome.get(e.id or 0, (False, None, None))
         if e.kind == EventKind.REACTION:
             answered = None  # type: ignore[assignment]

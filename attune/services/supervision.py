@@ -19,13 +19,13 @@ from attune.analysis.agreement import (
     group_agreement,
     pair_sentences,
     pair_tally_icc,
+    scheme_parameters,
+    stated_versions,
 )
 from attune.core.accounts import Role, User
 from attune.core.clip import Clip, ClipStatus, clip_label
 from attune.core.coding import CODING_ROLE_WORDS, Calibration, CodingAssignment, CodingRole
-from attune.core.events import Event
 from attune.core.practice import MATCH_TOLERANCE_MS, SAMPLING_STEP_MS
-from attune.core.scheme import Scheme
 from attune.errors import InputError, NotAllowedError
 from attune.services import Context
 from attune.services.access import (
@@ -40,8 +40,10 @@ from attune.services.access import (
     require_role,
 )
 from attune.services.analysis import (
+    Parsed,
     _scheme_of,
     clip_agreement,
+    clip_pair,
     pair_to_compare,
     primary_coder,
 )
@@ -198,23 +200,18 @@ def team_agreement(ctx: Context, supervisor: User, tolerance_ms: int = MATCH_TOL
         done = _done_pairs(tx, supervisor)
         events = tx.events_of_clips([clip.id for clip, *_ in done])
         accepted = tx.accepted_counts_of_clips([clip.id for clip, *_ in done])
-        parsed: dict[tuple[str, int], Scheme] = {}
+        parsed: Parsed = {}
         pairs = []
         for clip, coder_a, coder_b, role, at, decision in done:
             a = [e for e in events[clip.id] if e.coder == coder_a]
             b = [e for e in events[clip.id] if e.coder == coder_b]
-            pair = pair_to_compare(clip, decision, coder_a, a, coder_b, b)
-            first = (a or b)[0]
-            key = (first.scheme, first.scheme_version)
-            if key not in parsed:
-                parsed[key] = _scheme_of(tx, a or b)
+            pair = pair_to_compare(tx, clip, decision, coder_a, a, coder_b, b, parsed)
             counts = accepted[clip.id]
-            pairs.append((clip, coder_a, coder_b, role, at, pair, parsed[key], (len(a), len(b)),
-                (counts.get(coder_a, 0), counts.get(coder_b, 0))))
-    for clip, coder_a, coder_b, role, at, pair, scheme, marks, from_suggestions in pairs:
+            pairs.append((clip, coder_a, coder_b, role, at, pair, (len(a), len(b)),
+                          (counts.get(coder_a, 0), counts.get(coder_b, 0))))
+    for clip, coder_a, coder_b, role, at, pair, marks, from_suggestions in pairs:
         report = agreement_report_clips([pair], tolerance_ms=tolerance_ms, step_ms=step_ms,
-                                        scheme=scheme, matching="onset", coder_a=coder_a,
-                                        coder_b=coder_b)
+                                        matching="onset", coder_a=coder_a, coder_b=coder_b)
         out.append(PairAgreement(clip.id, coder_a, coder_b, role, at.date(), report,
                                  marks, from_suggestions))
     if audit and out:
@@ -312,7 +309,7 @@ def pair_icc(ctx: Context, supervisor: User) -> list[PairTallyICC]:
     Supervisors only."""
     require_role(ctx, supervisor, {Role.SUPERVISOR}, "see the team's agreement")
     by_pair: dict[tuple[str, str], list[ClipPair]] = {}
-    coded: list[Event] = []
+    parsed: Parsed = {}
     with ctx.db.transaction(supervisor.username) as tx:
         done = [p for p in _done_pairs(tx, supervisor) if p[3] == CodingRole.SECOND]
         events = tx.events_of_clips([clip.id for clip, *_ in done])
@@ -320,11 +317,9 @@ def pair_icc(ctx: Context, supervisor: User) -> list[PairTallyICC]:
             a, b = sorted((x, y))  # the same two columns whoever coded first
             ea = [e for e in events[clip.id] if e.coder == a]
             eb = [e for e in events[clip.id] if e.coder == b]
-            coded += ea + eb
-            by_pair.setdefault((a, b), []).append(ClipPair(ea, eb, clip.duration_ms, clip.id))
-        scheme = _scheme_of(tx, coded)
+            by_pair.setdefault((a, b), []).append(clip_pair(tx, clip, ea, eb, parsed))
     return [PairTallyICC(a, b, tuple(int(c.clip_id) for c in clips),
-                         tuple(pair_tally_icc(clips, scheme)))
+                         tuple(pair_tally_icc(clips)))
             for (a, b), clips in sorted(by_pair.items())]
 
 
@@ -393,9 +388,12 @@ def report_parameters(pairs: list[PairAgreement], tolerance_ms: int, step_ms: in
                                             "tolerance"}
     if pairs:
         first = pairs[0].report.parameters
-        for key in ("matching", "scheme", "windows_ms", "flags"):
+        for key in ("matching", "flags"):
             if key in first:
                 params[key] = first[key]
+        # every version the pairs were coded with, not the first pair's only
+        params.update(scheme_parameters(
+            v for p in pairs for v in stated_versions(p.report.parameters)))
     params["pairs"] = len(pairs)
     return params
 
@@ -602,7 +600,7 @@ def _calibration_results(tx: Tx, viewer: User, session: Calibration,
                          ) -> list[CalibrationResult]:
     pairs: dict[str, list[ClipPair]] = {t: [] for t in trainees}
     visible = 0
-    coded: list[Event] = []
+    parsed: Parsed = {}
     for clip_id in session.clip_ids:
         clip = tx.get_clip(clip_id)
         decision = decide_access(tx, viewer, Action.VIEW_CLIP, clip.family_id, clip)
@@ -617,18 +615,14 @@ def _calibration_results(tx: Tx, viewer: User, session: Calibration,
         if gold is None:
             continue
         gold_events = tx.list_events(clip_id, gold)
-        coded += gold_events
         for trainee in trainees:
             if trainee in done:
                 mine = tx.list_events(clip_id, trainee)
-                coded += mine
-                pairs[trainee].append(ClipPair(gold_events, mine, clip.duration_ms,
-                                               clip_id))
-    scheme = _scheme_of(tx, coded)
+                pairs[trainee].append(clip_pair(tx, clip, gold_events, mine, parsed))
     return [CalibrationResult(
         t, len(p), visible, session.pass_line_percent,
-        agreement_report_clips(p, tolerance_ms=tolerance_ms, scheme=scheme,
-                               coder_a="gold", coder_b=t) if p else None)
+        agreement_report_clips(p, tolerance_ms=tolerance_ms, coder_a="gold", coder_b=t)
+        if p else None)
         for t, p in pairs.items()]
 
 

@@ -95,10 +95,20 @@ def test_files_without_modifiers_still_import(tmp_path: Path) -> None:
     old = "id,coder,kind,code,label,start_ms,end_ms,answers,note,modifiers\n" \
           "e1,pat,cue,C02,,1000,1000,,,\n"
     assert loads_events_csv(old, scheme=SCHEME).events[0].modifiers == ()
+    # an events file of v1, made before modifiers (a sample clip's true events as they
+    # were then), reads with none
     samples = Path(__file__).resolve().parents[2] / "sample_clips"
     for path in sorted(samples.glob("*.events.json")):
-        doc = read_events_file(path, scheme=SCHEME)
+        before = json.loads(path.read_text(encoding="utf-8"))
+        before["scheme"]["version"] = 1
+        for event in before["events"]:
+            event.pop("modifiers", None)
+        old_file = tmp_path / path.name
+        old_file.write_text(json.dumps(before), encoding="utf-8")
+        doc = read_events_file(old_file, scheme=SCHEME)
         assert doc.events and all(not e.modifiers for e in doc.events)
+        # the samples themselves are coded under v2 and carry some
+        assert any(e.modifiers for e in read_events_file(path, scheme=SCHEME).events)
 
 
 def test_elan_holds_modifiers_as_dependent_tiers_that_elan_users_can_edit() -> None:

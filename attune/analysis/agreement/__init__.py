@@ -77,6 +77,8 @@ from attune.analysis.agreement.report import (
     flag_notes,
     parameter_sentences,
     per_code_agreement,
+    scheme_parameters,
+    stated_versions,
     tally_icc,
 )
 
@@ -123,6 +125,8 @@ __all__ = [
     "pair_tally_icc",
     "parameter_sentences",
     "per_code_agreement",
+    "scheme_parameters",
+    "stated_versions",
     "tally_icc",
     "time_unit_kappa",
 ]

@@ -59,25 +59,30 @@ def _live(events: Sequence[Event]) -> list[Event]:
     return [e for e in events if e.deleted_at is None]
 
 
-def _measures(scheme: Scheme | None) -> dict[str, Callable[[Sequence[Event], int],
-                                                          float | None]]:
-    def cues(events: Sequence[Event], duration_ms: int) -> float | None:
+#: a measure of one coder's events on a clip of this length, coded with this version
+_Measure = Callable[[Sequence[Event], int, Scheme | None], float | None]
+
+
+def _measures(schemes: Sequence[Scheme | None]) -> dict[str, _Measure]:
+    """The measures, those that need a scheme when every clip has its version."""
+    def cues(events: Sequence[Event], duration_ms: int, _: Scheme | None) -> float | None:
         return sum(1 for e in _live(events) if e.kind == EventKind.CUE) / (duration_ms / 60_000)
 
-    out: dict[str, Callable[[Sequence[Event], int], float | None]] = {
-        "cues per minute": cues}
-    if scheme is None:
+    out: dict[str, _Measure] = {"cues per minute": cues}
+    if any(s is None for s in schemes):
         return out
     from attune.analysis.tallies import link_responses  # avoids an import cycle at load
 
-    chosen = scheme
-
-    def attuned(events: Sequence[Event], duration_ms: int) -> float | None:
-        n = sum(1 for lk in link_responses(events, chosen) if lk.attuned)
+    def attuned(events: Sequence[Event], duration_ms: int, own: Scheme | None
+                ) -> float | None:
+        assert own is not None
+        n = sum(1 for lk in link_responses(events, own) if lk.attuned)
         return n / (duration_ms / 60_000)
 
-    def latency(events: Sequence[Event], duration_ms: int) -> float | None:
-        ms = [lk.assessment.latency_ms for lk in link_responses(events, chosen)
+    def latency(events: Sequence[Event], duration_ms: int, own: Scheme | None
+                ) -> float | None:
+        assert own is not None
+        ms = [lk.assessment.latency_ms for lk in link_responses(events, own)
               if lk.attuned and lk.assessment is not None]
         return float(np.median(ms)) / 1000 if ms else None
 
@@ -89,14 +94,15 @@ def _measures(scheme: Scheme | None) -> dict[str, Callable[[Sequence[Event], int
 def pair_tally_icc(clips: Sequence[ClipPair], scheme: Scheme | None = None
                    ) -> list[TallyICC]:
     """The ICC of each measure over the clips of one coder pair (each clip's ``a`` and
-    ``b`` are the same two coders throughout); clips without a duration are left out."""
-    timed = [c for c in clips if c.duration_ms]
+    ``b`` are the same two coders throughout, each clip counted with its own scheme
+    version, else ``scheme``); clips without a duration are left out."""
+    timed = [(c, c.scheme or scheme) for c in clips if c.duration_ms]
     out = []
-    for measure, of in _measures(scheme).items():
+    for measure, of in _measures([own for _, own in timed] or [scheme]).items():
         rows = []
-        for c in timed:
+        for c, own in timed:
             assert c.duration_ms is not None
-            x, y = of(c.a, c.duration_ms), of(c.b, c.duration_ms)
+            x, y = of(c.a, c.duration_ms, own), of(c.b, c.duration_ms, own)
             if x is not None and y is not None:
                 rows.append([x, y])
         made = _tally_icc(measure, rows)

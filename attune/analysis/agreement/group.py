@@ -260,7 +260,7 @@ def group_agreement(
         note=note, versus_gold=versus,
         parameters={"tolerance_ms": tolerance_ms, "step_ms": step_ms,
                     "coders": len(order),
-                    "scheme": None if scheme is None else f"{scheme.name} v{scheme.version}"})
+                    "scheme": None if scheme is None else scheme.label})
 
 
 def _time_unit_lanes(coded: Sequence[_Coded], codes: Sequence[str], step_ms: int,

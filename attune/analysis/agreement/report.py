@@ -11,8 +11,8 @@ that is undefined for the data is recorded as ``value=None`` with the reason, ne
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -46,7 +46,7 @@ from attune.analysis.agreement.matching import (
 )
 from attune.core.events import Event
 from attune.core.practice import MATCH_TOLERANCE_MS, SAMPLING_STEP_MS
-from attune.core.scheme import EventKind, Potency, Scheme, Valence
+from attune.core.scheme import EventKind, Potency, Scheme, Valence, pooled_versions
 from attune.core.spans import format_ms
 
 UNMATCHED = "unmatched"
@@ -174,12 +174,20 @@ class FlagNote:
 
 @dataclass(frozen=True)
 class ClipPair:
-    """Two coders' events of one clip, for :func:`agreement_report_clips`."""
+    """Two coders' events of one clip, for :func:`agreement_report_clips`, and the scheme
+    version they were coded with: each clip is compared with its own version's codes,
+    potency and windows (the report's ``scheme`` for a pair that names none)."""
 
     a: Sequence[Event]
     b: Sequence[Event]
     duration_ms: int | None = None
     clip_id: Any = None
+    scheme: Scheme | None = None
+
+
+def _own_schemes(clips: Sequence[ClipPair], scheme: Scheme | None) -> list[Scheme | None]:
+    """Each clip's scheme version: its own, else the one given for all."""
+    return [c.scheme or scheme for c in clips]
 
 
 @dataclass(frozen=True, eq=False)
@@ -439,21 +447,26 @@ def tally_icc(
     clips: Sequence[ClipPair], scheme: Scheme | None = None
 ) -> dict[str, Statistic]:
     """ICC(2,1) (Shrout & Fleiss 1979), absolute agreement, of per-clip tallies of the two
-    coders: "cues seen" always, "attuned responses" when a ``scheme`` is given.
+    coders: "cues seen" always, "attuned responses" when every clip has a scheme version
+    (its own, else ``scheme``), each clip's counted with its own version's windows.
     """
     from attune.analysis.tallies import link_responses  # avoids an import cycle at load
 
-    def cues(events: Sequence[Event]) -> int:
+    def cues(events: Sequence[Event], _: Scheme | None) -> int:
         return sum(1 for e in events if e.deleted_at is None and e.kind == EventKind.CUE)
 
-    tallies: dict[str, Callable[[Sequence[Event]], int]] = {"cues seen": cues}
-    if scheme is not None:
-        chosen = scheme
-        tallies["attuned responses"] = lambda events: sum(
-            1 for lk in link_responses(events, chosen) if lk.attuned)
+    def attuned(events: Sequence[Event], own: Scheme | None) -> int:
+        assert own is not None
+        return sum(1 for lk in link_responses(events, own) if lk.attuned)
+
+    schemes = _own_schemes(clips, scheme)
+    tallies: dict[str, Callable[[Sequence[Event], Scheme | None], int]] = {"cues seen": cues}
+    if all(s is not None for s in schemes or [scheme]):
+        tallies["attuned responses"] = attuned
     out: dict[str, Statistic] = {}
     for name, count in tallies.items():
-        ratings = [[count(c.a), count(c.b)] for c in clips]
+        ratings = [[count(c.a, own), count(c.b, own)]
+                   for c, own in zip(clips, schemes, strict=True)]
 
         def compute(r: list[list[int]] = ratings) -> float:
             return icc(r, "ICC(2,1)")
@@ -512,11 +525,12 @@ def agreement_report_clips(
     share = float(min_overlap)
     names = (_coder_name([e for c in clips for e in c.a], coder_a, "A"),
              _coder_name([e for c in clips for e in c.b], coder_b, "B"))
-    cats, prepared = _code_indices(clips, scheme)
+    schemes = _own_schemes(clips, scheme)
+    cats, prepared = _code_indices(clips, schemes)
     k = len(cats)
-    groups = _potency_groups(scheme, cats)
-    matched = [_match_clip(pa, pb, ca, cb, groups, matching, tolerance_ms, share)
-               for pa, pb, ca, cb in prepared]
+    groups = _potency_groups(schemes, cats)
+    matched = [_match_clip(pa, pb, ca, cb, g, matching, tolerance_ms, share)
+               for (pa, pb, ca, cb), g in zip(prepared, groups, strict=True)]
     units = _pool_event_units(clips, prepared, matched, k)
     time_stat, lane_times = _time_unit_statistics(clips, prepared, cats[:-1], step_ms)
 
@@ -525,10 +539,10 @@ def agreement_report_clips(
     event_kappa, event_kappa_matched, alpha_stat = _event_statistics(units, cm, method,
                                                                       names)
     lanes = _lanes(units, prepared, k, lane_times, method)
-    icc_stats = _icc_statistics(clips, scheme)
+    icc_stats = _icc_statistics(clips, schemes)
     potent: SubsetAgreement | None = None
     subtle: SubsetAgreement | None = None
-    if groups is not None:
+    if any(g is not None for g in groups):
         potent, subtle = _subsets(("potent", "subtle"), prepared, matched, k, method)
     notes = flag_notes(event_kappa, alpha_stat, lanes, icc_stats, step_ms)
     d = units.detection
@@ -541,7 +555,8 @@ def agreement_report_clips(
                                 if units.onset_diffs_ms.size else None),
         time_unit_kappa=time_stat, alpha=alpha_stat, icc=icc_stats, potent=potent,
         subtle=subtle, lanes=lanes, flag=notes[0].flag, notes=notes,
-        parameters=_report_parameters(clips, scheme, matching, tolerance_ms, share, step_ms),
+        parameters=_report_parameters(clips, schemes, matching, tolerance_ms, share,
+                                      step_ms),
         _places=units.places,
     )
 
@@ -619,17 +634,18 @@ def _check_report_parameters(clips: Sequence[ClipPair], tolerance_ms: int, step_
         raise ValueError("agreement_report_clips needs at least one ClipPair")
 
 
-def _code_indices(clips: Sequence[ClipPair], scheme: Scheme | None
+def _code_indices(clips: Sequence[ClipPair], schemes: Sequence[Scheme | None]
                   ) -> tuple[list[str], list[_Prepared]]:
     """The categories (every code either coder used, sorted, then "unmatched") and each
-    clip's coded events with their category indices."""
+    clip's coded events with their category indices; each clip's codes must be in its
+    own scheme version."""
     coded = [(_Coded(c.a), _Coded(c.b)) for c in clips]
+    for (pa, pb), own in zip(coded, schemes, strict=True):
+        if own is not None:
+            known = {c.id for c in own.codes}
+            for code in sorted({*pa.uniq, *pb.uniq} - known):
+                own.code(code)  # an unknown code is the user's to fix: InputError
     cats: list[str] = _categories([x for pa, pb in coded for x in (*pa.uniq, *pb.uniq)])
-    if scheme is not None:
-        known = {c.id for c in scheme.codes}
-        for code in cats:
-            if code not in known:
-                scheme.code(code)  # an unknown code is the user's to fix: InputError
     cats.append(UNMATCHED)
     index = {c: i for i, c in enumerate(cats)}
     prepared = [
@@ -814,35 +830,47 @@ def _event_statistics(units: _EventUnits, cm: np.ndarray, method: str,
     )
 
 
-def _icc_statistics(clips: Sequence[ClipPair], scheme: Scheme | None) -> dict[str, Statistic]:
-    """ICC on per-clip tallies; with one clip, undefined with the reason."""
+def _icc_statistics(clips: Sequence[ClipPair], schemes: Sequence[Scheme | None]
+                    ) -> dict[str, Statistic]:
+    """ICC on per-clip tallies (each clip with its own scheme version); with one clip,
+    undefined with the reason."""
     if len(clips) >= 2:
-        return tally_icc(clips, scheme)
+        return tally_icc([replace(c, scheme=own) for c, own in zip(clips, schemes,
+                                                                   strict=True)])
     reason = ("An ICC compares per-clip tallies, so one clip gives nothing to compare: it "
               f"is computed over all the clips a pair coded (from {ICC_MIN_CLIPS} clips).")
     stats = {"cues seen": Statistic("ICC(2,1) cues seen", None, 1, _METHOD_ICC,
                                     reason=reason)}
-    if scheme is not None:
+    if all(s is not None for s in schemes):
         stats["attuned responses"] = Statistic("ICC(2,1) attuned responses", None, 1,
                                                _METHOD_ICC, reason=reason)
     return stats
 
 
-def _potency_groups(scheme: Scheme | None, cats: list[str]) -> np.ndarray | None:
-    """Each code index's subset of cues: 1 potent, 2 subtle, 0 not a cue (needs the
-    scheme; None without one)."""
-    if scheme is None:
-        return None
-    potency = np.zeros(len(cats), dtype=np.int64)
-    by_id = {c.id: c for c in scheme.codes}
-    for i, code in enumerate(cats[:-1]):
-        p = by_id[code].potency
-        potency[i] = 0 if p is None else 1 if p == Potency.POTENT else 2
-    return potency
+def _potency_groups(schemes: Sequence[Scheme | None], cats: list[str]
+                    ) -> list[np.ndarray | None]:
+    """For each clip, each code index's subset of cues under the clip's own scheme
+    version: 1 potent, 2 subtle, 0 not a cue or not in that version (None without a
+    scheme)."""
+    made: dict[int, np.ndarray] = {}
+    out: list[np.ndarray | None] = []
+    for scheme in schemes:
+        if scheme is None:
+            out.append(None)
+            continue
+        if id(scheme) not in made:
+            potency = np.zeros(len(cats), dtype=np.int64)
+            by_id = {c.id: c for c in scheme.codes}
+            for i, code in enumerate(cats[:-1]):
+                p = by_id[code].potency if code in by_id else None
+                potency[i] = 0 if p is None else 1 if p == Potency.POTENT else 2
+            made[id(scheme)] = potency
+        out.append(made[id(scheme)])
+    return out
 
 
-def _report_parameters(clips: Sequence[ClipPair], scheme: Scheme | None, matching: str,
-                       tolerance_ms: int, min_overlap: float, step_ms: int
+def _report_parameters(clips: Sequence[ClipPair], schemes: Sequence[Scheme | None],
+                       matching: str, tolerance_ms: int, min_overlap: float, step_ms: int
                        ) -> dict[str, Any]:
     """The parameters as data (for JSON); :func:`parameter_sentences` says them in words."""
     return {
@@ -853,13 +881,34 @@ def _report_parameters(clips: Sequence[ClipPair], scheme: Scheme | None, matchin
         "step_is": "a sampling step for time-unit kappa, not a tolerance",
         "clip_durations_ms": [c.duration_ms for c in clips],
         "clip_ids": [c.clip_id for c in clips],
-        "scheme": None if scheme is None else f"{scheme.name} v{scheme.version}",
-        "windows_ms": None if scheme is None else {
-            str(v.value): w for v, w in scheme.windows_ms.items()},
+        **scheme_parameters((s.label, s.windows_by_letter) for s in schemes if s is not None),
         "deleted_events": "ignored",
         "flags": {"kappa": [KAPPA_AMBER, KAPPA_GREEN], "alpha": [ALPHA_AMBER, ALPHA_GREEN],
                   "icc": [ICC_AMBER, ICC_GREEN]},
     }
+
+
+def scheme_parameters(used: Iterable[tuple[str, Mapping[str, int]]]) -> dict[str, Any]:
+    """The scheme versions a report pools, as parameters, from each clip's ``(label,
+    windows)``: ``scheme`` (the version when there is one, else None), ``schemes`` (every
+    version, in the order first used), ``windows_ms`` (the first version's) and
+    ``windows_by_scheme`` (each version's, when they differ)."""
+    versions, windows, by_version = pooled_versions(used)
+    return {"scheme": versions[0] if len(versions) == 1 else None,
+            "schemes": list(versions), "windows_ms": windows,
+            "windows_by_scheme": by_version}
+
+
+def stated_versions(parameters: Mapping[str, Any]) -> list[tuple[str, Mapping[str, int]]]:
+    """The ``(label, windows)`` of each version a report's parameters state (the inverse
+    of :func:`scheme_parameters`, to pool several reports' versions)."""
+    by_version = parameters.get("windows_by_scheme")
+    if isinstance(by_version, Mapping):
+        return list(by_version.items())
+    windows = parameters.get("windows_ms") or {}
+    versions = parameters.get("schemes") or \
+        ([parameters["scheme"]] if parameters.get("scheme") else [])
+    return [(str(v), windows) for v in versions]
 
 
 _MOMENTS = "the same moments"
@@ -1015,13 +1064,20 @@ def parameter_sentences(parameters: Mapping[str, Any]) -> list[str]:
     if p.get("step_ms") is not None:
         lines.append(f"Time-unit agreement sampled both timelines every "
                      f"{_seconds(p['step_ms'])}; it is a sampling step, not a tolerance.")
-    if p.get("scheme"):
-        lines.append(f"The codes are those of the coding scheme {p['scheme']}.")
-    windows = p.get("windows_ms")
-    if isinstance(windows, Mapping) and windows:
-        each = [f"{_seconds(ms)} of {_CUES_OF[Valence(str(v))]}" for v, ms in windows.items()]
-        lines.append("A response counted as attuned when it fitted its cue and began within "
-                     f"{_words(each, 'or')} (the latency windows).")
+    versions = [v for v, _ in stated_versions(p)]
+    if len(versions) > 1:
+        lines.append(f"The clips were coded under {len(versions)} versions of the coding "
+                     f"scheme ({_words(versions, 'and')}); each clip was compared with the "
+                     "codes of its own version.")
+    elif versions:
+        lines.append(f"The codes are those of the coding scheme {versions[0]}.")
+    by_version = p.get("windows_by_scheme")
+    if isinstance(by_version, Mapping) and by_version:
+        for version, windows in by_version.items():
+            lines.append(f"Under {version}, {_attuned_within(windows)}")
+    elif isinstance(p.get("windows_ms"), Mapping) and p["windows_ms"]:
+        sentence = _attuned_within(p["windows_ms"])
+        lines.append(sentence[0].upper() + sentence[1:])
     if p.get("deleted_events") == "ignored":
         lines.append("Deleted events were left out.")
     flags = p.get("flags")
@@ -1040,6 +1096,12 @@ def parameter_sentences(parameters: Mapping[str, Any]) -> list[str]:
     if p.get("pairs") is not None:
         lines.append(f"Clips coded by two coders in this report: {p['pairs']}.")
     return lines
+
+
+def _attuned_within(windows: Mapping[str, int]) -> str:
+    each = [f"{_seconds(ms)} of {_CUES_OF[Valence(str(v))]}" for v, ms in windows.items()]
+    return ("a response counted as attuned when it fitted its cue and began within "
+            f"{_words(each, 'or')} (the latency windows).")
 
 
 def _seconds(ms: int) -> str:
