@@ -150,7 +150,7 @@ def long_clip(minutes: float, size: int, rocking: bool) -> None:
             float(v) for v in _child("analyse", str(path)))
         total = sound + picture
         print(f"{minutes:.0f}-minute clip ({size} px wide{', rocking' if rocking else ''}), "
-              "own process: sound {sound:.1f} s "
+              f"own process: sound {sound:.1f} s "
               f"wall, {cpu_sound:.1f} s CPU ({heard:.0f} suggestions), picture "
               f"{picture:.1f} s wall, {cpu_picture:.1f} s CPU ({steps:.0f} steps compared, "
               f"{seen:.0f} suggestions); together {total:.1f} s wall = 1/"
