@@ -8,9 +8,10 @@ cannot show it), each picture's brightness plane is scaled down to a small gray 
 Farnebäck's dense optical flow (OpenCV) between two such pictures gives each pixel's
 movement; the camera's own movement (a pan, a shaking hand) shifts the whole picture, so
 that shift is found first (phase correlation) and taken out. The flow, the costliest
-step, is computed only when the two pictures differ somewhere (:func:`_changed`): a still
-moment is still without it. Each region of a :data:`COLS` x :data:`ROWS` grid then gets
-the share of its pixels that moved, their mean movement and where they are.
+step, is computed only where the two pictures differ (:func:`_changed`: the regions that
+changed and the regions around them; a still moment is still without it). Each region of
+a :data:`COLS` x :data:`ROWS` grid then gets the share of its pixels that moved, their
+mean movement and where they are.
 """
 
 from __future__ import annotations
@@ -38,8 +39,8 @@ CAMERA_MATCH = 0.7
 #: A pixel changed between two pictures (camera taken out) when its gray level moved by
 #: this much or more (of 255); a picture at WIDTH averages the camera's noise away.
 CHANGED_LEVEL = 4
-#: The flow is computed only when some region has this share of its pixels changed: a
-#: region counts as moving only with MIN_SHARE (5 %) of its pixels moved, so where
+#: The flow is computed only around the regions with this share of their pixels changed:
+#: a region counts as moving only with MIN_SHARE (5 %) of its pixels moved, so where
 #: fewer than a fifth of that changed at all, nothing moved that the rule could use.
 CHANGED_SHARE = 0.01
 #: Decoder threads (as ingest: one per core; the analysis shares the worker's cores).
@@ -99,16 +100,23 @@ def _camera(prev: np.ndarray, gray: np.ndarray, window: np.ndarray
 
 
 def _changed(prev: np.ndarray, gray: np.ndarray, seen: np.ndarray, edges_x: np.ndarray,
-             edges_y: np.ndarray) -> bool:
-    """Whether some region has :data:`CHANGED_SHARE` of its pixels changed by
-    :data:`CHANGED_LEVEL` or more between ``prev`` and ``gray`` (where both show them)."""
+             edges_y: np.ndarray) -> tuple[slice, slice] | None:
+    """Where the flow is worth computing: the box of the regions with
+    :data:`CHANGED_SHARE` of their pixels changed by :data:`CHANGED_LEVEL` or more between
+    ``prev`` and ``gray`` (where both show them), one region wider on each side (what
+    moved may have come from there); None when no region changed."""
     changed = (cv2.absdiff(prev, gray) >= CHANGED_LEVEL) & seen
     if not changed.any():
-        return False
+        return None
     counts = np.add.reduceat(np.add.reduceat(changed.astype(np.int32), edges_y[:-1], axis=0),
                              edges_x[:-1], axis=1)
     area = np.outer(np.diff(edges_y), np.diff(edges_x))
-    return bool((counts >= CHANGED_SHARE * area).any())
+    rows, cols = np.nonzero(counts >= CHANGED_SHARE * area)
+    if not len(rows):
+        return None
+    r0, r1 = max(0, rows.min() - 1), min(ROWS, rows.max() + 2)
+    c0, c1 = max(0, cols.min() - 1), min(COLS, cols.max() + 2)
+    return slice(edges_y[r0], edges_y[r1]), slice(edges_x[c0], edges_x[c1])
 
 
 def _regions(m: np.ndarray, f: np.ndarray, edges_x: np.ndarray, edges_y: np.ndarray
@@ -176,8 +184,10 @@ def motion_field(proxy: Path, progress: Callable[[float], None] | None = None
                 gray = _small_gray(frame, h)
                 if prev is not None:
                     steady, seen = _camera(prev, gray, window)
-                    if _changed(steady, gray, seen, edges_x, edges_y):
-                        f = _flow(steady, gray)
+                    box = _changed(steady, gray, seen, edges_x, edges_y)
+                    if box is not None:
+                        f = np.zeros((h, WIDTH, 2), np.float32)
+                        f[box] = _flow(steady[box], gray[box])
                         mag = np.hypot(f[..., 0], f[..., 1])
                         m = (mag >= MOVED_PX) & seen
                         share, mean, where = _regions(m, f, edges_x, edges_y)
