@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -19,20 +20,45 @@ CRIES = TEST_DATA / "audio" / "cries"
 SPEECH = TEST_DATA / "audio" / "speech"
 
 
+#: The cry files that hold no crying to find, by their spectrograms (the README names
+#: each): hiss, room noise with clicks, a near-silent file, a machine's tone. The baby's
+#: sounds the mixes cut from them are in the truth with nothing of a baby in them.
+NO_CRYING = ("5B416CE8", "60fb026c", "131D2346", "c10e2b0f", "a40b9b8d", "7060a4f6")
+
+
 @dataclass(frozen=True)
 class Mix:
     samples: np.ndarray
     truth: list[Segment]
+    #: for each truth segment, the index (in the cries given) of the cry it was cut from
+    cut_from: list[int | None]
 
     @property
     def duration_ms(self) -> int:
         return len(self.samples) * 1000 // RATE
 
 
-def load_sounds() -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """The cries and the adult phrases, mono at the analysis rate."""
-    cries = [read_mono(p, RATE)[0] for p in sorted(CRIES.iterdir())]
-    speech = [read_mono(p, RATE)[0] for p in sorted(SPEECH.glob("*.wav"))]
+def half_of(paths: list[Path], half: str | None) -> list[Path]:
+    """``paths`` (sorted) or one half of them, for tuning a rule on one half and
+    measuring it on the other: ``"tune"`` every second one from the second, ``"held-out"``
+    every second one from the first (each voice of the adult phrases has some in both).
+
+    >>> [p.name for p in half_of([Path("a"), Path("b"), Path("c")], "held-out")]
+    ['a', 'c']
+    """
+    ordered = sorted(paths)
+    if half is None:
+        return ordered
+    if half not in ("tune", "held-out"):
+        raise ValueError(f"half must be 'tune' or 'held-out', got {half!r}")
+    return ordered[1::2] if half == "tune" else ordered[0::2]
+
+
+def load_sounds(half: str | None = None) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """The cries and the adult phrases, mono at the analysis rate (all, or one
+    :func:`half_of` them)."""
+    cries = [read_mono(p, RATE)[0] for p in half_of(list(CRIES.iterdir()), half)]
+    speech = [read_mono(p, RATE)[0] for p in half_of(list(SPEECH.glob("*.wav")), half)]
     return cries, speech
 
 
@@ -76,28 +102,32 @@ def make_mix(seed: int, cries: list[np.ndarray], speech: list[np.ndarray],
     n = int(duration_s * RATE)
     out = room_noise(n, rng, noise_dbfs)
     truth: list[Segment] = []
+    cut_from: list[int | None] = []
     t = int(pick.uniform(0.5, 2.0) * RATE)
 
-    def place(x: np.ndarray, voice: Voice) -> bool:
+    def place(x: np.ndarray, voice: Voice, source: int | None = None) -> bool:
         nonlocal t
         if t + len(x) >= n:
             return False
         out[t:t + len(x)] += x
         truth.append(Segment(voice, t * 1000 // RATE, (t + len(x)) * 1000 // RATE, 1.0, 0.0))
+        cut_from.append(source)
         t += len(x)
         return True
 
     while t < n:
         if pick.random() < 0.2:
-            cry = _at_level(_loudest(pick.choice(cries), int(pick.uniform(2.5, 4.5) * RATE)),
+            i = pick.choice(range(len(cries)))  # as pick.choice(cries): the same draws
+            cry = _at_level(_loudest(cries[i], int(pick.uniform(2.5, 4.5) * RATE)),
                             pick.uniform(-24, -16))
-            if not place(cry, Voice.CRY):
+            if not place(cry, Voice.CRY, i):
                 break
         else:
             for i in range(pick.randint(2, 5)):
                 if i % 2 == 0:
-                    x = _loudest(pick.choice(cries), int(pick.uniform(0.4, 0.9) * RATE))
-                    ok = place(_at_level(x, pick.uniform(-28, -18)), Voice.INFANT)
+                    i = pick.choice(range(len(cries)))
+                    x = _loudest(cries[i], int(pick.uniform(0.4, 0.9) * RATE))
+                    ok = place(_at_level(x, pick.uniform(-28, -18)), Voice.INFANT, i)
                 else:
                     x = _trim(pick.choice(speech))
                     ok = place(_at_level(x, pick.uniform(-26, -18)), Voice.ADULT)
@@ -106,7 +136,7 @@ def make_mix(seed: int, cries: list[np.ndarray], speech: list[np.ndarray],
                 t += int(pick.uniform(0.4, 1.5) * RATE)
         t += int(pick.uniform(5.5, 8.0) * RATE)
     np.clip(out, -1.0, 1.0, out=out)
-    return Mix(out, truth)
+    return Mix(out, truth, cut_from)
 
 
 def seconds_of(segments: list[Segment], voices: set[Voice], duration_ms: int,

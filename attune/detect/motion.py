@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from attune.core.scheme import EventKind
-from attune.core.suggestions import Suggestion
+from attune.core.suggestions import Suggestion, SuggestionSource
 
 #: The grid of regions, left to right, then top to bottom.
 COLS, ROWS = 4, 3
@@ -170,5 +170,6 @@ def motion_suggestions(found: list[Movement]) -> list[Suggestion]:
         way = "toward the middle" if m.toward else "away from the middle"
         out.append(Suggestion(EventKind.CUE, TOWARD_CODE if m.toward else AWAY_CODE,
                               m.start_ms, m.end_ms, confidence, guess=True,
-                              basis=f"a movement {way} of the picture, on its {where}"))
+                              basis=f"a movement {way} of the picture, on its {where}",
+                              source=SuggestionSource.PICTURE))
     return out

@@ -10,7 +10,10 @@ speech, also high-pitched infant-directed speech) and kept simple enough to expl
 3. A stretch is the baby's when its median F0 is at least 350 Hz; or at least 250 Hz with
    one unbroken voiced run of 650 ms or more (adult syllables, even sung to a baby, are
    shorter; a cry's phonation is longer); or at least 200 Hz with most of its voiced
-   energy above 1 kHz (the tense, bright voice of crying). Otherwise it is an adult's.
+   energy above 1 kHz (the tense, bright voice of crying); or when at least 30 % of its
+   voiced frames are at 450 Hz or above whatever its median (a noisy cry whose rough
+   frames are read low: no adult's speech, even sung to a baby, spends that long so
+   high). Otherwise it is an adult's.
    A stretch whose pitch does not move at all (spread under 0.2 %: a beep, a phone's
    tone, a kitchen timer) is no voice and is left out: voices always waver.
 4. The baby's stretches less than 1 s apart make a *bout*; a bout of 1.5 s or more is a
@@ -39,6 +42,10 @@ LONG_RUN_MS = 650
 BRIGHT_F0_HZ = 200.0
 BRIGHT_SHARE = 0.45
 BOUT_GAP_MS = 1000
+#: Rule 3's last clause, set from one missed real cry of the tuning half
+#: (``bench/detect.py --half tune``) and checked on the held-out half: F0 and share.
+HIGH_F0_HZ = 450.0
+HIGH_SHARE = 0.3
 CRY_MS = 1500
 MIN_STRETCH_MS = 60
 #: A stretch whose F0 spread (interquartile range / median) is below this is a machine's
@@ -102,20 +109,24 @@ def stretches(fr: Frames) -> list[Segment]:
             continue  # a tone, not a voice
         longest = max(e - s for s, e in _runs(v)) * FRAME_MS
         bright = float(np.median(fr.high_share[a:b][v]))
-        infant, conf = _judge(f0, longest, bright)
+        infant, conf = _judge(f0, longest, bright, float(np.mean(f0s >= HIGH_F0_HZ)))
         out.append(Segment(Voice.INFANT if infant else Voice.ADULT, a * FRAME_MS,
                            b * FRAME_MS, conf, f0))
     return out
 
 
-def _judge(f0_hz: float, longest_ms: int, bright: float) -> tuple[bool, float]:
-    """Rule 3 with a confidence: how far the stretch is from the rule's edges."""
+def _judge(f0_hz: float, longest_ms: int, bright: float, high: float = 0.0
+           ) -> tuple[bool, float]:
+    """Rule 3 with a confidence: how far the stretch is from the rule's edges. ``high``
+    is the share of its voiced frames at :data:`HIGH_F0_HZ` or above."""
     if f0_hz >= INFANT_F0_HZ:
         return True, min(1.0, 0.6 + (f0_hz - INFANT_F0_HZ) / 250)
     if f0_hz >= INFANT_LOW_F0_HZ and longest_ms >= LONG_RUN_MS:
         return True, min(0.9, 0.5 + (longest_ms - LONG_RUN_MS) / 1500)
     if f0_hz >= BRIGHT_F0_HZ and bright >= BRIGHT_SHARE:
         return True, min(0.8, 0.5 + (bright - BRIGHT_SHARE))
+    if high >= HIGH_SHARE:
+        return True, 0.5
     if f0_hz < INFANT_LOW_F0_HZ:
         return False, min(1.0, 0.6 + (INFANT_LOW_F0_HZ - f0_hz) / 200)
     return False, 0.5

@@ -2,13 +2,16 @@
 suggested marks (:mod:`attune.detect.motion` decides what the movement is).
 
 Kept cheap on purpose: the decoder skips the frames no other frame refers to (where the
-encoder made any), each picture's brightness plane is scaled down to a small gray one
+encoder made any) and the deblocking filter (:data:`DECODE_OPTIONS`: a 160-pixel picture
+cannot show it), each picture's brightness plane is scaled down to a small gray one
 (:data:`WIDTH` pixels wide), and only pictures about :data:`STEP_MS` apart are compared.
 Farnebäck's dense optical flow (OpenCV) between two such pictures gives each pixel's
 movement; the camera's own movement (a pan, a shaking hand) shifts the whole picture, so
-that shift is found first (phase correlation) and taken out. Each region of a :data:`COLS` x
-:data:`ROWS` grid then gets the share of its pixels that moved, their mean movement and
-where they are.
+that shift is found first (phase correlation) and taken out. The flow, the costliest
+step, is computed only where the two pictures differ (:func:`_changed`: the regions that
+changed and the regions around them; a still moment is still without it). Each region of
+a :data:`COLS` x :data:`ROWS` grid then gets the share of its pixels that moved, their
+mean movement and where they are.
 """
 
 from __future__ import annotations
@@ -33,8 +36,19 @@ MOVED_PX = 0.6
 #: The camera moved when moving the picture back leaves at most this share of the
 #: difference between two pictures.
 CAMERA_MATCH = 0.7
+#: A pixel changed between two pictures (camera taken out) when its gray level moved by
+#: this much or more (of 255); a picture at WIDTH averages the camera's noise away.
+CHANGED_LEVEL = 4
+#: The flow is computed only around the regions with this share of their pixels changed:
+#: a region counts as moving only with MIN_SHARE (5 %) of its pixels moved, so where
+#: fewer than a fifth of that changed at all, nothing moved that the rule could use.
+CHANGED_SHARE = 0.01
 #: Decoder threads (as ingest: one per core; the analysis shares the worker's cores).
 THREADS = 2
+#: The decoder leaves out its deblocking filter (the smoothing of the edges between the
+#: encoder's blocks: averaged away when the picture is scaled down to WIDTH) and takes
+#: its fast paths; as the filmstrip's keyframes are decoded (``attune.media.remux``).
+DECODE_OPTIONS = {"skip_loop_filter": "all", "flags2": "+fast"}
 
 
 def _flow(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -85,6 +99,48 @@ def _camera(prev: np.ndarray, gray: np.ndarray, window: np.ndarray
     return moved, seen
 
 
+def _changed(prev: np.ndarray, gray: np.ndarray, seen: np.ndarray, edges_x: np.ndarray,
+             edges_y: np.ndarray) -> tuple[slice, slice] | None:
+    """Where the flow is worth computing: the box of the regions with
+    :data:`CHANGED_SHARE` of their pixels changed by :data:`CHANGED_LEVEL` or more between
+    ``prev`` and ``gray`` (where both show them), one region wider on each side (what
+    moved may have come from there); None when no region changed."""
+    changed = (cv2.absdiff(prev, gray) >= CHANGED_LEVEL) & seen
+    if not changed.any():
+        return None
+    counts = np.add.reduceat(np.add.reduceat(changed.astype(np.int32), edges_y[:-1], axis=0),
+                             edges_x[:-1], axis=1)
+    area = np.outer(np.diff(edges_y), np.diff(edges_x))
+    rows, cols = np.nonzero(counts >= CHANGED_SHARE * area)
+    if not len(rows):
+        return None
+    r0, r1 = max(0, rows.min() - 1), min(ROWS, rows.max() + 2)
+    c0, c1 = max(0, cols.min() - 1), min(COLS, cols.max() + 2)
+    return slice(edges_y[r0], edges_y[r1]), slice(edges_x[c0], edges_x[c1])
+
+
+def _regions(m: np.ndarray, f: np.ndarray, edges_x: np.ndarray, edges_y: np.ndarray
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per region (``r * COLS + c``) of the grid ``edges_x`` x ``edges_y``: the share of
+    its pixels in ``m`` (those that moved), their mean flow ``f`` (pixels, x and y) and
+    the mean x of those pixels (picture widths; NaN where none moved). All regions at
+    once: sums over the grid's blocks of the moved pixels, their flow and their x."""
+    w = m.shape[1]
+    mf = m.astype(np.float64)
+    stacked = np.concatenate([mf[..., None], f * mf[..., None],
+                              (mf * np.arange(w))[..., None]], axis=2)  # (h, w, 4)
+    sums = np.add.reduceat(np.add.reduceat(stacked, edges_y[:-1], axis=0),
+                           edges_x[:-1], axis=1).reshape(ROWS * COLS, 4)
+    area = np.outer(np.diff(edges_y), np.diff(edges_x)).reshape(ROWS * COLS)
+    count = sums[:, 0]
+    some = count > 0
+    per = np.where(some, count, 1.0)[:, None]
+    share = (count / area).astype(np.float32)
+    mean = np.where(some[:, None], sums[:, 1:3] / per, 0.0).astype(np.float32)
+    where = np.where(some, sums[:, 3] / per[:, 0] / w, np.nan).astype(np.float32)
+    return share, mean, where
+
+
 def motion_field(proxy: Path, progress: Callable[[float], None] | None = None
                  ) -> MotionField | None:
     """The movement in ``proxy``'s picture, or None when it has no picture. A picture
@@ -100,6 +156,7 @@ def motion_field(proxy: Path, progress: Callable[[float], None] | None = None
         vs.thread_type = "AUTO"
         vs.codec_context.thread_count = THREADS
         vs.codec_context.skip_frame = "NONREF"
+        vs.codec_context.options = DECODE_OPTIONS
         tb = vs.time_base
         origin = vs.start_time or 0
         total_ms = float(container.duration or 0) / 1000 or 0.0
@@ -115,6 +172,8 @@ def motion_field(proxy: Path, progress: Callable[[float], None] | None = None
         edges_x = np.linspace(0, WIDTH, COLS + 1).astype(int)
         edges_y = np.linspace(0, h, ROWS + 1).astype(int)
         window = cv2.createHanningWindow((WIDTH, h), cv2.CV_32F)
+        still = (np.zeros(ROWS * COLS, np.float32), np.zeros((ROWS * COLS, 2), np.float32),
+                 np.full(ROWS * COLS, np.nan, np.float32))
         try:
             for frame in container.decode(vs):
                 if frame.pts is None or tb is None:
@@ -125,23 +184,16 @@ def motion_field(proxy: Path, progress: Callable[[float], None] | None = None
                 gray = _small_gray(frame, h)
                 if prev is not None:
                     steady, seen = _camera(prev, gray, window)
-                    f = _flow(steady, gray)
-                    scale = 1000.0 / max(1, ms - prev_ms) / WIDTH  # picture widths a second
-                    mag = np.hypot(f[..., 0], f[..., 1])
-                    m = (mag >= MOVED_PX) & seen
-                    share = np.zeros(ROWS * COLS, np.float32)
-                    mean = np.zeros((ROWS * COLS, 2), np.float32)
-                    where = np.full(ROWS * COLS, np.nan, np.float32)
-                    for r in range(ROWS):
-                        for c in range(COLS):
-                            y0, y1 = edges_y[r], edges_y[r + 1]
-                            x0, x1 = edges_x[c], edges_x[c + 1]
-                            cell = m[y0:y1, x0:x1]
-                            i = r * COLS + c
-                            share[i] = cell.mean()
-                            if cell.any():
-                                mean[i] = f[y0:y1, x0:x1][cell].mean(axis=0) * scale
-                                where[i] = (x0 + np.nonzero(cell)[1].mean()) / WIDTH
+                    box = _changed(steady, gray, seen, edges_x, edges_y)
+                    if box is not None:
+                        f = np.zeros((h, WIDTH, 2), np.float32)
+                        f[box] = _flow(steady[box], gray[box])
+                        mag = np.hypot(f[..., 0], f[..., 1])
+                        m = (mag >= MOVED_PX) & seen
+                        share, mean, where = _regions(m, f, edges_x, edges_y)
+                        mean *= 1000.0 / max(1, ms - prev_ms) / WIDTH  # widths a second
+                    else:  # still: nothing moved, the flow is not computed
+                        share, mean, where = still
                     times.append(ms)
                     moved.append(share)
                     flows.append(mean)

@@ -523,7 +523,7 @@ class SignInThrottleRecord(Base):
 
 
 class SuggestionRecord(Base):
-    """A suggested mark from the clip's sound (``attune.detect``): pending until a
+    """A suggested mark from the clip's sound or picture (``attune.detect``): pending until a
     practitioner accepts it (``event_id``: the ordinary event that made) or rejects it.
     Never counted anywhere; gone with the clip."""
 
@@ -539,6 +539,8 @@ class SuggestionRecord(Base):
     confidence: Mapped[int] = mapped_column(Integer)  # 0-100
     guess: Mapped[bool] = mapped_column(Boolean, default=False)  # the code is a best guess
     basis: Mapped[str] = mapped_column(Text, default="")  # what was heard, in plain words
+    source: Mapped[str] = mapped_column(String(20), default="sound",
+                                        server_default="sound")  # "sound" or "picture"
     status: Mapped[str] = mapped_column(String(20))
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)

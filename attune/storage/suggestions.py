@@ -8,7 +8,12 @@ from collections.abc import Sequence
 from sqlalchemy import delete, func, select
 
 from attune.core.scheme import EventKind
-from attune.core.suggestions import Suggestion, SuggestionStatus, already_decided
+from attune.core.suggestions import (
+    Suggestion,
+    SuggestionSource,
+    SuggestionStatus,
+    already_decided,
+)
 from attune.errors import NotFoundError, StateError
 from attune.storage.coding import Coding
 from attune.storage.models import EventRecord, SuggestionRecord, UserRecord
@@ -18,7 +23,8 @@ from attune.storage.txbase import utcnow
 class Suggestions(Coding):
     def replace_suggestions(self, clip_id: int, new: Sequence[Suggestion]) -> int:
         """The clip's pending suggestions become ``new``, less those at a moment already
-        decided (a rejected one stays rejected). Returns how many are pending now."""
+        decided in the same signal (a rejected one stays rejected;
+        :func:`attune.core.suggestions.already_decided`). Returns how many are pending now."""
         self._clip_rec(clip_id)
         self.orm.execute(delete(SuggestionRecord).where(
             SuggestionRecord.clip_id == clip_id,
@@ -29,7 +35,7 @@ class Suggestions(Coding):
             self.orm.add(SuggestionRecord(
                 clip_id=clip_id, kind=str(s.kind), code=s.code, start_ms=s.start_ms,
                 end_ms=s.end_ms, confidence=s.confidence, guess=s.guess, basis=s.basis,
-                status=str(SuggestionStatus.PENDING), created_at=now))
+                source=str(s.source), status=str(SuggestionStatus.PENDING), created_at=now))
         self.orm.flush()
         self.audit("analyse", "clip", clip_id,
                    {"suggested": len(kept), "left_out_as_decided": len(new) - len(kept)})
@@ -103,6 +109,7 @@ class Suggestions(Coding):
 
 def _suggestion(rec: SuggestionRecord, decided_by: str | None) -> Suggestion:
     return Suggestion(EventKind(rec.kind), rec.code, rec.start_ms, rec.end_ms, rec.confidence,
-                      guess=rec.guess, basis=rec.basis, id=rec.id, clip_id=rec.clip_id,
+                      guess=rec.guess, basis=rec.basis, source=SuggestionSource(rec.source),
+                      id=rec.id, clip_id=rec.clip_id,
                       status=SuggestionStatus(rec.status), decided_by=decided_by,
                       decided_at=rec.decided_at, event_id=rec.event_id)

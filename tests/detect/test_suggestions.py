@@ -12,7 +12,7 @@ import pytest
 from attune.core.accounts import Role
 from attune.core.clip import ClipStatus
 from attune.core.consent import ConsentScope
-from attune.core.jobs import JobStatus
+from attune.core.jobs import JobKind, JobStatus
 from attune.core.scheme import EventKind
 from attune.core.suggestions import SuggestionStatus
 from attune.errors import InputError, NotAllowedError, StateError
@@ -125,7 +125,7 @@ def test_suggest_accept_reject_and_reanalyse(ctx: Context) -> None:
 def test_a_clip_without_sound_gets_a_note_not_a_failure(ctx: Context) -> None:
     pat, _, clip = _ready(ctx, NO_AUDIO)
     with ctx.db.transaction("system") as tx:
-        job = tx.create_job("detect", clip.id)
+        job = tx.create_job(JobKind.DETECT, clip.id)
     result = run_detection(ctx, clip.id, job.id)
     assert result is not None and result.note == NO_SOUND and result.pending == 0
     done = detection_job(ctx, clip.id)
@@ -148,3 +148,73 @@ def test_a_silent_clip_with_a_clear_reach_gets_it_suggested(ctx: Context,
     assert abs(reach.start_ms - 3000) <= 1000 and "toward the middle" in reach.basis
     event = accept_suggestion(ctx, pat, int(reach.id or 0), "C05")  # turned, not reached
     assert (event.code, event.coder) == ("C05", "pat")
+
+
+def test_a_decision_on_what_was_heard_leaves_what_was_seen_then(ctx: Context) -> None:
+    """The practitioner rejects "a cry at 12 s": the same cry heard again stays rejected,
+    but a reach seen in the picture at 12.4 s is another observation and is suggested;
+    accepting a cry does not hide it either."""
+    from attune.detect.motion import Movement, motion_suggestions
+    from attune.detect.segments import Segment, Voice
+    from attune.detect.suggest import suggestions_from
+
+    pat = make_user(ctx, "pat")
+    family = make_family(ctx, pat)
+    clip = make_clip(ctx, pat, family)
+    with ctx.db.transaction("system") as tx:
+        tx.set_clip_media(clip.id, status=ClipStatus.READY)
+
+    def heard(start_ms: int) -> list:  # type: ignore[type-arg]
+        return suggestions_from([Segment(Voice.CRY, start_ms, start_ms + 4000, 0.8, 420.0)])
+
+    seen = motion_suggestions([Movement(12_400, 13_200, -1, True, 0.2, 0.9)])
+    with ctx.db.transaction("worker") as tx:  # as the analysis stores them
+        tx.replace_suggestions(clip.id, heard(12_000))
+    (cry,) = list_suggestions(ctx, pat, clip.id)
+    assert (cry.code, cry.start_ms) == ("C16", 12_000)
+    reject_suggestion(ctx, pat, int(cry.id or 0))
+
+    with ctx.db.transaction("worker") as tx:  # analysed again: the cry, and now the reach
+        assert tx.replace_suggestions(clip.id, heard(12_200) + seen) == 1
+    (reach,) = list_suggestions(ctx, pat, clip.id)
+    assert (reach.code, reach.start_ms, reach.source) == ("C04", 12_400, "picture")
+    assert cry.source == "sound"
+
+    # accepted, the cry is an event of pat's; the reach is still its own suggestion
+    with ctx.db.transaction("worker") as tx:
+        tx.replace_suggestions(clip.id, heard(30_000))
+    fresh = next(s for s in list_suggestions(ctx, pat, clip.id) if s.start_ms == 30_000)
+    accept_suggestion(ctx, pat, int(fresh.id or 0))
+    with ctx.db.transaction("worker") as tx:
+        tx.replace_suggestions(clip.id, heard(12_200) + heard(30_300) + seen
+                               + motion_suggestions([Movement(30_500, 31_200, 1, False,
+                                                              0.2, 0.9)]))
+    assert [(s.code, s.start_ms) for s in list_suggestions(ctx, pat, clip.id)] == \
+        [("C04", 12_400), ("C13", 30_500)]
+
+
+def test_suggestions_stored_before_know_where_they_came_from(ctx: Context) -> None:
+    """Migration 0017 reads the source of the suggestions stored before it from their
+    plain words: those from the picture begin "a movement"."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from attune.detect.motion import Movement, motion_suggestions
+    from attune.detect.segments import Segment, Voice
+    from attune.detect.suggest import suggestions_from
+    from attune.storage.db import alembic_config, migrate
+
+    pat = make_user(ctx, "pat")
+    clip = make_clip(ctx, pat, make_family(ctx, pat))
+    with ctx.db.transaction("worker") as tx:
+        tx.replace_suggestions(clip.id, suggestions_from(
+            [Segment(Voice.CRY, 1000, 5000, 0.8, 420.0)])
+            + motion_suggestions([Movement(8000, 8800, -1, False, 0.2, 0.9)]))
+    command.downgrade(alembic_config(ctx.db.engine), "0016")
+    with ctx.db.engine.connect() as conn:
+        columns = conn.execute(text("SELECT * FROM suggestions")).keys()
+    assert "source" not in columns
+    migrate(ctx.db.engine)
+    with ctx.db.engine.connect() as conn:
+        rows = conn.execute(text("SELECT code, source FROM suggestions ORDER BY start_ms"))
+        assert [tuple(r) for r in rows] == [("C16", "sound"), ("C13", "picture")]
