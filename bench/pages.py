@@ -108,7 +108,9 @@ def facts(env: dict[str, str]) -> dict[str, Any]:
             "    first = clips[0].id\n"
             "    double = [a.clip_id for a in tx.assignments() if a.role == 'second']\n"
             "    coders = tx.coders_of_clip(double[0])\n"
-            "print(json.dumps({'clip': first, 'double': double[0], 'coders': coders}))\n")
+            "    families = len(tx.list_families())\n"
+            "print(json.dumps({'clip': first, 'double': double[0], 'coders': coders,\n"
+            "                  'families': families}))\n")
     out = subprocess.run([sys.executable, "-c", code], env={**env, "PYTHONPATH": str(ROOT)},
                          cwd=ROOT, check=True, capture_output=True, text=True).stdout
     return dict(json.loads(out.strip().splitlines()[-1]))
@@ -309,7 +311,9 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir())
                         / "attune-bench-pages", help="caseloads are kept here between runs")
     parser.add_argument("--pg-url", default=PG_DEFAULT)
-    parser.add_argument("--fresh", action="store_true", help="make the caseloads anew")
+    parser.add_argument("--fresh", action="store_true",
+                        help="make the caseloads anew (a caseload only grows: to measure "
+                             "fewer families than an earlier run left, this is needed)")
     parser.add_argument("--no-grow", action="store_true",
                         help="measure the data folders as they are (with --app-repo of an "
                         "older checkout: this checkout would migrate them to its schema)")
@@ -336,6 +340,11 @@ def main() -> None:
             if not args.no_grow:
                 grow_caseload(env, n, cache)
             ids = facts(env)
+            if ids["families"] > n:  # a caseload only grows: an earlier run made more
+                raise SystemExit(
+                    f"the {db} caseload in {work} already holds {ids['families']} families "
+                    f"(made by an earlier run), so it cannot measure {n}: run again with "
+                    "--fresh (or with --families of at least that many)")
             app, url = run_app(args.app_repo, env, work)
             try:
                 figures = measure(url, ids, args.repeats, args.timeout)
