@@ -63,6 +63,10 @@ from attune.ui.families import FamilyRow
 FLAG_BADGE = {Flag.GREEN: ":green-badge[green]", Flag.AMBER: ":orange-badge[amber]",
               Flag.RED: ":red-badge[red]"}
 FLAG_COLOURS = {"green": "#2e7d32", "amber": "#ef8f00", "red": "#c62828", "none": "#9e9e9e"}
+#: The page's tabs, in order (their labels are the tab state's values: never change them
+#: without the tests and the links that open a tab).
+TABS = ("Agreement", "Disagreements", "Calibration", "Assign double-coding",
+        "Supervision log and portfolio")
 STATISTICS = {"event_kappa": "event kappa", "time_unit_kappa": "time-unit kappa",
               "alpha": "Krippendorff's alpha"}
 

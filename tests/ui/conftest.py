@@ -43,6 +43,13 @@ def app(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[...,
     reset_contexts()
 
 
+def open_tab(at: AppTest, key: str, label: str) -> AppTest:
+    """Open the tab ``label`` of the keyed tabs ``key`` (a page that lays out only its
+    open tab, as a click on it would) and run the page."""
+    at.session_state[key] = label
+    return at.run()
+
+
 def texts(at: AppTest) -> str:
     """Everything the page says, as one string (to look for messages)."""
     parts = []

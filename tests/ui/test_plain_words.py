@@ -14,7 +14,10 @@ from attune.core.accounts import User
 from attune.core.words import check_caption
 from attune.services import Context
 from attune.services.demo import DEMO_FAMILY
+from attune.ui import supervision as sup
 from tests.factories import demo_users, demo_without_video
+
+from .conftest import open_tab
 
 App = Callable[..., AppTest]
 
@@ -42,6 +45,8 @@ PAGES = {
     "parent": ["parent_view.py"],
     "admin": ["accounts.py"],
 }
+#: Pages that lay out only their open tab: each tab is opened and read.
+LAZY_TABS = {"supervision.py": {"sup_tab": sup.TABS}}
 QUERY = {"consent.py": {"family": DEMO_FAMILY}, "upload.py": {"family": DEMO_FAMILY},
          "workspace.py": {"clip": "1"}, "tallies.py": {"family": DEMO_FAMILY},
          "reels.py": {"family": DEMO_FAMILY}, "goals.py": {"family": DEMO_FAMILY}}
@@ -96,6 +101,11 @@ def test_pages_speak_in_peoples_words(demo: dict[str, User], app: App, who: str,
     assert not at.exception, at.exception
     said = on_screen(at)
     assert said
+    for key, labels in LAZY_TABS.get(page, {}).items():  # only the open tab is laid out
+        for label in labels:
+            open_tab(at, key, label)
+            assert not at.exception, (label, at.exception)
+            said += on_screen(at)
     found = developer_words(said)
     assert not found, "\n".join(found)
 

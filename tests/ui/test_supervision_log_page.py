@@ -14,7 +14,7 @@ from attune.core.accounts import User
 from attune.services import Context
 from tests.factories import demo_users, demo_without_video
 
-from .conftest import texts
+from .conftest import open_tab, texts
 
 App = Callable[..., AppTest]
 
@@ -45,6 +45,7 @@ def test_a_supervisor_logs_a_session_and_prepares_the_portfolio(demo: dict[str, 
     assert set(icc["flag"]) == {"not yet"} and set(icc["clips"]) == {1}
     said = texts(at)
     assert "pat and sam: Not shown yet" in said and "there is 1, so 4 more" in said
+    open_tab(at, "sup_tab", "Supervision log and portfolio")
     at.selectbox(key="sup_log_who").set_value("pat")
     at.number_input(key="sup_log_minutes").set_value(90)
     at.multiselect(key="sup_log_clips").select(1)

@@ -32,7 +32,7 @@ from attune.ui import tallies as tal
 from attune.ui.workspace import coders_from_query, seek_from_query
 from tests.factories import demo_users, demo_without_video, make_clip, make_family, make_user
 
-from .conftest import texts
+from .conftest import open_tab, texts
 
 App = Callable[..., AppTest]
 PRACTITIONER_ONLY = ("N01", "N02", "N03", "Unanswered cues", "Proportion answered",
@@ -166,15 +166,21 @@ def test_supervision_shows_the_double_coded_clip(demo: dict[str, User], app: App
     assert list(lanes["time-unit kappa"]) == ["0.60", "0.25", "0.38"]
     assert "at most 1.0 s apart (the tolerance)" in said and "not a tolerance" in said
     assert _frame(at, "agreement").iloc[0]["agreement"] < 1
+    # only the open tab is laid out: the disagreements appear when their tab is opened
+    assert not any("5900" in str(link.proto) for link in at.get("page_link"))
+    open_tab(at, "sup_tab", "Disagreements")
     links = at.get("page_link")
     assert any("t=5900" in str(link.proto.page) or "5900" in str(link.proto) for link in links)
+    open_tab(at, "sup_tab", "Agreement")
     # the PDF is laid out when asked for (it takes seconds with a full caseload)
-    assert {b.key for b in at.get("download_button")} == {"sup_csv", "sup_group_pdf"}
+    assert {b.key for b in at.get("download_button")} == {"sup_csv"}
     at.button(key="sup_pdf_prepare").click().run()
     assert not at.exception
-    assert {b.key for b in at.get("download_button")} == {"sup_pdf", "sup_csv", "sup_group_pdf"}
+    assert {b.key for b in at.get("download_button")} == {"sup_pdf", "sup_csv"}
     pdf = next(b for b in at.get("download_button") if b.key == "sup_pdf")
     assert pdf.proto.url  # the file is there to download
+    open_tab(at, "sup_tab", "Calibration")
+    assert {b.key for b in at.get("download_button")} == {"sup_group_pdf"}
 
 
 def test_supervision_tolerance_changes_the_statistics(demo: dict[str, User],
@@ -188,7 +194,7 @@ def test_supervision_tolerance_changes_the_statistics(demo: dict[str, User],
 
 def test_supervision_assigns_double_coding(demo: dict[str, User], app: App) -> None:
     at = app(demo["sue"], "supervision.py")
-    at.run()
+    open_tab(at, "sup_tab", "Assign double-coding")
     at.number_input(key="sup_share").set_value(100)
     at.number_input(key="sup_seed").set_value(7)
     at.button(key="sup_assign_submit").click().run()
@@ -207,7 +213,7 @@ def test_supervision_skips_clips_without_second_coder_consent(
         tx.set_clip_media(clip.id, status=ClipStatus.READY, duration_ms=1000)
         tx.add_events(clip.id, [Event(EventKind.CUE, "C02", 100, 100, coder="pat")])
     at = app(demo["sue"], "supervision.py")
-    at.run()
+    open_tab(at, "sup_tab", "Assign double-coding")
     at.button(key="sup_assign_submit").click().run()
     assert not at.exception
     assert f"Skipped for lack of second-coder consent: clip(s) {clip.id}" in texts(at)
@@ -216,7 +222,7 @@ def test_supervision_skips_clips_without_second_coder_consent(
 def test_supervision_sets_a_gold_coder_and_shows_calibration(
         ctx: Context, demo: dict[str, User], app: App) -> None:
     at = app(demo["sue"], "supervision.py")
-    at.run()
+    open_tab(at, "sup_tab", "Calibration")
     at.selectbox(key="sup_gold_clip").select(1)
     at.selectbox(key="sup_gold_coder").select("sam")
     at.button(key="sup_gold_set").click().run()
@@ -332,7 +338,7 @@ def test_supervision_runs_a_calibration_session(ctx: Context, demo: dict[str, Us
     with ctx.db.transaction("test") as tx:
         tx.mark_coding_done(1, "sam")
     at = app(demo["sue"], "supervision.py")
-    at.run()
+    open_tab(at, "sup_tab", "Calibration")
     at.text_input(key="sup_cal_title").input("Spring calibration")
     at.multiselect(key="sup_cal_clips").select(1)
     at.multiselect(key="sup_cal_trainees").select("pat")
