@@ -93,12 +93,25 @@ def _forget() -> None:
     st.session_state.pop(USER_KEY, None)
 
 
-def _reload_user(ctx: Context, user_id: int) -> User | None:
+def _switched_off(ctx: Context, user_id: int) -> bool:
+    """Whether the account is gone or switched off (which the sign-out notice says)."""
     try:
-        user = account_by_id(ctx, user_id)
+        return not account_by_id(ctx, user_id).active
+    except NotFoundError:
+        return True
+
+
+def _live_account(ctx: Context, session_id: str | None, user_id: int,
+                  idle_s: float) -> User | None:
+    """The account as it is now when ``session_id`` is a live sign-in of it and the
+    account is active (the activity noted), else None: the routes' sign-in check
+    (:meth:`~attune.services.tokens.SessionRegistry.account_if_live`, one transaction)."""
+    try:
+        user, live = SESSIONS.account_if_live(ctx, session_id, user_id, idle_s,
+                                              activity=True)
     except NotFoundError:
         return None
-    return user if user.active else None
+    return user if live and user.active else None
 
 
 def start_session(ctx: Context, user: User) -> None:
@@ -141,17 +154,18 @@ def restore_session() -> User | None:
     user = current_user()
     sid = st.session_state.get(SESSION_KEY)
     if user is not None:
-        fresh = _reload_user(ctx, user.id)
-        if isinstance(sid, str) and fresh is not None and SESSIONS.touch(ctx, sid, user.id, idle_s):
+        fresh = _live_account(ctx, sid if isinstance(sid, str) else None, user.id, idle_s)
+        if fresh is not None:
             st.session_state[USER_KEY] = fresh
             return fresh
+        switched_off = _switched_off(ctx, user.id)
         _forget()
         _clear_cookie()
         st.session_state[NOTICE_KEY] = (
+            "Your account was switched off; ask an administrator." if switched_off else
             f"You were signed out after {ctx.settings.idle_minutes} minutes without "
             "activity, a sign-out in another window, or a change of password. Sign in "
-            "again to go on."
-            if fresh is not None else "Your account was switched off; ask an administrator.")
+            "again to go on.")
         return None
     token = st.context.cookies.get(SESSION_COOKIE)
     if not token:
@@ -160,8 +174,8 @@ def restore_session() -> User | None:
         claim = read_session_token(ctx.settings.secret_key, token)
     except TokenError:
         return None
-    fresh = _reload_user(ctx, claim.user_id)
-    if fresh is None or not SESSIONS.touch(ctx, claim.session_id, claim.user_id, idle_s):
+    fresh = _live_account(ctx, claim.session_id, claim.user_id, idle_s)
+    if fresh is None:
         # signed out, idle too long, a new password or switched off
         if organisation_identity() and not organisation_logout_pending():
             _clear_cookie()
