@@ -11,6 +11,7 @@ from attune.errors import AttuneError
 from attune.services.analysis import (
     clip_contingency,
     clip_tallies,
+    family_coding,
     family_contingency,
     family_goal_progress,
     family_modifier_tallies,
@@ -19,7 +20,7 @@ from attune.services.analysis import (
 from attune.services.families import visible_families
 from attune.ui import goals as goals_ui
 from attune.ui import tallies as ui
-from attune.ui.cache import built, cached
+from attune.ui.cache import built, cached, cached_over
 from attune.ui.session import get_context, page_user
 
 user = page_user({Role.PRACTITIONER, Role.SUPERVISOR}, "see tallies")
@@ -94,7 +95,8 @@ if right is not None:
 # ---------------------------------------------------------------- family over time
 st.subheader(f"{family.code} · {family.baby_name} across sessions")
 try:
-    frame = cached(ctx, user, family_tallies, code, None, audience, window_ms)
+    frame = cached_over(ctx, user, family_coding, family_tallies, code, None, audience,
+                        window_ms)
 except AttuneError as exc:
     st.error(str(exc))
     st.stop()
@@ -113,13 +115,14 @@ else:
     if st.toggle("By modifier", key="tallies_by_modifier",
                  help="Practitioner-only: each code per modifier value (how, how strongly, "
                       "who started), in each visit, and how many were attuned or answered."):
-        by_modifier = cached(ctx, user, family_modifier_tallies, code)
+        by_modifier = cached_over(ctx, user, family_coding, family_modifier_tallies, code)
         if by_modifier.empty:
             st.info("No mark of this family carries a modifier yet.")
         else:
             st.dataframe(by_modifier.drop(columns=["session"]), hide_index=True,
                          key="tallies_by_modifier_table")
-    progress = cached(ctx, user, family_goal_progress, code, window_ms)
+    progress = cached_over(ctx, user, family_coding, family_goal_progress, code,
+                           window_ms)
     if not progress.empty:
         st.altair_chart(built(goals_ui.progress_chart, progress), key="tallies_goals_chart")
         st.caption("Practitioner-only · attuned responses in each visit that show each of "
@@ -145,7 +148,8 @@ if not parent_watching:
         step_ms = ui.STEP_CHOICES[step_label]
         try:
             chance = cached(ctx, user, clip_contingency, choice.clip_id, step_ms, window_ms)
-            visits, overall = cached(ctx, user, family_contingency, code, step_ms, window_ms)
+            visits, overall = cached_over(ctx, user, family_coding, family_contingency,
+                                         code, step_ms, window_ms)
         except AttuneError as exc:
             st.error(str(exc))
         else:
@@ -164,7 +168,7 @@ if not parent_watching:
 
 # ---------------------------------------------------------------- the parent's words
 st.subheader("What the parent hears")
-sessions = cached(ctx, user, ui.session_parent_tallies, clips)
+sessions = cached_over(ctx, user, family_coding, ui.session_parent_tallies, code, clips)
 session_ids = [s for s, _ in sessions]
 session_id = st.selectbox(
     "Session", session_ids, index=len(session_ids) - 1, key="tallies_session",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -26,6 +27,7 @@ from attune.analysis.tallies import (
 from attune.core.accounts import Role, User
 from attune.core.clip import Clip
 from attune.core.events import Event
+from attune.core.goals import Goal
 from attune.core.policy import Decision
 from attune.core.practice import MATCH_TOLERANCE_MS, SAMPLING_STEP_MS
 from attune.core.scheme import Scheme, Valence
@@ -101,37 +103,6 @@ def clip_tallies(ctx: Context, actor: User, clip_id: int, coder: str | None = No
                       clip_id=clip_id)
 
 
-def tallies_of_clips(ctx: Context, actor: User, clip_ids: list[int],
-                     window_ms: int | None = None) -> dict[int, ClipTallies]:
-    """:func:`clip_tallies` of many clips (their primary coders), read at once."""
-    with ctx.db.transaction(actor.username) as tx:
-        clips = tx.get_clips(clip_ids)
-        for clip_id in clip_ids:
-            if clip_id not in clips:
-                tx.get_clip(clip_id)  # raises NotFoundError, as clip_tallies would
-        ordered = [clips[cid] for cid in clip_ids]
-        decisions = decide_many(tx, actor, Action.VIEW_CLIP,
-                                [(c.family_id, c) for c in ordered])
-        for clip, decision in zip(ordered, decisions, strict=True):
-            if not decision.allowed:  # the refusal, audited, as clip_tallies gives it
-                require_access(tx, actor, Action.VIEW_CLIP, clip.family_id, clip,
-                               what=f"see clip {clip.id}'s tallies")
-        events_of = tx.events_of_clips(clip_ids)
-        practitioners = {s.id: s.practitioner for sessions in tx.sessions_of_families(
-            list({c.family_id for c in ordered})).values() for s in sessions}
-        chosen: dict[int, tuple[list[Event], Scheme]] = {}
-        parsed: Parsed = {}
-        for clip, decision in zip(ordered, decisions, strict=True):
-            events = events_of[clip.id]
-            if decision.blind:  # blind double-coding: only their own coding
-                events = [e for e in events if e.coder == actor.username]
-            who = _primary_coder(practitioners[clip.session_id], events)
-            mine = [e for e in events if e.coder == who]
-            chosen[clip.id] = (mine, _scheme_of(tx, mine, parsed))
-    return {c.id: tally_clip(chosen[c.id][0], c.duration_ms or 0, chosen[c.id][1],
-                             windows_ms=_windows(window_ms), clip_id=c.id) for c in ordered}
-
-
 def _family_clips(tx: Tx, actor: User, code: str, session_id: int | None, what: str
                   ) -> tuple[list[SessionClip], Scheme]:
     """The family's processed clips the actor may open (each with its primary coder's
@@ -166,22 +137,61 @@ def _family_clips(tx: Tx, actor: User, code: str, session_id: int | None, what: 
     return items, scheme or _scheme_of(tx, [], parsed)
 
 
-def family_tallies(ctx: Context, actor: User, code: str, session_id: int | None = None,
-                   audience: Audience = Audience.PRACTITIONER,
-                   window_ms: int | None = None) -> pd.DataFrame:
-    """One row per session of the family (or the one session), oldest first."""
+@dataclass(frozen=True)
+class FamilyCoding:
+    """What every figure of a family counts, read once: its processed clips the actor may
+    open (each with its primary coder's events, blind coders only their own), by visit,
+    the scheme they were coded with, and the family's open goals. Pages keep it per data
+    version and give it to the figures below, which would each read it again."""
+
+    code: str
+    items: tuple[SessionClip, ...]
+    scheme: Scheme
+    goals: tuple[Goal, ...]
+
+    def of_session(self, session_id: int | None) -> list[SessionClip]:
+        return [i for i in self.items if session_id is None or i.session_id == session_id]
+
+
+def family_coding(ctx: Context, actor: User, code: str, session_id: int | None = None,
+                  what: str | None = None) -> FamilyCoding:
+    """The family's :class:`FamilyCoding` (of one visit with ``session_id``), access
+    checked (``what`` names the use in a refusal)."""
     with ctx.db.transaction(actor.username) as tx:
         items, scheme = _family_clips(tx, actor, code, session_id,
-                                      f"see family {code}'s tallies")
-        if actor.role == Role.PARENT:
-            audience = Audience.PARENT
+                                      what or f"see family {code}'s tallies")
+        family = tx.get_family(code)
+        goals = tuple(g for g in tx.goals_for_family(family.id) if g.retired_on is None)
+    return FamilyCoding(code, tuple(items), scheme, goals)
+
+
+def _coding(ctx: Context, actor: User, code: str, coding: FamilyCoding | None,
+            what: str) -> FamilyCoding:
+    if coding is None:
+        return family_coding(ctx, actor, code, what=what)
+    if coding.code != code:
+        raise ValueError(f"the coding given is family {coding.code}'s, not {code}'s")
+    return coding
+
+
+def family_tallies(ctx: Context, actor: User, code: str, session_id: int | None = None,
+                   audience: Audience = Audience.PRACTITIONER,
+                   window_ms: int | None = None, *,
+                   coding: FamilyCoding | None = None) -> pd.DataFrame:
+    """One row per session of the family (or the one session), oldest first."""
+    coding = _coding(ctx, actor, code, coding, f"see family {code}'s tallies")
+    if actor.role == Role.PARENT:
+        audience = Audience.PARENT
+    items = coding.of_session(session_id)
     if not items:
         return pd.DataFrame()
-    return session_frame(items, scheme, audience=audience, windows_ms=_windows(window_ms))
+    return session_frame(items, coding.scheme, audience=audience,
+                         windows_ms=_windows(window_ms))
 
 
 def family_modifier_tallies(ctx: Context, actor: User, code: str,
-                            session_id: int | None = None) -> pd.DataFrame:
+                            session_id: int | None = None, *,
+                            coding: FamilyCoding | None = None) -> pd.DataFrame:
     """Tallies by modifier (practitioner figures: never a parent's): each visit's events
     per code and modifier value, and how many of them were attuned or answered."""
     from attune.analysis.modifiers import modifier_frame
@@ -189,24 +199,21 @@ def family_modifier_tallies(ctx: Context, actor: User, code: str,
 
     require_role(ctx, actor, {Role.PRACTITIONER, Role.SUPERVISOR},
                  f"see family {code}'s tallies by modifier")
-    with ctx.db.transaction(actor.username) as tx:
-        items, scheme = _family_clips(tx, actor, code, session_id,
-                                      f"see family {code}'s tallies by modifier")
-    return modifier_frame(items, scheme)
+    coding = _coding(ctx, actor, code, coding, f"see family {code}'s tallies by modifier")
+    return modifier_frame(coding.of_session(session_id), coding.scheme)
 
 
 def family_goal_progress(ctx: Context, actor: User, code: str,
-                         window_ms: int | None = None) -> pd.DataFrame:
+                         window_ms: int | None = None, *,
+                         coding: FamilyCoding | None = None) -> pd.DataFrame:
     """For practitioners and supervisors: each visit's count of attuned responses that
     show each of the family's goals (still open, naming codes); empty when there is
     nothing to count. A parent reads the goals' words only (services/goals.py)."""
-    with ctx.db.transaction(actor.username) as tx:
-        items, scheme = _family_clips(tx, actor, code, None,
-                                      f"see progress against family {code}'s goals")
-        family = tx.get_family(code)
-        goals = [g for g in tx.goals_for_family(family.id) if g.retired_on is None]
-    sessions = session_tallies(items, scheme, windows_ms=_windows(window_ms)) if items else []
-    return goal_progress(goals, sessions)
+    coding = _coding(ctx, actor, code, coding,
+                     f"see progress against family {code}'s goals")
+    sessions = session_tallies(coding.items, coding.scheme,
+                               windows_ms=_windows(window_ms)) if coding.items else []
+    return goal_progress(list(coding.goals), sessions)
 
 
 def clip_contingency(ctx: Context, actor: User, clip_id: int, step_ms: int = 1000,
@@ -231,15 +238,14 @@ def clip_contingency(ctx: Context, actor: User, clip_id: int, step_ms: int = 100
 
 
 def family_contingency(ctx: Context, actor: User, code: str, step_ms: int = 1000,
-                       window_ms: int | None = None
+                       window_ms: int | None = None, *, coding: FamilyCoding | None = None
                        ) -> tuple[list[VisitContingency], ContingencyReport]:
     """Responsiveness beyond chance for each visit of the family and over every visit."""
-    with ctx.db.transaction(actor.username) as tx:
-        items, scheme = _family_clips(tx, actor, code, None,
-                                      f"see how family {code}'s responses follow the cues")
-    if not items:
+    coding = _coding(ctx, actor, code, coding,
+                     f"see how family {code}'s responses follow the cues")
+    if not coding.items:
         raise InputError(f"Family {code} has no processed clips to analyse yet.")
-    return contingency_over_visits(items, scheme, step_ms=step_ms,
+    return contingency_over_visits(list(coding.items), coding.scheme, step_ms=step_ms,
                                    windows_ms=_windows(window_ms))
 
 

@@ -96,3 +96,16 @@ def built(build: Callable[[Any], T], data: Any) -> T:
     view unless it is the same table."""
     result: T = _built(_name(build), data, build)
     return result
+
+
+
+def cached_over(ctx: Context, user: User, read: Callable[..., Any], fn: Callable[..., T],
+                key: Any, *args: Any) -> T:
+    """``fn(ctx, user, key, *args, coding=read(ctx, user, key))``, cached as :func:`cached`,
+    where what ``read`` returns is read once per data version for every figure a page
+    makes from it (:func:`kept`): e.g. a family's coding, which its tallies, goal
+    progress and contingency would each read again."""
+    result: T = _call(run_version(ctx), date.today().isoformat(), _who(user),
+                      f"{_name(fn)} over {_name(read)}", (key, *args),
+                      lambda: fn(ctx, user, key, *args, coding=kept(ctx, user, read, key)))
+    return result

@@ -24,8 +24,8 @@ from attune.analysis.tallies import (  # noqa: F401  (the parent's words: one pl
     ClipTallies,
     ParentTallies,
     PractitionerFigures,
-    merge_tallies,
     parent_words_frame,
+    session_tallies,
 )
 from attune.core.accounts import User
 from attune.core.clip import clip_label
@@ -34,7 +34,7 @@ from attune.core.pronouns import Pronoun
 from attune.core.scheme import POTENCY_WORDS, VALENCE_WORDS, VIG_PRINCIPLES
 from attune.interchange.tables import frame_csv_bytes, frame_xlsx_bytes
 from attune.services import Context
-from attune.services.analysis import tallies_of_clips
+from attune.services.analysis import FamilyCoding
 from attune.services.families import get_family, processed_clips
 
 #: Less empty space above the page title, so a laptop screen (1366x768) shows more.
@@ -359,16 +359,15 @@ xlsx_bytes = frame_xlsx_bytes
 
 
 # ------------------------------------------------------------------------- parent words
-def session_parent_tallies(ctx: Context, user: User, clips: Sequence[ClipChoice]
-                           ) -> list[tuple[int, ParentTallies]]:
-    """Each session's pooled parent-safe tallies (scheme windows), oldest first."""
-    by_session: dict[int, list[ClipTallies]] = {}
-    tallies = tallies_of_clips(ctx, user, [clip.clip_id for clip in clips])
-    for clip in clips:
-        by_session.setdefault(clip.session_id, []).append(tallies[clip.clip_id])
-    order = sorted(by_session, key=lambda s: min((c.held_on, c.session_id) for c in clips
-                                                 if c.session_id == s))
-    return [(s, merge_tallies(by_session[s]).parent_safe) for s in order]
+def session_parent_tallies(ctx: Context, user: User, code: str, clips: Sequence[ClipChoice],
+                           *, coding: FamilyCoding) -> list[tuple[int, ParentTallies]]:
+    """Each session's pooled parent-safe tallies (scheme windows) over ``clips``, oldest
+    first, from the family's coding (``coding``, read once for the page)."""
+    wanted = {clip.clip_id for clip in clips}
+    items = [i for i in coding.items if i.clip_id in wanted]
+    held = {clip.session_id: (clip.held_on, clip.session_id) for clip in clips}
+    sessions = sorted(session_tallies(items, coding.scheme), key=lambda s: held[s.session_id])
+    return [(s.session_id, s.tallies.parent_safe) for s in sessions]
 
 
 def parent_sentences(sessions: Sequence[tuple[int, ParentTallies]], session_id: int,

@@ -19,7 +19,7 @@ from attune.core.events import Event
 from attune.core.scheme import EventKind
 from attune.core.words import check_words
 from attune.services import Context
-from attune.services.analysis import family_tallies
+from attune.services.analysis import family_coding, family_tallies
 from attune.services.demo import DEMO_FAMILY
 from attune.services.supervision import (
     report_parameters,
@@ -277,7 +277,9 @@ def test_exports_and_the_parents_figures(ctx: Context, demo: dict[str, User]) ->
 def test_parent_sentences_use_only_earlier_sessions(ctx: Context,
                                                     demo: dict[str, User]) -> None:
     _, clips = tal.family_clips(ctx, demo["pat"], DEMO_FAMILY)
-    sessions = tal.session_parent_tallies(ctx, demo["pat"], clips)
+    sessions = tal.session_parent_tallies(
+        ctx, demo["pat"], DEMO_FAMILY, clips,
+        coding=family_coding(ctx, demo["pat"], DEMO_FAMILY))
     first, second = sessions[0][0], sessions[1][0]
     said_first = tal.parent_sentences(sessions, first, "Maya", "she")
     said_second = tal.parent_sentences(sessions, second, "Maya", "she")
