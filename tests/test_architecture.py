@@ -48,7 +48,8 @@ def test_layering(path: Path) -> None:
     if "sqlalchemy" in top or "alembic" in top:
         assert layer == "storage", f"{rel} imports sqlalchemy outside attune/storage"
     if {"av", "cv2"} & top:
-        assert layer == "media" or rel in {"reels/render.py", "reels/handout.py"}, \
+        assert layer == "media" or rel in {"reels/render.py", "reels/handout.py",
+                                           "reels/smartcut.py"}, \
             f"{rel} imports av/cv2 outside attune/media and reels/render.py"
     if "streamlit" in top:
         assert layer == "ui", f"{rel} imports streamlit outside attune/ui"

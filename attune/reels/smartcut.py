@@ -251,10 +251,10 @@ def index_proxy(facts: ClipFacts, width: int, height: int, fps: Fraction) -> Pro
                     nals = split_length_prefixed(bytes(pkt), length_size)
                 except ValueError as err:
                     return ProxyIndex(facts, str(err))
-                types = {n[0] & 31 for n in nals}
-                for n in nals:
-                    if (n[0] & 31) == NAL_SPS and n not in sets.sps \
-                            or (n[0] & 31) == NAL_PPS and n not in sets.pps:
+                types = {nal[0] & 31 for nal in nals}
+                for nal in nals:
+                    if ((nal[0] & 31) == NAL_SPS and nal not in sets.sps) \
+                            or ((nal[0] & 31) == NAL_PPS and nal not in sets.pps):
                         return ProxyIndex(facts, "parameter sets change inside")
                 keys.append((len(pts_list), NAL_IDR in types))
             pts_list.append(pkt.pts)
@@ -387,7 +387,7 @@ def render_smart_reel(
     facts = {c: probe_clip(Path(sources[c])) for c in plan.clips()}
     first = facts[plan.moments[0].spec.clip]
     width, height = first.width - first.width % 2, first.height - first.height % 2
-    copyable = _copyable(plan, facts, width, height)
+    copyable = copyable_proxies(plan, facts, width, height)
     pieces, parts = cut_plan(plan, copyable)
     if not any(isinstance(p, Copied) for p in pieces):
         return render_reel(plan, sources, out_path, progress=progress, preset=preset,
@@ -408,7 +408,7 @@ def render_smart_reel(
                         plan.total_frames, plan.warnings)
 
 
-def _copyable(plan: ReelPlan, facts: Mapping[ClipRef, ClipFacts], width: int,
+def copyable_proxies(plan: ReelPlan, facts: Mapping[ClipRef, ClipFacts], width: int,
               height: int) -> dict[ClipRef, ProxyIndex]:
     """The proxies to copy from: those that can be, sharing the parameter sets of the one
     with the most pictures to copy."""
@@ -603,7 +603,7 @@ def _copy(index: ProxyIndex, piece: Copied) -> list[_VideoPacket]:
             nals = []
             for nal in split_length_prefixed(bytes(pkt), index.length_size):
                 kind = nal[0] & 31
-                if kind == NAL_SPS or kind == NAL_PPS:
+                if kind in (NAL_SPS, NAL_PPS):
                     if nal not in index.sets.sps and nal not in index.sets.pps:
                         raise CannotCopy("parameter sets change inside the proxy")
                     continue  # the avcC has them
