@@ -71,7 +71,10 @@ st.markdown(f"A few moments of you and {html.escape(baby)} together. Watch them,
             "you notice.")
 moments = review.moments_of_reel(reel)
 # the film's captions are burned in: no caption track, or they would show twice
-review.player(media_url(ctx, user, "reel", reel.id, reel.file_name), None,
+# captions once: the film's WebVTT track when its picture carries none, else none
+review.player(media_url(ctx, user, "reel", reel.id, reel.file_name),
+              media_url(ctx, user, "vtt", reel.id, reel.vtt_name)
+              if reel.captions_track else None,
               st.session_state.get(review.COMMAND_KEY))
 
 said = review.reflections_by_moment(reflections(ctx, user, reel.id)) if mode else {}

@@ -402,12 +402,14 @@ def render_reel(
     audio_bitrate: int = 128_000,
     vtt_path: Path | None = None,
     burn_captions: bool = True,
+    with_vtt: bool = True,
 ) -> RenderResult:
     """Render ``plan`` to ``out_path`` (H.264 + AAC MP4, faststart) and its WebVTT.
 
     ``sources`` maps each clip named in the plan to its proxy. ``size`` (width, height)
     defaults to the first moment's proxy. The files appear whole or not at all. Without
-    ``burn_captions`` the picture carries no caption (the WebVTT beside it shows them).
+    ``burn_captions`` the picture carries no caption (the WebVTT beside it shows them);
+    without ``with_vtt`` no WebVTT is written (a copy beside a film that has one).
     """
     out_path = Path(out_path)
     vtt_path = Path(vtt_path) if vtt_path else captions_of(out_path)
@@ -422,8 +424,10 @@ def render_reel(
         raise InputError(f"The folder {out_path.parent} does not exist; create it first.")
 
     # the film is published first, its captions last (the inner block ends first)
-    with atomic_path(vtt_path) as tmp_vtt, atomic_path(out_path) as tmp_mp4:
-        tmp_vtt.write_bytes(webvtt_text(plan).encode("utf-8"))
+    with (atomic_path(vtt_path) if with_vtt else contextlib.nullcontext()) as tmp_vtt, \
+            atomic_path(out_path) as tmp_mp4:
+        if tmp_vtt is not None:
+            tmp_vtt.write_bytes(webvtt_text(plan).encode("utf-8"))
         _encode(plan, facts, tmp_mp4, width, height, preset, crf, audio_bitrate, progress,
                 burn_captions)
     if progress:

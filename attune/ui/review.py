@@ -287,9 +287,11 @@ def player(src: str, vtt: str | None, command: dict[str, Any] | None = None, *,
     """Mount (or update) the reel player; the ``<video>`` survives reruns.
 
     ``vtt``: a WebVTT ``<track>``, shown, only for a picture that carries no captions of
-    its own. A rendered reel has its captions burned in (so that the film that leaves the
-    building, the parent's copy, reads the same everywhere): give ``None`` for it, or the
-    captions show twice, and on a phone the two cover the baby's face."""
+    its own: a reel's film as rendered now (the smart cut, whose captions are burned in
+    only in the copy that leaves the building). A film rendered before carries them in
+    its picture: give ``None`` for it, or the captions show twice, and on a phone the two
+    cover the baby's face (``attune.services.reels.film_captions_on_track`` and
+    ``SharedReel.captions_track`` tell which)."""
     data = {"src": src, "vtt": vtt, "command": command}
     return _player()(key=key, data=data, default={"position_ms": 0},
                      on_position_ms_change=lambda: None, height="content")
