@@ -14,7 +14,8 @@ What a parent may see is decided in :mod:`attune.services.parent_view`.
 Captions once (docs/practice.md §6): the render makes the film the app plays, its picture
 without captions (a smart cut, :mod:`attune.reels.smartcut`: watchable sooner) with the
 WebVTT track beside it, then, in the same job, the copy that leaves the building with the
-captions burned in (made when first asked for if it is missing: :func:`reel_file`).
+captions burned in (shared along with the film; the parent's copy to keep is made when
+first asked for if it is missing: :func:`shared_captioned_copy`).
 """
 
 from __future__ import annotations
@@ -403,7 +404,7 @@ def render_now(ctx: Context, actor: User, reel_id: int, job_id: int | None = Non
 
     The film is the smart cut without burned captions (the players show its WebVTT
     track); once it is ready (the job done), the copy with the captions burned in is
-    made beside it (:func:`reel_file` gives it for keeping)."""
+    made beside it."""
     from attune.reels.smartcut import render_smart_reel
 
     try:
@@ -494,22 +495,6 @@ def film_captions_on_track(ctx: Context, actor: User, reel_id: int) -> bool:
         require_access(tx, actor, Action.SEE_FAMILY, reel.family_id,
                        what=f"see reel {reel_id}")
         return captions_on_track(tx.rendered_snapshot(reel_id))
-
-
-def _captioned_copy(ctx: Context, actor: User, reel_id: int,
-                    snapshot: dict[str, Any] | None) -> Path:
-    """The practitioner's film with its captions burned in: the copy that leaves the
-    building (the caller, :func:`reel_file`, has checked the gates of keeping the film).
-    Made now if the render has not made it yet."""
-    out = ctx.media.reel_captioned(reel_id)
-    if out.is_file():
-        return out
-    draft = _ready_to_render(ctx, actor, reel_id)
-    plan, sources = _plan(ctx, draft)
-    if {**_snapshot(draft.reel.title, draft.moments, plan),
-            "captions": CAPTIONS_ON_TRACK} != snapshot:
-        raise StateError("The reel has changed since it was rendered; render it again.")
-    return _burn(ctx, reel_id, plan, sources, out, snapshot)
 
 
 def shared_captioned_copy(ctx: Context, actor: User, shared: SharedReel, film: Path) -> Path:
@@ -710,7 +695,13 @@ def reel_file(ctx: Context, actor: User, reel_id: int, *, download: bool = False
         tx.audit("download" if download else "view", "reel", reel_id)
         snapshot = tx.rendered_snapshot(reel_id)
     if download and captions_on_track(snapshot):  # the copy that leaves the building
-        return _captioned_copy(ctx, actor, reel_id, snapshot)
+        # (the policy lets only parents keep a copy, of the shared version; this is for
+        # any role it may let keep the practitioner's, with the render's burned copy)
+        captioned = ctx.media.reel_captioned(reel_id)
+        if not captioned.is_file():
+            raise StateError("The copy with the captions in the picture is still being "
+                             "made; try again in a minute, or render the reel again.")
+        return captioned
     # to watch; or rendered before the smart cut, with its captions in its picture
     return ctx.media.root / reel.path
 
