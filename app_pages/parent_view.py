@@ -13,8 +13,8 @@ import streamlit as st
 from attune.core.accounts import Role
 from attune.errors import AttuneError
 from attune.services.goals import parent_goals
-from attune.services.parent_view import may_keep_copy, shared_file, shared_reels
-from attune.services.reels import add_reflection, reflections
+from attune.services.parent_view import may_keep_copy, shared_reels
+from attune.services.reels import add_reflection, reel_file, reflections
 from attune.ui import review
 from attune.ui.cache import cached
 from attune.ui.goals import parent_goal_lines
@@ -119,7 +119,7 @@ show_goals()
 
 if mode is None and may_keep_copy(ctx, user, reel):
     st.download_button(
-        "Keep a copy of your film", lambda: shared_file(ctx, user, reel.id, download=True)
+        "Keep a copy of your film", lambda: reel_file(ctx, user, reel.id, download=True)
         .read_bytes(), file_name="our-film.mp4", mime="video/mp4", key="parent_download",
         icon=":material/download:", on_click="ignore")
 

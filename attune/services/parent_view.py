@@ -188,8 +188,9 @@ def shared_to_keep(ctx: Context, actor: User, reel_id: int) -> SharedReel:
 
 def shared_file(ctx: Context, actor: User, reel_id: int, *, download: bool = False) -> Path:
     """The shared film, to watch or (with parent_copy consent) to keep; audited. The copy
-    to keep has its captions burned in (made the first time it is asked for, when the
-    film shows them as a track: :func:`attune.services.reels.shared_captioned_copy`)."""
+    to keep has its captions burned in: for a film that shows them as a track, the copy
+    beside it, which may not be made yet (:func:`attune.services.reels.reel_file` makes
+    it when it is missing: download through that)."""
     with ctx.db.transaction(actor.username) as tx:
         shared = _watchable(tx, actor, reel_id)
         if download:
@@ -198,11 +199,7 @@ def shared_file(ctx: Context, actor: User, reel_id: int, *, download: bool = Fal
                                what=f"keep a copy of reel {reel_id}")
         tx.audit("download" if download else "view", "reel", reel_id, {"shared": True})
     film = ctx.media.reel_path(reel_id, shared.file_name)
-    if download and shared.captions_track:
-        from attune.services.reels import shared_captioned_copy  # it plans from here
-
-        return shared_captioned_copy(ctx, actor, shared, film)
-    return film
+    return ctx.media.captioned_of(film) if download and shared.captions_track else film
 
 
 def may_keep_copy(ctx: Context, user: User, shared: SharedReel) -> bool:

@@ -15,7 +15,7 @@ Captions once (docs/practice.md §6): the render makes the film the app plays, i
 without captions (a smart cut, :mod:`attune.reels.smartcut`: watchable sooner) with the
 WebVTT track beside it, then, in the same job, the copy that leaves the building with the
 captions burned in (shared along with the film; the parent's copy to keep is made when
-first asked for if it is missing: :func:`shared_captioned_copy`).
+first asked for if it is missing: :func:`reel_file`).
 """
 
 from __future__ import annotations
@@ -63,7 +63,6 @@ from attune.services.analysis import primary_coder
 from attune.services.ingest import media_paths, worker_name
 from attune.services.parent_view import (
     CAPTIONS_ON_TRACK,
-    SharedReel,
     captions_on_track,
     shared_file,
     shared_reel,
@@ -497,15 +496,14 @@ def film_captions_on_track(ctx: Context, actor: User, reel_id: int) -> bool:
         return captions_on_track(tx.rendered_snapshot(reel_id))
 
 
-def shared_captioned_copy(ctx: Context, actor: User, shared: SharedReel, film: Path) -> Path:
+def _shared_captioned_copy(ctx: Context, actor: User, reel_id: int, out: Path) -> Path:
     """The shared version's film with its captions burned in (the parent's copy to keep):
     copied from the practitioner's when the share was made, else made now from the shared
     version (the caller has checked the gates and audited)."""
-    out = ctx.media.captioned_of(film)
     if out.is_file():
         return out
-    plan, sources = _plan(ctx, _shared_draft(ctx, actor, shared.id))
-    return _burn(ctx, shared.id, plan, sources, out, None)
+    plan, sources = _plan(ctx, _shared_draft(ctx, actor, reel_id))
+    return _burn(ctx, reel_id, plan, sources, out, None)
 
 
 def _gate_before_writing(ctx: Context, actor: User, reel_id: int, job_id: int,
@@ -684,7 +682,9 @@ def reel_file(ctx: Context, actor: User, reel_id: int, *, download: bool = False
     with the captions burned in; a parent's needs parent_copy consent). Audited either
     way."""
     if actor.role == Role.PARENT:
-        return shared_file(ctx, actor, reel_id, download=download)
+        path = shared_file(ctx, actor, reel_id, download=download)
+        # the copy to keep, with burned captions, made now if it is not there yet
+        return _shared_captioned_copy(ctx, actor, reel_id, path) if download else path
     with ctx.db.transaction(actor.username) as tx:
         reel = tx.get_reel(reel_id)
         require_reel(tx, actor, Action.WATCH_REEL, reel, what=f"watch reel {reel_id}")
