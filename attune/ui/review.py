@@ -179,7 +179,7 @@ _PLAYER_CSS = """
   object-fit: contain; object-position: center top;
 }
 .attune-player video::cue {
-  font-size: 1.5rem; line-height: 1.4; background: rgba(30, 28, 25, 0.72); color: #fffdf8;
+  font-size: 14px; line-height: 1.3; background: rgba(38, 46, 58, 0.6); color: #fafafa;
 }
 """
 
@@ -222,6 +222,13 @@ export default function(component) {
       video.style.width = Math.round(w) + 'px';
       video.style.height = Math.round(h + band) + 'px';
       video.style.maxHeight = 'none';
+      // a caption track's letters as large as burned-in captions are drawn: a 16th of
+      // the picture's height (attune.reels.render.caption_size_px), so that three lines
+      // keep to the bottom quarter of the picture and off the faces
+      let cueStyle = box.querySelector('style');
+      if (!cueStyle) { cueStyle = document.createElement('style'); box.appendChild(cueStyle); }
+      cueStyle.textContent = '.attune-player video::cue { font-size: ' +
+        Math.max(12, Math.round(h / 16)) + 'px; }';
     };
     video.addEventListener('loadedmetadata', fit);
     window.addEventListener('resize', fit);
