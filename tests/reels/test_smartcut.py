@@ -164,18 +164,26 @@ def test_a_proxy_of_another_size_or_parameter_sets_is_encoded(tmp_path: Path) ->
         _check_indexes(plan, smart, {"a": a})
 
 
-def test_a_real_phone_style_clip_taking_the_copy_path(tmp_path: Path) -> None:
-    """A real camera clip (1080p 25 fps, B pictures, an IDR picture every 15) that the copy
-    path takes as its own proxy: copied in part, the same film as the plain render."""
+@pytest.mark.parametrize("allow_copy", [True, False], ids=["copy", "transcode"])
+def test_a_real_recording_through_attunes_own_proxy(tmp_path: Path, allow_copy: bool) -> None:
+    """A real recording (not made here: 1080p 25 fps, B pictures, an IDR picture every
+    15), through ingest: the copy path keeps its own packets as the proxy, the transcode
+    path makes attune's usual 720p proxy (a keyframe every second). Either is copied in
+    part, and the reel is the plain render's, frame for frame."""
+    from attune.media.ingest import ingest_media
+
     facts = probe(REAL_CLIP)
     assert copy_refusal(facts, facts.frame_rate_average) is None
-    clip = probe_clip(REAL_CLIP)
+    made = ingest_media(REAL_CLIP, tmp_path / "clip", allow_copy=allow_copy)
+    assert made.proxy_made_by == ("copy" if allow_copy else "transcode")
+    proxy = made.proxy_path
+    clip = probe_clip(proxy)
     plan = plan_reel([MomentSpec("r", 1000, 4600, "One"), MomentSpec("r", 5000, 9400)],
                      {"r": clip.fps}, ReelOptions(title_card_ms=1000, end_card_ms=1000))
-    pieces = _pieces(plan, {"r": REAL_CLIP})
+    pieces = _pieces(plan, {"r": proxy})
     assert [type(p) for p in pieces] == [Encoded, Copied, Encoded, Copied, Encoded]
-    smart, _ = _same_film(plan, {"r": REAL_CLIP}, tmp_path)
-    assert _copied_are_the_proxys_pictures(plan, pieces, smart, REAL_CLIP) >= 120
+    smart, _ = _same_film(plan, {"r": proxy}, tmp_path)
+    assert _copied_are_the_proxys_pictures(plan, pieces, smart, proxy) >= 120
 
 
 def test_nothing_to_copy_renders_without_captions(tmp_path: Path) -> None:
