@@ -26,7 +26,7 @@ from attune.config import Settings
 from attune.media.frames import picture_at
 from attune.services import Context
 from attune.services.parent_view import shared_reels
-from attune.services.reels import reel_moment_starts
+from attune.services.reels import reel_file, reel_moment_starts
 
 from .conftest import ARTIFACTS, Server, ensure_ready, shot, sign_in, wait_for_app
 
@@ -73,8 +73,9 @@ def _moment_starts_ms(server: Server, monkeypatch: pytest.MonkeyPatch) -> list[i
         ctx.close()
 
 
-def _shared_film(server: Server, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The film the parent is shown (the shared copy), on the server's disk."""
+def _shared_film(server: Server, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """The film the parent is shown (the shared copy) and the copy they keep (captions
+    burned in; made now if the worker has not made it yet), on the server's disk."""
     for k, v in server.env.items():
         if k.startswith("ATTUNE_"):
             monkeypatch.setenv(k, v)
@@ -83,7 +84,8 @@ def _shared_film(server: Server, monkeypatch: pytest.MonkeyPatch) -> Path:
         with ctx.db.transaction("test") as tx:
             parent = tx.get_user("parent")
         [film] = shared_reels(ctx, parent)
-        return ctx.media.reel_path(film.id, film.file_name)
+        return (ctx.media.reel_path(film.id, film.file_name),
+                reel_file(ctx, parent, film.id, download=True))
     finally:
         ctx.close()
 
@@ -116,13 +118,11 @@ def _player_picture(pp: Page, name: str) -> np.ndarray:
     return shown[:round(h), round(x0):round(x0 + w)]
 
 
-def _one_caption_by_the_track(pp: Page, film: Path, at_ms: int) -> None:
+def _one_caption_by_the_track(pp: Page, film: Path, kept: Path, at_ms: int) -> None:
     """Captions once: the film's own picture carries no caption (its copy with burned
     captions, the parent's to keep, does: the comparison sees it), and the paused player
     shows that picture with the track's one caption (the only track, one cue showing)
     and nothing else over it (the browser's controls lie below the picture)."""
-    from attune.services.mediastore import MediaStore
-
     _until(pp, "v => v.textTracks.length === 1 && v.querySelectorAll('track').length === 1"
                " && v.textTracks[0].mode === 'showing' && v.textTracks[0].activeCues"
                " && v.textTracks[0].activeCues.length === 1")
@@ -131,8 +131,7 @@ def _one_caption_by_the_track(pp: Page, film: Path, at_ms: int) -> None:
     shown = _player_picture(pp, "review-02c-parent-phone-player")
     size = (shown.shape[1], shown.shape[0])
     film_picture = cv2.resize(picture_at(film, at_ms), size, interpolation=cv2.INTER_AREA)
-    burned = cv2.resize(picture_at(MediaStore.captioned_of(film), at_ms), size,
-                        interpolation=cv2.INTER_AREA)
+    burned = cv2.resize(picture_at(kept, at_ms), size, interpolation=cv2.INTER_AREA)
     in_copy = _band_differences(burned, film_picture)
     assert in_copy[:8].max() < 6 and in_copy[11:].max() > 20, in_copy.round(1)
     same = _band_differences(shown, film_picture)
@@ -219,7 +218,7 @@ def test_shared_review(page: Page, server: Server, monkeypatch: pytest.MonkeyPat
     pp.locator(VIDEO).first.scroll_into_view_if_needed()
     time.sleep(0.5)
     shot(pp, "review-02b-parent-phone-one-caption")
-    _one_caption_by_the_track(pp, _shared_film(server, monkeypatch), 4500)
+    _one_caption_by_the_track(pp, *_shared_film(server, monkeypatch), 4500)
     shared_caption = pp.locator(".attune-caption").first.inner_text()
 
     page.get_by_role("button", name="Start shared review").click()
