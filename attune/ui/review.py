@@ -13,7 +13,8 @@ What the parent sees is decided in :mod:`attune.services.parent_view` (only a sh
 version, as it was shared); this module lays it out.
 
 The player is a ``st.components.v2`` component: the ``<video>`` is built once and kept
-across reruns (no caption track for a reel: its captions are burned in); Python sends it
+across reruns (the reel's WebVTT track only when its picture carries no captions:
+captions once, docs/practice.md §6); Python sends it
 commands (seek and play, seek and pause) each with a fresh ``nonce``, so a command runs
 once however often the script reruns. Nothing here but :func:`player` touches Streamlit.
 """
@@ -208,7 +209,7 @@ export default function(component) {
   const video = box.querySelector('video');
   if (!video.dataset.fitted) {
     // The browser's own controls lie over the bottom of the video element, where a
-    // burned-in caption sits (on a phone they hide it whenever the film is paused): the
+    // caption sits (on a phone they hide it whenever the film is paused): the
     // element is made a band taller than the picture, the picture sits at its top, and
     // the controls lie on the band below it.
     video.dataset.fitted = '1';
