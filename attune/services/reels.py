@@ -21,6 +21,7 @@ first asked for if it is missing: :func:`reel_file`).
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -73,6 +74,7 @@ from attune.services.schemes import load_scheme
 from attune.storage.store import Tx
 
 Progress = Callable[[str, float], None]
+log = logging.getLogger("attune.reels")
 
 
 def proxy_fps(clip: Clip) -> Fraction:
@@ -460,9 +462,12 @@ def render_now(ctx: Context, actor: User, reel_id: int, job_id: int | None = Non
     if reel.status == ReelStatus.READY:
         # the copy that leaves the building, while nobody waits for it; a failure here
         # leaves the film as it is (a download makes the copy when it asks for it)
-        with contextlib.suppress(Exception):
+        try:
             _burn(ctx, reel_id, plan, sources, ctx.media.reel_captioned(reel_id),
                   snapshot)
+        except Exception as exc:  # the film stands; said in the log
+            log.warning("reel %s: the copy with captions in the picture was not made "
+                        "(%s); a download makes it", reel_id, exc)
     return reel
 
 
