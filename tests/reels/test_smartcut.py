@@ -244,3 +244,25 @@ def test_the_smart_cut_reel_plays_and_seeks_frame_exactly_in_chromium(
     shown = browser_player.reel_indexes_at(result.path, times)
     assert shown == [expected[i] for i in keep]
     assert len(keep) >= 8
+
+
+def test_a_full_range_proxy_is_not_copied(tmp_path: Path) -> None:
+    """A phone's full-range picture beside limited-range encoded runs would jump in
+    brightness at every junction: such a proxy is encoded."""
+    path = tmp_path / "pc.mp4"
+    with av.open(str(path), "w") as out:
+        vs = out.add_stream("libx264", rate=25)
+        vs.width, vs.height, vs.pix_fmt = 320, 96, "yuvj420p"
+        vs.codec_context.color_range = 2  # pc
+        vs.options = {"preset": "ultrafast", "g": "25"}
+        for i in range(100):
+            frame = av.VideoFrame.from_ndarray(
+                np.full((144, 320), i % 255, np.uint8), format="yuvj420p")
+            frame.pts = i
+            out.mux(vs.encode(frame))
+        out.mux(vs.encode(None))
+    facts = probe_clip(path)
+    assert index_proxy(facts, 320, 96, facts.fps).refusal == "not limited-range 4:2:0"
+    limited = make_source(tmp_path / "tv.mp4", fps=Fraction(25), seconds=4, gop=25,
+                          height=96, beeps_ms=())
+    assert index_proxy(probe_clip(limited.path), 320, 96, Fraction(25)).refusal is None
