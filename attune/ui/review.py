@@ -200,6 +200,10 @@ export default function(component) {
     box.className = 'attune-player';
     const video = document.createElement('video');
     video.controls = true;
+    // no "Download" in the browser's menu: the film in the app carries no captions in
+    // its picture; the copy to keep (captions burned in, parent-copy consent asked) is
+    // the page's own button
+    video.setAttribute('controlslist', 'nodownload');
     video.preload = 'auto';
     video.playsInline = true;
     video.setAttribute('data-testid', 'attune-reel');

@@ -126,6 +126,8 @@ def _one_caption_by_the_track(pp: Page, film: Path, kept: Path, at_ms: int) -> N
     _until(pp, "v => v.textTracks.length === 1 && v.querySelectorAll('track').length === 1"
                " && v.textTracks[0].mode === 'showing' && v.textTracks[0].activeCues"
                " && v.textTracks[0].activeCues.length === 1")
+    # the browser's menu offers no download of the film without captions in its picture
+    assert pp.locator(VIDEO).first.evaluate("v => v.controlsList.contains('nodownload')")
     cue = pp.locator(VIDEO).first.evaluate("v => v.textTracks[0].activeCues[0].text")
     assert cue.strip()
     shown = _player_picture(pp, "review-02c-parent-phone-player")
