@@ -13,8 +13,8 @@ import streamlit as st
 from attune.core.accounts import Role
 from attune.errors import AttuneError
 from attune.services.goals import parent_goals
-from attune.services.parent_view import may_keep_copy, shared_file, shared_reels
-from attune.services.reels import add_reflection, reflections
+from attune.services.parent_view import may_keep_copy, shared_reels
+from attune.services.reels import add_reflection, reel_file, reflections
 from attune.ui import review
 from attune.ui.cache import cached
 from attune.ui.goals import parent_goal_lines
@@ -71,7 +71,10 @@ st.markdown(f"A few moments of you and {html.escape(baby)} together. Watch them,
             "you notice.")
 moments = review.moments_of_reel(reel)
 # the film's captions are burned in: no caption track, or they would show twice
-review.player(media_url(ctx, user, "reel", reel.id, reel.file_name), None,
+# captions once: the film's WebVTT track when its picture carries none, else none
+review.player(media_url(ctx, user, "reel", reel.id, reel.file_name),
+              media_url(ctx, user, "vtt", reel.id, reel.vtt_name)
+              if reel.captions_track else None,
               st.session_state.get(review.COMMAND_KEY))
 
 said = review.reflections_by_moment(reflections(ctx, user, reel.id)) if mode else {}
@@ -116,7 +119,7 @@ show_goals()
 
 if mode is None and may_keep_copy(ctx, user, reel):
     st.download_button(
-        "Keep a copy of your film", lambda: shared_file(ctx, user, reel.id, download=True)
+        "Keep a copy of your film", lambda: reel_file(ctx, user, reel.id, download=True)
         .read_bytes(), file_name="our-film.mp4", mime="video/mp4", key="parent_download",
         icon=":material/download:", on_click="ignore")
 

@@ -23,6 +23,7 @@ from attune.services.reels import (
     create_reel,
     delete_moment,
     family_reels,
+    film_captions_on_track,
     handout,
     keep_caption,
     propose,
@@ -343,8 +344,11 @@ with tab_reel:
         st.error(ui.job_progress(job)[0])
     if current.status != ReelStatus.READY:
         st.stop()
-    # the captions are burned into the film: no caption track, or they would show twice
-    review.player(media_url(ctx, user, "reel", current.id), None, key="reels_preview")
+    # captions once: the film's WebVTT track when its picture carries none, else none
+    track = film_captions_on_track(ctx, user, current.id)
+    review.player(media_url(ctx, user, "reel", current.id),
+                  media_url(ctx, user, "vtt", current.id) if track else None,
+                  key="reels_preview")
     if not current_shared:
         st.button("Share with the parent", key="reels_share", type="primary",
                   icon=":material/share:", on_click=act, args=(share_reel, current.id),

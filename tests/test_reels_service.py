@@ -71,7 +71,8 @@ def test_proposals_become_a_rendered_reel(ctx: Context, coded) -> None:
     with pytest.raises(ConsentError, match=r"Parent.s copy consent"):
         reel_file(ctx, mum, reel.id, download=True)  # but not keep it without consent
     record_consent(ctx, pat, family.code, ConsentScope.PARENT_COPY, True, date.today())
-    assert reel_file(ctx, mum, reel.id, download=True) == shared
+    kept = reel_file(ctx, mum, reel.id, download=True)  # the copy with burned captions
+    assert kept == ctx.media.captioned_of(shared) and kept.is_file()
     with ctx.db.transaction("x") as tx:
         actions = [e.action for e in tx.audit_entries(object_type="reel")]
     assert {"render", "share", "view", "download"} <= set(actions)
@@ -442,3 +443,90 @@ def test_a_moments_crop_is_kept_checked_and_reaches_the_parent_once_shared(
     share_reel(ctx, pat, reel.id)
     assert shared_reel(ctx, mum, reel.id).moments[0].crop == face
     assert update_moment(ctx, pat, m.id, crop=None).crop is None  # the whole picture again
+
+
+# ---------------------------------------------------------------- captions once
+def _caption_band_difference(film: Path, other: Path, at_ms: int) -> tuple[float, float]:
+    """Mean grey-level difference of two films' pictures at ``at_ms``: (bottom sixth,
+    where a caption sits; top half)."""
+    import numpy as np
+
+    from attune.media.frames import picture_at
+
+    a = picture_at(film, at_ms).astype(np.float32)
+    b = picture_at(other, at_ms).astype(np.float32)
+    h = a.shape[0]
+    return (float(np.abs(a - b)[h * 5 // 6:].mean()),
+            float(np.abs(a - b)[:h // 2].mean()))
+
+
+def test_captions_once_the_film_for_the_app_and_the_copy_that_leaves_the_building(
+        ctx: Context, coded) -> None:
+    """The render's film carries no captions in its picture (the players show its WebVTT
+    track); the copy to keep has them burned in, for the practitioner and (from the
+    shared version, also when it has to be made again) for the parent."""
+    from attune.services.parent_view import shared_reel
+    from attune.services.reels import film_captions_on_track, unshare_reel
+
+    pat, mum, family, clip = coded
+    m = add_moment(ctx, pat, clip.id, 1000, 7000, "You waited, and she had her turn.")
+    reel = create_reel(ctx, pat, family.code, [m.id], "Maya and you")
+    render_now(ctx, pat, reel.id)
+    film = reel_file(ctx, pat, reel.id)
+    assert film_captions_on_track(ctx, pat, reel.id)
+    captioned = ctx.media.reel_captioned(reel.id)
+    assert captioned.is_file()  # made by the render, right after the film
+    with av.open(str(film)) as a, av.open(str(captioned)) as b:
+        assert a.streams.video[0].frames == b.streams.video[0].frames > 0
+    at = 3000 + 3000  # the title card, then the middle of the moment
+    caption, rest = _caption_band_difference(film, captioned, at)
+    assert caption > 3 * rest + 5, (caption, rest)  # the caption is only in the copy
+
+    share_reel(ctx, pat, reel.id)
+    seen = shared_reel(ctx, mum, reel.id)
+    assert seen.captions_track
+    record_consent(ctx, pat, family.code, ConsentScope.PARENT_COPY, True, date.today())
+    shared_film = reel_file(ctx, mum, reel.id)
+    kept = reel_file(ctx, mum, reel.id, download=True)
+    assert kept == ctx.media.captioned_of(shared_film)
+    assert kept.read_bytes() == captioned.read_bytes()  # copied when shared
+    kept.unlink()
+    update_moment(ctx, pat, m.id, caption="You waited for her.")  # a new draft: not shared
+    kept = reel_file(ctx, mum, reel.id, download=True)  # made again from the shared version
+    caption, rest = _caption_band_difference(shared_film, kept, at)
+    assert caption > 3 * rest + 5, (caption, rest)
+    unshare_reel(ctx, pat, reel.id)
+    assert not kept.exists() and not shared_film.exists()
+
+
+def test_a_film_rendered_with_burned_captions_gets_no_track_and_is_its_own_copy(
+        ctx: Context, coded) -> None:
+    """Films rendered before the smart cut carry their captions in the picture: no track
+    for them (the captions would show twice), and the film is the copy to keep."""
+    from attune.services.parent_view import shared_reel
+    from attune.services.reels import film_captions_on_track
+    from attune.storage.models import ReelRecord
+
+    pat, mum, family, clip = coded
+    m = add_moment(ctx, pat, clip.id, 1000, 5000, "You smiled back.")
+    reel = render_now(ctx, pat, create_reel(ctx, pat, family.code, [m.id]).id)
+    with ctx.db.transaction("test") as tx:
+        rec = tx.orm.get(ReelRecord, reel.id)
+        assert rec is not None and rec.rendered_snapshot is not None
+        rec.rendered_snapshot = {k: v for k, v in rec.rendered_snapshot.items()
+                                 if k != "captions"}
+    assert not film_captions_on_track(ctx, pat, reel.id)
+    share_reel(ctx, pat, reel.id)
+    assert not shared_reel(ctx, mum, reel.id).captions_track
+    record_consent(ctx, pat, family.code, ConsentScope.PARENT_COPY, True, date.today())
+    assert reel_file(ctx, mum, reel.id, download=True) == reel_file(ctx, mum, reel.id)
+
+
+def test_rendering_again_replaces_the_copy_to_keep(ctx: Context, coded) -> None:
+    pat, _, family, clip = coded
+    m = add_moment(ctx, pat, clip.id, 1000, 5000, "You smiled back.")
+    reel = render_now(ctx, pat, create_reel(ctx, pat, family.code, [m.id]).id)
+    first = ctx.media.reel_captioned(reel.id).read_bytes()
+    update_moment(ctx, pat, m.id, caption="You smiled back at her.")
+    render_now(ctx, pat, reel.id)
+    assert ctx.media.reel_captioned(reel.id).read_bytes() != first

@@ -53,8 +53,9 @@ def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
                     "parents", common)
     p.add_argument("reel_id", type=int)
     p = add_command(reels, "render", cmd_reel_render, "render a reel (needs shared_review "
-                    "consent), or from files: --clip PATH --moments moments.json --out "
-                    "reel.mp4 (prints JSON)", common)
+                    "consent): the app's film, its captions a WebVTT track, and a copy with "
+                    "them in the picture; or from files: --clip PATH --moments moments.json "
+                    "--out reel.mp4, captions in the picture (prints JSON)", common)
     p.add_argument("reel_id", type=int, nargs="?")
     p.add_argument("--queue", action="store_true", help="hand it to the worker")
     p.add_argument("--clip", help="the proxy the moments file's moments come from")
@@ -171,10 +172,13 @@ def cmd_reel_render(args: argparse.Namespace) -> None:
     reel = render_now(ctx, actor, args.reel_id)
     starts = [{"moment": m.id, "start_ms": s}
               for m, s in reel_moment_starts(ctx, actor, reel.id)]
+    captioned = ctx.media.reel_captioned(reel.id)
     data = {"reel": reel.id, "path": str(ctx.media.root / (reel.path or "")),
+            "captioned_path": str(captioned) if captioned.is_file() else None,
             "duration_ms": reel.duration_ms, "moments": starts}
     print(json.dumps(data, indent=2) if args.json else
-          f"Reel {reel.id} rendered: {data['path']} ({reel.duration_ms} ms).")
+          f"Reel {reel.id} rendered: {data['path']} ({reel.duration_ms} ms; captions as "
+          f"its WebVTT track), with captions in the picture: {data['captioned_path']}.")
 
 
 def cmd_reel_handout(args: argparse.Namespace) -> None:

@@ -40,10 +40,14 @@ REEL_FILES: dict[str, str] = {"reel": REEL_FILM, "vtt": REEL_CAPTIONS,
 
 #: A shared version's files are ``shared-<tag>.mp4`` with ``.vtt`` and ``.pdf`` beside it:
 #: a new name for each share, so that a parent's open page never gets another version.
+#: A film shown in the app carries no captions in its picture (its WebVTT shows them);
+#: the copy that leaves the building, with the captions burned in, is ``<film>-captioned.mp4``
+#: beside it (``reel-captioned.mp4``, ``shared-<tag>-captioned.mp4``).
 SHARED_PREFIX = "shared-"
 _FILM_SUFFIX = ".mp4"
 _CAPTIONS_SUFFIX = ".vtt"
 _HANDOUT_SUFFIX = ".pdf"
+_CAPTIONED = "-captioned"
 
 P = TypeVar("P", bound=PurePath)
 
@@ -56,6 +60,12 @@ def captions_of(film: P) -> P:
 def handout_of(film: P) -> P:
     """The stills handout that goes beside ``film`` (``shared-ab12.mp4`` -> ``….pdf``)."""
     return film.with_suffix(_HANDOUT_SUFFIX)
+
+
+def captioned_of(film: P) -> P:
+    """The copy of ``film`` with its captions burned in (``reel.mp4`` ->
+    ``reel-captioned.mp4``), beside it."""
+    return film.with_name(f"{film.stem}{_CAPTIONED}{film.suffix}")
 
 
 def shared_film(tag: str) -> str:

@@ -401,11 +401,15 @@ def render_reel(
     size: tuple[int, int] | None = None,
     audio_bitrate: int = 128_000,
     vtt_path: Path | None = None,
+    burn_captions: bool = True,
+    with_vtt: bool = True,
 ) -> RenderResult:
     """Render ``plan`` to ``out_path`` (H.264 + AAC MP4, faststart) and its WebVTT.
 
     ``sources`` maps each clip named in the plan to its proxy. ``size`` (width, height)
-    defaults to the first moment's proxy. The files appear whole or not at all.
+    defaults to the first moment's proxy. The files appear whole or not at all. Without
+    ``burn_captions`` the picture carries no caption (the WebVTT beside it shows them);
+    without ``with_vtt`` no WebVTT is written (a copy beside a film that has one).
     """
     out_path = Path(out_path)
     vtt_path = Path(vtt_path) if vtt_path else captions_of(out_path)
@@ -420,9 +424,12 @@ def render_reel(
         raise InputError(f"The folder {out_path.parent} does not exist; create it first.")
 
     # the film is published first, its captions last (the inner block ends first)
-    with atomic_path(vtt_path) as tmp_vtt, atomic_path(out_path) as tmp_mp4:
-        tmp_vtt.write_bytes(webvtt_text(plan).encode("utf-8"))
-        _encode(plan, facts, tmp_mp4, width, height, preset, crf, audio_bitrate, progress)
+    with (atomic_path(vtt_path) if with_vtt else contextlib.nullcontext()) as tmp_vtt, \
+            atomic_path(out_path) as tmp_mp4:
+        if tmp_vtt is not None:
+            tmp_vtt.write_bytes(webvtt_text(plan).encode("utf-8"))
+        _encode(plan, facts, tmp_mp4, width, height, preset, crf, audio_bitrate, progress,
+                burn_captions)
     if progress:
         progress("done", 1.0)
     return RenderResult(out_path, vtt_path, plan.duration_ms, plan.moment_starts_ms,
@@ -431,7 +438,7 @@ def render_reel(
 
 def _encode(plan: ReelPlan, facts: Mapping[ClipRef, ClipFacts], path: Path, width: int,
             height: int, preset: str, crf: int, audio_bitrate: int,
-            progress: Progress | None) -> None:
+            progress: Progress | None, burn_captions: bool = True) -> None:
     fps = plan.fps
     with av.open(str(path), "w", format="mp4", options={"movflags": "+faststart"}) as out:
         vstream = out.add_stream("libx264", rate=fps)
@@ -448,7 +455,9 @@ def _encode(plan: ReelPlan, facts: Mapping[ClipRef, ClipFacts], path: Path, widt
         stop = threading.Event()
         audio = _AudioEncoder(astream)
         producer = threading.Thread(
-            target=_produce, args=(plan, facts, width, height, audio, work, stop),
+            target=_produce,
+            args=(plan, facts, width, height, audio, work, stop,
+                  _whole_segments(plan), burn_captions),
             daemon=True, name="reel-decode",
         )
         producer.start()
@@ -525,9 +534,41 @@ class _AudioEncoder:
         return packets
 
 
+Part = tuple[Segment, int, int]
+"""A segment's reel frames ``[lo, hi)``, counted from the segment's start."""
+
+
+def _whole_segments(plan: ReelPlan) -> list[list[Part]]:
+    """Every segment whole: the parts to compose for a full render."""
+    return [[(seg, 0, seg.frames)] for seg in plan.segments]
+
+
+def segment_sound(seg: Segment, reel: FrameGrid, facts: Mapping[ClipRef, ClipFacts]
+                  ) -> np.ndarray:
+    """The segment's sound (2 x samples, float32): the clip's own cut at the exact sample
+    with raised-cosine ramps at the fades, silence for cards, slowed and held pictures."""
+    a0 = reel.sample_at(seg.reel_start_frame, AUDIO_RATE)
+    a1 = reel.sample_at(seg.reel_end_frame, AUDIO_RATE)
+    if not (seg.audio and seg.clip is not None):
+        return np.zeros((2, a1 - a0), np.float32)
+    src = facts[seg.clip]
+    first_sample = FrameGrid(src.fps).sample_at(seg.src_first_frame, AUDIO_RATE)
+    sound = read_audio(src.path, first_sample, a1 - a0)
+    fade_samples = [reel.sample_at(n, AUDIO_RATE)
+                    for n in (seg.fade_in_frames, seg.fade_out_frames)]
+    _ramp(sound, fade_samples[0], fade_samples[1])
+    return sound
+
+
 def _produce(plan: ReelPlan, facts: Mapping[ClipRef, ClipFacts], width: int, height: int,
-             audio: _AudioEncoder, work: queue.Queue[Any], stop: threading.Event) -> None:
-    """Decode, compose and encode the sound; hand pictures and sound packets to the muxer."""
+             audio: _AudioEncoder, work: queue.Queue[Any], stop: threading.Event,
+             parts: Sequence[Sequence[Part]], burn_captions: bool = True) -> None:
+    """Decode, compose and encode the sound; hand pictures and sound packets to the muxer.
+
+    ``parts`` holds, for each segment of the plan in order, the parts whose pictures are
+    composed (all of it for a full render; a smart cut leaves out the copied middles).
+    The whole sound is always made.
+    """
 
     def put(item: Any) -> None:
         while not stop.is_set():
@@ -541,32 +582,23 @@ def _produce(plan: ReelPlan, facts: Mapping[ClipRef, ClipFacts], width: int, hei
     try:
         overlays: dict[tuple[str, CaptionPosition], _Overlay | None] = {}
         reel = FrameGrid(plan.fps)
-        for seg in plan.segments:
-            a0 = reel.sample_at(seg.reel_start_frame, AUDIO_RATE)
-            a1 = reel.sample_at(seg.reel_end_frame, AUDIO_RATE)
-            if seg.audio and seg.clip is not None:
-                src = facts[seg.clip]
-                first_sample = FrameGrid(src.fps).sample_at(seg.src_first_frame, AUDIO_RATE)
-                sound = read_audio(src.path, first_sample, a1 - a0)
-                fade_samples = [reel.sample_at(n, AUDIO_RATE)
-                                for n in (seg.fade_in_frames, seg.fade_out_frames)]
-                _ramp(sound, fade_samples[0], fade_samples[1])
-            else:
-                sound = np.zeros((2, a1 - a0), np.float32)
-            packets = audio.add(sound)
+        for seg, seg_parts in zip(plan.segments, parts, strict=True):
+            packets = audio.add(segment_sound(seg, reel, facts))
             if packets:
                 put(packets)
             overlay = None
-            if seg.caption:
+            if seg.caption and burn_captions:
                 look = (seg.caption, seg.caption_position)
                 if look not in overlays:
                     overlays[look] = make_caption_overlay(seg.caption, width, height,
                                                           position=seg.caption_position)
                 overlay = overlays[look]
-            for i, frame in enumerate(_segment_pictures(seg, plan.fps, facts, width, height,
-                                                        overlay)):
-                f = _fade_factor(i, seg)
-                put(frame if f >= 1.0 else _faded(frame, f))
+            for part_seg, lo, hi in seg_parts:
+                pictures = _segment_pictures(part_seg, plan.fps, facts, width, height,
+                                             overlay, lo, hi)
+                for i, frame in enumerate(pictures, lo):
+                    f = _fade_factor(i, seg)
+                    put(frame if f >= 1.0 else _faded(frame, f))
         put(audio.finish(reel.sample_at(plan.total_frames, AUDIO_RATE)))
         put(_DONE)
     except _Stopped:
@@ -581,12 +613,16 @@ class _Stopped(Exception):
 
 
 def _segment_pictures(seg: Segment, reel_fps: Fraction, facts: Mapping[ClipRef, ClipFacts],
-                      width: int, height: int, overlay: _Overlay | None
-                      ) -> Iterator[av.VideoFrame]:
+                      width: int, height: int, overlay: _Overlay | None,
+                      lo: int = 0, hi: int | None = None) -> Iterator[av.VideoFrame]:
+    """The pictures of the segment's reel frames ``[lo, hi)`` (default: all of them)."""
+    hi = seg.frames if hi is None else hi
+    if hi <= lo:
+        return
     if seg.kind in (SegmentKind.TITLE, SegmentKind.END):
         card = av.VideoFrame.from_ndarray(make_card(seg.card_lines, width, height),
                                           format="yuv420p")
-        for _ in range(seg.frames):
+        for _ in range(lo, hi):
             yield card
         return
     if seg.clip is None:
@@ -603,7 +639,7 @@ def _segment_pictures(seg: Segment, reel_fps: Fraction, facts: Mapping[ClipRef, 
             pictures = reader.frames([seg.src_first_frame], overlay)
             held = next(pictures)
             pictures.close()
-        for _ in range(seg.frames):
+        for _ in range(lo, hi):
             yield held
         return
     span = seg.src_end_frame - seg.src_first_frame
@@ -617,7 +653,7 @@ def _segment_pictures(seg: Segment, reel_fps: Fraction, facts: Mapping[ClipRef, 
                  for j in range(per)]
     targets = [p for p in picks for _ in range(seg.repeat)]
     targets += [targets[-1]] * (seg.frames - len(targets))
-    yield from reader.frames(targets, overlay)
+    yield from reader.frames(targets[lo:hi], overlay)
 
 
 # ---------------------------------------------------------------------------- files

@@ -64,14 +64,16 @@ class Trash:
 
 @dataclass(frozen=True)
 class SharedFiles:
-    """A shared version of a reel: its own film, captions and handout."""
+    """A shared version of a reel: its own film, captions, handout and the film's copy
+    with the captions burned in (the parent's to keep, made when first asked for)."""
 
     film: Path
     captions: Path
     handout: Path
+    captioned: Path
 
     def __iter__(self) -> Iterator[Path]:
-        return iter((self.film, self.captions, self.handout))
+        return iter((self.film, self.captions, self.handout, self.captioned))
 
 
 class MediaStore:
@@ -129,6 +131,11 @@ class MediaStore:
     def reel_captions(self, reel_id: int) -> Path:
         return self.reel_dir(reel_id) / layout.REEL_CAPTIONS
 
+    def reel_captioned(self, reel_id: int) -> Path:
+        """The practitioner's film with its captions burned in (the copy that leaves the
+        building; the film itself shows them as a WebVTT track)."""
+        return layout.captioned_of(self.reel_film(reel_id))
+
     def reel_handout(self, reel_id: int) -> Path:
         return self.reel_dir(reel_id) / layout.REEL_HANDOUT
 
@@ -142,6 +149,11 @@ class MediaStore:
         return layout.captions_of(film)
 
     @staticmethod
+    def captioned_of(film: Path) -> Path:
+        """The copy of ``film`` with its captions burned in, beside it."""
+        return layout.captioned_of(film)
+
+    @staticmethod
     def shared_names(film_name: str) -> tuple[str, str, str]:
         """The names of a shared version's film, captions and handout, from the film's."""
         film = Path(film_name)
@@ -150,13 +162,15 @@ class MediaStore:
     def new_shared_files(self, reel_id: int) -> SharedFiles:
         """Fresh names for a new shared version (none of them exists yet)."""
         film = self.reel_path(reel_id, layout.shared_film(secrets.token_hex(6)))
-        return SharedFiles(film, layout.captions_of(film), layout.handout_of(film))
+        return SharedFiles(film, layout.captions_of(film), layout.handout_of(film),
+                           layout.captioned_of(film))
 
     def shared_files(self, shared_path: str) -> SharedFiles:
         """A shared version's files, from its film's path as the reel's row keeps it
         (relative to the media folder)."""
         film = self.root / shared_path
-        return SharedFiles(film, layout.captions_of(film), layout.handout_of(film))
+        return SharedFiles(film, layout.captions_of(film), layout.handout_of(film),
+                           layout.captioned_of(film))
 
     # -------------------------------------------------------------- for the browser
     @staticmethod

@@ -28,6 +28,17 @@ from attune.services.access import decide_access, require_access
 from attune.services.mediastore import MediaStore
 from attune.storage.store import Tx
 
+#: A rendered snapshot's ``captions`` when the film's picture carries no captions and its
+#: WebVTT track shows them (the smart-cut film, :mod:`attune.reels.smartcut`). A film
+#: rendered before carries them burned in; its players must add no track.
+CAPTIONS_ON_TRACK = "track"
+
+
+def captions_on_track(snapshot: dict[str, Any] | None) -> bool:
+    """Whether the film a snapshot describes shows its captions as a WebVTT track (and
+    so needs one), rather than in its picture."""
+    return bool(snapshot) and (snapshot or {}).get("captions") == CAPTIONS_ON_TRACK
+
 
 @dataclass(frozen=True)
 class SharedReel:
@@ -42,6 +53,8 @@ class SharedReel:
     moments: tuple[Moment, ...]
     starts_ms: tuple[int, ...]  # where each moment starts in the film
     end_card_ms: int = 0
+    #: the film shows its captions as a WebVTT track (its picture carries none)
+    captions_track: bool = False
 
     @property
     def clip_ids(self) -> set[int]:
@@ -95,7 +108,7 @@ def _shared(tx: Tx, user: User, reel: Reel) -> SharedReel | None:
     return SharedReel(reel.id, reel.family_id, str(snap.get("title", reel.title)),
                       snap.get("duration_ms"), reel.shared_at, Path(reel.shared_path).name,
                       moments, tuple(int(d["reel_start_ms"]) for d in snap["moments"]),
-                      int(snap.get("end_card_ms", 0)))
+                      int(snap.get("end_card_ms", 0)), captions_on_track(snap))
 
 
 def shared_reels(ctx: Context, actor: User, family_code: str | None = None
@@ -174,7 +187,10 @@ def shared_to_keep(ctx: Context, actor: User, reel_id: int) -> SharedReel:
 
 
 def shared_file(ctx: Context, actor: User, reel_id: int, *, download: bool = False) -> Path:
-    """The shared film, to watch or (with parent_copy consent) to keep; audited."""
+    """The shared film, to watch or (with parent_copy consent) to keep; audited. The copy
+    to keep has its captions burned in: for a film that shows them as a track, the copy
+    beside it, which may not be made yet (:func:`attune.services.reels.reel_file` makes
+    it when it is missing: download through that)."""
     with ctx.db.transaction(actor.username) as tx:
         shared = _watchable(tx, actor, reel_id)
         if download:
@@ -182,7 +198,8 @@ def shared_file(ctx: Context, actor: User, reel_id: int, *, download: bool = Fal
                 require_access(tx, actor, Action.KEEP_REEL, shared.family_id, clip,
                                what=f"keep a copy of reel {reel_id}")
         tx.audit("download" if download else "view", "reel", reel_id, {"shared": True})
-    return ctx.media.reel_path(reel_id, shared.file_name)
+    film = ctx.media.reel_path(reel_id, shared.file_name)
+    return ctx.media.captioned_of(film) if download and shared.captions_track else film
 
 
 def may_keep_copy(ctx: Context, user: User, shared: SharedReel) -> bool:

@@ -10,11 +10,18 @@ has watched the render) -> unshared or replaced by a newer shared version. Rende
 shares; changing a moment, the title or the choice of moments makes the reel a draft
 again, while the shared version (its own file and snapshot) stays as the parent saw it.
 What a parent may see is decided in :mod:`attune.services.parent_view`.
+
+Captions once (docs/practice.md §6): the render makes the film the app plays, its picture
+without captions (a smart cut, :mod:`attune.reels.smartcut`: watchable sooner) with the
+WebVTT track beside it, then, in the same job, the copy that leaves the building with the
+captions burned in (shared along with the film; the parent's copy to keep is made when
+first asked for if it is missing: :func:`reel_file`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -56,6 +63,8 @@ from attune.services.access import (
 from attune.services.analysis import primary_coder
 from attune.services.ingest import media_paths, worker_name
 from attune.services.parent_view import (
+    CAPTIONS_ON_TRACK,
+    captions_on_track,
     shared_file,
     shared_reel,
     shared_to_keep,
@@ -65,6 +74,7 @@ from attune.services.schemes import load_scheme
 from attune.storage.store import Tx
 
 Progress = Callable[[str, float], None]
+log = logging.getLogger("attune.reels")
 
 
 def proxy_fps(clip: Clip) -> Fraction:
@@ -391,8 +401,12 @@ def render_queued(ctx: Context, username: str, reel_id: int, job_id: int) -> Ree
 def render_now(ctx: Context, actor: User, reel_id: int, job_id: int | None = None,
                progress: Progress | None = None) -> Reel:
     """Render here and now (a worker, or the command line). The reel file appears whole or
-    not at all; an earlier rendering stays until the new one is complete."""
-    from attune.reels.render import render_reel
+    not at all; an earlier rendering stays until the new one is complete.
+
+    The film is the smart cut without burned captions (the players show its WebVTT
+    track); once it is ready (the job done), the copy with the captions burned in is
+    made beside it."""
+    from attune.reels.smartcut import render_smart_reel
 
     try:
         draft = _ready_to_render(ctx, actor, reel_id)  # the gate, when the job starts
@@ -420,14 +434,16 @@ def render_now(ctx: Context, actor: User, reel_id: int, job_id: int | None = Non
             tx.update_job(job_id, stage=stage, percent=int(fraction * 100))
 
     try:
-        result = render_reel(plan, sources, ctx.media.reel_film(reel_id),
-                             vtt_path=ctx.media.reel_captions(reel_id),
-                             progress=_throttled(report))
+        result = render_smart_reel(plan, sources, ctx.media.reel_film(reel_id),
+                                   vtt_path=ctx.media.reel_captions(reel_id),
+                                   progress=_throttled(report))
     except Exception as exc:
         with ctx.db.transaction(actor.username) as tx:
             tx.update_job(job_id, status=JobStatus.FAILED, error=str(exc))
             tx.set_reel_status(reel_id, ReelStatus.FAILED, error=str(exc))
         raise
+    # the burned copy of the film before it is stale: made again below
+    ctx.media.reel_captioned(reel_id).unlink(missing_ok=True)
     _gate_before_writing(ctx, actor, reel_id, job_id, [result.path, result.vtt_path])
     with ctx.db.transaction(actor.username) as tx:
         tx.update_job(job_id, status=JobStatus.DONE, stage="done", percent=100)
@@ -443,7 +459,56 @@ def render_now(ctx: Context, actor: User, reel_id: int, job_id: int | None = Non
             # edited while rendering: the file shows the reel as it was; never call it
             # ready (and so never let it be shared) as if it showed the edits
             reel = tx.set_reel_status(reel_id, ReelStatus.DRAFT)
+    if reel.status == ReelStatus.READY:
+        # the copy that leaves the building, while nobody waits for it; a failure here
+        # leaves the film as it is (a download makes the copy when it asks for it)
+        try:
+            _burn(ctx, reel_id, plan, sources, ctx.media.reel_captioned(reel_id),
+                  snapshot)
+        except Exception as exc:  # the film stands; said in the log
+            log.warning("reel %s: the copy with captions in the picture was not made "
+                        "(%s); a download makes it", reel_id, exc)
     return reel
+
+
+def _burn(ctx: Context, reel_id: int, plan: ReelPlan, sources: dict[str, Path], out: Path,
+          snapshot: dict[str, Any] | None) -> Path:
+    """Render the copy of the film with its captions burned in; kept only while the
+    rendered film (``snapshot``) is still the one it copies (``None``: a shared version,
+    which never changes)."""
+    from attune.reels.render import render_reel
+
+    render_reel(plan, sources, out, with_vtt=False)
+    if snapshot is not None:
+        with ctx.db.transaction("worker") as tx:
+            now = tx.get_reel(reel_id)
+            current = now.status == ReelStatus.READY and \
+                tx.rendered_snapshot(reel_id) == snapshot
+        if not current:  # rendered again meanwhile: this copy is of an older film
+            out.unlink(missing_ok=True)
+            raise StateError("The reel was rendered again; ask for its copy again.")
+    return out
+
+
+def film_captions_on_track(ctx: Context, actor: User, reel_id: int) -> bool:
+    """Whether the practitioner's rendered film shows its captions as its WebVTT track
+    (its picture carries none, so a player must add the track), or in its picture (a
+    film rendered before the smart cut: a player must add none, or they show twice)."""
+    with ctx.db.transaction(actor.username) as tx:
+        reel = tx.get_reel(reel_id)
+        require_access(tx, actor, Action.SEE_FAMILY, reel.family_id,
+                       what=f"see reel {reel_id}")
+        return captions_on_track(tx.rendered_snapshot(reel_id))
+
+
+def _shared_captioned_copy(ctx: Context, actor: User, reel_id: int, out: Path) -> Path:
+    """The shared version's film with its captions burned in (the parent's copy to keep):
+    copied from the practitioner's when the share was made, else made now from the shared
+    version (the caller has checked the gates and audited)."""
+    if out.is_file():
+        return out
+    plan, sources = _plan(ctx, _shared_draft(ctx, actor, reel_id))
+    return _burn(ctx, reel_id, plan, sources, out, None)
 
 
 def _gate_before_writing(ctx: Context, actor: User, reel_id: int, job_id: int,
@@ -473,7 +538,7 @@ def _content(title: str, moments: Sequence[Moment]) -> dict[str, Any]:
 def _snapshot(title: str, moments: Sequence[Moment], plan: ReelPlan) -> dict[str, Any]:
     """What the rendered file shows, for the parent's page once it is shared."""
     return {"title": title, "duration_ms": plan.duration_ms,
-            "end_card_ms": plan.options.end_card_ms,
+            "end_card_ms": plan.options.end_card_ms, "captions": CAPTIONS_ON_TRACK,
             "moments": [snapshot_moment(m, start) for m, start in
                         zip(moments, plan.moment_starts_ms, strict=True)]}
 
@@ -504,9 +569,12 @@ def share_reel(ctx: Context, actor: User, reel_id: int) -> Reel:
     copy = ctx.media.new_shared_files(reel_id)
     made = [copy_atomic(source, copy.film)]
     vtt = ctx.media.captions_of(source)
+    captioned = ctx.media.captioned_of(source)
     try:
         if vtt.is_file():
             made.append(copy_atomic(vtt, copy.captions))
+        if captioned.is_file() and captions_on_track(snapshot):
+            made.append(copy_atomic(captioned, copy.captioned))
         with ctx.db.transaction(actor.username) as tx:
             old = tx.unshare_reel(reel_id, "replaced by a newer version")
             shared = tx.share_reel(reel_id, str(made[0].relative_to(ctx.media.root)),
@@ -615,10 +683,13 @@ def _shared_draft(ctx: Context, actor: User, reel_id: int) -> ReelDraft:
 def reel_file(ctx: Context, actor: User, reel_id: int, *, download: bool = False) -> Path:
     """The rendered reel for viewing (the family's practitioners: the reel as last
     rendered; a parent: only the shared version, see
-    :func:`attune.services.parent_view.shared_file`), or for the parent to keep (needs
-    parent_copy consent). Audited either way."""
+    :func:`attune.services.parent_view.shared_file`), or to keep (``download``: the copy
+    with the captions burned in; a parent's needs parent_copy consent). Audited either
+    way."""
     if actor.role == Role.PARENT:
-        return shared_file(ctx, actor, reel_id, download=download)
+        path = shared_file(ctx, actor, reel_id, download=download)
+        # the copy to keep, with burned captions, made now if it is not there yet
+        return _shared_captioned_copy(ctx, actor, reel_id, path) if download else path
     with ctx.db.transaction(actor.username) as tx:
         reel = tx.get_reel(reel_id)
         require_reel(tx, actor, Action.WATCH_REEL, reel, what=f"watch reel {reel_id}")
@@ -627,6 +698,16 @@ def reel_file(ctx: Context, actor: User, reel_id: int, *, download: bool = False
         if reel.status != ReelStatus.READY or reel.path is None:
             raise StateError(f"Reel {reel_id} is not rendered yet.")
         tx.audit("download" if download else "view", "reel", reel_id)
+        snapshot = tx.rendered_snapshot(reel_id)
+    if download and captions_on_track(snapshot):  # the copy that leaves the building
+        # (the policy lets only parents keep a copy, of the shared version; this is for
+        # any role it may let keep the practitioner's, with the render's burned copy)
+        captioned = ctx.media.reel_captioned(reel_id)
+        if not captioned.is_file():
+            raise StateError("The copy with the captions in the picture is still being "
+                             "made; try again in a minute, or render the reel again.")
+        return captioned
+    # to watch; or rendered before the smart cut, with its captions in its picture
     return ctx.media.root / reel.path
 
 

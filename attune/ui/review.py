@@ -13,7 +13,8 @@ What the parent sees is decided in :mod:`attune.services.parent_view` (only a sh
 version, as it was shared); this module lays it out.
 
 The player is a ``st.components.v2`` component: the ``<video>`` is built once and kept
-across reruns (no caption track for a reel: its captions are burned in); Python sends it
+across reruns (the reel's WebVTT track only when its picture carries no captions:
+captions once, docs/practice.md §6); Python sends it
 commands (seek and play, seek and pause) each with a fresh ``nonce``, so a command runs
 once however often the script reruns. Nothing here but :func:`player` touches Streamlit.
 """
@@ -179,7 +180,7 @@ _PLAYER_CSS = """
   object-fit: contain; object-position: center top;
 }
 .attune-player video::cue {
-  font-size: 1.5rem; line-height: 1.4; background: rgba(30, 28, 25, 0.72); color: #fffdf8;
+  font-size: 14px; line-height: 1.3; background: rgba(38, 46, 58, 0.6); color: #fafafa;
 }
 """
 
@@ -199,6 +200,10 @@ export default function(component) {
     box.className = 'attune-player';
     const video = document.createElement('video');
     video.controls = true;
+    // no "Download" in the browser's menu: the film in the app carries no captions in
+    // its picture; the copy to keep (captions burned in, parent-copy consent asked) is
+    // the page's own button
+    video.setAttribute('controlslist', 'nodownload');
     video.preload = 'auto';
     video.playsInline = true;
     video.setAttribute('data-testid', 'attune-reel');
@@ -208,7 +213,7 @@ export default function(component) {
   const video = box.querySelector('video');
   if (!video.dataset.fitted) {
     // The browser's own controls lie over the bottom of the video element, where a
-    // burned-in caption sits (on a phone they hide it whenever the film is paused): the
+    // caption sits (on a phone they hide it whenever the film is paused): the
     // element is made a band taller than the picture, the picture sits at its top, and
     // the controls lie on the band below it.
     video.dataset.fitted = '1';
@@ -222,6 +227,13 @@ export default function(component) {
       video.style.width = Math.round(w) + 'px';
       video.style.height = Math.round(h + band) + 'px';
       video.style.maxHeight = 'none';
+      // a caption track's letters as large as burned-in captions are drawn: a 16th of
+      // the picture's height (attune.reels.render.caption_size_px), so that three lines
+      // keep to the bottom quarter of the picture and off the faces
+      let cueStyle = box.querySelector('style');
+      if (!cueStyle) { cueStyle = document.createElement('style'); box.appendChild(cueStyle); }
+      cueStyle.textContent = '.attune-player video::cue { font-size: ' +
+        Math.max(12, Math.round(h / 16)) + 'px; }';
     };
     video.addEventListener('loadedmetadata', fit);
     window.addEventListener('resize', fit);
@@ -287,9 +299,11 @@ def player(src: str, vtt: str | None, command: dict[str, Any] | None = None, *,
     """Mount (or update) the reel player; the ``<video>`` survives reruns.
 
     ``vtt``: a WebVTT ``<track>``, shown, only for a picture that carries no captions of
-    its own. A rendered reel has its captions burned in (so that the film that leaves the
-    building, the parent's copy, reads the same everywhere): give ``None`` for it, or the
-    captions show twice, and on a phone the two cover the baby's face."""
+    its own: a reel's film as rendered now (the smart cut, whose captions are burned in
+    only in the copy that leaves the building). A film rendered before carries them in
+    its picture: give ``None`` for it, or the captions show twice, and on a phone the two
+    cover the baby's face (``attune.services.reels.film_captions_on_track`` and
+    ``SharedReel.captions_track`` tell which)."""
     data = {"src": src, "vtt": vtt, "command": command}
     return _player()(key=key, data=data, default={"position_ms": 0},
                      on_position_ms_change=lambda: None, height="content")

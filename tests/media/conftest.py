@@ -125,6 +125,47 @@ class BrowserPlayer:
             [f"{self.base_url}/{name}", seek_to_s],
         )
 
+    def reel_indexes_at(self, video: Path, seek_to_s: list[float]) -> list[int | str]:
+        """Seek ``video`` to each time and read the frame index a reel test source draws
+        in its top rows (:func:`tests.reels.conftest.draw_index`: a white block, 16 bits,
+        a black block, 16 x 24 px each) off a canvas, as the user sees it; a decode
+        error is reported as its text."""
+        import shutil
+        import uuid
+
+        name = f"{uuid.uuid4().hex}.mp4"
+        shutil.copy(video, self.folder / name)
+        return self.page.evaluate(  # type: ignore[no-any-return]
+            """async ([url, times]) => {
+              const v = document.createElement('video');
+              v.muted = true; v.preload = 'auto'; v.src = url;
+              document.body.replaceChildren(v);
+              await new Promise((ok, fail) => {
+                v.addEventListener('loadeddata', ok, {once: true});
+                v.addEventListener('error', () => fail(new Error('error ' + v.error.code)));
+              });
+              const c = document.createElement('canvas');
+              const g = c.getContext('2d', {willReadFrequently: true});
+              const out = [];
+              for (const t of times) {
+                const seeked = new Promise((ok) => v.addEventListener('seeked', ok, {once: true}));
+                v.currentTime = t;
+                await seeked;
+                if (v.error) { out.push('error ' + v.error.code); continue; }
+                c.width = v.videoWidth; c.height = v.videoHeight;
+                g.drawImage(v, 0, 0);
+                const px = g.getImageData(0, 0, c.width, 24).data;
+                const level = (b) => px[(12 * c.width + b * 16 + 8) * 4 + 1];
+                const mid = (level(0) + level(17)) / 2;
+                let n = 0;
+                for (let b = 1; b <= 16; b++) { n = n * 2 + (level(b) > mid ? 1 : 0); }
+                out.push(n);
+              }
+              return out;
+            }""",
+            [f"{self.base_url}/{name}", seek_to_s],
+        )
+
 
 @pytest.fixture(scope="session")
 def browser_player(tmp_path_factory: pytest.TempPathFactory,

@@ -59,7 +59,8 @@ def read_index(y: np.ndarray) -> int:
 
 def make_source(path: Path, *, fps: Fraction = Fraction(25), seconds: float = 12.0,
                 width: int = 320, height: int = 180,
-                beeps_ms: Sequence[int] = (2000, 5000, 8000), gop: int = 50) -> Source:
+                beeps_ms: Sequence[int] = (2000, 5000, 8000), gop: int = 50,
+                bframes: int = 2, crf: int = 18, x264_params: str = "") -> Source:
     frames = int(seconds * fps)
     rate = 48_000
     total_samples = round(seconds * rate)
@@ -72,7 +73,10 @@ def make_source(path: Path, *, fps: Fraction = Fraction(25), seconds: float = 12
     with av.open(str(path), "w", format="mp4", options={"movflags": "+faststart"}) as out:
         vs = out.add_stream("libx264", rate=fps)
         vs.width, vs.height, vs.pix_fmt = width, height, "yuv420p"
-        vs.options = {"preset": "ultrafast", "crf": "18", "g": str(gop), "bf": "2"}
+        vs.options = {"preset": "ultrafast", "crf": str(crf), "g": str(gop),
+                      "bf": str(bframes)}
+        if x264_params:
+            vs.options = {**vs.options, "x264-params": x264_params}
         vs.codec_context.time_base = 1 / fps
         aus = out.add_stream("aac", rate=rate)
         aus.layout = "stereo"
@@ -128,3 +132,14 @@ def decode_reel(path: Path) -> tuple[list[np.ndarray], list[int], np.ndarray]:
         for f in c.decode(c.streams.audio[0]):
             sound.append(f.to_ndarray().mean(axis=0))
     return lumas, times, np.concatenate(sound) if sound else np.zeros(0)
+
+
+def read_pictures(path: Path) -> list[np.ndarray]:
+    """Every picture of a film (yuv420p arrays), in presentation order."""
+    with av.open(str(path)) as c:
+        return [f.to_ndarray(format="yuv420p") for f in c.decode(c.streams.video[0])]
+
+
+def psnr(a: np.ndarray, b: np.ndarray) -> float:
+    mse = float(((a.astype(np.float32) - b.astype(np.float32)) ** 2).mean())
+    return 99.0 if mse == 0 else 10 * float(np.log10(255 ** 2 / mse))
