@@ -85,13 +85,15 @@ def go_to(page: str, code: str) -> None:
 for row in one_page(rows, "families_page", FAMILIES_A_PAGE, "families"):
     f = row.family
     with st.container(border=True, key=f"family_{f.code}"):
+        if not row.can_edit:  # a supervisor reads their team's families
+            st.markdown(family_summary(row))
+            continue
         said, control = st.columns([4, 1], vertical_alignment="center")
         said.markdown(family_summary(row))
-        if row.can_edit:
-            control.button(f"Manage {f.code}", key=f"manage_{f.code}", icon=":material/edit:",
-                      on_click=open_family, args=(f.code,),
-                      help="Assign a practitioner, link a parent, end the involvement, "
-                           "the baby's details, consent and upload")
+        control.button(f"Manage {f.code}", key=f"manage_{f.code}", icon=":material/edit:",
+                       on_click=open_family, args=(f.code,),
+                       help="Assign a practitioner, link a parent, end the involvement, "
+                            "the baby's details, consent and upload")
 
 
 def manage(row: FamilyRow, practitioners: list[str], parents: list[str]) -> None:
