@@ -104,7 +104,7 @@ def lanes_frame(report: AgreementReport) -> pd.DataFrame:
 
 def pair_label(pair: PairAgreement) -> str:
     """A double-coded clip's pair, as chosen to be looked at closer."""
-    return f"Clip {pair.clip_id} · {pair.coder_a} and {pair.coder_b}"
+    return f"Clip {pair.clip_id}, coded by {pair.coder_a} and {pair.coder_b}"
 
 
 def pairs_table(pairs: Sequence[PairAgreement]) -> str:
