@@ -79,7 +79,7 @@ def family_summary(row: FamilyRow) -> str:
     """One family as a few lines of markdown: its code and baby (a heading, to find a
     family by with a screen reader as with the eyes), its people, its clips."""
     f = row.family
-    return (f"#### {plain(f.code)} · {plain(f.baby_name)}\n{people_line(f)}  \n"
+    return (f"##### {plain(f.code)} · {plain(f.baby_name)}\n{people_line(f)}  \n"
             f"{clips_line(row.clips)}")
 
 

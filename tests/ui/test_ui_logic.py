@@ -148,7 +148,7 @@ def test_a_familys_row_says_its_people_and_clips_in_a_few_words() -> None:
                   ClipStatus.QUEUED if i == 5 else ClipStatus.READY) for i in range(1, 7)]
     said = family_summary(FamilyRow(family, clips, True))
     assert said.splitlines() == [
-        r"#### FAM-A · \*Mo\*", "Practitioners: pat · Parent accounts: none  ",
+        r"##### FAM-A · \*Mo\*", "Practitioners: pat · Parent accounts: none  ",
         "Clips 1 to 4 and 6: ready to code · Clip 5: waiting to be prepared"]
     assert "visit.mp4" not in said
     assert family_summary(FamilyRow(family, [], False)).endswith("No clips yet.")
