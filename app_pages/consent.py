@@ -16,12 +16,15 @@ from attune.ui.session import get_context, page_user
 user = page_user({Role.PRACTITIONER}, "record consent")
 ctx = get_context()
 st.title("Consent")
-codes = cached(ctx, user, editable_codes)
 asked = st.query_params.get("family")
-if asked is None and not codes:
-    st.info("No families yet. Add a family on the Families page first.")
-    st.stop()
-code = asked if asked is not None else st.selectbox("Family", codes, key="consent_family")
+if asked is not None:  # opened for one family: only its consent is read
+    code = asked
+else:
+    codes = cached(ctx, user, editable_codes)
+    if not codes:
+        st.info("No families yet. Add a family on the Families page first.")
+        st.stop()
+    code = st.selectbox("Family", codes, key="consent_family")
 try:
     decisions = cached(ctx, user, consents, code)
 except AttuneError as exc:

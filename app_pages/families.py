@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from attune.core.accounts import Role
@@ -13,15 +15,25 @@ from attune.services.families import (
     set_baby,
 )
 from attune.ui.cache import cached, kept
-from attune.ui.families import account_names, clip_rows, family_table
+from attune.ui.families import (
+    FamilyRow,
+    account_names,
+    family_summary,
+    family_table,
+    people_line,
+)
 from attune.ui.paging import one_page
 from attune.ui.session import get_context, page_user
 
 FAMILIES_A_PAGE = 10
+MANAGING = "families_manage"  # the code of the family whose dialog is open
+DONE = "families_done"  # what the dialog's last action did, said once it has closed
 
 user = page_user({Role.PRACTITIONER, Role.SUPERVISOR}, "use the Families page")
 ctx = get_context()
 st.title("Families" if user.role == Role.PRACTITIONER else "Families of your team")
+if said := st.session_state.pop(DONE, None):
+    st.success(said)
 
 rows = kept(ctx, user, family_table)
 with st.expander("Add a family", expanded=not rows), st.form("add_family", clear_on_submit=True):
@@ -46,60 +58,105 @@ with st.expander("Add a family", expanded=not rows), st.form("add_family", clear
 
 if not rows:
     st.info("No families yet. Add the first family above; then record their consent.")
-practitioners = cached(ctx, user, account_names, Role.PRACTITIONER)
-parents = cached(ctx, user, account_names, Role.PARENT)
+
+
+def open_family(code: str) -> None:
+    st.session_state[MANAGING] = code
+
+
+def close_family() -> None:
+    st.session_state.pop(MANAGING, None)
+
+
+def done(message: str) -> None:
+    """Close the dialog and say on the page what was done."""
+    close_family()
+    st.session_state[DONE] = message
+    st.rerun()
+
+
+def go_to(page: str, code: str) -> None:
+    close_family()  # back on this page, the dialog is closed
+    st.switch_page(page, query_params={"family": code})
+
+
+# Each family is a few lines and one button; the controls for a family are in a dialog
+# opened by its button (a page of families, each with its controls laid out, was slow).
 for row in one_page(rows, "families_page", FAMILIES_A_PAGE, "families"):
     f = row.family
     with st.container(border=True, key=f"family_{f.code}"):
-        st.subheader(f"{f.code} · {f.baby_name}")
-        ended = f" · involvement ended {f.involvement_ended_on}" if f.involvement_ended_on else ""
-        st.caption(f"Practitioners: {', '.join(f.practitioners) or 'none'} · Parent accounts: "
-                   f"{', '.join(f.parents) or 'none'}{ended}")
-        if row.clips:
-            st.dataframe(clip_rows(row.clips), hide_index=True, key=f"clips_{f.code}")
-        else:
-            st.write("No clips yet.")
-        if not row.can_edit:
+        if not row.can_edit:  # a supervisor reads their team's families
+            st.markdown(family_summary(row))
             continue
-        links = st.columns(2)
-        links[0].page_link("app_pages/consent.py", label="Consent",
-                           icon=":material/verified_user:", query_params={"family": f.code})
-        links[1].page_link("app_pages/upload.py", label="Upload a clip",
-                           icon=":material/upload:", query_params={"family": f.code})
-        with st.expander("People and involvement"):
-            c1, c2, c3 = st.columns(3)
-            who = c1.selectbox("Practitioner", practitioners, key=f"assign_who_{f.code}")
-            if c1.button("Assign", key=f"assign_{f.code}") and who:
-                try:
-                    assign_practitioner(ctx, user, f.code, who)
-                    st.rerun()
-                except AttuneError as exc:
-                    st.error(str(exc))
-            parent = c2.selectbox("Parent account", parents, key=f"link_who_{f.code}")
-            if c2.button("Link parent", key=f"link_{f.code}") and parent:
-                try:
-                    link_parent(ctx, user, f.code, parent)
-                    st.rerun()
-                except AttuneError as exc:
-                    st.error(str(exc))
-            day = c3.date_input("Involvement ended on", value=None, key=f"end_day_{f.code}")
-            if c3.button("End involvement", key=f"end_{f.code}", disabled=day is None):
-                try:
-                    end_involvement(ctx, user, f.code, day)
-                    st.rerun()
-                except AttuneError as exc:
-                    st.error(str(exc))
-        with st.expander("The baby"):
-            b1, b2 = st.columns(2)
-            new_name = b1.text_input("Baby's first name or nickname", value=f.baby_name,
-                                     key=f"baby_name_{f.code}")
-            new_pronoun = b2.selectbox(
-                "Words for the baby", list(PRONOUN_CHOICES),
-                index=list(PRONOUN_CHOICES).index(f.pronoun),
-                format_func=PRONOUN_CHOICES.__getitem__, key=f"baby_pronoun_{f.code}")
-            if b1.button("Save the baby's details", key=f"baby_save_{f.code}"):
-                try:
-                    set_baby(ctx, user, f.code, new_name, new_pronoun)
-                    st.rerun()
-                except AttuneError as exc:
-                    st.error(str(exc))
+        said, control = st.columns([4, 1], vertical_alignment="center")
+        said.markdown(family_summary(row))
+        control.button(f"Manage {f.code}", key=f"manage_{f.code}", icon=":material/edit:",
+                       on_click=open_family, args=(f.code,),
+                       help="Assign a practitioner, link a parent, end the involvement, "
+                            "the baby's details, consent and upload")
+
+
+def manage(row: FamilyRow, practitioners: list[str], parents: list[str]) -> None:
+    """What a practitioner can do for one family (in a dialog of its own)."""
+    f = row.family
+    st.caption(people_line(f))
+    links = st.container(horizontal=True)
+    if links.button("Consent", icon=":material/verified_user:", key=f"to_consent_{f.code}",
+                       help="Record or withdraw this family's consent"):
+        go_to("app_pages/consent.py", f.code)
+    if links.button("Upload a clip", icon=":material/upload:", key=f"to_upload_{f.code}"):
+        go_to("app_pages/upload.py", f.code)
+    st.markdown("**People and involvement**")
+    c1, c2, c3 = st.columns(3)
+    who = c1.selectbox("Practitioner", practitioners, key=f"assign_who_{f.code}")
+    if c1.button("Assign", key=f"assign_{f.code}") and who:
+        try:
+            assign_practitioner(ctx, user, f.code, who)
+        except AttuneError as exc:
+            st.error(str(exc))
+        else:
+            done(f"{who} now works with family {f.code}.")
+    parent = c2.selectbox("Parent account", parents, key=f"link_who_{f.code}")
+    if c2.button("Link parent", key=f"link_{f.code}") and parent:
+        try:
+            link_parent(ctx, user, f.code, parent)
+        except AttuneError as exc:
+            st.error(str(exc))
+        else:
+            done(f"{parent}'s account is linked to family {f.code}.")
+    day: date | None = c3.date_input("Involvement ended on", value=None,
+                                     key=f"end_day_{f.code}")
+    if c3.button("End involvement", key=f"end_{f.code}", disabled=day is None):
+        try:
+            end_involvement(ctx, user, f.code, day)
+        except AttuneError as exc:
+            st.error(str(exc))
+        else:
+            done(f"Involvement with family {f.code} ended on {day}.")
+    st.markdown("**The baby**")
+    b1, b2 = st.columns(2)
+    new_name = b1.text_input("Baby's first name or nickname", value=f.baby_name,
+                             key=f"baby_name_{f.code}")
+    new_pronoun = b2.selectbox(
+        "Words for the baby", list(PRONOUN_CHOICES),
+        index=list(PRONOUN_CHOICES).index(f.pronoun),
+        format_func=PRONOUN_CHOICES.__getitem__, key=f"baby_pronoun_{f.code}")
+    if st.button("Save the baby's details", key=f"baby_save_{f.code}"):
+        try:
+            set_baby(ctx, user, f.code, new_name, new_pronoun)
+        except AttuneError as exc:
+            st.error(str(exc))
+        else:
+            done(f"The baby's details for family {f.code} are saved.")
+
+
+if (managing := st.session_state.get(MANAGING)) is not None:
+    chosen = next((r for r in rows if r.family.code == managing and r.can_edit), None)
+    if chosen is None:  # gone, or no longer theirs to manage
+        close_family()
+    else:
+        f = chosen.family
+        st.dialog(f"Family {f.code} · {f.baby_name}", width="large",
+                  on_dismiss=close_family)(manage)(
+            chosen, cached(ctx, user, account_names, Role.PRACTITIONER),
+            cached(ctx, user, account_names, Role.PARENT))

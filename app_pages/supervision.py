@@ -66,7 +66,13 @@ with tab_agree:
         if not double:
             st.info("No double-coded clip is ready yet: agreement appears once both coders "
                     "have marked their coding of a clip done.")
-        for p in one_page(double, "sup_pairs_page", PAIRS_A_PAGE, "coder pairs"):
+        # the page's pairs in one table; one of them, chosen, in full below it
+        shown = one_page(double, "sup_pairs_page", PAIRS_A_PAGE, "coder pairs")
+        if shown:
+            st.markdown(ui.pairs_table(shown))
+            p = shown[st.selectbox(
+                "Look closer at", range(len(shown)), format_func=lambda i: ui.pair_label(
+                    shown[i]), key=f"sup_pair_look_{shown[0].clip_id}")]
             r = p.report
             with st.container(border=True, key=f"sup_pair_{p.clip_id}_{p.coder_a}_{p.coder_b}"):
                 st.markdown(f"**Clip {p.clip_id}** · {p.coder_a} and {p.coder_b} · assigned "

@@ -102,6 +102,31 @@ def lanes_frame(report: AgreementReport) -> pd.DataFrame:
                                        "marked by both", "durations flagged"])
 
 
+def pair_label(pair: PairAgreement) -> str:
+    """A double-coded clip's pair, as chosen to be looked at closer."""
+    return f"Clip {pair.clip_id}, coded by {pair.coder_a} and {pair.coder_b}"
+
+
+def pairs_table(pairs: Sequence[PairAgreement]) -> str:
+    """The pairs of a page as one markdown table, one line each: the clip, its coders,
+    when it was assigned, the three statistics, detection, disagreements and the flag
+    (one block for the whole page: a card of widgets each grew the page with the team)."""
+    first = pairs[0].report
+    names = [s.name[0].upper() + s.name[1:]
+             for s in (first.event_kappa, first.time_unit_kappa, first.alpha)]
+    head = ["Clip", "Coders", "Assigned", *names, "Detection", "Disagreements", "Flag"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for p in pairs:
+        r = p.report
+        detection = ("-" if r.detection.agreement is None
+                     else f"{r.detection.agreement:.0%}")
+        cells = [f"Clip {p.clip_id}", f"{p.coder_a} and {p.coder_b}", str(p.assigned_on),
+                 *(value(s.value) for s in (r.event_kappa, r.time_unit_kappa, r.alpha)),
+                 detection, str(len(r.disagreements)), badge(r.flag)]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def flag_lines(report: AgreementReport) -> list[str]:
     """Each flag with its sentence, as markdown (the badge first)."""
     return [f"{badge(n.flag)} {n.sentence}" for n in report.notes]

@@ -19,6 +19,7 @@ def test_the_families_page_sets_the_pronoun(ctx: Context, app) -> None:  # type:
     at.button(key="add_family_submit").click().run()
     assert not at.exception
     assert get_family(ctx, pat, "FAM-9").pronoun == Pronoun.HE
+    at.button(key="manage_FAM-9").click().run()
     at.text_input(key="baby_name_FAM-9").input("Lea")
     at.selectbox(key="baby_pronoun_FAM-9").select(Pronoun.SHE)
     at.button(key="baby_save_FAM-9").click().run()

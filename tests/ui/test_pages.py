@@ -115,15 +115,29 @@ def test_families_page_adds_and_assigns(ctx: Context, app: App) -> None:
     at.run()
     assert not at.exception
     assert "FAM-9 · Ada" in texts(at)
+    assert "No clips yet." in texts(at)
+    # each family's controls are in a dialog its one button opens
+    assert not [w for w in at.selectbox if w.key == "assign_who_FAM-9"]
+    at.button(key="manage_FAM-9").click().run()
     at.selectbox(key="assign_who_FAM-9").select("sam")
-    at.button(key="assign_FAM-9").click()
-    at.run()
+    at.button(key="assign_FAM-9").click().run()
+    assert not at.exception
+    assert "sam now works with family FAM-9." in texts(at)
+    assert not [w for w in at.selectbox if w.key == "assign_who_FAM-9"]  # closed again
+    assert "Practitioners: pat, sam" in texts(at)
+    at.button(key="manage_FAM-9").click().run()
     at.selectbox(key="link_who_FAM-9").select("mum")
-    at.button(key="link_FAM-9").click()
-    at.run()
+    at.button(key="link_FAM-9").click().run()
     with ctx.db.transaction("system") as tx:
         family = tx.get_family("FAM-9")
     assert set(family.practitioners) == {"pat", "sam"} and family.parents == ("mum",)
+    # a refused action says why in the dialog, which stays open with what was chosen
+    at.button(key="manage_FAM-9").click().run()
+    at.text_input(key="baby_name_FAM-9").input(" ")
+    at.button(key="baby_save_FAM-9").click().run()
+    assert not at.exception
+    assert at.error and at.text_input(key="baby_name_FAM-9").value == " "
+    assert "details for family FAM-9 are saved" not in texts(at)
     # a bad code is refused with the service's message
     at.text_input(key="add_family_code").input("Smith family")
     at.text_input(key="add_family_baby").input("Bo")
@@ -137,6 +151,20 @@ def test_families_page_adds_and_assigns(ctx: Context, app: App) -> None:
     at.run()
     with ctx.db.transaction("system") as tx:
         assert tx.get_family("FAM-9").involvement_ended_on == date.today()
+    assert f"involvement ended {date.today()}" in texts(at)
+
+
+def test_the_family_dialog_leads_to_consent_and_closes(ctx: Context, app: App) -> None:
+    pat = make_user(ctx, "pat")
+    make_family(ctx, pat, "FAM-A")
+    at = app(pat, "families.py")
+    at.run()
+    at.button(key="manage_FAM-A").click().run()
+    at.button(key="to_consent_FAM-A").click().run()
+    assert not at.exception
+    assert "Family FAM-A" in texts(at) and at.dataframe  # its consent
+    at.switch_page("app_pages/families.py").run()
+    assert not [w for w in at.button if w.key == "assign_FAM-A"]  # not open again
 
 
 def test_supervisor_sees_team_families_read_only(ctx: Context, app: App) -> None:
@@ -150,7 +178,7 @@ def test_supervisor_sees_team_families_read_only(ctx: Context, app: App) -> None
     assert not at.exception
     assert "Families of your team" in texts(at)
     assert "FAM-A · Maya" in texts(at)
-    assert not [b for b in at.button if b.key == "assign_FAM-A"]
+    assert not [b for b in at.button if b.key in ("assign_FAM-A", "manage_FAM-A")]
 
 
 def test_consent_page_records_and_withdraws_with_confirmation(ctx: Context,

@@ -47,6 +47,8 @@ PAGES = {
 }
 #: Pages that lay out only their open tab: each tab is opened and read.
 LAZY_TABS = {"supervision.py": {"sup_tab": sup.TABS}}
+#: Buttons that open a dialog (a family's controls): each is clicked and the dialog read.
+DIALOGS = {("pat", "families.py"): [f"manage_{DEMO_FAMILY}"]}
 QUERY = {"consent.py": {"family": DEMO_FAMILY}, "upload.py": {"family": DEMO_FAMILY},
          "workspace.py": {"clip": "1"}, "tallies.py": {"family": DEMO_FAMILY},
          "reels.py": {"family": DEMO_FAMILY}, "goals.py": {"family": DEMO_FAMILY}}
@@ -106,6 +108,12 @@ def test_pages_speak_in_peoples_words(demo: dict[str, User], app: App, who: str,
             open_tab(at, key, label)
             assert not at.exception, (label, at.exception)
             said += on_screen(at)
+    for key in DIALOGS.get((who, page), []):
+        before = len(at.button)
+        at.button(key=key).click().run()
+        assert not at.exception, (key, at.exception)
+        assert len(at.button) > before, f"{key} opened nothing"
+        said += on_screen(at)
     found = developer_words(said)
     assert not found, "\n".join(found)
 

@@ -157,6 +157,12 @@ def test_supervision_shows_the_double_coded_clip(demo: dict[str, User], app: App
     assert not at.exception
     said = texts(at)
     assert "Clip 1" in said and "pat and sam" in said
+    # the page's pairs in one table, a line each; the one chosen shown in full below
+    table = next(m.value for m in at.markdown if m.value.startswith("| Clip |"))
+    assert "| Clip 1 | pat and sam |" in table and table.endswith(
+        "| 0.87 | 0.26 | 0.93 | 94% | 2 | :green-badge[green] |"), table
+    assert table.startswith("| Clip | Coders | Assigned | Event kappa | Time-unit kappa |")
+    assert at.selectbox(key="sup_pair_look_1").options == ["Clip 1, coded by pat and sam"]
     # green overall (event kappa .87), not red for time-unit kappa over every lane (.26)
     assert "pat and sam · assigned" in said and "· :green-badge[green]" in said
     assert ":green-badge[green] Green for the same moments: event kappa 0.87" in said

@@ -132,3 +132,23 @@ def test_search_hits_read_their_time_by_the_one_formatter() -> None:
     assert link_words(hit) == "FAM-A · visit 1 · 1:00.0"
     (item,) = playlist_items([hit], lambda clip_id: f"/media/{clip_id}")
     assert item["title"].startswith("FAM-A · visit 1 · 1:00.0 · C02 smiles")
+
+
+def test_a_familys_row_says_its_people_and_clips_in_a_few_words() -> None:
+    """The Families page's row: clips by state, numbers one after another as a run, and
+    a baby's name shown as typed (not made bold or a link)."""
+    from attune.core.clip import Clip, ClipStatus
+    from attune.core.family import Family
+    from attune.ui.families import FamilyRow, clip_numbers, family_summary
+
+    assert clip_numbers([4]) == "Clip 4"
+    assert clip_numbers([3, 1, 2, 7, 9, 10]) == "Clips 1 to 3, 7, 9 and 10"
+    family = Family(4, "FAM-A", "*Mo*", "2026-03", practitioners=("pat",))
+    clips = [Clip(i, 1, 4, "visit.mp4", "0" * 64, 10,
+                  ClipStatus.QUEUED if i == 5 else ClipStatus.READY) for i in range(1, 7)]
+    said = family_summary(FamilyRow(family, clips, True))
+    assert said.splitlines() == [
+        r"##### FAM-A · \*Mo\*", "Practitioners: pat · Parent accounts: none  ",
+        "Clips 1 to 4 and 6: ready to code · Clip 5: waiting to be prepared"]
+    assert "visit.mp4" not in said
+    assert family_summary(FamilyRow(family, [], False)).endswith("No clips yet.")
