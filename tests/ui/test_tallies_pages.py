@@ -306,6 +306,15 @@ def test_agreement_tables(ctx: Context, demo: dict[str, User]) -> None:
     assert rows[0]["query"] == {"clip": "1", "t": str(rows[0]["at_ms"]), "coders": "pat,sam"}
     drift = sup.drift_long(pairs)
     assert set(drift["statistic"]) == set(sup.STATISTICS.values())
+    monthly = sup.by_month(drift, ["statistic"], "value")  # what the drift chart draws
+    assert set(monthly["statistic"]) == set(drift["statistic"])
+    assert monthly["clips"].sum() == len(drift) and (monthly["date"].dt.day == 1).all()
+    one = drift[drift["statistic"] == monthly["statistic"].iloc[0]]
+    first = one[one["date"].dt.to_period("M") == monthly["date"].iloc[0].to_period("M")]
+    assert monthly["value"].iloc[0] == pytest.approx(first["value"].mean())
+    assert sup.by_month(drift.iloc[0:0], ["statistic"], "value").empty
+    for chart in (sup.drift_chart(drift), sup.coders_chart(sup.coders_long(pairs))):
+        assert chart.to_dict()["layer"]  # valid Vega-Lite
     params = report_parameters(pairs, 1000, 1000)
     csv = sup.report_csv(pairs, params).decode()
     assert csv.startswith("# Events of the two coders were paired")
