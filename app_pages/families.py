@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import streamlit as st
@@ -75,6 +76,17 @@ def done(message: str) -> None:
     st.rerun()
 
 
+def attempt(action: Callable[[], object], said: str) -> None:
+    """Do ``action``; on success close the dialog saying ``said``, else show the error
+    in the dialog (what was entered stays)."""
+    try:
+        action()
+    except AttuneError as exc:
+        st.error(str(exc))
+    else:
+        done(said)
+
+
 def go_to(page: str, code: str) -> None:
     close_family()  # back on this page, the dialog is closed
     st.switch_page(page, query_params={"family": code})
@@ -110,29 +122,17 @@ def manage(row: FamilyRow, practitioners: list[str], parents: list[str]) -> None
     c1, c2, c3 = st.columns(3)
     who = c1.selectbox("Practitioner", practitioners, key=f"assign_who_{f.code}")
     if c1.button("Assign", key=f"assign_{f.code}") and who:
-        try:
-            assign_practitioner(ctx, user, f.code, who)
-        except AttuneError as exc:
-            st.error(str(exc))
-        else:
-            done(f"{who} now works with family {f.code}.")
+        attempt(lambda: assign_practitioner(ctx, user, f.code, who),
+                f"{who} now works with family {f.code}.")
     parent = c2.selectbox("Parent account", parents, key=f"link_who_{f.code}")
     if c2.button("Link parent", key=f"link_{f.code}") and parent:
-        try:
-            link_parent(ctx, user, f.code, parent)
-        except AttuneError as exc:
-            st.error(str(exc))
-        else:
-            done(f"{parent}'s account is linked to family {f.code}.")
+        attempt(lambda: link_parent(ctx, user, f.code, parent),
+                f"{parent}'s account is linked to family {f.code}.")
     day: date | None = c3.date_input("Involvement ended on", value=None,
                                      key=f"end_day_{f.code}")
     if c3.button("End involvement", key=f"end_{f.code}", disabled=day is None):
-        try:
-            end_involvement(ctx, user, f.code, day)
-        except AttuneError as exc:
-            st.error(str(exc))
-        else:
-            done(f"Involvement with family {f.code} ended on {day}.")
+        attempt(lambda: end_involvement(ctx, user, f.code, day),
+                f"Involvement with family {f.code} ended on {day}.")
     st.markdown("**The baby**")
     b1, b2 = st.columns(2)
     new_name = b1.text_input("Baby's first name or nickname", value=f.baby_name,
@@ -142,12 +142,8 @@ def manage(row: FamilyRow, practitioners: list[str], parents: list[str]) -> None
         index=list(PRONOUN_CHOICES).index(f.pronoun),
         format_func=PRONOUN_CHOICES.__getitem__, key=f"baby_pronoun_{f.code}")
     if st.button("Save the baby's details", key=f"baby_save_{f.code}"):
-        try:
-            set_baby(ctx, user, f.code, new_name, new_pronoun)
-        except AttuneError as exc:
-            st.error(str(exc))
-        else:
-            done(f"The baby's details for family {f.code} are saved.")
+        attempt(lambda: set_baby(ctx, user, f.code, new_name, new_pronoun),
+                f"The baby's details for family {f.code} are saved.")
 
 
 if (managing := st.session_state.get(MANAGING)) is not None:

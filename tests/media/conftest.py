@@ -87,29 +87,7 @@ class BrowserPlayer:
     def numbers_at(self, video: Path, seek_to_s: list[float]) -> list[int]:
         """Seek ``video`` to each time and read the number its numbered picture shows
         (:func:`tests.media.synth.number_picture`) off a canvas, as the user sees it."""
-        import shutil
-        import uuid
-
-        name = f"{uuid.uuid4().hex}.mp4"
-        shutil.copy(video, self.folder / name)
-        return self.page.evaluate(  # type: ignore[no-any-return]
-            """async ([url, times]) => {
-              const v = document.createElement('video');
-              v.muted = true; v.preload = 'auto'; v.src = url;
-              document.body.replaceChildren(v);
-              await new Promise((ok, fail) => {
-                v.addEventListener('loadeddata', ok, {once: true});
-                v.addEventListener('error', () => fail(new Error('error ' + v.error.code)));
-              });
-              const c = document.createElement('canvas');
-              const g = c.getContext('2d', {willReadFrequently: true});
-              const out = [];
-              for (const t of times) {
-                const seeked = new Promise((ok) => v.addEventListener('seeked', ok, {once: true}));
-                v.currentTime = t;
-                await seeked;
-                c.width = v.videoWidth; c.height = v.videoHeight;
-                g.drawImage(v, 0, 0);
+        return self._read_at(video, seek_to_s, """
                 const px = g.getImageData(0, 0, c.width, c.height).data;
                 let n = 0;
                 for (let bit = 0; bit < 16; bit++) {
@@ -117,19 +95,24 @@ class BrowserPlayer:
                   const x = Math.floor((col + 0.5) * c.width / 4);
                   const y = Math.floor((row + 0.5) * c.height / 4);
                   n = n * 2 + (px[(y * c.width + x) * 4 + 1] > 127 ? 1 : 0);
-                }
-                out.push(n);
-              }
-              return out;
-            }""",
-            [f"{self.base_url}/{name}", seek_to_s],
-        )
+                }""")
 
     def reel_indexes_at(self, video: Path, seek_to_s: list[float]) -> list[int | str]:
         """Seek ``video`` to each time and read the frame index a reel test source draws
         in its top rows (:func:`tests.reels.conftest.draw_index`: a white block, 16 bits,
         a black block, 16 x 24 px each) off a canvas, as the user sees it; a decode
         error is reported as its text."""
+        return self._read_at(video, seek_to_s, """
+                const px = g.getImageData(0, 0, c.width, 24).data;
+                const level = (b) => px[(12 * c.width + b * 16 + 8) * 4 + 1];
+                const mid = (level(0) + level(17)) / 2;
+                let n = 0;
+                for (let b = 1; b <= 16; b++) { n = n * 2 + (level(b) > mid ? 1 : 0); }""")
+
+    def _read_at(self, video: Path, seek_to_s: list[float], read_n: str) -> list[Any]:
+        """Seek ``video`` to each time, draw the picture on a canvas ``c`` (context
+        ``g``) and run ``read_n``, JavaScript that sets ``n`` from it; a decode error is
+        reported as its text."""
         import shutil
         import uuid
 
@@ -153,19 +136,13 @@ class BrowserPlayer:
                 await seeked;
                 if (v.error) { out.push('error ' + v.error.code); continue; }
                 c.width = v.videoWidth; c.height = v.videoHeight;
-                g.drawImage(v, 0, 0);
-                const px = g.getImageData(0, 0, c.width, 24).data;
-                const level = (b) => px[(12 * c.width + b * 16 + 8) * 4 + 1];
-                const mid = (level(0) + level(17)) / 2;
-                let n = 0;
-                for (let b = 1; b <= 16; b++) { n = n * 2 + (level(b) > mid ? 1 : 0); }
+                g.drawImage(v, 0, 0);""" + read_n + """
                 out.push(n);
               }
               return out;
             }""",
             [f"{self.base_url}/{name}", seek_to_s],
         )
-
 
 @pytest.fixture(scope="session")
 def browser_player(tmp_path_factory: pytest.TempPathFactory,
