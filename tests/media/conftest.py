@@ -132,8 +132,16 @@ class BrowserPlayer:
               const out = [];
               for (const t of times) {
                 const seeked = new Promise((ok) => v.addEventListener('seeked', ok, {once: true}));
+                // 'seeked' can come before the new picture is shown (a canvas then draws
+                // the one before, now and then): wait for the picture too (or a moment,
+                // for a seek to the picture already shown)
+                const shown = new Promise((ok) => {
+                  v.requestVideoFrameCallback(() => ok());
+                  setTimeout(ok, 500);
+                });
                 v.currentTime = t;
                 await seeked;
+                await shown;
                 if (v.error) { out.push('error ' + v.error.code); continue; }
                 c.width = v.videoWidth; c.height = v.videoHeight;
                 g.drawImage(v, 0, 0);""" + read_n + """
