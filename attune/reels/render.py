@@ -390,6 +390,25 @@ def _ramp(samples: np.ndarray, fade_in: int, fade_out: int) -> None:
 _DONE = object()
 
 
+def prepare(plan: ReelPlan, sources: Mapping[ClipRef, Path], out_path: Path,
+            vtt_path: Path | None, size: tuple[int, int] | None = None
+            ) -> tuple[Path, Path, dict[ClipRef, ClipFacts], tuple[int, int]]:
+    """What a render needs before it starts, checked: the film's and its WebVTT's paths,
+    each clip's proxy facts, and the reel's even size (``size``, or the first moment's
+    proxy's)."""
+    out_path = Path(out_path)
+    vtt_path = Path(vtt_path) if vtt_path else captions_of(out_path)
+    missing = [c for c in plan.clips() if c not in sources]
+    if missing:
+        raise InputError(f"No proxy given for clip(s) {', '.join(map(str, missing))}.")
+    if not out_path.parent.is_dir():
+        raise InputError(f"The folder {out_path.parent} does not exist; create it first.")
+    facts = {c: probe_clip(Path(sources[c])) for c in plan.clips()}
+    first = facts[plan.moments[0].spec.clip]
+    width, height = size or (first.width, first.height)
+    return out_path, vtt_path, facts, (width - width % 2, height - height % 2)
+
+
 def render_reel(
     plan: ReelPlan,
     sources: Mapping[ClipRef, Path],
@@ -411,17 +430,8 @@ def render_reel(
     ``burn_captions`` the picture carries no caption (the WebVTT beside it shows them);
     without ``with_vtt`` no WebVTT is written (a copy beside a film that has one).
     """
-    out_path = Path(out_path)
-    vtt_path = Path(vtt_path) if vtt_path else captions_of(out_path)
-    missing = [c for c in plan.clips() if c not in sources]
-    if missing:
-        raise InputError(f"No proxy given for clip(s) {', '.join(map(str, missing))}.")
-    facts = {c: probe_clip(Path(sources[c])) for c in plan.clips()}
-    first = facts[plan.moments[0].spec.clip]
-    width, height = size or (first.width, first.height)
-    width, height = width - width % 2, height - height % 2
-    if not out_path.parent.is_dir():
-        raise InputError(f"The folder {out_path.parent} does not exist; create it first.")
+    out_path, vtt_path, facts, (width, height) = prepare(plan, sources, out_path, vtt_path,
+                                                         size)
 
     # the film is published first, its captions last (the inner block ends first)
     with (atomic_path(vtt_path) if with_vtt else contextlib.nullcontext()) as tmp_vtt, \

@@ -41,10 +41,9 @@ from typing import Any
 import av
 
 from attune.core.timebase import FrameGrid
-from attune.errors import InputError, MediaError
+from attune.errors import MediaError
 from attune.fileio import atomic_path
-from attune.media.layout import captions_of
-from attune.media.probe import ClipFacts, open_input, probe_clip
+from attune.media.probe import ClipFacts, open_input
 from attune.media.sound import AUDIO_RATE
 from attune.reels.plan import ClipRef, ReelPlan, Segment, SegmentKind, webvtt_text
 from attune.reels.render import (
@@ -54,6 +53,7 @@ from attune.reels.render import (
     RenderResult,
     _AudioEncoder,
     _produce,
+    prepare,
     render_reel,
 )
 
@@ -377,28 +377,17 @@ def render_smart_reel(
 
     The reel has the first moment's proxy's size. The files appear whole or not at all.
     """
-    out_path = Path(out_path)
-    vtt_path = Path(vtt_path) if vtt_path else captions_of(out_path)
-    missing = [c for c in plan.clips() if c not in sources]
-    if missing:
-        raise InputError(f"No proxy given for clip(s) {', '.join(map(str, missing))}.")
-    if not out_path.parent.is_dir():
-        raise InputError(f"The folder {out_path.parent} does not exist; create it first.")
-    facts = {c: probe_clip(Path(sources[c])) for c in plan.clips()}
-    first = facts[plan.moments[0].spec.clip]
-    width, height = first.width - first.width % 2, first.height - first.height % 2
+    out_path, vtt_path, facts, (width, height) = prepare(plan, sources, out_path, vtt_path)
     copyable = copyable_proxies(plan, facts, width, height)
     pieces, parts = cut_plan(plan, copyable)
-    if not any(isinstance(p, Copied) for p in pieces):
-        return render_reel(plan, sources, out_path, progress=progress, preset=preset,
-                           crf=crf, audio_bitrate=audio_bitrate, vtt_path=vtt_path,
-                           burn_captions=False)
     try:
+        if not any(isinstance(p, Copied) for p in pieces):
+            raise CannotCopy("nothing to copy")
         with atomic_path(vtt_path) as tmp_vtt, atomic_path(out_path) as tmp_mp4:
             tmp_vtt.write_bytes(webvtt_text(plan).encode("utf-8"))
             _write(plan, facts, copyable, pieces, parts, tmp_mp4, width, height, preset,
                    crf, audio_bitrate, progress)
-    except CannotCopy:
+    except CannotCopy:  # the reel encoded whole, without captions in its picture
         return render_reel(plan, sources, out_path, progress=progress, preset=preset,
                            crf=crf, audio_bitrate=audio_bitrate, vtt_path=vtt_path,
                            burn_captions=False)
@@ -409,7 +398,7 @@ def render_smart_reel(
 
 
 def copyable_proxies(plan: ReelPlan, facts: Mapping[ClipRef, ClipFacts], width: int,
-              height: int) -> dict[ClipRef, ProxyIndex]:
+                     height: int) -> dict[ClipRef, ProxyIndex]:
     """The proxies to copy from: those that can be, sharing the parameter sets of the one
     with the most pictures to copy."""
     indexes = {}
